@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { AccessTokenGuard } from './auth/access-token.guard.js';
+import { AuthModule } from './auth/auth.module.js';
+import { BoardsModule } from './boards/boards.module.js';
+import { ColumnsModule } from './columns/columns.module.js';
+import { validateEnv } from './config/env.schema.js';
+import { DatabaseModule } from './database/database.module.js';
+import { AppExceptionFilter } from './errors/app-exception.filter.js';
+import { createValidationPipe } from './errors/validation.js';
+import { EventsModule } from './events/events.module.js';
+import { HealthModule } from './health/health.module.js';
+import { BoardAccessModule } from './members/board-access.module.js';
+import { MembersModule } from './members/members.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { TasksModule } from './tasks/tasks.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/**
+ * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter and guard are
+ * APP_* providers so that tests importing this module get production behaviour.
+ */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnv }),
+    DatabaseModule,
+    AuthModule,
+    UsersModule,
+    BoardAccessModule,
+    EventsModule,
+    BoardsModule,
+    MembersModule,
+    ColumnsModule,
+    TasksModule,
+    RealtimeModule,
+    HealthModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: AppExceptionFilter },
+    { provide: APP_GUARD, useClass: AccessTokenGuard },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import type { AuthResponse } from '@tasklane/contracts';
+import { UserDto } from '../users/users.dto.js';
+
+const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class RegisterDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(trimLower) @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 256 })
+  @IsString() @MinLength(10) @MaxLength(256)
+  password: string;
+
+  @ApiProperty({ example: 'Ada Lovelace' })
+  @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  name: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(trimLower) @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty()
+  @IsString() @MinLength(1) @MaxLength(256)
+  password: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString() @MinLength(1) @MaxLength(200)
+  refreshToken: string;
+}
+
+export class AuthResponseDto implements AuthResponse {
+  @ApiProperty({ type: UserDto }) user: UserDto;
+  @ApiProperty({ description: 'JWT, send as `Authorization: Bearer <token>`' }) accessToken: string;
+  @ApiProperty({ description: 'Opaque, single use: each refresh returns a new one' }) refreshToken: string;
+  @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn: number;
+}

@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { BoardId } from '../errors/uuid-param.pipe.js';
+import { BoardPageDto, BoardSnapshotDto, BoardSummaryDto, CreateBoardDto, ListBoardsQueryDto, UpdateBoardDto } from './boards.dto.js';
+import { BoardsService } from './boards.service.js';
+
+@ApiTags('boards')
+@ApiBearerAuth()
+@Controller('boards')
+export class BoardsController {
+  constructor(private readonly boards: BoardsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: BoardPageDto, description: 'Boards you are a member of' })
+  list(@Query() query: ListBoardsQueryDto, @CurrentUser() user: AuthUser): Promise<Page<BoardSummary>> {
+    return this.boards.list(user.id, query);
+  }
+
+  @Post()
+  @ApiCreatedResponse({ type: BoardSnapshotDto, description: 'You are the owner; columns default to To do, Doing, Done' })
+  create(@Body() dto: CreateBoardDto, @CurrentUser() user: AuthUser): Promise<BoardSnapshot> {
+    return this.boards.create(user.id, dto);
+  }
+
+  @Get(':boardId')
+  @ApiOkResponse({ type: BoardSnapshotDto, description: 'Consistent snapshot as of event `seq`' })
+  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND (also for boards you are not a member of)' })
+  snapshot(@Param('boardId', BoardId) boardId: string, @CurrentUser() user: AuthUser): Promise<BoardSnapshot> {
+    return this.boards.snapshot(boardId, user.id);
+  }
+
+  @Patch(':boardId')
+  @ApiOkResponse({ type: BoardSummaryDto })
+  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  async update(@Param('boardId', BoardId) boardId: string, @Body() dto: UpdateBoardDto, @CurrentUser() user: AuthUser): Promise<BoardSummary> {
+    return (await this.boards.update(boardId, user.id, dto)).result;
+  }
+
+  @Delete(':boardId')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
+  @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
+  async remove(@Param('boardId', BoardId) boardId: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.boards.remove(boardId, user.id);
+  }
+}

@@ -1,0 +1,80 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { BOARD_ROLES, type BoardRole, type BoardSummary } from '@tasklane/contracts';
+import { ColumnDto } from '../columns/columns.dto.js';
+import { MemberDto } from '../members/members.dto.js';
+import { TaskDto } from '../tasks/tasks.dto.js';
+import type { Board } from './board.entity.js';
+
+export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateBoardDto {
+  @ApiProperty({ maxLength: 200 })
+  @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional() @IsString() @MaxLength(5000)
+  description?: string;
+
+  @ApiPropertyOptional({ type: [String], default: ['To do', 'Doing', 'Done'], maxItems: 50 })
+  @IsOptional() @IsArray() @ArrayMaxSize(50)
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value))
+  @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
+  columns?: string[];
+}
+
+export class UpdateBoardDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional() @IsString() @MaxLength(5000)
+  description?: string;
+}
+
+export class ListBoardsQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}
+
+export class BoardSummaryDto implements BoardSummary {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ description: 'Last event number on this board' }) seq: number;
+  @ApiProperty() version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiPropertyOptional({ enum: BOARD_ROLES, description: "The caller's role" }) role?: BoardRole;
+}
+
+export class BoardSnapshotDto extends BoardSummaryDto {
+  @ApiProperty({ type: [ColumnDto] }) columns: ColumnDto[];
+  @ApiProperty({ type: [TaskDto] }) tasks: TaskDto[];
+  @ApiProperty({ type: [MemberDto] }) members: MemberDto[];
+}
+
+export class BoardPageDto {
+  @ApiProperty({ type: [BoardSummaryDto] }) items: BoardSummaryDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+}
+
+/** Entity → wire shape; `role` only where the caller's role is known. */
+export const toBoardSummary = (b: Board, role?: BoardRole): BoardSummary => ({
+  id: b.id,
+  name: b.name,
+  description: b.description,
+  seq: b.seq,
+  version: b.version,
+  createdAt: b.createdAt.toISOString(),
+  updatedAt: b.updatedAt.toISOString(),
+  ...(role ? { role } : {}),
+});

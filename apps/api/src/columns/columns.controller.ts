@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { ColumnView } from '@tasklane/contracts';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { BoardId, ColumnId } from '../errors/uuid-param.pipe.js';
+import { ColumnDto, CreateColumnDto, UpdateColumnDto } from './columns.dto.js';
+import { ColumnsService } from './columns.service.js';
+
+@ApiTags('columns')
+@ApiBearerAuth()
+@ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND' })
+@ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+@Controller('boards/:boardId/columns')
+export class ColumnsController {
+  constructor(private readonly columns: ColumnsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ColumnDto })
+  async create(@Param('boardId', BoardId) boardId: string, @Body() dto: CreateColumnDto, @CurrentUser() user: AuthUser): Promise<ColumnView> {
+    return (await this.columns.create(boardId, user.id, dto)).result;
+  }
+
+  @Patch(':columnId')
+  @ApiOkResponse({ type: ColumnDto })
+  async update(
+    @Param('boardId', BoardId) boardId: string,
+    @Param('columnId', ColumnId) columnId: string,
+    @Body() dto: UpdateColumnDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<ColumnView> {
+    return (await this.columns.update(boardId, user.id, columnId, dto)).result;
+  }
+
+  @Delete(':columnId')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Column and its tasks deleted' })
+  async remove(@Param('boardId', BoardId) boardId: string, @Param('columnId', ColumnId) columnId: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.columns.remove(boardId, user.id, columnId);
+  }
+}

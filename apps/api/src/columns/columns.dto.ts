@@ -1,0 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import type { ColumnView } from '@tasklane/contracts';
+import type { BoardColumn } from './board-column.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateColumnDto {
+  @ApiProperty({ maxLength: 200 })
+  @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Place after this column; null = first; omitted = last' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID('all')
+  afterColumnId?: string | null;
+}
+
+export class UpdateColumnDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Move after this column; null = first' })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID('all')
+  afterColumnId?: string | null;
+}
+
+export class ColumnDto implements ColumnView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) boardId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ description: 'Fractional index; sort by byte order' }) position: string;
+  @ApiProperty() version: number;
+}
+
+export const toColumnView = (c: BoardColumn): ColumnView => ({ id: c.id, boardId: c.boardId, name: c.name, position: c.position, version: c.version });

@@ -1,0 +1,93 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
+
+/** Development-only signing key used with the embedded default; refused when DATABASE_URL is set. */
+export const DEV_JWT_SECRET = 'tasklane-dev-secret-do-not-use-in-production';
+
+/**
+ * Environment variables of the API, validated at boot. See the configuration table in README.md.
+ * Durations are in seconds unless the name says otherwise.
+ */
+export class Env {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** postgres://user:pass@host:port/db. Unset: start an embedded PostgreSQL under EMBEDDED_PG_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// or postgresql://' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  EMBEDDED_PG_DIR = '.data/postgres';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  /** Pool size per replica; the PostgreSQL max_connections budget is replicas × this. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  DB_POOL_SIZE = 20;
+
+  /** Milliseconds a request waits for a pooled connection before failing with 503. */
+  @Transform(toInt) @IsInt() @Min(100)
+  DB_POOL_TIMEOUT_MS = 5000;
+
+  /** Run pending migrations at boot (default: on with the embedded database, off otherwise). */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN?: boolean;
+
+  /** redis://host:port. Unset: in-memory Socket.IO adapter, which only serves a single replica. */
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(60)
+  ACCESS_TOKEN_TTL = 900;
+
+  @Transform(toInt) @IsInt() @Min(60)
+  REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+
+  /** Most events a `board:join` ack or one `GET …/events` page carries. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  EVENTS_PAGE_MAX = 1000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Name of this replica in logs and the `X-Replica` header (default: host:port). */
+  @IsOptional() @IsString()
+  REPLICA_ID?: string;
+}
+
+/**
+ * Parses and validates `raw` (normally process.env).
+ * @throws Error listing every invalid variable, for main.ts to print before exiting with status 1.
+ */
+export function validateEnv(raw: Record<string, unknown>): Env {
+  const env = plainToInstance(Env, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
+  const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+  if (env.DATABASE_URL && !env.JWT_SECRET) {
+    messages.push('JWT_SECRET is required when DATABASE_URL is set (production)');
+  }
+  if (messages.length > 0) {
+    throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
+  }
+  env.JWT_SECRET ??= DEV_JWT_SECRET;
+  env.MIGRATIONS_RUN ??= !env.DATABASE_URL;
+  env.REPLICA_ID ??= `${process.env.HOSTNAME ?? 'api'}:${env.PORT}`;
+  return env;
+}
+
+/** Reads the environment of this process once; used by the Nest config module and the TypeORM CLI. */
+export const loadEnv = (): Env => validateEnv(process.env);

@@ -1,0 +1,41 @@
+import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Env } from '../config/env.schema.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import { typeOrmOptions } from './typeorm-options.js';
+
+/** Holds the embedded PostgreSQL (if this process started one) so shutdown stops it. */
+class EmbeddedDatabaseHolder implements OnApplicationShutdown {
+  db: EmbeddedDatabase | null = null;
+  async onApplicationShutdown(): Promise<void> {
+    await this.db?.stop();
+  }
+}
+
+/**
+ * TypeORM on PostgreSQL. With DATABASE_URL unset, starts the embedded PostgreSQL first
+ * (quick start); migrations run at boot when MIGRATIONS_RUN (default with the embedded database).
+ */
+@Module({
+  providers: [EmbeddedDatabaseHolder],
+  exports: [EmbeddedDatabaseHolder],
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConfigService, EmbeddedDatabaseHolder],
+      extraProviders: [EmbeddedDatabaseHolder],
+      useFactory: async (config: ConfigService<Env, true>, holder: EmbeddedDatabaseHolder) => {
+        let url = config.get('DATABASE_URL', { infer: true });
+        if (!url) {
+          const dir = config.getOrThrow('EMBEDDED_PG_DIR', { infer: true });
+          new Logger('Database').log(`DATABASE_URL not set: starting embedded PostgreSQL in ${dir}`);
+          holder.db = await startEmbeddedPostgres(dir, config.getOrThrow('EMBEDDED_PG_PORT', { infer: true }));
+          url = holder.db.url;
+        }
+        const pool = { size: config.getOrThrow('DB_POOL_SIZE', { infer: true }), acquireTimeoutMs: config.getOrThrow('DB_POOL_TIMEOUT_MS', { infer: true }) };
+        return { ...typeOrmOptions(url, pool, config.getOrThrow('MIGRATIONS_RUN', { infer: true })), retryAttempts: 3, retryDelay: 1000 };
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

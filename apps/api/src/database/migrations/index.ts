@@ -1,0 +1,4 @@
+import { Init1795238171360 } from './1795238171360-Init.js';
+
+/** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
+export const MIGRATIONS: Function[] = [Init1795238171360];

@@ -1,0 +1,35 @@
+import type { DataSourceOptions } from 'typeorm';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/** Pool settings of one replica (see "Connection pools" in README.md for why these numbers). */
+export interface PoolSettings {
+  size: number;
+  /** ms to wait for a free connection before the query fails (mapped to 503). */
+  acquireTimeoutMs: number;
+}
+
+/**
+ * TypeORM options for PostgreSQL at `url`: explicit entity and migration lists, never synchronize.
+ * `statement_timeout` bounds any single query (10 s) so a stuck query cannot pin a connection forever.
+ */
+export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = false): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error', 'warn', 'migration'],
+    poolSize: pool.size,
+    extra: {
+      connectionTimeoutMillis: pool.acquireTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      statement_timeout: 10_000,
+      application_name: 'tasklane-api',
+    },
+  };
+}

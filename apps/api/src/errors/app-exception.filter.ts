@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody } from '@tasklane/contracts';
+import { AppError } from './app-error.js';
+import { ErrorCode, statusOf } from './error-codes.js';
+
+/** PostgreSQL / node-postgres failures that mean "the database is unreachable right now", not a bug. */
+const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+const DB_UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /the database system is (starting|shutting) up/i];
+
+/** Classifies a thrown value as "PostgreSQL unavailable" (answered 503 + Retry-After). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: string }).code ?? (error as { driverError?: { code?: string } }).driverError?.code;
+  if (code && DB_UNAVAILABLE_CODES.has(code)) return true;
+  return DB_UNAVAILABLE_MESSAGES.some((re) => re.test(error.message));
+}
+
+const HTTP_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.MalformedRequest,
+  401: ErrorCode.Unauthorized,
+  403: ErrorCode.Forbidden,
+  404: ErrorCode.RouteNotFound,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  429: ErrorCode.RateLimited,
+  503: ErrorCode.ServiceUnavailable,
+};
+
+/**
+ * The one place errors become HTTP responses: every error body is
+ * `{ statusCode, code, message, details?, requestId }`. AppErrors map through `statusOf`; Nest and
+ * Fastify HTTP errors (unknown route, bad JSON, body too large) keep their status; an unreachable
+ * database is 503 with `Retry-After: 1`; anything else is a generic 500 whose stack goes to the log.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const body = this.toBody(exception, String(request.id));
+    if (body.statusCode >= 500) {
+      this.logger.error(`${request.method} ${request.url} → ${body.statusCode} ${body.code} [${body.requestId}]`, exception instanceof Error ? exception.stack : String(exception));
+    }
+    if (body.code === ErrorCode.ServiceUnavailable) void reply.header('Retry-After', '1');
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown, requestId: string): ErrorBody {
+    if (exception instanceof AppError) {
+      const body: ErrorBody = { statusCode: statusOf(exception.code), code: exception.code, message: exception.message, requestId };
+      if (exception.details !== undefined) body.details = exception.details;
+      return body;
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : (((response as { message?: unknown }).message as string | undefined) ?? exception.message);
+      return { statusCode, code: HTTP_CODES[statusCode] ?? (statusCode < 500 ? ErrorCode.MalformedRequest : ErrorCode.Internal), message: String(message), requestId };
+    }
+    // Fastify's own errors (content-type parser, body limit) carry a 4xx statusCode.
+    const fastifyStatus = (exception as { statusCode?: number } | null)?.statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      return { statusCode: fastifyStatus, code: HTTP_CODES[fastifyStatus] ?? ErrorCode.MalformedRequest, message: (exception as Error).message, requestId };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'Database unavailable, retry shortly', requestId };
+    }
+    return { statusCode: 500, code: ErrorCode.Internal, message: 'Internal server error', requestId };
+  }
+}

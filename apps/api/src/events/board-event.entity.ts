@@ -1,0 +1,38 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import type { BoardEventType } from '@tasklane/contracts';
+import { Board } from '../boards/board.entity.js';
+
+/**
+ * One event of a board's ordered stream, and the transactional outbox: it is inserted in the same
+ * transaction as the change it describes. Primary key (board_id, seq) is the required unique
+ * (board_id, seq) and serves `after=` range reads. `publishedAt` is set once some replica has
+ * broadcast it; the relay republishes rows left null (crash between commit and broadcast).
+ */
+@Entity('board_events')
+@Index('ix_board_events_unpublished', ['occurredAt'], { where: '"published_at" IS NULL' })
+export class BoardEvent {
+  @PrimaryColumn('uuid', { name: 'board_id' })
+  boardId: string;
+
+  @PrimaryColumn('integer')
+  seq: number;
+
+  @ManyToOne(() => Board, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'board_id' })
+  board?: Relation<Board>;
+
+  @Column('text')
+  type: BoardEventType;
+
+  @Column('uuid', { name: 'actor_id' })
+  actorId: string;
+
+  @Column('timestamptz', { name: 'occurred_at', default: () => 'now()' })
+  occurredAt: Date;
+
+  @Column('jsonb')
+  data: unknown;
+
+  @Column('timestamptz', { name: 'published_at', nullable: true })
+  publishedAt: Date | null;
+}

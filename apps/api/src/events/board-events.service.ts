@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
+import type { Env } from '../config/env.schema.js';
+import { AppError, boardNotFound } from '../errors/app-error.js';
+import { ErrorCode } from '../errors/error-codes.js';
+import { assertRole, type RequiredRole } from '../members/board-access.service.js';
+import { EventBroadcaster } from './event-broadcaster.js';
+
+/** What a write's work function returns: its result and the one event describing the change. */
+export interface WriteOutcome<R, T extends BoardEventType = BoardEventType> {
+  result: R;
+  event: { type: T; data: BoardEventDataMap[T] };
+}
+
+/** Passed to a write's work function: the transaction and the caller's verified role. */
+export interface WriteContext {
+  tx: EntityManager;
+  role: BoardRole;
+  /** The board's seq before this write (the write's event will be seq + 1). */
+  seq: number;
+}
+
+/** The result of a committed write and the event it produced (already handed to the broadcaster). */
+export interface Committed<R> {
+  result: R;
+  event: AnyBoardEvent;
+}
+
+interface EventRow {
+  board_id: string;
+  seq: number;
+  type: BoardEventType;
+  actor_id: string;
+  occurred_at: Date;
+  data: unknown;
+}
+
+const toEnvelope = (r: EventRow): AnyBoardEvent =>
+  ({ boardId: r.board_id, seq: r.seq, type: r.type, actorId: r.actor_id, occurredAt: r.occurred_at.toISOString(), data: r.data }) as AnyBoardEvent;
+
+/**
+ * The per-board ordered event stream. Every board write goes through `write`, which runs in ONE
+ * transaction:
+ *   1. `SELECT … FROM boards … FOR UPDATE` with the caller's membership: checks the role and takes
+ *      the board's row lock, so writes to one board are serialised and seq order is commit order;
+ *   2. the caller's change (`work`);
+ *   3. `UPDATE boards SET seq = seq + 1 … RETURNING seq` and the `board_events` insert, in one
+ *      statement.
+ * After COMMIT the event is broadcast. A failure anywhere rolls everything back: no change without
+ * its event, no event without its change, no gap in seq.
+ */
+@Injectable()
+export class BoardEventsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly broadcaster: EventBroadcaster,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  /**
+   * Runs `work` as a write on board `boardId` by `actorId`, who needs at least `required`.
+   * @throws AppError BOARD_NOT_FOUND (404) for non-members and deleted or unknown boards,
+   *   FORBIDDEN (403) for a too-low role, and whatever `work` throws (after rolling back).
+   */
+  async write<R, T extends BoardEventType>(
+    boardId: string,
+    actorId: string,
+    required: RequiredRole,
+    work: (ctx: WriteContext) => Promise<WriteOutcome<R, T>>,
+  ): Promise<Committed<R>> {
+    const committed = await this.dataSource.transaction(async (tx) => {
+      const locked = (await tx.query(
+        `SELECT b.seq, m.role FROM boards b
+           LEFT JOIN board_members m ON m.board_id = b.id AND m.user_id = $2
+          WHERE b.id = $1 AND b.deleted_at IS NULL
+            FOR UPDATE OF b`,
+        [boardId, actorId],
+      )) as { seq: number; role: BoardRole | null }[];
+      if (locked.length === 0) throw boardNotFound();
+      const role = assertRole(locked[0].role, required);
+      const outcome = await work({ tx, role, seq: locked[0].seq });
+      const [row] = (await tx.query(
+        `WITH next AS (UPDATE boards SET seq = seq + 1 WHERE id = $1 RETURNING seq)
+         INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data)
+         SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb FROM next
+         RETURNING board_id, seq, type, actor_id, occurred_at, data`,
+        [boardId, outcome.event.type, actorId, JSON.stringify(outcome.event.data)],
+      )) as EventRow[];
+      return { result: outcome.result, event: toEnvelope(row) };
+    });
+    this.broadcaster.publish([committed.event]);
+    return committed;
+  }
+
+  /** The board's current last seq, or null for a deleted or unknown board. */
+  async currentSeq(boardId: string, manager: EntityManager = this.dataSource.manager): Promise<number | null> {
+    const rows = (await manager.query(`SELECT seq FROM boards WHERE id = $1`, [boardId])) as { seq: number }[];
+    return rows[0]?.seq ?? null;
+  }
+
+  /**
+   * Events with seq > `after`, oldest first, at most `limit` (capped at EVENTS_PAGE_MAX).
+   * `lastSeq` is the board's seq read in the same snapshot.
+   * @throws AppError EVENTS_EXPIRED (410) when events right after `after` are no longer retained.
+   */
+  async listAfter(boardId: string, after: number, limit?: number): Promise<EventsPage> {
+    const max = this.config.getOrThrow('EVENTS_PAGE_MAX', { infer: true });
+    const take = Math.min(limit ?? max, max);
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const lastSeq = await this.currentSeq(boardId, tx);
+      if (lastSeq === null) throw boardNotFound();
+      const rows = (await tx.query(
+        `SELECT board_id, seq, type, actor_id, occurred_at, data FROM board_events
+          WHERE board_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        [boardId, after, take],
+      )) as EventRow[];
+      if (after < lastSeq && rows[0]?.seq !== after + 1) {
+        throw new AppError(ErrorCode.EventsExpired, `Events after seq ${after} are no longer retained; refetch the board snapshot`);
+      }
+      return { items: rows.map(toEnvelope), lastSeq };
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { EventsPage } from '@tasklane/contracts';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { BoardId } from '../errors/uuid-param.pipe.js';
+import { BoardAccessService } from '../members/board-access.service.js';
+import { BoardEventsService } from './board-events.service.js';
+import { EventsPageDto, EventsQueryDto } from './events.dto.js';
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('boards/:boardId/events')
+export class EventsController {
+  constructor(
+    private readonly events: BoardEventsService,
+    private readonly access: BoardAccessService,
+  ) {}
+
+  /** Catch-up: the events a client missed, in seq order. */
+  @Get()
+  @ApiOkResponse({ type: EventsPageDto })
+  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND (also for boards you are not a member of)' })
+  @ApiGoneResponse({ description: 'EVENTS_EXPIRED: `after` is older than the retained events; refetch the snapshot' })
+  async list(@Param('boardId', BoardId) boardId: string, @Query() query: EventsQueryDto, @CurrentUser() user: AuthUser): Promise<EventsPage> {
+    await this.access.require(boardId, user.id, 'viewer');
+    return this.events.listAfter(boardId, query.after, query.limit);
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { BOARD_EVENT_TYPES } from '@tasklane/contracts';
+
+export class EventsQueryDto {
+  @ApiProperty({ description: 'Return events with seq greater than this (0 = from the start)', minimum: 0 })
+  @Type(() => Number) @IsInt() @Min(0)
+  after: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit?: number;
+}
+
+export class BoardEventDto {
+  @ApiProperty({ format: 'uuid' }) boardId: string;
+  @ApiProperty({ description: 'Position in the board stream: 1, 2, 3 … without gaps' }) seq: number;
+  @ApiProperty({ enum: BOARD_EVENT_TYPES }) type: string;
+  @ApiProperty({ format: 'uuid' }) actorId: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ description: 'The entity after the change, or {id} for deletes', type: 'object', additionalProperties: true }) data: unknown;
+}
+
+export class EventsPageDto {
+  @ApiProperty({ type: [BoardEventDto] }) items: BoardEventDto[];
+  @ApiProperty({ description: "The board's last seq when read" }) lastSeq: number;
+}

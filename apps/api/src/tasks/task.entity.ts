@@ -1,0 +1,66 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Board } from '../boards/board.entity.js';
+import { BoardColumn } from '../columns/board-column.entity.js';
+
+/**
+ * A task. `position` orders tasks inside a column (fractional index, COLLATE "C"), so a move
+ * rewrites this one row. Indexes: (column_id, position) for ordering and neighbours,
+ * (board_id, created_at, id) for the keyset-paginated list, GIN on assignee_ids for `assigneeId=`.
+ */
+@Entity('tasks')
+@Index('ix_tasks_column_id_position', ['columnId', 'position'])
+@Index('ix_tasks_board_id_created_at_id', ['boardId', 'createdAt', 'id'])
+// GIN index for `assignee_ids @> ARRAY[$1]`; TypeORM cannot declare GIN, so the migration creates it
+// and synchronize: false keeps migration:generate from dropping it.
+@Index('ix_tasks_assignee_ids', { synchronize: false })
+export class Task {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'board_id' })
+  boardId: string;
+
+  @ManyToOne(() => Board, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'board_id' })
+  board?: Relation<Board>;
+
+  @Column('uuid', { name: 'column_id' })
+  columnId: string;
+
+  @ManyToOne(() => BoardColumn, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'column_id' })
+  column?: Relation<BoardColumn>;
+
+  @Column('text')
+  title: string;
+
+  @Column('text', { default: '' })
+  description: string;
+
+  @Column({ type: 'text', collation: 'C' })
+  position: string;
+
+  @Column('uuid', { name: 'assignee_ids', array: true, default: () => "'{}'" })
+  assigneeIds: string[];
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  labels: string[];
+
+  @Column('timestamptz', { name: 'due_at', nullable: true })
+  dueAt: Date | null;
+
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt: Date;
+
+  @Column('uuid', { name: 'created_by' })
+  createdBy: string;
+
+  @Column('uuid', { name: 'updated_by' })
+  updatedBy: string;
+}

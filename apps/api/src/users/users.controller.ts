@@ -1,0 +1,19 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { UserView } from '@tasklane/contracts';
+import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { UserDto, toUserView } from './users.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @ApiOkResponse({ type: UserDto })
+  async me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return toUserView(await this.users.getById(user.id));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './resources.js';
+export * from './events.js';
+export * from './socket.js';
