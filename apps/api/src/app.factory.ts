@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { RequestMethod } from '@nestjs/common';
+import { RequestMethod, type LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import type { Env } from './config/env.schema.js';
+import { loadEnv, type Env } from './config/env.schema.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
+
+/** Nest log levels enabled at each LOG_LEVEL (pino-style names). */
+const NEST_LEVELS: Record<string, LogLevel[]> = {
+  silent: [],
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
 
 /**
  * Builds the API application (not yet listening): Fastify, `/api/v1` prefix, Swagger at `/docs`
@@ -19,14 +30,13 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
 export async function createApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: NEST_LEVELS[loadEnv().LOG_LEVEL] });
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   const fastify = app.getHttpAdapter().getInstance();
   const replica = config.getOrThrow('REPLICA_ID', { infer: true });

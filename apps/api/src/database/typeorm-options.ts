@@ -23,7 +23,9 @@ export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = 
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error', 'warn', 'migration'],
+    // Not 'error': expected failures (unique violations) would be logged with their parameters,
+    // which include password hashes. Unexpected errors are logged by AppExceptionFilter.
+    logging: ['warn', 'migration'],
     poolSize: pool.size,
     extra: {
       connectionTimeoutMillis: pool.acquireTimeoutMs,
