@@ -6,8 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole, BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
 import { toColumnView } from '../columns/columns.dto.js';
 import { BoardColumn } from '../columns/board-column.entity.js';
-import { AppError } from '../errors/app-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
+import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import { BoardEventsService, type Committed } from '../events/board-events.service.js';
 import { BoardAccessService } from '../members/board-access.service.js';
 import { MEMBER_COLUMNS, toMemberView, type MemberRow } from '../members/members.dto.js';
@@ -50,8 +49,7 @@ export class BoardsService {
     const params: unknown[] = [userId, limit + 1];
     let cursorSql = '';
     if (query.cursor) {
-      const after = Buffer.from(query.cursor, 'base64url').toString();
-      if (!/^[0-9a-f-]{36}$/i.test(after)) throw new AppError(ErrorCode.ValidationFailed, 'Invalid cursor', [{ field: 'cursor', errors: ['cursor is not valid'] }]);
+      const after = decodeCursor(query.cursor);
       params.push(after);
       cursorSql = 'AND (b.created_at, b.id) > (SELECT created_at, id FROM boards WHERE id = $3)';
     }
@@ -63,7 +61,7 @@ export class BoardsService {
       params,
     )) as (Board & { created_at: Date; updated_at: Date; role: BoardRole })[];
     const items = rows.slice(0, limit).map((r) => toBoardSummary({ ...r, createdAt: r.created_at, updatedAt: r.updated_at }, r.role));
-    return { items, nextCursor: rows.length > limit ? Buffer.from(items[items.length - 1].id).toString('base64url') : null };
+    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
   }
 
   /**

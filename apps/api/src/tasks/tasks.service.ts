@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Page, TaskView } from '@tasklane/contracts';
 import { AppError } from '../errors/app-error.js';
+import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { BoardEventsService, type Committed } from '../events/board-events.service.js';
 import { BoardAccessService } from '../members/board-access.service.js';
@@ -63,8 +64,7 @@ export class TasksService {
     if (query.assigneeId) add((n) => `assignee_ids @> ARRAY[$${n}]::uuid[]`, query.assigneeId);
     if (query.q) add((n) => `(title ILIKE $${n} OR description ILIKE $${n})`, `%${escapeLike(query.q)}%`);
     if (query.cursor) {
-      const after = Buffer.from(query.cursor, 'base64url').toString();
-      if (!/^[0-9a-f-]{36}$/i.test(after)) throw new AppError(ErrorCode.ValidationFailed, 'Invalid cursor', [{ field: 'cursor', errors: ['cursor is not valid'] }]);
+      const after = decodeCursor(query.cursor);
       add((n) => `(created_at, id) > (SELECT created_at, id FROM tasks WHERE id = $${n})`, after);
     }
     params.push(limit + 1);
@@ -73,7 +73,7 @@ export class TasksService {
       params,
     )) as TaskRow[];
     const items = rows.slice(0, limit).map(toTaskView);
-    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].id).toString('base64url') : null;
+    const nextCursor = rows.length > limit ? encodeCursor(items[items.length - 1].id) : null;
     return { items, nextCursor };
   }
 

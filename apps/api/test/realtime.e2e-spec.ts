@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { io } from 'socket.io-client';
+import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type TasklaneSocket } from '@tasklane/client';
+import type { AnyBoardEvent, JoinAck } from '@tasklane/contracts';
+import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
+
+const connect = (url: string, token?: string): TasklaneSocket =>
+  io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
+
+const connected = (s: TasklaneSocket) =>
+  new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+
+describe('realtime gateway (e2e, one replica)', () => {
+  let t: TestApp;
+  const sockets: TasklaneSocket[] = [];
+  const streams: BoardStream[] = [];
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    streams.forEach((s) => s.close());
+    await t.close();
+  });
+
+  it('refuses a handshake without a valid token with connect_error "unauthorized"', async () => {
+    for (const token of [undefined, 'garbage']) {
+      const s = connect(t.url, token);
+      sockets.push(s);
+      await expect(connected(s)).rejects.toMatchObject({ message: 'unauthorized' });
+    }
+  });
+
+  it('refuses to join a board the user is not a member of, whatever id is sent', async () => {
+    const owner = await registerUser(t);
+    const stranger = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const s = connect(t.url, stranger.accessToken);
+    sockets.push(s);
+    await connected(s);
+    const ack = (await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck;
+    expect(ack).toEqual({ ok: false, error: { code: 'BOARD_NOT_FOUND', message: expect.any(String) } });
+    const bad = (await s.emitWithAck('board:join', { boardId: 'not-a-uuid' } as never)) as JoinAck;
+    expect(bad).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    // and receives nothing from that board
+    const received: AnyBoardEvent[] = [];
+    s.on('board:event', (e) => received.push(e));
+    await t.http().post(`/api/v1/boards/${board.id}/columns`).set(owner.auth).send({ name: 'Secret' }).expect(201);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received).toEqual([]);
+  });
+
+  it('delivers every write to joined members, in order, and replay equals the snapshot', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const events: AnyBoardEvent[] = [];
+    const stream = new BoardStream({ baseUrl: t.url, token: owner.accessToken, boardId: board.id, onEvent: (e) => events.push(e) });
+    streams.push(stream);
+    await stream.start();
+    const api = new TasklaneRestClient(t.url, owner.accessToken);
+    const col = board.columns[0];
+    const a = await api.createTask(board.id, { columnId: col.id, title: 'a' });
+    const b = await api.createTask(board.id, { columnId: col.id, title: 'b' });
+    await api.moveTask(board.id, b.id, { columnId: board.columns[1].id });
+    await api.updateTask(board.id, a.id, { title: 'a2', labels: ['x'] });
+    await api.deleteTask(board.id, b.id);
+    await api.updateBoard(board.id, { name: 'Renamed' });
+    await stream.waitForSeq(6);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'task.created'],
+      [2, 'task.created'],
+      [3, 'task.moved'],
+      [4, 'task.updated'],
+      [5, 'task.deleted'],
+      [6, 'board.updated'],
+    ]);
+    const replay = cloneState(board);
+    events.forEach((e) => applyEvent(replay, e));
+    expect(normalizeState(replay)).toEqual(normalizeState(await api.getBoard(board.id)));
+    expect(normalizeState(stream.state!)).toEqual(normalizeState(await api.getBoard(board.id)));
+  });
+
+  it('a client joining with afterSeq gets exactly the events it missed, then live ones', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const api = new TasklaneRestClient(t.url, owner.accessToken);
+    for (let i = 0; i < 5; i++) await api.createTask(board.id, { columnId: board.columns[0].id, title: `t${i}` });
+    const s = connect(t.url, owner.accessToken);
+    sockets.push(s);
+    await connected(s);
+    const ack = (await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 2 })) as JoinAck;
+    expect(ack.ok).toBe(true);
+    if (!ack.ok) return;
+    expect(ack.seq).toBe(5);
+    expect(ack.events!.map((e) => e.seq)).toEqual([3, 4, 5]);
+    const live = new Promise<AnyBoardEvent>((resolve) => s.once('board:event', resolve));
+    await api.createTask(board.id, { columnId: board.columns[0].id, title: 'live' });
+    expect((await live).seq).toBe(6);
+  });
+
+  it('BoardStream from a seq catches up the missed events exactly once', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const api = new TasklaneRestClient(t.url, owner.accessToken);
+    for (let i = 0; i < 4; i++) await api.createColumn(board.id, { name: `c${i}` });
+    const seen: number[] = [];
+    const stream = new BoardStream({ baseUrl: t.url, token: owner.accessToken, boardId: board.id, from: 1, onEvent: (e) => seen.push(e.seq) });
+    streams.push(stream);
+    await stream.start();
+    await api.createColumn(board.id, { name: 'after' });
+    await stream.waitForSeq(5);
+    expect(seen).toEqual([2, 3, 4, 5]);
+    expect(stream.stats.duplicates).toBe(0);
+  });
+
+  it('removing a member takes their sockets out of the board room', async () => {
+    const owner = await registerUser(t);
+    const member = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    await t.http().post(`/api/v1/boards/${board.id}/members`).set(owner.auth).send({ email: member.user.email, role: 'editor' }).expect(201);
+    const s = connect(t.url, member.accessToken);
+    sockets.push(s);
+    await connected(s);
+    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
+    const received: AnyBoardEvent[] = [];
+    s.on('board:event', (e) => received.push(e));
+    const removed = new Promise((resolve) => s.once('board:removed', resolve));
+    await t.http().delete(`/api/v1/boards/${board.id}/members/${member.user.id}`).set(owner.auth).expect(204);
+    await expect(removed).resolves.toMatchObject({ boardId: board.id });
+    await t.http().post(`/api/v1/boards/${board.id}/columns`).set(owner.auth).send({ name: 'after removal' }).expect(201);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received.map((e) => e.type)).not.toContain('column.created');
+    // and cannot join again
+    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(false);
+  });
+});

@@ -1,0 +1,270 @@
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import {
+  SOCKET_PATH,
+  type AnyBoardEvent,
+  type BoardSeqNotice,
+  type ClientToServerEvents,
+  type JoinAck,
+  type ServerToClientEvents,
+} from '@tasklane/contracts';
+import { applyEvent, type BoardState } from './board-state.js';
+import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
+
+export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface BoardStreamOptions {
+  /** Server (replica or load balancer) base URL, e.g. http://127.0.0.1:8080. */
+  baseUrl: string;
+  /** Access token, or a function returning the current one (read at every (re)connect). */
+  token: string | (() => string);
+  boardId: string;
+  /**
+   * Where the stream starts: `'snapshot'` (default) fetches `GET /boards/:id` and follows from its
+   * seq, keeping `state`; a number is the last seq the caller already applied; `'live'` starts at
+   * the seq current when the join is acknowledged.
+   */
+  from?: 'snapshot' | 'live' | number;
+  /** How long an out-of-order event may wait for the missing ones before a REST catch-up (ms). */
+  gapTimeoutMs?: number;
+  /** REST client for catch-up and snapshots (default: one on baseUrl with the same token). */
+  rest?: TasklaneRestClient;
+  /** Extra Socket.IO client options (e.g. `transportOptions`, reconnection delays). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** Called for every event, in seq order, exactly once. */
+  onEvent?: (event: AnyBoardEvent) => void;
+  /** Called when the stream had to start over from a fresh snapshot (events no longer retained). */
+  onResync?: (snapshot: BoardState) => void;
+  /** Called when the server removed this client from the board (membership revoked, board deleted). */
+  onRemoved?: (reason: string) => void;
+  onError?: (error: unknown) => void;
+}
+
+/** Counters for tests and the load tool. */
+export interface BoardStreamStats {
+  /** `board:event` messages received over the socket, duplicates included. */
+  received: number;
+  /** Events dropped because their seq was already applied (at-least-once delivery). */
+  duplicates: number;
+  /** Events obtained through REST catch-up or join acks rather than live. */
+  caughtUp: number;
+  /** REST catch-ups started because of a gap. */
+  gapFills: number;
+  resyncs: number;
+  /** Successful joins after the first (i.e. after reconnects). */
+  rejoins: number;
+}
+
+const DEFAULT_GAP_TIMEOUT_MS = 250;
+
+/**
+ * Follows one board's event stream over Socket.IO and hands events to `onEvent` in seq order,
+ * exactly once, with no gaps:
+ *  - out-of-order events wait in a buffer; a gap still open after `gapTimeoutMs` is filled from
+ *    `GET /boards/:id/events?after=` (at-least-once delivery + dedupe by seq);
+ *  - `board:seq` notices reveal missed trailing events, filled the same way;
+ *  - on every (re)connect it re-joins with `afterSeq` = last applied seq and applies the ack's
+ *    missed events; when the server says `resync` (or answers 410), it refetches the snapshot.
+ * With `from: 'snapshot'` it also maintains `state` (the board as of `seq`).
+ */
+export class BoardStream {
+  readonly stats: BoardStreamStats = { received: 0, duplicates: 0, caughtUp: 0, gapFills: 0, resyncs: 0, rejoins: 0 };
+  /** Board state (only with `from: 'snapshot'`). */
+  state: BoardState | null = null;
+  readonly socket: TasklaneSocket;
+  private readonly rest: TasklaneRestClient;
+  private lastSeq: number | null = null;
+  private headSeq = 0;
+  private readonly pending = new Map<number, AnyBoardEvent>();
+  private fillTimer: NodeJS.Timeout | null = null;
+  private filling = false;
+  private joined = false;
+  private closed = false;
+  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private startResolve: (() => void) | null = null;
+  private startReject: ((e: unknown) => void) | null = null;
+
+  constructor(private readonly options: BoardStreamOptions) {
+    const token = () => (typeof options.token === 'function' ? options.token() : options.token);
+    this.rest = options.rest ?? new TasklaneRestClient(options.baseUrl, token());
+    this.socket = io(options.baseUrl, {
+      path: SOCKET_PATH,
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: 100,
+      reconnectionDelayMax: 2000,
+      randomizationFactor: 0.5,
+      auth: (cb) => cb({ token: token() }),
+      ...options.socketOptions,
+    });
+    this.socket.on('board:event', (e) => this.onLive(e));
+    this.socket.on('board:seq', (n) => this.onSeqNotice(n));
+    this.socket.on('board:removed', (n) => {
+      if (n.boardId === options.boardId) options.onRemoved?.(n.reason);
+    });
+    this.socket.on('connect', () => void this.join());
+    this.socket.on('connect_error', (e) => {
+      if (!this.joined) this.startReject?.(e);
+      options.onError?.(e);
+    });
+  }
+
+  /** Last seq handed to `onEvent` (or the starting seq); null before the first join. */
+  get seq(): number | null {
+    return this.lastSeq;
+  }
+
+  /** Connects and joins. Resolves after the first join is acknowledged and its events applied. @throws the connect or join error */
+  async start(): Promise<void> {
+    const from = this.options.from ?? 'snapshot';
+    if (from === 'snapshot') {
+      this.state = await this.rest.getBoard(this.options.boardId);
+      this.lastSeq = this.state.seq;
+    } else if (typeof from === 'number') {
+      this.lastSeq = from;
+    }
+    await new Promise<void>((resolve, reject) => {
+      this.startResolve = resolve;
+      this.startReject = reject;
+      this.socket.connect();
+    });
+  }
+
+  /** Resolves once every event up to `seq` has been delivered. @throws Error after `timeoutMs` */
+  waitForSeq(seq: number, timeoutMs = 10_000): Promise<void> {
+    if (this.lastSeq !== null && this.lastSeq >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`board ${this.options.boardId}: seq ${seq} not reached within ${timeoutMs} ms (at ${this.lastSeq})`)), timeoutMs);
+      this.waiters.push({ seq, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  /** Leaves the board and disconnects; no callbacks fire afterwards. */
+  close(): void {
+    this.closed = true;
+    if (this.fillTimer) clearTimeout(this.fillTimer);
+    this.socket.disconnect();
+  }
+
+  private async join(): Promise<void> {
+    const afterSeq = this.lastSeq ?? undefined;
+    let ack: JoinAck;
+    try {
+      ack = await this.socket.timeout(10_000).emitWithAck('board:join', { boardId: this.options.boardId, afterSeq });
+    } catch (error) {
+      this.fail(error);
+      if (!this.closed && this.socket.connected) setTimeout(() => void this.join(), 500);
+      return;
+    }
+    if (!ack.ok) {
+      this.fail(new Error(`board:join refused: ${ack.error.code} ${ack.error.message}`));
+      if (ack.error.code !== 'BOARD_NOT_FOUND' && !this.closed) setTimeout(() => void this.join(), 500);
+      return;
+    }
+    if (this.joined) this.stats.rejoins += 1;
+    this.headSeq = Math.max(this.headSeq, ack.seq);
+    if (ack.resync) {
+      await this.resync();
+    } else if (this.lastSeq === null) {
+      this.lastSeq = ack.seq; // 'live': start here; buffered events up to seq are older than our start
+    } else {
+      for (const e of ack.events ?? []) this.accept(e, true);
+    }
+    this.joined = true;
+    this.drain();
+    this.startResolve?.();
+    this.startResolve = this.startReject = null;
+  }
+
+  private fail(error: unknown): void {
+    if (!this.joined) this.startReject?.(error);
+    this.options.onError?.(error);
+  }
+
+  private onLive(event: AnyBoardEvent): void {
+    if (event.boardId !== this.options.boardId || this.closed) return;
+    this.stats.received += 1;
+    this.headSeq = Math.max(this.headSeq, event.seq);
+    this.accept(event, false);
+    if (this.lastSeq !== null) this.drain();
+  }
+
+  private onSeqNotice(notice: BoardSeqNotice): void {
+    if (notice.boardId !== this.options.boardId || this.closed) return;
+    this.headSeq = Math.max(this.headSeq, notice.seq);
+    if (this.lastSeq !== null && this.headSeq > this.lastSeq) this.scheduleFill();
+  }
+
+  /** Buffers an event unless already applied or buffered (then counts a duplicate). */
+  private accept(event: AnyBoardEvent, caughtUp: boolean): void {
+    if ((this.lastSeq !== null && event.seq <= this.lastSeq) || this.pending.has(event.seq)) {
+      this.stats.duplicates += 1;
+      return;
+    }
+    if (caughtUp) this.stats.caughtUp += 1;
+    this.pending.set(event.seq, event);
+  }
+
+  /** Delivers every contiguous buffered event; schedules a catch-up if a gap remains. */
+  private drain(): void {
+    if (this.lastSeq === null) return;
+    for (let next = this.pending.get(this.lastSeq + 1); next; next = this.pending.get(this.lastSeq + 1)) {
+      this.pending.delete(next.seq);
+      this.lastSeq = next.seq;
+      if (this.state) applyEvent(this.state, next);
+      this.options.onEvent?.(next);
+    }
+    for (const seq of this.pending.keys()) if (seq <= this.lastSeq) this.pending.delete(seq);
+    const remaining: typeof this.waiters = [];
+    for (const w of this.waiters) {
+      if (this.lastSeq >= w.seq) w.resolve();
+      else remaining.push(w);
+    }
+    this.waiters.splice(0, this.waiters.length, ...remaining);
+    if (this.pending.size > 0 || this.headSeq > this.lastSeq) this.scheduleFill();
+    else if (this.fillTimer) {
+      clearTimeout(this.fillTimer);
+      this.fillTimer = null;
+    }
+  }
+
+  private scheduleFill(): void {
+    if (this.fillTimer || this.filling || this.closed) return;
+    this.fillTimer = setTimeout(() => void this.fill(), this.options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS);
+  }
+
+  /** REST catch-up from the last applied seq until no gap remains (or the server says 410). */
+  private async fill(): Promise<void> {
+    this.fillTimer = null;
+    if (this.closed || this.lastSeq === null) return;
+    if (this.pending.size === 0 && this.headSeq <= this.lastSeq) return;
+    this.filling = true;
+    this.stats.gapFills += 1;
+    try {
+      for (;;) {
+        const page = await this.rest.listEvents(this.options.boardId, this.lastSeq as number);
+        this.headSeq = Math.max(this.headSeq, page.lastSeq);
+        for (const e of page.items) this.accept(e, true);
+        const before = this.lastSeq as number;
+        this.drain(); // delivers only: scheduleFill() is a no-op while `filling`
+        if ((this.lastSeq as number) >= page.lastSeq || this.lastSeq === before) break;
+      }
+    } catch (error) {
+      if (error instanceof TasklaneHttpError && error.status === 410) await this.resync();
+      else this.options.onError?.(error);
+    } finally {
+      this.filling = false;
+    }
+    this.drain();
+  }
+
+  /** Starts over from a fresh snapshot: the events in between are no longer available. */
+  private async resync(): Promise<void> {
+    const snapshot = await this.rest.getBoard(this.options.boardId);
+    this.stats.resyncs += 1;
+    if (this.state || this.options.from === 'snapshot') this.state = snapshot;
+    this.lastSeq = snapshot.seq;
+    this.headSeq = Math.max(this.headSeq, snapshot.seq);
+    for (const seq of this.pending.keys()) if (seq <= snapshot.seq) this.pending.delete(seq);
+    this.options.onResync?.(snapshot);
+  }
+}

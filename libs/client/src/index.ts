@@ -1,0 +1,3 @@
+export * from './rest-client.js';
+export * from './board-state.js';
+export * from './board-stream.js';

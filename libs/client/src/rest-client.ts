@@ -1,0 +1,180 @@
+import type {
+  AuthResponse,
+  BoardRole,
+  BoardSnapshot,
+  BoardSummary,
+  ColumnView,
+  ErrorBody,
+  EventsPage,
+  MemberView,
+  Page,
+  TaskView,
+  UserView,
+} from '@tasklane/contracts';
+
+/** A non-2xx answer from the API, with its parsed error body. */
+export class TasklaneHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody | undefined,
+    readonly method: string,
+    readonly path: string,
+  ) {
+    super(`${method} ${path} → ${status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim());
+    this.name = 'TasklaneHttpError';
+  }
+  get code(): string | undefined {
+    return this.body?.code;
+  }
+}
+
+export interface CreateTaskInput {
+  columnId: string;
+  title: string;
+  description?: string;
+  assigneeIds?: string[];
+  labels?: string[];
+  dueAt?: string | null;
+  afterTaskId?: string;
+  beforeTaskId?: string;
+}
+export type UpdateTaskInput = Partial<Pick<CreateTaskInput, 'title' | 'description' | 'assigneeIds' | 'labels' | 'dueAt'>>;
+export interface MoveTaskInput {
+  columnId: string;
+  afterTaskId?: string;
+  beforeTaskId?: string;
+}
+export interface ListTasksQuery {
+  columnId?: string;
+  assigneeId?: string;
+  q?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Options of one request: extra headers (e.g. Idempotency-Key, If-Match) and an abort signal. */
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Typed REST client for `/api/v1` on one base URL (a replica or the load balancer), using the
+ * global fetch. Methods resolve with the response body and reject with TasklaneHttpError for any
+ * non-2xx status. `token` is the access token sent as `Authorization: Bearer`.
+ */
+export class TasklaneRestClient {
+  constructor(
+    readonly baseUrl: string,
+    public token?: string,
+  ) {}
+
+  /** Low-level call: JSON in, JSON out; 204 resolves undefined. @throws TasklaneHttpError */
+  async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: options.signal,
+    });
+    const text = await res.text();
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new TasklaneHttpError(res.status, parsed as ErrorBody | undefined, method, path);
+    return parsed as T;
+  }
+
+  // accounts
+  async register(email: string, password: string, name: string): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/register', { email, password, name });
+    this.token = auth.accessToken;
+    return auth;
+  }
+  async login(email: string, password: string): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/login', { email, password });
+    this.token = auth.accessToken;
+    return auth;
+  }
+  async refresh(refreshToken: string): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/refresh', { refreshToken });
+    this.token = auth.accessToken;
+    return auth;
+  }
+  me(): Promise<UserView> {
+    return this.request('GET', '/users/me');
+  }
+
+  // boards
+  listBoards(query: { limit?: number; cursor?: string } = {}): Promise<Page<BoardSummary>> {
+    return this.request('GET', `/boards${qs(query)}`);
+  }
+  createBoard(input: { name: string; description?: string; columns?: string[] }, o?: RequestOptions): Promise<BoardSnapshot> {
+    return this.request('POST', '/boards', input, o);
+  }
+  getBoard(boardId: string): Promise<BoardSnapshot> {
+    return this.request('GET', `/boards/${boardId}`);
+  }
+  updateBoard(boardId: string, input: { name?: string; description?: string }, o?: RequestOptions): Promise<BoardSummary> {
+    return this.request('PATCH', `/boards/${boardId}`, input, o);
+  }
+  deleteBoard(boardId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}`, undefined, o);
+  }
+
+  // members
+  listMembers(boardId: string): Promise<MemberView[]> {
+    return this.request('GET', `/boards/${boardId}/members`);
+  }
+  addMember(boardId: string, email: string, role: BoardRole, o?: RequestOptions): Promise<MemberView> {
+    return this.request('POST', `/boards/${boardId}/members`, { email, role }, o);
+  }
+  updateMember(boardId: string, userId: string, role: BoardRole, o?: RequestOptions): Promise<MemberView> {
+    return this.request('PATCH', `/boards/${boardId}/members/${userId}`, { role }, o);
+  }
+  removeMember(boardId: string, userId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/members/${userId}`, undefined, o);
+  }
+
+  // columns
+  createColumn(boardId: string, input: { name: string; afterColumnId?: string | null }, o?: RequestOptions): Promise<ColumnView> {
+    return this.request('POST', `/boards/${boardId}/columns`, input, o);
+  }
+  updateColumn(boardId: string, columnId: string, input: { name?: string; afterColumnId?: string | null }, o?: RequestOptions): Promise<ColumnView> {
+    return this.request('PATCH', `/boards/${boardId}/columns/${columnId}`, input, o);
+  }
+  deleteColumn(boardId: string, columnId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/columns/${columnId}`, undefined, o);
+  }
+
+  // tasks
+  listTasks(boardId: string, query: ListTasksQuery = {}): Promise<Page<TaskView>> {
+    return this.request('GET', `/boards/${boardId}/tasks${qs(query)}`);
+  }
+  createTask(boardId: string, input: CreateTaskInput, o?: RequestOptions): Promise<TaskView> {
+    return this.request('POST', `/boards/${boardId}/tasks`, input, o);
+  }
+  getTask(boardId: string, taskId: string): Promise<TaskView> {
+    return this.request('GET', `/boards/${boardId}/tasks/${taskId}`);
+  }
+  updateTask(boardId: string, taskId: string, input: UpdateTaskInput, o?: RequestOptions): Promise<TaskView> {
+    return this.request('PATCH', `/boards/${boardId}/tasks/${taskId}`, input, o);
+  }
+  moveTask(boardId: string, taskId: string, input: MoveTaskInput, o?: RequestOptions): Promise<TaskView> {
+    return this.request('POST', `/boards/${boardId}/tasks/${taskId}/move`, input, o);
+  }
+  deleteTask(boardId: string, taskId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/tasks/${taskId}`, undefined, o);
+  }
+
+  // events
+  listEvents(boardId: string, after: number, limit?: number): Promise<EventsPage> {
+    return this.request('GET', `/boards/${boardId}/events${qs({ after, limit })}`);
+  }
+}
+
+function qs(query: object): string {
+  const entries = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]);
+  return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
