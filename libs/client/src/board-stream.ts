@@ -9,6 +9,7 @@ import {
 } from '@tasklane/contracts';
 import { applyEvent, type BoardState } from './board-state.js';
 import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
+import { SeqOrderer } from './seq-orderer.js';
 
 export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -72,9 +73,7 @@ export class BoardStream {
   state: BoardState | null = null;
   readonly socket: TasklaneSocket;
   private readonly rest: TasklaneRestClient;
-  private lastSeq: number | null = null;
-  private headSeq = 0;
-  private readonly pending = new Map<number, AnyBoardEvent>();
+  private readonly order = new SeqOrderer<AnyBoardEvent>();
   private fillTimer: NodeJS.Timeout | null = null;
   private filling = false;
   private joined = false;
@@ -110,7 +109,7 @@ export class BoardStream {
 
   /** Last seq handed to `onEvent` (or the starting seq); null before the first join. */
   get seq(): number | null {
-    return this.lastSeq;
+    return this.order.last;
   }
 
   /** Connects and joins. Resolves after the first join is acknowledged and its events applied. @throws the connect or join error */
@@ -118,9 +117,9 @@ export class BoardStream {
     const from = this.options.from ?? 'snapshot';
     if (from === 'snapshot') {
       this.state = await this.rest.getBoard(this.options.boardId);
-      this.lastSeq = this.state.seq;
+      this.order.resetTo(this.state.seq);
     } else if (typeof from === 'number') {
-      this.lastSeq = from;
+      this.order.resetTo(from);
     }
     await new Promise<void>((resolve, reject) => {
       this.startResolve = resolve;
@@ -131,9 +130,9 @@ export class BoardStream {
 
   /** Resolves once every event up to `seq` has been delivered. @throws Error after `timeoutMs` */
   waitForSeq(seq: number, timeoutMs = 10_000): Promise<void> {
-    if (this.lastSeq !== null && this.lastSeq >= seq) return Promise.resolve();
+    if (this.order.last !== null && this.order.last >= seq) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`board ${this.options.boardId}: seq ${seq} not reached within ${timeoutMs} ms (at ${this.lastSeq})`)), timeoutMs);
+      const timer = setTimeout(() => reject(new Error(`board ${this.options.boardId}: seq ${seq} not reached within ${timeoutMs} ms (at ${this.order.last})`)), timeoutMs);
       this.waiters.push({ seq, resolve: () => (clearTimeout(timer), resolve()) });
     });
   }
@@ -146,7 +145,7 @@ export class BoardStream {
   }
 
   private async join(): Promise<void> {
-    const afterSeq = this.lastSeq ?? undefined;
+    const afterSeq = this.order.last ?? undefined;
     let ack: JoinAck;
     try {
       ack = await this.socket.timeout(10_000).emitWithAck('board:join', { boardId: this.options.boardId, afterSeq });
@@ -161,11 +160,11 @@ export class BoardStream {
       return;
     }
     if (this.joined) this.stats.rejoins += 1;
-    this.headSeq = Math.max(this.headSeq, ack.seq);
+    this.order.observe(ack.seq);
     if (ack.resync) {
       await this.resync();
-    } else if (this.lastSeq === null) {
-      this.lastSeq = ack.seq; // 'live': start here; buffered events up to seq are older than our start
+    } else if (this.order.last === null) {
+      this.order.resetTo(ack.seq); // 'live': start here; buffered events up to seq predate our start
     } else {
       for (const e of ack.events ?? []) this.accept(e, true);
     }
@@ -183,44 +182,37 @@ export class BoardStream {
   private onLive(event: AnyBoardEvent): void {
     if (event.boardId !== this.options.boardId || this.closed) return;
     this.stats.received += 1;
-    this.headSeq = Math.max(this.headSeq, event.seq);
     this.accept(event, false);
-    if (this.lastSeq !== null) this.drain();
+    this.drain();
   }
 
   private onSeqNotice(notice: BoardSeqNotice): void {
     if (notice.boardId !== this.options.boardId || this.closed) return;
-    this.headSeq = Math.max(this.headSeq, notice.seq);
-    if (this.lastSeq !== null && this.headSeq > this.lastSeq) this.scheduleFill();
+    this.order.observe(notice.seq);
+    if (this.order.hasGap) this.scheduleFill();
   }
 
   /** Buffers an event unless already applied or buffered (then counts a duplicate). */
   private accept(event: AnyBoardEvent, caughtUp: boolean): void {
-    if ((this.lastSeq !== null && event.seq <= this.lastSeq) || this.pending.has(event.seq)) {
-      this.stats.duplicates += 1;
-      return;
-    }
-    if (caughtUp) this.stats.caughtUp += 1;
-    this.pending.set(event.seq, event);
+    if (!this.order.offer(event)) this.stats.duplicates += 1;
+    else if (caughtUp) this.stats.caughtUp += 1;
   }
 
   /** Delivers every contiguous buffered event; schedules a catch-up if a gap remains. */
   private drain(): void {
-    if (this.lastSeq === null) return;
-    for (let next = this.pending.get(this.lastSeq + 1); next; next = this.pending.get(this.lastSeq + 1)) {
-      this.pending.delete(next.seq);
-      this.lastSeq = next.seq;
-      if (this.state) applyEvent(this.state, next);
-      this.options.onEvent?.(next);
+    for (const event of this.order.take()) {
+      if (this.state) applyEvent(this.state, event);
+      this.options.onEvent?.(event);
     }
-    for (const seq of this.pending.keys()) if (seq <= this.lastSeq) this.pending.delete(seq);
+    const last = this.order.last;
+    if (last === null) return;
     const remaining: typeof this.waiters = [];
     for (const w of this.waiters) {
-      if (this.lastSeq >= w.seq) w.resolve();
+      if (last >= w.seq) w.resolve();
       else remaining.push(w);
     }
     this.waiters.splice(0, this.waiters.length, ...remaining);
-    if (this.pending.size > 0 || this.headSeq > this.lastSeq) this.scheduleFill();
+    if (this.order.hasGap) this.scheduleFill();
     else if (this.fillTimer) {
       clearTimeout(this.fillTimer);
       this.fillTimer = null;
@@ -235,18 +227,18 @@ export class BoardStream {
   /** REST catch-up from the last applied seq until no gap remains (or the server says 410). */
   private async fill(): Promise<void> {
     this.fillTimer = null;
-    if (this.closed || this.lastSeq === null) return;
-    if (this.pending.size === 0 && this.headSeq <= this.lastSeq) return;
+    if (this.closed || !this.order.hasGap) return;
     this.filling = true;
     this.stats.gapFills += 1;
     try {
       for (;;) {
-        const page = await this.rest.listEvents(this.options.boardId, this.lastSeq as number);
-        this.headSeq = Math.max(this.headSeq, page.lastSeq);
+        const before = this.order.last as number;
+        const page = await this.rest.listEvents(this.options.boardId, before);
+        this.order.observe(page.lastSeq);
         for (const e of page.items) this.accept(e, true);
-        const before = this.lastSeq as number;
         this.drain(); // delivers only: scheduleFill() is a no-op while `filling`
-        if ((this.lastSeq as number) >= page.lastSeq || this.lastSeq === before) break;
+        const now = this.order.last as number;
+        if (now >= page.lastSeq || now === before) break;
       }
     } catch (error) {
       if (error instanceof TasklaneHttpError && error.status === 410) await this.resync();
@@ -262,9 +254,7 @@ export class BoardStream {
     const snapshot = await this.rest.getBoard(this.options.boardId);
     this.stats.resyncs += 1;
     if (this.state || this.options.from === 'snapshot') this.state = snapshot;
-    this.lastSeq = snapshot.seq;
-    this.headSeq = Math.max(this.headSeq, snapshot.seq);
-    for (const seq of this.pending.keys()) if (seq <= snapshot.seq) this.pending.delete(seq);
+    this.order.resetTo(snapshot.seq);
     this.options.onResync?.(snapshot);
   }
 }

@@ -1,3 +1,4 @@
 export * from './rest-client.js';
 export * from './board-state.js';
 export * from './board-stream.js';
+export * from './seq-orderer.js';
