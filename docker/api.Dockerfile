@@ -1,0 +1,55 @@
+# syntax=docker/dockerfile:1
+# Tasklane API image: one replica per container (`docker compose up` runs three behind nginx).
+# Build from the repository root: docker build -f docker/api.Dockerfile -t tasklane-api .
+# Runs `node dist/apps/api/src/main.js`; the same image runs migrations (docker-compose.yml, `migrate`).
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# Workspace manifests only (package.json, lockfile, libs/*/package.json), so the npm ci layers
+# below are rebuilt when dependencies change, not on every source edit. A plain
+# `COPY libs/*/package.json` would flatten the paths, hence the copy-then-prune.
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY libs libs
+RUN find libs -mindepth 2 -maxdepth 2 ! -name package.json -exec rm -rf {} +
+
+# Every dependency, for the build (SWC is a dev dependency).
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY --from=manifests /app ./
+RUN npm ci --no-audit --no-fund
+
+# Compile apps/*/src → dist/apps/*/src and libs/*/src → libs/*/dist (scripts/build.mjs).
+FROM deps AS build
+COPY .swcrc tsconfig.json ./
+COPY scripts/build.mjs scripts/
+COPY apps apps
+COPY libs libs
+RUN npm run build \
+ && find libs -mindepth 2 -maxdepth 2 ! -name package.json ! -name dist -exec rm -rf {} +
+
+# Production dependencies only. The workspace links (node_modules/@tasklane/*) point at libs/*,
+# whose package.json files come with the manifests. typeorm is a production dependency, so its CLI
+# is here for `migrate`.
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+COPY --from=manifests /app ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000
+WORKDIR /app
+COPY --from=prod-deps /app ./
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/libs ./libs
+# Files stay root-owned (read-only for the app); the process runs as the image's unprivileged user.
+USER node
+EXPOSE 3000
+# Liveness only (the process answers); readiness (/health/ready, PostgreSQL reachable) is the load
+# balancer's concern. node's global fetch, since the slim image has no curl.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/apps/api/src/main.js"]

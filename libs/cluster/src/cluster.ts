@@ -1,0 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describeExit, LoggedChild, tail } from './child-process.js';
+import { nginxConfig } from './nginx-config.js';
+import { findFreePorts } from './ports.js';
+import { waitForHttp } from './wait-for-http.js';
+
+/** Repository root: this file is libs/cluster/src/cluster.ts, or libs/cluster/dist/cluster.js once built. */
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Milliseconds a replica (or nginx) gets to answer its health endpoint after spawning. */
+export const READY_TIMEOUT_MS = 30_000;
+
+/** Options of {@link startCluster}. */
+export interface ClusterOptions {
+  /** Number of API replicas, ≥ 1. */
+  replicas: number;
+  /** postgres:// URL of an already migrated database (replicas run with MIGRATIONS_RUN=false). */
+  databaseUrl: string;
+  /**
+   * redis:// URL shared by the replicas' Socket.IO adapter. Without it each replica falls back to the
+   * in-memory adapter and events reach only sockets connected to the replica that emitted them.
+   */
+  redisUrl?: string;
+  /** JWT signing key shared by every replica, ≥ 32 characters. Default: random for this cluster. */
+  jwtSecret?: string;
+  /** Replica i listens on basePort + i. Default: a free port each. */
+  basePort?: number;
+  /** Port of the nginx load balancer. Default: a free port. */
+  lbPort?: number;
+  /**
+   * Extra environment for the replicas (e.g. `{ LOG_LEVEL: 'info', DB_POOL_SIZE: '10' }`). It may
+   * override LOG_LEVEL and MIGRATIONS_RUN, not PORT, HOST, DATABASE_URL, REDIS_URL, JWT_SECRET or
+   * REPLICA_ID. The parent's environment is inherited except NODE_OPTIONS (Jest's
+   * --experimental-vm-modules is not for the replicas).
+   */
+  env?: Record<string, string>;
+  /**
+   * Directory for `replica-<i>.log` (stdout and stderr), `nginx.log` and nginx's prefix `nginx/`
+   * (config, pid, temp files, error.log); kept after stop(). Default: a new directory under the OS
+   * temp dir, which stop() removes unless `keepLogs`. When nginx runs as root its workers run as
+   * `nobody`, so the directory must be traversable by that user.
+   */
+  logDir?: string;
+  /** Keep the default temp logDir after stop() (a given logDir is always kept). Default false. */
+  keepLogs?: boolean;
+  /** Start nginx in front of the replicas (default true). Without it `lbUrl` is null. */
+  nginx?: boolean;
+  /** nginx executable (default `nginx` from PATH). */
+  nginxBin?: string;
+  /** Built server entry (default `<repo>/dist/apps/api/src/main.js`, from `npm run build`). */
+  serverEntry?: string;
+}
+
+/** One API replica process of a {@link Cluster}. */
+export interface ReplicaHandle {
+  /** 0-based; the process runs with REPLICA_ID=replica-<index>, which it echoes as `X-Replica`. */
+  readonly index: number;
+  readonly port: number;
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string;
+  /** OS pid while running, null after kill() or an exit. */
+  readonly pid: number | null;
+  /**
+   * Sends `signal` (default SIGTERM: graceful shutdown) to the process and resolves once it has
+   * exited; SIGKILL follows after 10 s. Resolves at once if it is not running.
+   */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Starts the process again on the same port and resolves when `/health/ready` answers 2xx; resolves
+   * after that check alone if it is already running.
+   * @throws Error with the log tail if it exits or is not ready within 30 s (the process is killed).
+   */
+  start(): Promise<void>;
+}
+
+/** A running local cluster: see {@link startCluster}. */
+export interface Cluster {
+  /** nginx's URL, e.g. `http://127.0.0.1:8080`; null with `nginx: false`. */
+  lbUrl: string | null;
+  /** Each replica's own URL, by index. */
+  replicaUrls: string[];
+  replicas: ReplicaHandle[];
+  /** Where the logs are (see {@link ClusterOptions.logDir}). */
+  logDir: string;
+  /**
+   * Stops nginx, then every replica: SIGTERM, SIGKILL after 10 s, and waits for each exit; then
+   * removes the default temp logDir (see {@link ClusterOptions.keepLogs}). Idempotent; never rejects.
+   */
+  stop(): Promise<void>;
+}
+
+class Replica implements ReplicaHandle {
+  readonly url: string;
+  private child: LoggedChild | null = null;
+
+  constructor(
+    readonly index: number,
+    readonly port: number,
+    private readonly entry: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly logFile: string,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  get pid(): number | null {
+    return this.child?.running ? this.child.pid : null;
+  }
+
+  async start(): Promise<void> {
+    if (!this.child?.running) {
+      this.child = new LoggedChild(`replica-${this.index}`, process.execPath, [this.entry], {
+        cwd: ROOT,
+        env: { ...this.env, PORT: String(this.port) },
+        logFile: this.logFile,
+      });
+    }
+    const child = this.child;
+    try {
+      await waitForChild(child, `${this.url}/health/ready`);
+    } catch (error) {
+      await child.stop('SIGKILL');
+      throw new Error(`replica-${this.index} (port ${this.port}) did not become ready: ${(error as Error).message}\n--- ${this.logFile} (tail) ---\n${tail(this.logFile)}`, {
+        cause: error,
+      });
+    }
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await this.child?.stop(signal);
+  }
+}
+
+/**
+ * Waits for `url` to answer 2xx while `child` runs.
+ * @throws Error when the child exits first or the URL is not ready within READY_TIMEOUT_MS.
+ */
+async function waitForChild(child: LoggedChild, url: string): Promise<void> {
+  const abort = new AbortController();
+  void child.exited.then((exit) => abort.abort(new Error(`${child.name} ${describeExit(exit)}`)));
+  try {
+    await waitForHttp(url, READY_TIMEOUT_MS, { signal: abort.signal });
+  } finally {
+    abort.abort(); // detach from `exited` (a no-op abort once done)
+  }
+}
+
+/**
+ * Starts a local Tasklane cluster from the built server (`npm run build` first): `replicas` processes
+ * `node dist/apps/api/src/main.js` on 127.0.0.1 (REPLICA_ID=replica-<i>, MIGRATIONS_RUN=false,
+ * LOG_LEVEL=warn) and, unless `nginx: false`, an nginx load balancer in front of them (round robin,
+ * WebSocket upgrade; config from {@link nginxConfig}) run as a foreground child. Resolves once every
+ * replica answers `/health/ready` and nginx answers `/health/live` through the load balancer.
+ *
+ * Children are SIGKILLed if the calling process exits without stop(). Migrations are the caller's
+ * job (`npm run migration:run`).
+ *
+ * @throws RangeError for invalid options; Error when the built server is missing, or a replica or
+ *   nginx fails to start within 30 s (message includes the log tail). Everything already started is
+ *   stopped before the error is thrown.
+ */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const { replicas: count, databaseUrl, redisUrl, basePort, nginx: withNginx = true } = options;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`replicas must be an integer >= 1, got ${count}`);
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl ?? '')) throw new RangeError('databaseUrl must be a postgres:// URL');
+  if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1 || basePort + count - 1 > 65535)) {
+    throw new RangeError(`basePort must leave room for ${count} ports below 65536, got ${basePort}`);
+  }
+  const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex');
+  if (jwtSecret.length < 32) throw new RangeError('jwtSecret must be at least 32 characters');
+  const entry = resolve(options.serverEntry ?? join(ROOT, 'dist/apps/api/src/main.js'));
+  if (!existsSync(entry)) throw new Error(`built server not found at ${entry}: run \`npm run build\` first`);
+
+  const logDir = prepareLogDir(options.logDir);
+  const ports = basePort === undefined ? await findFreePorts(count + 1) : [...Array.from({ length: count }, (_, i) => basePort + i), ...(await findFreePorts(1))];
+  const lbPort = options.lbPort ?? ports[count];
+
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  delete inherited.NODE_OPTIONS;
+  delete inherited.REDIS_URL;
+  const replicas = Array.from({ length: count }, (_, index) => {
+    const env: NodeJS.ProcessEnv = {
+      ...inherited,
+      MIGRATIONS_RUN: 'false',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      JWT_SECRET: jwtSecret,
+      REPLICA_ID: `replica-${index}`,
+    };
+    return new Replica(index, ports[index], entry, env, join(logDir, `replica-${index}.log`));
+  });
+
+  let nginx: LoggedChild | null = null;
+  let keepLogs = options.keepLogs ?? false;
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      // The load balancer first, so no new requests reach replicas that are shutting down.
+      await nginx?.stop().catch(() => undefined);
+      await Promise.allSettled(replicas.map((r) => r.kill('SIGTERM')));
+      if (!options.logDir && !keepLogs) {
+        try {
+          rmSync(logDir, { recursive: true, force: true, maxRetries: 2 });
+        } catch {
+          // a leftover temp dir is not worth failing a teardown over
+        }
+      }
+    })());
+
+  try {
+    await Promise.all(replicas.map((r) => r.start()));
+    if (withNginx) {
+      nginx = startNginx(options.nginxBin ?? 'nginx', logDir, lbPort, replicas.map((r) => `127.0.0.1:${r.port}`));
+      await waitForNginx(nginx, logDir, `http://127.0.0.1:${lbPort}`);
+    }
+  } catch (error) {
+    keepLogs = true; // the error names files in logDir
+    await stop();
+    throw error;
+  }
+
+  return {
+    lbUrl: withNginx ? `http://127.0.0.1:${lbPort}` : null,
+    replicaUrls: replicas.map((r) => r.url),
+    replicas,
+    logDir,
+    stop,
+  };
+}
+
+function prepareLogDir(given: string | undefined): string {
+  if (given) {
+    mkdirSync(given, { recursive: true });
+    return resolve(given);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tasklane-cluster-'));
+  chmodSync(dir, 0o755); // mkdtemp makes 0700; nginx workers (nobody, under root) write temp files inside
+  return dir;
+}
+
+function startNginx(bin: string, logDir: string, port: number, upstreams: string[]): LoggedChild {
+  const prefix = join(logDir, 'nginx');
+  mkdirSync(prefix, { recursive: true });
+  const conf = join(prefix, 'nginx.conf');
+  writeFileSync(conf, nginxConfig({ listenPort: port, listenHost: '127.0.0.1', upstreams, prefixDir: prefix }));
+  // -e: the error log before the config is read (the compiled-in /var/log/nginx is root-only).
+  return new LoggedChild('nginx', bin, ['-p', `${prefix}/`, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], {
+    cwd: prefix,
+    env: process.env,
+    logFile: join(logDir, 'nginx.log'),
+  });
+}
+
+async function waitForNginx(nginx: LoggedChild, logDir: string, lbUrl: string): Promise<void> {
+  try {
+    await waitForChild(nginx, `${lbUrl}/health/live`);
+  } catch (error) {
+    await nginx.stop('SIGKILL');
+    const hint = nginx.exit?.error && (nginx.exit.error as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is nginx installed? or pass nginx: false)' : '';
+    throw new Error(
+      `nginx on ${lbUrl} did not start${hint}: ${(error as Error).message}\n` +
+        `--- ${join(logDir, 'nginx.log')} (tail) ---\n${tail(join(logDir, 'nginx.log'))}\n` +
+        `--- ${join(logDir, 'nginx', 'error.log')} (tail) ---\n${tail(join(logDir, 'nginx', 'error.log'))}`,
+      { cause: error },
+    );
+  }
+}

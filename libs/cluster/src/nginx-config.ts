@@ -1,0 +1,122 @@
+/** Options of {@link nginxConfig}. */
+export interface NginxConfigOptions {
+  /** TCP port the load balancer listens on, 1–65535. */
+  listenPort: number;
+  /** Address to bind (e.g. `127.0.0.1`); omitted: every interface (`listen <port>;`, as in docker). */
+  listenHost?: string;
+  /** Replicas as `host:port` (e.g. `127.0.0.1:41234`, `api1:3000`); at least one. */
+  upstreams: string[];
+  /**
+   * Absolute directory nginx owns: pid file, temp directories and (unless `errorLog`) `error.log`.
+   * Pass the same directory as `nginx -p`. When nginx starts as root its workers run as `nobody`,
+   * so the directory must be traversable by that user (they write request bodies over 16 KiB there).
+   */
+  prefixDir: string;
+  /** error_log target; default `<prefixDir>/error.log`. docker uses `/dev/stderr` (`docker logs`). */
+  errorLog?: string;
+}
+
+const UPSTREAM = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/**
+ * Renders the Tasklane load-balancer configuration: round robin over identical API replicas with
+ * WebSocket upgrade for Socket.IO. One template serves both the local cluster (`startCluster`) and
+ * docker-compose (`docker/nginx.conf` is this function's output, checked by nginx-config.spec.ts).
+ * Run it in the foreground: `nginx -p <prefixDir> -c <file> -g 'daemon off;'` (so the config has no
+ * `daemon` directive).
+ *
+ * Figures: 75 s proxy timeouts stay above Socket.IO's 25 s pingInterval (realtime.gateway.ts) so an
+ * idle but healthy socket is never cut; `client_max_body_size 1m` matches the API's Fastify
+ * bodyLimit; 20000 worker connections hold ~10000 proxied sockets per worker (two connections each).
+ *
+ * @returns the complete nginx.conf text, ending in a newline.
+ * @throws RangeError when `upstreams` is empty or malformed, `listenPort` is out of range, or
+ *   `prefixDir` is not absolute.
+ */
+export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, errorLog }: NginxConfigOptions): string {
+  if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) throw new RangeError(`listenPort must be 1-65535, got ${listenPort}`);
+  if (upstreams.length === 0) throw new RangeError('upstreams must name at least one host:port');
+  const bad = upstreams.find((u) => !UPSTREAM.test(u));
+  if (bad !== undefined) throw new RangeError(`upstream must be host:port, got ${JSON.stringify(bad)}`);
+  if (!prefixDir.startsWith('/')) throw new RangeError(`prefixDir must be absolute, got ${JSON.stringify(prefixDir)}`);
+  const dir = prefixDir.replace(/\/+$/, '');
+  const listen = listenHost ? `${listenHost}:${listenPort}` : String(listenPort);
+  const servers = upstreams.map((u) => `        server ${u} max_fails=1 fail_timeout=5s;`).join('\n');
+
+  return `# Tasklane load balancer: round robin over identical API replicas, WebSocket upgrade for Socket.IO.
+# Rendered by nginxConfig() in libs/cluster/src/nginx-config.ts (docker/nginx.conf is its output for
+# docker-compose; nginx-config.spec.ts keeps the two identical). Runs in the foreground
+# (nginx -g 'daemon off;'); pid and temp files live under ${dir}.
+
+worker_processes auto;
+# Every proxied connection costs two descriptors (client side + upstream side).
+worker_rlimit_nofile 65535;
+pid ${dir}/nginx.pid;
+error_log ${errorLog ?? `${dir}/error.log`} warn;
+
+events {
+    worker_connections 20000;
+}
+
+http {
+    access_log off;
+    server_tokens off;
+    # The API's own limit (Fastify bodyLimit 1 MiB); refuse larger bodies here with 413.
+    client_max_body_size 1m;
+
+    # Temp files under the prefix: the compiled-in defaults (/var/lib/nginx/...) are not writable
+    # when nginx runs unprivileged.
+    client_body_temp_path ${dir}/client_body_temp;
+    proxy_temp_path ${dir}/proxy_temp;
+    fastcgi_temp_path ${dir}/fastcgi_temp;
+    uwsgi_temp_path ${dir}/uwsgi_temp;
+    scgi_temp_path ${dir}/scgi_temp;
+
+    # Connection header towards the replica: "upgrade" for WebSocket handshakes; otherwise empty, so
+    # plain requests reuse the upstream keepalive pool below (nginx docs, "WebSocket proxying").
+    map $http_upgrade $connection_upgrade {
+        default upgrade;
+        ''      '';
+    }
+
+    upstream tasklane_api {
+        # Round robin (the default): replicas are identical and share rooms through Redis. Clients
+        # use the websocket transport only, so a Socket.IO session lives on one TCP connection and
+        # needs no sticky sessions. Uncomment only to serve the HTTP long-polling fallback, whose
+        # successive requests must all reach the replica that holds the session:
+        # hash $remote_addr consistent;
+${servers}
+        # Idle connections kept per worker. Closed by nginx after 60 s, before Fastify's 72 s
+        # keepAliveTimeout, so nginx never reuses a connection the replica is closing.
+        keepalive 64;
+    }
+
+    server {
+        listen ${listen};
+
+        location / {
+            proxy_pass http://tasklane_api;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            # Passed through unchanged; the API adopts it as the request id or makes a new one.
+            proxy_set_header X-Request-Id $http_x_request_id;
+
+            # Above Socket.IO's 25 s pingInterval: an idle healthy socket always sees a ping in time.
+            proxy_read_timeout 75s;
+            proxy_send_timeout 75s;
+            # A dead replica is skipped quickly instead of holding the request for the 60 s default.
+            proxy_connect_timeout 2s;
+            # Try the next replica only when this one could not be reached. Without the
+            # non_idempotent flag nginx never re-sends a POST/PATCH/DELETE already sent to a replica,
+            # and http_502/http_503 are deliberately absent: a replica's 503 (not ready, pool
+            # exhausted) reaches the client, which decides whether to retry.
+            proxy_next_upstream error timeout;
+        }
+    }
+}
+`;
+}
