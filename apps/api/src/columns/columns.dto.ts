@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { ColumnView } from '@tasklane/contracts';
+import { LowerCaseUuid } from '../errors/field-validators.js';
 import type { BoardColumn } from './board-column.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -12,7 +13,7 @@ export class CreateColumnDto {
   name: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Place after this column; null = first; omitted = last' })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @ValidateIf((_, v) => v !== null) @IsUUID('all')
   afterColumnId?: string | null;
 }
 
@@ -22,7 +23,7 @@ export class UpdateColumnDto {
   name?: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Move after this column; null = first' })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @ValidateIf((_, v) => v !== null) @IsUUID('all')
   afterColumnId?: string | null;
 }
 

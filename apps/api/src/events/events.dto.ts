@@ -5,7 +5,7 @@ import { BOARD_EVENT_TYPES } from '@tasklane/contracts';
 
 export class EventsQueryDto {
   @ApiProperty({ description: 'Return events with seq greater than this (0 = from the start)', minimum: 0 })
-  @Type(() => Number) @IsInt() @Min(0)
+  @Type(() => Number) @IsInt() @Min(0) @Max(2_147_483_647)
   after: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { TaskView } from '@tasklane/contracts';
+import { IsDateTime, LowerCaseUuid } from '../errors/field-validators.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -11,7 +12,7 @@ class TaskFieldsDto {
   description?: string;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Must be members of the board', maxItems: 50 })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsOptional() @LowerCaseUuid() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
   assigneeIds?: string[];
 
   @ApiPropertyOptional({ type: [String], maxItems: 50 })
@@ -19,13 +20,13 @@ class TaskFieldsDto {
   labels?: string[];
 
   @ApiPropertyOptional({ format: 'date-time', nullable: true })
-  @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateString({ strict: true })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateTime()
   dueAt?: string | null;
 }
 
 export class CreateTaskDto extends TaskFieldsDto {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all')
+  @LowerCaseUuid() @IsUUID('all')
   columnId: string;
 
   @ApiProperty({ maxLength: 500 })
@@ -33,11 +34,11 @@ export class CreateTaskDto extends TaskFieldsDto {
   title: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Place right after this task of the column' })
-  @IsOptional() @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @IsUUID('all')
   afterTaskId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Place right before this task of the column' })
-  @IsOptional() @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @IsUUID('all')
   beforeTaskId?: string;
 }
 
@@ -49,25 +50,25 @@ export class UpdateTaskDto extends TaskFieldsDto {
 
 export class MoveTaskDto {
   @ApiProperty({ format: 'uuid', description: 'Target column (may be the current one)' })
-  @IsUUID('all')
+  @LowerCaseUuid() @IsUUID('all')
   columnId: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @IsUUID('all')
   afterTaskId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @IsUUID('all')
   beforeTaskId?: string;
 }
 
 export class ListTasksQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @IsUUID('all')
   columnId?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional() @IsUUID('all')
+  @IsOptional() @LowerCaseUuid() @IsUUID('all')
   assigneeId?: string;
 
   @ApiPropertyOptional({ description: 'Case-insensitive substring of title or description', maxLength: 200 })

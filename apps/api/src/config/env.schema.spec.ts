@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals';
+import { DEV_JWT_SECRET, validateEnv } from './env.schema.js';
+
+const SECRET = 'a-production-secret-of-at-least-32-chars';
+
+/** The message validateEnv throws for `raw`, or fails the test if it does not throw. */
+const failureOf = (raw: Record<string, unknown>): string => {
+  try {
+    validateEnv(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as Error).message;
+  }
+  throw new Error(`validateEnv accepted ${JSON.stringify(raw)}`);
+};
+
+/** The "  - ..." lines of a failure message. */
+const problems = (message: string): string[] =>
+  message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/^ {2}- /, ''));
+
+describe('validateEnv', () => {
+  it('fills in every default for an empty environment (embedded database, dev secret, migrations on)', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      EMBEDDED_PG_DIR: '.data/postgres',
+      EMBEDDED_PG_PORT: 54329,
+      DB_POOL_SIZE: 20,
+      DB_POOL_TIMEOUT_MS: 5000,
+      ACCESS_TOKEN_TTL: 900,
+      REFRESH_TOKEN_TTL: 30 * 24 * 3600,
+      EVENTS_PAGE_MAX: 1000,
+      LOG_LEVEL: 'info',
+      JWT_SECRET: DEV_JWT_SECRET,
+      MIGRATIONS_RUN: true,
+      REPLICA_ID: `${process.env.HOSTNAME ?? 'api'}:3000`,
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.REDIS_URL).toBeUndefined();
+  });
+
+  // toInt/toBool map '' to undefined so that `PORT=` (an empty variable, as compose files often
+  // produce) falls back to the default.
+  it('treats empty strings as unset', () => {
+    const env = validateEnv({ PORT: '', DB_POOL_SIZE: '', MIGRATIONS_RUN: '' });
+    expect(env).toMatchObject({ PORT: 3000, DB_POOL_SIZE: 20, MIGRATIONS_RUN: true });
+  });
+
+  it('converts numeric and boolean strings', () => {
+    const env = validateEnv({ PORT: '8080', DB_POOL_SIZE: '5', ACCESS_TOKEN_TTL: '60', MIGRATIONS_RUN: 'false', REPLICA_ID: 'api-7' });
+    expect(env).toMatchObject({ PORT: 8080, DB_POOL_SIZE: 5, ACCESS_TOKEN_TTL: 60, MIGRATIONS_RUN: false, REPLICA_ID: 'api-7' });
+    for (const yes of ['1', 'true', 'TRUE', 'yes']) expect(validateEnv({ MIGRATIONS_RUN: yes }).MIGRATIONS_RUN).toBe(true);
+    for (const no of ['0', 'false', 'no']) expect(validateEnv({ MIGRATIONS_RUN: no }).MIGRATIONS_RUN).toBe(false);
+  });
+
+  it('defaults REPLICA_ID to host:port', () => {
+    expect(validateEnv({ PORT: '4100' }).REPLICA_ID).toBe(`${process.env.HOSTNAME ?? 'api'}:4100`);
+  });
+
+  it('requires JWT_SECRET when DATABASE_URL is set', () => {
+    const message = failureOf({ DATABASE_URL: 'postgres://u:p@db:5432/tasklane' });
+    expect(message).toMatch(/^Invalid configuration:\n/);
+    expect(problems(message)).toEqual(['JWT_SECRET is required when DATABASE_URL is set (production)']);
+  });
+
+  it('accepts DATABASE_URL with a JWT_SECRET, and then leaves migrations off by default', () => {
+    const env = validateEnv({ DATABASE_URL: 'postgresql://u:p@db:5432/tasklane', JWT_SECRET: SECRET });
+    expect(env).toMatchObject({ DATABASE_URL: 'postgresql://u:p@db:5432/tasklane', JWT_SECRET: SECRET, MIGRATIONS_RUN: false });
+  });
+
+  it('rejects a short JWT_SECRET with a readable message', () => {
+    expect(problems(failureOf({ JWT_SECRET: 'short' }))).toEqual(['JWT_SECRET must be at least 32 characters']);
+  });
+
+  it.each([['abc'], ['70000'], ['-1'], ['80.5'], ['3000abc']])('rejects PORT=%s with a message naming PORT', (port) => {
+    const message = failureOf({ PORT: port });
+    expect(message).toMatch(/^Invalid configuration:\n {2}- /);
+    const lines = problems(message);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^PORT /);
+    expect(message).not.toMatch(/\[object Object\]|undefined|NaN/);
+  });
+
+  it('lists every invalid variable in one message', () => {
+    const lines = problems(
+      failureOf({ PORT: 'x', LOG_LEVEL: 'loud', NODE_ENV: 'staging', DATABASE_URL: 'mysql://db/x', REDIS_URL: 'http://r:6379', DB_POOL_SIZE: '0' }),
+    );
+    const named = new Set(lines.map((line) => line.split(' ')[0]));
+    expect([...named].sort()).toEqual(['DATABASE_URL', 'DB_POOL_SIZE', 'JWT_SECRET', 'LOG_LEVEL', 'NODE_ENV', 'PORT', 'REDIS_URL']);
+    expect(lines).toContain('DATABASE_URL must start with postgres:// or postgresql://');
+    expect(lines).toContain('REDIS_URL must start with redis:// or rediss://');
+  });
+
+  it('ignores unrelated variables', () => {
+    expect(() => validateEnv({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});
