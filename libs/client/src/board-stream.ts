@@ -33,6 +33,8 @@ export interface BoardStreamOptions {
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** Called for every event, in seq order, exactly once. */
   onEvent?: (event: AnyBoardEvent) => void;
+  /** Called with every snapshot the stream starts from: at start (with `from: 'snapshot'`) and at each resync, before any later event. */
+  onSnapshot?: (snapshot: BoardState) => void;
   /** Called when the stream had to start over from a fresh snapshot (events no longer retained). */
   onResync?: (snapshot: BoardState) => void;
   /** Called when the server removed this client from the board (membership revoked, board deleted). */
@@ -118,6 +120,7 @@ export class BoardStream {
     if (from === 'snapshot') {
       this.state = await this.rest.getBoard(this.options.boardId);
       this.order.resetTo(this.state.seq);
+      this.options.onSnapshot?.(structuredClone(this.state));
     } else if (typeof from === 'number') {
       this.order.resetTo(from);
     }
@@ -255,6 +258,7 @@ export class BoardStream {
     this.stats.resyncs += 1;
     if (this.state || this.options.from === 'snapshot') this.state = snapshot;
     this.order.resetTo(snapshot.seq);
+    this.options.onSnapshot?.(structuredClone(snapshot));
     this.options.onResync?.(snapshot);
   }
 }

@@ -53,6 +53,8 @@ export interface BoardEventEnvelope<T extends BoardEventType = BoardEventType> {
   /** Commit time, ISO-8601 UTC. */
   occurredAt: string;
   data: BoardEventDataMap[T];
+  /** The `Idempotency-Key` of the request that caused it, if it had one. */
+  idempotencyKey?: string;
 }
 
 /** Any envelope, discriminated on `type` so `data` narrows in a switch. */
