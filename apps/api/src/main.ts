@@ -4,15 +4,29 @@ import { ConfigService } from '@nestjs/config';
 import { createApp } from './app.factory.js';
 import type { Env } from './config/env.schema.js';
 
-/** Boots one replica: builds the app and listens on HOST:PORT. Bad configuration exits 1 with the reasons. */
+/**
+ * Boots one replica: builds the app and listens on HOST:PORT. Bad configuration exits 1 with the
+ * reasons. On SIGTERM/SIGINT Nest's shutdown hooks drain (readiness 503, in-flight requests finish,
+ * sockets close so clients reconnect elsewhere, outbox marks flushed); if that takes longer than
+ * SHUTDOWN_TIMEOUT_MS the process exits anyway.
+ */
 async function bootstrap(): Promise<void> {
   const app = await createApp();
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   const port = config.getOrThrow('PORT', { infer: true });
   const host = config.getOrThrow('HOST', { infer: true });
+  const logger = new Logger('Tasklane');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.error(`graceful shutdown exceeded ${config.getOrThrow('SHUTDOWN_TIMEOUT_MS', { infer: true })} ms: exiting`);
+        process.exit(1);
+      }, config.getOrThrow('SHUTDOWN_TIMEOUT_MS', { infer: true })).unref();
+    });
+  }
   await app.listen(port, host);
   const shown = host === '0.0.0.0' ? 'localhost' : host;
-  new Logger('Tasklane').log(`listening on http://${shown}:${port} (REST /api/v1, docs /docs, Socket.IO /socket.io)`);
+  logger.log(`listening on http://${shown}:${port} (REST /api/v1, docs /docs, Socket.IO /socket.io)`);
 }
 
 bootstrap().catch((error: unknown) => {

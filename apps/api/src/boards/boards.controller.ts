@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { IfMatch } from '../concurrency/if-match.js';
 import { BoardId } from '../errors/uuid-param.pipe.js';
+import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
 import { BoardPageDto, BoardSnapshotDto, BoardSummaryDto, CreateBoardDto, ListBoardsQueryDto, UpdateBoardDto } from './boards.dto.js';
 import { BoardsService } from './boards.service.js';
 
@@ -20,8 +22,8 @@ export class BoardsController {
 
   @Post()
   @ApiCreatedResponse({ type: BoardSnapshotDto, description: 'You are the owner; columns default to To do, Doing, Done' })
-  create(@Body() dto: CreateBoardDto, @CurrentUser() user: AuthUser): Promise<BoardSnapshot> {
-    return this.boards.create(user.id, dto);
+  create(@Body() dto: CreateBoardDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<BoardSnapshot> {
+    return this.boards.create(user.id, dto, { idempotency });
   }
 
   @Get(':boardId')
@@ -35,8 +37,14 @@ export class BoardsController {
   @ApiOkResponse({ type: BoardSummaryDto })
   @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
-  async update(@Param('boardId', BoardId) boardId: string, @Body() dto: UpdateBoardDto, @CurrentUser() user: AuthUser): Promise<BoardSummary> {
-    return (await this.boards.update(boardId, user.id, dto)).result;
+  async update(
+    @Param('boardId', BoardId) boardId: string,
+    @Body() dto: UpdateBoardDto,
+    @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<BoardSummary> {
+    return (await this.boards.update(boardId, user.id, dto, { ifMatch, idempotency })).result;
   }
 
   @Delete(':boardId')
@@ -44,7 +52,12 @@ export class BoardsController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
-  async remove(@Param('boardId', BoardId) boardId: string, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.boards.remove(boardId, user.id);
+  async remove(
+    @Param('boardId', BoardId) boardId: string,
+    @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<void> {
+    await this.boards.remove(boardId, user.id, { ifMatch, idempotency });
   }
 }

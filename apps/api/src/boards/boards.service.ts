@@ -7,7 +7,9 @@ import type { BoardRole, BoardSnapshot, BoardSummary, Page } from '@tasklane/con
 import { toColumnView } from '../columns/columns.dto.js';
 import { BoardColumn } from '../columns/board-column.entity.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
-import { BoardEventsService, type Committed } from '../events/board-events.service.js';
+import { preconditionFailed } from '../concurrency/if-match.js';
+import { BoardEventsService, type Committed, type WriteRequest } from '../events/board-events.service.js';
+import { claimIdempotencyKey, storeIdempotentResponse } from '../idempotency/idempotency.js';
 import { BoardAccessService } from '../members/board-access.service.js';
 import { MEMBER_COLUMNS, toMemberView, type MemberRow } from '../members/members.dto.js';
 import { TASK_COLUMNS, toTaskView, type TaskRow } from '../tasks/tasks.dto.js';
@@ -25,18 +27,24 @@ export class BoardsService {
     private readonly access: BoardAccessService,
   ) {}
 
-  /** Creates the board at seq 0 in one transaction and returns its snapshot. */
-  async create(userId: string, dto: CreateBoardDto): Promise<BoardSnapshot> {
+  /** Creates the board at seq 0 in one transaction and returns its snapshot (or, for an Idempotency-Key retry, the first response). */
+  async create(userId: string, dto: CreateBoardDto, req: WriteRequest = {}): Promise<BoardSnapshot> {
     const boardId = randomUUID();
     const names = dto.columns ?? DEFAULT_COLUMNS;
     return this.dataSource.transaction(async (tx) => {
+      if (req.idempotency) {
+        const stored = await claimIdempotencyKey(tx, req.idempotency);
+        if (stored) return stored.body as BoardSnapshot;
+      }
       await tx.getRepository(Board).insert({ id: boardId, name: dto.name, description: dto.description ?? '', createdBy: userId, deletedAt: null });
       await tx.query(`INSERT INTO board_members (board_id, user_id, role) VALUES ($1, $2, 'owner')`, [boardId, userId]);
       const positions = generateNKeysBetween(null, null, names.length);
       if (names.length) {
         await tx.getRepository(BoardColumn).insert(names.map((name, i) => ({ id: randomUUID(), boardId, name, position: positions[i] })));
       }
-      return this.readSnapshot(tx, boardId, 'owner');
+      const snapshot = await this.readSnapshot(tx, boardId, 'owner');
+      if (req.idempotency) await storeIdempotentResponse(tx, req.idempotency, { statusCode: 201, body: snapshot });
+      return snapshot;
     });
   }
 
@@ -76,26 +84,35 @@ export class BoardsService {
     });
   }
 
-  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (viewers) */
-  update(boardId: string, userId: string, dto: UpdateBoardDto): Promise<Committed<BoardSummary>> {
+  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (viewers), PRECONDITION_FAILED (412, If-Match) */
+  update(boardId: string, userId: string, dto: UpdateBoardDto, req: WriteRequest = {}): Promise<Committed<BoardSummary>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
-      await tx.query(
-        `UPDATE boards SET name = COALESCE($2, name), description = COALESCE($3, description), version = version + 1, updated_at = now() WHERE id = $1`,
-        [boardId, dto.name ?? null, dto.description ?? null],
-      );
+      const [, updated] = (await tx.query(
+        `UPDATE boards SET name = COALESCE($2, name), description = COALESCE($3, description), version = version + 1, updated_at = now()
+          WHERE id = $1 AND ($4::int IS NULL OR version = $4)`,
+        [boardId, dto.name ?? null, dto.description ?? null, req.ifMatch ?? null],
+      )) as [unknown, number];
       const board = await tx.getRepository(Board).findOneByOrFail({ id: boardId });
+      if (updated === 0) throw preconditionFailed(toBoardSummary(board));
       // seq in the event data is the event's own seq, known only after the insert: send seq + 1.
       const summary = toBoardSummary({ ...board, seq: board.seq + 1 });
       return { result: summary, event: { type: 'board.updated', data: summary } };
-    });
+    }, { idempotency: req.idempotency });
   }
 
-  /** Soft-deletes the board (its events stay readable for the `board.deleted` broadcast). Owners only. */
-  async remove(boardId: string, userId: string): Promise<void> {
+  /**
+   * Soft-deletes the board (its events stay readable for the `board.deleted` broadcast). Owners only.
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, PRECONDITION_FAILED (412, If-Match)
+   */
+  async remove(boardId: string, userId: string, req: WriteRequest = {}): Promise<void> {
     await this.events.write(boardId, userId, 'owner', async ({ tx }) => {
-      await tx.query(`UPDATE boards SET deleted_at = now(), updated_at = now() WHERE id = $1`, [boardId]);
-      return { result: undefined, event: { type: 'board.deleted', data: { id: boardId } } };
-    });
+      const [, deleted] = (await tx.query(`UPDATE boards SET deleted_at = now(), updated_at = now() WHERE id = $1 AND ($2::int IS NULL OR version = $2)`, [
+        boardId,
+        req.ifMatch ?? null,
+      ])) as [unknown, number];
+      if (deleted === 0) throw preconditionFailed(toBoardSummary(await tx.getRepository(Board).findOneByOrFail({ id: boardId })));
+      return { result: null, event: { type: 'board.deleted', data: { id: boardId } } };
+    }, { idempotency: req.idempotency, successStatus: 204 });
   }
 
   private async readSnapshot(tx: EntityManager, boardId: string, role: BoardRole): Promise<BoardSnapshot> {

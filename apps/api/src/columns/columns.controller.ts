@@ -2,7 +2,9 @@ import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ColumnView } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { IfMatch } from '../concurrency/if-match.js';
 import { BoardId, ColumnId } from '../errors/uuid-param.pipe.js';
+import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
 import { ColumnDto, CreateColumnDto, UpdateColumnDto } from './columns.dto.js';
 import { ColumnsService } from './columns.service.js';
 
@@ -16,8 +18,13 @@ export class ColumnsController {
 
   @Post()
   @ApiCreatedResponse({ type: ColumnDto })
-  async create(@Param('boardId', BoardId) boardId: string, @Body() dto: CreateColumnDto, @CurrentUser() user: AuthUser): Promise<ColumnView> {
-    return (await this.columns.create(boardId, user.id, dto)).result;
+  async create(
+    @Param('boardId', BoardId) boardId: string,
+    @Body() dto: CreateColumnDto,
+    @CurrentUser() user: AuthUser,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<ColumnView> {
+    return (await this.columns.create(boardId, user.id, dto, { idempotency })).result;
   }
 
   @Patch(':columnId')
@@ -27,14 +34,22 @@ export class ColumnsController {
     @Param('columnId', ColumnId) columnId: string,
     @Body() dto: UpdateColumnDto,
     @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<ColumnView> {
-    return (await this.columns.update(boardId, user.id, columnId, dto)).result;
+    return (await this.columns.update(boardId, user.id, columnId, dto, { ifMatch, idempotency })).result;
   }
 
   @Delete(':columnId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Column and its tasks deleted' })
-  async remove(@Param('boardId', BoardId) boardId: string, @Param('columnId', ColumnId) columnId: string, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.columns.remove(boardId, user.id, columnId);
+  async remove(
+    @Param('boardId', BoardId) boardId: string,
+    @Param('columnId', ColumnId) columnId: string,
+    @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<void> {
+    await this.columns.remove(boardId, user.id, columnId, { ifMatch, idempotency });
   }
 }

@@ -4,7 +4,8 @@ import type { EntityManager } from 'typeorm';
 import type { ColumnView } from '@tasklane/contracts';
 import { AppError } from '../errors/app-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
-import { BoardEventsService, type Committed } from '../events/board-events.service.js';
+import { preconditionFailed } from '../concurrency/if-match.js';
+import { BoardEventsService, type Committed, type WriteRequest } from '../events/board-events.service.js';
 import { keyForSlot, type Slot } from '../tasks/task-position.js';
 import type { BoardColumn } from './board-column.entity.js';
 import { toColumnView, type CreateColumnDto, type UpdateColumnDto } from './columns.dto.js';
@@ -18,7 +19,7 @@ export class ColumnsService {
   constructor(private readonly events: BoardEventsService) {}
 
   /** `afterColumnId`: undefined = last, null = first. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND */
-  create(boardId: string, userId: string, dto: CreateColumnDto): Promise<Committed<ColumnView>> {
+  create(boardId: string, userId: string, dto: CreateColumnDto, req: WriteRequest = {}): Promise<Committed<ColumnView>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
       const position = keyForSlot(await this.slot(tx, boardId, dto.afterColumnId, null));
       const [row] = (await tx.query(
@@ -27,13 +28,14 @@ export class ColumnsService {
       )) as BoardColumn[];
       const column = toColumnView(row);
       return { result: column, event: { type: 'column.created', data: column } };
-    });
+    }, { idempotency: req.idempotency, successStatus: 201 });
   }
 
-  /** Renames and/or moves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, INVALID_POSITION */
-  update(boardId: string, userId: string, columnId: string, dto: UpdateColumnDto): Promise<Committed<ColumnView>> {
+  /** Renames and/or moves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, INVALID_POSITION, PRECONDITION_FAILED */
+  update(boardId: string, userId: string, columnId: string, dto: UpdateColumnDto, req: WriteRequest = {}): Promise<Committed<ColumnView>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
       const current = await this.requireColumn(tx, boardId, columnId);
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(toColumnView(current));
       const position = dto.afterColumnId === undefined ? current.position : keyForSlot(await this.slot(tx, boardId, dto.afterColumnId, columnId));
       const [rows] = (await tx.query(
         `UPDATE columns SET name = COALESCE($3, name), position = $4, version = version + 1, updated_at = now()
@@ -42,16 +44,17 @@ export class ColumnsService {
       )) as [BoardColumn[], number];
       const column = toColumnView(rows[0]);
       return { result: column, event: { type: 'column.updated', data: column } };
-    });
+    }, { idempotency: req.idempotency });
   }
 
   /** Deletes the column and (by ON DELETE CASCADE) its tasks, as one `column.deleted` event. */
-  remove(boardId: string, userId: string, columnId: string): Promise<Committed<{ id: string }>> {
+  remove(boardId: string, userId: string, columnId: string, req: WriteRequest = {}): Promise<Committed<null>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
-      const [rows] = (await tx.query(`DELETE FROM columns WHERE id = $1 AND board_id = $2 RETURNING id`, [columnId, boardId])) as [unknown[], number];
-      if (!rows.length) throw columnNotFound();
-      return { result: { id: columnId }, event: { type: 'column.deleted', data: { id: columnId } } };
-    });
+      const current = await this.requireColumn(tx, boardId, columnId);
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(toColumnView(current));
+      await tx.query(`DELETE FROM columns WHERE id = $1 AND board_id = $2`, [columnId, boardId]);
+      return { result: null, event: { type: 'column.deleted', data: { id: columnId } } };
+    }, { idempotency: req.idempotency, successStatus: 204 });
   }
 
   private async requireColumn(tx: EntityManager, boardId: string, columnId: string): Promise<BoardColumn> {

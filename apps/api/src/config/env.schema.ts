@@ -61,6 +61,38 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(10000)
   EVENTS_PAGE_MAX = 1000;
 
+  /** How often each replica's outbox relay looks for events nobody broadcast (ms). */
+  @Transform(toInt) @IsInt() @Min(100)
+  RELAY_INTERVAL_MS = 1000;
+
+  /** Age after which an unpublished event is considered lost by its replica and relayed (ms). */
+  @Transform(toInt) @IsInt() @Min(100)
+  RELAY_DELAY_MS = 2000;
+
+  /** How often broadcast events are marked published, in one batched UPDATE (ms). */
+  @Transform(toInt) @IsInt() @Min(10)
+  RELAY_MARK_INTERVAL_MS = 100;
+
+  /** Interval of the `board:seq` notice sent to every joined board room (ms). */
+  @Transform(toInt) @IsInt() @Min(100)
+  SEQ_HEARTBEAT_MS = 2000;
+
+  /** Events are kept at least this long (seconds; default 7 days); older ones are pruned. */
+  @Transform(toInt) @IsInt() @Min(60)
+  EVENTS_RETENTION_AGE_S = 7 * 24 * 3600;
+
+  /** Events kept per board, newest first, whatever their age. */
+  @Transform(toInt) @IsInt() @Min(1)
+  EVENTS_RETENTION_COUNT = 10_000;
+
+  /** How often one replica prunes old events, idempotency keys and tokens (ms). */
+  @Transform(toInt) @IsInt() @Min(1000)
+  PRUNE_INTERVAL_MS = 60_000;
+
+  /** Upper bound for a graceful shutdown before the process exits anyway (ms). */
+  @Transform(toInt) @IsInt() @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -74,7 +106,9 @@ export class Env {
  * @throws Error listing every invalid variable, for main.ts to print before exiting with status 1.
  */
 export function validateEnv(raw: Record<string, unknown>): Env {
-  const env = plainToInstance(Env, raw, { exposeDefaultValues: true });
+  // An empty variable (`PORT=`) means unset: keep the default rather than failing on ''.
+  const present = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '' && v !== undefined));
+  const env = plainToInstance(Env, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
   const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
   if (env.DATABASE_URL && !env.JWT_SECRET) {

@@ -46,6 +46,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.url} → ${body.statusCode} ${body.code} [${body.requestId}]`, exception instanceof Error ? exception.stack : String(exception));
     }
     if (body.code === ErrorCode.ServiceUnavailable) void reply.header('Retry-After', '1');
+    const current = (body.details as { current?: { version?: unknown } } | undefined)?.current;
+    if (body.code === ErrorCode.PreconditionFailed && typeof current?.version === 'number') void reply.header('ETag', `"${current.version}"`);
     void reply.status(body.statusCode).send(body);
   }
 
@@ -65,6 +67,13 @@ export class AppExceptionFilter implements ExceptionFilter {
     const fastifyStatus = (exception as { statusCode?: number } | null)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       return { statusCode: fastifyStatus, code: HTTP_CODES[fastifyStatus] ?? ErrorCode.MalformedRequest, message: (exception as Error).message, requestId };
+    }
+    // Class 22 "data exception" (bad encoding, out-of-range number or date): the value came from the
+    // caller and slipped past validation. Still the caller's fault, so 400, and logged to fix the DTO.
+    const sqlState = (exception as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code;
+    if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+      this.logger.warn(`data exception ${sqlState} reached PostgreSQL: ${(exception as Error).message}`);
+      return { statusCode: 400, code: ErrorCode.MalformedRequest, message: 'A value in the request is out of range or malformed', requestId };
     }
     if (isDatabaseUnavailable(exception)) {
       return { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'Database unavailable, retry shortly', requestId };

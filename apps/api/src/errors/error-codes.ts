@@ -30,6 +30,9 @@ export enum ErrorCode {
   InvalidPosition = 'INVALID_POSITION',
   // events
   EventsExpired = 'EVENTS_EXPIRED',
+  // concurrency and retries
+  PreconditionFailed = 'PRECONDITION_FAILED',
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
 }
 
 /** HTTP status of each code. */
@@ -58,6 +61,10 @@ export function statusOf(code: ErrorCode): number {
       return 409;
     case ErrorCode.EventsExpired:
       return 410;
+    case ErrorCode.PreconditionFailed:
+      return 412;
+    case ErrorCode.IdempotencyKeyReused:
+      return 422;
     case ErrorCode.PayloadTooLarge:
       return 413;
     case ErrorCode.UnsupportedMediaType:

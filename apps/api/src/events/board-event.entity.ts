@@ -35,4 +35,8 @@ export class BoardEvent {
 
   @Column('timestamptz', { name: 'published_at', nullable: true })
   publishedAt: Date | null;
+
+  /** The Idempotency-Key of the request that caused the event, echoed so clients can reconcile optimistic updates. */
+  @Column('text', { name: 'idempotency_key', nullable: true })
+  idempotencyKey: string | null;
 }

@@ -6,8 +6,10 @@ import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, Event
 import type { Env } from '../config/env.schema.js';
 import { AppError, boardNotFound } from '../errors/app-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
+import { claimIdempotencyKey, storeIdempotentResponse, type IdempotencyRequest } from '../idempotency/idempotency.js';
 import { assertRole, type RequiredRole } from '../members/board-access.service.js';
-import { EventBroadcaster } from './event-broadcaster.js';
+import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
+import { OutboxRelay } from './outbox-relay.js';
 
 /** What a write's work function returns: its result and the one event describing the change. */
 export interface WriteOutcome<R, T extends BoardEventType = BoardEventType> {
@@ -23,55 +25,61 @@ export interface WriteContext {
   seq: number;
 }
 
-/** The result of a committed write and the event it produced (already handed to the broadcaster). */
+/** What a controller passes to a service write: the If-Match version and the Idempotency-Key, if any. */
+export interface WriteRequest {
+  /** Expected current version (If-Match); a mismatch is 412 with the current entity. */
+  ifMatch?: number;
+  idempotency?: IdempotencyRequest;
+}
+
+/** How a service asks for a write: optional Idempotency-Key and the status a success answers with. */
+export interface WriteOptions {
+  idempotency?: IdempotencyRequest;
+  /** HTTP status stored with an idempotent response (default 200). */
+  successStatus?: number;
+}
+
+/** The result of a write. `replayed`: an Idempotency-Key retry, answered from the stored response without writing. */
 export interface Committed<R> {
   result: R;
-  event: AnyBoardEvent;
+  event: AnyBoardEvent | null;
+  replayed: boolean;
 }
-
-interface EventRow {
-  board_id: string;
-  seq: number;
-  type: BoardEventType;
-  actor_id: string;
-  occurred_at: Date;
-  data: unknown;
-}
-
-const toEnvelope = (r: EventRow): AnyBoardEvent =>
-  ({ boardId: r.board_id, seq: r.seq, type: r.type, actorId: r.actor_id, occurredAt: r.occurred_at.toISOString(), data: r.data }) as AnyBoardEvent;
 
 /**
  * The per-board ordered event stream. Every board write goes through `write`, which runs in ONE
  * transaction:
  *   1. `SELECT … FROM boards … FOR UPDATE` with the caller's membership: checks the role and takes
  *      the board's row lock, so writes to one board are serialised and seq order is commit order;
- *   2. the caller's change (`work`);
- *   3. `UPDATE boards SET seq = seq + 1 … RETURNING seq` and the `board_events` insert, in one
- *      statement.
- * After COMMIT the event is broadcast. A failure anywhere rolls everything back: no change without
- * its event, no event without its change, no gap in seq.
+ *   2. the Idempotency-Key claim, if any (a retry returns the stored response here);
+ *   3. the caller's change (`work`);
+ *   4. `UPDATE boards SET seq = seq + 1 … RETURNING seq` and the `board_events` insert (the
+ *      outbox row), in one statement; the idempotent response, if any.
+ * After COMMIT the event is broadcast (OutboxRelay). A failure anywhere rolls everything back: no
+ * change without its event, no event without its change, no gap in seq.
  */
 @Injectable()
 export class BoardEventsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly broadcaster: EventBroadcaster,
+    private readonly relay: OutboxRelay,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
   /**
    * Runs `work` as a write on board `boardId` by `actorId`, who needs at least `required`.
    * @throws AppError BOARD_NOT_FOUND (404) for non-members and deleted or unknown boards,
-   *   FORBIDDEN (403) for a too-low role, and whatever `work` throws (after rolling back).
+   *   FORBIDDEN (403) for a too-low role, IDEMPOTENCY_KEY_REUSED (422), and whatever `work`
+   *   throws (after rolling back).
    */
   async write<R, T extends BoardEventType>(
     boardId: string,
     actorId: string,
     required: RequiredRole,
     work: (ctx: WriteContext) => Promise<WriteOutcome<R, T>>,
+    options: WriteOptions = {},
   ): Promise<Committed<R>> {
-    const committed = await this.dataSource.transaction(async (tx) => {
+    const committed = await this.dataSource.transaction(async (tx): Promise<Committed<R>> => {
       const locked = (await tx.query(
         `SELECT b.seq, m.role FROM boards b
            LEFT JOIN board_members m ON m.board_id = b.id AND m.user_id = $2
@@ -81,17 +89,24 @@ export class BoardEventsService {
       )) as { seq: number; role: BoardRole | null }[];
       if (locked.length === 0) throw boardNotFound();
       const role = assertRole(locked[0].role, required);
+      if (options.idempotency) {
+        const stored = await claimIdempotencyKey(tx, options.idempotency);
+        if (stored) return { result: stored.body as R, event: null, replayed: true };
+      }
       const outcome = await work({ tx, role, seq: locked[0].seq });
       const [row] = (await tx.query(
         `WITH next AS (UPDATE boards SET seq = seq + 1 WHERE id = $1 RETURNING seq)
-         INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data)
-         SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb FROM next
-         RETURNING board_id, seq, type, actor_id, occurred_at, data`,
-        [boardId, outcome.event.type, actorId, JSON.stringify(outcome.event.data)],
+         INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data, idempotency_key)
+         SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb, $5 FROM next
+         RETURNING ${EVENT_COLUMNS}`,
+        [boardId, outcome.event.type, actorId, JSON.stringify(outcome.event.data), options.idempotency?.key ?? null],
       )) as EventRow[];
-      return { result: outcome.result, event: toEnvelope(row) };
+      if (options.idempotency) {
+        await storeIdempotentResponse(tx, options.idempotency, { statusCode: options.successStatus ?? 200, body: outcome.result });
+      }
+      return { result: outcome.result, event: toEnvelope(row), replayed: false };
     });
-    this.broadcaster.publish([committed.event]);
+    if (committed.event) this.relay.publishCommitted([committed.event]);
     return committed;
   }
 
@@ -99,6 +114,13 @@ export class BoardEventsService {
   async currentSeq(boardId: string, manager: EntityManager = this.dataSource.manager): Promise<number | null> {
     const rows = (await manager.query(`SELECT seq FROM boards WHERE id = $1`, [boardId])) as { seq: number }[];
     return rows[0]?.seq ?? null;
+  }
+
+  /** Current seq of several boards (for the `board:seq` heartbeat): id → seq. */
+  async currentSeqs(boardIds: string[]): Promise<Map<string, number>> {
+    if (boardIds.length === 0) return new Map();
+    const rows = (await this.dataSource.query(`SELECT id, seq FROM boards WHERE id = ANY($1::uuid[])`, [boardIds])) as { id: string; seq: number }[];
+    return new Map(rows.map((r) => [r.id, r.seq]));
   }
 
   /**
@@ -113,8 +135,7 @@ export class BoardEventsService {
       const lastSeq = await this.currentSeq(boardId, tx);
       if (lastSeq === null) throw boardNotFound();
       const rows = (await tx.query(
-        `SELECT board_id, seq, type, actor_id, occurred_at, data FROM board_events
-          WHERE board_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+        `SELECT ${EVENT_COLUMNS} FROM board_events WHERE board_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
         [boardId, after, take],
       )) as EventRow[];
       if (after < lastSeq && rows[0]?.seq !== after + 1) {

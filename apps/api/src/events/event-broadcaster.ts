@@ -3,13 +3,19 @@ import type { AnyBoardEvent } from '@tasklane/contracts';
 
 /** Something that delivers committed events to connected clients (the Socket.IO gateway). */
 export interface EventSink {
-  deliver(event: AnyBoardEvent): void;
+  /**
+   * Emits the event to its board room on every replica. Returns false when it could reach only
+   * this replica's clients (Redis configured but not connected): the event then stays
+   * unpublished and the outbox relay sends it again once Redis is back.
+   */
+  deliver(event: AnyBoardEvent): boolean;
+  /** True when a delivery now would reach every replica. */
+  readonly canReachAllReplicas: boolean;
 }
 
 /**
- * Hands committed events to the realtime layer. Services call `publish` after their transaction
- * commits; the gateway registers itself as the sink when Socket.IO starts. Keeps the domain modules
- * free of any Socket.IO dependency.
+ * Hands committed events to the realtime layer. The gateway registers itself as the sink when
+ * Socket.IO starts; domain modules never depend on Socket.IO.
  */
 @Injectable()
 export class EventBroadcaster {
@@ -20,14 +26,24 @@ export class EventBroadcaster {
     this.sink = sink;
   }
 
-  /** Delivers events in the given order. Never throws: a failed broadcast must not fail a committed write. */
-  publish(events: readonly AnyBoardEvent[]): void {
+  get canReachAllReplicas(): boolean {
+    return this.sink?.canReachAllReplicas ?? false;
+  }
+
+  /**
+   * Delivers events in the given order. Never throws: a failed broadcast must not fail a committed
+   * write. Returns the events that reached every replica (to be marked published).
+   */
+  publish(events: readonly AnyBoardEvent[]): AnyBoardEvent[] {
+    const reached: AnyBoardEvent[] = [];
+    if (!this.sink) return reached;
     for (const event of events) {
       try {
-        this.sink?.deliver(event);
+        if (this.sink.deliver(event)) reached.push(event);
       } catch (error) {
         this.logger.error(`broadcast of ${event.boardId}#${event.seq} failed`, error instanceof Error ? error.stack : String(error));
       }
     }
+    return reached;
   }
 }

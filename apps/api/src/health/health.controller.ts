@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
+import { RedisConnections } from '../realtime/redis-connections.js';
+import { ShutdownState } from './shutdown-state.js';
 
 @ApiTags('health')
 @Public()
@@ -10,6 +12,9 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly redis: RedisConnections,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   /** The process is up (for restarts). */
@@ -18,10 +23,32 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The replica can serve: PostgreSQL answers within 1 s (503 otherwise, for the load balancer). */
+  /**
+   * The replica can serve: not shutting down, PostgreSQL answers within 1 s and, when configured,
+   * Redis answers within 1 s. 503 otherwise (for the load balancer).
+   */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.db.pingCheck('database', { timeout: 1000 })]);
+    return this.health.check([
+      () => this.lifecycle(),
+      () => this.db.pingCheck('database', { timeout: 1000 }),
+      ...(this.redis.configured ? [() => this.redisCheck()] : []),
+    ]);
+  }
+
+  private lifecycle(): HealthIndicatorResult {
+    const check = this.indicators.check('lifecycle');
+    return this.shutdown.shuttingDown ? check.down({ message: 'shutting down' }) : check.up();
+  }
+
+  private async redisCheck(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('redis');
+    try {
+      await this.redis.ping(1000);
+      return check.up();
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
   }
 }

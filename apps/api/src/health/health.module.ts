@@ -1,6 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
+import { ShutdownState } from './shutdown-state.js';
 
-@Module({ imports: [TerminusModule], controllers: [HealthController] })
+@Global()
+@Module({ imports: [TerminusModule], controllers: [HealthController], providers: [ShutdownState], exports: [ShutdownState] })
 export class HealthModule {}

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenRes
 import type { MemberView } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { BoardId, MemberId } from '../errors/uuid-param.pipe.js';
+import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
 import { AddMemberDto, MemberDto, UpdateMemberDto } from './members.dto.js';
 import { MembersService } from './members.service.js';
 
@@ -23,8 +24,13 @@ export class MembersController {
   @ApiCreatedResponse({ type: MemberDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
   @ApiConflictResponse({ description: 'ALREADY_MEMBER' })
-  async add(@Param('boardId', BoardId) boardId: string, @Body() dto: AddMemberDto, @CurrentUser() user: AuthUser): Promise<MemberView> {
-    return (await this.members.add(boardId, user.id, dto)).result;
+  async add(
+    @Param('boardId', BoardId) boardId: string,
+    @Body() dto: AddMemberDto,
+    @CurrentUser() user: AuthUser,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<MemberView> {
+    return (await this.members.add(boardId, user.id, dto, { idempotency })).result;
   }
 
   @Patch(':userId')
@@ -36,15 +42,21 @@ export class MembersController {
     @Param('userId', MemberId) memberId: string,
     @Body() dto: UpdateMemberDto,
     @CurrentUser() user: AuthUser,
+    @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<MemberView> {
-    return (await this.members.updateRole(boardId, user.id, memberId, dto.role)).result;
+    return (await this.members.updateRole(boardId, user.id, memberId, dto.role, { idempotency })).result;
   }
 
   @Delete(':userId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Owners remove anyone; members may remove themselves' })
   @ApiConflictResponse({ description: 'LAST_OWNER' })
-  async remove(@Param('boardId', BoardId) boardId: string, @Param('userId', MemberId) memberId: string, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.members.remove(boardId, user.id, memberId);
+  async remove(
+    @Param('boardId', BoardId) boardId: string,
+    @Param('userId', MemberId) memberId: string,
+    @CurrentUser() user: AuthUser,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<void> {
+    await this.members.remove(boardId, user.id, memberId, { idempotency });
   }
 }

@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { isUUID } from 'class-validator';
 import type { Server, Socket } from 'socket.io';
@@ -19,6 +20,8 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { BoardEventsService } from '../events/board-events.service.js';
 import { EventBroadcaster, type EventSink } from '../events/event-broadcaster.js';
 import { BoardAccessService } from '../members/board-access.service.js';
+import type { Env } from '../config/env.schema.js';
+import { RedisConnections } from './redis-connections.js';
 
 interface SocketData {
   userId: string;
@@ -34,17 +37,44 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
  * checking membership, and emits committed events to `board:<id>`. No business logic here.
  */
 @WebSocketGateway({ path: SOCKET_PATH, cors: { origin: true, credentials: true }, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
-export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink {
+export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
   @WebSocketServer() private server: IoServer;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly auth: AuthService,
     private readonly access: BoardAccessService,
     private readonly events: BoardEventsService,
+    private readonly redis: RedisConnections,
+    private readonly config: ConfigService<Env, true>,
     broadcaster: EventBroadcaster,
   ) {
     broadcaster.attach(this);
+  }
+
+  get canReachAllReplicas(): boolean {
+    return this.redis.ready;
+  }
+
+  onApplicationShutdown(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+  }
+
+  /**
+   * Sends `board:seq` to every board room with sockets on THIS replica (each replica covers its
+   * own sockets), so a client that missed the last events of a quiet board notices within one
+   * interval and catches up. One query per interval for all rooms.
+   */
+  async sendSeqNotices(): Promise<void> {
+    const rooms = [...this.server.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('board:'));
+    if (rooms.length === 0) return;
+    try {
+      const seqs = await this.events.currentSeqs(rooms.map((r) => r.slice('board:'.length)));
+      for (const [boardId, seq] of seqs) this.server.local.to(boardRoom(boardId)).emit('board:seq', { boardId, seq });
+    } catch (error) {
+      this.logger.warn(`board:seq heartbeat skipped: ${(error as Error).message}`);
+    }
   }
 
   /** Handshake middleware: guards do not run on connection (nestjs/nest#882), so auth lives here. */
@@ -57,6 +87,8 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink {
       void socket.join(userRoom(user.id));
       next();
     });
+    this.heartbeat = setInterval(() => void this.sendSeqNotices(), this.config.getOrThrow('SEQ_HEARTBEAT_MS', { infer: true }));
+    this.heartbeat.unref();
   }
 
   /**
@@ -66,9 +98,12 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink {
    */
   @SubscribeMessage('board:join')
   async join(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<JoinAck> {
-    const { boardId, afterSeq } = (body ?? {}) as { boardId?: unknown; afterSeq?: unknown };
+    const { boardId: rawBoardId, afterSeq } = (body ?? {}) as { boardId?: unknown; afterSeq?: unknown };
+    const boardId = typeof rawBoardId === 'string' ? rawBoardId.toLowerCase() : rawBoardId;
     if (typeof boardId !== 'string' || !isUUID(boardId, 'all')) return fail(ErrorCode.ValidationFailed, 'boardId must be a UUID');
-    if (afterSeq !== undefined && !(Number.isInteger(afterSeq) && (afterSeq as number) >= 0)) return fail(ErrorCode.ValidationFailed, 'afterSeq must be an integer >= 0');
+    if (afterSeq !== undefined && !(Number.isInteger(afterSeq) && (afterSeq as number) >= 0 && (afterSeq as number) <= 2_147_483_647)) {
+      return fail(ErrorCode.ValidationFailed, 'afterSeq must be an integer from 0 to 2147483647');
+    }
     try {
       const role = await this.access.roleOf(boardId, socket.data.userId);
       if (!role) return fail(ErrorCode.BoardNotFound, 'Board not found');
@@ -102,7 +137,8 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink {
   }
 
   /** Emits a committed event to its board's room on every replica; revokes room access after removals. */
-  deliver(event: AnyBoardEvent): void {
+  deliver(event: AnyBoardEvent): boolean {
+    const reachesAll = this.redis.ready;
     const room = boardRoom(event.boardId);
     this.server.to(room).emit('board:event', event);
     if (event.type === 'member.removed') {
@@ -111,5 +147,6 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink {
     } else if (event.type === 'board.deleted') {
       this.server.in(room).socketsLeave(room);
     }
+    return reachesAll;
   }
 }

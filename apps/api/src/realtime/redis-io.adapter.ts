@@ -4,41 +4,63 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { RedisConnections } from './redis-connections.js';
 
 /**
- * ioredis settings for the adapter's two connections, chosen so a Redis outage never blocks a
- * request: publishes queue while offline (bounded by `maxRetriesPerRequest`) and reconnects back
- * off from 50 ms up to 2 s forever (the subscriber resubscribes on reconnect).
+ * ioredis settings for the adapter's two connections, chosen so a Redis outage never blocks or
+ * crashes a request:
+ *  - `connectTimeout` 2 s, `retryStrategy` 50 ms doubling to 2 s, forever: reconnects quickly after
+ *    a restart or `CLIENT KILL`, and the subscriber resubscribes by itself (`autoResubscribe`);
+ *  - `enableOfflineQueue` with `maxRetriesPerRequest` 1: a publish made while disconnected waits
+ *    one reconnect attempt, then fails instead of piling up; such events stay unpublished in the
+ *    outbox and the relay sends them once Redis is back (`board:seq` notices close gaps meanwhile).
  */
 export const REDIS_OPTIONS: RedisOptions = {
   connectTimeout: 2_000,
-  maxRetriesPerRequest: 2,
+  maxRetriesPerRequest: 1,
   enableOfflineQueue: true,
+  autoResubscribe: true,
   retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
-  lazyConnect: false,
 };
 
 /**
  * Socket.IO adapter that shares rooms across replicas through Redis pub/sub
- * (`@socket.io/redis-adapter`). Without a URL it is the default in-memory adapter (one replica).
+ * (`@socket.io/redis-adapter` on ioredis). Without a URL it is the default in-memory adapter (one
+ * replica).
  */
 export class RedisIoAdapter extends IoAdapter {
   private readonly log = new Logger(RedisIoAdapter.name);
   private adapterFactory: ReturnType<typeof createAdapter> | null = null;
   private clients: Redis[] = [];
 
-  constructor(app: INestApplicationContext, private readonly redisUrl?: string) {
-    super(app);
+  constructor(
+    private readonly appContext: INestApplicationContext,
+    private readonly redisUrl?: string,
+  ) {
+    super(appContext);
   }
 
-  /** Opens the publisher and subscriber connections. Resolves once both are ready (or at once without a URL). */
+  /** Opens the publisher and subscriber connections and waits until both are ready (no-op without a URL). */
   async connect(): Promise<void> {
     if (!this.redisUrl) return;
     const pub = new Redis(this.redisUrl, { ...REDIS_OPTIONS, connectionName: 'tasklane-io-pub' });
-    const sub = pub.duplicate({ connectionName: 'tasklane-io-sub' });
-    for (const c of [pub, sub]) c.on('error', (e: Error) => this.log.warn(`redis: ${e.message}`));
-    await Promise.all([pub, sub].map((c) => (c.status === 'ready' ? undefined : new Promise((ok) => c.once('ready', ok)))));
+    const sub = new Redis(this.redisUrl, { ...REDIS_OPTIONS, connectionName: 'tasklane-io-sub' });
+    let lastWarning = 0;
+    for (const c of [pub, sub]) {
+      c.on('error', (e: Error) => {
+        if (Date.now() - lastWarning > 5_000) this.log.warn(`redis: ${e.message}`);
+        lastWarning = Date.now();
+      });
+      c.on('ready', () => this.log.log(`redis ${c.options.connectionName} ready`));
+    }
+    // The adapter publishes without handling the returned promise; during an outage each failed
+    // publish would be an unhandled rejection, which ends a Node process. Failures are expected
+    // there (the outbox relay re-sends), so they are swallowed here.
+    const publish = pub.publish.bind(pub);
+    pub.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(() => 0)) as typeof pub.publish;
+    await Promise.all([pub, sub].map((c) => new Promise((ok) => (c.status === 'ready' ? ok(null) : c.once('ready', ok)))));
     this.clients = [pub, sub];
+    this.appContext.get(RedisConnections, { strict: false }).attach(pub, sub);
     this.adapterFactory = createAdapter(pub, sub, { key: 'tasklane' });
   }
 

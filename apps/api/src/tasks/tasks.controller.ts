@@ -2,7 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Page, TaskView } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { IfMatch } from '../concurrency/if-match.js';
 import { BoardId, TaskId } from '../errors/uuid-param.pipe.js';
+import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
 import { CreateTaskDto, ListTasksQueryDto, MoveTaskDto, TaskDto, TaskPageDto, UpdateTaskDto } from './tasks.dto.js';
 import { TasksService } from './tasks.service.js';
 
@@ -23,8 +25,13 @@ export class TasksController {
   @Post()
   @ApiCreatedResponse({ type: TaskDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
-  async create(@Param('boardId', BoardId) boardId: string, @Body() dto: CreateTaskDto, @CurrentUser() user: AuthUser): Promise<TaskView> {
-    return (await this.tasks.create(boardId, user.id, dto)).result;
+  async create(
+    @Param('boardId', BoardId) boardId: string,
+    @Body() dto: CreateTaskDto,
+    @CurrentUser() user: AuthUser,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<TaskView> {
+    return (await this.tasks.create(boardId, user.id, dto, { idempotency })).result;
   }
 
   @Get(':taskId')
@@ -41,8 +48,10 @@ export class TasksController {
     @Param('taskId', TaskId) taskId: string,
     @Body() dto: UpdateTaskDto,
     @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<TaskView> {
-    return (await this.tasks.update(boardId, user.id, taskId, dto)).result;
+    return (await this.tasks.update(boardId, user.id, taskId, dto, { ifMatch, idempotency })).result;
   }
 
   @Post(':taskId/move')
@@ -54,15 +63,23 @@ export class TasksController {
     @Param('taskId', TaskId) taskId: string,
     @Body() dto: MoveTaskDto,
     @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<TaskView> {
-    return (await this.tasks.move(boardId, user.id, taskId, dto)).result;
+    return (await this.tasks.move(boardId, user.id, taskId, dto, { ifMatch, idempotency })).result;
   }
 
   @Delete(':taskId')
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
-  async remove(@Param('boardId', BoardId) boardId: string, @Param('taskId', TaskId) taskId: string, @CurrentUser() user: AuthUser): Promise<void> {
-    await this.tasks.remove(boardId, user.id, taskId);
+  async remove(
+    @Param('boardId', BoardId) boardId: string,
+    @Param('taskId', TaskId) taskId: string,
+    @CurrentUser() user: AuthUser,
+    @IfMatch() ifMatch?: number,
+    @Idempotency() idempotency?: IdempotencyRequest,
+  ): Promise<void> {
+    await this.tasks.remove(boardId, user.id, taskId, { ifMatch, idempotency });
   }
 }

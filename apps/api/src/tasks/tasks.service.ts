@@ -6,7 +6,8 @@ import type { Page, TaskView } from '@tasklane/contracts';
 import { AppError } from '../errors/app-error.js';
 import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
 import { ErrorCode } from '../errors/error-codes.js';
-import { BoardEventsService, type Committed } from '../events/board-events.service.js';
+import { preconditionFailed } from '../concurrency/if-match.js';
+import { BoardEventsService, type Committed, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../members/board-access.service.js';
 import { keyForSlot, type Slot } from './task-position.js';
 import { TASK_COLUMNS, toTaskView, type CreateTaskDto, type ListTasksQueryDto, type MoveTaskDto, type TaskRow, type UpdateTaskDto } from './tasks.dto.js';
@@ -28,7 +29,7 @@ export class TasksService {
   ) {}
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, TASK_NOT_FOUND (anchors), INVALID_POSITION, VALIDATION_FAILED (assignees) */
-  create(boardId: string, userId: string, dto: CreateTaskDto): Promise<Committed<TaskView>> {
+  create(boardId: string, userId: string, dto: CreateTaskDto, req: WriteRequest = {}): Promise<Committed<TaskView>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
       await this.requireColumn(tx, boardId, dto.columnId);
       await this.requireMembers(tx, boardId, dto.assigneeIds);
@@ -41,7 +42,7 @@ export class TasksService {
       )) as TaskRow[];
       const task = toTaskView(row);
       return { result: task, event: { type: 'task.created', data: task } };
-    });
+    }, { idempotency: req.idempotency, successStatus: 201 });
   }
 
   /** @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND */
@@ -77,8 +78,11 @@ export class TasksService {
     return { items, nextCursor };
   }
 
-  /** Sets the given fields (absent = unchanged, `dueAt: null` clears). @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, VALIDATION_FAILED */
-  update(boardId: string, userId: string, taskId: string, dto: UpdateTaskDto): Promise<Committed<TaskView>> {
+  /**
+   * Sets the given fields (absent = unchanged, `dueAt: null` clears).
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, VALIDATION_FAILED, PRECONDITION_FAILED (412, If-Match)
+   */
+  update(boardId: string, userId: string, taskId: string, dto: UpdateTaskDto, req: WriteRequest = {}): Promise<Committed<TaskView>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
       await this.requireMembers(tx, boardId, dto.assigneeIds);
       const [rows] = (await tx.query(
@@ -89,20 +93,21 @@ export class TasksService {
            labels = COALESCE($6::text[], labels),
            due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
            version = version + 1, updated_at = now(), updated_by = $9
-         WHERE id = $1 AND board_id = $2
+         WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10)
          RETURNING ${TASK_COLUMNS}`,
-        [taskId, boardId, dto.title ?? null, dto.description ?? null, dto.assigneeIds ?? null, dto.labels ?? null, dto.dueAt !== undefined, dto.dueAt ?? null, userId],
+        [taskId, boardId, dto.title ?? null, dto.description ?? null, dto.assigneeIds ?? null, dto.labels ?? null, dto.dueAt !== undefined, dto.dueAt ?? null, userId, req.ifMatch ?? null],
       )) as [TaskRow[], number];
-      if (!rows.length) throw taskNotFound();
+      if (!rows.length) throw preconditionFailed(toTaskView(await this.requireTask(tx, boardId, taskId)));
       const task = toTaskView(rows[0]);
       return { result: task, event: { type: 'task.updated', data: task } };
-    });
+    }, { idempotency: req.idempotency });
   }
 
   /** Moves to a column (maybe the same) between anchors; rewrites only this row's column and position. */
-  move(boardId: string, userId: string, taskId: string, dto: MoveTaskDto): Promise<Committed<TaskView>> {
+  move(boardId: string, userId: string, taskId: string, dto: MoveTaskDto, req: WriteRequest = {}): Promise<Committed<TaskView>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
-      await this.requireTask(tx, boardId, taskId);
+      const current = await this.requireTask(tx, boardId, taskId);
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(toTaskView(current));
       await this.requireColumn(tx, boardId, dto.columnId);
       const position = keyForSlot(await this.slot(tx, boardId, dto.columnId, dto.afterTaskId, dto.beforeTaskId, taskId));
       const [rows] = (await tx.query(
@@ -112,16 +117,20 @@ export class TasksService {
       )) as [TaskRow[], number];
       const task = toTaskView(rows[0]);
       return { result: task, event: { type: 'task.moved', data: task } };
-    });
+    }, { idempotency: req.idempotency });
   }
 
-  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND */
-  remove(boardId: string, userId: string, taskId: string): Promise<Committed<{ id: string }>> {
+  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, PRECONDITION_FAILED (412, If-Match) */
+  remove(boardId: string, userId: string, taskId: string, req: WriteRequest = {}): Promise<Committed<null>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
-      const [rows] = (await tx.query(`DELETE FROM tasks WHERE id = $1 AND board_id = $2 RETURNING id`, [taskId, boardId])) as [{ id: string }[], number];
-      if (!rows.length) throw taskNotFound();
-      return { result: { id: taskId }, event: { type: 'task.deleted', data: { id: taskId } } };
-    });
+      const [rows] = (await tx.query(`DELETE FROM tasks WHERE id = $1 AND board_id = $2 AND ($3::int IS NULL OR version = $3) RETURNING id`, [
+        taskId,
+        boardId,
+        req.ifMatch ?? null,
+      ])) as [{ id: string }[], number];
+      if (!rows.length) throw preconditionFailed(toTaskView(await this.requireTask(tx, boardId, taskId)));
+      return { result: null, event: { type: 'task.deleted', data: { id: taskId } } };
+    }, { idempotency: req.idempotency, successStatus: 204 });
   }
 
   private async requireTask(manager: EntityManager, boardId: string, taskId: string): Promise<TaskRow> {
@@ -168,7 +177,14 @@ export class TasksService {
       )) as { position: string }[];
       return rows[0]?.position ?? null;
     };
-    if (afterId && beforeId) return { prev: await anchor(afterId, 'afterTaskId'), next: await anchor(beforeId, 'beforeTaskId') };
+    if (afterId && beforeId) {
+      const prev = await anchor(afterId, 'afterTaskId');
+      const next = await anchor(beforeId, 'beforeTaskId');
+      // The anchors must be neighbours: a key between non-adjacent ones could equal a task's in between.
+      const between = prev < next ? await neighbour('>', prev) : null;
+      if (between !== null && between < next) throw new AppError(ErrorCode.InvalidPosition, 'afterTaskId and beforeTaskId must be adjacent in the column');
+      return { prev, next };
+    }
     if (afterId) {
       const prev = await anchor(afterId, 'afterTaskId');
       return { prev, next: await neighbour('>', prev) };

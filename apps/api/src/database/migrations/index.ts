@@ -1,4 +1,5 @@
 import { Init1795238171360 } from './1795238171360-Init.js';
+import { DeliveryAndIdempotency1795238674757 } from './1795238674757-DeliveryAndIdempotency.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
-export const MIGRATIONS: Function[] = [Init1795238171360];
+export const MIGRATIONS: Function[] = [Init1795238171360, DeliveryAndIdempotency1795238674757];

@@ -1,0 +1,116 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { AnyBoardEvent } from '@tasklane/contracts';
+import type { Env } from '../config/env.schema.js';
+import { EventBroadcaster } from './event-broadcaster.js';
+import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
+
+/**
+ * The transactional outbox's relay. `board_events` rows are the outbox: written in the change's
+ * transaction with `published_at` NULL.
+ *  - Normal path: the replica that committed broadcasts at once (`publishCommitted`) and marks the
+ *    rows published in batches (one UPDATE per `RELAY_MARK_INTERVAL_MS`).
+ *  - Recovery: every `RELAY_INTERVAL_MS` each replica claims rows still unpublished after
+ *    `RELAY_DELAY_MS` (the committing replica died, or Redis was down) with
+ *    `FOR UPDATE SKIP LOCKED`, so replicas never claim the same rows, broadcasts them in
+ *    (board, seq) order and marks them in the same transaction. A crash before COMMIT releases the
+ *    rows for another replica: delivery is at-least-once; clients drop duplicates by seq.
+ * Rows are found through the partial index on `published_at IS NULL`, never by a global serial
+ * (serials commit out of order).
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private toMark: { boardId: string; seq: number }[] = [];
+  private relayTimer: NodeJS.Timeout | null = null;
+  private markTimer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = false;
+  /** Events republished by this replica's relay since start (for logs and tests). */
+  republished = 0;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly broadcaster: EventBroadcaster,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = this.config.getOrThrow('RELAY_INTERVAL_MS', { infer: true });
+    this.relayTimer = setInterval(() => void this.relayOnce(), interval);
+    this.markTimer = setInterval(() => void this.flushMarks(), this.config.getOrThrow('RELAY_MARK_INTERVAL_MS', { infer: true }));
+    this.relayTimer.unref();
+    this.markTimer.unref();
+  }
+
+  /** Stops the timers and writes the pending "published" marks (graceful shutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.relayTimer) clearInterval(this.relayTimer);
+    if (this.markTimer) clearInterval(this.markTimer);
+    await this.flushMarks();
+  }
+
+  /** Broadcasts events that just committed and queues the ones that reached every replica for marking. */
+  publishCommitted(events: AnyBoardEvent[]): void {
+    for (const e of this.broadcaster.publish(events)) this.toMark.push({ boardId: e.boardId, seq: e.seq });
+  }
+
+  /** Writes queued "published" marks in one statement. Failures are retried by the relay itself. */
+  async flushMarks(): Promise<void> {
+    if (this.toMark.length === 0) return;
+    const batch = this.toMark;
+    this.toMark = [];
+    try {
+      await this.dataSource.query(
+        `UPDATE board_events e SET published_at = now()
+           FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)
+          WHERE e.board_id = m.board_id AND e.seq = m.seq AND e.published_at IS NULL`,
+        [batch.map((m) => m.boardId), batch.map((m) => m.seq)],
+      );
+    } catch (error) {
+      // The rows stay unpublished; the relay will send them again (duplicates are dropped by seq).
+      this.logger.warn(`could not mark ${batch.length} events published: ${(error as Error).message}`);
+    }
+  }
+
+  /** One relay pass. Returns how many events it republished. */
+  async relayOnce(): Promise<number> {
+    if (this.running || this.stopped || !this.broadcaster.canReachAllReplicas) return 0;
+    this.running = true;
+    try {
+      const delayMs = this.config.getOrThrow('RELAY_DELAY_MS', { infer: true });
+      const count = await this.dataSource.transaction(async (tx) => {
+        const rows = (await tx.query(
+          `SELECT ${EVENT_COLUMNS} FROM board_events
+            WHERE published_at IS NULL AND occurred_at < now() - make_interval(secs => $1::double precision / 1000)
+            ORDER BY board_id, seq LIMIT 500
+              FOR UPDATE SKIP LOCKED`,
+          [delayMs],
+        )) as EventRow[];
+        if (rows.length === 0) return 0;
+        const reached = this.broadcaster.publish(rows.map(toEnvelope));
+        if (reached.length) {
+          await tx.query(
+            `UPDATE board_events e SET published_at = now() FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)
+              WHERE e.board_id = m.board_id AND e.seq = m.seq`,
+            [reached.map((e) => e.boardId), reached.map((e) => e.seq)],
+          );
+        }
+        return reached.length;
+      });
+      if (count > 0) {
+        this.republished += count;
+        this.logger.log(`relayed ${count} unpublished events`);
+      }
+      return count;
+    } catch (error) {
+      this.logger.warn(`relay pass failed: ${(error as Error).message}`);
+      return 0;
+    } finally {
+      this.running = false;
+    }
+  }
+}
