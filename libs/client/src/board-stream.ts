@@ -91,6 +91,8 @@ export class BoardStream {
       path: SOCKET_PATH,
       transports: ['websocket'],
       autoConnect: false,
+      // One connection per stream, never multiplexed with another stream's.
+      forceNew: true,
       reconnectionDelay: 100,
       reconnectionDelayMax: 2000,
       randomizationFactor: 0.5,
@@ -103,6 +105,11 @@ export class BoardStream {
       if (n.boardId === options.boardId) options.onRemoved?.(n.reason);
     });
     this.socket.on('connect', () => void this.join());
+    // A replica draining for shutdown disconnects us on purpose; Socket.IO does not reconnect after
+    // a server-side disconnect by itself, so do it (through the load balancer: another replica).
+    this.socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 100 + Math.random() * 400);
+    });
     this.socket.on('connect_error', (e) => {
       if (!this.joined) this.startReject?.(e);
       options.onError?.(e);
