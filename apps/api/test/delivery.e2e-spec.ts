@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { io } from 'socket.io-client';
+import { BoardStream, TasklaneRestClient, type TasklaneSocket } from '@tasklane/client';
+import type { AnyBoardEvent, BoardSeqNotice, JoinAck } from '@tasklane/contracts';
+import type { DataSource } from 'typeorm';
+import type { TestApp } from './support/test-app.js';
+
+// Small retention so pruning is observable; set before the app module is imported (config is
+// validated at import) and restored afterwards.
+const saved = { count: process.env.EVENTS_RETENTION_COUNT, heartbeat: process.env.SEQ_HEARTBEAT_MS, relay: process.env.RELAY_INTERVAL_MS };
+process.env.EVENTS_RETENTION_COUNT = '3';
+process.env.SEQ_HEARTBEAT_MS = '500';
+process.env.RELAY_INTERVAL_MS = '300';
+
+const { startTestApp, registerUser, createBoard } = await import('./support/test-app.js');
+const { EventRetentionService } = await import('../src/events/event-retention.service.js');
+const { getDataSourceToken } = await import('@nestjs/typeorm');
+
+const connect = async (url: string, token: string): Promise<TasklaneSocket> => {
+  const s: TasklaneSocket = io(url, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    s.once('connect', () => resolve());
+    s.once('connect_error', reject);
+  });
+  return s;
+};
+
+describe('delivery guarantees (e2e, one replica)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  const sockets: TasklaneSocket[] = [];
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(getDataSourceToken());
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.disconnect());
+    await t.close();
+    for (const [k, v] of Object.entries({ EVENTS_RETENTION_COUNT: saved.count, SEQ_HEARTBEAT_MS: saved.heartbeat, RELAY_INTERVAL_MS: saved.relay })) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  it('marks broadcast events published, and the relay sends an event its replica never broadcast', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const api = new TasklaneRestClient(t.url, owner.accessToken);
+    await api.createColumn(board.id, { name: 'normal path' });
+    await new Promise((r) => setTimeout(r, 400));
+    const [marked] = (await db.query(`SELECT published_at FROM board_events WHERE board_id = $1 AND seq = 1`, [board.id])) as { published_at: Date | null }[];
+    expect(marked.published_at).toBeInstanceOf(Date);
+
+    const s = await connect(t.url, owner.accessToken);
+    sockets.push(s);
+    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
+    const relayed = new Promise<AnyBoardEvent>((resolve) => s.on('board:event', (e) => e.seq === 2 && resolve(e)));
+    // A replica that died between COMMIT and broadcast leaves exactly this behind: a committed,
+    // unpublished outbox row (here 10 s old, past RELAY_DELAY_MS).
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE boards SET seq = 2 WHERE id = $1`, [board.id]);
+      await tx.query(
+        `INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data) VALUES ($1, 2, 'column.deleted', $2, now() - interval '10 seconds', $3::jsonb)`,
+        [board.id, owner.user.id, JSON.stringify({ id: board.columns[0].id })],
+      );
+    });
+    await expect(relayed).resolves.toMatchObject({ seq: 2, type: 'column.deleted', boardId: board.id });
+    await new Promise((r) => setTimeout(r, 300));
+    const [row] = (await db.query(`SELECT published_at FROM board_events WHERE board_id = $1 AND seq = 2`, [board.id])) as { published_at: Date | null }[];
+    expect(row.published_at).toBeInstanceOf(Date);
+  });
+
+  it('sends board:seq to joined rooms so a client learns about events it never received', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    await new TasklaneRestClient(t.url, owner.accessToken).createColumn(board.id, { name: 'x' });
+    const s = await connect(t.url, owner.accessToken);
+    sockets.push(s);
+    const notice = new Promise<BoardSeqNotice>((resolve) => s.on('board:seq', (n) => n.boardId === board.id && resolve(n)));
+    await s.emitWithAck('board:join', { boardId: board.id });
+    await expect(notice).resolves.toEqual({ boardId: board.id, seq: 1 });
+  });
+
+  it('prunes beyond the retention window: old after= is 410, join says resync, BoardStream refetches the snapshot', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const api = new TasklaneRestClient(t.url, owner.accessToken);
+    for (let i = 0; i < 8; i++) await api.createColumn(board.id, { name: `c${i}` });
+    await new Promise((r) => setTimeout(r, 400)); // published marks are batched every 100 ms
+    const report = await t.app.get(EventRetentionService).pruneOnce();
+    expect(report!.eventsByCount).toBeGreaterThanOrEqual(5);
+    const gone = await t.http().get(`/api/v1/boards/${board.id}/events?after=0`).set({ Authorization: `Bearer ${owner.accessToken}` }).expect(410);
+    expect(gone.body.code).toBe('EVENTS_EXPIRED');
+    const kept = await api.listEvents(board.id, 5);
+    expect(kept.items.map((e) => e.seq)).toEqual([6, 7, 8]);
+
+    const s = await connect(t.url, owner.accessToken);
+    sockets.push(s);
+    expect(await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 1 })).toEqual({ ok: true, seq: 8, resync: true });
+
+    const resyncs: number[] = [];
+    const stream = new BoardStream({ baseUrl: t.url, token: owner.accessToken, boardId: board.id, from: 1, onResync: (snap) => resyncs.push(snap.seq) });
+    await stream.start();
+    expect(resyncs).toEqual([8]);
+    expect(stream.seq).toBe(8);
+    stream.close();
+  });
+
+  it('answers ETag and enforces If-Match on PATCH, move and DELETE (412 with the current entity)', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const auth = { Authorization: `Bearer ${owner.accessToken}` };
+    const path = `/api/v1/boards/${board.id}/tasks`;
+    const created = await t.http().post(path).set(auth).send({ columnId: board.columns[0].id, title: 't' }).expect(201);
+    expect(created.headers.etag).toBe('"1"');
+    const got = await t.http().get(`${path}/${created.body.id}`).set(auth).expect(200);
+    expect(got.headers.etag).toBe('"1"');
+
+    const first = await t.http().patch(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': '"1"' }).send({ title: 'v2' }).expect(200);
+    expect(first.headers.etag).toBe('"2"');
+    const stale = await t.http().patch(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': '"1"' }).send({ title: 'lost update' }).expect(412);
+    expect(stale.body).toMatchObject({ statusCode: 412, code: 'PRECONDITION_FAILED', details: { current: { id: created.body.id, title: 'v2', version: 2 } } });
+    expect(stale.headers.etag).toBe('"2"');
+    await t.http().post(`${path}/${created.body.id}/move`).set({ ...auth, 'If-Match': '"1"' }).send({ columnId: board.columns[1].id }).expect(412);
+    await t.http().delete(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': '"1"' }).expect(412);
+    await t.http().patch(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': 'garbage' }).send({ title: 'x' }).expect(412);
+    // weak validators and * match; no If-Match means last write wins
+    await t.http().patch(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': 'W/"2"' }).send({ title: 'v3' }).expect(200);
+    await t.http().patch(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': '*' }).send({ title: 'v4' }).expect(200);
+    await t.http().patch(`${path}/${created.body.id}`).set(auth).send({ title: 'v5' }).expect(200);
+    await t.http().delete(`${path}/${created.body.id}`).set({ ...auth, 'If-Match': '"5"' }).expect(204);
+
+    const boardPatch = await t.http().patch(`/api/v1/boards/${board.id}`).set({ ...auth, 'If-Match': '"7"' }).send({ name: 'x' }).expect(412);
+    expect(boardPatch.body.details.current).toMatchObject({ id: board.id, version: 1 });
+    const snapshot = await t.http().get(`/api/v1/boards/${board.id}`).set(auth).expect(200);
+    expect(snapshot.headers.etag).toBe('"1"');
+    // failed preconditions wrote nothing: 1 create + 4 patches + 1 delete
+    expect((await new TasklaneRestClient(t.url, owner.accessToken).listEvents(board.id, 0)).lastSeq).toBe(6);
+  });
+});
