@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
+import { ApiConditionalWrite, ApiIdempotent } from '../concurrency/api-write-headers.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { IfMatch } from '../concurrency/if-match.js';
 import { BoardId } from '../errors/uuid-param.pipe.js';
@@ -22,6 +23,7 @@ export class BoardsController {
 
   @Post()
   @ApiCreatedResponse({ type: BoardSnapshotDto, description: 'You are the owner; columns default to To do, Doing, Done' })
+  @ApiIdempotent()
   create(@Body() dto: CreateBoardDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<BoardSnapshot> {
     return this.boards.create(user.id, dto, { idempotency });
   }
@@ -37,6 +39,7 @@ export class BoardsController {
   @ApiOkResponse({ type: BoardSummaryDto })
   @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  @ApiConditionalWrite()
   async update(
     @Param('boardId', BoardId) boardId: string,
     @Body() dto: UpdateBoardDto,
@@ -52,6 +55,7 @@ export class BoardsController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
+  @ApiConditionalWrite()
   async remove(
     @Param('boardId', BoardId) boardId: string,
     @CurrentUser() user: AuthUser,

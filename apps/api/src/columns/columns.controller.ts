@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ColumnView } from '@tasklane/contracts';
+import { ApiConditionalWrite, ApiIdempotent } from '../concurrency/api-write-headers.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { IfMatch } from '../concurrency/if-match.js';
 import { BoardId, ColumnId } from '../errors/uuid-param.pipe.js';
@@ -18,6 +19,7 @@ export class ColumnsController {
 
   @Post()
   @ApiCreatedResponse({ type: ColumnDto })
+  @ApiIdempotent()
   async create(
     @Param('boardId', BoardId) boardId: string,
     @Body() dto: CreateColumnDto,
@@ -29,6 +31,7 @@ export class ColumnsController {
 
   @Patch(':columnId')
   @ApiOkResponse({ type: ColumnDto })
+  @ApiConditionalWrite()
   async update(
     @Param('boardId', BoardId) boardId: string,
     @Param('columnId', ColumnId) columnId: string,
@@ -43,6 +46,7 @@ export class ColumnsController {
   @Delete(':columnId')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Column and its tasks deleted' })
+  @ApiConditionalWrite()
   async remove(
     @Param('boardId', BoardId) boardId: string,
     @Param('columnId', ColumnId) columnId: string,

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { MemberView } from '@tasklane/contracts';
+import { ApiIdempotent } from '../concurrency/api-write-headers.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { BoardId, MemberId } from '../errors/uuid-param.pipe.js';
 import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
@@ -24,6 +25,7 @@ export class MembersController {
   @ApiCreatedResponse({ type: MemberDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
   @ApiConflictResponse({ description: 'ALREADY_MEMBER' })
+  @ApiIdempotent()
   async add(
     @Param('boardId', BoardId) boardId: string,
     @Body() dto: AddMemberDto,
@@ -37,6 +39,7 @@ export class MembersController {
   @ApiOkResponse({ type: MemberDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
   @ApiConflictResponse({ description: 'LAST_OWNER' })
+  @ApiIdempotent()
   async update(
     @Param('boardId', BoardId) boardId: string,
     @Param('userId', MemberId) memberId: string,
@@ -51,6 +54,7 @@ export class MembersController {
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Owners remove anyone; members may remove themselves' })
   @ApiConflictResponse({ description: 'LAST_OWNER' })
+  @ApiIdempotent()
   async remove(
     @Param('boardId', BoardId) boardId: string,
     @Param('userId', MemberId) memberId: string,

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Page, TaskView } from '@tasklane/contracts';
+import { ApiConditionalWrite, ApiIdempotent } from '../concurrency/api-write-headers.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { IfMatch } from '../concurrency/if-match.js';
 import { BoardId, TaskId } from '../errors/uuid-param.pipe.js';
@@ -25,6 +26,7 @@ export class TasksController {
   @Post()
   @ApiCreatedResponse({ type: TaskDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  @ApiIdempotent()
   async create(
     @Param('boardId', BoardId) boardId: string,
     @Body() dto: CreateTaskDto,
@@ -43,6 +45,7 @@ export class TasksController {
   @Patch(':taskId')
   @ApiOkResponse({ type: TaskDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  @ApiConditionalWrite()
   async update(
     @Param('boardId', BoardId) boardId: string,
     @Param('taskId', TaskId) taskId: string,
@@ -58,6 +61,7 @@ export class TasksController {
   @HttpCode(200)
   @ApiOkResponse({ type: TaskDto })
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  @ApiConditionalWrite()
   async move(
     @Param('boardId', BoardId) boardId: string,
     @Param('taskId', TaskId) taskId: string,
@@ -73,6 +77,7 @@ export class TasksController {
   @HttpCode(204)
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  @ApiConditionalWrite()
   async remove(
     @Param('boardId', BoardId) boardId: string,
     @Param('taskId', TaskId) taskId: string,
