@@ -31,7 +31,6 @@ export class TasksService {
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, TASK_NOT_FOUND (anchors), INVALID_POSITION, VALIDATION_FAILED (assignees) */
   create(boardId: string, userId: string, dto: CreateTaskDto, req: WriteRequest = {}): Promise<Committed<TaskView>> {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
-      await this.requireColumn(tx, boardId, dto.columnId);
       await this.requireMembers(tx, boardId, dto.assigneeIds);
       const position = keyForSlot(await this.slot(tx, boardId, dto.columnId, dto.afterTaskId, dto.beforeTaskId, null));
       const [row] = (await tx.query(
@@ -108,7 +107,6 @@ export class TasksService {
     return this.events.write(boardId, userId, 'editor', async ({ tx }) => {
       const current = await this.requireTask(tx, boardId, taskId);
       if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(toTaskView(current));
-      await this.requireColumn(tx, boardId, dto.columnId);
       const position = keyForSlot(await this.slot(tx, boardId, dto.columnId, dto.afterTaskId, dto.beforeTaskId, taskId));
       const [rows] = (await tx.query(
         `UPDATE tasks SET column_id = $3, position = $4, version = version + 1, updated_at = now(), updated_by = $5
@@ -156,11 +154,23 @@ export class TasksService {
   }
 
   /**
-   * The slot for a task in `columnId` given optional anchors; the moving task itself (`selfId`) is
-   * ignored as a neighbour. Without anchors: the end of the column.
-   * @throws AppError TASK_NOT_FOUND (unknown anchor), INVALID_POSITION (anchor in another column, or the task itself)
+   * The slot for a task in `columnId` of this board given optional anchors; the moving task itself
+   * (`selfId`) is ignored as a neighbour. Without anchors: the end of the column, found in the same
+   * query that checks the column (the common case costs one round trip).
+   * @throws AppError COLUMN_NOT_FOUND, TASK_NOT_FOUND (unknown anchor), INVALID_POSITION (anchor in another column, or the task itself)
    */
   private async slot(tx: EntityManager, boardId: string, columnId: string, afterId: string | undefined, beforeId: string | undefined, selfId: string | null): Promise<Slot> {
+    const self = selfId ?? '00000000-0000-0000-0000-000000000000';
+    if (!afterId && !beforeId) {
+      const rows = (await tx.query(
+        `SELECT (SELECT position FROM tasks WHERE column_id = c.id AND id <> $3 ORDER BY position DESC LIMIT 1) AS last
+           FROM columns c WHERE c.id = $1 AND c.board_id = $2`,
+        [columnId, boardId, self],
+      )) as { last: string | null }[];
+      if (!rows.length) throw new AppError(ErrorCode.ColumnNotFound, 'Column not found');
+      return { prev: rows[0].last, next: null };
+    }
+    await this.requireColumn(tx, boardId, columnId);
     const anchor = async (id: string, name: string) => {
       if (id === selfId) throw new AppError(ErrorCode.InvalidPosition, `${name} cannot be the task being moved`);
       const rows = (await tx.query(`SELECT column_id, position FROM tasks WHERE id = $1 AND board_id = $2`, [id, boardId])) as { column_id: string; position: string }[];
@@ -168,12 +178,11 @@ export class TasksService {
       if (rows[0].column_id !== columnId) throw new AppError(ErrorCode.InvalidPosition, `${name} is not in the target column`);
       return rows[0].position;
     };
-    const neighbour = async (op: '>' | '<', from: string | null) => {
+    const neighbour = async (op: '>' | '<', from: string) => {
       const dir = op === '>' ? 'ASC' : 'DESC';
       const rows = (await tx.query(
-        `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 ${from === null ? '' : `AND position ${op} $3`}
-          ORDER BY position ${dir} LIMIT 1`,
-        from === null ? [columnId, selfId ?? '00000000-0000-0000-0000-000000000000'] : [columnId, selfId ?? '00000000-0000-0000-0000-000000000000', from],
+        `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 AND position ${op} $3 ORDER BY position ${dir} LIMIT 1`,
+        [columnId, self, from],
       )) as { position: string }[];
       return rows[0]?.position ?? null;
     };
@@ -189,10 +198,7 @@ export class TasksService {
       const prev = await anchor(afterId, 'afterTaskId');
       return { prev, next: await neighbour('>', prev) };
     }
-    if (beforeId) {
-      const next = await anchor(beforeId, 'beforeTaskId');
-      return { prev: await neighbour('<', next), next };
-    }
-    return { prev: await neighbour('<', null), next: null };
+    const next = await anchor(beforeId as string, 'beforeTaskId');
+    return { prev: await neighbour('<', next), next };
   }
 }
