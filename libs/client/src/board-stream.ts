@@ -102,11 +102,12 @@ export class BoardStream {
     this.socket.on('board:event', (e) => this.onLive(e));
     this.socket.on('board:seq', (n) => this.onSeqNotice(n));
     this.socket.on('board:removed', (n) => {
-      if (n.boardId === options.boardId) options.onRemoved?.(n.reason);
+      if (n.boardId === options.boardId) this.removed(n.reason);
     });
     this.socket.on('connect', () => void this.join());
-    // A replica draining for shutdown disconnects us on purpose; Socket.IO does not reconnect after
-    // a server-side disconnect by itself, so do it (through the load balancer: another replica).
+    // A draining replica disconnects its sockets on purpose ("io server disconnect"); Socket.IO does
+    // not reconnect after a server-side disconnect by itself, so do it (through the load balancer,
+    // which sends us to another replica).
     this.socket.on('disconnect', (reason) => {
       if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 100 + Math.random() * 400);
     });
@@ -166,7 +167,8 @@ export class BoardStream {
     }
     if (!ack.ok) {
       this.fail(new Error(`board:join refused: ${ack.error.code} ${ack.error.message}`));
-      if (ack.error.code !== 'BOARD_NOT_FOUND' && !this.closed) setTimeout(() => void this.join(), 500);
+      if (ack.error.code === 'BOARD_NOT_FOUND') this.removed('not a member of this board, or it was deleted');
+      else if (!this.closed) setTimeout(() => void this.join(), 500);
       return;
     }
     if (this.joined) this.stats.rejoins += 1;
@@ -182,6 +184,13 @@ export class BoardStream {
     this.drain();
     this.startResolve?.();
     this.startResolve = this.startReject = null;
+  }
+
+  /** The server will not send this board any more (membership revoked, board deleted): stop. */
+  private removed(reason: string): void {
+    if (this.closed) return;
+    this.close();
+    this.options.onRemoved?.(reason);
   }
 
   private fail(error: unknown): void {

@@ -5,7 +5,8 @@ import { User } from '../users/user.entity.js';
  * A board. `seq` is the number of the board's last event: every write bumps it with
  * `UPDATE boards SET seq = seq + 1 … RETURNING seq` inside the write's transaction, which also
  * takes the row lock that serialises writes to one board (so seq order is commit order).
- * Deleting a board sets `deletedAt` (the `board.deleted` event must stay readable).
+ * Deleting a board sets `deletedAt`: the `board.deleted` event row references the board, and
+ * members' clients learn of the deletion from it; the row is removed by retention later.
  */
 @Entity('boards')
 export class Board {

@@ -57,8 +57,8 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(60)
   REFRESH_TOKEN_TTL = 30 * 24 * 3600;
 
-  /** Most events a `board:join` ack or one `GET …/events` page carries. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  /** Most events a `board:join` ack or one `GET …/events` page carries (the REST `limit` is at most 1000 too). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   EVENTS_PAGE_MAX = 1000;
 
   /** How often each replica's outbox relay looks for events nobody broadcast (ms). */
@@ -77,17 +77,22 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100)
   SEQ_HEARTBEAT_MS = 2000;
 
-  /** Events are kept at least this long (seconds; default 7 days); older ones are pruned. */
+  /** Events older than this are pruned (seconds; default 7 days). A client further behind refetches the snapshot. */
   @Transform(toInt) @IsInt() @Min(60)
   EVENTS_RETENTION_AGE_S = 7 * 24 * 3600;
 
-  /** Events kept per board, newest first, whatever their age. */
+  /** At most this many events are kept per board (the newest); older ones are pruned even if younger than the age limit. */
   @Transform(toInt) @IsInt() @Min(1)
   EVENTS_RETENTION_COUNT = 10_000;
 
   /** How often one replica prunes old events, idempotency keys and tokens (ms). */
   @Transform(toInt) @IsInt() @Min(1000)
   PRUNE_INTERVAL_MS = 60_000;
+
+  /** How long a draining replica keeps serving while reporting not-ready, so a load balancer that
+   * polls /health/ready stops routing to it before it closes (ms; 0 for nginx, which does not poll). */
+  @Transform(toInt) @IsInt() @Min(0)
+  SHUTDOWN_GRACE_MS = 0;
 
   /** Upper bound for a graceful shutdown before the process exits anyway (ms). */
   @Transform(toInt) @IsInt() @Min(1000)
@@ -96,7 +101,7 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  /** Name of this replica in logs and the `X-Replica` header (default: host:port). */
+  /** Name of this replica in the `X-Replica` response header (default: host:port). */
   @IsOptional() @IsString()
   REPLICA_ID?: string;
 }

@@ -16,8 +16,9 @@ export interface PruneReport {
 /**
  * Background retention. Every PRUNE_INTERVAL_MS one replica (a transaction-scoped advisory lock
  * elects it) deletes:
- *  - board events older than EVENTS_RETENTION_AGE_S, and all but the last EVENTS_RETENTION_COUNT
- *    of each board — published ones only: an unpublished event is still in the outbox;
+ *  - board events older than EVENTS_RETENTION_AGE_S, and all but the newest EVENTS_RETENTION_COUNT
+ *    of each board (either limit prunes) — published ones only: an unpublished event is still in
+ *    the outbox;
  *  - Idempotency-Key records older than 24 h; expired refresh tokens; boards soft-deleted longer
  *    than the retention age (their events go with them).
  * A client asking for events older than what is kept gets 410 and refetches the snapshot.

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
+import { RedisConnections } from '../realtime/redis-connections.js';
 import { EventBroadcaster } from './event-broadcaster.js';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
 
@@ -17,6 +18,10 @@ import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
  *    `FOR UPDATE SKIP LOCKED`, so replicas never claim the same rows, broadcasts them in
  *    (board, seq) order and marks them in the same transaction. A crash before COMMIT releases the
  *    rows for another replica: delivery is at-least-once; clients drop duplicates by seq.
+ *  - A publish can also fail after it was handed to Redis (connection lost mid-flight). Then the
+ *    relay forgets the pending marks and un-marks the events committed in the last
+ *    `RELAY_DELAY_MS + 5 s` (found through the BRIN index on occurred_at), so they go out again;
+ *    duplicates are dropped by seq.
  * Rows are found through the partial index on `published_at IS NULL`, never by a global serial
  * (serials commit out of order).
  */
@@ -35,7 +40,32 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly broadcaster: EventBroadcaster,
     private readonly config: ConfigService<Env, true>,
-  ) {}
+    redis: RedisConnections,
+  ) {
+    redis.onPublishFailure(() => this.onPublishFailure());
+  }
+
+  private unmarking: Promise<void> | null = null;
+
+  /** A publish failed somewhere after the event was handed over: send recent events again. */
+  private onPublishFailure(): void {
+    this.toMark = [];
+    if (this.unmarking) return;
+    const windowMs = this.config.getOrThrow('RELAY_DELAY_MS', { infer: true }) + 5000;
+    this.unmarking = this.dataSource
+      .query(
+        `UPDATE board_events SET published_at = NULL
+          WHERE occurred_at > now() - make_interval(secs => $1::double precision / 1000) AND published_at IS NOT NULL`,
+        [windowMs],
+      )
+      .then(([, count]: [unknown, number]) => {
+        if (count > 0) this.logger.warn(`a Redis publish failed: ${count} recent events will be relayed again`);
+      })
+      .catch((error: Error) => this.logger.warn(`could not un-mark recent events: ${error.message}`))
+      .finally(() => {
+        this.unmarking = null;
+      });
+  }
 
   onApplicationBootstrap(): void {
     const interval = this.config.getOrThrow('RELAY_INTERVAL_MS', { infer: true });

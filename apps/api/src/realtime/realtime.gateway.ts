@@ -1,4 +1,4 @@
-import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { isUUID } from 'class-validator';
@@ -22,6 +22,7 @@ import { EventBroadcaster, type EventSink } from '../events/event-broadcaster.js
 import { BoardAccessService } from '../members/board-access.service.js';
 import type { Env } from '../config/env.schema.js';
 import { RedisConnections } from './redis-connections.js';
+import { ShutdownState } from '../health/shutdown-state.js';
 
 interface SocketData {
   userId: string;
@@ -37,7 +38,7 @@ const fail = (code: string, message: string) => ({ ok: false as const, error: { 
  * checking membership, and emits committed events to `board:<id>`. No business logic here.
  */
 @WebSocketGateway({ path: SOCKET_PATH, cors: { origin: true, credentials: true }, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
-export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, OnApplicationShutdown {
+export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
   @WebSocketServer() private server: IoServer;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -48,6 +49,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, OnAp
     private readonly events: BoardEventsService,
     private readonly redis: RedisConnections,
     private readonly config: ConfigService<Env, true>,
+    private readonly shutdown: ShutdownState,
     broadcaster: EventBroadcaster,
   ) {
     broadcaster.attach(this);
@@ -55,6 +57,17 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, OnAp
 
   get canReachAllReplicas(): boolean {
     return this.redis.ready;
+  }
+
+  /**
+   * Drain: after the readiness grace period, close this replica's sockets with a server-side
+   * disconnect, which clients treat as "reconnect elsewhere" (BoardStream does, re-joining with its
+   * last seq). Sockets on other replicas are untouched (`local`).
+   */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    await this.shutdown.drain(signal);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.server?.local.disconnectSockets(true);
   }
 
   onApplicationShutdown(): void {
@@ -145,6 +158,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, OnAp
       this.server.to(userRoom(event.data.id)).emit('board:removed', { boardId: event.boardId, reason: 'membership revoked' });
       this.server.in(userRoom(event.data.id)).socketsLeave(room);
     } else if (event.type === 'board.deleted') {
+      this.server.to(room).emit('board:removed', { boardId: event.boardId, reason: 'board deleted' });
       this.server.in(room).socketsLeave(room);
     }
     return reachesAll;

@@ -9,9 +9,27 @@ import type { Redis } from 'ioredis';
 @Injectable()
 export class RedisConnections {
   private clients: Redis[] = [];
+  private readonly publishFailureListeners: (() => void)[] = [];
 
+  /**
+   * Registers the adapter's connections. Wraps `pub.publish`: the adapter publishes without
+   * handling the returned promise, so during an outage each failure would be an unhandled
+   * rejection (fatal to a Node process). Failures are reported to `onPublishFailure` listeners
+   * instead (the outbox relay then re-sends what may not have gone out).
+   */
   attach(pub: Redis, sub: Redis): void {
+    const publish = pub.publish.bind(pub);
+    pub.publish = ((...args: Parameters<typeof publish>) =>
+      publish(...args).catch(() => {
+        for (const listener of this.publishFailureListeners) listener();
+        return 0;
+      })) as typeof pub.publish;
     this.clients = [pub, sub];
+  }
+
+  /** Calls `listener` whenever a publish to Redis fails. */
+  onPublishFailure(listener: () => void): void {
+    this.publishFailureListeners.push(listener);
   }
 
   /** True when REDIS_URL is set (several replicas may share rooms). */

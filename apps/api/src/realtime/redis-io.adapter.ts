@@ -53,11 +53,6 @@ export class RedisIoAdapter extends IoAdapter {
       });
       c.on('ready', () => this.log.log(`redis ${c.options.connectionName} ready`));
     }
-    // The adapter publishes without handling the returned promise; during an outage each failed
-    // publish would be an unhandled rejection, which ends a Node process. Failures are expected
-    // there (the outbox relay re-sends), so they are swallowed here.
-    const publish = pub.publish.bind(pub);
-    pub.publish = ((...args: Parameters<typeof publish>) => publish(...args).catch(() => 0)) as typeof pub.publish;
     await Promise.all([pub, sub].map((c) => new Promise((ok) => (c.status === 'ready' ? ok(null) : c.once('ready', ok)))));
     this.clients = [pub, sub];
     this.appContext.get(RedisConnections, { strict: false }).attach(pub, sub);
