@@ -2,7 +2,7 @@
 // Builds, runs migrations against DATABASE_URL, then starts N built replicas behind nginx with
 // @tasklane/cluster (libs/cluster). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
 //
-// Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default
+// Environment: DATABASE_URL (default: database `tasklane` on 127.0.0.1:5432, created if missing), REDIS_URL (default
 // redis://127.0.0.1:6379), JWT_SECRET (default: a development value, with a warning).
 // Logs: .cluster/<timestamp>/ (replica-<i>.log, nginx.log, nginx/error.log); .cluster/ is git-ignored.
 import { execFileSync } from 'node:child_process';
@@ -38,7 +38,9 @@ if (!Number.isInteger(replicas) || replicas < 1 || !Number.isInteger(port) || po
   process.exit(2);
 }
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// Default: a `tasklane` database of its own on the local server, created on first use, so the
+// cluster never writes its tables into a database that belongs to something else.
+const databaseUrl = process.env.DATABASE_URL ?? (await ensureLocalDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'tasklane'));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const jwtSecret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
 if (!process.env.JWT_SECRET) console.warn('warning: JWT_SECRET is not set; using a development secret (never use it in production)');
@@ -92,6 +94,22 @@ if (!stopping) {
       `  logs           ${cluster.logDir}`,
     ].join('\n'),
   );
+}
+
+/** Creates database `name` on the server at `adminUrl` if missing; returns its URL. */
+async function ensureLocalDatabase(adminUrl, name) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
 
 /** postgres://user:secret@host/db → postgres://user:***@host/db */
