@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
+import { ColumnsModule } from '../columns/columns.module.js';
+import { MembersModule } from '../members/members.module.js';
+import { TasksModule } from '../tasks/tasks.module.js';
 import { BoardsController } from './boards.controller.js';
+import { BoardsRepository } from './boards.repository.js';
 import { BoardsService } from './boards.service.js';
 
-@Module({ controllers: [BoardsController], providers: [BoardsService] })
+/** Boards; snapshots read columns, tasks and members through their modules' repositories. */
+@Module({ imports: [ColumnsModule, TasksModule, MembersModule], controllers: [BoardsController], providers: [BoardsService, BoardsRepository] })
 export class BoardsModule {}

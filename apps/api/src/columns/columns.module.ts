@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ColumnsController } from './columns.controller.js';
+import { ColumnsRepository } from './columns.repository.js';
 import { ColumnsService } from './columns.service.js';
 
-@Module({ controllers: [ColumnsController], providers: [ColumnsService] })
+@Module({ controllers: [ColumnsController], providers: [ColumnsService, ColumnsRepository], exports: [ColumnsRepository] })
 export class ColumnsModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TasksController } from './tasks.controller.js';
+import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 
-@Module({ controllers: [TasksController], providers: [TasksService] })
+@Module({ controllers: [TasksController], providers: [TasksService, TasksRepository], exports: [TasksRepository] })
 export class TasksModule {}
