@@ -2,7 +2,7 @@
 // apps/<app>/src/** → dist/apps/<app>/src/**, libs/<lib>/src/** → libs/<lib>/dist/** (so each lib's
 // package.json "exports" resolves at run time through the npm workspace link).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -14,15 +14,25 @@ const swc = (cwd, out) =>
     { stdio: 'inherit', cwd },
   );
 
-rmSync(resolve(root, 'dist'), { recursive: true, force: true });
+// Each output is built next to its final place and swapped in with a rename, so a server or test
+// already running from dist/ never sees a half-written or missing tree.
+const swapIn = (tmp, final) => {
+  const old = `${final}.old-${process.pid}`;
+  if (existsSync(final)) renameSync(final, old);
+  renameSync(tmp, final);
+  rmSync(old, { recursive: true, force: true });
+};
 for (const lib of readdirSync(resolve(root, 'libs'))) {
   const dir = resolve(root, 'libs', lib);
   if (!existsSync(resolve(dir, 'src'))) continue;
-  rmSync(resolve(dir, 'dist'), { recursive: true, force: true });
-  swc(dir, 'dist');
+  const tmp = resolve(dir, `dist.tmp-${process.pid}`);
+  swc(dir, tmp);
+  swapIn(tmp, resolve(dir, 'dist'));
 }
+const tmpDist = resolve(root, `dist.tmp-${process.pid}`);
 for (const app of readdirSync(resolve(root, 'apps'))) {
   const dir = resolve(root, 'apps', app);
   if (!existsSync(resolve(dir, 'src'))) continue;
-  swc(dir, resolve(root, 'dist/apps', app, 'src'));
+  swc(dir, resolve(tmpDist, 'apps', app, 'src'));
 }
+swapIn(tmpDist, resolve(root, 'dist'));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 
 /** How a child ended: exit code or signal, or the spawn error (e.g. ENOENT for a missing binary). */
 export interface ChildExit {
@@ -10,6 +10,14 @@ export interface ChildExit {
 
 /** Default grace period between SIGTERM and SIGKILL, ms. */
 export const STOP_GRACE_MS = 10_000;
+
+/**
+ * util-linux `setpriv`, where present: children are started through `setpriv --pdeathsig KILL`, so
+ * the kernel kills them when this process dies in any way, SIGKILL included. The 'exit' listener
+ * below does not fire under Jest (test code gets a copy of `process`). setpriv execs the command,
+ * so the pid stays the child's own.
+ */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
 
 /**
  * Every child still running, by pid. A single process 'exit' listener SIGKILLs them all, so a test
@@ -41,7 +49,8 @@ export class LoggedChild {
   ) {
     const fd = openSync(options.logFile, 'a');
     try {
-      const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', fd, fd] });
+      const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+      const child = spawn(cmd, argv, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', fd, fd] });
       this.pid = child.pid ?? null;
       this.exited = new Promise((resolve) => {
         const finish = (exit: ChildExit): void => {

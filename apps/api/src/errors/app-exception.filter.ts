@@ -42,7 +42,10 @@ export class AppExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toBody(exception, String(request.id));
-    if (body.statusCode >= 500) {
+    if (body.code === ErrorCode.ServiceUnavailable) {
+      // Expected while PostgreSQL restarts: one line, no stack.
+      this.logger.warn(`${request.method} ${request.url} → 503 [${body.requestId}]: ${exception instanceof Error ? exception.message : String(exception)}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.url} → ${body.statusCode} ${body.code} [${body.requestId}]`, exception instanceof Error ? exception.stack : String(exception));
     }
     if (body.code === ErrorCode.ServiceUnavailable) void reply.header('Retry-After', '1');
