@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared.js';
 import type { BoardColumn } from './board-column.entity.js';
 
 const COLUMN_FIELDS = 'id, board_id AS "boardId", name, position, version';
@@ -9,13 +10,13 @@ const NO_ID = '00000000-0000-0000-0000-000000000000';
 @Injectable()
 export class ColumnsRepository {
   async insert(tx: EntityManager, c: { id: string; boardId: string; name: string; position: string }): Promise<BoardColumn> {
-    const [row] = (await tx.query(`INSERT INTO columns (id, board_id, name, position) VALUES ($1, $2, $3, $4) RETURNING ${COLUMN_FIELDS}`, [
+    const { rows } = await runPrepared<BoardColumn>(tx, `INSERT INTO columns (id, board_id, name, position) VALUES ($1, $2, $3, $4) RETURNING ${COLUMN_FIELDS}`, [
       c.id,
       c.boardId,
       c.name,
       c.position,
-    ])) as BoardColumn[];
-    return row;
+    ]);
+    return rows[0];
   }
 
   /** Inserts several columns at once (a new board's). */
@@ -35,17 +36,18 @@ export class ColumnsRepository {
   }
 
   async find(tx: EntityManager, boardId: string, columnId: string): Promise<BoardColumn | null> {
-    const rows = (await tx.query(`SELECT ${COLUMN_FIELDS} FROM columns WHERE id = $1 AND board_id = $2`, [columnId, boardId])) as BoardColumn[];
+    const { rows } = await runPrepared<BoardColumn>(tx, `SELECT ${COLUMN_FIELDS} FROM columns WHERE id = $1 AND board_id = $2`, [columnId, boardId]);
     return rows[0] ?? null;
   }
 
   /** Renames (when `name` is given) and sets the position; bumps the version. */
   async update(tx: EntityManager, boardId: string, columnId: string, name: string | undefined, position: string): Promise<BoardColumn> {
-    const [rows] = (await tx.query(
+    const { rows } = await runPrepared<BoardColumn>(
+      tx,
       `UPDATE columns SET name = COALESCE($3, name), position = $4, version = version + 1, updated_at = now()
         WHERE id = $1 AND board_id = $2 RETURNING ${COLUMN_FIELDS}`,
       [columnId, boardId, name ?? null, position],
-    )) as [BoardColumn[], number];
+    );
     return rows[0];
   }
 

@@ -73,7 +73,10 @@ export class AppExceptionFilter implements ExceptionFilter {
     }
     // Class 22 "data exception" (bad encoding, out-of-range number or date): the value came from the
     // caller and slipped past validation. Still the caller's fault, so 400, and logged to fix the DTO.
-    const sqlState = (exception as { driverError?: { code?: string }; code?: string } | null)?.driverError?.code;
+    // SQLSTATE: on TypeORM's QueryFailedError in driverError.code; on node-postgres' own errors
+    // (prepared statements) in code.
+    const failed = exception as { driverError?: { code?: string }; code?: string; severity?: string } | null;
+    const sqlState = failed?.driverError?.code ?? (failed?.severity ? failed.code : undefined);
     if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
       this.logger.warn(`data exception ${sqlState} reached PostgreSQL: ${(exception as Error).message}`);
       return { statusCode: 400, code: ErrorCode.MalformedRequest, message: 'A value in the request is out of range or malformed', requestId };

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
+import { runPrepared } from '../database/prepared.js';
 import { AppError, boardNotFound } from '../errors/app-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { claimIdempotencyKey, storeIdempotentResponse, type IdempotencyRequest } from '../idempotency/idempotency.js';
@@ -80,13 +81,14 @@ export class BoardEventsService {
     options: WriteOptions = {},
   ): Promise<Committed<R>> {
     const committed = await this.dataSource.transaction(async (tx): Promise<Committed<R>> => {
-      const locked = (await tx.query(
+      const { rows: locked } = await runPrepared<{ seq: number; role: BoardRole | null }>(
+        tx,
         `SELECT b.seq, m.role FROM boards b
            LEFT JOIN board_members m ON m.board_id = b.id AND m.user_id = $2
           WHERE b.id = $1 AND b.deleted_at IS NULL
             FOR UPDATE OF b`,
         [boardId, actorId],
-      )) as { seq: number; role: BoardRole | null }[];
+      );
       if (locked.length === 0) throw boardNotFound();
       const role = assertRole(locked[0].role, required);
       if (options.idempotency) {
@@ -94,13 +96,16 @@ export class BoardEventsService {
         if (stored) return { result: stored.body as R, event: null, replayed: true };
       }
       const outcome = await work({ tx, role, seq: locked[0].seq });
-      const [row] = (await tx.query(
+      const {
+        rows: [row],
+      } = await runPrepared<EventRow>(
+        tx,
         `WITH next AS (UPDATE boards SET seq = seq + 1 WHERE id = $1 RETURNING seq)
          INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data, idempotency_key)
          SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb, $5 FROM next
          RETURNING ${EVENT_COLUMNS}`,
         [boardId, outcome.event.type, actorId, JSON.stringify(outcome.event.data), options.idempotency?.key ?? null],
-      )) as EventRow[];
+      );
       if (options.idempotency) {
         await storeIdempotentResponse(tx, options.idempotency, { statusCode: options.successStatus ?? 200, body: outcome.result });
       }

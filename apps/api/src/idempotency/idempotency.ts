@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared.js';
 import { AppError } from '../errors/app-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 
@@ -45,17 +46,20 @@ export const Idempotency = createParamDecorator((_: unknown, ctx: ExecutionConte
  * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request.
  */
 export async function claimIdempotencyKey(tx: EntityManager, req: IdempotencyRequest): Promise<StoredResponse | null> {
-  const inserted = (await tx.query(
+  const inserted = await runPrepared(
+    tx,
     `INSERT INTO idempotency_keys (user_id, key, request_hash, status_code) VALUES ($1, $2, $3, 0)
      ON CONFLICT (user_id, key) DO NOTHING RETURNING key`,
     [req.userId, req.key, req.requestHash],
-  )) as unknown[];
-  if (inserted.length) return null;
-  const [prior] = (await tx.query(`SELECT request_hash, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`, [req.userId, req.key])) as {
-    request_hash: string;
-    status_code: number;
-    response: unknown;
-  }[];
+  );
+  if (inserted.rowCount > 0) return null;
+  const {
+    rows: [prior],
+  } = await runPrepared<{ request_hash: string; status_code: number; response: unknown }>(
+    tx,
+    `SELECT request_hash, status_code, response FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
+    [req.userId, req.key],
+  );
   if (prior.request_hash !== req.requestHash) {
     throw new AppError(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was already used for a different request');
   }
@@ -64,7 +68,7 @@ export async function claimIdempotencyKey(tx: EntityManager, req: IdempotencyReq
 
 /** Records the response of the write that claimed the key (same transaction). */
 export async function storeIdempotentResponse(tx: EntityManager, req: IdempotencyRequest, response: StoredResponse): Promise<void> {
-  await tx.query(`UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE user_id = $1 AND key = $2`, [
+  await runPrepared(tx, `UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE user_id = $1 AND key = $2`, [
     req.userId,
     req.key,
     response.statusCode,

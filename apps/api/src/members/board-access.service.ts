@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole } from '@tasklane/contracts';
+import { runPrepared } from '../database/prepared.js';
 import { AppError, boardNotFound } from '../errors/app-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 
@@ -27,11 +28,12 @@ export class BoardAccessService {
 
   /** The user's role on a live (not deleted) board, or null. One indexed lookup on the primary key. */
   async roleOf(boardId: string, userId: string, manager: EntityManager = this.dataSource.manager): Promise<BoardRole | null> {
-    const rows = (await manager.query(
+    const { rows } = await runPrepared<{ role: BoardRole }>(
+      manager,
       `SELECT m.role FROM board_members m JOIN boards b ON b.id = m.board_id
         WHERE m.board_id = $1 AND m.user_id = $2 AND b.deleted_at IS NULL`,
       [boardId, userId],
-    )) as { role: BoardRole }[];
+    );
     return rows[0]?.role ?? null;
   }
 

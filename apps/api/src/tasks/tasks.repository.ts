@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { runPrepared } from '../database/prepared.js';
 import { TASK_COLUMNS, type TaskRow } from './tasks.dto.js';
 
 /** Fields of a new task row (ids and position already decided by the service). */
@@ -50,24 +51,26 @@ export class TasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async insert(tx: EntityManager, t: NewTaskRow): Promise<TaskRow> {
-    const [row] = (await tx.query(
+    const { rows } = await runPrepared<TaskRow>(
+      tx,
       `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, created_by, updated_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8::text[], $9, $10, $10)
        RETURNING ${TASK_COLUMNS}`,
       [t.id, t.boardId, t.columnId, t.title, t.description, t.position, t.assigneeIds, t.labels, t.dueAt, t.actorId],
-    )) as TaskRow[];
-    return row;
+    );
+    return rows[0];
   }
 
   /** The task on this board, or null. */
   async find(boardId: string, taskId: string, manager: EntityManager = this.dataSource.manager): Promise<TaskRow | null> {
-    const rows = (await manager.query(`SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId])) as TaskRow[];
+    const { rows } = await runPrepared<TaskRow>(manager, `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId]);
     return rows[0] ?? null;
   }
 
   /** Applies `patch` and bumps the version; null when no row matched (unknown task, or `ifMatch` differs). */
   async update(tx: EntityManager, boardId: string, taskId: string, patch: TaskPatch, actorId: string, ifMatch?: number): Promise<TaskRow | null> {
-    const [rows] = (await tx.query(
+    const { rows } = await runPrepared<TaskRow>(
+      tx,
       `UPDATE tasks SET
          title = COALESCE($3, title),
          description = COALESCE($4, description),
@@ -89,27 +92,28 @@ export class TasksRepository {
         actorId,
         ifMatch ?? null,
       ],
-    )) as [TaskRow[], number];
+    );
     return rows[0] ?? null;
   }
 
   async move(tx: EntityManager, boardId: string, taskId: string, columnId: string, position: string, actorId: string): Promise<TaskRow> {
-    const [rows] = (await tx.query(
+    const { rows } = await runPrepared<TaskRow>(
+      tx,
       `UPDATE tasks SET column_id = $3, position = $4, version = version + 1, updated_at = now(), updated_by = $5
         WHERE id = $1 AND board_id = $2 RETURNING ${TASK_COLUMNS}`,
       [taskId, boardId, columnId, position, actorId],
-    )) as [TaskRow[], number];
+    );
     return rows[0];
   }
 
   /** Deletes the task; false when no row matched (unknown task, or `ifMatch` differs). */
   async delete(tx: EntityManager, boardId: string, taskId: string, ifMatch?: number): Promise<boolean> {
-    const [rows] = (await tx.query(`DELETE FROM tasks WHERE id = $1 AND board_id = $2 AND ($3::int IS NULL OR version = $3) RETURNING id`, [
+    const { rowCount } = await runPrepared(tx, `DELETE FROM tasks WHERE id = $1 AND board_id = $2 AND ($3::int IS NULL OR version = $3)`, [
       taskId,
       boardId,
       ifMatch ?? null,
-    ])) as [unknown[], number];
-    return rows.length > 0;
+    ]);
+    return rowCount > 0;
   }
 
   /** Every task of the board in display order: by column position, then position (for snapshots). */
@@ -145,36 +149,38 @@ export class TasksRepository {
    * one round trip: the slot for "append at the end".
    */
   async columnTail(tx: EntityManager, boardId: string, columnId: string, selfId: string | null): Promise<{ exists: boolean; last: string | null }> {
-    const rows = (await tx.query(
+    const { rows } = await runPrepared<{ last: string | null }>(
+      tx,
       `SELECT (SELECT position FROM tasks WHERE column_id = c.id AND id <> $3 ORDER BY position DESC LIMIT 1) AS last
          FROM columns c WHERE c.id = $1 AND c.board_id = $2`,
       [columnId, boardId, selfId ?? NO_ID],
-    )) as { last: string | null }[];
+    );
     return { exists: rows.length > 0, last: rows[0]?.last ?? null };
   }
 
   async columnExists(tx: EntityManager, boardId: string, columnId: string): Promise<boolean> {
-    return ((await tx.query(`SELECT 1 FROM columns WHERE id = $1 AND board_id = $2`, [columnId, boardId])) as unknown[]).length > 0;
+    return (await runPrepared(tx, `SELECT 1 FROM columns WHERE id = $1 AND board_id = $2`, [columnId, boardId])).rowCount > 0;
   }
 
   /** Column and position of a task on this board (an anchor), or null. */
   async placement(tx: EntityManager, boardId: string, taskId: string): Promise<{ columnId: string; position: string } | null> {
-    const rows = (await tx.query(`SELECT column_id, position FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId])) as { column_id: string; position: string }[];
+    const { rows } = await runPrepared<{ column_id: string; position: string }>(tx, `SELECT column_id, position FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId]);
     return rows[0] ? { columnId: rows[0].column_id, position: rows[0].position } : null;
   }
 
   /** The nearest position after (`>`) or before (`<`) `from` in the column, ignoring `selfId`. */
   async neighbour(tx: EntityManager, columnId: string, selfId: string | null, op: '>' | '<', from: string): Promise<string | null> {
-    const rows = (await tx.query(
+    const { rows } = await runPrepared<{ position: string }>(
+      tx,
       `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 AND position ${op} $3 ORDER BY position ${op === '>' ? 'ASC' : 'DESC'} LIMIT 1`,
       [columnId, selfId ?? NO_ID, from],
-    )) as { position: string }[];
+    );
     return rows[0]?.position ?? null;
   }
 
   /** The ids among `userIds` that are not members of the board. */
   async nonMembers(tx: EntityManager, boardId: string, userIds: string[]): Promise<string[]> {
-    const rows = (await tx.query(`SELECT user_id FROM board_members WHERE board_id = $1 AND user_id = ANY($2::uuid[])`, [boardId, userIds])) as { user_id: string }[];
+    const { rows } = await runPrepared<{ user_id: string }>(tx, `SELECT user_id FROM board_members WHERE board_id = $1 AND user_id = ANY($2::uuid[])`, [boardId, userIds]);
     const members = new Set(rows.map((r) => r.user_id));
     return userIds.filter((id) => !members.has(id));
   }
