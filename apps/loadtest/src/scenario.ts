@@ -88,7 +88,7 @@ export class AgentRestClient extends TasklaneRestClient {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
-    const token = this.auth ? this.auth.token : this.token;
+    const token = this.auth ? this.auth.token : this.currentToken();
     if (token) headers.authorization = `Bearer ${token}`;
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<T>((resolve, reject) => {

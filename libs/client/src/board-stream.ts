@@ -86,7 +86,7 @@ export class BoardStream {
 
   constructor(private readonly options: BoardStreamOptions) {
     const token = () => (typeof options.token === 'function' ? options.token() : options.token);
-    this.rest = options.rest ?? new TasklaneRestClient(options.baseUrl, token());
+    this.rest = options.rest ?? new TasklaneRestClient(options.baseUrl, token);
     this.socket = io(options.baseUrl, {
       path: SOCKET_PATH,
       transports: ['websocket'],
@@ -122,8 +122,21 @@ export class BoardStream {
     return this.order.last;
   }
 
-  /** Connects and joins. Resolves after the first join is acknowledged and its events applied. @throws the connect or join error */
+  /**
+   * Connects and joins. Resolves after the first join is acknowledged and its events applied.
+   * On failure the stream is closed (no reconnection continues in the background).
+   * @throws the snapshot, connect or join error
+   */
   async start(): Promise<void> {
+    try {
+      await this.open();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  private async open(): Promise<void> {
     const from = this.options.from ?? 'snapshot';
     if (from === 'snapshot') {
       this.state = await this.rest.getBoard(this.options.boardId);

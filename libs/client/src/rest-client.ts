@@ -64,16 +64,26 @@ export interface RequestOptions {
  * non-2xx status. `token` is the access token sent as `Authorization: Bearer`.
  */
 export class TasklaneRestClient {
+  /**
+   * @param token the access token, or a function returning the current one (read at every
+   *   request, so a refreshed token is used at once).
+   */
   constructor(
     readonly baseUrl: string,
-    public token?: string,
+    public token?: string | (() => string | undefined),
   ) {}
+
+  /** The access token to send now (calls the token function if one was given). */
+  protected currentToken(): string | undefined {
+    return typeof this.token === 'function' ? this.token() : this.token;
+  }
 
   /** Low-level call: JSON in, JSON out; 204 resolves undefined. @throws TasklaneHttpError */
   async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const token = this.currentToken();
+    if (token) headers.authorization = `Bearer ${token}`;
     const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
       method,
       headers,
