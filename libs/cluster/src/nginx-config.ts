@@ -111,7 +111,8 @@ ${servers}
             # A dead replica is skipped quickly instead of holding the request for the 60 s default.
             proxy_connect_timeout 2s;
             # Try the next replica only when this one could not be reached. Without the
-            # non_idempotent flag nginx never re-sends a POST/PATCH/DELETE already sent to a replica,
+            # non_idempotent flag nginx never re-sends a POST or PATCH already sent to a replica (it may
+            # re-send GET and DELETE: send an Idempotency-Key on DELETEs),
             # and http_502/http_503 are deliberately absent: a replica's 503 (not ready, pool
             # exhausted) reaches the client, which decides whether to retry.
             proxy_next_upstream error timeout;

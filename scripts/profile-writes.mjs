@@ -1,0 +1,93 @@
+// Where a write's time goes: `npm run profile:writes [-- --concurrency 32 --duration 10]`.
+// Starts ONE built replica under `node --cpu-prof` on a scratch database (created, migrated,
+// dropped after) and the local Redis, drives it with the load tool in a closed loop of task
+// writes (no sockets), stops it, and prints the replica's CPU profile summarised by package and
+// by function (self time). The .cpuprofile is kept under bench-results/ for Chrome DevTools.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { findFreePort, waitForHttp } from '../libs/cluster/dist/index.js';
+import { typeOrmOptions } from '../dist/apps/api/src/database/typeorm-options.js';
+
+const root = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' } } });
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const out = resolve(root, 'bench-results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+mkdirSync(out, { recursive: true });
+
+const name = `tasklane_profile_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: adminUrl });
+await admin.connect();
+await admin.query(`CREATE DATABASE ${name}`);
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${name}`;
+let replica = null;
+try {
+  const ds = new DataSource({ ...typeOrmOptions(dbUrl.toString(), { size: 2, acquireTimeoutMs: 5000 }), logging: ['error'] });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  replica = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, 'dist/apps/api/src/main.js'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, JWT_SECRET: 'profile-secret-profile-secret-0123456', LOG_LEVEL: 'warn' },
+  });
+  await waitForHttp(`${url}/health/ready`, 30_000);
+  const tool = spawn(
+    process.execPath,
+    ['dist/apps/loadtest/src/main.js', '--target', url, '--users', '4', '--boards', '8', '--sockets', '0', '--rate', 'max', '--concurrency', args.concurrency, '--warmup', '2', '--duration', args.duration, '--quiet'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  const code = await new Promise((r) => tool.once('exit', r));
+  if (code !== 0) throw new Error(`load tool exited ${code}`);
+  replica.kill('SIGINT'); // graceful exit writes the profile
+  await new Promise((r) => replica.once('exit', r));
+  replica = null;
+
+  const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'));
+  const summary = summarise(JSON.parse(readFileSync(resolve(out, file), 'utf8')));
+  writeFileSync(resolve(out, 'summary.txt'), summary);
+  console.log(`\n${summary}\nprofile: ${resolve(out, file)} (open in Chrome DevTools › Performance)`);
+} finally {
+  replica?.kill('SIGKILL');
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+}
+
+/** Self time by package and by function, as percentages of all samples (idle included). */
+function summarise(profile) {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
+    total += dt;
+  });
+  const pkgOf = (u) => {
+    if (!u) return '(native)';
+    const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u);
+    if (m) return m[1];
+    if (u.includes('/dist/apps/') || u.includes('/libs/')) return '(tasklane)';
+    return u.startsWith('node:') ? `node:${u.slice(5).split('/')[0]}` : '(other)';
+  };
+  const byPkg = new Map();
+  const byFn = new Map();
+  for (const [id, t] of selfUs) {
+    const f = nodes.get(id).callFrame;
+    const pkg = pkgOf(f.url);
+    byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + t);
+    const key = `${f.functionName || '(anonymous)'}  [${pkg}]`;
+    byFn.set(key, (byFn.get(key) ?? 0) + t);
+  }
+  const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, t]) => `  ${((100 * t) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+  return `CPU profile of one replica, ${(total / 1e6).toFixed(1)} s sampled\nself time by package:\n${top(byPkg, 15)}\nself time by function:\n${top(byFn, 20)}\n`;
+}
