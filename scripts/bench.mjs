@@ -342,7 +342,8 @@ async function fanout() {
 }
 
 async function memory() {
-  const n = Math.min(summary.figures.fanoutMax?.sockets ?? 2000, maxSockets);
+  // As many sockets as the fan-out step held, or --max-sockets when memory runs on its own.
+  const n = summary.figures.fanoutMax?.sockets ?? maxSockets;
   log(`3/3 memory: restarting the replicas, idle RSS, then RSS with ${n} sockets connected`);
   for (const r of scratch.cluster.replicas) {
     await r.kill('SIGTERM');
