@@ -70,15 +70,28 @@ describe('delivery guarantees (e2e, one replica)', () => {
     expect(row.published_at).toBeInstanceOf(Date);
   });
 
-  it('sends board:seq to joined rooms so a client learns about events it never received', async () => {
+  it('sends board:seq on join and then periodically, so a client learns about events it never received', async () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);
     await new TasklaneRestClient(t.url, owner.accessToken).createColumn(board.id, { name: 'x' });
     const s = await connect(t.url, owner.accessToken);
     sockets.push(s);
-    const notice = new Promise<BoardSeqNotice>((resolve) => s.on('board:seq', (n) => n.boardId === board.id && resolve(n)));
+    const notices: BoardSeqNotice[] = [];
+    s.on('board:seq', (n) => n.boardId === board.id && notices.push(n));
     await s.emitWithAck('board:join', { boardId: board.id });
-    await expect(notice).resolves.toEqual({ boardId: board.id, seq: 1 });
+    expect(notices[0]).toEqual({ boardId: board.id, seq: 1 });
+    // An event committed but never broadcast (its replica died): only the heartbeat can tell.
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE boards SET seq = 2 WHERE id = $1`, [board.id]);
+      await tx.query(`INSERT INTO board_events (board_id, seq, type, actor_id, data) VALUES ($1, 2, 'column.deleted', $2, $3::jsonb)`, [
+        board.id,
+        owner.user.id,
+        JSON.stringify({ id: board.columns[0].id }),
+      ]);
+    });
+    const deadline = Date.now() + 3000;
+    while (!notices.some((n) => n.seq === 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(notices.find((n) => n.seq === 2)).toEqual({ boardId: board.id, seq: 2 });
   });
 
   it('prunes beyond the retention window: old after= is 410, join says resync, BoardStream refetches the snapshot', async () => {

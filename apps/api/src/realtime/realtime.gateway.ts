@@ -112,7 +112,8 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, Befo
   /**
    * Joins `board:<id>` after a membership check, then reads the seq (and missed events), in that
    * order: every event committed after the read reaches this socket through the room, every
-   * earlier one is in the ack or the client's snapshot. Ack: JoinAck.
+   * earlier one is in the ack or the client's snapshot. Also sends `board:seq` with that seq (the
+   * heartbeat's first beat). Ack: JoinAck.
    */
   @SubscribeMessage('board:join')
   async join(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<JoinAck> {
@@ -127,11 +128,13 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, Befo
       if (!role) return fail(ErrorCode.BoardNotFound, 'Board not found');
       await socket.join(boardRoom(boardId));
       if (afterSeq === undefined) {
-        const seq = await this.events.currentSeq(boardId);
-        return { ok: true, seq: seq ?? 0 };
+        const seq = (await this.events.currentSeq(boardId)) ?? 0;
+        socket.emit('board:seq', { boardId, seq });
+        return { ok: true, seq };
       }
       try {
         const page = await this.events.listAfter(boardId, afterSeq as number);
+        socket.emit('board:seq', { boardId, seq: page.lastSeq });
         const complete = page.items.length === 0 || page.items[page.items.length - 1].seq === page.lastSeq;
         return complete ? { ok: true, seq: page.lastSeq, events: page.items } : { ok: true, seq: page.lastSeq, resync: true };
       } catch (error) {
