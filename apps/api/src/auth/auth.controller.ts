@@ -5,6 +5,7 @@ import { AuthResponseDto, LoginDto, RefreshDto, RegisterDto } from './auth.dto.j
 import { AuthService } from './auth.service.js';
 import { Public } from './public.decorator.js';
 
+/** REST `/api/v1/auth`: register, login and refresh (public routes). Bodies and answers: AuthResponse; errors EMAIL_TAKEN 409, INVALID_CREDENTIALS 401, INVALID_REFRESH_TOKEN 401. */
 @ApiTags('auth')
 @Public()
 @Controller('auth')

@@ -7,6 +7,7 @@ import { UserDto } from '../users/users.dto.js';
 const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+/** Body of `POST /auth/register`. The email is trimmed and lower-cased; the password is at least 10 characters. */
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(trimLower) @IsEmail() @MaxLength(254)
@@ -21,6 +22,7 @@ export class RegisterDto {
   name: string;
 }
 
+/** Body of `POST /auth/login`. */
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
   @Transform(trimLower) @IsEmail() @MaxLength(254)
@@ -31,12 +33,14 @@ export class LoginDto {
   password: string;
 }
 
+/** Body of `POST /auth/refresh`: the single-use refresh token from the last auth response. */
 export class RefreshDto {
   @ApiProperty()
   @IsString() @MinLength(1) @MaxLength(200)
   refreshToken: string;
 }
 
+/** OpenAPI shape of AuthResponse. */
 export class AuthResponseDto implements AuthResponse {
   @ApiProperty({ type: UserDto }) user: UserDto;
   @ApiProperty({ description: 'JWT, send as `Authorization: Bearer <token>`' }) accessToken: string;

@@ -9,6 +9,7 @@ import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency
 import { BoardPageDto, BoardSnapshotDto, BoardSummaryDto, CreateBoardDto, ListBoardsQueryDto, UpdateBoardDto } from './boards.dto.js';
 import { BoardsService } from './boards.service.js';
 
+/** REST `/api/v1/boards`: list mine, create, snapshot, update, delete. Board-scoped routes answer 404 to non-members. */
 @ApiTags('boards')
 @ApiBearerAuth()
 @Controller('boards')

@@ -9,6 +9,7 @@ import type { Board } from './board.entity.js';
 
 export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+/** Body of `POST /boards`. `columns` defaults to To do, Doing, Done (at most 50). */
 export class CreateBoardDto {
   @ApiProperty({ maxLength: 200 })
   @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
@@ -25,6 +26,7 @@ export class CreateBoardDto {
   columns?: string[];
 }
 
+/** Body of `PATCH /boards/:boardId`; absent fields are unchanged. */
 export class UpdateBoardDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
@@ -35,6 +37,7 @@ export class UpdateBoardDto {
   description?: string;
 }
 
+/** Query of `GET /boards`: page size (1–100, default 50) and the previous page's cursor. */
 export class ListBoardsQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
@@ -45,6 +48,7 @@ export class ListBoardsQueryDto {
   cursor?: string;
 }
 
+/** OpenAPI shape of BoardSummary. */
 export class BoardSummaryDto implements BoardSummary {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
@@ -56,12 +60,14 @@ export class BoardSummaryDto implements BoardSummary {
   @ApiPropertyOptional({ enum: BOARD_ROLES, description: "The caller's role" }) role?: BoardRole;
 }
 
+/** OpenAPI shape of BoardSnapshot: the board with its columns, tasks and members as of `seq`. */
 export class BoardSnapshotDto extends BoardSummaryDto {
   @ApiProperty({ type: [ColumnDto] }) columns: ColumnDto[];
   @ApiProperty({ type: [TaskDto] }) tasks: TaskDto[];
   @ApiProperty({ type: [MemberDto] }) members: MemberDto[];
 }
 
+/** OpenAPI shape of a page of boards. */
 export class BoardPageDto {
   @ApiProperty({ type: [BoardSummaryDto] }) items: BoardSummaryDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;

@@ -9,6 +9,7 @@ import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency
 import { ColumnDto, CreateColumnDto, UpdateColumnDto } from './columns.dto.js';
 import { ColumnsService } from './columns.service.js';
 
+/** REST `/api/v1/boards/:boardId/columns`: create, rename or move, delete (with its tasks). Editors and owners. */
 @ApiTags('columns')
 @ApiBearerAuth()
 @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND' })

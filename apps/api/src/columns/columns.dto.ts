@@ -7,6 +7,7 @@ import type { BoardColumn } from './board-column.entity.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+/** Body of `POST …/columns`: name, and where to put it (`afterColumnId`: omitted = last, null = first). */
 export class CreateColumnDto {
   @ApiProperty({ maxLength: 200 })
   @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
@@ -17,6 +18,7 @@ export class CreateColumnDto {
   afterColumnId?: string | null;
 }
 
+/** Body of `PATCH …/columns/:columnId`: new name and/or new place. */
 export class UpdateColumnDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
@@ -27,6 +29,7 @@ export class UpdateColumnDto {
   afterColumnId?: string | null;
 }
 
+/** OpenAPI shape of ColumnView. */
 export class ColumnDto implements ColumnView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) boardId: string;

@@ -7,6 +7,7 @@ import { BoardAccessService } from '../members/board-access.service.js';
 import { BoardEventsService } from './board-events.service.js';
 import { EventsPageDto, EventsQueryDto } from './events.dto.js';
 
+/** REST `/api/v1/boards/:boardId/events`: catch-up reads of the ordered event stream. */
 @ApiTags('events')
 @ApiBearerAuth()
 @Controller('boards/:boardId/events')

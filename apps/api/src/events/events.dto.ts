@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { BOARD_EVENT_TYPES } from '@tasklane/contracts';
 
+/** Query of `GET …/events`: events with seq > `after` (0 … 2^31−1), at most `limit` (1–1000). */
 export class EventsQueryDto {
   @ApiProperty({ description: 'Return events with seq greater than this (0 = from the start)', minimum: 0 })
   @Type(() => Number) @IsInt() @Min(0) @Max(2_147_483_647)
@@ -13,6 +14,7 @@ export class EventsQueryDto {
   limit?: number;
 }
 
+/** OpenAPI shape of a board event envelope. */
 export class BoardEventDto {
   @ApiProperty({ format: 'uuid' }) boardId: string;
   @ApiProperty({ description: 'Position in the board stream: 1, 2, 3 … without gaps' }) seq: number;
@@ -22,6 +24,7 @@ export class BoardEventDto {
   @ApiProperty({ description: 'The entity after the change, or {id} for deletes', type: 'object', additionalProperties: true }) data: unknown;
 }
 
+/** OpenAPI shape of EventsPage. */
 export class EventsPageDto {
   @ApiProperty({ type: [BoardEventDto] }) items: BoardEventDto[];
   @ApiProperty({ description: "The board's last seq when read" }) lastSeq: number;

@@ -5,6 +5,7 @@ import { Public } from '../auth/public.decorator.js';
 import { RedisConnections } from '../realtime/redis-connections.js';
 import { ShutdownState } from './shutdown-state.js';
 
+/** Liveness and readiness for load balancers and orchestrators (public, outside `/api/v1`). */
 @ApiTags('health')
 @Public()
 @Controller('health')

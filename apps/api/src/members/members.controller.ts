@@ -8,6 +8,7 @@ import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency
 import { AddMemberDto, MemberDto, UpdateMemberDto } from './members.dto.js';
 import { MembersService } from './members.service.js';
 
+/** REST `/api/v1/boards/:boardId/members`: list (members), add / re-role / remove (owners; anyone may remove themselves). */
 @ApiTags('members')
 @ApiBearerAuth()
 @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND / MEMBER_NOT_FOUND / USER_NOT_FOUND' })

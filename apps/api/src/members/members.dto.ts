@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, MaxLength } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type MemberView } from '@tasklane/contracts';
 
+/** Body of `POST …/members`: an existing account's email and the role to give it. */
 export class AddMemberDto {
   @ApiProperty({ example: 'grace@example.com' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -14,12 +15,14 @@ export class AddMemberDto {
   role: BoardRole;
 }
 
+/** Body of `PATCH …/members/:userId`. */
 export class UpdateMemberDto {
   @ApiProperty({ enum: BOARD_ROLES })
   @IsIn(BOARD_ROLES)
   role: BoardRole;
 }
 
+/** OpenAPI shape of MemberView. */
 export class MemberDto implements MemberView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty() email: string;

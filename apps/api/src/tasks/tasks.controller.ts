@@ -9,6 +9,7 @@ import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency
 import { CreateTaskDto, ListTasksQueryDto, MoveTaskDto, TaskDto, TaskPageDto, UpdateTaskDto } from './tasks.dto.js';
 import { TasksService } from './tasks.service.js';
 
+/** REST `/api/v1/boards/:boardId/tasks`: list and search, create, read, update, move, delete. */
 @ApiTags('tasks')
 @ApiBearerAuth()
 @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND / TASK_NOT_FOUND / COLUMN_NOT_FOUND' })

@@ -24,6 +24,7 @@ class TaskFieldsDto {
   dueAt?: string | null;
 }
 
+/** Body of `POST …/tasks`: default place is the end of the column; `afterTaskId` / `beforeTaskId` (adjacent when both) place it elsewhere. */
 export class CreateTaskDto extends TaskFieldsDto {
   @ApiProperty({ format: 'uuid' })
   @LowerCaseUuid() @IsUUID('all')
@@ -42,12 +43,14 @@ export class CreateTaskDto extends TaskFieldsDto {
   beforeTaskId?: string;
 }
 
+/** Body of `PATCH …/tasks/:taskId`; absent fields are unchanged, `dueAt: null` clears the due date. */
 export class UpdateTaskDto extends TaskFieldsDto {
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(500)
   title?: string;
 }
 
+/** Body of `POST …/tasks/:taskId/move`: target column (may be the same) and optional adjacent anchors; default end of column. */
 export class MoveTaskDto {
   @ApiProperty({ format: 'uuid', description: 'Target column (may be the current one)' })
   @LowerCaseUuid() @IsUUID('all')
@@ -62,6 +65,7 @@ export class MoveTaskDto {
   beforeTaskId?: string;
 }
 
+/** Query of `GET …/tasks`: filters by column, assignee and text, keyset pagination. */
 export class ListTasksQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @LowerCaseUuid() @IsUUID('all')
@@ -84,6 +88,7 @@ export class ListTasksQueryDto {
   cursor?: string;
 }
 
+/** OpenAPI shape of TaskView. */
 export class TaskDto implements TaskView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) boardId: string;
@@ -101,6 +106,7 @@ export class TaskDto implements TaskView {
   @ApiProperty({ format: 'uuid' }) updatedBy: string;
 }
 
+/** OpenAPI shape of a page of tasks. */
 export class TaskPageDto {
   @ApiProperty({ type: [TaskDto] }) items: TaskDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;

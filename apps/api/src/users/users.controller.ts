@@ -5,6 +5,7 @@ import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
 import { UserDto, toUserView } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
+/** REST `/api/v1/users`: the caller's own account. */
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('users')

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { UserView } from '@tasklane/contracts';
 import type { User } from './user.entity.js';
 
+/** OpenAPI shape of UserView. */
 export class UserDto implements UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;

@@ -4,6 +4,7 @@ import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
+/** User accounts (read side; creation is in AuthService). */
 @Module({
   imports: [TypeOrmModule.forFeature([User])],
   controllers: [UsersController],
