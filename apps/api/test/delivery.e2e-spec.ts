@@ -94,6 +94,31 @@ describe('delivery guarantees (e2e, one replica)', () => {
     expect(notices.find((n) => n.seq === 2)).toEqual({ boardId: board.id, seq: 2 });
   });
 
+  it('refuses a write from a member removed by the transaction it waited for (lock re-check)', async () => {
+    const owner = await registerUser(t);
+    const member = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    await t.http().post(`/api/v1/boards/${board.id}/members`).set(owner.auth).send({ email: member.user.email, role: 'editor' }).expect(201);
+    // Another writer holds the board's lock and removes the member, as MembersService.remove does.
+    const qr = db.createQueryRunner();
+    await qr.connect();
+    await qr.startTransaction();
+    try {
+      await qr.query(`SELECT seq FROM boards WHERE id = $1 FOR UPDATE`, [board.id]);
+      await qr.query(`DELETE FROM board_members WHERE board_id = $1 AND user_id = $2`, [board.id, member.user.id]);
+      const write = t.http().post(`/api/v1/boards/${board.id}/columns`).set(member.auth).send({ name: 'sneaky' }).then((r) => r);
+      await new Promise((r) => setTimeout(r, 300)); // the write is now waiting for the lock
+      await qr.commitTransaction();
+      const res = await write;
+      expect(res.status).toBe(404);
+    } finally {
+      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      await qr.release();
+    }
+    const events = await new TasklaneRestClient(t.url, owner.accessToken).listEvents(board.id, 0);
+    expect(events.items.map((e) => e.type)).toEqual(['member.added']);
+  });
+
   it('prunes beyond the retention window: old after= is 410, join says resync, BoardStream refetches the snapshot', async () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);

@@ -83,8 +83,15 @@ export class BoardStream {
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private startResolve: (() => void) | null = null;
   private startReject: ((e: unknown) => void) | null = null;
+  /** The board id as the server writes it (lower case). */
+  private readonly boardId: string;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private resyncing: Promise<void> | null = null;
+  private joinFailures = 0;
+  private fillFailures = 0;
 
   constructor(private readonly options: BoardStreamOptions) {
+    this.boardId = options.boardId.toLowerCase();
     const token = () => (typeof options.token === 'function' ? options.token() : options.token);
     this.rest = options.rest ?? new TasklaneRestClient(options.baseUrl, token);
     this.socket = io(options.baseUrl, {
@@ -102,14 +109,14 @@ export class BoardStream {
     this.socket.on('board:event', (e) => this.onLive(e));
     this.socket.on('board:seq', (n) => this.onSeqNotice(n));
     this.socket.on('board:removed', (n) => {
-      if (n.boardId === options.boardId) this.removed(n.reason);
+      if (n.boardId === this.boardId) this.removed(n.reason);
     });
     this.socket.on('connect', () => void this.join());
     // A draining replica disconnects its sockets on purpose ("io server disconnect"); Socket.IO does
     // not reconnect after a server-side disconnect by itself, so do it (through the load balancer,
     // which sends us to another replica).
     this.socket.on('disconnect', (reason) => {
-      if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 100 + Math.random() * 400);
+      if (reason === 'io server disconnect') this.later(() => this.socket.connect(), 100 + Math.random() * 400);
     });
     this.socket.on('connect_error', (e) => {
       if (!this.joined) this.startReject?.(e);
@@ -139,7 +146,7 @@ export class BoardStream {
   private async open(): Promise<void> {
     const from = this.options.from ?? 'snapshot';
     if (from === 'snapshot') {
-      this.state = await this.rest.getBoard(this.options.boardId);
+      this.state = await this.rest.getBoard(this.boardId);
       this.order.resetTo(this.state.seq);
       this.options.onSnapshot?.(structuredClone(this.state));
     } else if (typeof from === 'number') {
@@ -161,39 +168,70 @@ export class BoardStream {
     });
   }
 
-  /** Leaves the board and disconnects; no callbacks fire afterwards. */
+  /** Leaves the board and disconnects; no callbacks fire and no timer runs afterwards. */
   close(): void {
     this.closed = true;
     if (this.fillTimer) clearTimeout(this.fillTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.socket.disconnect();
+  }
+
+  /** setTimeout that close() cancels and that never runs after close(). */
+  private later(fn: () => void, ms: number): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  /** Exponential backoff with jitter: base·2^failures, at most `max` ms. */
+  private static backoff(base: number, failures: number, max: number): number {
+    return Math.min(base * 2 ** failures, max) * (0.5 + Math.random() / 2);
+  }
+
+  private retryJoin(): void {
+    this.later(() => {
+      if (this.socket.connected) void this.join();
+    }, BoardStream.backoff(500, this.joinFailures++, 10_000));
   }
 
   private async join(): Promise<void> {
     const afterSeq = this.order.last ?? undefined;
     let ack: JoinAck;
     try {
-      ack = await this.socket.timeout(10_000).emitWithAck('board:join', { boardId: this.options.boardId, afterSeq });
+      ack = await this.socket.timeout(10_000).emitWithAck('board:join', { boardId: this.boardId, afterSeq });
     } catch (error) {
       this.fail(error);
-      if (!this.closed && this.socket.connected) setTimeout(() => void this.join(), 500);
+      this.retryJoin();
       return;
     }
+    if (this.closed) return;
     if (!ack.ok) {
       this.fail(new Error(`board:join refused: ${ack.error.code} ${ack.error.message}`));
       if (ack.error.code === 'BOARD_NOT_FOUND') this.removed('not a member of this board, or it was deleted');
-      else if (!this.closed) setTimeout(() => void this.join(), 500);
+      else this.retryJoin();
       return;
     }
-    if (this.joined) this.stats.rejoins += 1;
     this.order.observe(ack.seq);
     if (ack.resync) {
-      await this.resync();
+      try {
+        await this.resync();
+      } catch (error) {
+        this.fail(error);
+        this.retryJoin();
+        return;
+      }
     } else if (this.order.last === null) {
       this.order.resetTo(ack.seq); // 'live': start here; buffered events up to seq predate our start
     } else {
       for (const e of ack.events ?? []) this.accept(e, true);
     }
+    if (this.joined) this.stats.rejoins += 1;
     this.joined = true;
+    this.joinFailures = 0;
     this.drain();
     this.startResolve?.();
     this.startResolve = this.startReject = null;
@@ -212,14 +250,14 @@ export class BoardStream {
   }
 
   private onLive(event: AnyBoardEvent): void {
-    if (event.boardId !== this.options.boardId || this.closed) return;
+    if (event.boardId !== this.boardId || this.closed) return;
     this.stats.received += 1;
     this.accept(event, false);
     this.drain();
   }
 
   private onSeqNotice(notice: BoardSeqNotice): void {
-    if (notice.boardId !== this.options.boardId || this.closed) return;
+    if (notice.boardId !== this.boardId || this.closed) return;
     this.order.observe(notice.seq);
     if (this.order.hasGap) this.scheduleFill();
   }
@@ -253,7 +291,9 @@ export class BoardStream {
 
   private scheduleFill(): void {
     if (this.fillTimer || this.filling || this.closed) return;
-    this.fillTimer = setTimeout(() => void this.fill(), this.options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS);
+    const base = this.options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS;
+    const delay = this.fillFailures === 0 ? base : BoardStream.backoff(base, this.fillFailures, 10_000);
+    this.fillTimer = setTimeout(() => void this.fill(), delay);
   }
 
   /** REST catch-up from the last applied seq until no gap remains (or the server says 410). */
@@ -265,29 +305,57 @@ export class BoardStream {
     try {
       for (;;) {
         const before = this.order.last as number;
-        const page = await this.rest.listEvents(this.options.boardId, before);
+        const page = await this.rest.listEvents(this.boardId, before);
         this.order.observe(page.lastSeq);
         for (const e of page.items) this.accept(e, true);
         this.drain(); // delivers only: scheduleFill() is a no-op while `filling`
         const now = this.order.last as number;
         if (now >= page.lastSeq || now === before) break;
       }
+      this.fillFailures = 0;
     } catch (error) {
-      if (error instanceof TasklaneHttpError && error.status === 410) await this.resync();
-      else this.options.onError?.(error);
+      if (error instanceof TasklaneHttpError && error.status === 410) {
+        try {
+          await this.resync();
+          this.fillFailures = 0;
+        } catch (resyncError) {
+          this.fillFailures += 1;
+          this.options.onError?.(resyncError);
+        }
+      } else if (error instanceof TasklaneHttpError && error.status === 404) {
+        this.removed('not a member of this board, or it was deleted');
+      } else {
+        this.fillFailures += 1;
+        this.options.onError?.(error);
+      }
     } finally {
       this.filling = false;
     }
     this.drain();
   }
 
-  /** Starts over from a fresh snapshot: the events in between are no longer available. */
-  private async resync(): Promise<void> {
-    const snapshot = await this.rest.getBoard(this.options.boardId);
-    this.stats.resyncs += 1;
-    if (this.state || this.options.from === 'snapshot') this.state = snapshot;
-    this.order.resetTo(snapshot.seq);
-    this.options.onSnapshot?.(structuredClone(snapshot));
-    this.options.onResync?.(snapshot);
+  /**
+   * Starts over from a fresh snapshot: the events in between are no longer available. One at a
+   * time; a snapshot that is not ahead of what was already applied (a concurrent catch-up got
+   * further) is dropped, so `seq` never moves backwards and no event is delivered twice.
+   * @throws the snapshot request's error
+   */
+  private resync(): Promise<void> {
+    this.resyncing ??= (async () => {
+      try {
+        const snapshot = await this.rest.getBoard(this.boardId);
+        if (this.closed) return;
+        const last = this.order.last;
+        if (last !== null && snapshot.seq <= last) return;
+        this.stats.resyncs += 1;
+        if (this.state || this.options.from === 'snapshot') this.state = snapshot;
+        this.order.resetTo(snapshot.seq);
+        this.options.onSnapshot?.(structuredClone(snapshot));
+        this.options.onResync?.(snapshot);
+      } finally {
+        this.resyncing = null;
+      }
+    })();
+    return this.resyncing;
   }
 }

@@ -91,9 +91,17 @@ export class TasklaneRestClient {
       signal: options.signal,
     });
     const text = await res.text();
-    const parsed: unknown = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw new TasklaneHttpError(res.status, parsed as ErrorBody | undefined, method, path);
-    return parsed as T;
+    if (!res.ok) {
+      // A proxy's error page (nginx 502/504) is not JSON: keep the status, drop the body.
+      let body: ErrorBody | undefined;
+      try {
+        body = text ? (JSON.parse(text) as ErrorBody) : undefined;
+      } catch {
+        body = undefined;
+      }
+      throw new TasklaneHttpError(res.status, body, method, path);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   // accounts

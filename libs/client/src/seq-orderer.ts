@@ -48,8 +48,9 @@ export class SeqOrderer<E extends { seq: number }> {
     return this.pending.size;
   }
 
-  /** Starts over at `seq` (after a snapshot): drops buffered items at or below it. */
+  /** Starts over at `seq` (after a snapshot): drops buffered items at or below it. Never moves `last` backwards. */
   resetTo(seq: number): void {
+    if (this.last !== null && seq < this.last) return;
     this.last = seq;
     this.head = Math.max(this.head, seq);
     for (const s of this.pending.keys()) if (s <= seq) this.pending.delete(s);

@@ -4,7 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import type { AuthResponse } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import { AppError } from '../errors/app-error.js';
@@ -41,8 +41,11 @@ export class AuthService {
   async register(dto: RegisterDto): Promise<AuthResponse> {
     const passwordHash = await hash(dto.password, ARGON2);
     try {
-      const user = await this.dataSource.getRepository(User).save({ id: randomUUID(), email: dto.email, name: dto.name, passwordHash });
-      return await this.issue(user);
+      // User and first refresh token in one transaction: a failure leaves no half-made account.
+      return await this.dataSource.transaction(async (tx) => {
+        const user = await tx.getRepository(User).save({ id: randomUUID(), email: dto.email, name: dto.name, passwordHash });
+        return this.issue(user, tx);
+      });
     } catch (error) {
       if (error instanceof QueryFailedError && (error as { code?: string }).code === '23505') {
         throw new AppError(ErrorCode.EmailTaken, 'Email already registered');
@@ -65,14 +68,19 @@ export class AuthService {
    * @throws AppError INVALID_REFRESH_TOKEN (401) for unknown, used or expired tokens.
    */
   async refresh(refreshToken: string): Promise<AuthResponse> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-        WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
-        RETURNING user_id`,
-      [sha256(refreshToken)],
-    )) as [{ user_id: string }[], number];
-    if (!rows?.length) throw new AppError(ErrorCode.InvalidRefreshToken, 'Invalid or expired refresh token');
-    return this.issue(await this.users.getById(rows[0].user_id));
+    // Revoke the old token and issue the new pair in one transaction: a failure keeps the old one valid.
+    return this.dataSource.transaction(async (tx) => {
+      const [rows] = (await tx.query(
+        `UPDATE refresh_tokens SET revoked_at = now()
+          WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now()
+          RETURNING user_id`,
+        [sha256(refreshToken)],
+      )) as [{ user_id: string }[], number];
+      if (!rows?.length) throw new AppError(ErrorCode.InvalidRefreshToken, 'Invalid or expired refresh token');
+      const user = await tx.getRepository(User).findOneBy({ id: rows[0].user_id });
+      if (!user) throw new AppError(ErrorCode.InvalidRefreshToken, 'Invalid or expired refresh token');
+      return this.issue(user, tx);
+    });
   }
 
   /** Returns the caller for a valid access token, or null (bad signature, expired, wrong type). */
@@ -85,12 +93,12 @@ export class AuthService {
     }
   }
 
-  private async issue(user: User): Promise<AuthResponse> {
+  private async issue(user: User, tx: EntityManager = this.dataSource.manager): Promise<AuthResponse> {
     const expiresIn = this.config.getOrThrow('ACCESS_TOKEN_TTL', { infer: true });
     const accessToken = this.jwt.sign({ sub: user.id, typ: 'access' }, { expiresIn });
     const refreshToken = randomBytes(32).toString('base64url');
     const ttl = this.config.getOrThrow('REFRESH_TOKEN_TTL', { infer: true });
-    await this.dataSource.getRepository(RefreshToken).insert({
+    await tx.getRepository(RefreshToken).insert({
       id: randomUUID(),
       userId: user.id,
       tokenHash: sha256(refreshToken),

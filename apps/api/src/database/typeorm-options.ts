@@ -11,7 +11,8 @@ export interface PoolSettings {
 
 /**
  * TypeORM options for PostgreSQL at `url`: explicit entity and migration lists, never synchronize.
- * `statement_timeout` bounds any single query (10 s) so a stuck query cannot pin a connection forever.
+ * `statement_timeout` bounds any single query (10 s) so a stuck query cannot pin a connection forever;
+ * `lock_timeout` (5 s) bounds a wait for a board's row lock.
  */
 export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = false): DataSourceOptions {
   return {
@@ -31,6 +32,9 @@ export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = 
       connectionTimeoutMillis: pool.acquireTimeoutMs,
       idleTimeoutMillis: 30_000,
       statement_timeout: 10_000,
+      // A write waiting this long for a board's row lock gives up with 503 (SQLSTATE 55P03) instead
+      // of holding a pooled connection, so one hot board cannot starve the pool.
+      lock_timeout: 5_000,
       application_name: 'tasklane-api',
     },
   };

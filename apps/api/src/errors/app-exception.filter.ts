@@ -5,7 +5,8 @@ import { AppError } from './app-error.js';
 import { ErrorCode, statusOf } from './error-codes.js';
 
 /** PostgreSQL / node-postgres failures that mean "the database is unreachable right now", not a bug. */
-const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// 55P03: lock_timeout while waiting for a busy board's row lock (retry shortly, like the others).
+const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '55P03', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 const DB_UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /the database system is (starting|shutting) up/i];
 
 /** Classifies a thrown value as "PostgreSQL unavailable" (answered 503 + Retry-After). */

@@ -81,14 +81,19 @@ export class BoardEventsService {
     options: WriteOptions = {},
   ): Promise<Committed<R>> {
     const committed = await this.dataSource.transaction(async (tx): Promise<Committed<R>> => {
-      const { rows: locked } = await runPrepared<{ seq: number; role: BoardRole | null }>(
+      // Locks the board row and share-locks the caller's membership row in one statement. If it
+      // waits for the board lock, PostgreSQL re-checks the locked rows afterwards (EvalPlanQual),
+      // so a membership removed or demoted by the write we waited for is seen: with a plain LEFT
+      // JOIN the role read before the wait was used, and a removed member could still write.
+      const { rows: locked } = await runPrepared<{ seq: number; role: BoardRole }>(
         tx,
         `SELECT b.seq, m.role FROM boards b
-           LEFT JOIN board_members m ON m.board_id = b.id AND m.user_id = $2
+           JOIN board_members m ON m.board_id = b.id AND m.user_id = $2
           WHERE b.id = $1 AND b.deleted_at IS NULL
-            FOR UPDATE OF b`,
+            FOR UPDATE OF b FOR SHARE OF m`,
         [boardId, actorId],
       );
+      // No row: no such board, deleted, or not a member: the same 404 either way.
       if (locked.length === 0) throw boardNotFound();
       const role = assertRole(locked[0].role, required);
       if (options.idempotency) {
@@ -143,7 +148,8 @@ export class BoardEventsService {
         `SELECT ${EVENT_COLUMNS} FROM board_events WHERE board_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
         [boardId, after, take],
       )) as EventRow[];
-      if (after < lastSeq && rows[0]?.seq !== after + 1) {
+      // Retention keeps unpublished events, so a pruned range can leave a hole anywhere in the page.
+      if (after < lastSeq && (rows.length === 0 || rows.some((r, i) => r.seq !== after + 1 + i))) {
         throw new AppError(ErrorCode.EventsExpired, `Events after seq ${after} are no longer retained; refetch the board snapshot`);
       }
       return { items: rows.map(toEnvelope), lastSeq };

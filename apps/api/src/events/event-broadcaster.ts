@@ -8,7 +8,7 @@ export interface EventSink {
    * this replica's clients (Redis configured but not connected): the event then stays
    * unpublished and the outbox relay sends it again once Redis is back.
    */
-  deliver(event: AnyBoardEvent): boolean;
+  deliver(event: AnyBoardEvent, resent?: boolean): boolean;
   /** True when a delivery now would reach every replica. */
   readonly canReachAllReplicas: boolean;
 }
@@ -32,14 +32,15 @@ export class EventBroadcaster {
 
   /**
    * Delivers events in the given order. Never throws: a failed broadcast must not fail a committed
-   * write. Returns the events that reached every replica (to be marked published).
+   * write. `resent`: the relay sending them again (no side effects beyond the emit). Returns the
+   * events that reached every replica (to be marked published).
    */
-  publish(events: readonly AnyBoardEvent[]): AnyBoardEvent[] {
+  publish(events: readonly AnyBoardEvent[], resent = false): AnyBoardEvent[] {
     const reached: AnyBoardEvent[] = [];
     if (!this.sink) return reached;
     for (const event of events) {
       try {
-        if (this.sink.deliver(event)) reached.push(event);
+        if (this.sink.deliver(event, resent)) reached.push(event);
       } catch (error) {
         this.logger.error(`broadcast of ${event.boardId}#${event.seq} failed`, error instanceof Error ? error.stack : String(error));
       }

@@ -19,9 +19,9 @@ import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
  *    (board, seq) order and marks them in the same transaction. A crash before COMMIT releases the
  *    rows for another replica: delivery is at-least-once; clients drop duplicates by seq.
  *  - A publish can also fail after it was handed to Redis (connection lost mid-flight). Then the
- *    relay forgets the pending marks and un-marks the events committed in the last
- *    `RELAY_DELAY_MS + 5 s` (found through the BRIN index on occurred_at), so they go out again;
- *    duplicates are dropped by seq.
+ *    relay forgets the pending marks and un-marks the events this replica marked in the last
+ *    `RELAY_DELAY_MS + 5 s`, so they go out again; duplicates are dropped by seq. Marks and
+ *    un-marks are serialised so an un-mark never misses a mark in flight.
  * Rows are found through the partial index on `published_at IS NULL`, never by a global serial
  * (serials commit out of order).
  */
@@ -45,26 +45,45 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     redis.onPublishFailure(() => this.onPublishFailure());
   }
 
-  private unmarking: Promise<void> | null = null;
+  /** Marks and un-marks run one at a time, in order, so an un-mark always sees the marks before it. */
+  private dbQueue: Promise<void> = Promise.resolve();
+  /** Events this replica marked published in the last RELAY_DELAY_MS + 5 s, oldest first (ms clock). */
+  private recentlyMarked: { boardId: string; seq: number; at: number }[] = [];
+  private unmarkQueued = false;
 
-  /** A publish failed somewhere after the event was handed over: send recent events again. */
+  private serial(job: () => Promise<void>): Promise<void> {
+    const run = this.dbQueue.then(job, job);
+    this.dbQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * A publish failed after the event was handed to Redis: forget the pending marks and un-mark what
+   * THIS replica marked published in the last RELAY_DELAY_MS + 5 s (its own broadcasts are the
+   * suspects), so the relay sends them again. Queued behind any mark in flight; a failure while an
+   * un-mark runs queues another one.
+   */
   private onPublishFailure(): void {
     this.toMark = [];
-    if (this.unmarking) return;
-    const windowMs = this.config.getOrThrow('RELAY_DELAY_MS', { infer: true }) + 5000;
-    this.unmarking = this.dataSource
-      .query(
-        `UPDATE board_events SET published_at = NULL
-          WHERE occurred_at > now() - make_interval(secs => $1::double precision / 1000) AND published_at IS NOT NULL`,
-        [windowMs],
-      )
-      .then(([, count]: [unknown, number]) => {
+    if (this.unmarkQueued) return;
+    this.unmarkQueued = true;
+    void this.serial(async () => {
+      this.unmarkQueued = false;
+      const keys = this.recentlyMarked;
+      this.recentlyMarked = [];
+      if (keys.length === 0) return;
+      try {
+        const [, count] = (await this.dataSource.query(
+          `UPDATE board_events e SET published_at = NULL
+             FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)
+            WHERE e.board_id = m.board_id AND e.seq = m.seq`,
+          [keys.map((k) => k.boardId), keys.map((k) => k.seq)],
+        )) as [unknown, number];
         if (count > 0) this.logger.warn(`a Redis publish failed: ${count} recent events will be relayed again`);
-      })
-      .catch((error: Error) => this.logger.warn(`could not un-mark recent events: ${error.message}`))
-      .finally(() => {
-        this.unmarking = null;
-      });
+      } catch (error) {
+        this.logger.warn(`could not un-mark recent events: ${(error as Error).message}`);
+      }
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -88,22 +107,30 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     for (const e of this.broadcaster.publish(events)) this.toMark.push({ boardId: e.boardId, seq: e.seq });
   }
 
-  /** Writes queued "published" marks in one statement. Failures are retried by the relay itself. */
-  async flushMarks(): Promise<void> {
-    if (this.toMark.length === 0) return;
-    const batch = this.toMark;
-    this.toMark = [];
-    try {
-      await this.dataSource.query(
-        `UPDATE board_events e SET published_at = now()
-           FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)
-          WHERE e.board_id = m.board_id AND e.seq = m.seq AND e.published_at IS NULL`,
-        [batch.map((m) => m.boardId), batch.map((m) => m.seq)],
-      );
-    } catch (error) {
-      // The rows stay unpublished; the relay will send them again (duplicates are dropped by seq).
-      this.logger.warn(`could not mark ${batch.length} events published: ${(error as Error).message}`);
-    }
+  /** Writes queued "published" marks in one statement (serialised with un-marks). Failures are retried by the relay itself. */
+  flushMarks(): Promise<void> {
+    if (this.toMark.length === 0) return this.dbQueue;
+    return this.serial(async () => {
+      const batch = this.toMark;
+      this.toMark = [];
+      if (batch.length === 0) return;
+      try {
+        await this.dataSource.query(
+          `UPDATE board_events e SET published_at = now()
+             FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)
+            WHERE e.board_id = m.board_id AND e.seq = m.seq AND e.published_at IS NULL`,
+          [batch.map((m) => m.boardId), batch.map((m) => m.seq)],
+        );
+        const now = Date.now();
+        const horizon = now - (this.config.getOrThrow('RELAY_DELAY_MS', { infer: true }) + 5000);
+        const firstKept = this.recentlyMarked.findIndex((k) => k.at >= horizon);
+        this.recentlyMarked = firstKept < 0 ? [] : this.recentlyMarked.slice(firstKept);
+        for (const m of batch) this.recentlyMarked.push({ ...m, at: now });
+      } catch (error) {
+        // The rows stay unpublished; the relay will send them again (duplicates are dropped by seq).
+        this.logger.warn(`could not mark ${batch.length} events published: ${(error as Error).message}`);
+      }
+    });
   }
 
   /** One relay pass. Returns how many events it republished. */
@@ -121,7 +148,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
           [delayMs],
         )) as EventRow[];
         if (rows.length === 0) return 0;
-        const reached = this.broadcaster.publish(rows.map(toEnvelope));
+        const reached = this.broadcaster.publish(rows.map(toEnvelope), true);
         if (reached.length) {
           await tx.query(
             `UPDATE board_events e SET published_at = now() FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)

@@ -37,6 +37,20 @@ export class BoardAccessService {
     return rows[0]?.role ?? null;
   }
 
+  /**
+   * Which of the (board, user) pairs are memberships of live boards, as a set of
+   * `<boardId>:<userId>` keys. One query (primary-key lookups) for any number of pairs.
+   */
+  async membersAmong(pairs: { boardId: string; userId: string }[]): Promise<Set<string>> {
+    if (pairs.length === 0) return new Set();
+    const rows = (await this.dataSource.query(
+      `SELECT m.board_id, m.user_id FROM board_members m JOIN boards b ON b.id = m.board_id AND b.deleted_at IS NULL
+        WHERE (m.board_id, m.user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+      [pairs.map((p) => p.boardId), pairs.map((p) => p.userId)],
+    )) as { board_id: string; user_id: string }[];
+    return new Set(rows.map((r) => `${r.board_id}:${r.user_id}`));
+  }
+
   /** @throws AppError BOARD_NOT_FOUND (404) / FORBIDDEN (403), see `assertRole`. */
   async require(boardId: string, userId: string, required: RequiredRole, manager?: EntityManager): Promise<BoardRole> {
     return assertRole(await this.roleOf(boardId, userId, manager), required);

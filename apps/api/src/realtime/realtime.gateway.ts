@@ -75,15 +75,33 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, Befo
   }
 
   /**
-   * Sends `board:seq` to every board room with sockets on THIS replica (each replica covers its
-   * own sockets), so a client that missed the last events of a quiet board notices within one
-   * interval and catches up. One query per interval for all rooms.
+   * The heartbeat, for the board rooms with sockets on THIS replica (each replica covers its own):
+   *  1. membership sweep: a socket whose user is no longer a member of a live board leaves the room
+   *     and gets `board:removed` (backstop for a removal whose eviction request Redis dropped);
+   *  2. `board:seq` to each room, so a client that missed the last events of a quiet board notices
+   *     within one interval and catches up.
+   * Two queries per interval for all rooms.
    */
   async sendSeqNotices(): Promise<void> {
-    const rooms = [...this.server.of('/').adapter.rooms.keys()].filter((r) => r.startsWith('board:'));
+    const nsp = this.server.of('/');
+    const rooms = [...nsp.adapter.rooms.entries()].filter(([r]) => r.startsWith('board:'));
     if (rooms.length === 0) return;
     try {
-      const seqs = await this.events.currentSeqs(rooms.map((r) => r.slice('board:'.length)));
+      const pairs: { boardId: string; userId: string; socketId: string }[] = [];
+      for (const [room, ids] of rooms) {
+        for (const id of ids) {
+          const userId = nsp.sockets.get(id)?.data.userId;
+          if (userId) pairs.push({ boardId: room.slice('board:'.length), userId, socketId: id });
+        }
+      }
+      const members = await this.access.membersAmong(pairs);
+      for (const p of pairs) {
+        if (members.has(`${p.boardId}:${p.userId}`)) continue;
+        const socket = nsp.sockets.get(p.socketId);
+        socket?.emit('board:removed', { boardId: p.boardId, reason: 'not a member' });
+        await socket?.leave(boardRoom(p.boardId));
+      }
+      const seqs = await this.events.currentSeqs(rooms.map(([r]) => r.slice('board:'.length)));
       for (const [boardId, seq] of seqs) this.server.local.to(boardRoom(boardId)).emit('board:seq', { boardId, seq });
     } catch (error) {
       this.logger.warn(`board:seq heartbeat skipped: ${(error as Error).message}`);
@@ -124,9 +142,14 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, Befo
       return fail(ErrorCode.ValidationFailed, 'afterSeq must be an integer from 0 to 2147483647');
     }
     try {
-      const role = await this.access.roleOf(boardId, socket.data.userId);
-      if (!role) return fail(ErrorCode.BoardNotFound, 'Board not found');
+      // Join first, then check: a removal that commits in between evicts this socket or is seen
+      // by the check (checking first could let the join land after the eviction).
       await socket.join(boardRoom(boardId));
+      const role = await this.access.roleOf(boardId, socket.data.userId);
+      if (!role) {
+        await socket.leave(boardRoom(boardId));
+        return fail(ErrorCode.BoardNotFound, 'Board not found');
+      }
       if (afterSeq === undefined) {
         const seq = (await this.events.currentSeq(boardId)) ?? 0;
         socket.emit('board:seq', { boardId, seq });
@@ -157,16 +180,24 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, EventSink, Befo
     return { ok: true };
   }
 
-  /** Emits a committed event to its board's room on every replica; revokes room access after removals. */
-  deliver(event: AnyBoardEvent): boolean {
+  /**
+   * Emits a committed event to its board's room on every replica and, on its first delivery,
+   * revokes room access after a removal or deletion: locally at once, and through Redis for the
+   * other replicas (that request is at-most-once; the heartbeat's membership sweep is the backstop).
+   * A re-sent event (`resent`, from the relay) has no side effects: the member may be back by then.
+   */
+  deliver(event: AnyBoardEvent, resent = false): boolean {
     const reachesAll = this.redis.ready;
     const room = boardRoom(event.boardId);
     this.server.to(room).emit('board:event', event);
+    if (resent) return reachesAll;
     if (event.type === 'member.removed') {
       this.server.to(userRoom(event.data.id)).emit('board:removed', { boardId: event.boardId, reason: 'membership revoked' });
+      this.server.local.in(userRoom(event.data.id)).socketsLeave(room);
       this.server.in(userRoom(event.data.id)).socketsLeave(room);
     } else if (event.type === 'board.deleted') {
       this.server.to(room).emit('board:removed', { boardId: event.boardId, reason: 'board deleted' });
+      this.server.local.in(room).socketsLeave(room);
       this.server.in(room).socketsLeave(room);
     }
     return reachesAll;

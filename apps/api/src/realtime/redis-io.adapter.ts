@@ -23,6 +23,9 @@ export const REDIS_OPTIONS: RedisOptions = {
   retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
 };
 
+/** How long boot waits for Redis before starting without it (ms). */
+const CONNECT_WAIT_MS = 3_000;
+
 /**
  * Socket.IO adapter that shares rooms across replicas through Redis pub/sub
  * (`@socket.io/redis-adapter` on ioredis). Without a URL it is the default in-memory adapter (one
@@ -44,7 +47,8 @@ export class RedisIoAdapter extends IoAdapter {
   async connect(): Promise<void> {
     if (!this.redisUrl) return;
     const pub = new Redis(this.redisUrl, { ...REDIS_OPTIONS, connectionName: 'tasklane-io-pub' });
-    const sub = new Redis(this.redisUrl, { ...REDIS_OPTIONS, connectionName: 'tasklane-io-sub' });
+    // The subscriber's SUBSCRIBE must never be dropped: queued until Redis answers, however long.
+    const sub = new Redis(this.redisUrl, { ...REDIS_OPTIONS, maxRetriesPerRequest: null, connectionName: 'tasklane-io-sub' });
     let lastWarning = 0;
     for (const c of [pub, sub]) {
       c.on('error', (e: Error) => {
@@ -53,7 +57,13 @@ export class RedisIoAdapter extends IoAdapter {
       });
       c.on('ready', () => this.log.log(`redis ${c.options.connectionName} ready`));
     }
-    await Promise.all([pub, sub].map((c) => new Promise((ok) => (c.status === 'ready' ? ok(null) : c.once('ready', ok)))));
+    // Wait for Redis a little, but never block boot on it: a replica started during an outage serves
+    // its own clients and commits writes; the outbox relay publishes once Redis is back.
+    const ready = Promise.all([pub, sub].map((c) => new Promise((ok) => (c.status === 'ready' ? ok(null) : c.once('ready', ok)))));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([ready.then(() => false), new Promise<boolean>((ok) => (timer = setTimeout(() => ok(true), CONNECT_WAIT_MS)))]);
+    clearTimeout(timer);
+    if (timedOut) this.log.warn(`redis not reachable after ${CONNECT_WAIT_MS} ms: starting anyway, events reach other replicas once it is`);
     this.clients = [pub, sub];
     this.appContext.get(RedisConnections, { strict: false }).attach(pub, sub);
     this.adapterFactory = createAdapter(pub, sub, { key: 'tasklane' });

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { AnyBoardEvent, BoardSnapshot, EventsPage } from '@tasklane/contracts';
+import { BoardStream } from './board-stream.js';
+import { TasklaneHttpError, type TasklaneRestClient } from './rest-client.js';
+
+// Unit tests of BoardStream's recovery paths with a stubbed REST client and a stubbed join ack
+// (the socket is never connected: events are injected as the socket would emit them).
+const boardId = '00000000-0000-4000-8000-000000000001';
+const ev = (seq: number): AnyBoardEvent => ({
+  boardId,
+  seq,
+  type: 'board.updated',
+  actorId: 'a',
+  occurredAt: new Date(0).toISOString(),
+  data: { id: boardId, name: `n${seq}`, description: '', seq, version: seq, createdAt: '', updatedAt: '' },
+});
+const snap = (seq: number): BoardSnapshot => ({ id: boardId, name: 's', description: '', seq, version: 1, createdAt: '', updatedAt: '', columns: [], tasks: [], members: [] });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Internals = { socket: { timeout: unknown; connect: () => unknown; emitReserved: (ev: string, ...args: unknown[]) => void } };
+const streams: BoardStream[] = [];
+
+function makeStream(rest: Partial<TasklaneRestClient>, ack: () => Promise<unknown>, onEvent?: (e: AnyBoardEvent) => void, onError?: (e: unknown) => void) {
+  const s = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId, from: 5, rest: rest as TasklaneRestClient, gapTimeoutMs: 10, onEvent, onError });
+  streams.push(s);
+  const socket = (s as unknown as Internals).socket;
+  socket.timeout = () => ({ emitWithAck: ack });
+  socket.connect = () => socket; // never dial: 'connect' is emitted by the test
+  return { s, emit: (name: string, ...args: unknown[]) => (s as unknown as Internals).socket.emitReserved(name, ...args) };
+}
+
+describe('BoardStream recovery', () => {
+  afterEach(() => streams.splice(0).forEach((s) => s.close()));
+
+  it('never moves backwards when a resync snapshot arrives after a catch-up got further (no event twice)', async () => {
+    let resolveBoard: (b: BoardSnapshot) => void = () => {};
+    const rest = {
+      getBoard: () => new Promise<BoardSnapshot>((r) => (resolveBoard = r)),
+      listEvents: async (_b: string, after: number): Promise<EventsPage> => ({
+        items: Array.from({ length: Math.max(0, Math.min(2500, after + 1000) - after) }, (_, i) => ev(after + 1 + i)),
+        lastSeq: 2500,
+      }),
+    };
+    const delivered: number[] = [];
+    const { s, emit } = makeStream(
+      rest,
+      async () => {
+        emit('board:seq', { boardId, seq: 2500 });
+        return { ok: true, seq: 2500, resync: true };
+      },
+      (e) => delivered.push(e.seq),
+    );
+    const started = s.start();
+    emit('connect');
+    await sleep(100); // the REST catch-up reaches 2500 meanwhile
+    resolveBoard(snap(2400)); // a snapshot read before the catch-up's last page
+    await started;
+    await sleep(50);
+    expect(s.seq).toBe(2500);
+    expect(delivered).toEqual(Array.from({ length: 2495 }, (_, i) => 6 + i));
+  });
+
+  it('reports a failed resync through onError and rejects start() instead of an unhandled rejection', async () => {
+    const errors: unknown[] = [];
+    const rest = {
+      getBoard: async (): Promise<BoardSnapshot> => {
+        throw new TasklaneHttpError(503, undefined, 'GET', `/boards/${boardId}`);
+      },
+      listEvents: async (): Promise<EventsPage> => ({ items: [], lastSeq: 0 }),
+    };
+    const { s, emit } = makeStream(rest, async () => ({ ok: true, seq: 9000, resync: true }), undefined, (e) => errors.push(e));
+    const started = s.start();
+    emit('connect');
+    await expect(started).rejects.toBeInstanceOf(TasklaneHttpError);
+    expect(errors[0]).toBeInstanceOf(TasklaneHttpError);
+  });
+
+  it('matches the board id whatever its case', async () => {
+    const delivered: number[] = [];
+    const { s, emit } = makeStream({ getBoard: async () => snap(5), listEvents: async () => ({ items: [], lastSeq: 5 }) }, async () => ({ ok: true, seq: 5, events: [] }), (e) =>
+      delivered.push(e.seq),
+    );
+    const upper = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId: boardId.toUpperCase(), from: 5 });
+    streams.push(upper);
+    const started = s.start();
+    emit('connect');
+    await started;
+    emit('board:event', ev(6));
+    expect(delivered).toEqual([6]);
+    expect(upper.seq).toBeNull();
+  });
+});
