@@ -12,13 +12,14 @@ import { parseArgs } from 'node:util';
 const root = resolve(import.meta.dirname, '..');
 const DEV_JWT_SECRET = 'tasklane-local-cluster-dev-secret-not-for-production';
 
-const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--log-dir <dir>]';
+const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--base-port <first replica port, default 3001>] [--log-dir <dir>]';
 let args;
 try {
   ({ values: args } = parseArgs({
     options: {
       replicas: { type: 'string', default: '3' },
       port: { type: 'string', default: '8080' },
+      'base-port': { type: 'string', default: '3001' },
       'log-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -33,8 +34,10 @@ if (args.help) {
 }
 const replicas = Number(args.replicas);
 const port = Number(args.port);
-if (!Number.isInteger(replicas) || replicas < 1 || !Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`--replicas must be an integer >= 1 and --port 1-65535\n${usage}`);
+// Replicas on consecutive ports: base-port, base-port + 1, …
+const basePort = Number(args['base-port']);
+if (!Number.isInteger(replicas) || replicas < 1 || !Number.isInteger(port) || port < 1 || port > 65535 || !Number.isInteger(basePort) || basePort < 1 || basePort + replicas > 65536) {
+  console.error(`--replicas must be an integer >= 1, --port and --base-port 1-65535\n${usage}`);
   process.exit(2);
 }
 
@@ -61,7 +64,7 @@ execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', 
 const { startCluster } = await import('../libs/cluster/dist/index.js');
 
 console.log(`starting ${replicas} replica(s) and nginx on :${port}…`);
-const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, logDir });
+const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir });
 let stopping = false;
 const shutdown = async (signal) => {
   if (stopping) return console.log(`(${signal}: still stopping; SIGKILL follows 10 s after SIGTERM)`);
