@@ -1,0 +1,119 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../errors/app-error.js';
+import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
+import type { BoardAccessService } from '../members/board-access.service.js';
+import type { TaskRow } from './tasks.dto.js';
+import type { TasksRepository } from './tasks.repository.js';
+import { TasksService } from './tasks.service.js';
+
+// Unit tests of the task rules with our own repository mocked; BoardEventsService.write is replaced
+// by a stub that runs the work function and returns its result and event (the transaction and
+// event stream are covered by the e2e suites).
+const BOARD = '00000000-0000-4000-8000-00000000000b';
+const COLUMN = '00000000-0000-4000-8000-00000000000c';
+const OTHER_COLUMN = '00000000-0000-4000-8000-0000000000cc';
+const USER = '00000000-0000-4000-8000-00000000000a';
+const tx = {} as EntityManager;
+
+const row = (id: string, over: Partial<TaskRow> = {}): TaskRow => ({
+  id,
+  board_id: BOARD,
+  column_id: COLUMN,
+  title: 't',
+  description: '',
+  position: 'a0',
+  assignee_ids: [],
+  labels: [],
+  due_at: null,
+  version: 1,
+  created_at: new Date(0),
+  updated_at: new Date(0),
+  created_by: USER,
+  updated_by: USER,
+  ...over,
+});
+
+function setup(repo: Partial<Record<keyof TasksRepository, unknown>>) {
+  const events = {
+    write: jest.fn(async (_b: string, _u: string, _r: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
+      const outcome = await work({ tx, role: 'editor', seq: 0 });
+      return { result: outcome.result, event: outcome.event, replayed: false };
+    }),
+  } as unknown as BoardEventsService;
+  const service = new TasksService(repo as unknown as TasksRepository, events, {} as BoardAccessService);
+  return { service, events };
+}
+
+const code = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (e) {
+    return e instanceof AppError ? e.code : e;
+  }
+  return 'resolved';
+};
+
+describe('TasksService', () => {
+  it('appends a new task after the last one of the column', async () => {
+    const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => row('n', { position: t.position }));
+    const { service } = setup({ columnTail: async () => ({ exists: true, last: 'a3' }), insert });
+    const created = await service.create(BOARD, USER, { columnId: COLUMN, title: 'x' });
+    const position = (insert.mock.calls[0][1] as { position: string }).position;
+    expect(position > 'a3').toBe(true);
+    expect(created.event).toMatchObject({ type: 'task.created', data: { id: 'n' } });
+  });
+
+  it('refuses an unknown column with COLUMN_NOT_FOUND and writes nothing', async () => {
+    const insert = jest.fn();
+    const { service } = setup({ columnTail: async () => ({ exists: false, last: null }), insert });
+    expect(await code(service.create(BOARD, USER, { columnId: COLUMN, title: 'x' }))).toBe('COLUMN_NOT_FOUND');
+    expect(insert).not.toHaveBeenCalled();
+  });
+
+  it('refuses assignees who are not members, naming them', async () => {
+    const { service } = setup({ nonMembers: async () => ['u2'] });
+    await expect(service.create(BOARD, USER, { columnId: COLUMN, title: 'x', assigneeIds: ['u1', 'u2'] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'assigneeIds', errors: ['not members: u2'] }],
+    });
+  });
+
+  it('places a task between adjacent anchors, and refuses non-adjacent ones', async () => {
+    const placements: Record<string, { columnId: string; position: string }> = { a: { columnId: COLUMN, position: 'a0' }, c: { columnId: COLUMN, position: 'a2' } };
+    const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => row('n', { position: t.position }));
+    const adjacent = setup({ columnExists: async () => true, placement: async (_t: EntityManager, _b: string, id: string) => placements[id], neighbour: async () => 'a2', insert });
+    await adjacent.service.create(BOARD, USER, { columnId: COLUMN, title: 'x', afterTaskId: 'a', beforeTaskId: 'c' });
+    const position = (insert.mock.calls[0][1] as { position: string }).position;
+    expect('a0' < position && position < 'a2').toBe(true);
+
+    // a task (a1) lies between the anchors: a key between a0 and a2 could collide with it
+    const gap = setup({ columnExists: async () => true, placement: async (_t: EntityManager, _b: string, id: string) => placements[id], neighbour: async () => 'a1', insert: jest.fn() });
+    expect(await code(gap.service.create(BOARD, USER, { columnId: COLUMN, title: 'x', afterTaskId: 'a', beforeTaskId: 'c' }))).toBe('INVALID_POSITION');
+  });
+
+  it('refuses an anchor from another column and the moving task as its own anchor', async () => {
+    const { service } = setup({
+      columnExists: async () => true,
+      find: async () => row('t1'),
+      placement: async () => ({ columnId: OTHER_COLUMN, position: 'a0' }),
+    });
+    expect(await code(service.create(BOARD, USER, { columnId: COLUMN, title: 'x', afterTaskId: 'a' }))).toBe('INVALID_POSITION');
+    expect(await code(service.move(BOARD, USER, 't1', { columnId: COLUMN, afterTaskId: 't1' }))).toBe('INVALID_POSITION');
+  });
+
+  it('answers a stale If-Match with PRECONDITION_FAILED carrying the current task', async () => {
+    const { service } = setup({ update: async () => null, find: async () => row('t1', { version: 3, title: 'now' }) });
+    await expect(service.update(BOARD, USER, 't1', { title: 'x' }, { ifMatch: 2 })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+      details: { current: { id: 't1', version: 3, title: 'now' } },
+    });
+    const moved = setup({ find: async () => row('t1', { version: 3 }), columnTail: async () => ({ exists: true, last: null }), move: jest.fn() });
+    expect(await code(moved.service.move(BOARD, USER, 't1', { columnId: COLUMN }, { ifMatch: 1 }))).toBe('PRECONDITION_FAILED');
+  });
+
+  it('tells an unknown task (404) from a stale one (412) when an update matches no row', async () => {
+    const { service } = setup({ update: async () => null, find: async () => null });
+    expect(await code(service.update(BOARD, USER, 'nope', { title: 'x' }))).toBe('TASK_NOT_FOUND');
+  });
+});
