@@ -10,7 +10,7 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { claimIdempotencyKey, storeIdempotentResponse, type IdempotencyRequest } from '../idempotency/idempotency.js';
 import { assertRole, type RequiredRole } from '../members/board-access.service.js';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
-import { OutboxRelay } from './outbox-relay.js';
+import { OutboxRelay } from './outbox.relay.js';
 
 /** What a write's work function returns: its result and the one event describing the change. */
 export interface WriteOutcome<R, T extends BoardEventType = BoardEventType> {

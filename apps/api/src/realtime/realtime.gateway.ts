@@ -18,11 +18,11 @@ import { AuthService } from '../auth/auth.service.js';
 import { AppError } from '../errors/app-error.js';
 import { ErrorCode } from '../errors/error-codes.js';
 import { BoardEventsService } from '../events/board-events.service.js';
-import { EventBroadcaster, type EventSink } from '../events/event-broadcaster.js';
+import { EventBroadcaster, type EventSink } from '../events/event-broadcaster.service.js';
 import { BoardAccessService } from '../members/board-access.service.js';
 import type { Env } from '../config/env.schema.js';
-import { RedisConnections } from './redis-connections.js';
-import { ShutdownState } from '../health/shutdown-state.js';
+import { RedisConnections } from './redis-connections.service.js';
+import { ShutdownState } from '../health/shutdown-state.service.js';
 
 interface SocketData {
   userId: string;

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { RealtimeGateway } from './realtime.gateway.js';
-import { RedisConnections } from './redis-connections.js';
+import { RedisConnections } from './redis-connections.service.js';
 
 /** Socket.IO gateway and the Redis connections it fans out through (global: readiness checks them). */
 @Global()

@@ -4,7 +4,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
-import { RedisConnections } from './redis-connections.js';
+import { RedisConnections } from './redis-connections.service.js';
 
 /**
  * ioredis settings for the adapter's two connections, chosen so a Redis outage never blocks or

@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
-import { RedisConnections } from '../realtime/redis-connections.js';
-import { EventBroadcaster } from './event-broadcaster.js';
+import { RedisConnections } from '../realtime/redis-connections.service.js';
+import { EventBroadcaster } from './event-broadcaster.service.js';
 import { EVENT_COLUMNS, toEnvelope, type EventRow } from './event-row.js';
 
 /**
