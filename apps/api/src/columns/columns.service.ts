@@ -43,8 +43,7 @@ export class ColumnsService {
       userId,
       'editor',
       async ({ tx }) => {
-        const current = await this.requireColumn(tx, boardId, columnId);
-        if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(toColumnView(current));
+        const current = await this.requireColumnAt(tx, boardId, columnId, req.ifMatch);
         const position = dto.afterColumnId === undefined ? current.position : keyForSlot(await this.slot(tx, boardId, dto.afterColumnId, columnId));
         const column = toColumnView(await this.columns.update(tx, boardId, columnId, dto.name, position));
         return { result: column, event: { type: 'column.updated', data: column } };
@@ -60,13 +59,19 @@ export class ColumnsService {
       userId,
       'editor',
       async ({ tx }) => {
-        const current = await this.requireColumn(tx, boardId, columnId);
-        if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(toColumnView(current));
+        await this.requireColumnAt(tx, boardId, columnId, req.ifMatch);
         await this.columns.delete(tx, boardId, columnId);
         return { result: null, event: { type: 'column.deleted', data: { id: columnId } } };
       },
       { idempotency: req.idempotency, successStatus: 204 },
     );
+  }
+
+  /** The column, checked against If-Match. @throws AppError COLUMN_NOT_FOUND, PRECONDITION_FAILED (with the current column) */
+  private async requireColumnAt(tx: EntityManager, boardId: string, columnId: string, ifMatch: number | undefined): Promise<BoardColumn> {
+    const current = await this.requireColumn(tx, boardId, columnId);
+    if (ifMatch !== undefined && current.version !== ifMatch) throw preconditionFailed(toColumnView(current));
+    return current;
   }
 
   private async requireColumn(tx: EntityManager, boardId: string, columnId: string, what?: string): Promise<BoardColumn> {
