@@ -284,6 +284,24 @@ describe('tasks (e2e)', () => {
     });
   });
 
+  describe('GET /boards/:boardId/tasks pagination under deletes', () => {
+    it('does not cut the list short when the last task of a page is deleted before the next page', async () => {
+      const owner = await registerUser(t);
+      const board = await createBoard(t, owner.auth, { name: 'Pages' });
+      const path = `/api/v1/boards/${board.id}/tasks`;
+      const ids: string[] = [];
+      for (const title of ['one', 'two', 'three']) {
+        ids.push((await t.http().post(path).set(owner.auth).send({ columnId: board.columns[0].id, title }).expect(201)).body.id);
+      }
+      const first = await t.http().get(path).query({ limit: 1 }).set(owner.auth).expect(200);
+      expect(first.body.items.map((x: TaskView) => x.id)).toEqual([ids[0]]);
+      await t.http().delete(`${path}/${ids[0]}`).set(owner.auth).expect(204);
+      const next = await t.http().get(path).query({ limit: 5, cursor: first.body.nextCursor }).set(owner.auth).expect(200);
+      expect(next.body.items.map((x: TaskView) => x.id)).toEqual([ids[1], ids[2]]);
+      expect(next.body.nextCursor).toBeNull();
+    });
+  });
+
   describe('GET /boards/:boardId/tasks/:taskId', () => {
     it('returns one task', async () => {
       const { owner, board, b } = await withAbc();

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole } from '@tasklane/contracts';
+import type { Keyset } from '../pagination/cursor.js';
 import type { Board } from './board.entity.js';
 
 /** A board row with the caller's role (list of my boards). */
-export type BoardWithRole = Board & { role: BoardRole };
+export type BoardWithRole = Board & { role: BoardRole; cursor_at: string };
 
 /** SELECT list mapping a `boards` row (alias b) onto the Board entity's property names. */
 const BOARD_FIELDS = `b.id, b.name, b.description, b.seq, b.version, b.created_by AS "createdBy", b.created_at AS "createdAt", b.updated_at AS "updatedAt", b.deleted_at AS "deletedAt"`;
@@ -28,16 +29,17 @@ export class BoardsRepository {
   }
 
   /**
-   * Live boards the user is a member of, ordered by (created_at, id), after the board `afterId`;
-   * up to `limit + 1` rows so the caller sees whether more exist. Index: (user_id, board_id).
+   * Live boards the user is a member of, ordered by (created_at, id), after `after`; up to
+   * `limit + 1` rows so the caller sees whether more exist, each with `cursor_at`
+   * (created_at in UTC to the microsecond) for the next cursor. Index: (user_id, board_id).
    */
-  listForUser(userId: string, limit: number, afterId?: string): Promise<BoardWithRole[]> {
+  listForUser(userId: string, limit: number, after?: Keyset): Promise<BoardWithRole[]> {
     const params: unknown[] = [userId, limit + 1];
-    if (afterId) params.push(afterId);
+    if (after) params.push(after.createdAt, after.id);
     return this.dataSource.query(
-      `SELECT ${BOARD_FIELDS}, m.role
+      `SELECT ${BOARD_FIELDS}, m.role, to_char(b.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
          FROM board_members m JOIN boards b ON b.id = m.board_id
-        WHERE m.user_id = $1 AND b.deleted_at IS NULL ${afterId ? 'AND (b.created_at, b.id) > (SELECT created_at, id FROM boards WHERE id = $3)' : ''}
+        WHERE m.user_id = $1 AND b.deleted_at IS NULL ${after ? 'AND (b.created_at, b.id) > ($3::timestamptz, $4::uuid)' : ''}
         ORDER BY b.created_at, b.id LIMIT $2`,
       params,
     ) as Promise<BoardWithRole[]>;

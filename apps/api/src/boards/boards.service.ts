@@ -60,8 +60,9 @@ export class BoardsService {
   async list(userId: string, query: ListBoardsQueryDto): Promise<Page<BoardSummary>> {
     const limit = query.limit ?? 50;
     const rows = await this.boards.listForUser(userId, limit, query.cursor ? decodeCursor(query.cursor) : undefined);
-    const items = rows.slice(0, limit).map((r) => toBoardSummary(r, r.role));
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map((r) => toBoardSummary(r, r.role)), nextCursor: rows.length > limit ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null };
   }
 
   /**

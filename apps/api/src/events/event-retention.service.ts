@@ -56,7 +56,8 @@ export class EventRetentionService implements OnApplicationBootstrap, OnApplicat
           [age],
         ),
         eventsByCount: await count(
-          `DELETE FROM board_events e USING boards b WHERE e.board_id = b.id AND e.seq <= b.seq - $1 AND e.published_at IS NOT NULL`,
+          `DELETE FROM board_events e USING boards b
+            WHERE b.seq > $1 AND e.board_id = b.id AND e.seq <= b.seq - $1 AND e.published_at IS NOT NULL`,
           [keep],
         ),
         idempotencyKeys: await count(`DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'`, []),

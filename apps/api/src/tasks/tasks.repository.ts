@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { runPrepared } from '../database/prepared.js';
+import type { Keyset } from '../pagination/cursor.js';
 import { TASK_COLUMNS, type TaskRow } from './tasks.dto.js';
 
 /** Fields of a new task row (ids and position already decided by the service). */
@@ -27,13 +28,13 @@ export interface TaskPatch {
   dueAt?: string | null;
 }
 
-/** Filters of the task list; `afterId` is the last id of the previous page. */
+/** Filters of the task list; `after` is where the previous page ended. */
 export interface TaskFilter {
   columnId?: string;
   assigneeId?: string;
   /** Case-insensitive substring of title or description (LIKE wildcards are escaped here). */
   q?: string;
-  afterId?: string;
+  after?: Keyset;
   limit: number;
 }
 
@@ -125,8 +126,11 @@ export class TasksRepository {
     ) as Promise<TaskRow[]>;
   }
 
-  /** Keyset page ordered by (created_at, id); returns up to `limit + 1` rows so the caller sees whether more exist. */
-  async list(boardId: string, f: TaskFilter): Promise<TaskRow[]> {
+  /**
+   * Keyset page ordered by (created_at, id); returns up to `limit + 1` rows so the caller sees
+   * whether more exist. Each row carries `cursor_at` (created_at in UTC to the microsecond) for the next cursor.
+   */
+  async list(boardId: string, f: TaskFilter): Promise<(TaskRow & { cursor_at: string })[]> {
     const where = ['board_id = $1'];
     const params: unknown[] = [boardId];
     const add = (sql: (n: number) => string, value: unknown) => {
@@ -136,12 +140,15 @@ export class TasksRepository {
     if (f.columnId) add((n) => `column_id = $${n}`, f.columnId);
     if (f.assigneeId) add((n) => `assignee_ids @> ARRAY[$${n}]::uuid[]`, f.assigneeId);
     if (f.q) add((n) => `(title ILIKE $${n} OR description ILIKE $${n})`, `%${escapeLike(f.q)}%`);
-    if (f.afterId) add((n) => `(created_at, id) > (SELECT created_at, id FROM tasks WHERE id = $${n})`, f.afterId);
+    if (f.after) {
+      params.push(f.after.createdAt);
+      add((n) => `(created_at, id) > ($${n - 1}::timestamptz, $${n}::uuid)`, f.after.id);
+    }
     params.push(f.limit + 1);
     return (await this.dataSource.query(
-      `SELECT ${TASK_COLUMNS} FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
+      `SELECT ${TASK_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
       params,
-    )) as TaskRow[];
+    )) as (TaskRow & { cursor_at: string })[];
   }
 
   /**

@@ -72,11 +72,12 @@ export class TasksService {
       columnId: query.columnId,
       assigneeId: query.assigneeId,
       q: query.q,
-      afterId: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit,
     });
-    const items = rows.slice(0, limit).map(toTaskView);
-    return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1].id) : null };
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toTaskView), nextCursor: rows.length > limit ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null };
   }
 
   /**
