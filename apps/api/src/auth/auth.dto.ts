@@ -1,16 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import type { AuthResponse } from '@tasklane/contracts';
+import { Trim, TrimLowerCase } from '../errors/field-validators.js';
 import { UserDto } from '../users/users.dto.js';
 
-const trimLower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Body of `POST /auth/register`. The email is trimmed and lower-cased; the password is at least 10 characters. */
 export class RegisterDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(trimLower) @IsEmail() @MaxLength(254)
+  @TrimLowerCase() @IsEmail() @MaxLength(254)
   email: string;
 
   @ApiProperty({ minLength: 10, maxLength: 256 })
@@ -18,14 +16,14 @@ export class RegisterDto {
   password: string;
 
   @ApiProperty({ example: 'Ada Lovelace' })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(100)
+  @Trim() @IsString() @MinLength(1) @MaxLength(100)
   name: string;
 }
 
 /** Body of `POST /auth/login`. */
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(trimLower) @IsEmail() @MaxLength(254)
+  @TrimLowerCase() @IsEmail() @MaxLength(254)
   email: string;
 
   @ApiProperty()

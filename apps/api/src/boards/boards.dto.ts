@@ -5,14 +5,13 @@ import { BOARD_ROLES, type BoardRole, type BoardSummary } from '@tasklane/contra
 import { ColumnDto } from '../columns/columns.dto.js';
 import { MemberDto } from '../members/members.dto.js';
 import { TaskDto } from '../tasks/tasks.dto.js';
+import { Trim } from '../errors/field-validators.js';
 import type { Board } from './board.entity.js';
-
-export const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Body of `POST /boards`. `columns` defaults to To do, Doing, Done (at most 50). */
 export class CreateBoardDto {
   @ApiProperty({ maxLength: 200 })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @Trim() @IsString() @MinLength(1) @MaxLength(200)
   name: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })
@@ -29,7 +28,7 @@ export class CreateBoardDto {
 /** Body of `PATCH /boards/:boardId`; absent fields are unchanged. */
 export class UpdateBoardDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptional() @Trim() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 5000 })

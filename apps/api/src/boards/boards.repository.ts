@@ -45,14 +45,14 @@ export class BoardsRepository {
     ) as Promise<BoardWithRole[]>;
   }
 
-  /** Sets name/description (undefined = unchanged) and bumps the version; false when `ifMatch` differs. */
-  async update(tx: EntityManager, boardId: string, patch: { name?: string; description?: string }, ifMatch?: number): Promise<boolean> {
-    const [, updated] = (await tx.query(
-      `UPDATE boards SET name = COALESCE($2, name), description = COALESCE($3, description), version = version + 1, updated_at = now()
-        WHERE id = $1 AND ($4::int IS NULL OR version = $4)`,
+  /** Sets name/description (undefined = unchanged), bumps the version and returns the row; null when `ifMatch` differs. */
+  async update(tx: EntityManager, boardId: string, patch: { name?: string; description?: string }, ifMatch?: number): Promise<Board | null> {
+    const [rows] = (await tx.query(
+      `UPDATE boards b SET name = COALESCE($2, name), description = COALESCE($3, description), version = version + 1, updated_at = now()
+        WHERE b.id = $1 AND ($4::int IS NULL OR b.version = $4) RETURNING ${BOARD_FIELDS}`,
       [boardId, patch.name ?? null, patch.description ?? null, ifMatch ?? null],
-    )) as [unknown, number];
-    return updated > 0;
+    )) as [Board[], number];
+    return rows[0] ?? null;
   }
 
   /** Soft-deletes; false when `ifMatch` differs. */

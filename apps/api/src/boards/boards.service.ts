@@ -84,9 +84,8 @@ export class BoardsService {
       userId,
       'editor',
       async ({ tx }) => {
-        const updated = await this.boards.update(tx, boardId, dto, req.ifMatch);
-        const board = await this.requireBoard(tx, boardId);
-        if (!updated) throw preconditionFailed(toBoardSummary(board));
+        const board = await this.boards.update(tx, boardId, dto, req.ifMatch);
+        if (!board) throw preconditionFailed(toBoardSummary(await this.requireBoard(tx, boardId)));
         // seq in the event data is the event's own seq: the board's seq + 1 (we hold its lock).
         const summary = toBoardSummary({ ...board, seq: board.seq + 1 });
         return { result: summary, event: { type: 'board.updated', data: summary } };

@@ -1,16 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { ColumnView } from '@tasklane/contracts';
-import { LowerCaseUuid } from '../errors/field-validators.js';
+import { LowerCaseUuid, Trim } from '../errors/field-validators.js';
 import type { BoardColumn } from './board-column.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /** Body of `POST …/columns`: name, and where to put it (`afterColumnId`: omitted = last, null = first). */
 export class CreateColumnDto {
   @ApiProperty({ maxLength: 200 })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @Trim() @IsString() @MinLength(1) @MaxLength(200)
   name: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Place after this column; null = first; omitted = last' })
@@ -21,7 +18,7 @@ export class CreateColumnDto {
 /** Body of `PATCH …/columns/:columnId`: new name and/or new place. */
 export class UpdateColumnDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200)
+  @IsOptional() @Trim() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Move after this column; null = first' })

@@ -28,6 +28,13 @@ export function IsDateTime(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** Trims surrounding white space from a string field (other values pass through to validation). */
+export const Trim = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Trims and lower-cases a string field (emails). */
+export const TrimLowerCase = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+
 /** Lower-cases UUID strings (single or arrays) so `ABC…` and `abc…` name the same row. */
 export const LowerCaseUuid = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>

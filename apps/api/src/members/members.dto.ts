@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, MaxLength } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type MemberView } from '@tasklane/contracts';
+import { TrimLowerCase } from '../errors/field-validators.js';
 
 /** Body of `POST …/members`: an existing account's email and the role to give it. */
 export class AddMemberDto {
   @ApiProperty({ example: 'grace@example.com' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @TrimLowerCase()
   @IsEmail() @MaxLength(254)
   email: string;
 

@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { TaskView } from '@tasklane/contracts';
-import { IsDateTime, LowerCaseUuid } from '../errors/field-validators.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { IsDateTime, LowerCaseUuid, Trim } from '../errors/field-validators.js';
 
 class TaskFieldsDto {
   @ApiPropertyOptional({ maxLength: 20000 })
@@ -31,7 +29,7 @@ export class CreateTaskDto extends TaskFieldsDto {
   columnId: string;
 
   @ApiProperty({ maxLength: 500 })
-  @Transform(trim) @IsString() @MinLength(1) @MaxLength(500)
+  @Trim() @IsString() @MinLength(1) @MaxLength(500)
   title: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Place right after this task of the column' })
@@ -46,7 +44,7 @@ export class CreateTaskDto extends TaskFieldsDto {
 /** Body of `PATCH …/tasks/:taskId`; absent fields are unchanged, `dueAt: null` clears the due date. */
 export class UpdateTaskDto extends TaskFieldsDto {
   @ApiPropertyOptional({ maxLength: 500 })
-  @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(500)
+  @IsOptional() @Trim() @IsString() @MinLength(1) @MaxLength(500)
   title?: string;
 }
 
