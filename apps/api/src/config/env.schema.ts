@@ -98,12 +98,21 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(0)
   SHUTDOWN_GRACE_MS = 0;
 
+  /**
+   * After the grace period, how long a draining replica keeps serving with `Connection: close` on
+   * every answer before it closes its idle connections (ms). A load balancer's kept-alive upstream
+   * connections then retire after their next request instead of being cut while a request is on
+   * its way (nginx never re-sends a POST that reached a replica: it would answer 502).
+   */
+  @Transform(toInt) @IsInt() @Min(0)
+  SHUTDOWN_KEEPALIVE_DRAIN_MS = 500;
+
   /** Upper bound for a graceful shutdown before the process exits anyway (ms). */
   @Transform(toInt) @IsInt() @Min(1000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-  LOG_LEVEL = 'info';
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
   /** Name of this replica in the `X-Replica` response header (default: host:port). */
   @IsOptional() @IsString()
