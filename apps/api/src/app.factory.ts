@@ -3,15 +3,18 @@ import { RequestMethod, type LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
-import { loadEnv, type Env } from './config/env.schema.js';
+import type { Env } from './config/env.schema.js';
+import { ShutdownState } from './health/shutdown-state.service.js';
+import { API_PREFIX } from './http/api-prefix.js';
+import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /** Nest log levels enabled at each LOG_LEVEL (pino-style names). */
-const NEST_LEVELS: Record<string, LogLevel[]> = {
+const NEST_LEVELS: Record<Env['LOG_LEVEL'], LogLevel[]> = {
   silent: [],
   fatal: ['fatal'],
   error: ['fatal', 'error'],
@@ -24,8 +27,9 @@ const NEST_LEVELS: Record<string, LogLevel[]> = {
 /**
  * Builds the API application (not yet listening): Fastify, `/api/v1` prefix, Swagger at `/docs`
  * (spec at `/docs-json`), Socket.IO with the Redis adapter when REDIS_URL is set, request ids
- * (incoming `X-Request-Id` or a new UUID, echoed back) and shutdown hooks. Shared by main.ts and
- * the e2e tests so both run the same app.
+ * (incoming `X-Request-Id` or a new UUID, echoed back) and shutdown hooks. Configuration is
+ * validated once, when AppModule's ConfigModule loads; logs are buffered until its LOG_LEVEL is
+ * known. Shared by main.ts and the e2e tests so both run the same app.
  */
 export async function createApp(): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -36,40 +40,27 @@ export async function createApp(): Promise<NestFastifyApplication> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger: NEST_LEVELS[loadEnv().LOG_LEVEL] });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
   const config = app.get<ConfigService<Env, true>>(ConfigService);
+  app.useLogger(NEST_LEVELS[config.getOrThrow('LOG_LEVEL', { infer: true })]);
   const fastify = app.getHttpAdapter().getInstance();
   const replica = config.getOrThrow('REPLICA_ID', { infer: true });
+  const shutdown = app.get(ShutdownState);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     void reply.header('X-Replica', replica);
+    if (shutdown.closeConnections) void reply.header('Connection', 'close');
   });
 
-  app.setGlobalPrefix('api/v1', {
+  app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
   app.enableShutdownHooks();
-  app.enableCors({ origin: true, credentials: true, exposedHeaders: ['ETag', 'X-Request-Id', 'Retry-After'] });
-
-  const io = new RedisIoAdapter(app, config.get('REDIS_URL', { infer: true }));
-  await io.connect();
-  app.useWebSocketAdapter(io);
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tasklane API')
-      .setDescription(
-        'Boards, columns, tasks and members over REST; live changes over Socket.IO at `/socket.io` ' +
-          '(handshake `auth: { token }`, then `board:join`). Every error is `{ statusCode, code, message, details?, requestId }`.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.enableCors({ origin: true, credentials: true, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'] });
+  app.useWebSocketAdapter(new RedisIoAdapter(app));
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
-import { EtagInterceptor } from './concurrency/etag.interceptor.js';
 import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BoardsModule } from './boards/boards.module.js';
@@ -12,15 +11,16 @@ import { AppExceptionFilter } from './errors/app-exception.filter.js';
 import { createValidationPipe } from './errors/validation.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
-import { BoardAccessModule } from './members/board-access.module.js';
+import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /**
- * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter and guard are
- * APP_* providers so that tests importing this module get production behaviour.
+ * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter, guard and
+ * interceptor are APP_* providers so that tests importing this module get production behaviour.
  */
 @Module({
   imports: [
@@ -28,7 +28,6 @@ import { UsersModule } from './users/users.module.js';
     DatabaseModule,
     AuthModule,
     UsersModule,
-    BoardAccessModule,
     EventsModule,
     BoardsModule,
     MembersModule,
@@ -36,12 +35,13 @@ import { UsersModule } from './users/users.module.js';
     TasksModule,
     RealtimeModule,
     HealthModule,
+    RetentionModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: AppExceptionFilter },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
-    { provide: APP_INTERCEPTOR, useClass: EtagInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: ResourceHeadersInterceptor },
   ],
 })
 export class AppModule {}

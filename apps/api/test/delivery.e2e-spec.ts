@@ -13,7 +13,7 @@ process.env.SEQ_HEARTBEAT_MS = '500';
 process.env.RELAY_INTERVAL_MS = '300';
 
 const { startTestApp, registerUser, createBoard } = await import('./support/test-app.js');
-const { EventRetentionService } = await import('../src/events/event-retention.service.js');
+const { RetentionService } = await import('../src/retention/retention.service.js');
 const { getDataSourceToken } = await import('@nestjs/typeorm');
 
 const connect = async (url: string, token: string): Promise<TasklaneSocket> => {
@@ -58,7 +58,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     // A replica that died between COMMIT and broadcast leaves exactly this behind: a committed,
     // unpublished outbox row (here 10 s old, past RELAY_DELAY_MS).
     await db.transaction(async (tx) => {
-      await tx.query(`UPDATE boards SET seq = 2 WHERE id = $1`, [board.id]);
+      await tx.query(`UPDATE board_streams SET seq = 2 WHERE board_id = $1`, [board.id]);
       await tx.query(
         `INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data) VALUES ($1, 2, 'column.deleted', $2, now() - interval '10 seconds', $3::jsonb)`,
         [board.id, owner.user.id, JSON.stringify({ id: board.columns[0].id })],
@@ -82,7 +82,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     expect(notices[0]).toEqual({ boardId: board.id, seq: 1 });
     // An event committed but never broadcast (its replica died): only the heartbeat can tell.
     await db.transaction(async (tx) => {
-      await tx.query(`UPDATE boards SET seq = 2 WHERE id = $1`, [board.id]);
+      await tx.query(`UPDATE board_streams SET seq = 2 WHERE board_id = $1`, [board.id]);
       await tx.query(`INSERT INTO board_events (board_id, seq, type, actor_id, data) VALUES ($1, 2, 'column.deleted', $2, $3::jsonb)`, [
         board.id,
         owner.user.id,
@@ -104,7 +104,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     await qr.connect();
     await qr.startTransaction();
     try {
-      await qr.query(`SELECT seq FROM boards WHERE id = $1 FOR UPDATE`, [board.id]);
+      await qr.query(`SELECT seq FROM board_streams WHERE board_id = $1 FOR UPDATE`, [board.id]);
       await qr.query(`DELETE FROM board_members WHERE board_id = $1 AND user_id = $2`, [board.id, member.user.id]);
       const write = t.http().post(`/api/v1/boards/${board.id}/columns`).set(member.auth).send({ name: 'sneaky' }).then((r) => r);
       await new Promise((r) => setTimeout(r, 300)); // the write is now waiting for the lock
@@ -125,7 +125,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     const api = new TasklaneRestClient(t.url, owner.accessToken);
     for (let i = 0; i < 8; i++) await api.createColumn(board.id, { name: `c${i}` });
     await new Promise((r) => setTimeout(r, 400)); // published marks are batched every 100 ms
-    const report = await t.app.get(EventRetentionService).pruneOnce();
+    const report = await t.app.get(RetentionService).pruneOnce();
     expect(report!.eventsByCount).toBeGreaterThanOrEqual(5);
     const gone = await t.http().get(`/api/v1/boards/${board.id}/events?after=0`).set({ Authorization: `Bearer ${owner.accessToken}` }).expect(410);
     expect(gone.body.code).toBe('EVENTS_EXPIRED');

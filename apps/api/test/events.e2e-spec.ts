@@ -129,7 +129,7 @@ describe('board events (e2e)', () => {
         [2, 'board.deleted'],
       ]);
       expect(rows[1]).toMatchObject({ actor_id: owner.user.id, data: { id: board.id } });
-      const seq = await db.query<{ seq: number }>('SELECT seq FROM boards WHERE id = $1', [board.id]);
+      const seq = await db.query<{ seq: number }>('SELECT seq FROM board_streams WHERE board_id = $1', [board.id]);
       expect(seq.rows[0].seq).toBe(2);
     } finally {
       await db.end();

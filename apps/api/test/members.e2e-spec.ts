@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Test } from 'supertest';
-import type { BoardRole, BoardSnapshot, MemberView } from '@tasklane/contracts';
+import type { BoardRole, BoardSnapshot, MemberView, Page } from '@tasklane/contracts';
 import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
 
 type Auth = { Authorization: string };
@@ -24,8 +24,11 @@ describe('members (e2e)', () => {
     return user;
   };
 
-  const listMembers = async (auth: Auth, boardId: string): Promise<MemberView[]> =>
-    (await t.http().get(members(boardId)).set(auth).expect(200)).body as MemberView[];
+  const listMembers = async (auth: Auth, boardId: string): Promise<MemberView[]> => {
+    const page = (await t.http().get(members(boardId)).set(auth).expect(200)).body as Page<MemberView>;
+    expect(page.nextCursor).toBeNull();
+    return page.items;
+  };
 
   const seqOf = async (auth: Auth, boardId: string): Promise<number> =>
     ((await t.http().get(`/api/v1/boards/${boardId}`).set(auth).expect(200)).body as BoardSnapshot).seq;

@@ -5,6 +5,7 @@ import type {
   BoardSummary,
   ColumnView,
   ErrorBody,
+  ErrorCode,
   EventsPage,
   MemberView,
   Page,
@@ -23,7 +24,7 @@ export class TasklaneHttpError extends Error {
     super(`${method} ${path} → ${status} ${body?.code ?? ''} ${body?.message ?? ''}`.trim());
     this.name = 'TasklaneHttpError';
   }
-  get code(): string | undefined {
+  get code(): ErrorCode | undefined {
     return this.body?.code;
   }
 }
@@ -142,8 +143,8 @@ export class TasklaneRestClient {
   }
 
   // members
-  listMembers(boardId: string): Promise<MemberView[]> {
-    return this.request('GET', `/boards/${boardId}/members`);
+  listMembers(boardId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<MemberView>> {
+    return this.request('GET', `/boards/${boardId}/members${qs(query)}`);
   }
   addMember(boardId: string, email: string, role: BoardRole, o?: RequestOptions): Promise<MemberView> {
     return this.request('POST', `/boards/${boardId}/members`, { email, role }, o);

@@ -88,20 +88,3 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
-
-/** The one error body of every 4xx/5xx response. */
-export interface ErrorBody {
-  statusCode: number;
-  /** Stable machine-readable code, e.g. `VALIDATION_FAILED`, `BOARD_NOT_FOUND`. */
-  code: string;
-  message: string;
-  /** For validation errors: one entry per offending field. */
-  details?: unknown;
-  requestId: string;
-}
-
-/** Validation error detail entry (`details` of a 400 `VALIDATION_FAILED`). */
-export interface FieldError {
-  field: string;
-  errors: string[];
-}

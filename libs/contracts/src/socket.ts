@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors.js';
 import type { AnyBoardEvent } from './events.js';
 
 /** Socket.IO path, on the same port as REST. */
@@ -18,7 +19,7 @@ export interface JoinRequest {
 
 export interface AckError {
   ok: false;
-  error: { code: string; message: string };
+  error: { code: ErrorCode; message: string };
 }
 
 export interface JoinOk {

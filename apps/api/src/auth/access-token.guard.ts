@@ -1,8 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors/app-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
+import { unauthorized } from '../errors/common.errors.js';
 import { AuthService } from './auth.service.js';
 import { IS_PUBLIC } from './public.decorator.js';
 
@@ -23,10 +22,10 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const [scheme, token] = (request.headers.authorization ?? '').split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
-      throw new AppError(ErrorCode.Unauthorized, 'Missing bearer token');
+      throw unauthorized('Missing bearer token');
     }
     const user = this.auth.verifyAccessToken(token);
-    if (!user) throw new AppError(ErrorCode.Unauthorized, 'Invalid or expired access token');
+    if (!user) throw unauthorized();
     request.user = user;
     return true;
   }

@@ -1,14 +1,14 @@
 import { createSecretKey } from 'node:crypto';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import type { Env } from '../config/env.schema.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
 
-/** Global so the access-token guard and the socket handshake middleware can verify tokens. */
-@Global()
+/** Accounts and tokens. Exports AuthService for the access-token guard and the socket handshake. */
 @Module({
   imports: [
     UsersModule,
@@ -24,7 +24,7 @@ import { AuthService } from './auth.service.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService],
+  providers: [AuthService, RefreshTokensRepository],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -2,11 +2,10 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn,
 import { User } from '../users/user.entity.js';
 
 /**
- * A board. `seq` is the number of the board's last event: every write bumps it with
- * `UPDATE boards SET seq = seq + 1 … RETURNING seq` inside the write's transaction, which also
- * takes the row lock that serialises writes to one board (so seq order is commit order).
- * Deleting a board sets `deletedAt`: the `board.deleted` event row references the board, and
- * members' clients learn of the deletion from it; the row is removed by retention later.
+ * A board. Its event stream's head (seq, and the lock that serialises writes) is its
+ * `board_streams` row (events module). Deleting a board sets `deletedAt` and removes its members:
+ * the `board.deleted` event row references the board, and members' clients learn of the deletion
+ * from it; retention removes the row later.
  */
 @Entity('boards')
 export class Board {
@@ -18,9 +17,6 @@ export class Board {
 
   @Column('text', { default: '' })
   description: string;
-
-  @Column('integer', { default: 0 })
-  seq: number;
 
   @Column('integer', { default: 1 })
   version: number;

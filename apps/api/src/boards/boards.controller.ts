@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
-import { ApiConditionalWrite, ApiIdempotent } from '../concurrency/api-write-headers.js';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { IfMatch } from '../concurrency/if-match.js';
-import { BoardId } from '../errors/uuid-param.pipe.js';
-import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
+import { apiPath } from '../http/api-prefix.js';
+import { IfMatch } from '../http/if-match.decorator.js';
+import { ApiConditionalWrite, ApiCreatedResource, ApiErrors, ApiIdempotent, ApiOkResource } from '../http/openapi.decorators.js';
+import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
+import { BoardId } from './boards.errors.js';
 import { BoardPageDto, BoardSnapshotDto, BoardSummaryDto, CreateBoardDto, ListBoardsQueryDto, UpdateBoardDto } from './boards.dto.js';
 import { BoardsService } from './boards.service.js';
 
@@ -17,45 +18,51 @@ export class BoardsController {
   constructor(private readonly boards: BoardsService) {}
 
   @Get()
-  @ApiOkResponse({ type: BoardPageDto, description: 'Boards you are a member of' })
+  @ApiOperation({ summary: 'List my boards', description: 'Boards you are a member of, with your role, oldest first; keyset-paginated (`limit`, `cursor`).' })
+  @ApiOkResponse({ type: BoardPageDto })
   list(@Query() query: ListBoardsQueryDto, @CurrentUser() user: AuthUser): Promise<Page<BoardSummary>> {
     return this.boards.list(user.id, query);
   }
 
   @Post()
-  @ApiCreatedResponse({ type: BoardSnapshotDto, description: 'You are the owner; columns default to To do, Doing, Done' })
+  @ApiOperation({ summary: 'Create a board', description: 'You become its owner. `columns` defaults to To do, Doing, Done. Answers the new board’s snapshot (seq 0).' })
+  @ApiCreatedResource(BoardSnapshotDto, (b: BoardSnapshot) => apiPath('boards', b.id), { versioned: true })
   @ApiIdempotent()
   create(@Body() dto: CreateBoardDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<BoardSnapshot> {
     return this.boards.create(user.id, dto, { idempotency });
   }
 
   @Get(':boardId')
-  @ApiOkResponse({ type: BoardSnapshotDto, description: 'Consistent snapshot as of event `seq`' })
-  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND (also for boards you are not a member of)' })
+  @ApiOperation({
+    summary: 'Get a board snapshot',
+    description: 'The board with its columns, tasks and members, read consistently as of event `seq`: replaying later events on it gives the current state.',
+  })
+  @ApiOkResource(BoardSnapshotDto)
+  @ApiErrors({ 404: 'BOARD_NOT_FOUND (also for boards you are not a member of)' })
   snapshot(@Param('boardId', BoardId) boardId: string, @CurrentUser() user: AuthUser): Promise<BoardSnapshot> {
     return this.boards.snapshot(boardId, user.id);
   }
 
   @Patch(':boardId')
-  @ApiOkResponse({ type: BoardSummaryDto })
-  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: viewers cannot write' })
+  @ApiOperation({ summary: 'Rename a board or change its description', description: 'Editors and owners. Emits `board.updated`.' })
+  @ApiOkResource(BoardSummaryDto)
+  @ApiErrors({ 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND' })
   @ApiConditionalWrite()
-  async update(
+  update(
     @Param('boardId', BoardId) boardId: string,
     @Body() dto: UpdateBoardDto,
     @CurrentUser() user: AuthUser,
     @IfMatch() ifMatch?: number,
     @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<BoardSummary> {
-    return (await this.boards.update(boardId, user.id, dto, { ifMatch, idempotency })).result;
+    return this.boards.update(boardId, user.id, dto, { ifMatch, idempotency });
   }
 
   @Delete(':boardId')
   @HttpCode(204)
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND' })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
+  @ApiOperation({ summary: 'Delete a board', description: 'Owners only. Emits `board.deleted`; every member loses access at once.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND' })
   @ApiConditionalWrite()
   async remove(
     @Param('boardId', BoardId) boardId: string,

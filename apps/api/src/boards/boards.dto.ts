@@ -6,7 +6,6 @@ import { ColumnDto } from '../columns/columns.dto.js';
 import { MemberDto } from '../members/members.dto.js';
 import { TaskDto } from '../tasks/tasks.dto.js';
 import { Trim } from '../errors/field-validators.js';
-import type { Board } from './board.entity.js';
 
 /** Body of `POST /boards`. `columns` defaults to To do, Doing, Done (at most 50). */
 export class CreateBoardDto {
@@ -38,11 +37,11 @@ export class UpdateBoardDto {
 
 /** Query of `GET /boards`: page size (1–100, default 50) and the previous page's cursor. */
 export class ListBoardsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
   cursor?: string;
 }
@@ -50,10 +49,10 @@ export class ListBoardsQueryDto {
 /** OpenAPI shape of BoardSummary. */
 export class BoardSummaryDto implements BoardSummary {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ description: 'Last event number on this board' }) seq: number;
-  @ApiProperty() version: number;
+  @ApiProperty({ maxLength: 200 }) name: string;
+  @ApiProperty({ maxLength: 5000 }) description: string;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Last event number on this board' }) seq: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiPropertyOptional({ enum: BOARD_ROLES, description: "The caller's role" }) role?: BoardRole;
@@ -69,17 +68,5 @@ export class BoardSnapshotDto extends BoardSummaryDto {
 /** OpenAPI shape of a page of boards. */
 export class BoardPageDto {
   @ApiProperty({ type: [BoardSummaryDto] }) items: BoardSummaryDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
 }
-
-/** Entity → wire shape; `role` only where the caller's role is known. */
-export const toBoardSummary = (b: Board, role?: BoardRole): BoardSummary => ({
-  id: b.id,
-  name: b.name,
-  description: b.description,
-  seq: b.seq,
-  version: b.version,
-  createdAt: b.createdAt.toISOString(),
-  updatedAt: b.updatedAt.toISOString(),
-  ...(role ? { role } : {}),
-});

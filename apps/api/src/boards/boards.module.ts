@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { ColumnsModule } from '../columns/columns.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { BoardAccessModule } from '../members/board-access.module.js';
 import { MembersModule } from '../members/members.module.js';
 import { TasksModule } from '../tasks/tasks.module.js';
 import { BoardsController } from './boards.controller.js';
 import { BoardsRepository } from './boards.repository.js';
 import { BoardsService } from './boards.service.js';
 
-/** Boards; snapshots read columns, tasks and members through their modules' repositories. */
-@Module({ imports: [ColumnsModule, TasksModule, MembersModule], controllers: [BoardsController], providers: [BoardsService, BoardsRepository] })
+/** Boards; snapshots read columns, tasks and members through their modules' services. Exports BoardsService for retention. */
+@Module({
+  imports: [BoardAccessModule, EventsModule, ColumnsModule, TasksModule, MembersModule],
+  controllers: [BoardsController],
+  providers: [BoardsService, BoardsRepository],
+  exports: [BoardsService],
+})
 export class BoardsModule {}

@@ -1,66 +1,91 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BoardRole } from '@tasklane/contracts';
-import type { Keyset } from '../pagination/cursor.js';
-import type { Board } from './board.entity.js';
+import type { BoardSummary } from '@tasklane/contracts';
+import { runPrepared } from '../database/prepared.js';
+import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
-/** A board row with the caller's role (list of my boards). */
-export type BoardWithRole = Board & { role: BoardRole; cursor_at: string };
+/** A board as stored: its summary without the stream's `seq` and the caller's `role`. */
+export type BoardRecord = Omit<BoardSummary, 'seq' | 'role'>;
 
-/** SELECT list mapping a `boards` row (alias b) onto the Board entity's property names. */
-const BOARD_FIELDS = `b.id, b.name, b.description, b.seq, b.version, b.created_by AS "createdBy", b.created_at AS "createdAt", b.updated_at AS "updatedAt", b.deleted_at AS "deletedAt"`;
+/** A `boards` row as node-postgres returns it. */
+interface BoardRow {
+  id: string;
+  name: string;
+  description: string;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
 
-/** SQL for boards. `seq` is only ever changed by BoardEventsService (the event stream). */
+const BOARD_COLUMNS = 'id, name, description, version, created_at, updated_at';
+const toBoardRecord = (r: BoardRow): BoardRecord => ({
+  id: r.id,
+  name: r.name,
+  description: r.description,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** SQL for `boards`. A deleted board keeps its row (`deleted_at` set) until retention purges it. */
 @Injectable()
 export class BoardsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts the board (seq 0, version 1) with `ownerId` as its owner. */
-  async insertWithOwner(tx: EntityManager, b: { id: string; name: string; description: string; ownerId: string }): Promise<void> {
-    await tx.query(`INSERT INTO boards (id, name, description, created_by) VALUES ($1, $2, $3, $4)`, [b.id, b.name, b.description, b.ownerId]);
-    await tx.query(`INSERT INTO board_members (board_id, user_id, role) VALUES ($1, $2, 'owner')`, [b.id, b.ownerId]);
+  async insert(tx: EntityManager, b: { id: string; name: string; description: string; createdBy: string }): Promise<BoardRecord> {
+    const { rows } = await runPrepared<BoardRow>(tx, `INSERT INTO boards (id, name, description, created_by) VALUES ($1, $2, $3, $4) RETURNING ${BOARD_COLUMNS}`, [
+      b.id,
+      b.name,
+      b.description,
+      b.createdBy,
+    ]);
+    return toBoardRecord(rows[0]);
   }
 
-  /** The board row (deleted or not), or null. */
-  async find(boardId: string, manager: EntityManager = this.dataSource.manager): Promise<Board | null> {
-    const rows = (await manager.query(`SELECT ${BOARD_FIELDS} FROM boards b WHERE b.id = $1`, [boardId])) as Board[];
-    return rows[0] ?? null;
+  /** The live board, or null (unknown or deleted). */
+  async find(db: EntityManager, boardId: string): Promise<BoardRecord | null> {
+    const { rows } = await runPrepared<BoardRow>(db, `SELECT ${BOARD_COLUMNS} FROM boards WHERE id = $1 AND deleted_at IS NULL`, [boardId]);
+    return rows[0] ? toBoardRecord(rows[0]) : null;
   }
 
   /**
-   * Live boards the user is a member of, ordered by (created_at, id), after `after`; up to
-   * `limit + 1` rows so the caller sees whether more exist, each with `cursor_at`
-   * (created_at in UTC to the microsecond) for the next cursor. Index: (user_id, board_id).
+   * The live boards among `ids`, ordered by (created_at, id), after `after`, up to `limit`
+   * (callers ask one more than a page to learn whether more exist).
    */
-  listForUser(userId: string, limit: number, after?: Keyset): Promise<BoardWithRole[]> {
-    const params: unknown[] = [userId, limit + 1];
-    if (after) params.push(after.createdAt, after.id);
-    return this.dataSource.query(
-      `SELECT ${BOARD_FIELDS}, m.role, to_char(b.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
-         FROM board_members m JOIN boards b ON b.id = m.board_id
-        WHERE m.user_id = $1 AND b.deleted_at IS NULL ${after ? 'AND (b.created_at, b.id) > ($3::timestamptz, $4::uuid)' : ''}
-        ORDER BY b.created_at, b.id LIMIT $2`,
-      params,
-    ) as Promise<BoardWithRole[]>;
+  async listByIds(ids: string[], page: { limit: number; after?: Keyset }): Promise<Keyed<BoardRecord>[]> {
+    const { rows } = await runPrepared<BoardRow & { keyset_at: string }>(
+      this.dataSource.manager,
+      `SELECT ${BOARD_COLUMNS}, ${keysetAt('created_at')} AS keyset_at FROM boards
+        WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL AND ($2::timestamptz IS NULL OR (created_at, id) > ($2::timestamptz, $3::uuid))
+        ORDER BY created_at, id LIMIT $4`,
+      [ids, page.after?.at ?? null, page.after?.id ?? null, page.limit],
+    );
+    return rows.map((r) => ({ item: toBoardRecord(r), key: { at: r.keyset_at, id: r.id } }));
   }
 
-  /** Sets name/description (undefined = unchanged), bumps the version and returns the row; null when `ifMatch` differs. */
-  async update(tx: EntityManager, boardId: string, patch: { name?: string; description?: string }, ifMatch?: number): Promise<Board | null> {
-    const [rows] = (await tx.query(
-      `UPDATE boards b SET name = COALESCE($2, name), description = COALESCE($3, description), version = version + 1, updated_at = now()
-        WHERE b.id = $1 AND ($4::int IS NULL OR b.version = $4) RETURNING ${BOARD_FIELDS}`,
+  /** Sets name/description (undefined = unchanged) and bumps the version; null when `ifMatch` differs. */
+  async update(tx: EntityManager, boardId: string, patch: { name?: string; description?: string }, ifMatch?: number): Promise<BoardRecord | null> {
+    const { rows } = await runPrepared<BoardRow>(
+      tx,
+      `UPDATE boards SET name = COALESCE($2, name), description = COALESCE($3, description), version = version + 1, updated_at = now()
+        WHERE id = $1 AND ($4::int IS NULL OR version = $4) RETURNING ${BOARD_COLUMNS}`,
       [boardId, patch.name ?? null, patch.description ?? null, ifMatch ?? null],
-    )) as [Board[], number];
-    return rows[0] ?? null;
+    );
+    return rows[0] ? toBoardRecord(rows[0]) : null;
   }
 
-  /** Soft-deletes; false when `ifMatch` differs. */
+  /** Marks the board deleted; false when `ifMatch` differs. */
   async softDelete(tx: EntityManager, boardId: string, ifMatch?: number): Promise<boolean> {
-    const [, deleted] = (await tx.query(`UPDATE boards SET deleted_at = now(), updated_at = now() WHERE id = $1 AND ($2::int IS NULL OR version = $2)`, [
+    const { rowCount } = await runPrepared(tx, `UPDATE boards SET deleted_at = now(), updated_at = now() WHERE id = $1 AND ($2::int IS NULL OR version = $2)`, [
       boardId,
       ifMatch ?? null,
-    ])) as [unknown, number];
-    return deleted > 0;
+    ]);
+    return rowCount > 0;
+  }
+
+  /** Removes boards deleted more than `ageSeconds` ago, with everything on them (ON DELETE CASCADE); returns how many. */
+  async purgeDeleted(tx: EntityManager, ageSeconds: number): Promise<number> {
+    return (await runPrepared(tx, `DELETE FROM boards WHERE deleted_at < now() - make_interval(secs => $1)`, [ageSeconds])).rowCount;
   }
 }

@@ -1,26 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { generateNKeysBetween } from 'fractional-indexing';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole, BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
-import { toColumnView } from '../columns/columns.dto.js';
-import { ColumnsRepository } from '../columns/columns.repository.js';
-import { preconditionFailed } from '../concurrency/if-match.js';
-import { boardNotFound } from '../errors/app-error.js';
-import { BoardEventsService, type Committed, type WriteRequest } from '../events/board-events.service.js';
-import { claimIdempotencyKey, storeIdempotentResponse } from '../idempotency/idempotency.js';
+import { ColumnsService } from '../columns/columns.service.js';
+import { preconditionFailed } from '../errors/common.errors.js';
+import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../members/board-access.service.js';
-import { toMemberView } from '../members/members.dto.js';
-import { MembersRepository } from '../members/members.repository.js';
-import { decodeCursor, encodeCursor } from '../pagination/cursor.js';
-import { toTaskView } from '../tasks/tasks.dto.js';
-import { TasksRepository } from '../tasks/tasks.repository.js';
-import type { Board } from './board.entity.js';
-import { toBoardSummary, type CreateBoardDto, type ListBoardsQueryDto, type UpdateBoardDto } from './boards.dto.js';
-import { BoardsRepository } from './boards.repository.js';
+import { MembersService } from '../members/members.service.js';
+import { afterCursor, toPage } from '../pagination/cursor.js';
+import { TasksService } from '../tasks/tasks.service.js';
+import { boardNotFound } from './boards.errors.js';
+import { BoardsRepository, type BoardRecord } from './boards.repository.js';
 
+/** Columns of a board created without a `columns` list. */
 export const DEFAULT_COLUMNS = ['To do', 'Doing', 'Done'];
+
+/** A board record as its summary: with the stream's seq and, for the caller, their role. */
+const toSummary = (board: BoardRecord, seq: number, role?: BoardRole): BoardSummary => ({ ...board, seq, ...(role ? { role } : {}) });
 
 /** Boards: create (with columns and the creator as owner), list mine, snapshot, update, delete. */
 @Injectable()
@@ -28,74 +25,72 @@ export class BoardsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly boards: BoardsRepository,
-    private readonly columns: ColumnsRepository,
-    private readonly tasks: TasksRepository,
-    private readonly members: MembersRepository,
+    private readonly columns: ColumnsService,
+    private readonly tasks: TasksService,
+    private readonly members: MembersService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
   ) {}
 
-  /** Creates the board at seq 0 in one transaction and returns its snapshot (or, for an Idempotency-Key retry, the first response). */
-  async create(userId: string, dto: CreateBoardDto, req: WriteRequest = {}): Promise<BoardSnapshot> {
+  /** Creates the board at seq 0 with its columns and the caller as owner, and returns its snapshot. */
+  create(userId: string, input: { name: string; description?: string; columns?: string[] }, req: WriteRequest = {}): Promise<BoardSnapshot> {
     const boardId = randomUUID();
-    const names = dto.columns ?? DEFAULT_COLUMNS;
-    return this.dataSource.transaction(async (tx) => {
-      if (req.idempotency) {
-        const stored = await claimIdempotencyKey(tx, req.idempotency);
-        if (stored) return stored.body as BoardSnapshot;
-      }
-      await this.boards.insertWithOwner(tx, { id: boardId, name: dto.name, description: dto.description ?? '', ownerId: userId });
-      const positions = generateNKeysBetween(null, null, names.length);
-      await this.columns.insertMany(tx, names.map((name, i) => ({ id: randomUUID(), boardId, name, position: positions[i] })));
-      const snapshot = await this.readSnapshot(tx, boardId, 'owner');
-      if (req.idempotency) await storeIdempotentResponse(tx, req.idempotency, { statusCode: 201, body: snapshot });
-      return snapshot;
-    });
+    return this.events.create(
+      boardId,
+      async ({ tx, seq }) => {
+        await this.boards.insert(tx, { id: boardId, name: input.name, description: input.description ?? '', createdBy: userId });
+        await this.members.addOwner(tx, boardId, userId);
+        await this.columns.createInitial(tx, boardId, input.columns ?? DEFAULT_COLUMNS);
+        return this.readSnapshot(tx, boardId, 'owner', seq);
+      },
+      req.idempotency,
+    );
   }
 
   /**
    * Boards the user is a member of, oldest first, keyset-paginated on (created_at, id).
    * @throws AppError VALIDATION_FAILED for a malformed cursor.
    */
-  async list(userId: string, query: ListBoardsQueryDto): Promise<Page<BoardSummary>> {
+  async list(userId: string, query: { limit?: number; cursor?: string }): Promise<Page<BoardSummary>> {
     const limit = query.limit ?? 50;
-    const rows = await this.boards.listForUser(userId, limit, query.cursor ? decodeCursor(query.cursor) : undefined);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map((r) => toBoardSummary(r, r.role)), nextCursor: rows.length > limit ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null };
+    const roles = await this.access.boardsOf(userId);
+    if (roles.size === 0) return { items: [], nextCursor: null };
+    const page = toPage(await this.boards.listByIds([...roles.keys()], { limit: limit + 1, after: afterCursor(query.cursor) }), limit);
+    const seqs = await this.events.currentSeqs(page.items.map((b) => b.id));
+    return { ...page, items: page.items.map((b) => toSummary(b, seqs.get(b.id) ?? 0, roles.get(b.id))) };
   }
 
   /**
-   * A consistent snapshot: board, columns, tasks and members read in one REPEATABLE READ
+   * A consistent snapshot: board, seq, columns, tasks and members read in one REPEATABLE READ
    * transaction, so `seq` is exactly the last event reflected in it.
    * @throws AppError BOARD_NOT_FOUND (404) for non-members.
    */
   snapshot(boardId: string, userId: string): Promise<BoardSnapshot> {
     return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
       const role = await this.access.require(boardId, userId, 'viewer', tx);
-      return this.readSnapshot(tx, boardId, role);
+      return this.readSnapshot(tx, boardId, role, (await this.events.currentSeq(boardId, tx)) ?? 0);
     });
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (viewers), PRECONDITION_FAILED (412, If-Match) */
-  update(boardId: string, userId: string, dto: UpdateBoardDto, req: WriteRequest = {}): Promise<Committed<BoardSummary>> {
+  update(boardId: string, userId: string, patch: { name?: string; description?: string }, req: WriteRequest = {}): Promise<BoardSummary> {
     return this.events.write(
       boardId,
       userId,
       'editor',
-      async ({ tx }) => {
-        const board = await this.boards.update(tx, boardId, dto, req.ifMatch);
-        if (!board) throw preconditionFailed(toBoardSummary(await this.requireBoard(tx, boardId)));
-        // seq in the event data is the event's own seq: the board's seq + 1 (we hold its lock).
-        const summary = toBoardSummary({ ...board, seq: board.seq + 1 });
+      async ({ tx, seq }) => {
+        const board = await this.boards.update(tx, boardId, patch, req.ifMatch);
+        if (!board) throw preconditionFailed(toSummary(await this.requireBoard(tx, boardId), seq - 1));
+        const summary = toSummary(board, seq);
         return { result: summary, event: { type: 'board.updated', data: summary } };
       },
-      { idempotency: req.idempotency },
+      req.idempotency,
     );
   }
 
   /**
-   * Soft-deletes the board (the `board.deleted` event row references it; retention removes it later). Owners only.
+   * Deletes the board: marks it deleted and removes its members, so nobody reaches it any more
+   * (retention purges the row later). Owners only.
    * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, PRECONDITION_FAILED (412, If-Match)
    */
   async remove(boardId: string, userId: string, req: WriteRequest = {}): Promise<void> {
@@ -103,25 +98,34 @@ export class BoardsService {
       boardId,
       userId,
       'owner',
-      async ({ tx }) => {
-        if (!(await this.boards.softDelete(tx, boardId, req.ifMatch))) throw preconditionFailed(toBoardSummary(await this.requireBoard(tx, boardId)));
+      async ({ tx, seq }) => {
+        if (!(await this.boards.softDelete(tx, boardId, req.ifMatch))) throw preconditionFailed(toSummary(await this.requireBoard(tx, boardId), seq - 1));
+        await this.members.removeAll(tx, boardId);
         return { result: null, event: { type: 'board.deleted', data: { id: boardId } } };
       },
-      { idempotency: req.idempotency, successStatus: 204 },
+      req.idempotency,
     );
   }
 
-  private async requireBoard(tx: EntityManager, boardId: string): Promise<Board> {
-    const board = await this.boards.find(boardId, tx);
+  /** Removes boards deleted longer than `ageSeconds` ago, with their events (retention); returns how many. */
+  purgeDeleted(tx: EntityManager, ageSeconds: number): Promise<number> {
+    return this.boards.purgeDeleted(tx, ageSeconds);
+  }
+
+  private async requireBoard(db: EntityManager, boardId: string): Promise<BoardRecord> {
+    const board = await this.boards.find(db, boardId);
     if (!board) throw boardNotFound();
     return board;
   }
 
-  private async readSnapshot(tx: EntityManager, boardId: string, role: BoardRole): Promise<BoardSnapshot> {
+  private async readSnapshot(tx: EntityManager, boardId: string, role: BoardRole, seq: number): Promise<BoardSnapshot> {
     const board = await this.requireBoard(tx, boardId);
     const columns = await this.columns.listByBoard(tx, boardId);
-    const tasks = await this.tasks.listByBoard(tx, boardId);
-    const members = await this.members.list(boardId, tx);
-    return { ...toBoardSummary(board, role), columns: columns.map(toColumnView), tasks: tasks.map(toTaskView), members: members.map(toMemberView) };
+    return {
+      ...toSummary(board, seq, role),
+      columns,
+      tasks: await this.tasks.listByBoard(tx, boardId, columns),
+      members: await this.members.listAll(tx, boardId),
+    };
   }
 }

@@ -2,26 +2,25 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { ColumnView } from '@tasklane/contracts';
 import { LowerCaseUuid, Trim } from '../errors/field-validators.js';
-import type { BoardColumn } from './board-column.entity.js';
 
 /** Body of `POST …/columns`: name, and where to put it (`afterColumnId`: omitted = last, null = first). */
 export class CreateColumnDto {
-  @ApiProperty({ maxLength: 200 })
+  @ApiProperty({ minLength: 1, maxLength: 200 })
   @Trim() @IsString() @MinLength(1) @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Place after this column; null = first; omitted = last' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Place after this column; null = first; omitted = last' })
   @IsOptional() @LowerCaseUuid() @ValidateIf((_, v) => v !== null) @IsUUID('all')
   afterColumnId?: string | null;
 }
 
 /** Body of `PATCH …/columns/:columnId`: new name and/or new place. */
 export class UpdateColumnDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 200 })
   @IsOptional() @Trim() @IsString() @MinLength(1) @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'Move after this column; null = first' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'Move after this column; null = first' })
   @IsOptional() @LowerCaseUuid() @ValidateIf((_, v) => v !== null) @IsUUID('all')
   afterColumnId?: string | null;
 }
@@ -32,7 +31,5 @@ export class ColumnDto implements ColumnView {
   @ApiProperty({ format: 'uuid' }) boardId: string;
   @ApiProperty() name: string;
   @ApiProperty({ description: 'Fractional index; sort by byte order' }) position: string;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
 }
-
-export const toColumnView = (c: BoardColumn): ColumnView => ({ id: c.id, boardId: c.boardId, name: c.name, position: c.position, version: c.version });

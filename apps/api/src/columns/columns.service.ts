@@ -2,16 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ColumnView } from '@tasklane/contracts';
-import { preconditionFailed } from '../concurrency/if-match.js';
-import { AppError } from '../errors/app-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
-import { BoardEventsService, type Committed, type WriteRequest } from '../events/board-events.service.js';
-import { keyForSlot, type Slot } from '../tasks/task-position.js';
-import type { BoardColumn } from './board-column.entity.js';
-import { toColumnView, type CreateColumnDto, type UpdateColumnDto } from './columns.dto.js';
+import { preconditionFailed } from '../errors/common.errors.js';
+import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
+import { invalidPosition, keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
+import { columnNotFound } from './columns.errors.js';
 import { ColumnsRepository } from './columns.repository.js';
 
-const columnNotFound = (what = 'Column') => new AppError(ErrorCode.ColumnNotFound, `${what} not found`);
+const COLUMN_SLOT = { after: 'afterColumnId', before: 'the column after it' };
 
 /** Columns of a board: create, rename, reorder (fractional index), delete with their tasks. */
 @Injectable()
@@ -22,38 +19,55 @@ export class ColumnsService {
   ) {}
 
   /** `afterColumnId`: undefined = last, null = first. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND */
-  create(boardId: string, userId: string, dto: CreateColumnDto, req: WriteRequest = {}): Promise<Committed<ColumnView>> {
+  create(boardId: string, userId: string, input: { name: string; afterColumnId?: string | null }, req: WriteRequest = {}): Promise<ColumnView> {
     return this.events.write(
       boardId,
       userId,
       'editor',
       async ({ tx }) => {
-        const position = keyForSlot(await this.slot(tx, boardId, dto.afterColumnId, null));
-        const column = toColumnView(await this.columns.insert(tx, { id: randomUUID(), boardId, name: dto.name, position }));
+        const position = keyForSlot(await this.slot(tx, boardId, input.afterColumnId, null), COLUMN_SLOT);
+        const column = await this.columns.insert(tx, { id: randomUUID(), boardId, name: input.name, position });
         return { result: column, event: { type: 'column.created', data: column } };
       },
-      { idempotency: req.idempotency, successStatus: 201 },
+      req.idempotency,
     );
   }
 
+  /** A new board's columns, in order (inside BoardEventsService.create; no events). */
+  async createInitial(tx: EntityManager, boardId: string, names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    const positions = keysForNewList(names.length);
+    await this.columns.insertMany(tx, names.map((name, i) => ({ id: randomUUID(), boardId, name, position: positions[i] })));
+  }
+
+  /** The board's columns by position, read with `db` (a snapshot's transaction). */
+  listByBoard(db: EntityManager, boardId: string): Promise<ColumnView[]> {
+    return this.columns.listByBoard(db, boardId);
+  }
+
+  /** Whether the column exists on this board (read with the caller's transaction, under its board lock). */
+  async exists(db: EntityManager, boardId: string, columnId: string): Promise<boolean> {
+    return (await this.columns.find(db, boardId, columnId)) !== null;
+  }
+
   /** Renames and/or moves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, INVALID_POSITION, PRECONDITION_FAILED */
-  update(boardId: string, userId: string, columnId: string, dto: UpdateColumnDto, req: WriteRequest = {}): Promise<Committed<ColumnView>> {
+  update(boardId: string, userId: string, columnId: string, input: { name?: string; afterColumnId?: string | null }, req: WriteRequest = {}): Promise<ColumnView> {
     return this.events.write(
       boardId,
       userId,
       'editor',
       async ({ tx }) => {
         const current = await this.requireColumnAt(tx, boardId, columnId, req.ifMatch);
-        const position = dto.afterColumnId === undefined ? current.position : keyForSlot(await this.slot(tx, boardId, dto.afterColumnId, columnId));
-        const column = toColumnView(await this.columns.update(tx, boardId, columnId, dto.name, position));
+        const position = input.afterColumnId === undefined ? current.position : keyForSlot(await this.slot(tx, boardId, input.afterColumnId, columnId), COLUMN_SLOT);
+        const column = await this.columns.update(tx, boardId, columnId, input.name, position);
         return { result: column, event: { type: 'column.updated', data: column } };
       },
-      { idempotency: req.idempotency },
+      req.idempotency,
     );
   }
 
   /** Deletes the column and (by ON DELETE CASCADE) its tasks, as one `column.deleted` event. */
-  remove(boardId: string, userId: string, columnId: string, req: WriteRequest = {}): Promise<Committed<null>> {
+  remove(boardId: string, userId: string, columnId: string, req: WriteRequest = {}): Promise<null> {
     return this.events.write(
       boardId,
       userId,
@@ -63,29 +77,25 @@ export class ColumnsService {
         await this.columns.delete(tx, boardId, columnId);
         return { result: null, event: { type: 'column.deleted', data: { id: columnId } } };
       },
-      { idempotency: req.idempotency, successStatus: 204 },
+      req.idempotency,
     );
   }
 
   /** The column, checked against If-Match. @throws AppError COLUMN_NOT_FOUND, PRECONDITION_FAILED (with the current column) */
-  private async requireColumnAt(tx: EntityManager, boardId: string, columnId: string, ifMatch: number | undefined): Promise<BoardColumn> {
-    const current = await this.requireColumn(tx, boardId, columnId);
-    if (ifMatch !== undefined && current.version !== ifMatch) throw preconditionFailed(toColumnView(current));
+  private async requireColumnAt(tx: EntityManager, boardId: string, columnId: string, ifMatch: number | undefined): Promise<ColumnView> {
+    const current = await this.columns.find(tx, boardId, columnId);
+    if (!current) throw columnNotFound();
+    if (ifMatch !== undefined && current.version !== ifMatch) throw preconditionFailed(current);
     return current;
-  }
-
-  private async requireColumn(tx: EntityManager, boardId: string, columnId: string, what?: string): Promise<BoardColumn> {
-    const column = await this.columns.find(tx, boardId, columnId);
-    if (!column) throw columnNotFound(what);
-    return column;
   }
 
   /** Slot after `afterId` (null = first, undefined = last), ignoring `selfId`. */
   private async slot(tx: EntityManager, boardId: string, afterId: string | null | undefined, selfId: string | null): Promise<Slot> {
-    if (afterId === undefined) return { prev: await this.columns.edge(tx, boardId, 'DESC', selfId), next: null };
-    if (afterId === null) return { prev: null, next: await this.columns.edge(tx, boardId, 'ASC', selfId) };
-    if (afterId === selfId) throw new AppError(ErrorCode.InvalidPosition, 'afterColumnId cannot be the column itself');
-    const prev = (await this.requireColumn(tx, boardId, afterId, 'afterColumnId')).position;
-    return { prev, next: await this.columns.after(tx, boardId, prev, selfId) };
+    if (afterId === undefined) return { prev: await this.columns.edge(tx, boardId, 'last', selfId), next: null };
+    if (afterId === null) return { prev: null, next: await this.columns.edge(tx, boardId, 'first', selfId) };
+    if (afterId === selfId) throw invalidPosition('afterColumnId cannot be the column itself');
+    const anchor = await this.columns.find(tx, boardId, afterId);
+    if (!anchor) throw columnNotFound('afterColumnId');
+    return { prev: anchor.position, next: await this.columns.after(tx, boardId, anchor.position, selfId) };
   }
 }

@@ -1,8 +1,9 @@
-import { ErrorCode } from './error-codes.js';
+import type { ErrorCode } from '@tasklane/contracts';
 
 /**
- * A failure the caller can act on. Thrown by services; turned into
- * `{ statusCode, code, message, details?, requestId }` by `AppExceptionFilter`.
+ * A failure the caller can act on. Thrown by services (through the factories in each feature's
+ * `*.errors.ts`); turned into `{ statusCode, code, message, details?, requestId }` by
+ * `AppExceptionFilter`, with the status from `statusOf(code)`.
  */
 export class AppError extends Error {
   constructor(
@@ -14,6 +15,3 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
-
-/** 404 for a board the caller cannot see: the same answer whether it exists or not. */
-export const boardNotFound = (): AppError => new AppError(ErrorCode.BoardNotFound, 'Board not found');

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ErrorBody } from '@tasklane/contracts';
+import type { ErrorBody, ErrorCode } from '@tasklane/contracts';
 import { AppError } from './app-error.js';
-import { ErrorCode, statusOf } from './error-codes.js';
+import { statusOf } from './error-status.js';
 
 /** PostgreSQL / node-postgres failures that mean "the database is unreachable right now", not a bug. */
 // 55P03: lock_timeout while waiting for a busy board's row lock (retry shortly, like the others).
@@ -17,15 +17,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return DB_UNAVAILABLE_MESSAGES.some((re) => re.test(error.message));
 }
 
+/** Codes for HTTP errors raised by Nest or Fastify themselves (unknown route, bad JSON, body too large). */
 const HTTP_CODES: Record<number, ErrorCode> = {
-  400: ErrorCode.MalformedRequest,
-  401: ErrorCode.Unauthorized,
-  403: ErrorCode.Forbidden,
-  404: ErrorCode.RouteNotFound,
-  413: ErrorCode.PayloadTooLarge,
-  415: ErrorCode.UnsupportedMediaType,
-  429: ErrorCode.RateLimited,
-  503: ErrorCode.ServiceUnavailable,
+  400: 'MALFORMED_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'ROUTE_NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'SERVICE_UNAVAILABLE',
 };
 
 /**
@@ -43,15 +44,15 @@ export class AppExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toBody(exception, String(request.id));
-    if (body.code === ErrorCode.ServiceUnavailable) {
+    if (body.code === 'SERVICE_UNAVAILABLE') {
       // Expected while PostgreSQL restarts: one line, no stack.
       this.logger.warn(`${request.method} ${request.url} → 503 [${body.requestId}]: ${exception instanceof Error ? exception.message : String(exception)}`);
     } else if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.url} → ${body.statusCode} ${body.code} [${body.requestId}]`, exception instanceof Error ? exception.stack : String(exception));
     }
-    if (body.code === ErrorCode.ServiceUnavailable) void reply.header('Retry-After', '1');
+    if (body.code === 'SERVICE_UNAVAILABLE') void reply.header('Retry-After', '1');
     const current = (body.details as { current?: { version?: unknown } } | undefined)?.current;
-    if (body.code === ErrorCode.PreconditionFailed && typeof current?.version === 'number') void reply.header('ETag', `"${current.version}"`);
+    if (body.code === 'PRECONDITION_FAILED' && typeof current?.version === 'number') void reply.header('ETag', `"${current.version}"`);
     void reply.status(body.statusCode).send(body);
   }
 
@@ -65,12 +66,12 @@ export class AppExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : (((response as { message?: unknown }).message as string | undefined) ?? exception.message);
-      return { statusCode, code: HTTP_CODES[statusCode] ?? (statusCode < 500 ? ErrorCode.MalformedRequest : ErrorCode.Internal), message: String(message), requestId };
+      return { statusCode, code: HTTP_CODES[statusCode] ?? (statusCode < 500 ? 'MALFORMED_REQUEST' : 'INTERNAL'), message: String(message), requestId };
     }
     // Fastify's own errors (content-type parser, body limit) carry a 4xx statusCode.
     const fastifyStatus = (exception as { statusCode?: number } | null)?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { statusCode: fastifyStatus, code: HTTP_CODES[fastifyStatus] ?? ErrorCode.MalformedRequest, message: (exception as Error).message, requestId };
+      return { statusCode: fastifyStatus, code: HTTP_CODES[fastifyStatus] ?? 'MALFORMED_REQUEST', message: (exception as Error).message, requestId };
     }
     // Class 22 "data exception" (bad encoding, out-of-range number or date): the value came from the
     // caller and slipped past validation. Still the caller's fault, so 400, and logged to fix the DTO.
@@ -80,11 +81,11 @@ export class AppExceptionFilter implements ExceptionFilter {
     const sqlState = failed?.driverError?.code ?? (failed?.severity ? failed.code : undefined);
     if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
       this.logger.warn(`data exception ${sqlState} reached PostgreSQL: ${(exception as Error).message}`);
-      return { statusCode: 400, code: ErrorCode.MalformedRequest, message: 'A value in the request is out of range or malformed', requestId };
+      return { statusCode: 400, code: 'MALFORMED_REQUEST', message: 'A value in the request is out of range or malformed', requestId };
     }
     if (isDatabaseUnavailable(exception)) {
-      return { statusCode: 503, code: ErrorCode.ServiceUnavailable, message: 'Database unavailable, retry shortly', requestId };
+      return { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'Database unavailable, retry shortly', requestId };
     }
-    return { statusCode: 500, code: ErrorCode.Internal, message: 'Internal server error', requestId };
+    return { statusCode: 500, code: 'INTERNAL', message: 'Internal server error', requestId };
   }
 }

@@ -4,7 +4,6 @@ import type { ValidationError } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsInt, IsString, MinLength, ValidateNested, validateSync } from 'class-validator';
 import { AppError } from './app-error.js';
-import { ErrorCode } from './error-codes.js';
 import { createValidationPipe, toFieldErrors } from './validation.js';
 
 class Address {
@@ -87,7 +86,7 @@ describe('createValidationPipe', () => {
     }
     expect(thrown).toBeInstanceOf(AppError);
     const appError = thrown as AppError;
-    expect(appError.code).toBe(ErrorCode.ValidationFailed);
+    expect(appError.code).toBe('VALIDATION_FAILED');
     const details = appError.details as { field: string; errors: string[] }[];
     expect(details.map((d) => d.field).sort()).toEqual(['address.floor', 'address.zip', 'extra', 'items.1.name']);
     expect(appError.message).toMatch(/^Invalid request: /);

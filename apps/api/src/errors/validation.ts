@@ -1,7 +1,6 @@
 import { ValidationError, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import type { FieldError } from '@tasklane/contracts';
-import { AppError } from './app-error.js';
-import { ErrorCode } from './error-codes.js';
+import { validationFailed } from './common.errors.js';
 
 /** Flattens class-validator errors into `[{ field: 'a.b', errors: [...] }]`. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -20,8 +19,8 @@ export const MAX_BODY_DEPTH = 32;
  * and returns the problems to report: strings containing U+0000 (PostgreSQL text cannot store
  * them) and nesting deeper than MAX_BODY_DEPTH.
  */
-export function inspectInput(value: unknown): { field: string; errors: string[] }[] {
-  const problems: { field: string; errors: string[] }[] = [];
+export function inspectInput(value: unknown): FieldError[] {
+  const problems: FieldError[] = [];
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 0 }];
   while (stack.length) {
     const { v, path, depth } = stack.pop()!;
@@ -44,7 +43,7 @@ class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query') {
       const problems = inspectInput(value);
-      if (problems.length) throw new AppError(ErrorCode.ValidationFailed, `Invalid request: ${problems.map((p) => p.field).join(', ')}`, problems);
+      if (problems.length) throw validationFailed(problems);
     }
     return super.transform(value, metadata);
   }
@@ -61,9 +60,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     stopAtFirstError: false,
-    exceptionFactory: (errors) => {
-      const details = toFieldErrors(errors);
-      return new AppError(ErrorCode.ValidationFailed, `Invalid request: ${details.map((d) => d.field).join(', ')}`, details);
-    },
+    exceptionFactory: (errors) => validationFailed(toFieldErrors(errors)),
   });
 }

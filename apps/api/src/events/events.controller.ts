@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiGoneResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventsPage } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { BoardId } from '../errors/uuid-param.pipe.js';
+import { BoardId } from '../boards/boards.errors.js';
+import { ApiErrors } from '../http/openapi.decorators.js';
 import { BoardAccessService } from '../members/board-access.service.js';
 import { BoardEventsService } from './board-events.service.js';
 import { EventsPageDto, EventsQueryDto } from './events.dto.js';
@@ -17,11 +18,13 @@ export class EventsController {
     private readonly access: BoardAccessService,
   ) {}
 
-  /** Catch-up: the events a client missed, in seq order. */
   @Get()
+  @ApiOperation({
+    summary: 'Catch up on events',
+    description: 'The events with seq > `after`, in seq order, at most `limit`; `lastSeq` is the board’s last seq, so a client sees whether more follow. Any member.',
+  })
   @ApiOkResponse({ type: EventsPageDto })
-  @ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND (also for boards you are not a member of)' })
-  @ApiGoneResponse({ description: 'EVENTS_EXPIRED: `after` is older than the retained events; refetch the snapshot' })
+  @ApiErrors({ 404: 'BOARD_NOT_FOUND (also for boards you are not a member of)', 410: 'EVENTS_EXPIRED: `after` is older than the retained events; refetch the snapshot' })
   async list(@Param('boardId', BoardId) boardId: string, @Query() query: EventsQueryDto, @CurrentUser() user: AuthUser): Promise<EventsPage> {
     await this.access.require(boardId, user.id, 'viewer');
     return this.events.listAfter(boardId, query.after, query.limit);

@@ -5,11 +5,11 @@ import { BOARD_EVENT_TYPES } from '@tasklane/contracts';
 
 /** Query of `GET …/events`: events with seq > `after` (0 … 2^31−1), at most `limit` (1–1000). */
 export class EventsQueryDto {
-  @ApiProperty({ description: 'Return events with seq greater than this (0 = from the start)', minimum: 0 })
+  @ApiProperty({ type: 'integer', description: 'Return events with seq greater than this (0 = from the start)', minimum: 0, maximum: 2_147_483_647 })
   @Type(() => Number) @IsInt() @Min(0) @Max(2_147_483_647)
   after: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 1000 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: 1000 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 }
@@ -17,15 +17,16 @@ export class EventsQueryDto {
 /** OpenAPI shape of a board event envelope. */
 export class BoardEventDto {
   @ApiProperty({ format: 'uuid' }) boardId: string;
-  @ApiProperty({ description: 'Position in the board stream: 1, 2, 3 … without gaps' }) seq: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Position in the board stream: 1, 2, 3 … without gaps' }) seq: number;
   @ApiProperty({ enum: BOARD_EVENT_TYPES }) type: string;
-  @ApiProperty({ format: 'uuid' }) actorId: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ description: 'The entity after the change, or {id} for deletes', type: 'object', additionalProperties: true }) data: unknown;
+  @ApiProperty({ format: 'uuid', description: 'The user whose request caused the change' }) actorId: string;
+  @ApiProperty({ format: 'date-time', description: 'Commit time' }) occurredAt: string;
+  @ApiProperty({ description: 'The entity after the change, or {id} for deletes (see docs/api.md for each type)', type: 'object', additionalProperties: true }) data: unknown;
+  @ApiPropertyOptional({ description: 'The Idempotency-Key of the request that caused the change, if it had one' }) idempotencyKey?: string;
 }
 
 /** OpenAPI shape of EventsPage. */
 export class EventsPageDto {
   @ApiProperty({ type: [BoardEventDto] }) items: BoardEventDto[];
-  @ApiProperty({ description: "The board's last seq when read" }) lastSeq: number;
+  @ApiProperty({ type: 'integer', minimum: 0, description: "The board's last seq when read" }) lastSeq: number;
 }

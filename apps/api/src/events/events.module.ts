@@ -1,15 +1,19 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module.js';
+import { BoardAccessModule } from '../members/board-access.module.js';
+import { BoardEventsRepository } from './board-events.repository.js';
 import { BoardEventsService } from './board-events.service.js';
-import { EventBroadcaster } from './event-broadcaster.service.js';
 import { EventsController } from './events.controller.js';
-import { EventRetentionService } from './event-retention.service.js';
 import { OutboxRelay } from './outbox.relay.js';
 
-/** The ordered per-board event stream, used by every feature that writes to a board. */
-@Global()
+/**
+ * The ordered per-board event stream and the one write path every board write goes through.
+ * Publishes through EVENT_PUBLISHER, which RealtimeModule provides (see event-publisher.ts).
+ */
 @Module({
+  imports: [BoardAccessModule, IdempotencyModule],
   controllers: [EventsController],
-  providers: [BoardEventsService, EventBroadcaster, OutboxRelay, EventRetentionService],
-  exports: [BoardEventsService, EventBroadcaster, OutboxRelay],
+  providers: [BoardEventsService, BoardEventsRepository, OutboxRelay],
+  exports: [BoardEventsService],
 })
 export class EventsModule {}

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
-import { RedisConnections } from '../realtime/redis-connections.service.js';
+import { RedisConnections } from '../redis/redis-connections.service.js';
 import { ShutdownState } from './shutdown-state.service.js';
 
 /** Liveness and readiness for load balancers and orchestrators (public, outside `/api/v1`). */

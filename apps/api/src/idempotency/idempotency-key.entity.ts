@@ -16,9 +16,7 @@ export class IdempotencyKey {
   @Column('text', { name: 'request_hash' })
   requestHash: string;
 
-  @Column('integer', { name: 'status_code' })
-  statusCode: number;
-
+  /** The response body of the write that claimed the key (null until it committed). */
   @Column('jsonb', { nullable: true })
   response: unknown;
 

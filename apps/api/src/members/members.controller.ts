@@ -1,60 +1,59 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { MemberView } from '@tasklane/contracts';
-import { ApiIdempotent } from '../concurrency/api-write-headers.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { MemberView, Page } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { BoardId, MemberId } from '../errors/uuid-param.pipe.js';
-import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency.js';
-import { AddMemberDto, MemberDto, UpdateMemberDto } from './members.dto.js';
+import { BoardId } from '../boards/boards.errors.js';
+import { apiPath } from '../http/api-prefix.js';
+import { ApiCreatedResource, ApiErrors, ApiIdempotent } from '../http/openapi.decorators.js';
+import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
+import { AddMemberDto, ListMembersQueryDto, MemberDto, MemberPageDto, UpdateMemberDto } from './members.dto.js';
+import { MemberId } from './members.errors.js';
 import { MembersService } from './members.service.js';
 
 /** REST `/api/v1/boards/:boardId/members`: list (members), add / re-role / remove (owners; anyone may remove themselves). */
 @ApiTags('members')
 @ApiBearerAuth()
-@ApiNotFoundResponse({ description: 'BOARD_NOT_FOUND / MEMBER_NOT_FOUND / USER_NOT_FOUND' })
 @Controller('boards/:boardId/members')
 export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
-  @ApiOkResponse({ type: [MemberDto] })
-  list(@Param('boardId', BoardId) boardId: string, @CurrentUser() user: AuthUser): Promise<MemberView[]> {
-    return this.members.list(boardId, user.id);
+  @ApiOperation({ summary: 'List members', description: 'Members of the board in the order they joined, keyset-paginated (`limit`, `cursor`). Any member may list.' })
+  @ApiOkResponse({ type: MemberPageDto })
+  @ApiErrors({ 404: 'BOARD_NOT_FOUND' })
+  list(@Param('boardId', BoardId) boardId: string, @Query() query: ListMembersQueryDto, @CurrentUser() user: AuthUser): Promise<Page<MemberView>> {
+    return this.members.list(boardId, user.id, query);
   }
 
   @Post()
-  @ApiCreatedResponse({ type: MemberDto })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
-  @ApiConflictResponse({ description: 'ALREADY_MEMBER' })
+  @ApiOperation({ summary: 'Add a member', description: 'Owners add an existing account by email with a role. Emits `member.added`.' })
+  @ApiCreatedResource(MemberDto, (m: MemberView, p) => apiPath('boards', p.boardId, 'members', m.userId), { versioned: false })
+  @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND / USER_NOT_FOUND', 409: 'ALREADY_MEMBER' })
   @ApiIdempotent()
-  async add(
-    @Param('boardId', BoardId) boardId: string,
-    @Body() dto: AddMemberDto,
-    @CurrentUser() user: AuthUser,
-    @Idempotency() idempotency?: IdempotencyRequest,
-  ): Promise<MemberView> {
-    return (await this.members.add(boardId, user.id, dto, { idempotency })).result;
+  add(@Param('boardId', BoardId) boardId: string, @Body() dto: AddMemberDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<MemberView> {
+    return this.members.add(boardId, user.id, dto, { idempotency });
   }
 
   @Patch(':userId')
+  @ApiOperation({ summary: 'Change a member’s role', description: 'Owners only; a board keeps at least one owner. Emits `member.updated`.' })
   @ApiOkResponse({ type: MemberDto })
-  @ApiForbiddenResponse({ description: 'FORBIDDEN: owners only' })
-  @ApiConflictResponse({ description: 'LAST_OWNER' })
+  @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND / MEMBER_NOT_FOUND', 409: 'LAST_OWNER' })
   @ApiIdempotent()
-  async update(
+  update(
     @Param('boardId', BoardId) boardId: string,
     @Param('userId', MemberId) memberId: string,
     @Body() dto: UpdateMemberDto,
     @CurrentUser() user: AuthUser,
     @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<MemberView> {
-    return (await this.members.updateRole(boardId, user.id, memberId, dto.role, { idempotency })).result;
+    return this.members.updateRole(boardId, user.id, memberId, dto.role, { idempotency });
   }
 
   @Delete(':userId')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Owners remove anyone; members may remove themselves' })
-  @ApiConflictResponse({ description: 'LAST_OWNER' })
+  @ApiOperation({ summary: 'Remove a member', description: 'Owners remove anyone; any member may remove themselves; a board keeps at least one owner. Emits `member.removed`.' })
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND / MEMBER_NOT_FOUND', 409: 'LAST_OWNER' })
   @ApiIdempotent()
   async remove(
     @Param('boardId', BoardId) boardId: string,

@@ -1,11 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsIn, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type MemberView } from '@tasklane/contracts';
 import { TrimLowerCase } from '../errors/field-validators.js';
 
 /** Body of `POST …/members`: an existing account's email and the role to give it. */
 export class AddMemberDto {
-  @ApiProperty({ example: 'grace@example.com' })
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'grace@example.com' })
   @TrimLowerCase()
   @IsEmail() @MaxLength(254)
   email: string;
@@ -22,25 +23,28 @@ export class UpdateMemberDto {
   role: BoardRole;
 }
 
+/** Query of `GET …/members`: page size (1–500, default 100) and the previous page's cursor. */
+export class ListMembersQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}
+
 /** OpenAPI shape of MemberView. */
 export class MemberDto implements MemberView {
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty() email: string;
+  @ApiProperty({ format: 'email' }) email: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: BOARD_ROLES }) role: BoardRole;
   @ApiProperty({ format: 'date-time' }) addedAt: string;
 }
 
-/** Row of `board_members JOIN users` → wire shape. */
-export interface MemberRow {
-  user_id: string;
-  email: string;
-  name: string;
-  role: BoardRole;
-  added_at: Date;
+/** OpenAPI shape of a page of members. */
+export class MemberPageDto {
+  @ApiProperty({ type: [MemberDto] }) items: MemberDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
 }
-
-export const toMemberView = (r: MemberRow): MemberView => ({ userId: r.user_id, email: r.email, name: r.name, role: r.role, addedAt: r.added_at.toISOString() });
-
-/** SELECT list for MemberRow; use with `FROM board_members m JOIN users u ON u.id = m.user_id`. */
-export const MEMBER_COLUMNS = 'm.user_id, u.email, u.name, m.role, m.added_at';

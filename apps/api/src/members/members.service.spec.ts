@@ -1,9 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { UserView } from '@tasklane/contracts';
 import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
+import type { UsersService } from '../users/users.service.js';
 import type { BoardAccessService } from './board-access.service.js';
-import type { MemberRow } from './members.dto.js';
-import type { MembersRepository } from './members.repository.js';
+import type { Membership, MembersRepository } from './members.repository.js';
 import { MembersService } from './members.service.js';
 
 // The membership rules with our own repository mocked and the event stream stubbed; the real
@@ -11,18 +12,26 @@ import { MembersService } from './members.service.js';
 const BOARD = '00000000-0000-4000-8000-00000000000b';
 const OWNER = '00000000-0000-4000-8000-00000000000a';
 const tx = {} as EntityManager;
-const member = (userId: string, role: MemberRow['role']): MemberRow => ({ user_id: userId, email: `${userId}@x`, name: userId, role, added_at: new Date(0) });
+const member = (userId: string, role: Membership['role']): Membership => ({ userId, role, addedAt: new Date(0).toISOString() });
+const user = (id: string): UserView => ({ id, email: `${id}@x`, name: id, createdAt: new Date(0).toISOString() });
 
-function setup(repo: Partial<Record<keyof MembersRepository, unknown>>) {
+function setup(repo: Partial<Record<keyof MembersRepository, unknown>>, byEmail: UserView | null = null) {
   const required: string[] = [];
+  const emitted: WriteOutcome<unknown>['event'][] = [];
   const events = {
     write: jest.fn(async (_b: string, _u: string, role: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
       required.push(role);
-      const outcome = await work({ tx, role: 'owner', seq: 0 });
-      return { result: outcome.result, event: outcome.event, replayed: false };
+      const outcome = await work({ tx, seq: 1 });
+      emitted.push(outcome.event);
+      return outcome.result;
     }),
   } as unknown as BoardEventsService;
-  return { service: new MembersService(repo as unknown as MembersRepository, events, {} as BoardAccessService), required };
+  const users = {
+    findByEmail: async () => byEmail,
+    findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, user(id)])),
+  } as unknown as UsersService;
+  const service = new MembersService({} as DataSource, repo as unknown as MembersRepository, users, events, {} as BoardAccessService);
+  return { service, required, emitted };
 }
 
 describe('MembersService', () => {
@@ -42,11 +51,12 @@ describe('MembersService', () => {
   });
 
   it('adds by email: unknown email is USER_NOT_FOUND, an existing member ALREADY_MEMBER', async () => {
-    const unknown = setup({ userIdByEmail: async () => null });
+    const unknown = setup({});
     await expect(unknown.service.add(BOARD, OWNER, { email: 'x@y', role: 'editor' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
-    const twice = setup({ userIdByEmail: async () => 'u1', insert: async () => false });
-    await expect(twice.service.add(BOARD, OWNER, { email: 'x@y', role: 'editor' })).rejects.toMatchObject({ code: 'ALREADY_MEMBER' });
-    const ok = setup({ userIdByEmail: async () => 'u1', insert: async () => true, find: async () => member('u1', 'editor') });
-    await expect(ok.service.add(BOARD, OWNER, { email: 'x@y', role: 'editor' })).resolves.toMatchObject({ event: { type: 'member.added', data: { userId: 'u1', role: 'editor' } } });
+    const twice = setup({ insert: async () => null }, user('u1'));
+    await expect(twice.service.add(BOARD, OWNER, { email: 'u1@x', role: 'editor' })).rejects.toMatchObject({ code: 'ALREADY_MEMBER' });
+    const ok = setup({ insert: async () => member('u1', 'editor') }, user('u1'));
+    await expect(ok.service.add(BOARD, OWNER, { email: 'u1@x', role: 'editor' })).resolves.toMatchObject({ userId: 'u1', role: 'editor', email: 'u1@x', name: 'u1' });
+    expect(ok.emitted).toEqual([{ type: 'member.added', data: expect.objectContaining({ userId: 'u1', role: 'editor' }) }]);
   });
 });

@@ -1,47 +1,59 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { BoardRole, MemberView } from '@tasklane/contracts';
-import { AppError } from '../errors/app-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
-import { BoardEventsService, type Committed, type WriteRequest } from '../events/board-events.service.js';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BoardRole, MemberView, Page } from '@tasklane/contracts';
+import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
+import { afterCursor, toPage, type Keyed } from '../pagination/cursor.js';
+import { userNotFound } from '../users/users.errors.js';
+import { UsersService } from '../users/users.service.js';
 import { BoardAccessService } from './board-access.service.js';
-import { toMemberView, type AddMemberDto } from './members.dto.js';
-import { MembersRepository } from './members.repository.js';
+import { alreadyMember, lastOwner, memberNotFound } from './members.errors.js';
+import { MembersRepository, type Membership } from './members.repository.js';
 
 /** Board membership: owners add, re-role and remove members; any member may remove themselves. */
 @Injectable()
 export class MembersService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly members: MembersRepository,
+    private readonly users: UsersService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
   ) {}
 
-  /** @throws AppError BOARD_NOT_FOUND */
-  async list(boardId: string, userId: string): Promise<MemberView[]> {
+  /** Members in the order they joined, keyset-paginated. @throws AppError BOARD_NOT_FOUND, VALIDATION_FAILED (cursor) */
+  async list(boardId: string, userId: string, query: { limit?: number; cursor?: string }): Promise<Page<MemberView>> {
     await this.access.require(boardId, userId, 'viewer');
-    return (await this.members.list(boardId)).map(toMemberView);
+    const limit = query.limit ?? 100;
+    const rows = await this.members.list(this.dataSource.manager, boardId, { limit: limit + 1, after: afterCursor(query.cursor) });
+    return toPage(await this.withUsers(rows, this.dataSource.manager), limit);
+  }
+
+  /** Every member of the board in the order they joined, read with `db` (a snapshot's transaction). */
+  async listAll(db: EntityManager, boardId: string): Promise<MemberView[]> {
+    return (await this.withUsers(await this.members.list(db, boardId), db)).map((r) => r.item);
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (not owner), USER_NOT_FOUND (no account with that email), ALREADY_MEMBER (409) */
-  add(boardId: string, userId: string, dto: AddMemberDto, req: WriteRequest = {}): Promise<Committed<MemberView>> {
+  add(boardId: string, userId: string, input: { email: string; role: BoardRole }, req: WriteRequest = {}): Promise<MemberView> {
     return this.events.write(
       boardId,
       userId,
       'owner',
       async ({ tx }) => {
-        const newMemberId = await this.members.userIdByEmail(tx, dto.email);
-        if (!newMemberId) throw new AppError(ErrorCode.UserNotFound, 'No user with that email');
-        if (!(await this.members.insert(tx, boardId, newMemberId, dto.role))) throw new AppError(ErrorCode.AlreadyMember, 'User is already a member of this board');
-        const member = await this.read(tx, boardId, newMemberId);
+        const user = await this.users.findByEmail(input.email, tx);
+        if (!user) throw userNotFound();
+        const membership = await this.members.insert(tx, boardId, user.id, input.role);
+        if (!membership) throw alreadyMember();
+        const member: MemberView = { ...membership, email: user.email, name: user.name };
         return { result: member, event: { type: 'member.added', data: member } };
       },
-      { idempotency: req.idempotency, successStatus: 201 },
+      req.idempotency,
     );
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER (409: a board keeps at least one owner) */
-  updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, req: WriteRequest = {}): Promise<Committed<MemberView>> {
+  updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, req: WriteRequest = {}): Promise<MemberView> {
     return this.events.write(
       boardId,
       userId,
@@ -53,12 +65,12 @@ export class MembersService {
         const member = { ...current, role };
         return { result: member, event: { type: 'member.updated', data: member } };
       },
-      { idempotency: req.idempotency },
+      req.idempotency,
     );
   }
 
   /** Owners remove anyone; others only themselves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER */
-  remove(boardId: string, userId: string, memberId: string, req: WriteRequest = {}): Promise<Committed<null>> {
+  remove(boardId: string, userId: string, memberId: string, req: WriteRequest = {}): Promise<null> {
     return this.events.write(
       boardId,
       userId,
@@ -69,17 +81,40 @@ export class MembersService {
         await this.members.delete(tx, boardId, memberId);
         return { result: null, event: { type: 'member.removed', data: { id: memberId } } };
       },
-      { idempotency: req.idempotency, successStatus: 204 },
+      req.idempotency,
     );
   }
 
+  /** Makes `userId` the owner of a board being created (inside BoardEventsService.create). */
+  async addOwner(tx: EntityManager, boardId: string, userId: string): Promise<void> {
+    await this.members.insert(tx, boardId, userId, 'owner');
+  }
+
+  /** Removes every member of a board being deleted (inside its `board.deleted` write): nobody can reach it any more. */
+  removeAll(tx: EntityManager, boardId: string): Promise<void> {
+    return this.members.deleteAll(tx, boardId);
+  }
+
   private async read(tx: EntityManager, boardId: string, memberId: string): Promise<MemberView> {
-    const row = await this.members.find(tx, boardId, memberId);
-    if (!row) throw new AppError(ErrorCode.MemberNotFound, 'Member not found');
-    return toMemberView(row);
+    const membership = await this.members.find(tx, boardId, memberId);
+    if (!membership) throw memberNotFound();
+    const [member] = await this.withUsers([{ item: membership, key: { at: '', id: memberId } }], tx);
+    return member.item;
+  }
+
+  /** Memberships → MemberViews with the users' names and emails (one query). */
+  private async withUsers(rows: Keyed<Membership>[], db: EntityManager): Promise<Keyed<MemberView>[]> {
+    const users = await this.users.findByIds(
+      rows.map((r) => r.item.userId),
+      db,
+    );
+    return rows.flatMap((r) => {
+      const user = users.get(r.item.userId);
+      return user ? [{ item: { ...r.item, email: user.email, name: user.name }, key: r.key }] : [];
+    });
   }
 
   private async assertAnotherOwner(tx: EntityManager, boardId: string, exceptId: string): Promise<void> {
-    if (!(await this.members.hasOtherOwner(tx, boardId, exceptId))) throw new AppError(ErrorCode.LastOwner, 'A board must keep at least one owner');
+    if (!(await this.members.hasOtherOwner(tx, boardId, exceptId))) throw lastOwner();
   }
 }

@@ -17,7 +17,7 @@ class TaskFieldsDto {
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(50, { each: true })
   labels?: string[];
 
-  @ApiPropertyOptional({ format: 'date-time', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'RFC 3339 with a time zone; null clears it' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateTime()
   dueAt?: string | null;
 }
@@ -77,11 +77,11 @@ export class ListTasksQueryDto {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
   cursor?: string;
 }
@@ -97,7 +97,7 @@ export class TaskDto implements TaskView {
   @ApiProperty({ type: [String], format: 'uuid' }) assigneeIds: string[];
   @ApiProperty({ type: [String] }) labels: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'uuid' }) createdBy: string;
@@ -107,44 +107,5 @@ export class TaskDto implements TaskView {
 /** OpenAPI shape of a page of tasks. */
 export class TaskPageDto {
   @ApiProperty({ type: [TaskDto] }) items: TaskDto[];
-  @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
 }
-
-/** A `tasks` row as node-postgres returns it (snake_case). */
-export interface TaskRow {
-  id: string;
-  board_id: string;
-  column_id: string;
-  title: string;
-  description: string;
-  position: string;
-  assignee_ids: string[];
-  labels: string[];
-  due_at: Date | null;
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-  created_by: string;
-  updated_by: string;
-}
-
-/** SELECT / RETURNING list matching TaskRow. */
-export const TASK_COLUMNS =
-  'id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, version, created_at, updated_at, created_by, updated_by';
-
-export const toTaskView = (r: TaskRow): TaskView => ({
-  id: r.id,
-  boardId: r.board_id,
-  columnId: r.column_id,
-  title: r.title,
-  description: r.description,
-  position: r.position,
-  assigneeIds: r.assignee_ids,
-  labels: r.labels,
-  dueAt: r.due_at ? r.due_at.toISOString() : null,
-  version: r.version,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
-  createdBy: r.created_by,
-  updatedBy: r.updated_by,
-});

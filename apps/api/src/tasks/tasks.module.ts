@@ -1,8 +1,16 @@
 import { Module } from '@nestjs/common';
+import { ColumnsModule } from '../columns/columns.module.js';
+import { EventsModule } from '../events/events.module.js';
+import { BoardAccessModule } from '../members/board-access.module.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 
-/** Tasks. Exports its repository for board snapshots. */
-@Module({ controllers: [TasksController], providers: [TasksService, TasksRepository], exports: [TasksRepository] })
+/** Tasks. Exports TasksService for board snapshots. */
+@Module({
+  imports: [BoardAccessModule, ColumnsModule, EventsModule],
+  controllers: [TasksController],
+  providers: [TasksService, TasksRepository],
+  exports: [TasksService],
+})
 export class TasksModule {}

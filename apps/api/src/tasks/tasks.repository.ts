@@ -1,31 +1,55 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { TaskView } from '@tasklane/contracts';
 import { runPrepared } from '../database/prepared.js';
-import type { Keyset } from '../pagination/cursor.js';
-import { TASK_COLUMNS, type TaskRow } from './tasks.dto.js';
+import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
-/** Fields of a new task row (ids and position already decided by the service). */
-export interface NewTaskRow {
+/** A `tasks` row as node-postgres returns it. */
+interface TaskRow {
   id: string;
-  boardId: string;
-  columnId: string;
+  board_id: string;
+  column_id: string;
   title: string;
   description: string;
   position: string;
+  assignee_ids: string[];
+  labels: string[];
+  due_at: Date | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  created_by: string;
+  updated_by: string;
+}
+
+const TASK_COLUMNS = 'id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, version, created_at, updated_at, created_by, updated_by';
+
+/** The one mapping from a row to the wire shape. */
+const toTaskView = (r: TaskRow): TaskView => ({
+  id: r.id,
+  boardId: r.board_id,
+  columnId: r.column_id,
+  title: r.title,
+  description: r.description,
+  position: r.position,
+  assigneeIds: r.assignee_ids,
+  labels: r.labels,
+  dueAt: r.due_at ? r.due_at.toISOString() : null,
+  version: r.version,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+  createdBy: r.created_by,
+  updatedBy: r.updated_by,
+});
+
+/** The editable fields of a task; in a patch, undefined leaves a field unchanged and `dueAt: null` clears it. */
+export interface TaskFields {
+  title: string;
+  description: string;
   assigneeIds: string[];
   labels: string[];
   dueAt: string | null;
-  actorId: string;
-}
-
-/** A partial update: undefined leaves a field unchanged; `dueAt: null` clears it. */
-export interface TaskPatch {
-  title?: string;
-  description?: string;
-  assigneeIds?: string[];
-  labels?: string[];
-  dueAt?: string | null;
 }
 
 /** Filters of the task list; `after` is where the previous page ended. */
@@ -38,12 +62,13 @@ export interface TaskFilter {
   limit: number;
 }
 
+/** The nil UUID: matches no row, for "ignoring no task". */
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
- * SQL for tasks. Every method takes the transaction's EntityManager when it is part of a write
- * (the caller holds the board's row lock); reads default to the pool. Indexes used:
+ * SQL for `tasks`. Every method takes the transaction's EntityManager when it is part of a write
+ * (the caller holds the board's stream lock); reads default to the pool. Indexes used:
  * (column_id, position) for ordering and neighbours, (board_id, created_at, id) for the list,
  * GIN on assignee_ids for `assigneeId`.
  */
@@ -51,7 +76,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class TasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async insert(tx: EntityManager, t: NewTaskRow): Promise<TaskRow> {
+  async insert(tx: EntityManager, t: TaskFields & { id: string; boardId: string; columnId: string; position: string; actorId: string }): Promise<TaskView> {
     const { rows } = await runPrepared<TaskRow>(
       tx,
       `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, created_by, updated_by)
@@ -59,17 +84,17 @@ export class TasksRepository {
        RETURNING ${TASK_COLUMNS}`,
       [t.id, t.boardId, t.columnId, t.title, t.description, t.position, t.assigneeIds, t.labels, t.dueAt, t.actorId],
     );
-    return rows[0];
+    return toTaskView(rows[0]);
   }
 
   /** The task on this board, or null. */
-  async find(boardId: string, taskId: string, manager: EntityManager = this.dataSource.manager): Promise<TaskRow | null> {
-    const { rows } = await runPrepared<TaskRow>(manager, `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId]);
-    return rows[0] ?? null;
+  async find(boardId: string, taskId: string, db: EntityManager = this.dataSource.manager): Promise<TaskView | null> {
+    const { rows } = await runPrepared<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId]);
+    return rows[0] ? toTaskView(rows[0]) : null;
   }
 
   /** Applies `patch` and bumps the version; null when no row matched (unknown task, or `ifMatch` differs). */
-  async update(tx: EntityManager, boardId: string, taskId: string, patch: TaskPatch, actorId: string, ifMatch?: number): Promise<TaskRow | null> {
+  async update(tx: EntityManager, boardId: string, taskId: string, patch: Partial<TaskFields>, actorId: string, ifMatch?: number): Promise<TaskView | null> {
     const { rows } = await runPrepared<TaskRow>(
       tx,
       `UPDATE tasks SET
@@ -94,17 +119,17 @@ export class TasksRepository {
         ifMatch ?? null,
       ],
     );
-    return rows[0] ?? null;
+    return rows[0] ? toTaskView(rows[0]) : null;
   }
 
-  async move(tx: EntityManager, boardId: string, taskId: string, columnId: string, position: string, actorId: string): Promise<TaskRow> {
+  async move(tx: EntityManager, boardId: string, taskId: string, columnId: string, position: string, actorId: string): Promise<TaskView> {
     const { rows } = await runPrepared<TaskRow>(
       tx,
       `UPDATE tasks SET column_id = $3, position = $4, version = version + 1, updated_at = now(), updated_by = $5
         WHERE id = $1 AND board_id = $2 RETURNING ${TASK_COLUMNS}`,
       [taskId, boardId, columnId, position, actorId],
     );
-    return rows[0];
+    return toTaskView(rows[0]);
   }
 
   /** Deletes the task; false when no row matched (unknown task, or `ifMatch` differs). */
@@ -117,20 +142,17 @@ export class TasksRepository {
     return rowCount > 0;
   }
 
-  /** Every task of the board in display order: by column position, then position (for snapshots). */
-  listByBoard(tx: EntityManager, boardId: string): Promise<TaskRow[]> {
-    return tx.query(
-      `SELECT ${TASK_COLUMNS.split(', ').map((c) => `t.${c}`).join(', ')} FROM tasks t JOIN columns c ON c.id = t.column_id
-        WHERE t.board_id = $1 ORDER BY c.position, t.position`,
-      [boardId],
-    ) as Promise<TaskRow[]>;
+  /** Every task of the board, by column and position within it (the caller orders the columns). */
+  async listByBoard(db: EntityManager, boardId: string): Promise<TaskView[]> {
+    const { rows } = await runPrepared<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE board_id = $1 ORDER BY column_id, position`, [boardId]);
+    return rows.map(toTaskView);
   }
 
   /**
-   * Keyset page ordered by (created_at, id); returns up to `limit + 1` rows so the caller sees
-   * whether more exist. Each row carries `cursor_at` (created_at in UTC to the microsecond) for the next cursor.
+   * Keyset page ordered by (created_at, id), after `f.after`, up to `f.limit` rows. The SQL text
+   * varies only with which filters are present (at most 16 prepared statements).
    */
-  async list(boardId: string, f: TaskFilter): Promise<(TaskRow & { cursor_at: string })[]> {
+  async list(boardId: string, f: TaskFilter): Promise<Keyed<TaskView>[]> {
     const where = ['board_id = $1'];
     const params: unknown[] = [boardId];
     const add = (sql: (n: number) => string, value: unknown) => {
@@ -141,32 +163,25 @@ export class TasksRepository {
     if (f.assigneeId) add((n) => `assignee_ids @> ARRAY[$${n}]::uuid[]`, f.assigneeId);
     if (f.q) add((n) => `(title ILIKE $${n} OR description ILIKE $${n})`, `%${escapeLike(f.q)}%`);
     if (f.after) {
-      params.push(f.after.createdAt);
+      params.push(f.after.at);
       add((n) => `(created_at, id) > ($${n - 1}::timestamptz, $${n}::uuid)`, f.after.id);
     }
-    params.push(f.limit + 1);
-    return (await this.dataSource.query(
-      `SELECT ${TASK_COLUMNS}, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
+    params.push(f.limit);
+    const { rows } = await runPrepared<TaskRow & { keyset_at: string }>(
+      this.dataSource.manager,
+      `SELECT ${TASK_COLUMNS}, ${keysetAt('created_at')} AS keyset_at FROM tasks WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
       params,
-    )) as (TaskRow & { cursor_at: string })[];
-  }
-
-  /**
-   * Whether the column exists on this board and the last position in it (ignoring `selfId`), in
-   * one round trip: the slot for "append at the end".
-   */
-  async columnTail(tx: EntityManager, boardId: string, columnId: string, selfId: string | null): Promise<{ exists: boolean; last: string | null }> {
-    const { rows } = await runPrepared<{ last: string | null }>(
-      tx,
-      `SELECT (SELECT position FROM tasks WHERE column_id = c.id AND id <> $3 ORDER BY position DESC LIMIT 1) AS last
-         FROM columns c WHERE c.id = $1 AND c.board_id = $2`,
-      [columnId, boardId, selfId ?? NO_ID],
     );
-    return { exists: rows.length > 0, last: rows[0]?.last ?? null };
+    return rows.map((r) => ({ item: toTaskView(r), key: { at: r.keyset_at, id: r.id } }));
   }
 
-  async columnExists(tx: EntityManager, boardId: string, columnId: string): Promise<boolean> {
-    return (await runPrepared(tx, `SELECT 1 FROM columns WHERE id = $1 AND board_id = $2`, [columnId, boardId])).rowCount > 0;
+  /** The last position in the column, ignoring `selfId`; null for an empty column. */
+  async lastPosition(tx: EntityManager, columnId: string, selfId: string | null): Promise<string | null> {
+    const { rows } = await runPrepared<{ position: string }>(tx, `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 ORDER BY position DESC LIMIT 1`, [
+      columnId,
+      selfId ?? NO_ID,
+    ]);
+    return rows[0]?.position ?? null;
   }
 
   /** Column and position of a task on this board (an anchor), or null. */
@@ -183,12 +198,5 @@ export class TasksRepository {
       [columnId, selfId ?? NO_ID, from],
     );
     return rows[0]?.position ?? null;
-  }
-
-  /** The ids among `userIds` that are not members of the board. */
-  async nonMembers(tx: EntityManager, boardId: string, userIds: string[]): Promise<string[]> {
-    const { rows } = await runPrepared<{ user_id: string }>(tx, `SELECT user_id FROM board_members WHERE board_id = $1 AND user_id = ANY($2::uuid[])`, [boardId, userIds]);
-    const members = new Set(rows.map((r) => r.user_id));
-    return userIds.filter((id) => !members.has(id));
   }
 }

@@ -1,48 +1,53 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import type { TaskView } from '@tasklane/contracts';
 import type { EntityManager } from 'typeorm';
+import type { ColumnsService } from '../columns/columns.service.js';
 import { AppError } from '../errors/app-error.js';
 import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
 import type { BoardAccessService } from '../members/board-access.service.js';
-import type { TaskRow } from './tasks.dto.js';
 import type { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 
 // Unit tests of the task rules with our own repository mocked; BoardEventsService.write is replaced
-// by a stub that runs the work function and returns its result and event (the transaction and
-// event stream are covered by the e2e suites).
+// by a stub that runs the work function and returns its result, recording the event (the
+// transaction and event stream are covered by board-events.service.spec.ts and the e2e suites).
 const BOARD = '00000000-0000-4000-8000-00000000000b';
 const COLUMN = '00000000-0000-4000-8000-00000000000c';
 const OTHER_COLUMN = '00000000-0000-4000-8000-0000000000cc';
 const USER = '00000000-0000-4000-8000-00000000000a';
 const tx = {} as EntityManager;
 
-const row = (id: string, over: Partial<TaskRow> = {}): TaskRow => ({
+const task = (id: string, over: Partial<TaskView> = {}): TaskView => ({
   id,
-  board_id: BOARD,
-  column_id: COLUMN,
+  boardId: BOARD,
+  columnId: COLUMN,
   title: 't',
   description: '',
   position: 'a0',
-  assignee_ids: [],
+  assigneeIds: [],
   labels: [],
-  due_at: null,
+  dueAt: null,
   version: 1,
-  created_at: new Date(0),
-  updated_at: new Date(0),
-  created_by: USER,
-  updated_by: USER,
+  createdAt: new Date(0).toISOString(),
+  updatedAt: new Date(0).toISOString(),
+  createdBy: USER,
+  updatedBy: USER,
   ...over,
 });
 
-function setup(repo: Partial<Record<keyof TasksRepository, unknown>>) {
+function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: { columnExists?: boolean; strangers?: string[] } = {}) {
+  const emitted: WriteOutcome<unknown>['event'][] = [];
   const events = {
     write: jest.fn(async (_b: string, _u: string, _r: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
-      const outcome = await work({ tx, role: 'editor', seq: 0 });
-      return { result: outcome.result, event: outcome.event, replayed: false };
+      const outcome = await work({ tx, seq: 1 });
+      emitted.push(outcome.event);
+      return outcome.result;
     }),
   } as unknown as BoardEventsService;
-  const service = new TasksService(repo as unknown as TasksRepository, events, {} as BoardAccessService);
-  return { service, events };
+  const columns = { exists: async () => options.columnExists ?? true } as unknown as ColumnsService;
+  const access = { nonMembers: async () => options.strangers ?? [] } as unknown as BoardAccessService;
+  const service = new TasksService(repo as unknown as TasksRepository, columns, events, access);
+  return { service, emitted };
 }
 
 const code = async (p: Promise<unknown>) => {
@@ -56,23 +61,24 @@ const code = async (p: Promise<unknown>) => {
 
 describe('TasksService', () => {
   it('appends a new task after the last one of the column', async () => {
-    const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => row('n', { position: t.position }));
-    const { service } = setup({ columnTail: async () => ({ exists: true, last: 'a3' }), insert });
+    const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => task('n', { position: t.position }));
+    const { service, emitted } = setup({ lastPosition: async () => 'a3', insert });
     const created = await service.create(BOARD, USER, { columnId: COLUMN, title: 'x' });
     const position = (insert.mock.calls[0][1] as { position: string }).position;
     expect(position > 'a3').toBe(true);
-    expect(created.event).toMatchObject({ type: 'task.created', data: { id: 'n' } });
+    expect(created).toMatchObject({ id: 'n' });
+    expect(emitted).toEqual([{ type: 'task.created', data: created }]);
   });
 
   it('refuses an unknown column with COLUMN_NOT_FOUND and writes nothing', async () => {
     const insert = jest.fn();
-    const { service } = setup({ columnTail: async () => ({ exists: false, last: null }), insert });
+    const { service } = setup({ insert }, { columnExists: false });
     expect(await code(service.create(BOARD, USER, { columnId: COLUMN, title: 'x' }))).toBe('COLUMN_NOT_FOUND');
     expect(insert).not.toHaveBeenCalled();
   });
 
   it('refuses assignees who are not members, naming them', async () => {
-    const { service } = setup({ nonMembers: async () => ['u2'] });
+    const { service } = setup({}, { strangers: ['u2'] });
     await expect(service.create(BOARD, USER, { columnId: COLUMN, title: 'x', assigneeIds: ['u1', 'u2'] })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ field: 'assigneeIds', errors: ['not members: u2'] }],
@@ -81,39 +87,48 @@ describe('TasksService', () => {
 
   it('places a task between adjacent anchors, and refuses non-adjacent ones', async () => {
     const placements: Record<string, { columnId: string; position: string }> = { a: { columnId: COLUMN, position: 'a0' }, c: { columnId: COLUMN, position: 'a2' } };
-    const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => row('n', { position: t.position }));
-    const adjacent = setup({ columnExists: async () => true, placement: async (_t: EntityManager, _b: string, id: string) => placements[id], neighbour: async () => 'a2', insert });
+    const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => task('n', { position: t.position }));
+    const placement = async (_t: EntityManager, _b: string, id: string) => placements[id];
+    const adjacent = setup({ placement, neighbour: async () => 'a2', insert });
     await adjacent.service.create(BOARD, USER, { columnId: COLUMN, title: 'x', afterTaskId: 'a', beforeTaskId: 'c' });
     const position = (insert.mock.calls[0][1] as { position: string }).position;
     expect('a0' < position && position < 'a2').toBe(true);
 
     // a task (a1) lies between the anchors: a key between a0 and a2 could collide with it
-    const gap = setup({ columnExists: async () => true, placement: async (_t: EntityManager, _b: string, id: string) => placements[id], neighbour: async () => 'a1', insert: jest.fn() });
+    const gap = setup({ placement, neighbour: async () => 'a1', insert: jest.fn() });
     expect(await code(gap.service.create(BOARD, USER, { columnId: COLUMN, title: 'x', afterTaskId: 'a', beforeTaskId: 'c' }))).toBe('INVALID_POSITION');
   });
 
   it('refuses an anchor from another column and the moving task as its own anchor', async () => {
-    const { service } = setup({
-      columnExists: async () => true,
-      find: async () => row('t1'),
-      placement: async () => ({ columnId: OTHER_COLUMN, position: 'a0' }),
-    });
+    const { service } = setup({ find: async () => task('t1'), placement: async () => ({ columnId: OTHER_COLUMN, position: 'a0' }) });
     expect(await code(service.create(BOARD, USER, { columnId: COLUMN, title: 'x', afterTaskId: 'a' }))).toBe('INVALID_POSITION');
     expect(await code(service.move(BOARD, USER, 't1', { columnId: COLUMN, afterTaskId: 't1' }))).toBe('INVALID_POSITION');
   });
 
+  it('names the anchor field of an unknown anchor task', async () => {
+    const { service } = setup({ placement: async () => null });
+    await expect(service.create(BOARD, USER, { columnId: COLUMN, title: 'x', beforeTaskId: 'gone' })).rejects.toMatchObject({ code: 'TASK_NOT_FOUND', message: expect.stringContaining('beforeTaskId') });
+  });
+
   it('answers a stale If-Match with PRECONDITION_FAILED carrying the current task', async () => {
-    const { service } = setup({ update: async () => null, find: async () => row('t1', { version: 3, title: 'now' }) });
+    const { service } = setup({ update: async () => null, find: async () => task('t1', { version: 3, title: 'now' }) });
     await expect(service.update(BOARD, USER, 't1', { title: 'x' }, { ifMatch: 2 })).rejects.toMatchObject({
       code: 'PRECONDITION_FAILED',
       details: { current: { id: 't1', version: 3, title: 'now' } },
     });
-    const moved = setup({ find: async () => row('t1', { version: 3 }), columnTail: async () => ({ exists: true, last: null }), move: jest.fn() });
+    const moved = setup({ find: async () => task('t1', { version: 3 }), lastPosition: async () => null, move: jest.fn() });
     expect(await code(moved.service.move(BOARD, USER, 't1', { columnId: COLUMN }, { ifMatch: 1 }))).toBe('PRECONDITION_FAILED');
   });
 
   it('tells an unknown task (404) from a stale one (412) when an update matches no row', async () => {
     const { service } = setup({ update: async () => null, find: async () => null });
     expect(await code(service.update(BOARD, USER, 'nope', { title: 'x' }))).toBe('TASK_NOT_FOUND');
+  });
+
+  it('orders a snapshot’s tasks by the position of their column, then their own', async () => {
+    const rows = [task('x1', { columnId: 'x', position: 'a0' }), task('x2', { columnId: 'x', position: 'a1' }), task('y1', { columnId: 'y', position: 'a0' })];
+    const { service } = setup({ listByBoard: async () => [...rows] });
+    const columns = [{ id: 'y' }, { id: 'x' }].map((c, i) => ({ ...c, boardId: BOARD, name: c.id, position: `a${i}`, version: 1 }));
+    expect((await service.listByBoard(tx, BOARD, columns)).map((t) => t.id)).toEqual(['y1', 'x1', 'x2']);
   });
 });

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { UserDto, toUserView } from './users.dto.js';
+import { UserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
 /** REST `/api/v1/users`: the caller's own account. */
@@ -14,7 +14,7 @@ export class UsersController {
 
   @Get('me')
   @ApiOkResponse({ type: UserDto })
-  async me(@CurrentUser() user: AuthUser): Promise<UserView> {
-    return toUserView(await this.users.getById(user.id));
+  me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return this.users.getById(user.id);
   }
 }

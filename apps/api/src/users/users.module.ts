@@ -1,14 +1,8 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
-/** User accounts (read side; creation is in AuthService). */
-@Module({
-  imports: [TypeOrmModule.forFeature([User])],
-  controllers: [UsersController],
-  providers: [UsersService],
-  exports: [UsersService],
-})
+/** User accounts. */
+@Module({ controllers: [UsersController], providers: [UsersService, UsersRepository], exports: [UsersService] })
 export class UsersModule {}

@@ -1,24 +1,38 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { AppError } from '../errors/app-error.js';
-import { ErrorCode } from '../errors/error-codes.js';
-import { User } from './user.entity.js';
+import type { EntityManager } from 'typeorm';
+import type { UserView } from '@tasklane/contracts';
+import { userNotFound } from './users.errors.js';
+import { UsersRepository, type UserCredentials } from './users.repository.js';
 
-/** Reads users. Creation belongs to AuthService (it owns passwords). */
+/** User accounts. Passwords are hashed by AuthService, which creates accounts through `create`. */
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(private readonly users: UsersRepository) {}
 
   /** @throws AppError USER_NOT_FOUND (404) */
-  async getById(id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id });
-    if (!user) throw new AppError(ErrorCode.UserNotFound, 'User not found');
+  async getById(id: string, db?: EntityManager): Promise<UserView> {
+    const user = await this.users.findById(id, db);
+    if (!user) throw userNotFound();
     return user;
   }
 
-  /** `email` must already be lower-cased (DTOs do it). */
-  findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email });
+  /** The accounts with these ids, by id (unknown ids are absent). */
+  findByIds(ids: string[], db?: EntityManager): Promise<Map<string, UserView>> {
+    return ids.length === 0 ? Promise.resolve(new Map()) : this.users.findByIds(ids, db);
+  }
+
+  /** The account with this (lower-cased) email, or null. */
+  findByEmail(email: string, db?: EntityManager): Promise<UserView | null> {
+    return this.users.findByEmail(email, db);
+  }
+
+  /** The account and its password hash, for login only. */
+  findCredentials(email: string): Promise<UserCredentials | null> {
+    return this.users.findCredentials(email);
+  }
+
+  /** Creates an account inside the caller's transaction. @throws node-postgres 23505 when the email is taken. */
+  create(tx: EntityManager, user: { id: string; email: string; name: string; passwordHash: string }): Promise<UserView> {
+    return this.users.insert(tx, user);
   }
 }

@@ -1,0 +1,51 @@
+import type { ErrorCode } from '@tasklane/contracts';
+
+/**
+ * The HTTP status of each error code: one exhaustive switch, so a code added to
+ * `@tasklane/contracts` without a status fails type-checking. 5xx only for server-side failures.
+ */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'MALFORMED_REQUEST':
+    case 'INVALID_POSITION':
+      return 400;
+    case 'UNAUTHORIZED':
+    case 'INVALID_CREDENTIALS':
+    case 'INVALID_REFRESH_TOKEN':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'ROUTE_NOT_FOUND':
+    case 'BOARD_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+    case 'MEMBER_NOT_FOUND':
+    case 'COLUMN_NOT_FOUND':
+    case 'TASK_NOT_FOUND':
+      return 404;
+    case 'EMAIL_TAKEN':
+    case 'ALREADY_MEMBER':
+    case 'LAST_OWNER':
+      return 409;
+    case 'EVENTS_EXPIRED':
+      return 410;
+    case 'PRECONDITION_FAILED':
+      return 412;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'INTERNAL':
+      return 500;
+    case 'SERVICE_UNAVAILABLE':
+      return 503;
+    default: {
+      const unreachable: never = code;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AnyBoardEvent, BoardEventType } from '@tasklane/contracts';
+import { runPrepared } from '../database/prepared.js';
+
+/** A `board_events` row as node-postgres returns it. */
+interface EventRow {
+  board_id: string;
+  seq: number;
+  type: BoardEventType;
+  actor_id: string;
+  occurred_at: Date;
+  data: unknown;
+  idempotency_key: string | null;
+}
+
+/** SELECT / RETURNING list matching EventRow. */
+const EVENT_COLUMNS = 'board_id, seq, type, actor_id, occurred_at, data, idempotency_key';
+
+/** Row → wire envelope (`idempotencyKey` only when the request had one). */
+function toEnvelope(r: EventRow): AnyBoardEvent {
+  const e = { boardId: r.board_id, seq: r.seq, type: r.type, actorId: r.actor_id, occurredAt: r.occurred_at.toISOString(), data: r.data } as AnyBoardEvent;
+  if (r.idempotency_key) e.idempotencyKey = r.idempotency_key;
+  return e;
+}
+
+/** A board event's identity. */
+export interface EventKey {
+  boardId: string;
+  seq: number;
+}
+
+/** What a write appends to its board's stream. */
+export interface NewEvent {
+  type: BoardEventType;
+  actorId: string;
+  data: unknown;
+  idempotencyKey: string | null;
+}
+
+/**
+ * SQL for a board's event stream: `board_streams` (the head: last seq, and the row every write
+ * locks) and `board_events` (the events, which are also the transactional outbox: inserted with
+ * `published_at` NULL in the write's transaction). Primary key (board_id, seq) serves `after=`
+ * reads; a partial index on `published_at IS NULL` serves the relay; a BRIN index on occurred_at
+ * serves retention.
+ */
+@Injectable()
+export class BoardEventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Creates the stream of a new board at seq 0. */
+  async open(tx: EntityManager, boardId: string): Promise<void> {
+    await runPrepared(tx, `INSERT INTO board_streams (board_id) VALUES ($1)`, [boardId]);
+  }
+
+  /** Locks the board's stream row until the transaction ends and returns its seq; null when there is no such board. */
+  async lock(tx: EntityManager, boardId: string): Promise<number | null> {
+    const { rows } = await runPrepared<{ seq: number }>(tx, `SELECT seq FROM board_streams WHERE board_id = $1 FOR UPDATE`, [boardId]);
+    return rows[0]?.seq ?? null;
+  }
+
+  /** Bumps the stream's seq and inserts the event with it, in one statement (the caller holds the lock). */
+  async append(tx: EntityManager, boardId: string, e: NewEvent): Promise<AnyBoardEvent> {
+    const { rows } = await runPrepared<EventRow>(
+      tx,
+      `WITH next AS (UPDATE board_streams SET seq = seq + 1 WHERE board_id = $1 RETURNING seq)
+       INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data, idempotency_key)
+       SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb, $5 FROM next
+       RETURNING ${EVENT_COLUMNS}`,
+      [boardId, e.type, e.actorId, JSON.stringify(e.data), e.idempotencyKey],
+    );
+    return toEnvelope(rows[0]);
+  }
+
+  /** The board's last seq, or null for an unknown board. */
+  async seqOf(boardId: string, db: EntityManager = this.dataSource.manager): Promise<number | null> {
+    const { rows } = await runPrepared<{ seq: number }>(db, `SELECT seq FROM board_streams WHERE board_id = $1`, [boardId]);
+    return rows[0]?.seq ?? null;
+  }
+
+  /** Last seq of several boards: id → seq (unknown ids are absent). */
+  async seqsOf(boardIds: string[]): Promise<Map<string, number>> {
+    const { rows } = await runPrepared<{ board_id: string; seq: number }>(this.dataSource.manager, `SELECT board_id, seq FROM board_streams WHERE board_id = ANY($1::uuid[])`, [
+      boardIds,
+    ]);
+    return new Map(rows.map((r) => [r.board_id, r.seq]));
+  }
+
+  /** Events with seq > `after`, oldest first, at most `limit`. */
+  async listAfter(db: EntityManager, boardId: string, after: number, limit: number): Promise<AnyBoardEvent[]> {
+    const { rows } = await runPrepared<EventRow>(db, `SELECT ${EVENT_COLUMNS} FROM board_events WHERE board_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [
+      boardId,
+      after,
+      limit,
+    ]);
+    return rows.map(toEnvelope);
+  }
+
+  /** Marks events published (idempotent: already marked rows keep their time). */
+  async markPublished(keys: readonly EventKey[], db: EntityManager = this.dataSource.manager): Promise<void> {
+    await runPrepared(
+      db,
+      `UPDATE board_events e SET published_at = now() FROM unnest($1::uuid[], $2::int[]) AS m(board_id, seq)
+        WHERE e.board_id = m.board_id AND e.seq = m.seq AND e.published_at IS NULL`,
+      [keys.map((k) => k.boardId), keys.map((k) => k.seq)],
+    );
+  }
+
+  /**
+   * Claims up to `limit` events still unpublished `olderThanMs` after they committed, in (board,
+   * seq) order, locking them until the transaction ends; rows another replica's relay holds are
+   * skipped (`SKIP LOCKED`), so two relays never claim the same event.
+   */
+  async claimUnpublished(tx: EntityManager, olderThanMs: number, limit: number): Promise<AnyBoardEvent[]> {
+    const { rows } = await runPrepared<EventRow>(
+      tx,
+      `SELECT ${EVENT_COLUMNS} FROM board_events
+        WHERE published_at IS NULL AND occurred_at < now() - make_interval(secs => $1::double precision / 1000)
+        ORDER BY board_id, seq LIMIT $2
+          FOR UPDATE SKIP LOCKED`,
+      [olderThanMs, limit],
+    );
+    return rows.map(toEnvelope);
+  }
+
+  /** Deletes published events older than `ageSeconds`; returns how many. */
+  async pruneByAge(tx: EntityManager, ageSeconds: number): Promise<number> {
+    return (await runPrepared(tx, `DELETE FROM board_events WHERE occurred_at < now() - make_interval(secs => $1) AND published_at IS NOT NULL`, [ageSeconds])).rowCount;
+  }
+
+  /** Deletes all but the newest `keep` published events of each board (boards with fewer are not touched); returns how many. */
+  async pruneByCount(tx: EntityManager, keep: number): Promise<number> {
+    return (
+      await runPrepared(
+        tx,
+        `DELETE FROM board_events e USING board_streams s
+          WHERE s.seq > $1 AND e.board_id = s.board_id AND e.seq <= s.seq - $1 AND e.published_at IS NOT NULL`,
+        [keep],
+      )
+    ).rowCount;
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuthService } from '../auth/auth.service.js';
+import { BoardsService } from '../boards/boards.service.js';
+import type { Env } from '../config/env.schema.js';
+import { BoardEventsService } from '../events/board-events.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { RetentionRepository } from './retention.repository.js';
+
+/** How many rows each kind of pruning removed in one pass. */
+export interface PruneReport {
+  eventsByAge: number;
+  eventsByCount: number;
+  idempotencyKeys: number;
+  deletedBoards: number;
+  refreshTokens: number;
+}
+
+/**
+ * Background retention. Every PRUNE_INTERVAL_MS one replica (elected by a transaction-scoped
+ * advisory lock) deletes, each module through its own service:
+ *  - board events older than EVENTS_RETENTION_AGE_S, and all but the newest EVENTS_RETENTION_COUNT
+ *    of each board (either limit prunes); published ones only: an unpublished event is still in
+ *    the outbox;
+ *  - Idempotency-Key records older than 24 h; expired refresh tokens; boards deleted longer than
+ *    the retention age (their events go with them).
+ * A client asking for events older than what is kept gets 410 and refetches the snapshot.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly election: RetentionRepository,
+    private readonly events: BoardEventsService,
+    private readonly idempotency: IdempotencyService,
+    private readonly boards: BoardsService,
+    private readonly auth: AuthService,
+    private readonly config: ConfigService<Env, true>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.pruneOnce().catch((e: Error) => this.logger.warn(`prune failed: ${e.message}`)), this.config.getOrThrow('PRUNE_INTERVAL_MS', { infer: true }));
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One pass in one transaction; returns null when another replica holds the retention lock. */
+  async pruneOnce(): Promise<PruneReport | null> {
+    const age = this.config.getOrThrow('EVENTS_RETENTION_AGE_S', { infer: true });
+    const keep = this.config.getOrThrow('EVENTS_RETENTION_COUNT', { infer: true });
+    return this.dataSource.transaction(async (tx) => {
+      if (!(await this.election.tryElect(tx))) return null;
+      const events = await this.events.prune(tx, age, keep);
+      const report: PruneReport = {
+        eventsByAge: events.byAge,
+        eventsByCount: events.byCount,
+        idempotencyKeys: await this.idempotency.prune(tx),
+        deletedBoards: await this.boards.purgeDeleted(tx, age),
+        refreshTokens: await this.auth.pruneRefreshTokens(tx),
+      };
+      if (Object.values(report).some((n) => n > 0)) this.logger.log(`pruned ${JSON.stringify(report)}`);
+      return report;
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import { AppError } from '../errors/app-error.js';
+import { UuidParamPipe } from '../errors/uuid-param.pipe.js';
+
+/** 404 TASK_NOT_FOUND; `field` names the request field when the task was an anchor (`afterTaskId`, `beforeTaskId`). */
+export const taskNotFound = (field?: string): AppError => new AppError('TASK_NOT_FOUND', field ? `${field}: task not found` : 'Task not found');
+
+/** `:taskId` path pipe: not a UUID → TASK_NOT_FOUND. */
+export const TaskId = new UuidParamPipe(() => taskNotFound());

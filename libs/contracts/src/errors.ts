@@ -1,0 +1,60 @@
+/**
+ * Every error `code` the API answers with, declared per feature. A client compares `ErrorBody.code`
+ * against this union (`if (error.code === 'TASK_NOT_FOUND')`) and the compiler catches a typo. The
+ * HTTP status of each code is fixed (see docs/api.md); the API maps them in one exhaustive switch.
+ */
+export const ERROR_CODES = {
+  /** Request-level failures any route can answer with. */
+  common: [
+    'VALIDATION_FAILED',
+    'MALFORMED_REQUEST',
+    'ROUTE_NOT_FOUND',
+    'PAYLOAD_TOO_LARGE',
+    'UNSUPPORTED_MEDIA_TYPE',
+    'UNAUTHORIZED',
+    'FORBIDDEN',
+    'RATE_LIMITED',
+    'PRECONDITION_FAILED',
+    'IDEMPOTENCY_KEY_REUSED',
+    'SERVICE_UNAVAILABLE',
+    'INTERNAL',
+  ],
+  auth: ['EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'INVALID_REFRESH_TOKEN'],
+  users: ['USER_NOT_FOUND'],
+  boards: ['BOARD_NOT_FOUND'],
+  members: ['MEMBER_NOT_FOUND', 'ALREADY_MEMBER', 'LAST_OWNER'],
+  columns: ['COLUMN_NOT_FOUND'],
+  tasks: ['TASK_NOT_FOUND'],
+  /** A fractional-index placement that cannot be honoured (anchors out of order, not adjacent, …). */
+  positions: ['INVALID_POSITION'],
+  events: ['EVENTS_EXPIRED'],
+} as const;
+
+/** Error codes of one feature, e.g. `FeatureErrorCode<'tasks'>` = `'TASK_NOT_FOUND'`. */
+export type FeatureErrorCode<F extends keyof typeof ERROR_CODES> = (typeof ERROR_CODES)[F][number];
+
+/** Every error code. */
+export type ErrorCode = FeatureErrorCode<keyof typeof ERROR_CODES>;
+
+/** All codes as one list (OpenAPI enum, tests). */
+export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.values(ERROR_CODES).flat();
+
+/** The one error body of every 4xx/5xx response. */
+export interface ErrorBody {
+  /** The HTTP status, repeated. */
+  statusCode: number;
+  /** Stable machine-readable code. */
+  code: ErrorCode;
+  /** Human-readable; may change between versions. */
+  message: string;
+  /** VALIDATION_FAILED: `FieldError[]`; PRECONDITION_FAILED: `{ current }` (the entity as it is now). */
+  details?: unknown;
+  /** The request id, also in the `X-Request-Id` response header. */
+  requestId: string;
+}
+
+/** Validation error detail entry (`details` of a 400 `VALIDATION_FAILED`). */
+export interface FieldError {
+  field: string;
+  errors: string[];
+}
