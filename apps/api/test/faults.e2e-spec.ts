@@ -4,9 +4,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type BoardState } from '@tasklane/client';
-import type { AnyBoardEvent, AuthResponse, BoardSnapshot, ErrorBody, TaskView } from '@tasklane/contracts';
+import type { AnyBoardEvent, AuthResponse, BoardSnapshot, ClientToServerEvents, ErrorBody, JoinAck, ServerToClientEvents, TaskView } from '@tasklane/contracts';
 import { logTail, startPostgres, startRedis, type FaultPostgres, type FaultRedis } from './support/fault-env.js';
 
 /**
@@ -254,6 +255,48 @@ async function follow(baseUrl: string, token: string, boardId: string): Promise<
   return f;
 }
 
+/**
+ * A plain `socket.io-client` socket (not BoardStream) with default options but for the websocket
+ * transport, which a deployment without sticky sessions requires (docs/api.md): it knows nothing of
+ * drains and has no REST fallback. On every connect it joins the board with the last seq it holds
+ * and takes the missed events from the ack, so it recovers only if Socket.IO reconnects by itself.
+ */
+interface PlainFollower {
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** The seq of its first join. */
+  startSeq: number;
+  /** Every event received, by seq (live or in a join ack; duplicates collapse). */
+  bySeq: Map<number, AnyBoardEvent>;
+  connects: number;
+  disconnectReasons: string[];
+}
+
+async function followPlain(baseUrl: string, token: string, boardId: string): Promise<PlainFollower> {
+  const f: PlainFollower = { socket: io(baseUrl, { auth: { token }, transports: ['websocket'] }), startSeq: -1, bySeq: new Map(), connects: 0, disconnectReasons: [] };
+  const last = () => {
+    let seq = f.startSeq;
+    while (f.bySeq.has(seq + 1)) seq += 1;
+    return seq;
+  };
+  const joined = new Promise<void>((resolve, reject) => {
+    f.socket.on('connect', () => {
+      f.connects += 1;
+      const afterSeq = f.startSeq < 0 ? undefined : last();
+      void f.socket.emitWithAck('board:join', { boardId, afterSeq }).then((ack: JoinAck) => {
+        if (!ack.ok) return reject(new Error(`join refused: ${ack.error.code}`));
+        if (f.startSeq < 0) f.startSeq = ack.seq;
+        for (const e of ack.events ?? []) f.bySeq.set(e.seq, e);
+        resolve();
+      }, reject);
+    });
+    f.socket.once('connect_error', reject);
+  });
+  f.socket.on('board:event', (e) => void (e.seq > f.startSeq && f.startSeq >= 0 && f.bySeq.set(e.seq, e)));
+  f.socket.on('disconnect', (reason) => void f.disconnectReasons.push(reason));
+  await joined;
+  return f;
+}
+
 /** One scenario's line in the summary table. */
 interface ScenarioRow {
   scenario: string;
@@ -281,6 +324,8 @@ interface Scenario {
   fault: () => Promise<void>;
   /** 5xx answers this fault may legitimately cause (default: none). */
   allowed5xx?: (x: Non2xx) => boolean;
+  /** Plain Socket.IO clients to follow the board besides the BoardStream ones (default 0). */
+  plainClients?: number;
 }
 
 describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Redis)', () => {
@@ -347,7 +392,7 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
   }, 120_000);
 
   /** Runs the load around `fault` on a fresh board and checks delivery, the log and the replicas' snapshots. */
-  async function runScenario({ name, fault, allowed5xx = () => false }: Scenario): Promise<{ row: ScenarioRow; load: LoadRecord }> {
+  async function runScenario({ name, fault, allowed5xx = () => false, plainClients = 0 }: Scenario): Promise<{ row: ScenarioRow; load: LoadRecord; plain: PlainFollower[] }> {
     ran.add(name);
     const c = cluster!;
     const [owner, ...editors] = users;
@@ -364,9 +409,12 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
 
     const started = await Promise.allSettled(Array.from({ length: CLIENTS }, () => follow(c.lbUrl!, owner.auth.accessToken, board.id)));
     const followers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const refused = started.find((r) => r.status === 'rejected');
+    const plainStarted = await Promise.allSettled(Array.from({ length: plainClients }, () => followPlain(c.lbUrl!, owner.auth.accessToken, board.id)));
+    const plain = plainStarted.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = [...started, ...plainStarted].find((r) => r.status === 'rejected');
     if (refused) {
       for (const f of followers) f.stream.close();
+      for (const p of plain) p.socket.disconnect();
       throw refused.reason;
     }
     let load!: LoadRecord;
@@ -385,6 +433,8 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       const reader = new TasklaneRestClient(c.replicaUrls[0], owner.auth.accessToken);
       const finalSeq = (await retrying(() => reader.getBoard(board.id))).seq;
       await Promise.all(followers.map((f) => f.stream.waitForSeq(finalSeq, CONVERGENCE_TIMEOUT_MS).catch(() => undefined)));
+      const plainDeadline = Date.now() + CONVERGENCE_TIMEOUT_MS;
+      while (plain.some((p) => !p.bySeq.has(finalSeq) && p.startSeq < finalSeq) && Date.now() < plainDeadline) await sleep(100);
       const snapshots = await Promise.all(c.replicaUrls.map((u) => retrying(() => new TasklaneRestClient(u, owner.auth.accessToken).getBoard(board.id))));
       const log: AnyBoardEvent[] = [];
       for (let after = 0; after < finalSeq; ) {
@@ -484,10 +534,16 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       }
       // The cluster is whole again.
       expect(c.replicas.map((r) => r.pid !== null)).toEqual(c.replicas.map(() => true));
+      // Plain clients: every event from their first join to the end, each of them still connected.
+      for (const p of plain) {
+        expect([...p.bySeq.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: finalSeq - p.startSeq }, (_, k) => p.startSeq + 1 + k));
+        expect(p.socket.connected).toBe(true);
+      }
       passed.add(name);
-      return { row, load };
+      return { row, load, plain };
     } finally {
       for (const f of followers) f.stream.close();
+      for (const p of plain) p.socket.disconnect();
     }
   }
 
@@ -550,11 +606,12 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
     expect(load.non2xx.filter((x) => x.status === 503).length).toBeGreaterThan(0);
   }, 150_000);
 
-  it('SIGTERM of a replica (graceful drain), then restart: no 5xx, nothing lost or duplicated', async () => {
+  it('SIGTERM of a replica (graceful drain), then restart: no 5xx, nothing lost or duplicated, plain Socket.IO clients reconnect by themselves', async () => {
     const replica = cluster!.replicas[2];
     const before = replica.pid;
-    const { row } = await runScenario({
+    const { row, plain } = await runScenario({
       name: 'SIGTERM replica',
+      plainClients: 12,
       fault: async () => {
         await replica.kill('SIGTERM');
         await sleep(1_000);
@@ -563,6 +620,11 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
     });
     expect(replica.pid).not.toBe(before);
     expect(row.rejoins).toBeGreaterThan(0); // the drained replica's clients moved to live ones
+    // The drained replica's plain clients lost their transport and reconnected without help; none was
+    // told "io server disconnect" (which a standard client takes as "do not reconnect").
+    const reasons = plain.flatMap((p) => p.disconnectReasons);
+    expect(reasons).not.toContain('io server disconnect');
+    expect(plain.filter((p) => p.connects > 1).length).toBeGreaterThan(0);
   }, 150_000);
 
   it('If-Match race: 20 concurrent PATCHes with the same version → one 200, nineteen 412 with the current task and its ETag', async () => {

@@ -111,13 +111,9 @@ export class BoardStream {
     this.socket.on('board:removed', (n) => {
       if (n.boardId === this.boardId) this.removed(n.reason);
     });
+    // Every (re)connect re-joins from the last applied seq. A draining replica closes the transport,
+    // which Socket.IO treats as a lost connection: it reconnects through the load balancer by itself.
     this.socket.on('connect', () => void this.join());
-    // A draining replica disconnects its sockets on purpose ("io server disconnect"); Socket.IO does
-    // not reconnect after a server-side disconnect by itself, so do it (through the load balancer,
-    // which sends us to another replica).
-    this.socket.on('disconnect', (reason) => {
-      if (reason === 'io server disconnect') this.later(() => this.socket.connect(), 100 + Math.random() * 400);
-    });
     this.socket.on('connect_error', (e) => {
       if (!this.joined) this.startReject?.(e);
       options.onError?.(e);
