@@ -137,6 +137,7 @@ export class TrackedChild {
     }
   }
 
+  /** True from the spawn until the process has exited. */
   get running(): boolean {
     return this.pid !== null && this.done === null;
   }
