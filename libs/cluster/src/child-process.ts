@@ -131,6 +131,9 @@ export class TrackedChild {
       return exit;
     });
     if (this.pid !== null) {
+      // What is left of the group when the leader exits would also hold piped output open, and the
+      // result (`exited`) waits for that.
+      this.subprocess.once('exit', () => this.reapGroup());
       if (live.size === 0) process.on('exit', onExit);
       live.set(this.pid, this);
       if (options.unref) this.subprocess.unref();
@@ -148,8 +151,8 @@ export class TrackedChild {
   }
 
   /**
-   * Sends `signal` (default SIGTERM) to the process and waits for the exit, then SIGKILLs whatever
-   * is left of its process group. SIGKILL follows after `graceMs`: execa's forceKillAfterDelay for
+   * Sends `signal` (default SIGTERM) to the process and waits for the exit; whatever is left of its
+   * process group is SIGKILLed as soon as the leader exits. SIGKILL follows after `graceMs`: execa's forceKillAfterDelay for
    * SIGTERM, a timer here for other signals (e.g. PostgreSQL's SIGINT / SIGQUIT shutdown modes,
    * which execa does not escalate). Resolves at once if the process is not running.
    * @returns how it ended.
@@ -163,9 +166,7 @@ export class TrackedChild {
         void this.exited.finally(() => clearTimeout(timer));
       }
     }
-    const exit = await this.exited;
-    this.reapGroup();
-    return exit;
+    return this.exited;
   }
 
   /**
@@ -185,8 +186,8 @@ export class TrackedChild {
 
   /**
    * SIGKILLs the process group: what is left after the leader exited (an nginx worker whose master
-   * died some other way), or everything when this process exits. The group id cannot be reused
-   * while the group has members.
+   * was SIGKILLed, PostgreSQL backends), or everything when this process exits. The group id cannot
+   * be reused while the group has members.
    */
   reapGroup(): void {
     if (this.pid === null) return;
