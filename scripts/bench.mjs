@@ -21,13 +21,13 @@
 // each step prints the command that reproduces it.
 //
 // Environment: DATABASE_URL (server for the scratch database), REDIS_URL — as the smoke script.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
+import { spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
@@ -69,8 +69,8 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const outDir = resolve(root, args.out, stamp);
 mkdirSync(outDir, { recursive: true });
 
-/** Children running now, by pid, so every exit path can stop them. */
-const children = new Map();
+/** Load-tool runs in progress, so every exit path can stop them. */
+const children = new Set();
 let scratch = null;
 let finishing = false;
 
@@ -78,7 +78,7 @@ async function finish(code, reason) {
   if (finishing) return new Promise(() => {});
   finishing = true;
   if (reason) log(reason);
-  await Promise.all([...children.values()].map((c) => stopChild(c)));
+  await Promise.all([...children].map((c) => c.stop()));
   if (scratch) {
     log('stopping the cluster and dropping the scratch database…');
     await scratch.stop();
@@ -87,22 +87,15 @@ async function finish(code, reason) {
 }
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void finish(130, `${signal}: stopping`));
 
-function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid, 'SIGTERM');
-  const timer = setTimeout(() => child.exitCode === null && child.signalCode === null && process.kill(child.pid, 'SIGKILL'), 5000);
-  return exited.finally(() => clearTimeout(timer));
-}
-
 /**
- * Runs the load tool once with `toolArgs` (plus --json), killed after `timeoutMs`.
+ * Runs the load tool once with `toolArgs` (plus --json); past `timeoutMs` it gets SIGTERM, then
+ * SIGKILL 5 s later.
  * @returns {{ code: number, report: object | null, file: string }} report null when the run wrote none.
  */
 async function runTool(name, toolArgs, { timeoutMs, onLine } = {}) {
   const file = join(outDir, `${name}.json`);
-  const child = spawn(process.execPath, [TOOL, ...toolArgs, '--json', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.set(child.pid, child);
+  const child = spawnTracked(name, process.execPath, [TOOL, ...toolArgs, '--json', file], { cwd: root, stdio: 'pipe', graceMs: 5000, timeoutMs });
+  children.add(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   let partial = '';
@@ -115,13 +108,10 @@ async function runTool(name, toolArgs, { timeoutMs, onLine } = {}) {
       if (/^\[ *\d+s|sockets started|error|fail/i.test(line)) console.error(`    ${name}: ${line}`);
     }
   });
-  const timer = setTimeout(() => {
-    log(`${name}: over its ${timeoutMs / 1000} s bound, stopping it`);
-    void stopChild(child);
-  }, timeoutMs);
-  const code = await new Promise((r) => child.once('exit', (c, s) => r(c ?? (s ? 128 : 0))));
-  clearTimeout(timer);
-  children.delete(child.pid);
+  const exit = await child.exited;
+  if (exit.timedOut) log(`${name}: over its ${timeoutMs / 1000} s bound, stopped`);
+  const code = exit.code ?? 128;
+  children.delete(child);
   let report = null;
   try {
     report = JSON.parse(readFileSync(file, 'utf8'));

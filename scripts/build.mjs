@@ -1,6 +1,14 @@
 // Compiles every app and lib with SWC (type-checking is `npm run typecheck`).
 // apps/<app>/src/** → dist/apps/<app>/src/**, libs/<lib>/src/** → libs/<lib>/dist/** (so each lib's
 // package.json "exports" resolves at run time through the npm workspace link).
+//
+// Why not `nest build`: nest-cli.json describes the same app builds, and `npx nest build api` (or
+// `loadtest`; Nest CLI 12, SWC builder) writes byte-for-byte the files this script writes to
+// dist/apps/<app>/src (same .swcrc, same spec exclusions). But the Nest CLI cannot do the rest:
+// its SWC builder takes outDir and input folders from the workspace-wide builder options and
+// @swc/cli strips only one leading path segment, so a library comes out as
+// dist/libs/<lib>/src/index.js, never libs/<lib>/dist/index.js where the workspace package
+// exports point; and it writes into dist/ in place, while this script swaps whole trees in.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';

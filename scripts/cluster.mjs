@@ -41,9 +41,6 @@ if (!Number.isInteger(replicas) || replicas < 1 || !Number.isInteger(port) || po
   process.exit(2);
 }
 
-// Default: a `tasklane` database of its own on the local server, created on first use, so the
-// cluster never writes its tables into a database that belongs to something else.
-const databaseUrl = process.env.DATABASE_URL ?? (await ensureLocalDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'tasklane'));
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const jwtSecret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
 if (!process.env.JWT_SECRET) console.warn('warning: JWT_SECRET is not set; using a development secret (never use it in production)');
@@ -52,16 +49,20 @@ const logDir = resolve(root, args['log-dir'] ?? `.cluster/${new Date().toISOStri
 console.log('building…');
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 
-console.log(`migrating ${redact(databaseUrl)}…`);
-// As `npm run migration:run`; data-source.js validates the environment, which wants JWT_SECRET with DATABASE_URL.
-execFileSync(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/apps/api/src/database/data-source.js'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, LOG_LEVEL: 'warn' },
-});
-
 // Imported only now: the build above has just (re)written libs/cluster/dist.
-const { startCluster } = await import('../libs/cluster/dist/index.js');
+const { createDatabase, migrateDatabase, redactUrl, startCluster } = await import('../libs/cluster/dist/index.js');
+
+let databaseUrl;
+try {
+  // Default: a `tasklane` database of its own on the local server, created on first use, so the
+  // cluster never writes its tables into a database that belongs to something else.
+  databaseUrl = process.env.DATABASE_URL ?? (await createDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'tasklane', { ifNotExists: true }));
+  console.log(`migrating ${redactUrl(databaseUrl)}…`);
+  await migrateDatabase(databaseUrl); // as `npm run migration:run`
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
 
 console.log(`starting ${replicas} replica(s) and nginx on :${port}…`);
 const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir });
@@ -97,31 +98,4 @@ if (!stopping) {
       `  logs           ${cluster.logDir}`,
     ].join('\n'),
   );
-}
-
-/** Creates database `name` on the server at `adminUrl` if missing; returns its URL. */
-async function ensureLocalDatabase(adminUrl, name) {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-/** postgres://user:secret@host/db → postgres://user:***@host/db */
-function redact(url) {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
 }

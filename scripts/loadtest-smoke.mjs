@@ -8,7 +8,6 @@
 //
 // Environment: DATABASE_URL (server to make the scratch database on; default
 // postgres://postgres@127.0.0.1:5432/test), REDIS_URL (default redis://127.0.0.1:6379).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
@@ -23,6 +22,7 @@ if (!existsSync(TOOL)) {
   log(`${TOOL} is missing: run \`npm run build\` first`);
   process.exit(4);
 }
+const { describeExit, spawnTracked } = await import('../libs/cluster/dist/index.js');
 
 let scratch = null;
 let child = null;
@@ -33,13 +33,7 @@ async function finish(code, reason) {
   if (finishing) return new Promise(() => {}); // the first call exits the process
   finishing = true;
   if (reason) log(reason);
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    process.kill(child.pid, 'SIGTERM');
-    const timer = setTimeout(() => child.exitCode === null && process.kill(child.pid, 'SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  }
+  await child?.stop();
   if (scratch) {
     log('stopping the cluster and dropping the scratch database…');
     await scratch.stop();
@@ -70,13 +64,9 @@ const args = [
   ...['--users', '6', '--boards', '10', '--sockets', '300', '--rate', '100', '--warmup', '1', '--duration', '5'],
 ];
 log(`node dist/apps/loadtest/src/main.js ${args.join(' ')}`);
-child = spawn(process.execPath, [TOOL, ...args], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-const code = await new Promise((resolveExit) => {
-  child.once('exit', (c, signal) => resolveExit(c ?? (signal ? 4 : 0)));
-  child.once('error', (e) => {
-    log(`could not start the tool: ${e.message}`);
-    resolveExit(4);
-  });
-});
+child = spawnTracked('load tool', process.execPath, [TOOL, ...args], { cwd: root, stdio: 'inherit', graceMs: 5000 });
+const exit = await child.exited;
+if (exit.code === null) log(`the load tool ${describeExit(exit)}`);
+const code = exit.code ?? 4;
 clearTimeout(deadline);
 await finish(code, `${code === 0 ? 'PASSED' : `FAILED (exit ${code})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

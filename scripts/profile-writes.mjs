@@ -2,16 +2,11 @@
 // Starts ONE built replica under `node --cpu-prof` on a scratch database (created, migrated,
 // dropped after) and the local Redis, drives it with the load tool in a closed loop of task
 // writes (no sockets), stops it, and prints the replica's CPU profile summarised by package and
-// by function (self time). The .cpuprofile is kept under bench-results/ for Chrome DevTools.
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// by function (self time). The .cpuprofile and the replica's log are kept under bench-results/.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { findFreePort, waitForHttp } from '../libs/cluster/dist/index.js';
-import { typeOrmOptions } from '../dist/apps/api/src/database/typeorm-options.js';
+import { createScratchDatabase, describeExit, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' } } });
@@ -20,36 +15,28 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 mkdirSync(out, { recursive: true });
 
-const name = `tasklane_profile_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const dbUrl = new URL(adminUrl);
-dbUrl.pathname = `/${name}`;
+const db = await createScratchDatabase(adminUrl, { prefix: 'tasklane_profile' });
 let replica = null;
 try {
-  const ds = new DataSource({ ...typeOrmOptions(dbUrl.toString(), { size: 2, acquireTimeoutMs: 5000 }), logging: ['error'] });
-  await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
-  await ds.destroy();
-
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  replica = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, 'dist/apps/api/src/main.js'], {
+  // A graceful exit (SIGINT) writes the profile, which can take a while on a long run: 30 s before SIGKILL.
+  replica = spawnTracked('replica', process.execPath, ['--cpu-prof', `--cpu-prof-dir=${out}`, 'dist/apps/api/src/main.js'], {
     cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl.toString(), REDIS_URL: redisUrl, JWT_SECRET: 'profile-secret-profile-secret-0123456', LOG_LEVEL: 'warn' },
+    logFile: resolve(out, 'replica.log'),
+    graceMs: 30_000,
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: 'profile-secret-profile-secret-0123456', LOG_LEVEL: 'warn' },
   });
-  await waitForHttp(`${url}/health/ready`, 30_000);
-  const tool = spawn(
+  await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
+  const tool = spawnTracked(
+    'load tool',
     process.execPath,
     ['dist/apps/loadtest/src/main.js', '--target', url, '--users', '4', '--boards', '8', '--sockets', '0', '--rate', 'max', '--concurrency', args.concurrency, '--warmup', '2', '--duration', args.duration, '--quiet'],
     { cwd: root, stdio: 'inherit' },
   );
-  const code = await new Promise((r) => tool.once('exit', r));
-  if (code !== 0) throw new Error(`load tool exited ${code}`);
-  replica.kill('SIGINT'); // graceful exit writes the profile
-  await new Promise((r) => replica.once('exit', r));
+  const toolExit = await tool.exited;
+  if (toolExit.code !== 0) throw new Error(`load tool ${describeExit(toolExit)}`);
+  await replica.stop('SIGINT');
   replica = null;
 
   const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'));
@@ -57,9 +44,8 @@ try {
   writeFileSync(resolve(out, 'summary.txt'), summary);
   console.log(`\n${summary}\nprofile: ${resolve(out, file)} (open in Chrome DevTools › Performance)`);
 } finally {
-  replica?.kill('SIGKILL');
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await replica?.stop('SIGKILL');
+  await db.drop();
 }
 
 /** Self time by package and by function, as percentages of all samples (idle included). */

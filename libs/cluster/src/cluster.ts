@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeExit, LoggedChild, tail } from './child-process.js';
+import { notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
 import { nginxConfig } from './nginx-config.js';
 import { findFreePorts } from './ports.js';
+import { makeTempDir } from './temp-dir.js';
 import { waitForHttp } from './wait-for-http.js';
 
 /** Repository root: this file is libs/cluster/src/cluster.ts, or libs/cluster/dist/cluster.js once built. */
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Milliseconds a replica (or nginx) gets to answer its health endpoint after spawning. */
-export const READY_TIMEOUT_MS = 30_000;
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
@@ -95,7 +92,7 @@ export interface Cluster {
 
 class Replica implements ReplicaHandle {
   readonly url: string;
-  private child: LoggedChild | null = null;
+  private child: TrackedChild | null = null;
 
   constructor(
     readonly index: number,
@@ -113,39 +110,17 @@ class Replica implements ReplicaHandle {
 
   async start(): Promise<void> {
     if (!this.child?.running) {
-      this.child = new LoggedChild(`replica-${this.index}`, process.execPath, [this.entry], {
+      this.child = spawnTracked(`replica-${this.index} (port ${this.port})`, process.execPath, [this.entry], {
         cwd: ROOT,
         env: { ...this.env, PORT: String(this.port) },
         logFile: this.logFile,
       });
     }
-    const child = this.child;
-    try {
-      await waitForChild(child, `${this.url}/health/ready`);
-    } catch (error) {
-      await child.stop('SIGKILL');
-      throw new Error(`replica-${this.index} (port ${this.port}) did not become ready: ${(error as Error).message}\n--- ${this.logFile} (tail) ---\n${tail(this.logFile)}`, {
-        cause: error,
-      });
-    }
+    await this.child.ready((signal) => waitForHttp(`${this.url}/health/ready`, READY_TIMEOUT_MS, { signal }));
   }
 
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await this.child?.stop(signal);
-  }
-}
-
-/**
- * Waits for `url` to answer 2xx while `child` runs.
- * @throws Error when the child exits first or the URL is not ready within READY_TIMEOUT_MS.
- */
-async function waitForChild(child: LoggedChild, url: string): Promise<void> {
-  const abort = new AbortController();
-  void child.exited.then((exit) => abort.abort(new Error(`${child.name} ${describeExit(exit)}`)));
-  try {
-    await waitForHttp(url, READY_TIMEOUT_MS, { signal: abort.signal });
-  } finally {
-    abort.abort(); // detach from `exited` (a no-op abort once done)
   }
 }
 
@@ -197,7 +172,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     return new Replica(index, ports[index], entry, env, join(logDir, `replica-${index}.log`));
   });
 
-  let nginx: LoggedChild | null = null;
+  let nginx: TrackedChild | null = null;
   let keepLogs = options.keepLogs ?? false;
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>
@@ -240,35 +215,28 @@ function prepareLogDir(given: string | undefined): string {
     mkdirSync(given, { recursive: true });
     return resolve(given);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'tasklane-cluster-'));
-  chmodSync(dir, 0o755); // mkdtemp makes 0700; nginx workers (nobody, under root) write temp files inside
-  return dir;
+  return makeTempDir('tasklane-cluster-'); // traversable: nginx workers (nobody, under root) write temp files inside
 }
 
-function startNginx(bin: string, logDir: string, port: number, upstreams: string[]): LoggedChild {
+function startNginx(bin: string, logDir: string, port: number, upstreams: string[]): TrackedChild {
   const prefix = join(logDir, 'nginx');
   mkdirSync(prefix, { recursive: true });
   const conf = join(prefix, 'nginx.conf');
   writeFileSync(conf, nginxConfig({ listenPort: port, listenHost: '127.0.0.1', upstreams, prefixDir: prefix }));
   // -e: the error log before the config is read (the compiled-in /var/log/nginx is root-only).
-  return new LoggedChild('nginx', bin, ['-p', `${prefix}/`, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], {
+  return spawnTracked('nginx', bin, ['-p', `${prefix}/`, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], {
     cwd: prefix,
-    env: process.env,
     logFile: join(logDir, 'nginx.log'),
   });
 }
 
-async function waitForNginx(nginx: LoggedChild, logDir: string, lbUrl: string): Promise<void> {
+async function waitForNginx(nginx: TrackedChild, logDir: string, lbUrl: string): Promise<void> {
   try {
-    await waitForChild(nginx, `${lbUrl}/health/live`);
+    await nginx.ready((signal) => waitForHttp(`${lbUrl}/health/live`, READY_TIMEOUT_MS, { signal }));
   } catch (error) {
-    await nginx.stop('SIGKILL');
-    const hint = nginx.exit?.error && (nginx.exit.error as NodeJS.ErrnoException).code === 'ENOENT' ? ' (is nginx installed? or pass nginx: false)' : '';
-    throw new Error(
-      `nginx on ${lbUrl} did not start${hint}: ${(error as Error).message}\n` +
-        `--- ${join(logDir, 'nginx.log')} (tail) ---\n${tail(join(logDir, 'nginx.log'))}\n` +
-        `--- ${join(logDir, 'nginx', 'error.log')} (tail) ---\n${tail(join(logDir, 'nginx', 'error.log'))}`,
-      { cause: error },
-    );
+    const hint = notFound(nginx.exit) ? ' (nginx is not on the PATH: install it, e.g. `apt-get install nginx`, or pass nginx: false)' : '';
+    throw new Error(`nginx on ${lbUrl}${hint}: ${(error as Error).message}\n--- ${join(logDir, 'nginx', 'error.log')} (tail) ---\n${tail(join(logDir, 'nginx', 'error.log'))}`, {
+      cause: error,
+    });
   }
 }

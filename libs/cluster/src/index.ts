@@ -1,4 +1,31 @@
-export { READY_TIMEOUT_MS, startCluster, type Cluster, type ClusterOptions, type ReplicaHandle } from './cluster.js';
+export {
+  describeExit,
+  notFound,
+  READY_TIMEOUT_MS,
+  spawnTracked,
+  STOP_GRACE_MS,
+  tail,
+  THROWAWAY_STOP_GRACE_MS,
+  type ChildExit,
+  type SpawnTrackedOptions,
+  type TrackedChild,
+} from './child-process.js';
+export { startCluster, type Cluster, type ClusterOptions, type ReplicaHandle } from './cluster.js';
 export { nginxConfig, type NginxConfigOptions } from './nginx-config.js';
 export { findFreePort, findFreePorts } from './ports.js';
-export { waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';
+export {
+  createDatabase,
+  createScratchDatabase,
+  databaseUrl,
+  DEFAULT_DATA_SOURCE,
+  dropDatabase,
+  migrateDatabase,
+  redactUrl,
+  type MigrateOptions,
+  type ScratchDatabase,
+  type ScratchDatabaseOptions,
+} from './scratch-database.js';
+export { makeTempDir } from './temp-dir.js';
+export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
+export { startThrowawayRedis, type ThrowawayRedis } from './throwaway-redis.js';
+export { pollUntil, waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';
