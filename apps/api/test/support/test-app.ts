@@ -4,9 +4,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 
-// Until every suite imports them from fixtures.ts.
-export { createBoard, registerUser } from './fixtures.js';
-
 /** A supertest agent: `.get(path)`, `.post(path)`, ... each returning a `Test` to `.set()`, `.send()`, `.expect()`. */
 export type HttpAgent = ReturnType<typeof request>;
 
