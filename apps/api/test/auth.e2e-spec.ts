@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registerUser, startTestApp, type TestApp } from './support/test-app.js';
+import { describe, expect, it } from '@jest/globals';
+import { registerUser } from './support/fixtures.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('auth (e2e)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   it('registers, then returns the user from /users/me', async () => {
     const user = await registerUser(t, 'Ada');

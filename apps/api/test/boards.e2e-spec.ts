@@ -1,29 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Test } from 'supertest';
 import type { BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
-import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
-
-type Auth = { Authorization: string };
+import { addMember, createBoard, fieldsOf, outcomesOf, registerUser, snapshot } from './support/fixtures.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('boards (e2e)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
-
-  const snapshot = async (auth: Auth, boardId: string): Promise<BoardSnapshot> =>
-    (await t.http().get(`/api/v1/boards/${boardId}`).set(auth).expect(200)).body as BoardSnapshot;
-
-  /** Adds a registered user to a board with a role (as the board's owner). */
-  const addMember = async (owner: Auth, boardId: string, role: 'editor' | 'viewer') => {
-    const user = await registerUser(t);
-    await t.http().post(`/api/v1/boards/${boardId}/members`).set(owner).send({ email: user.user.email, role }).expect(201);
-    return user;
-  };
+  const t = useTestApp();
 
   describe('POST /boards', () => {
     it('creates a board at seq 0 with the default columns To do, Doing, Done and the creator as owner', async () => {
@@ -65,7 +48,7 @@ describe('boards (e2e)', () => {
       const user = await registerUser(t);
       const res = await t.http().post('/api/v1/boards').set(user.auth).send(body).expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', requestId: expect.any(String) });
-      expect([...new Set((res.body.details as { field: string }[]).map((d) => d.field))].sort()).toEqual(fields);
+      expect(fieldsOf(res.body)).toEqual(fields);
     });
 
     it('rejects NUL characters in text fields with 400, never 500', async () => {
@@ -103,7 +86,7 @@ describe('boards (e2e)', () => {
       const mine = await createBoard(t, alice.auth, { name: 'Alice board' });
       const shared = await createBoard(t, bob.auth, { name: 'Bob shared' });
       await createBoard(t, bob.auth, { name: 'Bob private' });
-      await t.http().post(`/api/v1/boards/${shared.id}/members`).set(bob.auth).send({ email: alice.user.email, role: 'viewer' }).expect(201);
+      await addMember(t, bob.auth, shared.id, 'viewer', alice);
 
       const res = await t.http().get('/api/v1/boards').set(alice.auth).expect(200);
       const page = res.body as Page<BoardSummary>;
@@ -194,7 +177,7 @@ describe('boards (e2e)', () => {
     it('returns the snapshot shape, with tasks and members, and seq advancing after each write', async () => {
       const owner = await registerUser(t);
       const board = await createBoard(t, owner.auth, { name: 'Snap' });
-      const first = await snapshot(owner.auth, board.id);
+      const first = await snapshot(t, owner.auth, board.id);
       expect(Object.keys(first).sort()).toEqual(
         ['id', 'name', 'description', 'seq', 'version', 'createdAt', 'updatedAt', 'role', 'columns', 'tasks', 'members'].sort(),
       );
@@ -202,20 +185,20 @@ describe('boards (e2e)', () => {
       expect(first.columns).toEqual(board.columns);
 
       const task = await t.http().post(`/api/v1/boards/${board.id}/tasks`).set(owner.auth).send({ columnId: board.columns[0].id, title: 'T' }).expect(201);
-      const second = await snapshot(owner.auth, board.id);
+      const second = await snapshot(t, owner.auth, board.id);
       expect(second.seq).toBe(1);
       expect(second.tasks).toEqual([task.body]);
 
       await t.http().patch(`/api/v1/boards/${board.id}`).set(owner.auth).send({ name: 'Snap 2' }).expect(200);
-      const third = await snapshot(owner.auth, board.id);
+      const third = await snapshot(t, owner.auth, board.id);
       expect(third).toMatchObject({ seq: 2, name: 'Snap 2', version: 2 });
     });
 
     it('shows the caller their own role', async () => {
       const owner = await registerUser(t);
       const board = await createBoard(t, owner.auth);
-      const viewer = await addMember(owner.auth, board.id, 'viewer');
-      const snap = await snapshot(viewer.auth, board.id);
+      const viewer = await addMember(t, owner.auth, board.id, 'viewer');
+      const snap = await snapshot(t, viewer.auth, board.id);
       expect(snap.role).toBe('viewer');
       expect(snap.members.map((m) => [m.userId, m.role])).toEqual([
         [owner.user.id, 'owner'],
@@ -234,22 +217,22 @@ describe('boards (e2e)', () => {
     it('lets an editor rename the board; version grows by one per change', async () => {
       const owner = await registerUser(t);
       const board = await createBoard(t, owner.auth, { name: 'Before', description: 'old' });
-      const editor = await addMember(owner.auth, board.id, 'editor');
+      const editor = await addMember(t, owner.auth, board.id, 'editor');
       const res = await t.http().patch(`/api/v1/boards/${board.id}`).set(editor.auth).send({ name: ' After ' }).expect(200);
       expect(res.body).toMatchObject({ id: board.id, name: 'After', description: 'old', version: 2 });
       const again = await t.http().patch(`/api/v1/boards/${board.id}`).set(owner.auth).send({ description: 'new' }).expect(200);
       expect(again.body).toMatchObject({ name: 'After', description: 'new', version: 3 });
-      expect(await snapshot(owner.auth, board.id)).toMatchObject({ name: 'After', description: 'new', version: 3 });
+      expect(await snapshot(t, owner.auth, board.id)).toMatchObject({ name: 'After', description: 'new', version: 3 });
     });
 
     it('forbids viewers with 403 FORBIDDEN and changes nothing', async () => {
       const owner = await registerUser(t);
       const board = await createBoard(t, owner.auth, { name: 'Locked' });
-      const viewer = await addMember(owner.auth, board.id, 'viewer');
-      const seqBefore = (await snapshot(owner.auth, board.id)).seq;
+      const viewer = await addMember(t, owner.auth, board.id, 'viewer');
+      const seqBefore = (await snapshot(t, owner.auth, board.id)).seq;
       const res = await t.http().patch(`/api/v1/boards/${board.id}`).set(viewer.auth).send({ name: 'Hacked' }).expect(403);
       expect(res.body.code).toBe('FORBIDDEN');
-      expect(await snapshot(owner.auth, board.id)).toMatchObject({ name: 'Locked', version: 1, seq: seqBefore });
+      expect(await snapshot(t, owner.auth, board.id)).toMatchObject({ name: 'Locked', version: 1, seq: seqBefore });
     });
 
     it('rejects invalid and unknown fields with 400', async () => {
@@ -275,10 +258,10 @@ describe('boards (e2e)', () => {
     it('forbids editors with 403 and keeps the board', async () => {
       const owner = await registerUser(t);
       const board = await createBoard(t, owner.auth);
-      const editor = await addMember(owner.auth, board.id, 'editor');
+      const editor = await addMember(t, owner.auth, board.id, 'editor');
       const res = await t.http().delete(`/api/v1/boards/${board.id}`).set(editor.auth).expect(403);
       expect(res.body.code).toBe('FORBIDDEN');
-      await snapshot(owner.auth, board.id);
+      await snapshot(t, owner.auth, board.id);
     });
   });
 
@@ -311,13 +294,8 @@ describe('boards (e2e)', () => {
         ['DELETE task', () => t.http().delete(`${b}/tasks/${taskId}`)],
         ['GET events', () => t.http().get(`${b}/events`).query({ after: 0 })],
       ];
-      const outcomes: { label: string; status: number; code: unknown }[] = [];
-      for (const [label, send] of requests) {
-        const res = await send().set(stranger.auth);
-        outcomes.push({ label, status: res.status, code: res.body.code });
-      }
-      expect(outcomes).toEqual(requests.map(([label]) => ({ label, status: 404, code: 'BOARD_NOT_FOUND' })));
-      const after = await snapshot(owner.auth, board.id);
+      expect(await outcomesOf(stranger.auth, requests)).toEqual(requests.map(([label]) => ({ label, status: 404, code: 'BOARD_NOT_FOUND' })));
+      const after = await snapshot(t, owner.auth, board.id);
       expect(after.seq).toBe(1);
       expect(after.tasks.map((x) => x.id)).toEqual([taskId]);
       expect(after.members.map((m) => m.userId)).toEqual([owner.user.id]);
@@ -337,12 +315,7 @@ describe('boards (e2e)', () => {
         ['column id', () => t.http().patch(`${b}/columns/zzz`).send({ name: 'x' }), 'COLUMN_NOT_FOUND'],
         ['member id', () => t.http().delete(`${b}/members/123`), 'MEMBER_NOT_FOUND'],
       ];
-      const outcomes: { label: string; status: number; code: unknown }[] = [];
-      for (const [label, send] of cases) {
-        const res = await send().set(owner.auth);
-        outcomes.push({ label, status: res.status, code: res.body.code });
-      }
-      expect(outcomes).toEqual(cases.map(([label, , code]) => ({ label, status: 404, code })));
+      expect(await outcomesOf(owner.auth, cases)).toEqual(cases.map(([label, , code]) => ({ label, status: 404, code })));
     });
 
     it('accepts an upper-case UUID for the board id', async () => {

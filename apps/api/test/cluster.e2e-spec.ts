@@ -1,23 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { io, type Socket } from 'socket.io-client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
-import { SOCKET_PATH, UNAUTHORIZED, type AuthResponse } from '@tasklane/contracts';
-
-/** Connects a websocket-only client and reports how the handshake ended. */
-function connect(url: string, auth: Record<string, unknown>): Promise<{ socket: Socket; error: Error | null }> {
-  const socket = io(url, { path: SOCKET_PATH, transports: ['websocket'], auth, reconnection: false, forceNew: true, timeout: 10_000 });
-  return new Promise((resolve) => {
-    socket.once('connect', () => resolve({ socket, error: null }));
-    socket.once('connect_error', (error) => resolve({ socket, error }));
-  });
-}
+import type { TasklaneSocket } from '@tasklane/client';
+import { UNAUTHORIZED } from '@tasklane/contracts';
+import { registerUser } from './support/fixtures.js';
+import { handshake } from './support/sockets.js';
+import { httpTarget } from './support/test-app.js';
 
 /** Real processes: two built replicas behind real nginx, against the run's migrated database and Redis. */
 describe('local cluster (e2e)', () => {
   let cluster: Cluster;
   let lb: string;
-  const sockets: Socket[] = [];
+  const sockets: TasklaneSocket[] = [];
 
   beforeAll(async () => {
     cluster = await startCluster({
@@ -40,30 +33,24 @@ describe('local cluster (e2e)', () => {
     expect(lb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const seen = new Set<string | null>();
     for (let i = 0; i < 10; i++) {
-      const res = await fetch(`${lb}/health/ready`);
+      const res = await httpTarget(lb).http().get('/health/ready');
       expect(res.status).toBe(200);
-      await res.arrayBuffer();
-      seen.add(res.headers.get('x-replica'));
+      seen.add(res.headers['x-replica'] ?? null);
     }
     expect([...seen].sort()).toEqual(['replica-0', 'replica-1']);
   });
 
   it('upgrades Socket.IO websockets through nginx; without a token the handshake is refused', async () => {
-    const res = await fetch(`${lb}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `${randomUUID()}@example.test`, password: 'correct horse battery', name: 'Cluster' }),
-    });
-    expect(res.status).toBe(201);
-    const { accessToken } = (await res.json()) as AuthResponse;
+    // registerUser expects 201 from POST /auth/register through nginx
+    const { accessToken } = await registerUser(httpTarget(lb), 'Cluster');
 
-    const ok = await connect(lb, { token: accessToken });
+    const ok = await handshake(lb, accessToken);
     sockets.push(ok.socket);
     expect(ok.error).toBeNull();
     expect(ok.socket.connected).toBe(true);
     expect(ok.socket.io.engine.transport.name).toBe('websocket');
 
-    const refused = await connect(lb, {});
+    const refused = await handshake(lb);
     sockets.push(refused.socket);
     expect(refused.error?.message).toBe(UNAUTHORIZED);
     expect(refused.socket.connected).toBe(false);
@@ -76,21 +63,19 @@ describe('local cluster (e2e)', () => {
 
     await replica.kill('SIGKILL');
     expect(replica.pid).toBeNull();
-    await expect(fetch(`${replica.url}/health/live`)).rejects.toThrow();
+    await expect(httpTarget(replica.url).http().get('/health/live')).rejects.toThrow();
     // Connection refused is retried on the other replica (proxy_next_upstream error).
     for (let i = 0; i < 4; i++) {
-      const res = await fetch(`${lb}/health/ready`);
+      const res = await httpTarget(lb).http().get('/health/ready');
       expect(res.status).toBe(200);
-      expect(res.headers.get('x-replica')).toBe('replica-0');
-      await res.arrayBuffer();
+      expect(res.headers['x-replica']).toBe('replica-0');
     }
 
     await replica.start();
     expect(replica.pid).toEqual(expect.any(Number));
     expect(replica.pid).not.toBe(before);
-    const ready = await fetch(`${replica.url}/health/ready`);
+    const ready = await httpTarget(replica.url).http().get('/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.headers.get('x-replica')).toBe('replica-1');
-    await ready.arrayBuffer();
+    expect(ready.headers['x-replica']).toBe('replica-1');
   }, 60_000);
 });

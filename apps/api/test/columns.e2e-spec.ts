@@ -1,41 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { BoardSnapshot, ColumnView } from '@tasklane/contracts';
-import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
-
-type Auth = { Authorization: string };
-
-/** Byte-order comparison, the order fractional-index keys are defined in (not localeCompare). */
-const byPosition = (a: { position: string }, b: { position: string }) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
+import { describe, expect, it } from '@jest/globals';
+import type { ColumnView } from '@tasklane/contracts';
+import { boardWithMembers, createBoard, createTask, fieldsOf, inPositionOrder, registerUser, snapshot, tasksPath, type Auth } from './support/fixtures.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('columns (e2e)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
-  const snapshot = async (auth: Auth, boardId: string): Promise<BoardSnapshot> =>
-    (await t.http().get(`/api/v1/boards/${boardId}`).set(auth).expect(200)).body as BoardSnapshot;
-
+  /** Creates a column (`POST /boards/:boardId/columns`); 201 or the assertion error. */
   const createColumn = async (auth: Auth, boardId: string, body: Record<string, unknown>): Promise<ColumnView> =>
     (await t.http().post(`/api/v1/boards/${boardId}/columns`).set(auth).send(body).expect(201)).body as ColumnView;
 
   /** Column names in position order, sorted here by byte order and checked against the snapshot's order. */
-  const namesInOrder = async (auth: Auth, boardId: string): Promise<string[]> => {
-    const { columns } = await snapshot(auth, boardId);
-    const sorted = [...columns].sort(byPosition);
-    expect(sorted.map((c) => c.id)).toEqual(columns.map((c) => c.id));
-    expect(new Set(columns.map((c) => c.position)).size).toBe(columns.length);
-    return sorted.map((c) => c.name);
-  };
+  const namesInOrder = async (auth: Auth, boardId: string): Promise<string[]> =>
+    inPositionOrder((await snapshot(t, auth, boardId)).columns).map((c) => c.name);
 
   /** A board whose columns are A, B, C (in that order). */
   const abcBoard = async () => {
-    const owner = await registerUser(t);
-    const board = await createBoard(t, owner.auth, { name: 'Columns', columns: ['A', 'B', 'C'] });
+    const { owner, board } = await boardWithMembers(t, { board: { name: 'Columns', columns: ['A', 'B', 'C'] } });
     const [a, b, c] = board.columns;
     return { owner, board, a, b, c };
   };
@@ -94,7 +76,7 @@ describe('columns (e2e)', () => {
         const res = await t.http().post(`/api/v1/boards/${board.id}/columns`).set(owner.auth).send({ name: 'X', afterColumnId }).expect(404);
         expect(res.body.code).toBe('COLUMN_NOT_FOUND');
       }
-      const snap = await snapshot(owner.auth, board.id);
+      const snap = await snapshot(t, owner.auth, board.id);
       expect(snap.columns.map((c) => c.name)).toEqual(['A', 'B', 'C']);
       expect(snap.seq).toBe(0);
     });
@@ -113,7 +95,7 @@ describe('columns (e2e)', () => {
       for (const [body, fields] of cases) {
         const res = await t.http().post(`/api/v1/boards/${board.id}/columns`).set(owner.auth).send(body);
         expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'VALIDATION_FAILED' });
-        expect([...new Set((res.body.details as { field: string }[]).map((d) => d.field))].sort()).toEqual(fields);
+        expect(fieldsOf(res.body)).toEqual(fields);
       }
     });
     it('rejects a NUL character in the name with 400, never 500', async () => {
@@ -165,7 +147,7 @@ describe('columns (e2e)', () => {
       const res = await t.http().patch(`/api/v1/boards/${board.id}/columns/${foreign.id}`).set(owner.auth).send({ name: 'Stolen' }).expect(404);
       expect(res.body.code).toBe('COLUMN_NOT_FOUND');
       expect((await t.http().delete(`/api/v1/boards/${board.id}/columns/${foreign.id}`).set(owner.auth).expect(404)).body.code).toBe('COLUMN_NOT_FOUND');
-      expect((await snapshot(owner.auth, other.id)).columns[0]).toEqual(foreign);
+      expect((await snapshot(t, owner.auth, other.id)).columns[0]).toEqual(foreign);
     });
 
     it('answers 404 COLUMN_NOT_FOUND for an unknown column and for an unknown afterColumnId', async () => {
@@ -188,14 +170,14 @@ describe('columns (e2e)', () => {
   describe('DELETE /boards/:boardId/columns/:columnId', () => {
     it('deletes the column and all of its tasks; other columns keep theirs', async () => {
       const { owner, board, a, b } = await abcBoard();
-      const tasks = `/api/v1/boards/${board.id}/tasks`;
-      const doomed1 = (await t.http().post(tasks).set(owner.auth).send({ columnId: a.id, title: 'doomed 1' }).expect(201)).body;
-      const doomed2 = (await t.http().post(tasks).set(owner.auth).send({ columnId: a.id, title: 'doomed 2' }).expect(201)).body;
-      const kept = (await t.http().post(tasks).set(owner.auth).send({ columnId: b.id, title: 'kept' }).expect(201)).body;
+      const tasks = tasksPath(board.id);
+      const doomed1 = await createTask(t, owner.auth, board.id, { columnId: a.id, title: 'doomed 1' });
+      const doomed2 = await createTask(t, owner.auth, board.id, { columnId: a.id, title: 'doomed 2' });
+      const kept = await createTask(t, owner.auth, board.id, { columnId: b.id, title: 'kept' });
 
       await t.http().delete(`/api/v1/boards/${board.id}/columns/${a.id}`).set(owner.auth).expect(204);
 
-      const snap = await snapshot(owner.auth, board.id);
+      const snap = await snapshot(t, owner.auth, board.id);
       expect(snap.columns.map((c) => c.name)).toEqual(['B', 'C']);
       expect(snap.tasks.map((task) => task.id)).toEqual([kept.id]);
       expect(snap.tasks.filter((task) => task.columnId === a.id)).toEqual([]);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { io } from 'socket.io-client';
 import { BoardStream, TasklaneRestClient, type TasklaneSocket } from '@tasklane/client';
 import type { AnyBoardEvent, BoardSeqNotice, JoinAck } from '@tasklane/contracts';
 import type { DataSource } from 'typeorm';
-import type { TestApp } from './support/test-app.js';
+// fixtures.ts and sockets.ts do not import the app, so they may come before the environment is set.
+import { addMember, createBoard, registerUser } from './support/fixtures.js';
+import { connectSocket } from './support/sockets.js';
 
 // Small retention so pruning is observable; set before the app module is imported (config is
 // validated at import) and restored afterwards.
@@ -12,30 +13,18 @@ process.env.EVENTS_RETENTION_COUNT = '3';
 process.env.SEQ_HEARTBEAT_MS = '500';
 process.env.RELAY_INTERVAL_MS = '300';
 
-const { startTestApp, registerUser, createBoard } = await import('./support/test-app.js');
+const { useTestApp } = await import('./support/test-app.js');
 const { RetentionService } = await import('../src/retention/retention.service.js');
 const { getDataSourceToken } = await import('@nestjs/typeorm');
 
-const connect = async (url: string, token: string): Promise<TasklaneSocket> => {
-  const s: TasklaneSocket = io(url, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
-  return s;
-};
-
 describe('delivery guarantees (e2e, one replica)', () => {
-  let t: TestApp;
   let db: DataSource;
   const sockets: TasklaneSocket[] = [];
-  beforeAll(async () => {
-    t = await startTestApp();
+  const t = useTestApp({ beforeClose: () => sockets.forEach((s) => s.disconnect()) });
+  beforeAll(() => {
     db = t.app.get(getDataSourceToken());
   });
-  afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
-    await t.close();
+  afterAll(() => {
     for (const [k, v] of Object.entries({ EVENTS_RETENTION_COUNT: saved.count, SEQ_HEARTBEAT_MS: saved.heartbeat, RELAY_INTERVAL_MS: saved.relay })) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -51,7 +40,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     const [marked] = (await db.query(`SELECT published_at FROM board_events WHERE board_id = $1 AND seq = 1`, [board.id])) as { published_at: Date | null }[];
     expect(marked.published_at).toBeInstanceOf(Date);
 
-    const s = await connect(t.url, owner.accessToken);
+    const s = await connectSocket(t.url, owner.accessToken);
     sockets.push(s);
     expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
     const relayed = new Promise<AnyBoardEvent>((resolve) => s.on('board:event', (e) => e.seq === 2 && resolve(e)));
@@ -74,7 +63,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);
     await new TasklaneRestClient(t.url, owner.accessToken).createColumn(board.id, { name: 'x' });
-    const s = await connect(t.url, owner.accessToken);
+    const s = await connectSocket(t.url, owner.accessToken);
     sockets.push(s);
     const notices: BoardSeqNotice[] = [];
     s.on('board:seq', (n) => n.boardId === board.id && notices.push(n));
@@ -98,7 +87,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     const owner = await registerUser(t);
     const member = await registerUser(t);
     const board = await createBoard(t, owner.auth);
-    await t.http().post(`/api/v1/boards/${board.id}/members`).set(owner.auth).send({ email: member.user.email, role: 'editor' }).expect(201);
+    await addMember(t, owner.auth, board.id, 'editor', member);
     // Another writer holds the board's lock and removes the member, as MembersService.remove does.
     const qr = db.createQueryRunner();
     await qr.connect();
@@ -132,7 +121,7 @@ describe('delivery guarantees (e2e, one replica)', () => {
     const kept = await api.listEvents(board.id, 5);
     expect(kept.items.map((e) => e.seq)).toEqual([6, 7, 8]);
 
-    const s = await connect(t.url, owner.accessToken);
+    const s = await connectSocket(t.url, owner.accessToken);
     sockets.push(s);
     expect(await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 1 })).toEqual({ ok: true, seq: 8, resync: true });
 

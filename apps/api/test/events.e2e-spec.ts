@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import type { AnyBoardEvent, BoardSnapshot, BoardSummary, ColumnView, EventsPage, MemberView, TaskView } from '@tasklane/contracts';
-import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
-
-type Auth = { Authorization: string };
+import type { AnyBoardEvent, BoardSummary, ColumnView, EventsPage, MemberView, TaskView } from '@tasklane/contracts';
+import { addMember, createBoard, registerUser, snapshot, type Auth } from './support/fixtures.js';
+import { useTestApp, type TestApp } from './support/test-app.js';
 
 describe('board events (e2e)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const eventsPath = (boardId: string) => `/api/v1/boards/${boardId}/events`;
 
@@ -25,9 +18,6 @@ describe('board events (e2e)', () => {
     expect(res.items.length).toBe(res.lastSeq);
     return res.items;
   };
-
-  const snapshot = async (auth: Auth, boardId: string): Promise<BoardSnapshot> =>
-    (await t.http().get(`/api/v1/boards/${boardId}`).set(auth).expect(200)).body as BoardSnapshot;
 
   it('starts a new board at seq 0 with no events', async () => {
     const owner = await registerUser(t);
@@ -46,7 +36,7 @@ describe('board events (e2e)', () => {
     const expected: [string, string, unknown][] = [];
     const check = async () => {
       const n = expected.length;
-      expect((await snapshot(owner.auth, board.id)).seq).toBe(n);
+      expect((await snapshot(t, owner.auth, board.id)).seq).toBe(n);
     };
 
     const renamed = (await t.http().patch(b).set(owner.auth).send({ name: 'Events 2', description: 'd' }).expect(200)).body as BoardSummary;
@@ -184,7 +174,7 @@ describe('board events (e2e)', () => {
     const positions = events.map((e) => (e.data as TaskView).position);
     expect([...positions].sort()).toEqual(positions);
     expect(new Set(positions).size).toBe(15);
-    expect((await snapshot(owner.auth, board.id)).seq).toBe(15);
+    expect((await snapshot(t, owner.auth, board.id)).seq).toBe(15);
   });
 
   it.each([
@@ -233,7 +223,7 @@ describe('board events (e2e)', () => {
     const owner = await registerUser(t);
     const viewer = await registerUser(t);
     const board = await createBoard(t, owner.auth);
-    await t.http().post(`/api/v1/boards/${board.id}/members`).set(owner.auth).send({ email: viewer.user.email, role: 'viewer' }).expect(201);
+    await addMember(t, owner.auth, board.id, 'viewer', viewer);
     const p = await page(viewer.auth, board.id, { after: 0 });
     expect(p.lastSeq).toBe(1);
     expect(p.items.map((e) => e.type)).toEqual(['member.added']);
@@ -245,7 +235,7 @@ describe('board events (e2e)', () => {
     const board = await createBoard(t, owner.auth, { name: 'Strict', columns: ['Todo', 'Done'] });
     const [todo, done] = board.columns;
     const b = `/api/v1/boards/${board.id}`;
-    await t.http().post(`${b}/members`).set(owner.auth).send({ email: viewer.user.email, role: 'viewer' }).expect(201);
+    await addMember(t, owner.auth, board.id, 'viewer', viewer);
     const first = (await t.http().post(`${b}/tasks`).set(owner.auth).send({ columnId: todo.id, title: 'first' }).expect(201)).body as TaskView;
     const second = (await t.http().post(`${b}/tasks`).set(owner.auth).send({ columnId: todo.id, title: 'second' }).expect(201)).body as TaskView;
     const other = await createBoard(t, owner.auth, { name: 'Other' });
@@ -281,7 +271,7 @@ describe('board events (e2e)', () => {
     expect(outcomes).toEqual(failures.map(([label, , status]) => ({ label, status })));
 
     expect(await allEvents(owner.auth, board.id)).toEqual(before);
-    const snap = await snapshot(owner.auth, board.id);
+    const snap = await snapshot(t, owner.auth, board.id);
     expect(snap.seq).toBe(3);
     expect(snap.tasks.map((task) => task.title)).toEqual(['first', 'second']);
 

@@ -7,7 +7,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type BoardState } from '@tasklane/client';
-import type { AnyBoardEvent, AuthResponse, BoardSnapshot, ClientToServerEvents, ErrorBody, JoinAck, ServerToClientEvents, TaskView } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardSnapshot, ClientToServerEvents, ErrorBody, JoinAck, ServerToClientEvents, TaskView } from '@tasklane/contracts';
+import { eventKey, registerClient, writeKey, type ClientUser, type WriteRecord } from './support/client-fixtures.js';
 import { logTail, startPostgres, startRedis, type FaultPostgres, type FaultRedis } from './support/fault-env.js';
 
 /**
@@ -40,7 +41,6 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** How long a write keeps retrying (same Idempotency-Key) before it is reported failed. */
 const WRITE_DEADLINE_MS = 30_000;
 const CONVERGENCE_TIMEOUT_MS = 30_000;
-const PASSWORD = 'correct horse battery';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)];
@@ -87,20 +87,11 @@ async function retrying<T>(fn: () => Promise<T>, timeoutMs = 20_000): Promise<T>
   }
 }
 
-/** A 2xx write as the log must contain it: event type, entity id, and version for versioned entities. */
-interface Written {
-  type: string;
-  id: string;
-  version?: number;
+/** A 2xx write as the log must contain it (see WriteRecord). */
+interface Written extends WriteRecord {
   /** The Idempotency-Key it was sent (and retried) with; the event carries it. */
   key?: string;
 }
-const writtenKey = (w: Written) => `${w.type}:${w.id}:${w.version ?? ''}`;
-const eventKey = (e: AnyBoardEvent) => {
-  const d = e.data as { id?: string; userId?: string; version?: number };
-  const withVersion = !e.type.endsWith('.deleted') && !e.type.startsWith('member.');
-  return writtenKey({ type: e.type, id: (d.id ?? d.userId) as string, version: withVersion ? d.version : undefined });
-};
 
 /**
  * A non-2xx answer seen by a writer (retried or final). `origin`: the replica's X-Replica header;
@@ -125,11 +116,6 @@ interface LoadRecord {
   maxRequestMs: number;
 }
 
-interface User {
-  auth: AuthResponse;
-  rest: TasklaneRestClient;
-}
-
 /**
  * Starts WRITERS async writers on `board`. Writer w uses user w mod 3 and sends write n to
  * targets[(w + n + attempt) mod targets.length], so writes and their retries spread over every
@@ -137,7 +123,7 @@ interface User {
  * loses a race with another writer (any 4xx is a bug). `stop()` lets each writer finish its
  * current write (with its retries) and resolves with the record.
  */
-function startLoad(board: BoardSnapshot, users: User[], targets: string[]): { stop(): Promise<LoadRecord> } {
+function startLoad(board: BoardSnapshot, users: ClientUser[], targets: string[]): { stop(): Promise<LoadRecord> } {
   const record: LoadRecord = { ok: [], non2xx: [], failed: [], networkErrors: 0, timeouts: 0, attempts: 0, maxRequestMs: 0 };
   const columns = board.columns.map((c) => c.id);
   let stopping = false;
@@ -333,7 +319,7 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
   let redis: FaultRedis | undefined;
   let cluster: Cluster | undefined;
   let logDir = '';
-  let users: User[] = [];
+  let users: ClientUser[] = [];
   let targets: string[] = [];
   const rows: ScenarioRow[] = [];
   /** Tests started and tests that reached their end: logs are kept (and tails printed) when they differ. */
@@ -358,13 +344,7 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       env: { SEQ_HEARTBEAT_MS: '1000', RELAY_INTERVAL_MS: '500', RELAY_DELAY_MS: '1000', LOG_LEVEL: 'info' },
     });
     targets = [...cluster.replicaUrls, cluster.lbUrl!];
-    users = await Promise.all(
-      ['Owner', 'Editor 1', 'Editor 2'].map(async (name) => {
-        const rest = new TasklaneRestClient(cluster!.lbUrl!);
-        const auth = await rest.register(`${randomUUID()}@example.test`, PASSWORD, name);
-        return { auth, rest };
-      }),
-    );
+    users = await Promise.all(['Owner', 'Editor 1', 'Editor 2'].map((name) => registerClient(cluster!.lbUrl!, name)));
   }, 180_000);
 
   afterAll(async () => {
@@ -447,7 +427,7 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       // --- measure ---------------------------------------------------------------------------
       const ok = [...setup, ...load.ok];
       const okCount = new Map<string, number>();
-      for (const w of ok) okCount.set(writtenKey(w), (okCount.get(writtenKey(w)) ?? 0) + 1);
+      for (const w of ok) okCount.set(writeKey(w), (okCount.get(writeKey(w)) ?? 0) + 1);
       const logCount = new Map<string, number>();
       for (const e of log) logCount.set(eventKey(e), (logCount.get(eventKey(e)) ?? 0) + 1);
       const writesMissing = [...okCount].reduce((n, [k, count]) => n + Math.max(0, count - (logCount.get(k) ?? 0)), 0);
@@ -513,11 +493,11 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       // The stored log: seqs 1..finalSeq, one event per successful write, each write exactly once.
       expect(log.map((e) => e.seq)).toEqual(Array.from({ length: finalSeq }, (_, k) => k + 1));
       expect(log.length).toBe(ok.length);
-      expect(log.map(eventKey).sort()).toEqual(ok.map(writtenKey).sort());
+      expect(log.map(eventKey).sort()).toEqual(ok.map(writeKey).sort());
       // Idempotent retries: each write's key is on exactly one event, the one describing that write.
       const byKey = new Map<string, string[]>();
       for (const e of log) if (e.idempotencyKey) byKey.set(e.idempotencyKey, [...(byKey.get(e.idempotencyKey) ?? []), eventKey(e)]);
-      expect(load.ok.filter((w) => !isDeepStrictEqual(byKey.get(w.key!), [writtenKey(w)]))).toEqual([]);
+      expect(load.ok.filter((w) => !isDeepStrictEqual(byKey.get(w.key!), [writeKey(w)]))).toEqual([]);
       // Every client: contiguous from its start snapshot, no duplicate delivery, same events as the log.
       expect(followers.map((f) => f.resyncs)).toEqual(followers.map(() => 0));
       expect(badClients).toEqual([]);

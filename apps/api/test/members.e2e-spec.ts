@@ -1,44 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { Test } from 'supertest';
-import type { BoardRole, BoardSnapshot, MemberView, Page } from '@tasklane/contracts';
-import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
-
-type Auth = { Authorization: string };
-type User = Awaited<ReturnType<typeof registerUser>>;
+import type { MemberView, Page } from '@tasklane/contracts';
+import { boardWithMembers, createBoard, createTask, outcomesOf, registerUser, snapshot, type Auth } from './support/fixtures.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('members (e2e)', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-  });
+  const t = useTestApp();
 
   const members = (boardId: string) => `/api/v1/boards/${boardId}/members`;
 
-  const addMember = async (owner: Auth, boardId: string, role: BoardRole): Promise<User> => {
-    const user = await registerUser(t);
-    await t.http().post(members(boardId)).set(owner).send({ email: user.user.email, role }).expect(201);
-    return user;
-  };
-
+  /** `GET /boards/:boardId/members` as `auth`'s user: the one page of members (200 or the assertion error). */
   const listMembers = async (auth: Auth, boardId: string): Promise<MemberView[]> => {
     const page = (await t.http().get(members(boardId)).set(auth).expect(200)).body as Page<MemberView>;
     expect(page.nextCursor).toBeNull();
     return page.items;
   };
 
-  const seqOf = async (auth: Auth, boardId: string): Promise<number> =>
-    ((await t.http().get(`/api/v1/boards/${boardId}`).set(auth).expect(200)).body as BoardSnapshot).seq;
+  /** The board's seq, as `auth`'s user sees it in the snapshot. */
+  const seqOf = async (auth: Auth, boardId: string): Promise<number> => (await snapshot(t, auth, boardId)).seq;
 
   /** A board with an owner, an editor and a viewer. */
   const team = async () => {
-    const owner = await registerUser(t, 'Owner');
-    const board = await createBoard(t, owner.auth, { name: 'Team' });
-    const editor = await addMember(owner.auth, board.id, 'editor');
-    const viewer = await addMember(owner.auth, board.id, 'viewer');
+    const { owner, board, members: [editor, viewer] } = await boardWithMembers(t, { ownerName: 'Owner', board: { name: 'Team' }, members: ['editor', 'viewer'] });
     return { owner, editor, viewer, board };
   };
 
@@ -207,7 +191,7 @@ describe('members (e2e)', () => {
     it('viewers can read everything but get 403 on every task and column write', async () => {
       const { owner, viewer, board } = await team();
       const columnId = board.columns[0].id;
-      const task = (await t.http().post(`/api/v1/boards/${board.id}/tasks`).set(owner.auth).send({ columnId, title: 'Read me' }).expect(201)).body as { id: string };
+      const task = await createTask(t, owner.auth, board.id, { columnId, title: 'Read me' });
       const b = `/api/v1/boards/${board.id}`;
 
       await t.http().get(b).set(viewer.auth).expect(200);
@@ -226,12 +210,7 @@ describe('members (e2e)', () => {
         ['update column', () => t.http().patch(`${b}/columns/${columnId}`).send({ name: 'nope' })],
         ['delete column', () => t.http().delete(`${b}/columns/${columnId}`)],
       ];
-      const outcomes: { label: string; status: number; code: unknown }[] = [];
-      for (const [label, send] of writes) {
-        const res = await send().set(viewer.auth);
-        outcomes.push({ label, status: res.status, code: res.body.code });
-      }
-      expect(outcomes).toEqual(writes.map(([label]) => ({ label, status: 403, code: 'FORBIDDEN' })));
+      expect(await outcomesOf(viewer.auth, writes)).toEqual(writes.map(([label]) => ({ label, status: 403, code: 'FORBIDDEN' })));
       expect(await seqOf(owner.auth, board.id)).toBe(seqBefore);
     });
 

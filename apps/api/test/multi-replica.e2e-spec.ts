@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import { BoardStream, TasklaneHttpError, TasklaneRestClient, applyEvent, cloneState, normalizeState, type BoardState } from '@tasklane/client';
 import type { AnyBoardEvent, BoardSnapshot, TaskView } from '@tasklane/contracts';
+import { eventKey, registerClient, writeKey, type WriteRecord } from './support/client-fixtures.js';
 
 /**
  * The issue-2 proof: 3 real replicas behind a real nginx, real PostgreSQL and Redis. 36 socket
@@ -48,22 +48,15 @@ describe('multi-replica fan-out (3 replicas behind nginx)', () => {
 
   it('every client gets every event exactly once, in order, and all converge to the snapshot', async () => {
     const targets = [...cluster.replicaUrls, cluster.lbUrl!];
-    const owner = new TasklaneRestClient(cluster.lbUrl!);
-    const ownerAuth = await owner.register(`${randomUUID()}@example.test`, 'correct horse battery', 'Owner');
-    const editors = await Promise.all(
-      [0, 1, 2].map(async (i) => {
-        const c = new TasklaneRestClient(cluster.replicaUrls[i]);
-        const a = await c.register(`${randomUUID()}@example.test`, 'correct horse battery', `Editor ${i}`);
-        return { client: c, auth: a };
-      }),
-    );
+    const { rest: owner, auth: ownerAuth } = await registerClient(cluster.lbUrl!, 'Owner');
+    const editors = await Promise.all([0, 1, 2].map((i) => registerClient(cluster.replicaUrls[i], `Editor ${i}`)));
     const board = await owner.createBoard({ name: 'Fan-out', columns: ['A', 'B', 'C'] });
-    const ok: { type: string; id: string; version?: number }[] = [];
+    const ok: WriteRecord[] = [];
     for (const e of editors) {
       const m = await owner.addMember(board.id, e.auth.user.email, 'editor');
       ok.push({ type: 'member.added', id: m.userId });
     }
-    const writers = [owner, ...editors.map((e) => e.client)];
+    const writers = [owner, ...editors.map((e) => e.rest)];
     const writerOn = (i: number) => {
       const w = writers[i % writers.length];
       return new TasklaneRestClient(targets[i % targets.length], w.token);
@@ -195,13 +188,7 @@ describe('multi-replica fan-out (3 replicas behind nginx)', () => {
     for (const [seq, json] of canonical) expect(JSON.parse(json)).toEqual(log[seq - 1]);
 
     // Every 2xx write is in the stream exactly once (matched by type, entity id and version).
-    const key = (x: { type: string; id: string; version?: number }) => `${x.type}:${x.id}:${x.version ?? ''}`;
-    const fromEvents = log.map((e) => {
-      const d = e.data as { id?: string; userId?: string; version?: number };
-      const withVersion = !e.type.endsWith('.deleted') && !e.type.startsWith('member.');
-      return key({ type: e.type, id: d.id ?? d.userId!, version: withVersion ? d.version : undefined });
-    });
-    expect(fromEvents.sort()).toEqual(ok.map(key).sort());
+    expect(log.map(eventKey).sort()).toEqual(ok.map(writeKey).sort());
 
     const duplicates = followers.reduce((n, f) => n + f.stream.stats.duplicates, 0);
     const gapFills = followers.reduce((n, f) => n + f.stream.stats.gapFills, 0);

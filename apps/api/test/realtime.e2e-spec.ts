@@ -1,34 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { io } from 'socket.io-client';
+import { describe, expect, it } from '@jest/globals';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type TasklaneSocket } from '@tasklane/client';
 import type { AnyBoardEvent, JoinAck } from '@tasklane/contracts';
-import { createBoard, registerUser, startTestApp, type TestApp } from './support/test-app.js';
-
-const connect = (url: string, token?: string): TasklaneSocket =>
-  io(url, { path: '/socket.io', transports: ['websocket'], auth: token ? { token } : {}, reconnection: false, forceNew: true });
-
-const connected = (s: TasklaneSocket) =>
-  new Promise<void>((resolve, reject) => {
-    s.once('connect', () => resolve());
-    s.once('connect_error', reject);
-  });
+import { addMember, createBoard, registerUser } from './support/fixtures.js';
+import { connected, openSocket } from './support/sockets.js';
+import { useTestApp } from './support/test-app.js';
 
 describe('realtime gateway (e2e, one replica)', () => {
-  let t: TestApp;
   const sockets: TasklaneSocket[] = [];
   const streams: BoardStream[] = [];
-  beforeAll(async () => {
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.disconnect());
-    streams.forEach((s) => s.close());
-    await t.close();
+  const t = useTestApp({
+    beforeClose: () => {
+      sockets.forEach((s) => s.disconnect());
+      streams.forEach((s) => s.close());
+    },
   });
 
   it('refuses a handshake without a valid token with connect_error "unauthorized"', async () => {
     for (const token of [undefined, 'garbage']) {
-      const s = connect(t.url, token);
+      const s = openSocket(t.url, token);
       sockets.push(s);
       await expect(connected(s)).rejects.toMatchObject({ message: 'unauthorized' });
     }
@@ -38,7 +27,7 @@ describe('realtime gateway (e2e, one replica)', () => {
     const owner = await registerUser(t);
     const stranger = await registerUser(t);
     const board = await createBoard(t, owner.auth);
-    const s = connect(t.url, stranger.accessToken);
+    const s = openSocket(t.url, stranger.accessToken);
     sockets.push(s);
     await connected(s);
     const ack = (await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck;
@@ -88,7 +77,7 @@ describe('realtime gateway (e2e, one replica)', () => {
     const board = await createBoard(t, owner.auth);
     const api = new TasklaneRestClient(t.url, owner.accessToken);
     for (let i = 0; i < 5; i++) await api.createTask(board.id, { columnId: board.columns[0].id, title: `t${i}` });
-    const s = connect(t.url, owner.accessToken);
+    const s = openSocket(t.url, owner.accessToken);
     sockets.push(s);
     await connected(s);
     const ack = (await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 2 })) as JoinAck;
@@ -120,8 +109,8 @@ describe('realtime gateway (e2e, one replica)', () => {
     const owner = await registerUser(t);
     const member = await registerUser(t);
     const board = await createBoard(t, owner.auth);
-    await t.http().post(`/api/v1/boards/${board.id}/members`).set(owner.auth).send({ email: member.user.email, role: 'editor' }).expect(201);
-    const s = connect(t.url, member.accessToken);
+    await addMember(t, owner.auth, board.id, 'editor', member);
+    const s = openSocket(t.url, member.accessToken);
     sockets.push(s);
     await connected(s);
     expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);

@@ -1,38 +1,82 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import type { AuthResponse, BoardSnapshot } from '@tasklane/contracts';
 import { createApp } from '../../src/app.factory.js';
 
-/** A running API on a random loopback port, built exactly as main.ts builds it. */
-export interface TestApp {
-  app: NestFastifyApplication;
-  /** e.g. http://127.0.0.1:41234 */
+/** A supertest agent: `.get(path)`, `.post(path)`, ... each returning a `Test` to `.set()`, `.send()`, `.expect()`. */
+export type HttpAgent = ReturnType<typeof request>;
+
+/**
+ * Somewhere REST requests can be sent: a TestApp, or a cluster's load balancer or replica (see
+ * `httpTarget`). Every REST request of the e2e suites and of support/fixtures.ts goes through
+ * `http()`, so that one place sees every request and response.
+ */
+export interface HttpTarget {
+  /** Origin without a trailing slash, e.g. http://127.0.0.1:41234 */
   url: string;
-  /** supertest agent bound to `url` */
-  http: () => ReturnType<typeof request>;
+  /** A fresh supertest agent bound to `url`; paths are absolute (`/api/v1/...`). */
+  http: () => HttpAgent;
+}
+
+/** A running API on a random loopback port, built exactly as main.ts builds it. */
+export interface TestApp extends HttpTarget {
+  app: NestFastifyApplication;
   close(): Promise<void>;
 }
 
+/**
+ * The one way to issue REST requests to a server the test did not start with `startTestApp`
+ * (e.g. `cluster.lbUrl`).
+ * @param url origin, e.g. http://127.0.0.1:8080 (no trailing slash)
+ */
+export function httpTarget(url: string): HttpTarget {
+  return { url, http: () => request(url) };
+}
+
+/**
+ * Boots the app (`createApp`, as main.ts does) and listens on 127.0.0.1 on a random free port.
+ * Reads its configuration from the environment when `createApp`'s module is first imported
+ * (global-setup.mjs sets it for the e2e project).
+ * @throws whatever booting throws (invalid config, PostgreSQL or Redis unreachable)
+ */
 export async function startTestApp(): Promise<TestApp> {
   const app = await createApp();
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}`;
-  return { app, url, http: () => request(url), close: () => app.close() };
+  const { url, http } = httpTarget(`http://127.0.0.1:${address.port}`);
+  return { app, url, http, close: () => app.close() };
 }
 
-/** Registers a user with a unique email; returns tokens and a ready `Authorization` header. */
-export async function registerUser(t: TestApp, name = 'Test User'): Promise<AuthResponse & { auth: { Authorization: string } }> {
-  const email = `${randomUUID()}@example.test`;
-  const res = await t.http().post('/api/v1/auth/register').send({ email, password: 'correct horse battery', name }).expect(201);
-  const body = res.body as AuthResponse;
-  return { ...body, auth: { Authorization: `Bearer ${body.accessToken}` } };
-}
-
-/** Creates a board owned by `auth`'s user and returns its snapshot. */
-export async function createBoard(t: TestApp, auth: { Authorization: string }, body: Record<string, unknown> = { name: 'Board' }): Promise<BoardSnapshot> {
-  const res = await t.http().post('/api/v1/boards').set(auth).send(body).expect(201);
-  return res.body as BoardSnapshot;
+/**
+ * Starts one TestApp for the enclosing `describe` block (in `beforeAll`) and closes it in
+ * `afterAll`. Call it at the top of the `describe` callback; the returned object forwards to the
+ * running app, so it may only be used inside tests and hooks.
+ * @param options.beforeClose runs in the same `afterAll`, before the app closes (e.g. to
+ *   disconnect sockets and streams so they do not see the server go away)
+ * @throws Error from any member of the result used outside a test or hook (no app yet)
+ */
+export function useTestApp(options: { beforeClose?: () => void | Promise<void> } = {}): TestApp {
+  let started: TestApp | undefined;
+  const current = (): TestApp => {
+    if (!started) throw new Error('useTestApp(): the app starts in beforeAll; use it only inside tests and hooks');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startTestApp();
+  });
+  afterAll(async () => {
+    await options.beforeClose?.();
+    await started?.close();
+  });
+  return {
+    get app() {
+      return current().app;
+    },
+    get url() {
+      return current().url;
+    },
+    http: () => current().http(),
+    close: () => current().close(),
+  };
 }
