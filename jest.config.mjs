@@ -1,5 +1,6 @@
 // Jest 30 in native ESM (run with NODE_OPTIONS=--experimental-vm-modules, see package.json).
-// Two projects: `unit` (*.spec.ts next to the code, no I/O) and `e2e` (apps/*/test/*.e2e-spec.ts,
+// Two projects: `unit` (*.spec.ts next to the code and the test helpers' own specs in
+// apps/*/test/support/, no I/O) and `e2e` (apps/*/test/*.e2e-spec.ts,
 // against a real PostgreSQL and Redis; a fresh database per run, see test/support/global-setup.mjs).
 const swc = [
   '@swc/jest',
@@ -33,7 +34,7 @@ const common = {
 
 export default {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/apps/*/test/support/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

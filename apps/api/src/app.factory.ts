@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RequestMethod, type LogLevel } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,7 +7,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
-import { API_PREFIX } from './http/api-prefix.js';
+import { API_PREFIX, API_PREFIX_OPTIONS } from './http/api-prefix.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
@@ -52,12 +52,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
     if (shutdown.closeConnections) void reply.header('Connection', 'close');
   });
 
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
   app.enableShutdownHooks();
   app.enableCors({ origin: true, credentials: true, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'] });
   app.useWebSocketAdapter(new RedisIoAdapter(app));
