@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { AuthResponse } from '@tasklane/contracts';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthResponse, UserView } from '@tasklane/contracts';
+import { apiPath } from '../http/api-prefix.js';
+import { ApiCreatedResource, ApiErrors } from '../http/openapi.decorators.js';
 import { AuthResponseDto, LoginDto, RefreshDto, RegisterDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 import { Public } from './public.decorator.js';
 
-/** REST `/api/v1/auth`: register, login and refresh (public routes). Bodies and answers: AuthResponse; errors EMAIL_TAKEN 409, INVALID_CREDENTIALS 401, INVALID_REFRESH_TOKEN 401. */
+/** REST `/api/v1/auth`: register, login and refresh (public routes). Bodies and answers: AuthResponse. */
 @ApiTags('auth')
 @Public()
 @Controller('auth')
@@ -13,24 +15,30 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @ApiCreatedResponse({ type: AuthResponseDto })
-  @ApiConflictResponse({ description: 'EMAIL_TAKEN' })
+  @ApiOperation({
+    summary: 'Register',
+    description: 'Creates an account (email lower-cased, password at least 10 characters, argon2id-hashed) and answers its first access and refresh tokens.',
+  })
+  @ApiCreatedResource(AuthResponseDto, (_: { user: UserView }) => apiPath('users', 'me'), { versioned: false })
+  @ApiErrors({ 409: 'EMAIL_TAKEN (case-insensitive)' })
   register(@Body() dto: RegisterDto): Promise<AuthResponse> {
     return this.auth.register(dto);
   }
 
   @Post('login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Log in', description: 'Email and password for a new access token (JWT) and refresh token. Unknown email and wrong password get the same answer.' })
   @ApiOkResponse({ type: AuthResponseDto })
-  @ApiUnauthorizedResponse({ description: 'INVALID_CREDENTIALS' })
+  @ApiErrors({ 401: 'INVALID_CREDENTIALS' })
   login(@Body() dto: LoginDto): Promise<AuthResponse> {
     return this.auth.login(dto);
   }
 
   @Post('refresh')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Refresh tokens', description: 'Exchanges a refresh token for a new pair; the old one stops working (rotation).' })
   @ApiOkResponse({ type: AuthResponseDto })
-  @ApiUnauthorizedResponse({ description: 'INVALID_REFRESH_TOKEN' })
+  @ApiErrors({ 401: 'INVALID_REFRESH_TOKEN: unknown, already used or expired' })
   refresh(@Body() dto: RefreshDto): Promise<AuthResponse> {
     return this.auth.refresh(dto.refreshToken);
   }

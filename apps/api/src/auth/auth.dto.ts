@@ -43,5 +43,5 @@ export class AuthResponseDto implements AuthResponse {
   @ApiProperty({ type: UserDto }) user: UserDto;
   @ApiProperty({ description: 'JWT, send as `Authorization: Bearer <token>`' }) accessToken: string;
   @ApiProperty({ description: 'Opaque, single use: each refresh returns a new one' }) refreshToken: string;
-  @ApiProperty({ description: 'Access token lifetime in seconds' }) expiresIn: number;
+  @ApiProperty({ type: 'integer', description: 'Access token lifetime in seconds' }) expiresIn: number;
 }

@@ -8,7 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import { UsersService } from '../users/users.service.js';
-import type { AuthUser } from './current-user.decorator.js';
+import type { AuthUser } from '../http/current-user.decorator.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
 import { emailTaken, invalidCredentials, invalidRefreshToken } from './auth.errors.js';
 import { RefreshTokensRepository } from './refresh-tokens.repository.js';

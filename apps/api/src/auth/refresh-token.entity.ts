@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { User } from '../users/user.entity.js';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
  * A refresh token, stored as the SHA-256 of the opaque token handed to the client. Tokens rotate:
  * each use revokes the row and issues a new one.
@@ -14,9 +15,9 @@ export class RefreshToken {
   @Column('uuid', { name: 'user_id' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
-  user?: Relation<User>;
+  user?: unknown;
 
   @Index('ux_refresh_tokens_token_hash', { unique: true })
   @Column('text', { name: 'token_hash' })

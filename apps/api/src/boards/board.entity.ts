@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import { User } from '../users/user.entity.js';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
  * A board. Its event stream's head (seq, and the lock that serialises writes) is its
  * `board_streams` row (events module). Deleting a board sets `deletedAt` and removes its members:
@@ -24,9 +25,9 @@ export class Board {
   @Column('uuid', { name: 'created_by' })
   createdBy: string;
 
-  @ManyToOne(() => User)
+  @ManyToOne('User')
   @JoinColumn({ name: 'created_by' })
-  creator?: Relation<User>;
+  creator?: unknown;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

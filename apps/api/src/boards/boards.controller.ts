@@ -1,12 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
-import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
+import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { apiPath } from '../http/api-prefix.js';
 import { IfMatch } from '../http/if-match.decorator.js';
 import { ApiConditionalWrite, ApiCreatedResource, ApiErrors, ApiIdempotent, ApiOkResource } from '../http/openapi.decorators.js';
 import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
-import { BoardId } from './boards.errors.js';
+import { BoardId } from '../board-access/board-access.errors.js';
 import { BoardPageDto, BoardSnapshotDto, BoardSummaryDto, CreateBoardDto, ListBoardsQueryDto, UpdateBoardDto } from './boards.dto.js';
 import { BoardsService } from './boards.service.js';
 

@@ -6,11 +6,11 @@ import type { BoardRole, BoardSnapshot, BoardSummary, Page } from '@tasklane/con
 import { ColumnsService } from '../columns/columns.service.js';
 import { preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
-import { BoardAccessService } from '../members/board-access.service.js';
+import { BoardAccessService } from '../board-access/board-access.service.js';
 import { MembersService } from '../members/members.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { TasksService } from '../tasks/tasks.service.js';
-import { boardNotFound } from './boards.errors.js';
+import { boardNotFound } from '../board-access/board-access.errors.js';
 import { BoardsRepository, type BoardRecord } from './boards.repository.js';
 
 /** Columns of a board created without a `columns` list. */
@@ -39,7 +39,7 @@ export class BoardsService {
       boardId,
       async ({ tx, seq }) => {
         await this.boards.insert(tx, { id: boardId, name: input.name, description: input.description ?? '', createdBy: userId });
-        await this.members.addOwner(tx, boardId, userId);
+        await this.access.add(tx, boardId, userId, 'owner');
         await this.columns.createInitial(tx, boardId, input.columns ?? DEFAULT_COLUMNS);
         return this.readSnapshot(tx, boardId, 'owner', seq);
       },
@@ -100,7 +100,7 @@ export class BoardsService {
       'owner',
       async ({ tx, seq }) => {
         if (!(await this.boards.softDelete(tx, boardId, req.ifMatch))) throw preconditionFailed(toSummary(await this.requireBoard(tx, boardId), seq - 1));
-        await this.members.removeAll(tx, boardId);
+        await this.access.removeAll(tx, boardId);
         return { result: null, event: { type: 'board.deleted', data: { id: boardId } } };
       },
       req.idempotency,

@@ -1,6 +1,7 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import { Board } from '../boards/board.entity.js';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
  * A column of a board. `position` is a fractional-index key; COLLATE "C" makes PostgreSQL order it
  * by bytes, which is the order the algorithm defines (a locale collation would not).
@@ -14,9 +15,9 @@ export class BoardColumn {
   @Column('uuid', { name: 'board_id' })
   boardId: string;
 
-  @ManyToOne(() => Board, { onDelete: 'CASCADE' })
+  @ManyToOne('Board', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'board_id' })
-  board?: Relation<Board>;
+  board?: unknown;
 
   @Column('text')
   name: string;

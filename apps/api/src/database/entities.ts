@@ -4,7 +4,7 @@ import { BoardColumn } from '../columns/board-column.entity.js';
 import { BoardEvent } from '../events/board-event.entity.js';
 import { BoardStream } from '../events/board-stream.entity.js';
 import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
-import { BoardMember } from '../members/board-member.entity.js';
+import { BoardMember } from '../board-access/board-member.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 

@@ -1,7 +1,8 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { BoardEventType } from '@tasklane/contracts';
-import { Board } from '../boards/board.entity.js';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
  * One event of a board's ordered stream, and the transactional outbox: it is inserted in the same
  * transaction as the change it describes. Primary key (board_id, seq) is the required unique
@@ -20,9 +21,9 @@ export class BoardEvent {
   @PrimaryColumn('integer')
   seq: number;
 
-  @ManyToOne(() => Board, { onDelete: 'CASCADE' })
+  @ManyToOne('Board', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'board_id' })
-  board?: Relation<Board>;
+  board?: unknown;
 
   @Column('text')
   type: BoardEventType;

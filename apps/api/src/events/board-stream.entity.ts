@@ -1,6 +1,7 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Board } from '../boards/board.entity.js';
+import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
  * The head of a board's event stream: `seq` is the number of its last event. Every board write
  * locks this row (`SELECT … FOR UPDATE`), so writes to one board are serialised and seq order is
@@ -12,9 +13,9 @@ export class BoardStream {
   @PrimaryColumn('uuid', { name: 'board_id' })
   boardId: string;
 
-  @OneToOne(() => Board, { onDelete: 'CASCADE' })
+  @OneToOne('Board', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'board_id' })
-  board?: Relation<Board>;
+  board?: unknown;
 
   @Column('integer', { default: 0 })
   seq: number;

@@ -1,10 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { EventsPage } from '@tasklane/contracts';
-import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { BoardId } from '../boards/boards.errors.js';
+import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
+import { BoardId } from '../board-access/board-access.errors.js';
 import { ApiErrors } from '../http/openapi.decorators.js';
-import { BoardAccessService } from '../members/board-access.service.js';
+import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BoardEventsService } from './board-events.service.js';
 import { EventsPageDto, EventsQueryDto } from './events.dto.js';
 

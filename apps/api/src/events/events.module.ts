@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
-import { BoardAccessModule } from '../members/board-access.module.js';
+import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { BoardEventsRepository } from './board-events.repository.js';
 import { BoardEventsService } from './board-events.service.js';
 import { EventsController } from './events.controller.js';

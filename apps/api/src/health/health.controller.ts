@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
 import { RedisConnections } from '../redis/redis-connections.service.js';
@@ -20,6 +20,8 @@ export class HealthController {
 
   /** The process is up (for restarts). */
   @Get('live')
+  @ApiOperation({ summary: 'Liveness', description: 'The process is up and its event loop answers. For restarts, not for routing.' })
+  @ApiOkResponse({ description: 'Alive', schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -29,6 +31,11 @@ export class HealthController {
    * Redis answers within 1 s. 503 otherwise (for the load balancer).
    */
   @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness',
+    description: 'The replica can serve: not draining, PostgreSQL and (when configured) Redis answer within 1 s. 503 otherwise, so the load balancer routes elsewhere.',
+  })
+  @ApiServiceUnavailableResponse({ description: 'Not ready: draining, or a dependency is down (Terminus health-check body)' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([

@@ -30,6 +30,7 @@ const errorResponse = (description: string, headers: Record<string, { descriptio
  *  - `X-Request-Id` on every response;
  *  - 401 UNAUTHORIZED on every bearer route;
  *  - 400 VALIDATION_FAILED on every route that takes a body, a query or a request header;
+ *  - 413 PAYLOAD_TOO_LARGE and 415 UNSUPPORTED_MEDIA_TYPE on every route that takes a body;
  *  - 503 SERVICE_UNAVAILABLE (database unreachable, with `Retry-After`) on every `/api` route.
  */
 function addCommonResponses(document: OpenAPIObject): void {
@@ -40,6 +41,8 @@ function addCommonResponses(document: OpenAPIObject): void {
       const responses: Responses = op.responses;
       const takesInput = op.requestBody !== undefined || (op.parameters ?? []).some((p) => 'in' in p && (p.in === 'query' || p.in === 'header'));
       if (op.security?.length && !responses['401']) responses['401'] = errorResponse('UNAUTHORIZED: missing, malformed or expired access token');
+      if (op.requestBody && !responses['413']) responses['413'] = errorResponse('PAYLOAD_TOO_LARGE: the body exceeds 1 MiB');
+      if (op.requestBody && !responses['415']) responses['415'] = errorResponse('UNSUPPORTED_MEDIA_TYPE: send `Content-Type: application/json`');
       if (takesInput && !responses['400']) responses['400'] = errorResponse('VALIDATION_FAILED: `details` lists each invalid field; MALFORMED_REQUEST: unparsable JSON');
       if (path.startsWith('/api/') && !responses['503']) {
         responses['503'] = errorResponse('SERVICE_UNAVAILABLE: the database is unreachable; retry after `Retry-After` seconds', {
@@ -66,7 +69,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'see docs/api.md). Every error is `{ statusCode, code, message, details?, requestId }`.',
     )
     .setVersion('1')
-    .setContact('Tasklane', 'https://github.com/tasklane/tasklane', '')
+    .setContact('Tasklane', 'https://github.com/tasklane/tasklane', 'maintainers@tasklane.dev')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer('/', 'This server')
     .addBearerAuth();

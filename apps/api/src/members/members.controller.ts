@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MemberView, Page } from '@tasklane/contracts';
-import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { BoardId } from '../boards/boards.errors.js';
+import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
+import { BoardId } from '../board-access/board-access.errors.js';
 import { apiPath } from '../http/api-prefix.js';
 import { ApiCreatedResource, ApiErrors, ApiIdempotent } from '../http/openapi.decorators.js';
 import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { UsersModule } from '../users/users.module.js';
-import { BoardAccessModule } from './board-access.module.js';
+import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
 

@@ -6,16 +6,17 @@ import { BoardEventsService, type WriteRequest } from '../events/board-events.se
 import { afterCursor, toPage, type Keyed } from '../pagination/cursor.js';
 import { userNotFound } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
-import { BoardAccessService } from './board-access.service.js';
+import { BoardAccessService } from '../board-access/board-access.service.js';
 import { alreadyMember, lastOwner, memberNotFound } from './members.errors.js';
-import { MembersRepository, type Membership } from './members.repository.js';
+
+/** A membership record as BoardAccessService hands it out (names and emails come from UsersService). */
+type Membership = Pick<MemberView, 'userId' | 'role' | 'addedAt'>;
 
 /** Board membership: owners add, re-role and remove members; any member may remove themselves. */
 @Injectable()
 export class MembersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly members: MembersRepository,
     private readonly users: UsersService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
@@ -25,13 +26,13 @@ export class MembersService {
   async list(boardId: string, userId: string, query: { limit?: number; cursor?: string }): Promise<Page<MemberView>> {
     await this.access.require(boardId, userId, 'viewer');
     const limit = query.limit ?? 100;
-    const rows = await this.members.list(this.dataSource.manager, boardId, { limit: limit + 1, after: afterCursor(query.cursor) });
+    const rows = await this.access.list(this.dataSource.manager, boardId, { limit: limit + 1, after: afterCursor(query.cursor) });
     return toPage(await this.withUsers(rows, this.dataSource.manager), limit);
   }
 
   /** Every member of the board in the order they joined, read with `db` (a snapshot's transaction). */
   async listAll(db: EntityManager, boardId: string): Promise<MemberView[]> {
-    return (await this.withUsers(await this.members.list(db, boardId), db)).map((r) => r.item);
+    return (await this.withUsers(await this.access.list(db, boardId), db)).map((r) => r.item);
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (not owner), USER_NOT_FOUND (no account with that email), ALREADY_MEMBER (409) */
@@ -43,7 +44,7 @@ export class MembersService {
       async ({ tx }) => {
         const user = await this.users.findByEmail(input.email, tx);
         if (!user) throw userNotFound();
-        const membership = await this.members.insert(tx, boardId, user.id, input.role);
+        const membership = await this.access.add(tx, boardId, user.id, input.role);
         if (!membership) throw alreadyMember();
         const member: MemberView = { ...membership, email: user.email, name: user.name };
         return { result: member, event: { type: 'member.added', data: member } };
@@ -61,7 +62,7 @@ export class MembersService {
       async ({ tx }) => {
         const current = await this.read(tx, boardId, memberId);
         if (current.role === 'owner' && role !== 'owner') await this.assertAnotherOwner(tx, boardId, memberId);
-        await this.members.updateRole(tx, boardId, memberId, role);
+        await this.access.setRole(tx, boardId, memberId, role);
         const member = { ...current, role };
         return { result: member, event: { type: 'member.updated', data: member } };
       },
@@ -78,25 +79,15 @@ export class MembersService {
       async ({ tx }) => {
         const current = await this.read(tx, boardId, memberId);
         if (current.role === 'owner') await this.assertAnotherOwner(tx, boardId, memberId);
-        await this.members.delete(tx, boardId, memberId);
+        await this.access.remove(tx, boardId, memberId);
         return { result: null, event: { type: 'member.removed', data: { id: memberId } } };
       },
       req.idempotency,
     );
   }
 
-  /** Makes `userId` the owner of a board being created (inside BoardEventsService.create). */
-  async addOwner(tx: EntityManager, boardId: string, userId: string): Promise<void> {
-    await this.members.insert(tx, boardId, userId, 'owner');
-  }
-
-  /** Removes every member of a board being deleted (inside its `board.deleted` write): nobody can reach it any more. */
-  removeAll(tx: EntityManager, boardId: string): Promise<void> {
-    return this.members.deleteAll(tx, boardId);
-  }
-
   private async read(tx: EntityManager, boardId: string, memberId: string): Promise<MemberView> {
-    const membership = await this.members.find(tx, boardId, memberId);
+    const membership = await this.access.find(tx, boardId, memberId);
     if (!membership) throw memberNotFound();
     const [member] = await this.withUsers([{ item: membership, key: { at: '', id: memberId } }], tx);
     return member.item;
@@ -115,6 +106,6 @@ export class MembersService {
   }
 
   private async assertAnotherOwner(tx: EntityManager, boardId: string, exceptId: string): Promise<void> {
-    if (!(await this.members.hasOtherOwner(tx, boardId, exceptId))) throw lastOwner();
+    if (!(await this.access.hasOtherOwner(tx, boardId, exceptId))) throw lastOwner();
   }
 }

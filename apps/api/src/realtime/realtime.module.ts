@@ -3,7 +3,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { EVENT_PUBLISHER } from '../events/event-publisher.js';
 import { EventsModule } from '../events/events.module.js';
 import { HealthModule } from '../health/health.module.js';
-import { BoardAccessModule } from '../members/board-access.module.js';
+import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { BoardRoomsService } from './board-rooms.service.js';
 import { RealtimeGateway } from './realtime.gateway.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { boardRoom, userRoom, type AnyBoardEvent, type BoardRole } from '@tasklane/contracts';
-import { BoardAccessService } from '../members/board-access.service.js';
+import { BoardAccessService } from '../board-access/board-access.service.js';
 import { SocketServer } from './socket-server.js';
 
 /**

@@ -1,7 +1,7 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Board } from '../boards/board.entity.js';
-import { BoardColumn } from '../columns/board-column.entity.js';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
  * A task. `position` orders tasks inside a column (fractional index, COLLATE "C"), so a move
  * rewrites this one row. Indexes: (column_id, position) for ordering and neighbours,
@@ -20,16 +20,16 @@ export class Task {
   @Column('uuid', { name: 'board_id' })
   boardId: string;
 
-  @ManyToOne(() => Board, { onDelete: 'CASCADE' })
+  @ManyToOne('Board', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'board_id' })
-  board?: Relation<Board>;
+  board?: unknown;
 
   @Column('uuid', { name: 'column_id' })
   columnId: string;
 
-  @ManyToOne(() => BoardColumn, { onDelete: 'CASCADE' })
+  @ManyToOne('BoardColumn', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'column_id' })
-  column?: Relation<BoardColumn>;
+  column?: unknown;
 
   @Column('text')
   title: string;

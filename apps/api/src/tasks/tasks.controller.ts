@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Page, TaskView } from '@tasklane/contracts';
-import { CurrentUser, type AuthUser } from '../auth/current-user.decorator.js';
-import { BoardId } from '../boards/boards.errors.js';
+import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
+import { BoardId } from '../board-access/board-access.errors.js';
 import { apiPath } from '../http/api-prefix.js';
 import { IfMatch } from '../http/if-match.decorator.js';
 import { ApiConditionalWrite, ApiCreatedResource, ApiErrors, ApiIdempotent, ApiOkResource } from '../http/openapi.decorators.js';

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ColumnsModule } from '../columns/columns.module.js';
 import { EventsModule } from '../events/events.module.js';
-import { BoardAccessModule } from '../members/board-access.module.js';
+import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { TasksController } from './tasks.controller.js';
 import { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { ColumnsService } from '../columns/columns.service.js';
 import { AppError } from '../errors/app-error.js';
 import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
-import type { BoardAccessService } from '../members/board-access.service.js';
+import type { BoardAccessService } from '../board-access/board-access.service.js';
 import type { TasksRepository } from './tasks.repository.js';
 import { TasksService } from './tasks.service.js';
 

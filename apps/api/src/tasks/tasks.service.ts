@@ -6,7 +6,7 @@ import { columnNotFound } from '../columns/columns.errors.js';
 import { ColumnsService } from '../columns/columns.service.js';
 import { preconditionFailed, validationFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
-import { BoardAccessService } from '../members/board-access.service.js';
+import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { invalidPosition, keyForSlot, type Slot } from '../positions/fractional-index.js';
 import { taskNotFound } from './tasks.errors.js';

@@ -2,7 +2,13 @@
 // `npm test` builds first). Makes a fresh database `tasklane_test_<random>` with every migration
 // applied (the migrations production runs, never synchronize; see createScratchDatabase in
 // libs/cluster) and sets the environment the app reads when imported.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { createScratchDatabase } from '../../../../libs/cluster/dist/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
 
 export default async function globalSetup() {
   const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -15,4 +21,9 @@ export default async function globalSetup() {
   process.env.MIGRATIONS_RUN = 'false';
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = 'warn';
+  // The contract every e2e response is checked against (support/contract.ts): the document the
+  // server serves at /docs-json, exported by the same builder.
+  const openapi = join(mkdtempSync(join(tmpdir(), 'tasklane-openapi-')), 'openapi.json');
+  execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), openapi], { stdio: 'ignore' });
+  process.env.TASKLANE_OPENAPI_FILE = openapi;
 }

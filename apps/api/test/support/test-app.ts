@@ -3,6 +3,7 @@ import { afterAll, beforeAll } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
+import { assertContract } from './contract.js';
 
 /** A supertest agent: `.get(path)`, `.post(path)`, ... each returning a `Test` to `.set()`, `.send()`, `.expect()`. */
 export type HttpAgent = ReturnType<typeof request>;
@@ -25,13 +26,31 @@ export interface TestApp extends HttpTarget {
   close(): Promise<void>;
 }
 
+const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+
+/**
+ * A supertest agent on `url` whose every request is also checked against the OpenAPI document
+ * (support/contract.ts): the check runs as the request's first assertion, so a response the
+ * contract does not describe fails the test that made it, whatever else it expects.
+ */
+function contractAgent(url: string): HttpAgent {
+  const agent = request(url);
+  return new Proxy(agent, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof property !== 'string' || !METHODS.has(property) || typeof value !== 'function') return value;
+      return (path: string) => (value as (p: string) => ReturnType<HttpAgent['get']>).call(target, path).expect((res) => assertContract(property, path, res));
+    },
+  });
+}
+
 /**
  * The one way to issue REST requests to a server the test did not start with `startTestApp`
- * (e.g. `cluster.lbUrl`).
+ * (e.g. `cluster.lbUrl`). Every response is checked against the OpenAPI document.
  * @param url origin, e.g. http://127.0.0.1:8080 (no trailing slash)
  */
 export function httpTarget(url: string): HttpTarget {
-  return { url, http: () => request(url) };
+  return { url, http: () => contractAgent(url) };
 }
 
 /**

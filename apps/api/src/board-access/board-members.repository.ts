@@ -1,16 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BoardRole } from '@tasklane/contracts';
+import type { BoardRole, MemberView } from '@tasklane/contracts';
 import { runPrepared } from '../database/prepared.js';
 import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
-/** A membership as the members module hands it out; names and emails come from UsersService. */
-export interface Membership {
-  userId: string;
-  role: BoardRole;
-  addedAt: string;
-}
+/** A membership record (a MemberView without the user's name and email, which UsersService has). */
+export type Membership = Pick<MemberView, 'userId' | 'role' | 'addedAt'>;
 
 /** A `board_members` row as node-postgres returns it. */
 interface MembershipRow {
@@ -28,7 +24,7 @@ const toMembership = (r: MembershipRow): Membership => ({ userId: r.user_id, rol
  * them with the board), so "is a member" also means "the board is live".
  */
 @Injectable()
-export class MembersRepository {
+export class BoardMembersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The user's role on the board, or null. */

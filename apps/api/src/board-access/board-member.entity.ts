@@ -1,8 +1,8 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { BoardRole } from '@tasklane/contracts';
-import { Board } from '../boards/board.entity.js';
-import { User } from '../users/user.entity.js';
 
+// Relations name their target entity by string: features do not import each other's entities
+// (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /** Membership of a user on a board, with a role. The primary key (board_id, user_id) serves per-board lookups. */
 @Entity('board_members')
 @Check('ck_board_members_role', `"role" IN ('owner', 'editor', 'viewer')`)
@@ -14,13 +14,13 @@ export class BoardMember {
   @PrimaryColumn('uuid', { name: 'user_id' })
   userId: string;
 
-  @ManyToOne(() => Board, { onDelete: 'CASCADE' })
+  @ManyToOne('Board', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'board_id' })
-  board?: Relation<Board>;
+  board?: unknown;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
-  user?: Relation<User>;
+  user?: unknown;
 
   @Column('text')
   role: BoardRole;

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { BoardRole } from '@tasklane/contracts';
+import type { Keyed, Keyset } from '../pagination/cursor.js';
+import { boardNotFound } from './board-access.errors.js';
+import { forbidden } from '../errors/common.errors.js';
+import { BoardMembersRepository, type Membership } from './board-members.repository.js';
+
+const RANK: Record<BoardRole, number> = { viewer: 0, editor: 1, owner: 2 };
+
+/**
+ * Checks a role against the requirement: `viewer` reads, `editor` writes content, `owner` manages.
+ * @throws AppError BOARD_NOT_FOUND (404) when `role` is null (not a member, or no such board:
+ *   indistinguishable on purpose), FORBIDDEN (403) when the member's role is too low.
+ */
+export function assertRole(role: BoardRole | null, required: BoardRole): BoardRole {
+  if (!role) throw boardNotFound();
+  if (RANK[role] < RANK[required]) throw forbidden(required);
+  return role;
+}
+
+/**
+ * Who may do what on a board: the membership records (`board_members`) and the checks made on
+ * every board-scoped request, socket join and write (writes call `require` inside their
+ * transaction, after locking the board's stream). The rules of changing memberships (owners only,
+ * a last owner stays) are MembersService's; the record operations below run in its transactions.
+ */
+@Injectable()
+export class BoardAccessService {
+  constructor(private readonly members: BoardMembersRepository) {}
+
+  /** The user's role on a live board, or null. One primary-key lookup. */
+  roleOf(boardId: string, userId: string, db?: EntityManager): Promise<BoardRole | null> {
+    return this.members.roleOf(boardId, userId, db);
+  }
+
+  /** @throws AppError BOARD_NOT_FOUND (404) / FORBIDDEN (403), see `assertRole`. */
+  async require(boardId: string, userId: string, required: BoardRole, db?: EntityManager): Promise<BoardRole> {
+    return assertRole(await this.members.roleOf(boardId, userId, db), required);
+  }
+
+  /** Which of the (board, user) pairs are memberships of live boards, as `<boardId>:<userId>` keys (one query). */
+  async membershipsAmong(pairs: { boardId: string; userId: string }[]): Promise<Set<string>> {
+    return pairs.length === 0 ? new Set() : this.members.existing(pairs);
+  }
+
+  /** The ids among `userIds` that are not members of the board. */
+  async nonMembers(db: EntityManager, boardId: string, userIds: string[]): Promise<string[]> {
+    const members = await this.members.membersAmong(db, boardId, userIds);
+    return userIds.filter((id) => !members.has(id));
+  }
+
+  /** Every board the user is a member of, with their role. */
+  boardsOf(userId: string): Promise<Map<string, BoardRole>> {
+    return this.members.boardsOf(userId);
+  }
+
+  /** Members in the order they joined, after `page.after`, up to `page.limit` (all when omitted). */
+  list(db: EntityManager, boardId: string, page: { limit?: number; after?: Keyset } = {}): Promise<Keyed<Membership>[]> {
+    return this.members.list(db, boardId, page);
+  }
+
+  /** The membership, or null. */
+  find(db: EntityManager, boardId: string, userId: string): Promise<Membership | null> {
+    return this.members.find(db, boardId, userId);
+  }
+
+  /** Adds the member; null when they already are one. */
+  add(tx: EntityManager, boardId: string, userId: string, role: BoardRole): Promise<Membership | null> {
+    return this.members.insert(tx, boardId, userId, role);
+  }
+
+  setRole(tx: EntityManager, boardId: string, userId: string, role: BoardRole): Promise<void> {
+    return this.members.updateRole(tx, boardId, userId, role);
+  }
+
+  remove(tx: EntityManager, boardId: string, userId: string): Promise<void> {
+    return this.members.delete(tx, boardId, userId);
+  }
+
+  /** Removes every member of a board being deleted (inside its `board.deleted` write): nobody can reach it any more. */
+  removeAll(tx: EntityManager, boardId: string): Promise<void> {
+    return this.members.deleteAll(tx, boardId);
+  }
+
+  /** Whether the board has an owner other than `exceptUserId`. */
+  hasOtherOwner(tx: EntityManager, boardId: string, exceptUserId: string): Promise<boolean> {
+    return this.members.hasOtherOwner(tx, boardId, exceptUserId);
+  }
+}
