@@ -24,7 +24,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './cli-args.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import { spawnTracked } from '../libs/cluster/dist/index.js';
@@ -39,24 +39,11 @@ const DRAIN_MS = 30_000;
 const P99_TARGET_MS = 50;
 
 const usage = 'usage: npm run bench [-- --steps throughput,fanout,memory] [--max-sockets N] [--out DIR]';
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      steps: { type: 'string', default: STEPS.join(',') },
-      'max-sockets': { type: 'string', default: '20000' },
-      out: { type: 'string', default: 'bench-results' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  console.error(`${error.message}\n${usage}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const args = parseCliArgs(usage, {
+  steps: { type: 'string', default: STEPS.join(',') },
+  'max-sockets': { type: 'string', default: '20000' },
+  out: { type: 'string', default: 'bench-results' },
+});
 const steps = args.steps.split(',').map((s) => s.trim()).filter(Boolean);
 const maxSockets = Number(args['max-sockets']);
 if (steps.some((s) => !STEPS.includes(s)) || !Number.isInteger(maxSockets) || maxSockets < 100) {
@@ -361,7 +348,7 @@ async function memory() {
 try {
   log(`results: ${relative(root, outDir)}/`);
   scratch = await startScratchCluster({
-    replicas: 3,
+  replicas: 3,
     databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
     prefix: 'tasklane_bench',

@@ -7,31 +7,18 @@
 // Logs: .cluster/<timestamp>/ (replica-<i>.log, nginx.log, nginx/error.log); .cluster/ is git-ignored.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { parseCliArgs } from './cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const DEV_JWT_SECRET = 'tasklane-local-cluster-dev-secret-not-for-production';
 
 const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--base-port <first replica port, default 3001>] [--log-dir <dir>]';
-let args;
-try {
-  ({ values: args } = parseArgs({
-    options: {
-      replicas: { type: 'string', default: '3' },
-      port: { type: 'string', default: '8080' },
-      'base-port': { type: 'string', default: '3001' },
-      'log-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }));
-} catch (error) {
-  console.error(`${error.message}\n${usage}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const args = parseCliArgs(usage, {
+  replicas: { type: 'string', default: '3' },
+  port: { type: 'string', default: '8080' },
+  'base-port': { type: 'string', default: '3001' },
+  'log-dir': { type: 'string' },
+});
 const replicas = Number(args.replicas);
 const port = Number(args.port);
 // Replicas on consecutive ports: base-port, base-port + 1, …
@@ -42,8 +29,8 @@ if (!Number.isInteger(replicas) || replicas < 1 || !Number.isInteger(port) || po
 }
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const jwtSecret = process.env.JWT_SECRET ?? DEV_JWT_SECRET;
-if (!process.env.JWT_SECRET) console.warn('warning: JWT_SECRET is not set; using a development secret (never use it in production)');
+// Without JWT_SECRET the replicas share a random key for this run: tokens do not outlive the cluster.
+const jwtSecret = process.env.JWT_SECRET ?? randomBytes(32).toString('hex');
 const logDir = resolve(root, args['log-dir'] ?? `.cluster/${new Date().toISOString().replace(/[:.]/g, '-')}`);
 
 console.log('building…');

@@ -3,6 +3,7 @@
 // dropped after) and the local Redis, drives it with the load tool in a closed loop of task
 // writes (no sockets), stops it, and prints the replica's CPU profile summarised by package and
 // by function (self time). The .cpuprofile and the replica's log are kept under bench-results/.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,7 @@ try {
     cwd: root,
     logFile: resolve(out, 'replica.log'),
     graceMs: 30_000,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: 'profile-secret-profile-secret-0123456', LOG_LEVEL: 'warn' },
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' },
   });
   await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
   const tool = spawnTracked(

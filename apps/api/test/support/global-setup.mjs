@@ -3,6 +3,7 @@
 // applied (the migrations production runs, never synchronize; see createScratchDatabase in
 // libs/cluster) and sets the environment the app reads when imported.
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +18,7 @@ export default async function globalSetup() {
   globalThis.tasklaneTestDatabase = db;
   process.env.DATABASE_URL = db.url;
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  process.env.JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-0123';
+  process.env.JWT_SECRET = randomBytes(32).toString('hex');
   process.env.MIGRATIONS_RUN = 'false';
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = 'warn';
