@@ -1,4 +1,4 @@
-// Architecture rules checked by `npm run lint:deps` (dependency-cruiser), from docs/STYLE:
+// Architecture rules checked by `npm run lint:deps` (dependency-cruiser), from ../shared/STYLE.md:
 // modules depend downward and never in a cycle; a repository or entity is private to its feature;
 // `libs/contracts` imports nothing; `libs/client` runs in a browser; libs never import apps.
 // Type-only imports count: they are design dependencies too, and the cycle or leak they draw is
@@ -10,7 +10,7 @@ export default {
       name: 'no-circular',
       severity: 'error',
       comment:
-        'Modules depend downward, never in a cycle (STYLE.md "Data flow"). Break the cycle with an ' +
+        'Modules depend downward, never in a cycle (../shared/STYLE.md "Data flow"). Break the cycle with an ' +
         'injection token or an interface owned by the lower module, or move the shared piece down.',
       from: { path: '^(apps|libs)/' },
       to: { circular: true },
@@ -55,7 +55,7 @@ export default {
     {
       name: 'libs-not-to-apps',
       severity: 'error',
-      comment: 'Apps import libs; a lib never imports an app (STYLE.md "Layout").',
+      comment: 'Apps import libs; a lib never imports an app (../shared/STYLE.md "Layout").',
       from: { path: '^libs/' },
       to: { path: '^apps/' },
     },

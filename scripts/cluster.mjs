@@ -3,7 +3,7 @@
 // @tasklane/cluster (libs/cluster). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
 //
 // Environment: DATABASE_URL (default: database `tasklane` on 127.0.0.1:5432, created if missing), REDIS_URL (default
-// redis://127.0.0.1:6379), JWT_SECRET (default: a development value, with a warning).
+// redis://127.0.0.1:6379), JWT_SECRET (default: a random key for this run, shared by its replicas).
 // Logs: .cluster/<timestamp>/ (replica-<i>.log, nginx.log, nginx/error.log); .cluster/ is git-ignored.
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';

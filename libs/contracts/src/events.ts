@@ -50,7 +50,7 @@ export interface BoardEventEnvelope<T extends BoardEventType = BoardEventType> {
   type: T;
   /** The user whose request caused the change. */
   actorId: string;
-  /** Commit time, ISO-8601 UTC. */
+  /** When the event was written, inside the transaction of its change; ISO-8601 UTC. */
   occurredAt: string;
   data: BoardEventDataMap[T];
   /** The `Idempotency-Key` of the request that caused it, if it had one. */

@@ -4,7 +4,8 @@ import type { EntityManager } from 'typeorm';
 import type { ColumnView } from '@tasklane/contracts';
 import { preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
-import { invalidPosition, keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
+import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
+import { invalidPosition } from '../positions/positions.errors.js';
 import { columnNotFound } from './columns.errors.js';
 import { ColumnsRepository } from './columns.repository.js';
 

@@ -9,7 +9,7 @@ const toBool = ({ value }: { value: unknown }) =>
 export const DEV_JWT_SECRET = 'tasklane-dev-secret-do-not-use-in-production';
 
 /**
- * Environment variables of the API, validated at boot. See the configuration table in README.md.
+ * Environment variables of the API, validated at boot. See the configuration table in docs/operations.md.
  * Durations are in seconds unless the name says otherwise.
  */
 export class Env {

@@ -2,7 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
-/** Pool settings of one replica (see "Connection pools" in README.md for why these numbers). */
+/** Pool settings of one replica (see "Connection pools" in docs/operations.md for why these numbers). */
 export interface PoolSettings {
   size: number;
   /** ms to wait for a free connection before the query fails (mapped to 503). */

@@ -66,7 +66,13 @@ export class AppExceptionFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : (((response as { message?: unknown }).message as string | undefined) ?? exception.message);
-      return { statusCode, code: HTTP_CODES[statusCode] ?? (statusCode < 500 ? 'MALFORMED_REQUEST' : 'INTERNAL'), message: String(message), requestId };
+      const body: ErrorBody = { statusCode, code: HTTP_CODES[statusCode] ?? (statusCode < 500 ? 'MALFORMED_REQUEST' : 'INTERNAL'), message: String(message), requestId };
+      // Anything else the exception carries (Terminus' per-check results on a failed readiness check) goes into details.
+      if (typeof response === 'object' && response !== null) {
+        const { message: _m, error: _e, statusCode: _s, ...rest } = response as Record<string, unknown>;
+        if (Object.keys(rest).length > 0) body.details = rest;
+      }
+      return body;
     }
     // Fastify's own errors (content-type parser, body limit) carry a 4xx statusCode.
     const fastifyStatus = (exception as { statusCode?: number } | null)?.statusCode;

@@ -20,7 +20,7 @@ export class BoardEventDto {
   @ApiProperty({ type: 'integer', minimum: 1, description: 'Position in the board stream: 1, 2, 3 … without gaps' }) seq: number;
   @ApiProperty({ enum: BOARD_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'uuid', description: 'The user whose request caused the change' }) actorId: string;
-  @ApiProperty({ format: 'date-time', description: 'Commit time' }) occurredAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When the event was written, inside the transaction of its change' }) occurredAt: string;
   @ApiProperty({ description: 'The entity after the change, or {id} for deletes (see docs/api.md for each type)', type: 'object', additionalProperties: true }) data: unknown;
   @ApiPropertyOptional({ description: 'The Idempotency-Key of the request that caused the change, if it had one' }) idempotencyKey?: string;
 }

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Public } from '../auth/public.decorator.js';
+import { ErrorBodyDto } from '../http/openapi.decorators.js';
 import { RedisConnections } from '../redis/redis-connections.service.js';
 import { ShutdownState } from './shutdown-state.service.js';
 
@@ -35,8 +36,9 @@ export class HealthController {
     summary: 'Readiness',
     description: 'The replica can serve: not draining, PostgreSQL and (when configured) Redis answer within 1 s. 503 otherwise, so the load balancer routes elsewhere.',
   })
-  @ApiServiceUnavailableResponse({ description: 'Not ready: draining, or a dependency is down (Terminus health-check body)' })
-  @HealthCheck()
+  @ApiOkResponse({ description: 'Ready: every check is up (Terminus health-check result)', schema: { type: 'object', additionalProperties: true } })
+  @ApiServiceUnavailableResponse({ description: 'SERVICE_UNAVAILABLE: draining, or a dependency is down; `details` holds each check (`lifecycle`, `database`, `redis`)', type: ErrorBodyDto })
+  @HealthCheck({ swaggerDocumentation: false })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.lifecycle(),

@@ -5,6 +5,6 @@ import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
 
-/** Board membership over REST. Exports MembersService: boards add the owner, list members in snapshots and remove members on deletion. */
+/** Board membership over REST (the rules; the records are BoardAccessService's). Exports MembersService for board snapshots' member lists. */
 @Module({ imports: [BoardAccessModule, EventsModule, UsersModule], controllers: [MembersController], providers: [MembersService], exports: [MembersService] })
 export class MembersModule {}

@@ -1,5 +1,5 @@
 import { generateKeyBetween, generateNKeysBetween } from 'fractional-indexing';
-import { AppError } from '../errors/app-error.js';
+import { invalidPosition } from './positions.errors.js';
 
 /** Neighbours of the slot an item goes into: `prev` < new key < `next`; null means the list's end. */
 export interface Slot {
@@ -12,9 +12,6 @@ export interface SlotFields {
   after: string;
   before: string;
 }
-
-/** 400 INVALID_POSITION: a placement the list cannot honour (the message names the request field). */
-export const invalidPosition = (message: string): AppError => new AppError('INVALID_POSITION', message);
 
 /**
  * A fractional-index key strictly between `slot.prev` and `slot.next` (Greenspan, "Implementing

@@ -8,7 +8,8 @@ import { preconditionFailed, validationFailed } from '../errors/common.errors.js
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
-import { invalidPosition, keyForSlot, type Slot } from '../positions/fractional-index.js';
+import { keyForSlot, type Slot } from '../positions/fractional-index.js';
+import { invalidPosition } from '../positions/positions.errors.js';
 import { taskNotFound } from './tasks.errors.js';
 import { TasksRepository, type TaskFields } from './tasks.repository.js';
 

@@ -1,0 +1,152 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { ConfigService } from '@nestjs/config';
+import type { AnyBoardEvent } from '@tasklane/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { BoardAccessService } from '../board-access/board-access.service.js';
+import { AppError } from '../errors/app-error.js';
+import type { IdempotencyService } from '../idempotency/idempotency.service.js';
+import type { BoardEventsRepository } from './board-events.repository.js';
+import { BoardEventsService } from './board-events.service.js';
+import type { OutboxRelay } from './outbox.relay.js';
+
+// The write path's decisions with its collaborators stubbed: the order of the steps, what a retry,
+// a refusal or a failing change leads to, and when the event is published. The same path against
+// PostgreSQL (locks, rollback, seq gaps) is covered by the e2e and fault suites.
+const BOARD = '00000000-0000-4000-8000-00000000000b';
+const USER = '00000000-0000-4000-8000-00000000000a';
+const KEY = { userId: USER, key: 'k1', requestHash: 'h' };
+const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.deleted', actorId: USER, occurredAt: new Date(0).toISOString(), data: { id: 't' } });
+
+function setup(options: { seq?: number | null; role?: 'viewer' | 'editor' | 'owner' | null; replay?: { body: unknown } | null; lastSeq?: number | null; page?: AnyBoardEvent[] } = {}) {
+  const steps: string[] = [];
+  const tx = { name: 'tx' } as unknown as EntityManager;
+  const dataSource = {
+    transaction: jest.fn(async (...args: unknown[]) => {
+      steps.push('BEGIN');
+      const fn = args[args.length - 1] as (tx: EntityManager) => Promise<unknown>;
+      try {
+        const result = await fn(tx);
+        steps.push('COMMIT');
+        return result;
+      } catch (error) {
+        steps.push('ROLLBACK');
+        throw error;
+      }
+    }),
+  } as unknown as DataSource;
+  const events = {
+    lock: jest.fn(async () => (steps.push('lock'), options.seq === undefined ? 4 : options.seq)),
+    append: jest.fn(async () => (steps.push('append'), event((options.seq ?? 4) + 1))),
+    open: jest.fn(async () => void steps.push('open')),
+    seqOf: jest.fn(async () => (options.lastSeq === undefined ? 10 : options.lastSeq)),
+    listAfter: jest.fn(async () => options.page ?? []),
+  } as unknown as BoardEventsRepository;
+  const role = options.role === undefined ? 'editor' : options.role;
+  const access = {
+    require: jest.fn(async (_b: string, _u: string, required: string) => {
+      steps.push(`require ${required}`);
+      if (!role) throw new AppError('BOARD_NOT_FOUND', 'Board not found');
+      if (required === 'owner' && role !== 'owner') throw new AppError('FORBIDDEN', 'owner');
+      return role;
+    }),
+  } as unknown as BoardAccessService;
+  const idempotency = {
+    claim: jest.fn(async () => (steps.push('claim'), options.replay ?? null)),
+    store: jest.fn(async () => void steps.push('store')),
+  } as unknown as IdempotencyService;
+  const relay = { publishCommitted: jest.fn(() => void steps.push('publish')) } as unknown as OutboxRelay;
+  const config = { getOrThrow: () => 1000 } as unknown as ConfigService<never, true>;
+  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config);
+  return { service, steps, events, relay };
+}
+
+const work = (result: unknown = { id: 't' }) =>
+  jest.fn(async (ctx: { seq: number }) => ({ result: { ...(result as object), seenSeq: ctx.seq }, event: { type: 'task.deleted' as const, data: { id: 't' } } }));
+
+describe('BoardEventsService.write', () => {
+  it('locks the stream, then checks the role, claims the key, changes, appends, stores, commits, then publishes', async () => {
+    const { service, steps } = setup();
+    await service.write(BOARD, USER, 'editor', work(), KEY);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'store', 'COMMIT', 'publish']);
+  });
+
+  it('hands the change the seq its event will get and returns the change’s result', async () => {
+    const { service, relay } = setup({ seq: 7 });
+    await expect(service.write(BOARD, USER, 'editor', work({ id: 'x' }))).resolves.toEqual({ id: 'x', seenSeq: 8 });
+    expect(relay.publishCommitted).toHaveBeenCalledWith([expect.objectContaining({ seq: 8 })]);
+  });
+
+  it('answers BOARD_NOT_FOUND for an unknown or deleted board without checking anything else', async () => {
+    const { service, steps } = setup({ seq: null });
+    await expect(service.write(BOARD, USER, 'editor', work())).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
+    expect(steps).toEqual(['BEGIN', 'lock', 'ROLLBACK']);
+  });
+
+  it('refuses non-members (404) and too-low roles (403) before the change, publishing nothing', async () => {
+    for (const [role, code] of [
+      [null, 'BOARD_NOT_FOUND'],
+      ['editor', 'FORBIDDEN'],
+    ] as const) {
+      const { service, steps, relay } = setup({ role });
+      const change = work();
+      await expect(service.write(BOARD, USER, 'owner', change, KEY)).rejects.toMatchObject({ code });
+      expect(change).not.toHaveBeenCalled();
+      expect(steps).not.toContain('claim');
+      expect(relay.publishCommitted).not.toHaveBeenCalled();
+    }
+  });
+
+  it('answers an Idempotency-Key retry with the stored body: no change, no event, no publish', async () => {
+    const { service, steps, events } = setup({ replay: { body: { id: 'first' } } });
+    const change = work();
+    await expect(service.write(BOARD, USER, 'editor', change, KEY)).resolves.toEqual({ id: 'first' });
+    expect(change).not.toHaveBeenCalled();
+    expect(events.append).not.toHaveBeenCalled();
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'COMMIT']);
+  });
+
+  it('rolls back and publishes nothing when the change throws', async () => {
+    const { service, steps, events } = setup();
+    const failing = jest.fn(async () => {
+      throw new AppError('TASK_NOT_FOUND', 'Task not found');
+    });
+    await expect(service.write(BOARD, USER, 'editor', failing, KEY)).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
+    expect(events.append).not.toHaveBeenCalled();
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'ROLLBACK']);
+  });
+
+  it('stamps the event with the request’s Idempotency-Key, or null without one', async () => {
+    const withKey = setup();
+    await withKey.service.write(BOARD, USER, 'editor', work(), KEY);
+    expect(withKey.events.append).toHaveBeenCalledWith(expect.anything(), BOARD, expect.objectContaining({ actorId: USER, idempotencyKey: 'k1' }));
+    const without = setup();
+    await without.service.write(BOARD, USER, 'editor', work());
+    expect(without.events.append).toHaveBeenCalledWith(expect.anything(), BOARD, expect.objectContaining({ idempotencyKey: null }));
+  });
+});
+
+describe('BoardEventsService.create', () => {
+  it('runs the change, then opens the stream at seq 0, without lock, role check, event or publish', async () => {
+    const { service, steps } = setup();
+    const change = jest.fn(async (ctx: { seq: number }) => ({ created: true, seq: ctx.seq }));
+    await expect(service.create(BOARD, change, KEY)).resolves.toEqual({ created: true, seq: 0 });
+    expect(steps).toEqual(['BEGIN', 'claim', 'open', 'store', 'COMMIT']);
+  });
+});
+
+describe('BoardEventsService.listAfter', () => {
+  it('returns the page with the board’s last seq', async () => {
+    const { service } = setup({ lastSeq: 3, page: [event(2), event(3)] });
+    await expect(service.listAfter(BOARD, 1)).resolves.toEqual({ items: [event(2), event(3)], lastSeq: 3 });
+  });
+
+  it('answers EVENTS_EXPIRED when the events right after `after` were pruned, or a hole is in the page', async () => {
+    await expect(setup({ lastSeq: 9, page: [] }).service.listAfter(BOARD, 1)).rejects.toMatchObject({ code: 'EVENTS_EXPIRED' });
+    await expect(setup({ lastSeq: 9, page: [event(2), event(4)] }).service.listAfter(BOARD, 1)).rejects.toMatchObject({ code: 'EVENTS_EXPIRED' });
+  });
+
+  it('answers an empty page for a client already at the last seq, and 404 for an unknown board', async () => {
+    await expect(setup({ lastSeq: 5, page: [] }).service.listAfter(BOARD, 5)).resolves.toEqual({ items: [], lastSeq: 5 });
+    await expect(setup({ lastSeq: null }).service.listAfter(BOARD, 0)).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
+  });
+});
