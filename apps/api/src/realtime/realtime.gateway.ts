@@ -64,9 +64,11 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
   }
 
   /**
-   * Joins `board:<id>` after a membership check, then reads the seq (and missed events), in that
-   * order (see BoardRoomsService.catchUp). Also sends `board:seq` with that seq (the heartbeat's
-   * first beat). Ack: JoinAck.
+   * Joins `board:<id>` only after a membership check, then reads the seq (and missed events), in
+   * that order (see BoardRoomsService.catchUp). A non-member is never in the room, not even while
+   * the check runs. A removal that commits between the check and the join is caught by a second
+   * check right after the join (its eviction may have run before the socket was in the room); any
+   * failure leaves the room. Also sends `board:seq` with the ack's seq. Ack: JoinAck.
    */
   @SubscribeMessage('board:join')
   async join(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<JoinAck> {
@@ -76,18 +78,24 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     if (afterSeq !== undefined && !(typeof afterSeq === 'number' && Number.isInteger(afterSeq) && afterSeq >= 0 && afterSeq <= MAX_SEQ)) {
       return fail('VALIDATION_FAILED', `afterSeq must be an integer from 0 to ${MAX_SEQ}`);
     }
+    const room = boardRoom(boardId);
+    const wasIn = socket.rooms.has(room);
     try {
-      // Join first, then check: a removal that commits in between evicts this socket or is seen
-      // by the check (checking first could let the join land after the eviction).
-      await socket.join(boardRoom(boardId));
-      if (!(await this.access.roleOf(boardId, socket.data.userId))) {
-        await socket.leave(boardRoom(boardId));
+      const member = async () => (await this.access.roleOf(boardId, socket.data.userId)) !== null;
+      if (!(await member())) {
+        if (wasIn) await socket.leave(room);
+        return fail('BOARD_NOT_FOUND', 'Board not found');
+      }
+      await socket.join(room);
+      if (!(await member())) {
+        await socket.leave(room);
         return fail('BOARD_NOT_FOUND', 'Board not found');
       }
       const ack = await this.rooms.catchUp(boardId, afterSeq);
       socket.emit('board:seq', { boardId, seq: ack.seq });
       return ack;
     } catch (error) {
+      if (!wasIn) await socket.leave(room);
       this.logger.error(`board:join ${boardId} failed`, error instanceof Error ? error.stack : String(error));
       return fail('SERVICE_UNAVAILABLE', 'Could not join the board, retry');
     }
