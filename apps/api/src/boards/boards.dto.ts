@@ -17,7 +17,7 @@ export class CreateBoardDto {
   @IsOptional() @IsString() @MaxLength(5000)
   description?: string;
 
-  @ApiPropertyOptional({ type: [String], default: ['To do', 'Doing', 'Done'], maxItems: 50 })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, default: ['To do', 'Doing', 'Done'], maxItems: 50 })
   @IsOptional() @IsArray() @ArrayMaxSize(50)
   @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value))
   @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(200, { each: true })
@@ -60,13 +60,13 @@ export class BoardSummaryDto implements BoardSummary {
 
 /** OpenAPI shape of BoardSnapshot: the board with its columns, tasks and members as of `seq`. */
 export class BoardSnapshotDto extends BoardSummaryDto {
-  @ApiProperty({ type: [ColumnDto] }) columns: ColumnDto[];
-  @ApiProperty({ type: [TaskDto] }) tasks: TaskDto[];
-  @ApiProperty({ type: [MemberDto] }) members: MemberDto[];
+  @ApiProperty({ type: [ColumnDto], maxItems: 100, description: 'By position' }) columns: ColumnDto[];
+  @ApiProperty({ type: [TaskDto], maxItems: 10_000, description: 'By column position, then position' }) tasks: TaskDto[];
+  @ApiProperty({ type: [MemberDto], maxItems: 500, description: 'In the order they joined' }) members: MemberDto[];
 }
 
 /** OpenAPI shape of a page of boards. */
 export class BoardPageDto {
-  @ApiProperty({ type: [BoardSummaryDto] }) items: BoardSummaryDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: [BoardSummaryDto], maxItems: 100 }) items: BoardSummaryDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
 }

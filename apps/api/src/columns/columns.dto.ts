@@ -29,7 +29,7 @@ export class UpdateColumnDto {
 export class ColumnDto implements ColumnView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) boardId: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ description: 'Fractional index; sort by byte order' }) position: string;
+  @ApiProperty({ maxLength: 200 }) name: string;
+  @ApiProperty({ maxLength: 1024, pattern: '^[0-9A-Za-z]+$', description: 'Fractional index; sort by byte order' }) position: string;
   @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
 }

@@ -22,11 +22,11 @@ export class BoardEventDto {
   @ApiProperty({ format: 'uuid', description: 'The user whose request caused the change' }) actorId: string;
   @ApiProperty({ format: 'date-time', description: 'When the event was written, inside the transaction of its change' }) occurredAt: string;
   @ApiProperty({ description: 'The entity after the change, or {id} for deletes (see docs/api.md for each type)', type: 'object', additionalProperties: true }) data: unknown;
-  @ApiPropertyOptional({ description: 'The Idempotency-Key of the request that caused the change, if it had one' }) idempotencyKey?: string;
+  @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key of the request that caused the change, if it had one' }) idempotencyKey?: string;
 }
 
 /** OpenAPI shape of EventsPage. */
 export class EventsPageDto {
-  @ApiProperty({ type: [BoardEventDto] }) items: BoardEventDto[];
+  @ApiProperty({ type: [BoardEventDto], maxItems: 1000 }) items: BoardEventDto[];
   @ApiProperty({ type: 'integer', minimum: 0, description: "The board's last seq when read" }) lastSeq: number;
 }

@@ -18,8 +18,20 @@ type Operation = NonNullable<OpenAPIObject['paths'][string]['get']>;
 type Responses = Operation['responses'];
 type Response = NonNullable<Responses[string]>;
 
-const REQUEST_ID_HEADER = { description: 'Request id (the incoming `X-Request-Id` if valid, else a new UUID); also `requestId` in error bodies', schema: { type: 'string' } };
-const errorResponse = (description: string, headers: Record<string, { description: string; schema: { type: string } }> = {}): Response => ({
+/** Largest value of the integers in this API (seqs, versions, limits): PostgreSQL `integer`. */
+const INT32_MAX = 2_147_483_647;
+
+const REQUEST_ID_HEADER = {
+  description: 'Request id (the incoming `X-Request-Id` if valid, else a new UUID); also `requestId` in error bodies',
+  schema: { type: 'string', pattern: '^[\\w.:-]{1,100}$', maxLength: 100 },
+};
+const CORS_HEADER = {
+  required: false,
+  description: 'Sent when the request’s `Origin` is one of CORS_ORIGINS (docs/operations.md); absent otherwise (same origin only)',
+  schema: { type: 'string', format: 'uri', maxLength: 2048 },
+};
+type HeaderObject = { description: string; required?: boolean; schema: Record<string, unknown> };
+const errorResponse = (description: string, headers: Record<string, HeaderObject> = {}): Response => ({
   description,
   headers,
   content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBodyDto' } } },
@@ -46,12 +58,51 @@ function addCommonResponses(document: OpenAPIObject): void {
       if (takesInput && !responses['400']) responses['400'] = errorResponse('VALIDATION_FAILED: `details` lists each invalid field; MALFORMED_REQUEST: unparsable JSON');
       if (path.startsWith('/api/') && !responses['503']) {
         responses['503'] = errorResponse('SERVICE_UNAVAILABLE: the database is unreachable; retry after `Retry-After` seconds', {
-          'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } },
+          'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 } },
         });
       }
+      if (!responses['500']) responses['500'] = errorResponse('INTERNAL: an unexpected failure; the body is generic and the details are in the server log under `requestId`');
       for (const response of Object.values(responses)) {
         if (!response || '$ref' in response) continue;
-        response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, ...response.headers };
+        response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, 'Access-Control-Allow-Origin': CORS_HEADER, ...response.headers };
+      }
+    }
+  }
+}
+
+/** Bounds implied by a string's format: a UUID is 36 characters, a date-time at most 35 (RFC 3339 with micros and an offset), an email 254 (RFC 5321). */
+const FORMAT_MAX_LENGTH: Record<string, number> = { uuid: 36, 'date-time': 35, email: 254, uri: 2048 };
+
+/**
+ * Makes every schema state its bounds (OWASP API4, unrestricted resource consumption), so the
+ * contract checks in the e2e suites hold the server to them too: strings of a known format get that
+ * format's length, integers get `int32` and the range they can take (all of this API's integers are
+ * PostgreSQL `integer`s and never negative). Bounds a DTO sets itself are kept.
+ */
+function addImpliedBounds(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) addImpliedBounds(item);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const schema = node as Record<string, unknown>;
+  if (schema.type === 'string' && schema.maxLength === undefined && schema.enum === undefined && typeof schema.format === 'string' && FORMAT_MAX_LENGTH[schema.format]) {
+    schema.maxLength = FORMAT_MAX_LENGTH[schema.format];
+  }
+  if (schema.type === 'integer') {
+    schema.format ??= 'int32';
+    schema.minimum ??= 0;
+    schema.maximum ??= INT32_MAX;
+  }
+  for (const value of Object.values(schema)) addImpliedBounds(value);
+}
+
+/** Path parameters named `…Id` are UUIDs (a malformed one is the resource's 404, see UuidParamPipe). */
+function typePathIds(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item)) {
+      for (const p of (op as Operation | undefined)?.parameters ?? []) {
+        if ('in' in p && p.in === 'path' && p.name.endsWith('Id') && p.schema && !('$ref' in p.schema)) Object.assign(p.schema, { format: 'uuid', maxLength: 36 });
       }
     }
   }
@@ -71,10 +122,19 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setVersion('1')
     .setContact('Tasklane', 'https://github.com/tasklane/tasklane', 'maintainers@tasklane.dev')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer('/', 'This server')
-    .addBearerAuth();
+    .addServer('/', 'This deployment (production, staging or local development: whichever serves this document)', undefined, { 'x-internal': false })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description:
+        'An access token from /auth (HS256 JWT, 15 min, validated per RFC8725: fixed algorithm, `typ` claim, expiry) or a personal API token (`tl_…`).',
+    });
   for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] });
   addCommonResponses(document);
+  typePathIds(document);
+  addImpliedBounds(document.paths);
+  addImpliedBounds(document.components);
   return document;
 }

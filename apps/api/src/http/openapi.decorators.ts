@@ -5,8 +5,8 @@ import { SetLocation, type LocationOf } from './resource-headers.interceptor.js'
 
 /** OpenAPI shape of FieldError (`details` of VALIDATION_FAILED). */
 export class FieldErrorDto implements FieldError {
-  @ApiProperty({ description: 'Dotted path of the field, e.g. `columns.2`' }) field: string;
-  @ApiProperty({ type: [String] }) errors: string[];
+  @ApiProperty({ maxLength: 500, description: 'Dotted path of the field, e.g. `columns.2`' }) field: string;
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 1000 }, maxItems: 50 }) errors: string[];
 }
 
 /** OpenAPI shape of ErrorBody: every 4xx/5xx answer. */
@@ -14,17 +14,17 @@ export class FieldErrorDto implements FieldError {
 export class ErrorBodyDto implements ErrorBody {
   @ApiProperty({ type: 'integer', minimum: 400, maximum: 599 }) statusCode: number;
   @ApiProperty({ enum: ALL_ERROR_CODES }) code: ErrorCode;
-  @ApiProperty() message: string;
+  @ApiProperty({ maxLength: 10_000 }) message: string;
   @ApiPropertyOptional({
     description: 'VALIDATION_FAILED: one entry per offending field. PRECONDITION_FAILED: `{ current }`, the resource as it is now.',
-    oneOf: [{ type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) } }, { type: 'object', additionalProperties: true }],
+    oneOf: [{ type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) }, maxItems: 1000 }, { type: 'object', additionalProperties: true }],
   })
   details?: unknown;
-  @ApiProperty({ description: 'Also in the `X-Request-Id` response header' }) requestId: string;
+  @ApiProperty({ maxLength: 100, description: 'Also in the `X-Request-Id` response header' }) requestId: string;
 }
 
-const ETAG = { ETag: { description: 'The version of the resource (`"<version>"`), for If-Match', schema: { type: 'string' } } };
-const LOCATION = { Location: { description: 'Path of the created resource', schema: { type: 'string' } } };
+const ETAG = { ETag: { description: 'The version of the resource (`"<version>"`), for If-Match', schema: { type: 'string', pattern: '^"\\d{1,10}"$', maxLength: 12 } } };
+const LOCATION = { Location: { description: 'Path of the created resource', schema: { type: 'string', format: 'uri-reference', maxLength: 2048 } } };
 
 /** Error answers of a route, by status: `@ApiErrors({ 404: 'BOARD_NOT_FOUND …', 409: 'LAST_OWNER' })`, all with the ErrorBody schema. */
 export const ApiErrors = (responses: Partial<Record<400 | 401 | 403 | 404 | 409 | 410 | 412 | 413 | 415 | 422 | 429 | 503, string>>): MethodDecorator & ClassDecorator =>
@@ -64,7 +64,7 @@ export const ApiConditionalWrite = (): MethodDecorator =>
       name: 'If-Match',
       required: false,
       description: 'The ETag (`"<version>"`) you last read. If the resource changed since, nothing is written and the answer is 412. Omit it for last-write-wins.',
-      schema: { type: 'string' },
+      schema: { type: 'string', pattern: '^(\\*|(W/)?"\\d{1,10}")$', maxLength: 14 },
     }),
     ApiResponse({ status: 412, type: ErrorBodyDto, description: 'PRECONDITION_FAILED: `details.current` is the current resource and `ETag` its version', headers: ETAG }),
   );

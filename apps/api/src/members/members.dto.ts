@@ -38,13 +38,13 @@ export class ListMembersQueryDto {
 export class MemberDto implements MemberView {
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ format: 'email' }) email: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ maxLength: 100 }) name: string;
   @ApiProperty({ enum: BOARD_ROLES }) role: BoardRole;
   @ApiProperty({ format: 'date-time' }) addedAt: string;
 }
 
 /** OpenAPI shape of a page of members. */
 export class MemberPageDto {
-  @ApiProperty({ type: [MemberDto] }) items: MemberDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: [MemberDto], maxItems: 500 }) items: MemberDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AppError } from '../errors/app-error.js';
-import { keyForSlot, keysForNewList, type Slot } from './fractional-index.js';
+import { keyForSlot, keysForNewList, MAX_KEY_LENGTH, type Slot } from './fractional-index.js';
 
 /** Byte order, the order fractional-index keys are defined in (what COLLATE "C" gives PostgreSQL). */
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -83,5 +83,13 @@ describe('keysForNewList', () => {
     expect(keys).toHaveLength(5);
     expect([...keys].sort(byteOrder)).toEqual(keys);
     expect(new Set(keys).size).toBe(5);
+  });
+});
+
+describe('key length', () => {
+  it('refuses a key longer than MAX_KEY_LENGTH instead of growing without bound', () => {
+    const long = 'a0' + '1'.repeat(MAX_KEY_LENGTH);
+    expect(() => keyForSlot({ prev: long, next: null }, TASK_FIELDS)).not.toThrow(); // appending after it stays short
+    expect(() => keyForSlot({ prev: long, next: long + '1' }, TASK_FIELDS)).toThrow(/split too often/);
   });
 });

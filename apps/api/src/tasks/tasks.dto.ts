@@ -9,11 +9,11 @@ class TaskFieldsDto {
   @IsOptional() @IsString() @MaxLength(20000)
   description?: string;
 
-  @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Must be members of the board', maxItems: 50 })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'uuid' }, description: 'Must be members of the board', maxItems: 50 })
   @IsOptional() @LowerCaseUuid() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
   assigneeIds?: string[];
 
-  @ApiPropertyOptional({ type: [String], maxItems: 50 })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 50 })
   @IsOptional() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(50, { each: true })
   labels?: string[];
 
@@ -91,11 +91,11 @@ export class TaskDto implements TaskView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) boardId: string;
   @ApiProperty({ format: 'uuid' }) columnId: string;
-  @ApiProperty() title: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ description: 'Fractional index within the column; sort by byte order' }) position: string;
-  @ApiProperty({ type: [String], format: 'uuid' }) assigneeIds: string[];
-  @ApiProperty({ type: [String] }) labels: string[];
+  @ApiProperty({ maxLength: 500 }) title: string;
+  @ApiProperty({ maxLength: 20_000 }) description: string;
+  @ApiProperty({ maxLength: 1024, pattern: '^[0-9A-Za-z]+$', description: 'Fractional index within the column; sort by byte order' }) position: string;
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50 }) assigneeIds: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 }) labels: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
   @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -106,6 +106,6 @@ export class TaskDto implements TaskView {
 
 /** OpenAPI shape of a page of tasks. */
 export class TaskPageDto {
-  @ApiProperty({ type: [TaskDto] }) items: TaskDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: [TaskDto], maxItems: 200 }) items: TaskDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
 }

@@ -5,6 +5,6 @@ import type { UserView } from '@tasklane/contracts';
 export class UserDto implements UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'email' }) email: string;
-  @ApiProperty() name: string;
+  @ApiProperty({ maxLength: 100 }) name: string;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
