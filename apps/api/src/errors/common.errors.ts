@@ -1,9 +1,22 @@
 import type { FieldError } from '@tasklane/contracts';
 import { AppError } from './app-error.js';
 
-/** 400 VALIDATION_FAILED listing each offending field. */
-export const validationFailed = (details: FieldError[]): AppError =>
-  new AppError('VALIDATION_FAILED', `Invalid request: ${details.map((d) => d.field).join(', ')}`, details);
+/** Bounds of a VALIDATION_FAILED answer: field names and messages can echo caller-chosen keys and values. */
+const MAX_FIELDS = 100;
+const MAX_ERRORS_PER_FIELD = 20;
+const MAX_FIELD_LENGTH = 200;
+const MAX_ERROR_LENGTH = 500;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * 400 VALIDATION_FAILED listing each offending field: at most 100 fields, 20 messages each, field
+ * paths cut at 200 characters and messages at 500 (a hostile body must not make a huge answer).
+ */
+export function validationFailed(details: FieldError[]): AppError {
+  const bounded = details.slice(0, MAX_FIELDS).map((d) => ({ field: clip(d.field, MAX_FIELD_LENGTH), errors: d.errors.slice(0, MAX_ERRORS_PER_FIELD).map((e) => clip(e, MAX_ERROR_LENGTH)) }));
+  const fields = bounded.map((d) => d.field).join(', ');
+  return new AppError('VALIDATION_FAILED', clip(`Invalid request: ${fields}${details.length > MAX_FIELDS ? ', …' : ''}`, 2000), bounded);
+}
 
 /** 401 UNAUTHORIZED: missing, malformed or expired credentials. */
 export const unauthorized = (message = 'Invalid or expired access token'): AppError => new AppError('UNAUTHORIZED', message);

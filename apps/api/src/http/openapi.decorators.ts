@@ -5,8 +5,8 @@ import { SetLocation, type LocationOf } from './resource-headers.interceptor.js'
 
 /** OpenAPI shape of FieldError (`details` of VALIDATION_FAILED). */
 export class FieldErrorDto implements FieldError {
-  @ApiProperty({ maxLength: 500, description: 'Dotted path of the field, e.g. `columns.2`' }) field: string;
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 1000 }, maxItems: 50 }) errors: string[];
+  @ApiProperty({ maxLength: 200, description: 'Dotted path of the field, e.g. `columns.2` (cut at 200 characters)' }) field: string;
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 500 }, maxItems: 20 }) errors: string[];
 }
 
 /** OpenAPI shape of ErrorBody: every 4xx/5xx answer. */
@@ -14,10 +14,10 @@ export class FieldErrorDto implements FieldError {
 export class ErrorBodyDto implements ErrorBody {
   @ApiProperty({ type: 'integer', minimum: 400, maximum: 599 }) statusCode: number;
   @ApiProperty({ enum: ALL_ERROR_CODES }) code: ErrorCode;
-  @ApiProperty({ maxLength: 10_000 }) message: string;
+  @ApiProperty({ maxLength: 2000 }) message: string;
   @ApiPropertyOptional({
     description: 'VALIDATION_FAILED: one entry per offending field. PRECONDITION_FAILED: `{ current }`, the resource as it is now.',
-    oneOf: [{ type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) }, maxItems: 1000 }, { type: 'object', additionalProperties: true }],
+    oneOf: [{ type: 'array', items: { $ref: getSchemaPath(FieldErrorDto) }, maxItems: 100 }, { type: 'object', additionalProperties: true }],
   })
   details?: unknown;
   @ApiProperty({ maxLength: 100, description: 'Also in the `X-Request-Id` response header' }) requestId: string;
