@@ -1,0 +1,132 @@
+import { describe, expect, it } from '@jest/globals';
+import type { BoardRole, BoardSnapshot, ColumnView, TaskView } from '@tasklane/contracts';
+
+// OWASP API5 (broken function level authorization) and API1 (object level, over REST): a route ×
+// actor matrix built from the router's own list of routes (support/routes.ts). Every route needs a
+// rule below, so a new route without one fails this suite. Each actor sends the route a valid
+// request; the expected answer follows from the rule: a member at or above the required role gets
+// 2xx, a member below it 403, a non-member 404 (a board they cannot see does not exist for them), an
+// anonymous caller 401. Limits are off: ~150 requests from few users would trip them here.
+process.env.RATE_LIMITS = 'off';
+const { useTestApp } = await import('../support/test-app.js');
+const { addMember, createBoard, registerUser, TEST_PASSWORD } = await import('../support/fixtures.js');
+const { routesOf } = await import('../support/routes.js');
+type TestUser = Awaited<ReturnType<typeof registerUser>>;
+
+type Actor = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous';
+const ACTORS: Actor[] = ['owner', 'editor', 'viewer', 'outsider', 'anonymous'];
+/** Who a route is for: anyone (public), any signed-in user (user), or members with at least that role. */
+type Required = 'public' | 'user' | BoardRole;
+const RANK: Record<BoardRole, number> = { viewer: 0, editor: 1, owner: 2 };
+
+interface Ctx {
+  users: Record<Exclude<Actor, 'anonymous'>, TestUser>;
+  /** A new board owned by `owner` with `editor` and `viewer` as members. */
+  board(): Promise<BoardSnapshot>;
+  column(board: BoardSnapshot): Promise<ColumnView>;
+  task(board: BoardSnapshot): Promise<TaskView>;
+}
+/** A valid request for the route as `actor` would send it; fresh resources when the request consumes them. */
+type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown }>;
+interface Rule {
+  required: Required;
+  build: Build;
+}
+
+const b = (board: BoardSnapshot, rest = '') => `/api/v1/boards/${board.id}${rest}`;
+
+const RULES: Record<string, Rule> = {
+  'POST /api/v1/auth/register': { required: 'public', build: async () => ({ path: '/api/v1/auth/register', body: { email: `${crypto.randomUUID()}@example.test`, password: TEST_PASSWORD, name: 'New' } }) },
+  'POST /api/v1/auth/login': { required: 'public', build: async (c) => ({ path: '/api/v1/auth/login', body: { email: c.users.outsider.user.email, password: TEST_PASSWORD } }) },
+  'POST /api/v1/auth/refresh': { required: 'public', build: async () => ({ path: '/api/v1/auth/refresh', body: { refreshToken: (await registerUserFor()).refreshToken } }) },
+  'GET /api/v1/users/me': { required: 'user', build: async () => ({ path: '/api/v1/users/me' }) },
+  'GET /api/v1/boards': { required: 'user', build: async () => ({ path: '/api/v1/boards' }) },
+  'POST /api/v1/boards': { required: 'user', build: async () => ({ path: '/api/v1/boards', body: { name: 'Mine' } }) },
+  'GET /api/v1/boards/{boardId}': { required: 'viewer', build: async (c) => ({ path: b(await c.board()) }) },
+  'PATCH /api/v1/boards/{boardId}': { required: 'editor', build: async (c) => ({ path: b(await c.board()), body: { name: 'Renamed' } }) },
+  'DELETE /api/v1/boards/{boardId}': { required: 'owner', build: async (c) => ({ path: b(await c.board()) }) },
+  'GET /api/v1/boards/{boardId}/members': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/members') }) },
+  'POST /api/v1/boards/{boardId}/members': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/members'), body: { email: (await registerUserFor()).user.email, role: 'viewer' } }) },
+  'PATCH /api/v1/boards/{boardId}/members/{userId}': { required: 'owner', build: async (c) => ({ path: b(await c.board(), `/members/${c.users.viewer.user.id}`), body: { role: 'editor' } }) },
+  'DELETE /api/v1/boards/{boardId}/members/{userId}': {
+    required: 'owner',
+    // Someone else than the actor (removing oneself is allowed to every member: members.e2e-spec.ts).
+    build: async (c, actor) => ({ path: b(await c.board(), `/members/${(actor === 'viewer' ? c.users.editor : c.users.viewer).user.id}`) }),
+  },
+  'POST /api/v1/boards/{boardId}/columns': { required: 'editor', build: async (c) => ({ path: b(await c.board(), '/columns'), body: { name: 'New column' } }) },
+  'PATCH /api/v1/boards/{boardId}/columns/{columnId}': { required: 'editor', build: async (c) => columnPath(c, { name: 'Renamed' }) },
+  'DELETE /api/v1/boards/{boardId}/columns/{columnId}': { required: 'editor', build: async (c) => columnPath(c) },
+  'GET /api/v1/boards/{boardId}/tasks': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/tasks') }) },
+  'POST /api/v1/boards/{boardId}/tasks': { required: 'editor', build: async (c) => { const board = await c.board(); return { path: b(board, '/tasks'), body: { columnId: board.columns[0].id, title: 'T' } }; } },
+  'GET /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'viewer', build: async (c) => taskPath(c) },
+  'PATCH /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'editor', build: async (c) => taskPath(c, '', { title: 'Edited' }) },
+  'POST /api/v1/boards/{boardId}/tasks/{taskId}/move': { required: 'editor', build: async (c) => { const board = await c.board(); const task = await c.task(board); return { path: b(board, `/tasks/${task.id}/move`), body: { columnId: board.columns[1].id } }; } },
+  'DELETE /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'editor', build: async (c) => taskPath(c) },
+  'GET /api/v1/boards/{boardId}/events': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/events?after=0') }) },
+  'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
+  'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
+};
+
+let registerUserFor: () => Promise<TestUser>;
+async function columnPath(c: Ctx, body?: unknown) {
+  const board = await c.board();
+  const column = await c.column(board);
+  return { path: b(board, `/columns/${column.id}`), body };
+}
+async function taskPath(c: Ctx, suffix = '', body?: unknown) {
+  const board = await c.board();
+  const task = await c.task(board);
+  return { path: b(board, `/tasks/${task.id}${suffix}`), body };
+}
+
+/** The status class an actor must get for a rule: 'ok' (2xx), or the refusal. */
+function expected(required: Required, actor: Actor): 'ok' | 401 | 403 | 404 {
+  if (required === 'public') return 'ok';
+  if (actor === 'anonymous') return 401;
+  if (required === 'user') return 'ok';
+  if (actor === 'outsider') return 404;
+  return RANK[actor] >= RANK[required] ? 'ok' : 403;
+}
+
+describe('API5/API1: route × actor authorization matrix, from the router’s own routes', () => {
+  const t = useTestApp();
+
+  it('has a rule for every route the router serves, and no rule for a route that is gone', () => {
+    const served = routesOf(t.app).map((r) => `${r.method} ${r.path}`);
+    expect(served.filter((r) => !(r in RULES))).toEqual([]);
+    expect(Object.keys(RULES).filter((r) => !served.includes(r))).toEqual([]);
+  });
+
+  it('answers every route as its rule says, for owner, editor, viewer, non-member and anonymous', async () => {
+    registerUserFor = () => registerUser(t);
+    const users = { owner: await registerUser(t, 'Owner'), editor: await registerUser(t, 'Editor'), viewer: await registerUser(t, 'Viewer'), outsider: await registerUser(t, 'Outsider') };
+    const ctx: Ctx = {
+      users,
+      board: async () => {
+        const board = await createBoard(t, users.owner.auth);
+        await addMember(t, users.owner.auth, board.id, 'editor', users.editor);
+        await addMember(t, users.owner.auth, board.id, 'viewer', users.viewer);
+        return board;
+      },
+      column: async (board) => (await t.http().post(b(board, '/columns')).set(users.owner.auth).send({ name: 'C' }).expect(201)).body as ColumnView,
+      task: async (board) => (await t.http().post(b(board, '/tasks')).set(users.owner.auth).send({ columnId: board.columns[0].id, title: 'T' }).expect(201)).body as TaskView,
+    };
+    const results: string[] = [];
+    const wrong: string[] = [];
+    for (const route of routesOf(t.app)) {
+      const rule = RULES[`${route.method} ${route.path}`];
+      for (const actor of rule.required === 'public' ? (['anonymous'] as Actor[]) : ACTORS) {
+        const { path, body } = await rule.build(ctx, actor);
+        let req = (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[route.method.toLowerCase()](path);
+        if (actor !== 'anonymous') req = req.set(users[actor].auth);
+        const res = await (body === undefined ? req : req.send(body as object));
+        const want = expected(rule.required, actor);
+        const got = res.status >= 200 && res.status < 300 ? 'ok' : res.status;
+        results.push(`${route.method} ${route.path} as ${actor}: ${got}`);
+        if (got !== want) wrong.push(`${route.method} ${route.path} as ${actor}: expected ${want}, got ${res.status} ${res.body?.code ?? ''}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(results.length).toBeGreaterThan(80);
+  }, 120_000);
+});
