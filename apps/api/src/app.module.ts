@@ -11,6 +11,7 @@ import { AppExceptionFilter } from './errors/app-exception.filter.js';
 import { createValidationPipe } from './errors/validation.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -31,6 +32,7 @@ import { UsersModule } from './users/users.module.js';
     EventsModule,
     BoardsModule,
     MembersModule,
+    InvitationsModule,
     ColumnsModule,
     TasksModule,
     RealtimeModule,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import type { AnyBoardEvent, BoardSummary, ColumnView, EventsPage, MemberView, TaskView } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardSummary, ColumnView, EventsPage, InvitationView, MemberView, TaskView } from '@tasklane/contracts';
 import { addMember, createBoard, registerUser, snapshot, type Auth } from './support/fixtures.js';
 import { useTestApp, type TestApp } from './support/test-app.js';
 
@@ -43,12 +43,18 @@ describe('board events (e2e)', () => {
     expected.push(['board.updated', owner.user.id, renamed]);
     await check();
 
-    const member = (await t.http().post(`${b}/members`).set(owner.auth).send({ email: editor.user.email, role: 'viewer' }).expect(201)).body as MemberView;
-    expected.push(['member.added', owner.user.id, member]);
+    // An invitation is no event; its acceptance is `member.added`, by the invitee, without the email.
+    const invitation = (await t.http().post(`${b}/invitations`).set(owner.auth).send({ email: editor.user.email, role: 'viewer' }).expect(201)).body as InvitationView;
+    await check();
+    await t.http().post(`/api/v1/invitations/${invitation.id}/accept`).set(editor.auth).expect(200);
+    const [member] = (await t.http().get(`${b}/members`).set(owner.auth).expect(200)).body.items.filter((m: MemberView) => m.userId === editor.user.id) as MemberView[];
+    const { email: _addedEmail, ...added } = member;
+    expected.push(['member.added', editor.user.id, added]);
     await check();
 
     const promoted = (await t.http().patch(`${b}/members/${editor.user.id}`).set(owner.auth).send({ role: 'editor' }).expect(200)).body as MemberView;
-    expected.push(['member.updated', owner.user.id, promoted]);
+    const { email: _promotedEmail, ...updated } = promoted;
+    expected.push(['member.updated', owner.user.id, updated]);
     await check();
 
     const column = (await t.http().post(`${b}/columns`).set(editor.auth).send({ name: 'Doing', afterColumnId: todo.id }).expect(201)).body as ColumnView;
@@ -241,6 +247,10 @@ describe('board events (e2e)', () => {
     const other = await createBoard(t, owner.auth, { name: 'Other' });
     const before = await allEvents(owner.auth, board.id);
     expect(before.map((e) => e.seq)).toEqual([1, 2, 3]);
+    // Invitations are not board events: these two change the invitations, not the stream.
+    const stranger = await registerUser(t);
+    const toViewer = (await t.http().post(`${b}/invitations`).set(owner.auth).send({ email: viewer.user.email, role: 'editor' }).expect(201)).body as InvitationView;
+    const toStranger = (await t.http().post(`${b}/invitations`).set(owner.auth).send({ email: stranger.user.email, role: 'viewer' }).expect(201)).body as InvitationView;
 
     const failures: [string, () => ReturnType<ReturnType<TestApp['http']>['post']>, number][] = [
       ['task in unknown column', () => t.http().post(`${b}/tasks`).set(owner.auth).send({ columnId: randomUUID(), title: 'x' }), 404],
@@ -259,8 +269,9 @@ describe('board events (e2e)', () => {
       ['column after itself', () => t.http().patch(`${b}/columns/${todo.id}`).set(owner.auth).send({ afterColumnId: todo.id }), 400],
       ['delete unknown column', () => t.http().delete(`${b}/columns/${randomUUID()}`).set(owner.auth), 404],
       ['viewer renames board', () => t.http().patch(b).set(viewer.auth).send({ name: 'x' }), 403],
-      ['add unknown email', () => t.http().post(`${b}/members`).set(owner.auth).send({ email: `${randomUUID()}@example.test`, role: 'viewer' }), 404],
-      ['add existing member', () => t.http().post(`${b}/members`).set(owner.auth).send({ email: viewer.user.email, role: 'editor' }), 409],
+      ['accept an invitation to someone else', () => t.http().post(`/api/v1/invitations/${toStranger.id}/accept`).set(viewer.auth), 404],
+      ['accept an unknown invitation', () => t.http().post(`/api/v1/invitations/${randomUUID()}/accept`).set(owner.auth), 404],
+      ['accept as an existing member', () => t.http().post(`/api/v1/invitations/${toViewer.id}/accept`).set(viewer.auth), 409],
       ['demote the last owner', () => t.http().patch(`${b}/members/${owner.user.id}`).set(owner.auth).send({ role: 'editor' }), 409],
       ['remove the last owner', () => t.http().delete(`${b}/members/${owner.user.id}`).set(owner.auth), 409],
       ['viewer removes the owner', () => t.http().delete(`${b}/members/${owner.user.id}`).set(viewer.auth), 403],

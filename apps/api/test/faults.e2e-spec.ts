@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type BoardState } from '@tasklane/client';
 import type { AnyBoardEvent, BoardSnapshot, ClientToServerEvents, ErrorBody, JoinAck, ServerToClientEvents, TaskView } from '@tasklane/contracts';
-import { eventKey, registerClient, writeKey, type ClientUser, type WriteRecord } from './support/client-fixtures.js';
+import { addMemberVia, eventKey, registerClient, writeKey, type ClientUser, type WriteRecord } from './support/client-fixtures.js';
 import { logTail, startPostgres, startRedis, type FaultPostgres, type FaultRedis } from './support/fault-env.js';
 
 /**
@@ -383,8 +383,7 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
     const board = await owner.rest.createBoard({ name, columns: ['To do', 'Doing', 'Done'] });
     const setup: Written[] = [];
     for (const e of editors) {
-      const m = await owner.rest.addMember(board.id, e.auth.user.email, 'editor');
-      setup.push({ type: 'member.added', id: m.userId });
+      setup.push({ type: 'member.added', id: await addMemberVia(owner.rest, board.id, e, 'editor') });
     }
 
     const started = await Promise.allSettled(Array.from({ length: CLIENTS }, () => follow(c.lbUrl!, owner.auth.accessToken, board.id)));

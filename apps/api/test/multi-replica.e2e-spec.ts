@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import { BoardStream, TasklaneHttpError, TasklaneRestClient, applyEvent, cloneState, normalizeState, type BoardState } from '@tasklane/client';
 import type { AnyBoardEvent, BoardSnapshot, TaskView } from '@tasklane/contracts';
-import { eventKey, registerClient, writeKey, type WriteRecord } from './support/client-fixtures.js';
+import { addMemberVia, eventKey, registerClient, writeKey, type WriteRecord } from './support/client-fixtures.js';
 
 /**
  * The issue-2 proof: 3 real replicas behind a real nginx, real PostgreSQL and Redis. 36 socket
@@ -53,8 +53,7 @@ describe('multi-replica fan-out (3 replicas behind nginx)', () => {
     const board = await owner.createBoard({ name: 'Fan-out', columns: ['A', 'B', 'C'] });
     const ok: WriteRecord[] = [];
     for (const e of editors) {
-      const m = await owner.addMember(board.id, e.auth.user.email, 'editor');
-      ok.push({ type: 'member.added', id: m.userId });
+      ok.push({ type: 'member.added', id: await addMemberVia(owner, board.id, e, 'editor') });
     }
     const writers = [owner, ...editors.map((e) => e.rest)];
     const writerOn = (i: number) => {

@@ -56,6 +56,7 @@ export const USAGE = `usage: npm run loadtest -- --target URL [--target URL ...]
   --target URL        replica or load balancer base URL (repeatable); loopback hosts only
                       (127.0.0.0/8, localhost, [::1])
   --users N           users to register; every one is a member of every board   (default ${DEFAULTS.users})
+                      (invited and accepted; at most the server's MEMBERS_PER_BOARD_MAX, 500 by default)
   --boards N          boards to create                                         (default ${DEFAULTS.boards})
   --sockets N         Socket.IO clients, round-robin over boards and targets   (default ${DEFAULTS.sockets})
   --rate N|max        writes/s, open loop (scheduled by the clock; latency from the intended send

@@ -239,8 +239,10 @@ export class Scenario {
     this.boards.push(...created);
     const memberships = this.boards.flatMap((board) => this.users.filter((u) => u.index !== board.index % this.users.length).map((u) => ({ board, u })));
     await runPool(memberships, SETUP_CONCURRENCY, async ({ board, u }, i) => {
+      // Members join by invitation: the owner invites the email, the user accepts.
       const owner = this.users[board.index % this.users.length];
-      await this.client(i, owner, i).addMember(board.id, u.email, 'editor');
+      const invitation = await this.client(i, owner, i).inviteMember(board.id, u.email, 'editor');
+      await this.client(i, u, i).acceptInvitation(invitation.id);
     });
     const seeds = this.boards.flatMap((board) => Array.from({ length: SEED_TASKS_PER_BOARD }, (_, k) => ({ board, k })));
     await runPool(seeds, SETUP_CONCURRENCY, async ({ board, k }, i) => {

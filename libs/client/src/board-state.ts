@@ -51,9 +51,14 @@ export function applyEvent(state: BoardState, event: AnyBoardEvent): BoardState 
       state.tasks = state.tasks.filter((t) => t.id !== event.data.id);
       break;
     case 'member.added':
-    case 'member.updated':
-      upsert(state.members, event.data, (m) => m.userId);
+      upsert(state.members, { ...event.data }, (m) => m.userId);
       break;
+    case 'member.updated': {
+      // Events carry no email; keep the one an owner's snapshot has.
+      const current = state.members.find((m) => m.userId === event.data.userId);
+      upsert(state.members, { ...current, ...event.data }, (m) => m.userId);
+      break;
+    }
     case 'member.removed':
       state.members = state.members.filter((m) => m.userId !== event.data.id);
       break;
@@ -67,7 +72,8 @@ export function applyEvent(state: BoardState, event: AnyBoardEvent): BoardState 
 }
 
 /**
- * A comparable form of a board state: drops the caller-specific `role`, sorts members by user id
+ * A comparable form of a board state: drops what depends on the caller (`role`, and members'
+ * `email`, which only owners' snapshots have and no event carries), sorts members by user id
  * (their order depends on join time, which events do not carry). Two replicas' snapshots of the
  * same seq, or a snapshot and a replayed state, are deep-equal in this form.
  */
@@ -77,7 +83,7 @@ export function normalizeState(state: BoardState): Omit<BoardState, 'role'> {
     ...rest,
     columns: [...rest.columns].sort(byPosition),
     tasks: [...rest.tasks],
-    members: [...rest.members].sort((a, b) => (a.userId < b.userId ? -1 : 1)),
+    members: rest.members.map(({ email: _email, ...member }) => member).sort((a, b) => (a.userId < b.userId ? -1 : 1)),
   };
 }
 

@@ -7,8 +7,10 @@ import type {
   ErrorBody,
   ErrorCode,
   EventsPage,
+  InvitationView,
   MemberView,
   Page,
+  ReceivedInvitationView,
   TaskView,
   UserView,
 } from '@tasklane/contracts';
@@ -146,14 +148,35 @@ export class TasklaneRestClient {
   listMembers(boardId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<MemberView>> {
     return this.request('GET', `/boards/${boardId}/members${qs(query)}`);
   }
-  addMember(boardId: string, email: string, role: BoardRole, o?: RequestOptions): Promise<MemberView> {
-    return this.request('POST', `/boards/${boardId}/members`, { email, role }, o);
-  }
   updateMember(boardId: string, userId: string, role: BoardRole, o?: RequestOptions): Promise<MemberView> {
     return this.request('PATCH', `/boards/${boardId}/members/${userId}`, { role }, o);
   }
   removeMember(boardId: string, userId: string, o?: RequestOptions): Promise<void> {
     return this.request('DELETE', `/boards/${boardId}/members/${userId}`, undefined, o);
+  }
+
+  // invitations: the one way to join a board
+  /** Owners invite an email (with or without an account); renews a pending invitation of the same email (same id). */
+  inviteMember(boardId: string, email: string, role: BoardRole, o?: RequestOptions): Promise<InvitationView> {
+    return this.request('POST', `/boards/${boardId}/invitations`, { email, role }, o);
+  }
+  /** The board's pending invitations (owners). */
+  listInvitations(boardId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<InvitationView>> {
+    return this.request('GET', `/boards/${boardId}/invitations${qs(query)}`);
+  }
+  revokeInvitation(boardId: string, invitationId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/invitations/${invitationId}`, undefined, o);
+  }
+  /** Pending invitations to the email of the caller's account. */
+  myInvitations(query: { limit?: number; cursor?: string } = {}): Promise<Page<ReceivedInvitationView>> {
+    return this.request('GET', `/users/me/invitations${qs(query)}`);
+  }
+  /** Joins the board; resolves with its summary including the caller's new `role`. */
+  acceptInvitation(invitationId: string, o?: RequestOptions): Promise<BoardSummary> {
+    return this.request('POST', `/invitations/${invitationId}/accept`, undefined, o);
+  }
+  declineInvitation(invitationId: string, o?: RequestOptions): Promise<void> {
+    return this.request('POST', `/invitations/${invitationId}/decline`, undefined, o);
   }
 
   // columns

@@ -23,11 +23,15 @@ export const ERROR_CODES = {
   users: ['USER_NOT_FOUND'],
   boards: ['BOARD_NOT_FOUND'],
   members: ['MEMBER_NOT_FOUND', 'ALREADY_MEMBER', 'LAST_OWNER'],
+  /** Unknown, expired, revoked, declined or accepted, or addressed to someone else: all the same answer. */
+  invitations: ['INVITATION_NOT_FOUND'],
   columns: ['COLUMN_NOT_FOUND'],
   tasks: ['TASK_NOT_FOUND'],
   /** A fractional-index placement that cannot be honoured (anchors out of order, not adjacent, …). */
   positions: ['INVALID_POSITION'],
   events: ['EVENTS_EXPIRED'],
+  /** A per-board or per-user cap (e.g. MEMBERS_PER_BOARD_MAX) would be exceeded. */
+  limits: ['LIMIT_REACHED'],
 } as const;
 
 /** Error codes of one feature, e.g. `FeatureErrorCode<'tasks'>` = `'TASK_NOT_FOUND'`. */

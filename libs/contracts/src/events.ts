@@ -1,4 +1,4 @@
-import type { BoardSummary, ColumnView, MemberView, TaskView } from './resources.js';
+import type { BoardSummary, ColumnView, MemberEventData, TaskView } from './resources.js';
 
 /** Every event type a board emits, dotted and past tense. */
 export const BOARD_EVENT_TYPES = [
@@ -35,8 +35,9 @@ export interface BoardEventDataMap {
   'task.updated': TaskView;
   'task.moved': TaskView;
   'task.deleted': DeletedRef;
-  'member.added': MemberView;
-  'member.updated': MemberView;
+  /** Without the email: every member receives board events, and only owners see emails. */
+  'member.added': MemberEventData;
+  'member.updated': MemberEventData;
   'member.removed': DeletedRef;
 }
 

@@ -25,12 +25,54 @@ export interface AuthResponse {
   expiresIn: number;
 }
 
+/**
+ * A member of a board. `email` is present only for owners (in `GET …/members` and in the snapshot):
+ * viewers and editors see names only, and board events (`member.added`, `member.updated`), which
+ * every member receives, never carry it.
+ */
 export interface MemberView {
   userId: string;
-  email: string;
+  email?: string;
   name: string;
   role: BoardRole;
   addedAt: string;
+}
+
+/** `data` of `member.added` and `member.updated`: a MemberView without the email. */
+export type MemberEventData = Omit<MemberView, 'email'>;
+
+/**
+ * State of an invitation. Only `pending` ones are listed or answered; an invitation past its
+ * `expiresAt` counts as not pending whatever its stored status.
+ */
+export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'revoked';
+export const INVITATION_STATUSES: readonly InvitationStatus[] = ['pending', 'accepted', 'declined', 'revoked'];
+
+/**
+ * An invitation as the board's owners see it (`POST` and `GET /boards/:boardId/invitations`). The
+ * answer to an invite has the same shape and status whether or not the email has an account or
+ * already is a member.
+ */
+export interface InvitationView {
+  id: string;
+  boardId: string;
+  /** Lower-cased. */
+  email: string;
+  role: BoardRole;
+  status: InvitationStatus;
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** An invitation as its invitee sees it (`GET /users/me/invitations`). */
+export interface ReceivedInvitationView {
+  id: string;
+  boardId: string;
+  boardName: string;
+  role: BoardRole;
+  invitedBy: { userId: string; name: string };
+  expiresAt: string;
+  createdAt: string;
 }
 
 export interface ColumnView {

@@ -23,7 +23,8 @@ export function assertRole(role: BoardRole | null, required: BoardRole): BoardRo
  * Who may do what on a board: the membership records (`board_members`) and the checks made on
  * every board-scoped request, socket join and write (writes call `require` inside their
  * transaction, after locking the board's stream). The rules of changing memberships (owners only,
- * a last owner stays) are MembersService's; the record operations below run in its transactions.
+ * a last owner stays) are MembersService's, those of joining InvitationsService's; the record
+ * operations below run in their transactions.
  */
 @Injectable()
 export class BoardAccessService {
@@ -58,6 +59,11 @@ export class BoardAccessService {
   /** Members in the order they joined, after `page.after`, up to `page.limit` (all when omitted). */
   list(db: EntityManager, boardId: string, page: { limit?: number; after?: Keyset } = {}): Promise<Keyed<Membership>[]> {
     return this.members.list(db, boardId, page);
+  }
+
+  /** How many members the board has (0 for a deleted or unknown board). */
+  count(db: EntityManager, boardId: string): Promise<number> {
+    return this.members.count(db, boardId);
   }
 
   /** The membership, or null. */

@@ -61,6 +61,12 @@ export class BoardMembersRepository {
     return rows.map((r) => ({ item: toMembership(r), key: { at: r.keyset_at, id: r.user_id } }));
   }
 
+  /** How many members the board has (primary key range on board_id). */
+  async count(db: EntityManager, boardId: string): Promise<number> {
+    const { rows } = await runPrepared<{ n: number }>(db, `SELECT count(*)::int AS n FROM board_members WHERE board_id = $1`, [boardId]);
+    return rows[0].n;
+  }
+
   async find(tx: EntityManager, boardId: string, userId: string): Promise<Membership | null> {
     const { rows } = await runPrepared<MembershipRow>(tx, `SELECT ${MEMBERSHIP_COLUMNS} FROM board_members WHERE board_id = $1 AND user_id = $2`, [boardId, userId]);
     return rows[0] ? toMembership(rows[0]) : null;

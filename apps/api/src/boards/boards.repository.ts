@@ -64,6 +64,12 @@ export class BoardsRepository {
     return rows.map((r) => ({ item: toBoardRecord(r), key: { at: r.keyset_at, id: r.id } }));
   }
 
+  /** The names of the live boards among `ids`, by id. */
+  async namesOf(ids: string[], db: EntityManager = this.dataSource.manager): Promise<Map<string, string>> {
+    const { rows } = await runPrepared<{ id: string; name: string }>(db, `SELECT id, name FROM boards WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`, [ids]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
   /** Sets name/description (undefined = unchanged) and bumps the version; null when `ifMatch` differs. */
   async update(tx: EntityManager, boardId: string, patch: { name?: string; description?: string }, ifMatch?: number): Promise<BoardRecord | null> {
     const { rows } = await runPrepared<BoardRow>(

@@ -62,7 +62,7 @@ export class BoardsService {
 
   /**
    * A consistent snapshot: board, seq, columns, tasks and members read in one REPEATABLE READ
-   * transaction, so `seq` is exactly the last event reflected in it.
+   * transaction, so `seq` is exactly the last event reflected in it. Members' emails only for owners.
    * @throws AppError BOARD_NOT_FOUND (404) for non-members.
    */
   snapshot(boardId: string, userId: string): Promise<BoardSnapshot> {
@@ -107,6 +107,20 @@ export class BoardsService {
     );
   }
 
+  /**
+   * The live board's summary as a member with `role` sees it at `seq` (the seq of the write in
+   * progress, when called inside one), or null for a deleted or unknown board.
+   */
+  async summaryOf(db: EntityManager, boardId: string, role: BoardRole, seq: number): Promise<BoardSummary | null> {
+    const board = await this.boards.find(db, boardId);
+    return board ? toSummary(board, seq, role) : null;
+  }
+
+  /** The names of the live boards among `boardIds`, by id (deleted and unknown ones are absent). One query. */
+  async liveNames(boardIds: string[], db?: EntityManager): Promise<Map<string, string>> {
+    return boardIds.length === 0 ? new Map() : this.boards.namesOf(boardIds, db);
+  }
+
   /** Removes boards deleted longer than `ageSeconds` ago, with their events (retention); returns how many. */
   purgeDeleted(tx: EntityManager, ageSeconds: number): Promise<number> {
     return this.boards.purgeDeleted(tx, ageSeconds);
@@ -125,7 +139,7 @@ export class BoardsService {
       ...toSummary(board, seq, role),
       columns,
       tasks: await this.tasks.listByBoard(tx, boardId, columns),
-      members: await this.members.listAll(tx, boardId),
+      members: await this.members.listAll(tx, boardId, role),
     };
   }
 }

@@ -35,6 +35,8 @@ describe('validateEnv', () => {
       ACCESS_TOKEN_TTL: 900,
       REFRESH_TOKEN_TTL: 30 * 24 * 3600,
       EVENTS_PAGE_MAX: 1000,
+      INVITATION_TTL_S: 14 * 24 * 3600,
+      MEMBERS_PER_BOARD_MAX: 500,
       LOG_LEVEL: 'info',
       JWT_SECRET: DEV_JWT_SECRET,
       MIGRATIONS_RUN: true,

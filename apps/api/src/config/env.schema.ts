@@ -61,6 +61,14 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   EVENTS_PAGE_MAX = 1000;
 
+  /** How long an invitation to a board can be accepted (seconds; default 14 days). Past it, it counts as not pending. */
+  @Transform(toInt) @IsInt() @Min(1)
+  INVITATION_TTL_S = 14 * 24 * 3600;
+
+  /** Most members plus pending invitations a board may have; one more invitation is 409 LIMIT_REACHED. */
+  @Transform(toInt) @IsInt() @Min(1)
+  MEMBERS_PER_BOARD_MAX = 500;
+
   /** How often each replica's outbox relay looks for events nobody broadcast (ms). */
   @Transform(toInt) @IsInt() @Min(100)
   RELAY_INTERVAL_MS = 1000;

@@ -22,10 +22,12 @@ export function statusOf(code: ErrorCode): number {
     case 'MEMBER_NOT_FOUND':
     case 'COLUMN_NOT_FOUND':
     case 'TASK_NOT_FOUND':
+    case 'INVITATION_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'ALREADY_MEMBER':
     case 'LAST_OWNER':
+    case 'LIMIT_REACHED':
       return 409;
     case 'EVENTS_EXPIRED':
       return 410;

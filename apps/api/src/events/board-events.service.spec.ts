@@ -6,7 +6,7 @@ import type { BoardAccessService } from '../board-access/board-access.service.js
 import { AppError } from '../errors/app-error.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
-import { BoardEventsService } from './board-events.service.js';
+import { AUTHORIZED_BY_INVITATION, BoardEventsService } from './board-events.service.js';
 import type { OutboxRelay } from './outbox.relay.js';
 
 // The write path's decisions with its collaborators stubbed: the order of the steps, what a retry,
@@ -57,7 +57,7 @@ function setup(options: { seq?: number | null; role?: 'viewer' | 'editor' | 'own
   const relay = { publishCommitted: jest.fn(() => void steps.push('publish')) } as unknown as OutboxRelay;
   const config = { getOrThrow: () => 1000 } as unknown as ConfigService<never, true>;
   const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config);
-  return { service, steps, events, relay };
+  return { service, steps, events, relay, access };
 }
 
 const work = (result: unknown = { id: 't' }) =>
@@ -122,6 +122,67 @@ describe('BoardEventsService.write', () => {
     const without = setup();
     await without.service.write(BOARD, USER, 'editor', work());
     expect(without.events.append).toHaveBeenCalledWith(expect.anything(), BOARD, expect.objectContaining({ idempotencyKey: null }));
+  });
+});
+
+describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', () => {
+  it('runs the change of a non-member without the role check, under the lock, and appends and publishes its event', async () => {
+    const { service, steps, access } = setup({ role: null });
+    await expect(service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, work({ id: 'm' }), KEY)).resolves.toEqual({ id: 'm', seenSeq: 5 });
+    expect(access.require).not.toHaveBeenCalled();
+    expect(steps).toEqual(['BEGIN', 'lock', 'claim', 'append', 'store', 'COMMIT', 'publish']);
+  });
+
+  it('leaves the refusal to the change: when it throws, everything rolls back and nothing is published', async () => {
+    const { service, steps, events, relay } = setup({ role: null });
+    const refusing = jest.fn(async () => {
+      throw new AppError('INVITATION_NOT_FOUND', 'Invitation not found');
+    });
+    await expect(service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, refusing, KEY)).rejects.toMatchObject({ code: 'INVITATION_NOT_FOUND' });
+    expect(events.append).not.toHaveBeenCalled();
+    expect(relay.publishCommitted).not.toHaveBeenCalled();
+    expect(steps).toEqual(['BEGIN', 'lock', 'claim', 'ROLLBACK']);
+  });
+
+  it('still answers BOARD_NOT_FOUND for a board without a stream, and replays a retry without running the change', async () => {
+    const gone = setup({ seq: null, role: null });
+    const change = work();
+    await expect(gone.service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, change)).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
+    expect(change).not.toHaveBeenCalled();
+    const retry = setup({ role: null, replay: { body: { id: 'first' } } });
+    await expect(retry.service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, change, KEY)).resolves.toEqual({ id: 'first' });
+    expect(change).not.toHaveBeenCalled();
+    expect(retry.relay.publishCommitted).not.toHaveBeenCalled();
+  });
+
+  it('does not weaken ordinary writes: a role is still checked for every BoardRole', async () => {
+    const { service, access } = setup({ role: null });
+    await expect(service.write(BOARD, USER, 'viewer', work())).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
+    expect(access.require).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('BoardEventsService.writeWithoutEvent', () => {
+  it('locks, checks the role, claims the key, changes and stores, with no event, no new seq and no publish', async () => {
+    const { service, steps, events, relay } = setup({ seq: 7, role: 'owner' });
+    const change = jest.fn(async (ctx: { seq: number }) => ({ invited: true, seenSeq: ctx.seq }));
+    await expect(service.writeWithoutEvent(BOARD, USER, 'owner', change, KEY)).resolves.toEqual({ invited: true, seenSeq: 7 });
+    expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'claim', 'store', 'COMMIT']);
+    expect(events.append).not.toHaveBeenCalled();
+    expect(relay.publishCommitted).not.toHaveBeenCalled();
+  });
+
+  it('refuses non-members (404) and too-low roles (403) before the change', async () => {
+    for (const [role, code] of [
+      [null, 'BOARD_NOT_FOUND'],
+      ['editor', 'FORBIDDEN'],
+    ] as const) {
+      const { service, steps } = setup({ role });
+      const change = jest.fn(async () => null);
+      await expect(service.writeWithoutEvent(BOARD, USER, 'owner', change, KEY)).rejects.toMatchObject({ code });
+      expect(change).not.toHaveBeenCalled();
+      expect(steps).not.toContain('claim');
+    }
   });
 });
 

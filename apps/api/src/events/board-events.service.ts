@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
 import { boardNotFound } from '../board-access/board-access.errors.js';
 import type { Env } from '../config/env.schema.js';
 import type { IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
@@ -25,6 +25,15 @@ export interface WriteContext {
   seq: number;
 }
 
+/**
+ * `required` of the one write whose actor is not a member of the board yet: accepting an
+ * invitation. `write` still locks the board's stream and claims the Idempotency-Key, but checks no
+ * role: the work function MUST authorize the actor itself, with `ctx.tx`, under the lock (the
+ * invitation is pending, unexpired and addressed to the actor's account email; the board is live)
+ * and throw when not. Nothing else may use it.
+ */
+export const AUTHORIZED_BY_INVITATION = Symbol('AUTHORIZED_BY_INVITATION');
+
 /** What a controller passes to a service write: the If-Match version and the Idempotency-Key, if any. */
 export interface WriteRequest {
   /** Expected current version (If-Match); a mismatch is 412 with the current entity. */
@@ -39,14 +48,16 @@ export interface WriteRequest {
  *      serialised, so seq order is commit order;
  *   2. read the caller's role in its own statement, after the lock: under READ COMMITTED each
  *      statement sees what committed before it, so a removal or demotion by the write we waited
- *      for is seen (404 / 403);
+ *      for is seen (404 / 403). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
+ *      step 4 instead: the invitee is not a member yet;
  *   3. claim the Idempotency-Key, if any (a retry answers the stored response here, writing nothing);
  *   4. the caller's change (`work`);
  *   5. bump the seq and insert the event (the outbox row) in one statement; store the idempotent
  *      response.
  * After COMMIT the event is published (OutboxRelay → EventPublisher). A failure anywhere rolls
  * everything back: no change without its event, no event without its change, no gap in seq.
- * `create` is the same without steps 1, 2 and 5: a new board starts at seq 0.
+ * `writeWithoutEvent` is the same without step 5 (invitations); `create` is the same without
+ * steps 1, 2 and 5: a new board starts at seq 0.
  */
 @Injectable()
 export class BoardEventsService {
@@ -62,26 +73,50 @@ export class BoardEventsService {
   /**
    * Runs `work` as a write on board `boardId` by `actorId`, who needs at least `required`, and
    * returns its result (or, for an Idempotency-Key retry, the first response's).
+   * `required` = AUTHORIZED_BY_INVITATION skips the role check (see there): `work` authorizes.
    * @throws AppError BOARD_NOT_FOUND (404) for non-members and deleted or unknown boards,
    *   FORBIDDEN (403) for a too-low role, IDEMPOTENCY_KEY_REUSED (422), and whatever `work`
    *   throws (after rolling back).
    */
-  async write<R, T extends BoardEventType>(
+  write<R, T extends BoardEventType>(
     boardId: string,
     actorId: string,
-    required: BoardRole,
+    required: BoardRole | typeof AUTHORIZED_BY_INVITATION,
     work: (ctx: WriteContext) => Promise<WriteOutcome<R, T>>,
     idempotency?: IdempotencyRequest,
+  ): Promise<R> {
+    return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
+      const outcome = await work({ tx, seq: seq + 1 });
+      const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null });
+      return { result: outcome.result, event };
+    });
+  }
+
+  /**
+   * A change to board-scoped data that no member is told about: the same transaction as `write`
+   * (stream lock, role check, Idempotency-Key), so it is serialised with the board's writes and
+   * sees their effects, but no event and no new seq. Only for data that must not reach every
+   * member: invitations (an event would show invitees' emails to viewers).
+   * @param work gets the board's current seq as `ctx.seq` (no event will take the next one).
+   * @throws AppError as `write`.
+   */
+  writeWithoutEvent<R>(boardId: string, actorId: string, required: BoardRole, work: (ctx: WriteContext) => Promise<R>, idempotency?: IdempotencyRequest): Promise<R> {
+    return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => ({ result: await work({ tx, seq }), event: null }));
+  }
+
+  /** The transaction of `write` and `writeWithoutEvent`: lock, authorize, claim the key, `body`, store, COMMIT, then publish its event. */
+  private async locked<R>(
+    boardId: string,
+    actorId: string,
+    required: BoardRole | typeof AUTHORIZED_BY_INVITATION,
+    idempotency: IdempotencyRequest | undefined,
+    body: (tx: EntityManager, seq: number) => Promise<{ result: R; event: AnyBoardEvent | null }>,
   ): Promise<R> {
     const committed = await this.dataSource.transaction(async (tx) => {
       const seq = await this.events.lock(tx, boardId);
       if (seq === null) throw boardNotFound();
-      await this.access.require(boardId, actorId, required, tx);
-      return this.idempotently(tx, idempotency, async () => {
-        const outcome = await work({ tx, seq: seq + 1 });
-        const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null });
-        return { result: outcome.result, event };
-      });
+      if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
+      return this.idempotently(tx, idempotency, () => body(tx, seq));
     });
     if (committed.event) this.relay.publishCommitted([committed.event]);
     return committed.result;

@@ -8,6 +8,7 @@ const TAGS: Record<string, string> = {
   users: 'The caller’s own account',
   boards: 'Boards you are a member of, their snapshots',
   members: 'Who is on a board, with which role',
+  invitations: 'Joining a board: owners invite an email, the invitee accepts or declines',
   columns: 'Columns of a board, ordered by fractional index',
   tasks: 'Tasks in columns: create, edit, move, delete, search',
   events: 'The board’s ordered event stream, for catch-up after a gap',

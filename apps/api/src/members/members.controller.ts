@@ -1,16 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MemberView, Page } from '@tasklane/contracts';
 import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { BoardId } from '../board-access/board-access.errors.js';
-import { apiPath } from '../http/api-prefix.js';
-import { ApiCreatedResource, ApiErrors, ApiIdempotent } from '../http/openapi.decorators.js';
+import { ApiErrors, ApiIdempotent } from '../http/openapi.decorators.js';
 import { Idempotency, type IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
-import { AddMemberDto, ListMembersQueryDto, MemberDto, MemberPageDto, UpdateMemberDto } from './members.dto.js';
+import { ListMembersQueryDto, MemberDto, MemberPageDto, UpdateMemberDto } from './members.dto.js';
 import { MemberId } from './members.errors.js';
 import { MembersService } from './members.service.js';
 
-/** REST `/api/v1/boards/:boardId/members`: list (members), add / re-role / remove (owners; anyone may remove themselves). */
+/** REST `/api/v1/boards/:boardId/members`: list (members), re-role / remove (owners; anyone may remove themselves). Members join through invitations. */
 @ApiTags('members')
 @ApiBearerAuth()
 @Controller('boards/:boardId/members')
@@ -18,24 +17,15 @@ export class MembersController {
   constructor(private readonly members: MembersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List members', description: 'Members of the board in the order they joined, keyset-paginated (`limit`, `cursor`). Any member may list.' })
+  @ApiOperation({ summary: 'List members', description: 'Members of the board in the order they joined, keyset-paginated (`limit`, `cursor`). Any member may list; only owners see `email`.' })
   @ApiOkResponse({ type: MemberPageDto })
   @ApiErrors({ 404: 'BOARD_NOT_FOUND' })
   list(@Param('boardId', BoardId) boardId: string, @Query() query: ListMembersQueryDto, @CurrentUser() user: AuthUser): Promise<Page<MemberView>> {
     return this.members.list(boardId, user.id, query);
   }
 
-  @Post()
-  @ApiOperation({ summary: 'Add a member', description: 'Owners add an existing account by email with a role. Emits `member.added`.' })
-  @ApiCreatedResource(MemberDto, (m: MemberView, p) => apiPath('boards', p.boardId, 'members', m.userId), { versioned: false })
-  @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND / USER_NOT_FOUND', 409: 'ALREADY_MEMBER' })
-  @ApiIdempotent()
-  add(@Param('boardId', BoardId) boardId: string, @Body() dto: AddMemberDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<MemberView> {
-    return this.members.add(boardId, user.id, dto, { idempotency });
-  }
-
   @Patch(':userId')
-  @ApiOperation({ summary: 'Change a member’s role', description: 'Owners only; a board keeps at least one owner. Emits `member.updated`.' })
+  @ApiOperation({ summary: 'Change a member’s role', description: 'Owners only; a board keeps at least one owner. Answers the member with `email`. Emits `member.updated` (without `email`).' })
   @ApiOkResponse({ type: MemberDto })
   @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND / MEMBER_NOT_FOUND', 409: 'LAST_OWNER' })
   @ApiIdempotent()

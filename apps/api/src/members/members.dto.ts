@@ -1,20 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type MemberView } from '@tasklane/contracts';
-import { TrimLowerCase } from '../errors/field-validators.js';
-
-/** Body of `POST …/members`: an existing account's email and the role to give it. */
-export class AddMemberDto {
-  @ApiProperty({ format: 'email', maxLength: 254, example: 'grace@example.com' })
-  @TrimLowerCase()
-  @IsEmail() @MaxLength(254)
-  email: string;
-
-  @ApiProperty({ enum: BOARD_ROLES })
-  @IsIn(BOARD_ROLES)
-  role: BoardRole;
-}
 
 /** Body of `PATCH …/members/:userId`. */
 export class UpdateMemberDto {
@@ -37,7 +24,7 @@ export class ListMembersQueryDto {
 /** OpenAPI shape of MemberView. */
 export class MemberDto implements MemberView {
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiProperty({ format: 'email' }) email: string;
+  @ApiPropertyOptional({ format: 'email', description: 'Only for owners; viewers and editors see names only' }) email?: string;
   @ApiProperty({ maxLength: 100 }) name: string;
   @ApiProperty({ enum: BOARD_ROLES }) role: BoardRole;
   @ApiProperty({ format: 'date-time' }) addedAt: string;

@@ -14,7 +14,7 @@ const tx = {} as EntityManager;
 const member = (userId: string, role: MemberView['role']) => ({ userId, role, addedAt: new Date(0).toISOString() });
 const user = (id: string): UserView => ({ id, email: `${id}@x`, name: id, createdAt: new Date(0).toISOString() });
 
-function setup(access: Partial<Record<keyof BoardAccessService, unknown>>, byEmail: UserView | null = null) {
+function setup(access: Partial<Record<keyof BoardAccessService, unknown>>) {
   const required: string[] = [];
   const emitted: WriteOutcome<unknown>['event'][] = [];
   const events = {
@@ -26,10 +26,9 @@ function setup(access: Partial<Record<keyof BoardAccessService, unknown>>, byEma
     }),
   } as unknown as BoardEventsService;
   const users = {
-    findByEmail: async () => byEmail,
     findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, user(id)])),
   } as unknown as UsersService;
-  const service = new MembersService({} as DataSource, users, events, access as unknown as BoardAccessService);
+  const service = new MembersService({ manager: tx } as unknown as DataSource, users, events, access as unknown as BoardAccessService);
   return { service, required, emitted };
 }
 
@@ -49,13 +48,23 @@ describe('MembersService', () => {
     expect(required).toEqual(['viewer', 'owner']);
   });
 
-  it('adds by email: unknown email is USER_NOT_FOUND, an existing member ALREADY_MEMBER', async () => {
-    const unknown = setup({});
-    await expect(unknown.service.add(BOARD, OWNER, { email: 'x@y', role: 'editor' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
-    const twice = setup({ add: async () => null }, user('u1'));
-    await expect(twice.service.add(BOARD, OWNER, { email: 'u1@x', role: 'editor' })).rejects.toMatchObject({ code: 'ALREADY_MEMBER' });
-    const ok = setup({ add: async () => member('u1', 'editor') }, user('u1'));
-    await expect(ok.service.add(BOARD, OWNER, { email: 'u1@x', role: 'editor' })).resolves.toMatchObject({ userId: 'u1', role: 'editor', email: 'u1@x', name: 'u1' });
-    expect(ok.emitted).toEqual([{ type: 'member.added', data: expect.objectContaining({ userId: 'u1', role: 'editor' }) }]);
+  it('shows members’ emails to owners only, in lists and snapshots', async () => {
+    const rows = [{ item: member(OWNER, 'owner'), key: { at: '2030-01-01T00:00:00.000000Z', id: OWNER } }];
+    const listing = (role: MemberView['role']) => setup({ require: async () => role, list: async () => rows });
+    for (const role of ['viewer', 'editor'] as const) {
+      const { service } = listing(role);
+      const page = await service.list(BOARD, 'u1', {});
+      expect(page.items).toEqual([{ userId: OWNER, name: OWNER, role: 'owner', addedAt: expect.any(String) }]);
+      await expect(service.listAll(tx, BOARD, role)).resolves.toEqual(page.items);
+    }
+    const { service } = listing('owner');
+    expect((await service.list(BOARD, OWNER, {})).items).toEqual([expect.objectContaining({ userId: OWNER, email: `${OWNER}@x` })]);
+    await expect(service.listAll(tx, BOARD, 'owner')).resolves.toEqual([expect.objectContaining({ email: `${OWNER}@x` })]);
+  });
+
+  it('answers a role change with the email (to the owner) but emits member.updated without it', async () => {
+    const { service, emitted } = setup({ find: async () => member('u1', 'viewer'), setRole: jest.fn() });
+    await expect(service.updateRole(BOARD, OWNER, 'u1', 'editor')).resolves.toEqual({ userId: 'u1', email: 'u1@x', name: 'u1', role: 'editor', addedAt: expect.any(String) });
+    expect(emitted).toEqual([{ type: 'member.updated', data: { userId: 'u1', name: 'u1', role: 'editor', addedAt: expect.any(String) } }]);
   });
 });

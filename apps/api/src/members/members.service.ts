@@ -4,15 +4,23 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole, MemberView, Page } from '@tasklane/contracts';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { afterCursor, toPage, type Keyed } from '../pagination/cursor.js';
-import { userNotFound } from '../users/users.errors.js';
 import { UsersService } from '../users/users.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
-import { alreadyMember, lastOwner, memberNotFound } from './members.errors.js';
+import { lastOwner, memberNotFound } from './members.errors.js';
 
 /** A membership record as BoardAccessService hands it out (names and emails come from UsersService). */
 type Membership = Pick<MemberView, 'userId' | 'role' | 'addedAt'>;
 
-/** Board membership: owners add, re-role and remove members; any member may remove themselves. */
+/**
+ * Whether a member with `role` sees the other members' emails: owners only (they invite by email);
+ * viewers and editors see names. Emails are never in board events.
+ */
+export const seesEmails = (role: BoardRole): boolean => role === 'owner';
+
+/**
+ * Board membership: owners re-role and remove members; any member may remove themselves. Members
+ * join by accepting an invitation (InvitationsService).
+ */
 @Injectable()
 export class MembersService {
   constructor(
@@ -22,38 +30,29 @@ export class MembersService {
     private readonly access: BoardAccessService,
   ) {}
 
-  /** Members in the order they joined, keyset-paginated. @throws AppError BOARD_NOT_FOUND, VALIDATION_FAILED (cursor) */
+  /**
+   * Members in the order they joined, keyset-paginated; with emails for owners only.
+   * @throws AppError BOARD_NOT_FOUND, VALIDATION_FAILED (cursor)
+   */
   async list(boardId: string, userId: string, query: { limit?: number; cursor?: string }): Promise<Page<MemberView>> {
-    await this.access.require(boardId, userId, 'viewer');
+    const role = await this.access.require(boardId, userId, 'viewer');
     const limit = query.limit ?? 100;
     const rows = await this.access.list(this.dataSource.manager, boardId, { limit: limit + 1, after: afterCursor(query.cursor) });
-    return toPage(await this.withUsers(rows, this.dataSource.manager), limit);
+    return toPage(await this.withUsers(rows, this.dataSource.manager, seesEmails(role)), limit);
   }
 
-  /** Every member of the board in the order they joined, read with `db` (a snapshot's transaction). */
-  async listAll(db: EntityManager, boardId: string): Promise<MemberView[]> {
-    return (await this.withUsers(await this.access.list(db, boardId), db)).map((r) => r.item);
+  /**
+   * Every member of the board in the order they joined, read with `db` (a snapshot's transaction),
+   * as a reader with role `readerRole` may see them: with emails for owners only.
+   */
+  async listAll(db: EntityManager, boardId: string, readerRole: BoardRole): Promise<MemberView[]> {
+    return (await this.withUsers(await this.access.list(db, boardId), db, seesEmails(readerRole))).map((r) => r.item);
   }
 
-  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (not owner), USER_NOT_FOUND (no account with that email), ALREADY_MEMBER (409) */
-  add(boardId: string, userId: string, input: { email: string; role: BoardRole }, req: WriteRequest = {}): Promise<MemberView> {
-    return this.events.write(
-      boardId,
-      userId,
-      'owner',
-      async ({ tx }) => {
-        const user = await this.users.findByEmail(input.email, tx);
-        if (!user) throw userNotFound();
-        const membership = await this.access.add(tx, boardId, user.id, input.role);
-        if (!membership) throw alreadyMember();
-        const member: MemberView = { ...membership, email: user.email, name: user.name };
-        return { result: member, event: { type: 'member.added', data: member } };
-      },
-      req.idempotency,
-    );
-  }
-
-  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER (409: a board keeps at least one owner) */
+  /**
+   * Answers the member with their email (the caller is an owner); `member.updated` carries none.
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER (409: a board keeps at least one owner)
+   */
   updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, req: WriteRequest = {}): Promise<MemberView> {
     return this.events.write(
       boardId,
@@ -63,8 +62,9 @@ export class MembersService {
         const current = await this.read(tx, boardId, memberId);
         if (current.role === 'owner' && role !== 'owner') await this.assertAnotherOwner(tx, boardId, memberId);
         await this.access.setRole(tx, boardId, memberId, role);
-        const member = { ...current, role };
-        return { result: member, event: { type: 'member.updated', data: member } };
+        // The caller is an owner and sees the email; the event goes to every member and does not carry it.
+        const { email: _email, ...data } = { ...current, role };
+        return { result: { ...current, role }, event: { type: 'member.updated', data } };
       },
       req.idempotency,
     );
@@ -89,19 +89,20 @@ export class MembersService {
   private async read(tx: EntityManager, boardId: string, memberId: string): Promise<MemberView> {
     const membership = await this.access.find(tx, boardId, memberId);
     if (!membership) throw memberNotFound();
-    const [member] = await this.withUsers([{ item: membership, key: { at: '', id: memberId } }], tx);
+    const [member] = await this.withUsers([{ item: membership, key: { at: '', id: memberId } }], tx, true);
     return member.item;
   }
 
-  /** Memberships → MemberViews with the users' names and emails (one query). */
-  private async withUsers(rows: Keyed<Membership>[], db: EntityManager): Promise<Keyed<MemberView>[]> {
+  /** Memberships → MemberViews with the users' names, and emails when `withEmails` (one query). */
+  private async withUsers(rows: Keyed<Membership>[], db: EntityManager, withEmails: boolean): Promise<Keyed<MemberView>[]> {
     const users = await this.users.findByIds(
       rows.map((r) => r.item.userId),
       db,
     );
     return rows.flatMap((r) => {
       const user = users.get(r.item.userId);
-      return user ? [{ item: { ...r.item, email: user.email, name: user.name }, key: r.key }] : [];
+      if (!user) return [];
+      return [{ item: withEmails ? { ...r.item, email: user.email, name: user.name } : { ...r.item, name: user.name }, key: r.key }];
     });
   }
 

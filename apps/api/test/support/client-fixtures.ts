@@ -3,7 +3,7 @@
 // board's event log.
 import { randomUUID } from 'node:crypto';
 import { TasklaneRestClient } from '@tasklane/client';
-import type { AnyBoardEvent, AuthResponse } from '@tasklane/contracts';
+import type { AnyBoardEvent, AuthResponse, BoardRole } from '@tasklane/contracts';
 import { TEST_PASSWORD } from './fixtures.js';
 
 /** A registered user and a typed client that sends their access token. */
@@ -22,6 +22,19 @@ export async function registerClient(baseUrl: string, name: string): Promise<Cli
   const rest = new TasklaneRestClient(baseUrl);
   const auth = await rest.register(`${randomUUID()}@example.test`, TEST_PASSWORD, name);
   return { auth, rest };
+}
+
+/**
+ * Makes `member` a member of the board: `owner` invites their email with `role`, then `member`
+ * accepts (which emits `member.added`, with `member` as its actor).
+ * @param owner a client authenticated as an owner of the board
+ * @returns the new member's user id (the `id` of its `member.added` WriteRecord)
+ * @throws TasklaneHttpError when either request fails
+ */
+export async function addMemberVia(owner: TasklaneRestClient, boardId: string, member: ClientUser, role: BoardRole): Promise<string> {
+  const invitation = await owner.inviteMember(boardId, member.auth.user.email, role);
+  await member.rest.acceptInvitation(invitation.id);
+  return member.auth.user.id;
 }
 
 /** A 2xx write as the event log must contain it: event type, entity id, and version for versioned entities. */

@@ -50,15 +50,18 @@ export async function snapshot(t: HttpTarget, auth: Auth, boardId: string): Prom
 }
 
 /**
- * Adds a member to a board (`POST /boards/:boardId/members` by email), as `owner`.
+ * Makes a user a member of a board the way a client does: `owner` invites their email
+ * (`POST /boards/:boardId/invitations`), then they accept (`POST /invitations/:id/accept`, which
+ * emits one `member.added` with them as its actor).
  * @param owner an owner's `Authorization` header
  * @param member the user to add; a newly registered `Test User` unless given
  * @returns the member (the given user, or the new one)
- * @throws the supertest assertion error unless the answer is 201
+ * @throws the supertest assertion error unless the invitation answers 201 and the acceptance 200
  */
 export async function addMember(t: HttpTarget, owner: Auth, boardId: string, role: BoardRole, member?: TestUser): Promise<TestUser> {
   const user = member ?? (await registerUser(t));
-  await t.http().post(`/api/v1/boards/${boardId}/members`).set(owner).send({ email: user.user.email, role }).expect(201);
+  const invitation = await t.http().post(`/api/v1/boards/${boardId}/invitations`).set(owner).send({ email: user.user.email, role }).expect(201);
+  await t.http().post(`/api/v1/invitations/${invitation.body.id as string}/accept`).set(user.auth).expect(200);
   return user;
 }
 

@@ -1,0 +1,79 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { BOARD_ROLES, INVITATION_STATUSES, type BoardRole, type InvitationStatus, type InvitationView, type ReceivedInvitationView } from '@tasklane/contracts';
+import { TrimLowerCase } from '../errors/field-validators.js';
+
+/** Body of `POST …/invitations`: the email to invite (with or without an account) and the role it will get. */
+export class CreateInvitationDto {
+  @ApiProperty({ format: 'email', maxLength: 254, example: 'grace@example.com', description: 'Trimmed and lower-cased' })
+  @TrimLowerCase()
+  @IsEmail() @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ enum: BOARD_ROLES })
+  @IsIn(BOARD_ROLES)
+  role: BoardRole;
+}
+
+/** Query of `GET /boards/:boardId/invitations`: page size (1–500, default 100) and the previous page's cursor. */
+export class ListInvitationsQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}
+
+/** Query of `GET /users/me/invitations`: page size (1–100, default 50) and the previous page's cursor. */
+export class ListMyInvitationsQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}
+
+/** OpenAPI shape of InvitationView. */
+export class InvitationDto implements InvitationView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) boardId: string;
+  @ApiProperty({ format: 'email', description: 'Lower-cased' }) email: string;
+  @ApiProperty({ enum: BOARD_ROLES }) role: BoardRole;
+  @ApiProperty({ enum: INVITATION_STATUSES, description: 'Always `pending` in answers: only pending invitations are answered or listed' }) status: InvitationStatus;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+/** OpenAPI shape of a page of invitations. */
+export class InvitationPageDto {
+  @ApiProperty({ type: [InvitationDto], maxItems: 500 }) items: InvitationDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
+}
+
+/** OpenAPI shape of `ReceivedInvitationView.invitedBy`. */
+export class InviterDto {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ maxLength: 100 }) name: string;
+}
+
+/** OpenAPI shape of ReceivedInvitationView. */
+export class ReceivedInvitationDto implements ReceivedInvitationView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) boardId: string;
+  @ApiProperty({ maxLength: 200 }) boardName: string;
+  @ApiProperty({ enum: BOARD_ROLES }) role: BoardRole;
+  @ApiProperty({ type: InviterDto }) invitedBy: InviterDto;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+/** OpenAPI shape of a page of received invitations. */
+export class ReceivedInvitationPageDto {
+  @ApiProperty({ type: [ReceivedInvitationDto], maxItems: 100 }) items: ReceivedInvitationDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
+}
