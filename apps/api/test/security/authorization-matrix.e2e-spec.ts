@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { BoardRole, BoardSnapshot, ColumnView, TaskView } from '@tasklane/contracts';
+import type { BoardRole, BoardSnapshot, ColumnView, InvitationView, TaskView } from '@tasklane/contracts';
 
 // OWASP API5 (broken function level authorization) and API1 (object level, over REST): a route ×
 // actor matrix built from the router's own list of routes (support/routes.ts). Every route needs a
@@ -24,6 +24,10 @@ interface Ctx {
   /** A new board owned by `owner` with `editor` and `viewer` as members. */
   board(): Promise<BoardSnapshot>;
   column(board: BoardSnapshot): Promise<ColumnView>;
+  /** A pending invitation to `email` on `board`, made by its owner. */
+  invite(board: BoardSnapshot, email: string): Promise<InvitationView>;
+  /** A pending invitation addressed to `actor` (the outsider for anonymous) on a board of someone else. */
+  invitationFor(actor: Actor): Promise<InvitationView>;
   task(board: BoardSnapshot): Promise<TaskView>;
 }
 /** A valid request for the route as `actor` would send it; fresh resources when the request consumes them. */
@@ -46,7 +50,21 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/v1/boards/{boardId}': { required: 'editor', build: async (c) => ({ path: b(await c.board()), body: { name: 'Renamed' } }) },
   'DELETE /api/v1/boards/{boardId}': { required: 'owner', build: async (c) => ({ path: b(await c.board()) }) },
   'GET /api/v1/boards/{boardId}/members': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/members') }) },
-  'POST /api/v1/boards/{boardId}/members': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/members'), body: { email: (await registerUserFor()).user.email, role: 'viewer' } }) },
+  'POST /api/v1/boards/{boardId}/invitations': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/invitations'), body: { email: `${crypto.randomUUID()}@example.test`, role: 'viewer' } }) },
+  'GET /api/v1/boards/{boardId}/invitations': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/invitations') }) },
+  'DELETE /api/v1/boards/{boardId}/invitations/{invitationId}': {
+    required: 'owner',
+    build: async (c) => {
+      const board = await c.board();
+      const invitation = (await c.invite(board, `${crypto.randomUUID()}@example.test`)).id;
+      return { path: b(board, `/invitations/${invitation}`) };
+    },
+  },
+  'GET /api/v1/users/me/invitations': { required: 'user', build: async () => ({ path: '/api/v1/users/me/invitations' }) },
+  // Only the invitee may answer an invitation (others get 404: invitations.e2e-spec.ts); here each
+  // actor answers one addressed to them, on a board they are not on.
+  'POST /api/v1/invitations/{invitationId}/accept': { required: 'user', build: async (c, actor) => ({ path: `/api/v1/invitations/${(await c.invitationFor(actor)).id}/accept` }) },
+  'POST /api/v1/invitations/{invitationId}/decline': { required: 'user', build: async (c, actor) => ({ path: `/api/v1/invitations/${(await c.invitationFor(actor)).id}/decline` }) },
   'PATCH /api/v1/boards/{boardId}/members/{userId}': { required: 'owner', build: async (c) => ({ path: b(await c.board(), `/members/${c.users.viewer.user.id}`), body: { role: 'editor' } }) },
   'DELETE /api/v1/boards/{boardId}/members/{userId}': {
     required: 'owner',
@@ -107,6 +125,13 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
         await addMember(t, users.owner.auth, board.id, 'editor', users.editor);
         await addMember(t, users.owner.auth, board.id, 'viewer', users.viewer);
         return board;
+      },
+      invite: async (board, email) => (await t.http().post(b(board, '/invitations')).set(users.owner.auth).send({ email, role: 'viewer' }).expect(201)).body as InvitationView,
+      invitationFor: async (actor) => {
+        const host = await registerUser(t, 'Host');
+        const board = await createBoard(t, host.auth);
+        const email = users[actor === 'anonymous' ? 'outsider' : actor].user.email;
+        return (await t.http().post(b(board, '/invitations')).set(host.auth).send({ email, role: 'viewer' }).expect(201)).body as InvitationView;
       },
       column: async (board) => (await t.http().post(b(board, '/columns')).set(users.owner.auth).send({ name: 'C' }).expect(201)).body as ColumnView,
       task: async (board) => (await t.http().post(b(board, '/tasks')).set(users.owner.auth).send({ columnId: board.columns[0].id, title: 'T' }).expect(201)).body as TaskView,
