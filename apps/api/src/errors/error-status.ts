@@ -15,6 +15,7 @@ export function statusOf(code: ErrorCode): number {
     case 'INVALID_REFRESH_TOKEN':
       return 401;
     case 'FORBIDDEN':
+    case 'INVALID_CURRENT_PASSWORD':
       return 403;
     case 'ROUTE_NOT_FOUND':
     case 'BOARD_NOT_FOUND':
@@ -22,10 +23,12 @@ export function statusOf(code: ErrorCode): number {
     case 'MEMBER_NOT_FOUND':
     case 'COLUMN_NOT_FOUND':
     case 'TASK_NOT_FOUND':
+    case 'API_TOKEN_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'ALREADY_MEMBER':
     case 'LAST_OWNER':
+    case 'API_TOKEN_LIMIT_REACHED':
       return 409;
     case 'EVENTS_EXPIRED':
       return 410;
