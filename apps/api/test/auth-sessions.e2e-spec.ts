@@ -13,7 +13,6 @@ async function login(t: TestApp, user: TestUser, password = TEST_PASSWORD): Prom
 }
 
 const refresh = (t: TestApp, refreshToken: string) => t.http().post('/api/v1/auth/refresh').send({ refreshToken });
-const bearer = (accessToken: string) => ({ Authorization: `Bearer ${accessToken}` });
 
 describe('auth sessions: rotation, reuse detection, logout, change-password (e2e, one replica)', () => {
   const sockets: TasklaneSocket[] = [];
@@ -27,7 +26,9 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
   beforeAll(() => {
     audit = t.app.get(AuditLog);
   });
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   it('rotates within the session; a rotated token revokes the whole session, whose newest token and socket then die', async () => {
     const user = await registerUser(t);

@@ -69,11 +69,11 @@ const TRANSLATIONS: NonNullable<OptionsType['translations']> = {
 
 let zxcvbn: ZxcvbnFactory | null = null;
 
-/** The user's own data a password must not be built from: the email, its local part, the name and its words, and the product name. */
+/** The user's own data a password must not be built from: the email, its local part, the name (with and without spaces) and its words, and the product name. */
 const userInputsOf = (user: { email: string; name: string }): string[] => {
   const local = user.email.split('@')[0] ?? '';
   const words = user.name.split(/\s+/).filter((w) => w.length >= 3);
-  return [user.email, local, user.name, ...words, 'tasklane'].map((s) => s.toLowerCase());
+  return [user.email, local, user.name, user.name.replace(/\s+/g, ''), ...words, 'tasklane'].map((s) => s.toLowerCase());
 };
 
 /**
