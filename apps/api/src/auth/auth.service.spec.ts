@@ -31,7 +31,7 @@ const state = (over: Partial<RefreshTokenState> = {}): RefreshTokenState => ({
 function setup(found: RefreshTokenState | null) {
   const repo = {
     lockToken: jest.fn(async () => found),
-    revokeToken: jest.fn(async () => undefined),
+    revokeToken: jest.fn(async (_db: EntityManager, _tokenId: string) => undefined),
     revokeSessions: jest.fn(async (_db: EntityManager, ids: readonly string[]) => [...ids]),
     insertToken: jest.fn(async () => undefined),
     findSessionOfToken: jest.fn(async () => (found ? { sessionId: found.sessionId, userId: found.userId } : null)),
