@@ -86,6 +86,14 @@ describe('cookie sessions for browsers (e2e, one replica)', () => {
     // No body, no Content-Type: what a cross-site "simple" request could send. The cookie is ignored.
     expect((await t.http().post('/api/v1/auth/refresh').set(withCookie(cookie.value)).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
     expect((await t.http().post('/api/v1/auth/refresh').send({}).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    // What an HTML form can send: refused one way or another, and the cookie is neither used nor cleared.
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const res = await t.http().post('/api/v1/auth/refresh').set(withCookie(cookie.value)).set('Content-Type', type).send('refreshToken=x');
+      expect([400, 401, 415]).toContain(res.status);
+      expect(res.body).not.toHaveProperty('accessToken');
+      expect(setCookies(res)).toEqual([]);
+      await t.http().post('/api/v1/auth/logout').set(withCookie(cookie.value)).set('Content-Type', type).send('x');
+    }
     // the cookie still works from a proper request
     await t.http().post('/api/v1/auth/refresh').set(withCookie(cookie.value)).send({}).expect(200);
   });

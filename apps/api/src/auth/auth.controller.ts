@@ -18,7 +18,9 @@ const SET_COOKIE = {
     schema: { type: 'string' },
   },
 };
-const CLEAR_COOKIE = { 'Set-Cookie': { description: 'When the request carried the `tasklane_refresh` cookie: expires it (`Max-Age=0`)', required: false, schema: { type: 'string' } } };
+const CLEAR_COOKIE = {
+  'Set-Cookie': { description: 'When the (JSON) request carried the `tasklane_refresh` cookie: expires it (`Max-Age=0`)', required: false, schema: { type: 'string' } },
+};
 
 /**
  * REST `/api/v1/auth`: register, login, refresh and logout (public: the credential is in the body
@@ -68,13 +70,13 @@ export class AuthController {
   @ApiOkResponse({ type: AuthResponseDto, headers: SET_COOKIE })
   @ApiErrors({ 401: 'INVALID_REFRESH_TOKEN: missing, unknown, already used (the session is then revoked), revoked or expired' })
   async refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
-    const fromCookie = dto.refreshToken === undefined;
+    const cookie = dto.refreshToken === undefined ? readRefreshCookie(request) : undefined;
     try {
-      const issued = await this.auth.refresh(dto.refreshToken ?? readRefreshCookie(request));
-      return this.answer(issued, fromCookie ? 'cookie' : 'body', request, reply);
+      const issued = await this.auth.refresh(dto.refreshToken ?? cookie);
+      return this.answer(issued, cookie === undefined ? 'body' : 'cookie', request, reply);
     } catch (error) {
       // A refused cookie is dead for good: drop it so the browser stops sending it.
-      if (fromCookie && hasRefreshCookie(request)) clearRefreshCookie(request, reply);
+      if (cookie !== undefined) clearRefreshCookie(request, reply);
       throw error;
     }
   }
@@ -89,8 +91,9 @@ export class AuthController {
   })
   @ApiNoContentResponse({ description: 'Session ended (or there was none)', headers: CLEAR_COOKIE })
   async logout(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.auth.logout(dto.refreshToken ?? readRefreshCookie(request));
-    if (hasRefreshCookie(request)) clearRefreshCookie(request, reply);
+    const cookie = readRefreshCookie(request);
+    await this.auth.logout(dto.refreshToken ?? cookie);
+    if (cookie !== undefined) clearRefreshCookie(request, reply);
   }
 
   @Post('logout-all')
