@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import type { LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { runWithRequestContext } from './audit/request-context.js';
 import type { Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
 import { API_PREFIX, API_PREFIX_OPTIONS } from './http/api-prefix.js';
@@ -51,6 +53,10 @@ export async function createApp(): Promise<NestFastifyApplication> {
     void reply.header('X-Replica', replica);
     if (shutdown.closeConnections) void reply.header('Connection', 'close');
   });
+  // The refresh-token cookie of cookie sessions (auth/refresh-cookie.ts), and the request context
+  // of audit lines (audit/request-context.ts).
+  await app.register(fastifyCookie);
+  fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
 
   app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
   app.enableShutdownHooks();

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { createApp } from './app.factory.js';
-import type { Env } from './config/env.schema.js';
+import { loadEnv, type Env } from './config/env.schema.js';
 
 /**
  * Boots one replica: builds the app and listens on HOST:PORT. Bad configuration exits 1 with the
@@ -11,6 +10,10 @@ import type { Env } from './config/env.schema.js';
  * SHUTDOWN_TIMEOUT_MS the process exits anyway.
  */
 async function bootstrap(): Promise<void> {
+  // Validate before the app's modules load: a bad configuration then ends with our readable list
+  // alone, not inside Nest's bootstrap error handler with its stack trace.
+  loadEnv();
+  const { createApp } = await import('./app.factory.js');
   const app = await createApp();
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   const port = config.getOrThrow('PORT', { infer: true });

@@ -3,7 +3,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import { BoardStream, TasklaneHttpError, TasklaneRestClient, type BoardState, type RequestOptions } from '@tasklane/client';
-import type { AnyBoardEvent, BoardSnapshot, ErrorBody } from '@tasklane/contracts';
+import type { AnyBoardEvent, AuthResponse, BoardSnapshot, ErrorBody } from '@tasklane/contracts';
 import type { LoadTestOptions } from './options.js';
 
 /** Milliseconds a REST request may take before it fails with `timeout`. */
@@ -12,6 +12,12 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 const MAX_SOCKETS_PER_AGENT = 128;
 /** Requests in flight during setup (registration hashes passwords with argon2: CPU-bound). */
 const SETUP_CONCURRENCY = 8;
+
+/** The refresh token of a body-mode session (the load tool never asks for cookie sessions). @throws Error when the answer has none */
+function bodyRefreshToken(auth: AuthResponse): string {
+  if (!auth.refreshToken) throw new Error('the auth response has no refreshToken (cookie session?)');
+  return auth.refreshToken;
+}
 /** Socket.IO streams starting at once. */
 const SOCKET_START_CONCURRENCY = 100;
 /** Tasks created per board before the load, so updates, moves and deletes have targets at once. */
@@ -217,7 +223,7 @@ export class Scenario {
     await runPool(list, SETUP_CONCURRENCY, async (i) => {
       const email = `loadtest-${this.runId}-${i}@example.test`;
       const auth = await this.client(i, null, i).register(email, password, `Load ${i}`);
-      created[i] = { index: i, id: auth.user.id, email, token: auth.accessToken, refreshToken: auth.refreshToken };
+      created[i] = { index: i, id: auth.user.id, email, token: auth.accessToken, refreshToken: bodyRefreshToken(auth) };
     });
     this.users.push(...created);
   }
@@ -327,7 +333,7 @@ export class Scenario {
       try {
         const auth = await this.client(u.index, null, u.index).refresh(u.refreshToken);
         u.token = auth.accessToken;
-        u.refreshToken = auth.refreshToken;
+        u.refreshToken = bodyRefreshToken(auth);
       } catch (error) {
         hooks.log(`token refresh for user ${u.index} failed: ${(error as Error).message}`);
       }

@@ -2,12 +2,15 @@ import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket
 import {
   SOCKET_PATH,
   type AnyBoardEvent,
+  type AuthRefreshAck,
   type BoardSeqNotice,
   type ClientToServerEvents,
   type JoinAck,
   type ServerToClientEvents,
+  type SessionExpiredNotice,
 } from '@tasklane/contracts';
 import { applyEvent, type BoardState } from './board-state.js';
+import { jwtExpiresAt } from './jwt.js';
 import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
 import { SeqOrderer } from './seq-orderer.js';
 
@@ -16,8 +19,19 @@ export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface BoardStreamOptions {
   /** Server (replica or load balancer) base URL, e.g. http://127.0.0.1:8080. */
   baseUrl: string;
-  /** Access token, or a function returning the current one (read at every (re)connect). */
+  /**
+   * Access token (or API token), or a function returning the current one: read at every
+   * (re)connect, and before the socket's access token expires (see `authRefreshLeadMs`).
+   */
   token: string | (() => string);
+  /**
+   * How long before the socket's access token expires (its JWT `exp`, read without verifying) the
+   * stream sends `auth:refresh` with the token function's current token, if that is a new one
+   * (ms, default 60 000). The server disconnects a socket whose access token expired unrefreshed.
+   * Keep your token function fresh (refresh over REST before `exp`); while it returns the old
+   * token the stream asks again every few seconds until expiry.
+   */
+  authRefreshLeadMs?: number;
   boardId: string;
   /**
    * Where the stream starts: `'snapshot'` (default) fetches `GET /boards/:id` and follows from its
@@ -39,6 +53,12 @@ export interface BoardStreamOptions {
   onResync?: (snapshot: BoardState) => void;
   /** Called when the server removed this client from the board (membership revoked, board deleted). */
   onRemoved?: (reason: string) => void;
+  /**
+   * Called when the server ended the socket's session and the stream stopped: `session_revoked`
+   * (logout, password change, token revoked) or `token_expired` with no newer token to reconnect
+   * with. After an expiry the stream reconnects by itself when the token function has a new token.
+   */
+  onSessionExpired?: (reason: SessionExpiredNotice['reason']) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -58,6 +78,10 @@ export interface BoardStreamStats {
 }
 
 const DEFAULT_GAP_TIMEOUT_MS = 250;
+const DEFAULT_AUTH_REFRESH_LEAD_MS = 60_000;
+/** Bounds of the pause before asking the token function again for a newer token (ms). */
+const AUTH_RETRY_MIN_MS = 100;
+const AUTH_RETRY_MAX_MS = 5_000;
 
 /**
  * Follows one board's event stream over Socket.IO and hands events to `onEvent` in seq order,
@@ -89,6 +113,13 @@ export class BoardStream {
   private resyncing: Promise<void> | null = null;
   private joinFailures = 0;
   private fillFailures = 0;
+  /** The token the socket is authenticated with now (handshake or last `auth:refresh`). */
+  private socketToken: string | undefined;
+  private authTimer: NodeJS.Timeout | null = null;
+  /** Why the server said it is about to disconnect us (`session:expired`), until the disconnect. */
+  private endedBecause: SessionExpiredNotice['reason'] | null = null;
+
+  private readonly token: () => string;
 
   constructor(private readonly options: BoardStreamOptions) {
     this.boardId = options.boardId.toLowerCase();
@@ -103,9 +134,13 @@ export class BoardStream {
       reconnectionDelay: 100,
       reconnectionDelayMax: 2000,
       randomizationFactor: 0.5,
-      auth: (cb) => cb({ token: token() }),
+      auth: (cb) => {
+        this.socketToken = token();
+        cb({ token: this.socketToken });
+      },
       ...options.socketOptions,
     });
+    this.token = token;
     this.socket.on('board:event', (e) => this.onLive(e));
     this.socket.on('board:seq', (n) => this.onSeqNotice(n));
     this.socket.on('board:removed', (n) => {
@@ -113,7 +148,15 @@ export class BoardStream {
     });
     // Every (re)connect re-joins from the last applied seq. A draining replica closes the transport,
     // which Socket.IO treats as a lost connection: it reconnects through the load balancer by itself.
-    this.socket.on('connect', () => void this.join());
+    this.socket.on('connect', () => {
+      this.endedBecause = null;
+      this.scheduleAuthRefresh();
+      void this.join();
+    });
+    this.socket.on('session:expired', (notice) => {
+      this.endedBecause = notice.reason;
+    });
+    this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
     this.socket.on('connect_error', (e) => {
       if (!this.joined) this.startReject?.(e);
       options.onError?.(e);
@@ -168,6 +211,7 @@ export class BoardStream {
   close(): void {
     this.closed = true;
     if (this.fillTimer) clearTimeout(this.fillTimer);
+    if (this.authTimer) clearTimeout(this.authTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.socket.disconnect();
@@ -231,6 +275,64 @@ export class BoardStream {
     this.drain();
     this.startResolve?.();
     this.startResolve = this.startReject = null;
+  }
+
+  /**
+   * Arms `auth:refresh` for `authRefreshLeadMs` before the socket's access token expires; nothing
+   * for a token without `exp` (an API token).
+   */
+  private scheduleAuthRefresh(delayMs?: number): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    const expiresAt = jwtExpiresAt(this.socketToken);
+    if (this.closed || expiresAt === null) return;
+    const lead = this.options.authRefreshLeadMs ?? DEFAULT_AUTH_REFRESH_LEAD_MS;
+    const delay = delayMs ?? Math.max(0, expiresAt - lead - Date.now());
+    this.authTimer = setTimeout(() => void this.refreshAuth(), delay);
+  }
+
+  /** Sends the token function's token with `auth:refresh` if it is new; otherwise, or on failure, asks again shortly until expiry. */
+  private async refreshAuth(): Promise<void> {
+    this.authTimer = null;
+    if (this.closed || !this.socket.connected) return;
+    const next = this.token();
+    if (next && next !== this.socketToken) {
+      try {
+        const ack: AuthRefreshAck = await this.socket.timeout(10_000).emitWithAck('auth:refresh', { token: next });
+        if (ack.ok) {
+          this.socketToken = next;
+          this.scheduleAuthRefresh();
+          return;
+        }
+        this.options.onError?.(new Error(`auth:refresh refused: ${ack.error.code} ${ack.error.message}`));
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+    }
+    const left = (jwtExpiresAt(this.socketToken) ?? 0) - Date.now();
+    if (left > 0) this.scheduleAuthRefresh(Math.min(AUTH_RETRY_MAX_MS, Math.max(AUTH_RETRY_MIN_MS, left / 4)));
+  }
+
+  /**
+   * A server-side disconnect after `session:expired`: Socket.IO will not reconnect by itself. After
+   * an expiry, reconnect if the token function has a newer token (the re-join catches up from the
+   * last seq); otherwise stop and tell `onSessionExpired`.
+   */
+  private onDisconnect(reason: string): void {
+    if (this.authTimer) clearTimeout(this.authTimer);
+    this.authTimer = null;
+    const ended = this.endedBecause;
+    this.endedBecause = null;
+    if (this.closed || reason !== 'io server disconnect' || ended === null) return;
+    if (ended === 'token_expired') {
+      const next = this.token();
+      if (next && next !== this.socketToken && (jwtExpiresAt(next) ?? Infinity) > Date.now()) {
+        this.socket.connect();
+        return;
+      }
+    }
+    this.close();
+    this.options.onSessionExpired?.(ended);
   }
 
   /** The server will not send this board any more (membership revoked, board deleted): stop. */

@@ -2,3 +2,4 @@ export * from './rest-client.js';
 export * from './board-state.js';
 export * from './board-stream.js';
 export * from './seq-orderer.js';
+export * from './jwt.js';

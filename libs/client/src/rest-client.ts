@@ -1,5 +1,8 @@
 import type {
+  ApiTokenScope,
+  ApiTokenView,
   AuthResponse,
+  CreatedApiToken,
   BoardRole,
   BoardSnapshot,
   BoardSummary,
@@ -11,6 +14,7 @@ import type {
   MemberView,
   Page,
   ReceivedInvitationView,
+  SessionMode,
   TaskView,
   UserView,
 } from '@tasklane/contracts';
@@ -61,10 +65,30 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Options of a TasklaneRestClient. */
+export interface RestClientOptions {
+  /**
+   * fetch's `credentials` for every request. In a browser on another origin than the API, cookie
+   * sessions need `'include'` (the `tasklane_refresh` cookie is only sent and stored then); the
+   * default (`'same-origin'`) suffices when the app and the API share an origin.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
+}
+
+/** Body of `createApiToken`. */
+export interface CreateApiTokenInput {
+  name: string;
+  /** `['boards:read']` or `['boards:read', 'boards:write']`. */
+  scopes: ApiTokenScope[];
+  /** RFC 3339 with a time zone, in the future; none: never expires. */
+  expiresAt?: string;
+}
+
 /**
  * Typed REST client for `/api/v1` on one base URL (a replica or the load balancer), using the
  * global fetch. Methods resolve with the response body and reject with TasklaneHttpError for any
- * non-2xx status. `token` is the access token sent as `Authorization: Bearer`.
+ * non-2xx status. `token` is the access token (or a personal API token, `tl_…`) sent as
+ * `Authorization: Bearer`.
  */
 export class TasklaneRestClient {
   /**
@@ -74,6 +98,7 @@ export class TasklaneRestClient {
   constructor(
     readonly baseUrl: string,
     public token?: string | (() => string | undefined),
+    readonly options: RestClientOptions = {},
   ) {}
 
   /** The access token to send now (calls the token function if one was given). */
@@ -92,6 +117,7 @@ export class TasklaneRestClient {
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: options.signal,
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
     });
     const text = await res.text();
     if (!res.ok) {
@@ -107,24 +133,47 @@ export class TasklaneRestClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  // accounts
-  async register(email: string, password: string, name: string): Promise<AuthResponse> {
-    const auth = await this.request<AuthResponse>('POST', '/auth/register', { email, password, name });
-    this.token = auth.accessToken;
-    return auth;
+  // accounts and sessions. Each call that answers an AuthResponse makes its access token this
+  // client's token. With `{ session: 'cookie' }` the refresh token is not in the answer but in the
+  // HttpOnly `tasklane_refresh` cookie; `refresh()` and `logout()` without a token then use it.
+  async register(email: string, password: string, name: string, options: { session?: SessionMode } = {}): Promise<AuthResponse> {
+    return this.authenticated(await this.request<AuthResponse>('POST', '/auth/register', { email, password, name, ...options }));
   }
-  async login(email: string, password: string): Promise<AuthResponse> {
-    const auth = await this.request<AuthResponse>('POST', '/auth/login', { email, password });
-    this.token = auth.accessToken;
-    return auth;
+  async login(email: string, password: string, options: { session?: SessionMode } = {}): Promise<AuthResponse> {
+    return this.authenticated(await this.request<AuthResponse>('POST', '/auth/login', { email, password, ...options }));
   }
-  async refresh(refreshToken: string): Promise<AuthResponse> {
-    const auth = await this.request<AuthResponse>('POST', '/auth/refresh', { refreshToken });
-    this.token = auth.accessToken;
-    return auth;
+  /** Rotates the refresh token: the given one, or (none given) the session cookie. A reused token revokes its whole session (401). */
+  async refresh(refreshToken?: string): Promise<AuthResponse> {
+    return this.authenticated(await this.request<AuthResponse>('POST', '/auth/refresh', refreshToken === undefined ? {} : { refreshToken }));
+  }
+  /** Ends the session of the given refresh token, or (none given) of the session cookie, which the server clears. Forgets this client's token. */
+  async logout(refreshToken?: string): Promise<void> {
+    await this.request<void>('POST', '/auth/logout', refreshToken === undefined ? {} : { refreshToken });
+    this.token = undefined;
+  }
+  /** Ends every session of the caller and disconnects all their sockets (access-token sessions only; API tokens stay valid). */
+  async logoutAll(): Promise<void> {
+    await this.request<void>('POST', '/auth/logout-all');
+    this.token = undefined;
+  }
+  /** Changes the password; every other session of the caller ends, this one stays. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return this.request('POST', '/auth/change-password', { currentPassword, newPassword });
   }
   me(): Promise<UserView> {
     return this.request('GET', '/users/me');
+  }
+
+  // personal API tokens (need a login session's access token, not an API token)
+  /** The answer carries the secret (`token`) this once. */
+  createApiToken(input: CreateApiTokenInput): Promise<CreatedApiToken> {
+    return this.request('POST', '/users/me/api-tokens', input);
+  }
+  async listApiTokens(): Promise<ApiTokenView[]> {
+    return (await this.request<Page<ApiTokenView>>('GET', '/users/me/api-tokens')).items;
+  }
+  revokeApiToken(tokenId: string): Promise<void> {
+    return this.request('DELETE', `/users/me/api-tokens/${tokenId}`);
   }
 
   // boards
@@ -208,6 +257,12 @@ export class TasklaneRestClient {
   }
   deleteTask(boardId: string, taskId: string, o?: RequestOptions): Promise<void> {
     return this.request('DELETE', `/boards/${boardId}/tasks/${taskId}`, undefined, o);
+  }
+
+  /** The access token of an auth answer becomes this client's token. */
+  private authenticated(auth: AuthResponse): AuthResponse {
+    this.token = auth.accessToken;
+    return auth;
   }
 
   // events

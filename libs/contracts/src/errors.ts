@@ -19,7 +19,11 @@ export const ERROR_CODES = {
     'SERVICE_UNAVAILABLE',
     'INTERNAL',
   ],
-  auth: ['EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'INVALID_REFRESH_TOKEN'],
+  /**
+   * INVALID_REFRESH_TOKEN also answers a reused (already rotated) refresh token, whose whole session
+   * is then revoked. INVALID_CURRENT_PASSWORD: `change-password` with a wrong `currentPassword`.
+   */
+  auth: ['EMAIL_TAKEN', 'INVALID_CREDENTIALS', 'INVALID_REFRESH_TOKEN', 'INVALID_CURRENT_PASSWORD', 'API_TOKEN_NOT_FOUND', 'API_TOKEN_LIMIT_REACHED'],
   users: ['USER_NOT_FOUND'],
   boards: ['BOARD_NOT_FOUND'],
   members: ['MEMBER_NOT_FOUND', 'ALREADY_MEMBER', 'LAST_OWNER'],

@@ -16,13 +16,45 @@ export interface UserView {
   createdAt: string;
 }
 
+/**
+ * How `POST /auth/register` and `/auth/login` hand out the refresh token: in the JSON body (default,
+ * for scripts and native apps) or, with `'cookie'`, only as the HttpOnly cookie `tasklane_refresh`
+ * (browsers; see docs/security.md).
+ */
+export type SessionMode = 'body' | 'cookie';
+
+/** Name of the HttpOnly refresh-token cookie of cookie sessions (Path=/api/v1/auth, SameSite=Strict). */
+export const REFRESH_COOKIE = 'tasklane_refresh';
+
 /** `POST /auth/register`, `/auth/login` and `/auth/refresh` response. `accessToken` is a JWT (15 min). */
 export interface AuthResponse {
   user: UserView;
   accessToken: string;
-  refreshToken: string;
+  /** Absent in cookie sessions: the refresh token is then only in the `tasklane_refresh` cookie. */
+  refreshToken?: string;
   /** Lifetime of `accessToken` in seconds. */
   expiresIn: number;
+}
+
+/** What a personal API token may do: `boards:read` (GET and HEAD only) and optionally `boards:write`. */
+export type ApiTokenScope = 'boards:read' | 'boards:write';
+export const API_TOKEN_SCOPES: readonly ApiTokenScope[] = ['boards:read', 'boards:write'];
+
+/** A personal API token as `GET /users/me/api-tokens` lists it: never its secret. */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  scopes: ApiTokenScope[];
+  createdAt: string;
+  /** null: never expires. */
+  expiresAt: string | null;
+  /** Last authenticated use, updated at most once a minute; null: never used. */
+  lastUsedAt: string | null;
+}
+
+/** `POST /users/me/api-tokens` response: the metadata plus the secret, shown this once (`tl_…`). */
+export interface CreatedApiToken extends ApiTokenView {
+  token: string;
 }
 
 /**

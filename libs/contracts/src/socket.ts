@@ -35,6 +35,28 @@ export interface JoinOk {
 export type JoinAck = JoinOk | AckError;
 export type LeaveAck = { ok: true } | AckError;
 
+/** `auth:refresh` request: a new credential for this socket (an access token, or an API token), of the same user. */
+export interface AuthRefreshRequest {
+  token: string;
+}
+
+/**
+ * `auth:refresh` ack. `expiresAt`: when the socket's new credential expires (ISO-8601; null for an
+ * API token without expiry); the server sends `session:expired` and disconnects then, unless
+ * refreshed again.
+ */
+export type AuthRefreshAck = { ok: true; expiresAt: string | null } | AckError;
+
+/**
+ * Why the server is about to disconnect a socket: `token_expired` (its access token expired without
+ * an `auth:refresh`), `session_revoked` (logout, logout-all, password change, refresh-token reuse,
+ * API token revoked). Socket.IO cannot carry a reason in the disconnect itself, so this event
+ * comes right before it.
+ */
+export interface SessionExpiredNotice {
+  reason: 'token_expired' | 'session_revoked';
+}
+
 export interface BoardSeqNotice {
   boardId: string;
   seq: number;
@@ -44,6 +66,8 @@ export interface BoardSeqNotice {
 export interface ClientToServerEvents {
   'board:join': (request: JoinRequest, ack: (response: JoinAck) => void) => void;
   'board:leave': (request: { boardId: string }, ack?: (response: LeaveAck) => void) => void;
+  /** Replaces the socket's credential before it expires (see SessionExpiredNotice). */
+  'auth:refresh': (request: AuthRefreshRequest, ack: (response: AuthRefreshAck) => void) => void;
 }
 
 /** Events the server sends. */
@@ -53,4 +77,6 @@ export interface ServerToClientEvents {
   'board:seq': (notice: BoardSeqNotice) => void;
   /** The server removed this socket from a board (membership revoked or board deleted). */
   'board:removed': (notice: { boardId: string; reason: string }) => void;
+  /** Sent right before the server disconnects this socket because its credential ended. */
+  'session:expired': (notice: SessionExpiredNotice) => void;
 }

@@ -1,17 +1,22 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
+import { AuditLog, emailHash } from '../audit/audit-log.service.js';
 import type { Env } from '../config/env.schema.js';
-import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
+import { UsersService } from '../users/users.service.js';
+import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
-import { emailTaken, invalidCredentials, invalidRefreshToken } from './auth.errors.js';
-import { RefreshTokensRepository } from './refresh-tokens.repository.js';
+import { emailTaken, invalidCredentials, invalidCurrentPassword, invalidRefreshToken } from './auth.errors.js';
+import { AuthSessionsRepository } from './auth-sessions.repository.js';
+import { assertStrongPassword } from './password-policy.js';
+import { SESSION_SOCKETS, type SessionSockets } from './session-sockets.js';
+import { decideRefresh, nextTokenExpiry, type RefreshDecision } from './token-families.js';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet's first recommended setting
@@ -21,7 +26,21 @@ const ARGON2 = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19_456, timeCos
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | null)?.code === '23505';
 
-/** Accounts and tokens: argon2id password hashes, 15-minute JWT access tokens, rotating opaque refresh tokens. */
+/** A session just started or rotated: the answer (with the refresh token, which the controller may move into a cookie) and the session's absolute end. */
+export interface IssuedSession {
+  response: AuthResponse & { refreshToken: string };
+  sessionId: string;
+  /** The session's absolute end (REFRESH_TOKEN_ABSOLUTE_TTL after login): the refresh cookie's lifetime. */
+  sessionExpiresAt: Date;
+}
+
+/**
+ * Accounts, sessions and tokens: argon2id password hashes checked against zxcvbn; HS256 access
+ * JWTs (`sub`, `typ: 'access'`, `sid` = session id, ACCESS_TOKEN_TTL); login sessions as refresh-token
+ * families with rotation, reuse detection and an absolute lifetime (token-families.ts); logout of
+ * one session, of all, and on password change, each also ending the sessions' sockets through the
+ * SESSION_SOCKETS port. Security-relevant outcomes are written to the AuditLog.
+ */
 @Injectable()
 export class AuthService {
   /** Verified against when the email is unknown, so both failures cost the same time. */
@@ -30,69 +49,174 @@ export class AuthService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersService,
-    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly sessions: AuthSessionsRepository,
+    private readonly apiTokens: ApiTokensService,
     private readonly jwt: JwtService,
     private readonly config: ConfigService<Env, true>,
+    private readonly audit: AuditLog,
+    @Inject(SESSION_SOCKETS) private readonly sockets: SessionSockets,
   ) {}
 
-  /** @throws AppError EMAIL_TAKEN (409) */
-  async register(dto: RegisterDto): Promise<AuthResponse> {
+  /** Creates the account and its first session. @throws AppError VALIDATION_FAILED (400, weak password), EMAIL_TAKEN (409) */
+  async register(dto: RegisterDto): Promise<IssuedSession> {
+    assertStrongPassword(dto.password, dto);
     const passwordHash = await hash(dto.password, ARGON2);
+    let issued: IssuedSession;
     try {
-      // User and first refresh token in one transaction: a failure leaves no half-made account.
-      return await this.dataSource.transaction(async (tx) => {
+      // User and first session in one transaction: a failure leaves no half-made account.
+      issued = await this.dataSource.transaction(async (tx) => {
         const user = await this.users.create(tx, { id: randomUUID(), email: dto.email, name: dto.name, passwordHash });
-        return this.issue(user, tx);
+        return this.startSession(tx, user);
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
+    this.audit.record('user.registered', issued.response.user.id, { sessionId: issued.sessionId });
+    return issued;
   }
 
-  /** @throws AppError INVALID_CREDENTIALS (401), with one message for unknown email and wrong password. */
-  async login(dto: LoginDto): Promise<AuthResponse> {
+  /** Starts a new session. @throws AppError INVALID_CREDENTIALS (401), with one message for unknown email and wrong password. */
+  async login(dto: LoginDto): Promise<IssuedSession> {
     const found = await this.users.findCredentials(dto.email);
     const ok = await verify(found?.passwordHash ?? (await this.dummyHash), dto.password);
-    if (!found || !ok) throw invalidCredentials();
-    return this.issue(found.user);
+    if (!found || !ok) {
+      this.audit.record('login.failed', found?.user.id ?? null, { emailHash: emailHash(dto.email), accountExists: found !== null });
+      throw invalidCredentials();
+    }
+    const issued = await this.startSession(this.dataSource.manager, found.user);
+    this.audit.record('login.succeeded', found.user.id, { sessionId: issued.sessionId });
+    return issued;
   }
 
   /**
-   * Exchanges a refresh token for a new pair. The old token is revoked atomically, so of two
-   * concurrent uses only one succeeds; revoking and issuing share one transaction, so a failure
-   * keeps the old token valid.
-   * @throws AppError INVALID_REFRESH_TOKEN (401) for unknown, used or expired tokens.
+   * Rotates a refresh token within its session (decideRefresh): the token is revoked and its
+   * successor issued in one transaction, with the session row locked. A token that was already
+   * rotated revokes its whole session (committed before the error is thrown), ends the session's
+   * sockets on every replica and is audited.
+   * @throws AppError INVALID_REFRESH_TOKEN (401): missing, unknown, reused, revoked or expired
    */
-  async refresh(refreshToken: string): Promise<AuthResponse> {
-    return this.dataSource.transaction(async (tx) => {
-      const userId = await this.refreshTokens.revokeLive(tx, sha256(refreshToken));
-      if (!userId) throw invalidRefreshToken();
-      return this.issue(await this.users.getById(userId, tx), tx);
+  async refresh(refreshToken: string | undefined): Promise<IssuedSession> {
+    if (!refreshToken) throw invalidRefreshToken();
+    const now = new Date();
+    const outcome = await this.dataSource.transaction(async (tx): Promise<{ decision: RefreshDecision; issued?: IssuedSession }> => {
+      const decision = decideRefresh(await this.sessions.lockToken(tx, sha256(refreshToken)), now);
+      if (decision.kind === 'reuse') await this.sessions.revokeSessions(tx, [decision.state.sessionId]);
+      if (decision.kind !== 'rotate') return { decision };
+      const { state } = decision;
+      await this.sessions.revokeToken(tx, state.tokenId);
+      const user = await this.users.getById(state.userId, tx);
+      return { decision, issued: await this.issue(tx, user, state.sessionId, state.sessionExpiresAt, now) };
     });
+    const { decision, issued } = outcome;
+    if (decision.kind === 'reuse') {
+      this.sockets.endSessions([decision.state.sessionId]);
+      this.audit.record('refresh.reuse_detected', decision.state.userId, { sessionId: decision.state.sessionId });
+    }
+    if (!issued) throw invalidRefreshToken();
+    return issued;
+  }
+
+  /**
+   * Ends the session the refresh token belongs to (any token of it, rotated ones too) and its
+   * sockets. Idempotent: an unknown token, or none, changes nothing and is not an error.
+   */
+  async logout(refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken) return;
+    const found = await this.sessions.findSessionOfToken(sha256(refreshToken));
+    if (!found) return;
+    const revoked = await this.sessions.revokeSessions(this.dataSource.manager, [found.sessionId]);
+    if (revoked.length === 0) return;
+    this.sockets.endSessions(revoked);
+    this.audit.record('session.logged_out', found.userId, { sessionId: found.sessionId });
+  }
+
+  /** Ends every session of the user and disconnects every socket of theirs on every replica. API tokens stay valid (revoke them one by one). */
+  async logoutAll(user: AuthUser): Promise<void> {
+    const revoked = await this.sessions.revokeUserSessions(this.dataSource.manager, user.id, null);
+    this.sockets.endUser(user.id);
+    this.audit.record('sessions.logged_out_all', user.id, { sessions: revoked.length });
+  }
+
+  /**
+   * Changes the password, then ends every other session of the user (and their sockets); the
+   * caller's own session (`sid`) stays. API tokens stay valid.
+   * @throws AppError INVALID_CURRENT_PASSWORD (403), VALIDATION_FAILED (400, weak new password)
+   */
+  async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+    const credentials = await this.users.findCredentialsById(user.id);
+    const ok = await verify(credentials?.passwordHash ?? (await this.dummyHash), currentPassword);
+    if (!credentials || !ok) throw invalidCurrentPassword();
+    assertStrongPassword(newPassword, credentials.user, 'newPassword');
+    const passwordHash = await hash(newPassword, ARGON2);
+    const keep = user.kind === 'session' ? user.sessionId : null;
+    const revoked = await this.dataSource.transaction(async (tx) => {
+      await this.users.setPasswordHash(tx, user.id, passwordHash);
+      return this.sessions.revokeUserSessions(tx, user.id, keep);
+    });
+    this.sockets.endSessions(revoked);
+    this.audit.record('password.changed', user.id, { sessionId: keep, revokedSessions: revoked.length });
+  }
+
+  /**
+   * The caller a bearer token stands for, or null. An access JWT is verified synchronously (no
+   * database: a revoked session's access tokens keep working on REST until they expire, at most
+   * ACCESS_TOKEN_TTL); an API token (`tl_…`) is looked up (a Promise).
+   */
+  authenticate(token: string): AuthUser | null | Promise<AuthUser | null> {
+    return token.startsWith(API_TOKEN_PREFIX) ? this.apiTokens.authenticate(token) : this.verifyAccessToken(token);
+  }
+
+  /**
+   * For a socket handshake or `auth:refresh`: `authenticate` plus, for an access token, the check
+   * that its session is still live (sockets outlive requests, so a revoked session must not
+   * reconnect with an access token it still holds).
+   */
+  async authenticateSocket(token: string): Promise<AuthUser | null> {
+    const user = await this.authenticate(token);
+    return user && (await this.isLive(user)) ? user : null;
+  }
+
+  /** True while the caller's credential is live: its session (access tokens with `sid`) or its API token is neither revoked nor expired. */
+  async isLive(user: AuthUser): Promise<boolean> {
+    if (user.expiresAt !== null && user.expiresAt <= Date.now()) return false;
+    if (user.kind === 'api-token') return this.apiTokens.isLive(user.tokenId);
+    return user.sessionId === null || this.sessions.isLive(user.sessionId);
   }
 
   /** Returns the caller for a valid access token, or null (bad signature, expired, wrong type). */
   verifyAccessToken(token: string): AuthUser | null {
     try {
-      const payload = this.jwt.verify<{ sub?: unknown; typ?: unknown }>(token);
-      return typeof payload.sub === 'string' && payload.typ === 'access' ? { id: payload.sub } : null;
+      const payload = this.jwt.verify<{ sub?: unknown; typ?: unknown; sid?: unknown; exp?: unknown }>(token);
+      if (typeof payload.sub !== 'string' || payload.typ !== 'access' || typeof payload.exp !== 'number') return null;
+      return { kind: 'session', id: payload.sub, sessionId: typeof payload.sid === 'string' ? payload.sid : null, expiresAt: payload.exp * 1000 };
     } catch {
       return null;
     }
   }
 
-  /** Deletes expired and long-revoked refresh tokens (retention); returns how many. */
-  pruneRefreshTokens(tx: EntityManager): Promise<number> {
-    return this.refreshTokens.prune(tx);
+  /** Deletes ended sessions, expired refresh tokens and old revoked or expired API tokens (retention); returns how many rows. */
+  async pruneTokens(tx: EntityManager): Promise<number> {
+    return (await this.sessions.prune(tx)) + (await this.apiTokens.prune(tx));
   }
 
-  private async issue(user: UserView, db: EntityManager = this.dataSource.manager): Promise<AuthResponse> {
-    const expiresIn = this.config.getOrThrow('ACCESS_TOKEN_TTL', { infer: true });
-    const accessToken = this.jwt.sign({ sub: user.id, typ: 'access' }, { expiresIn });
+  /** A new session (family) for `user`, with its first tokens. */
+  private async startSession(db: EntityManager, user: UserView): Promise<IssuedSession> {
+    const now = new Date();
+    const sessionId = randomUUID();
+    const sessionExpiresAt = new Date(now.getTime() + this.config.getOrThrow('REFRESH_TOKEN_ABSOLUTE_TTL', { infer: true }) * 1000);
+    await this.sessions.insertSession(db, { id: sessionId, userId: user.id, expiresAt: sessionExpiresAt });
+    return this.issue(db, user, sessionId, sessionExpiresAt, now);
+  }
+
+  /** An access token and a refresh token in session `sessionId`; neither outlives the session. */
+  private async issue(db: EntityManager, user: UserView, sessionId: string, sessionExpiresAt: Date, now: Date): Promise<IssuedSession> {
+    const remainingS = Math.floor((sessionExpiresAt.getTime() - now.getTime()) / 1000);
+    const expiresIn = Math.max(1, Math.min(this.config.getOrThrow('ACCESS_TOKEN_TTL', { infer: true }), remainingS));
+    const accessToken = this.jwt.sign({ sub: user.id, typ: 'access', sid: sessionId }, { expiresIn });
     const refreshToken = randomBytes(32).toString('base64url');
-    const ttl = this.config.getOrThrow('REFRESH_TOKEN_TTL', { infer: true });
-    await this.refreshTokens.insert(db, { id: randomUUID(), userId: user.id, tokenHash: sha256(refreshToken), expiresAt: new Date(Date.now() + ttl * 1000) });
-    return { user, accessToken, refreshToken, expiresIn };
+    const expiresAt = nextTokenExpiry(now, this.config.getOrThrow('REFRESH_TOKEN_TTL', { infer: true }), sessionExpiresAt);
+    await this.sessions.insertToken(db, { id: randomUUID(), sessionId, userId: user.id, tokenHash: sha256(refreshToken), expiresAt });
+    return { response: { user, accessToken, refreshToken, expiresIn }, sessionId, sessionExpiresAt };
   }
 }

@@ -3,8 +3,9 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 // Relations name their target entity by string: features do not import each other's entities
 // (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
 /**
- * A refresh token, stored as the SHA-256 of the opaque token handed to the client. Tokens rotate:
- * each use revokes the row and issues a new one.
+ * A refresh token, stored as the SHA-256 of the opaque token handed to the client. Tokens rotate
+ * within their session (family): each use revokes the row and issues a new one in the same
+ * session; presenting a revoked one of a live session is reuse, which revokes the session.
  */
 @Entity('refresh_tokens')
 export class RefreshToken {
@@ -18,6 +19,14 @@ export class RefreshToken {
   @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id' })
   user?: unknown;
+
+  @Index('ix_refresh_tokens_session_id')
+  @Column('uuid', { name: 'session_id' })
+  sessionId: string;
+
+  @ManyToOne('AuthSession', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'session_id' })
+  session?: unknown;
 
   @Index('ux_refresh_tokens_token_hash', { unique: true })
   @Column('text', { name: 'token_hash' })

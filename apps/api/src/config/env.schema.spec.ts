@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEV_JWT_SECRET, validateEnv } from './env.schema.js';
+import { REFUSED_JWT_SECRETS, validateEnv } from './env.schema.js';
 
 const SECRET = 'a-production-secret-of-at-least-32-chars';
+const PUBLISHED = 'tasklane-dev-secret-do-not-use-in-production';
 
 /** The message validateEnv throws for `raw`, or fails the test if it does not throw. */
 const failureOf = (raw: Record<string, unknown>): string => {
@@ -22,7 +23,7 @@ const problems = (message: string): string[] =>
     .map((line) => line.replace(/^ {2}- /, ''));
 
 describe('validateEnv', () => {
-  it('fills in every default for an empty environment (embedded database, dev secret, migrations on)', () => {
+  it('fills in every default for an empty environment (embedded database, no secret: generated on disk later, migrations on)', () => {
     const env = validateEnv({});
     expect(env).toMatchObject({
       NODE_ENV: 'development',
@@ -34,16 +35,17 @@ describe('validateEnv', () => {
       DB_POOL_TIMEOUT_MS: 5000,
       ACCESS_TOKEN_TTL: 900,
       REFRESH_TOKEN_TTL: 30 * 24 * 3600,
+      REFRESH_TOKEN_ABSOLUTE_TTL: 30 * 24 * 3600,
       EVENTS_PAGE_MAX: 1000,
       INVITATION_TTL_S: 14 * 24 * 3600,
       MEMBERS_PER_BOARD_MAX: 500,
       LOG_LEVEL: 'info',
-      JWT_SECRET: DEV_JWT_SECRET,
       MIGRATIONS_RUN: true,
       REPLICA_ID: `${process.env.HOSTNAME ?? 'api'}:3000`,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
+    expect(env.JWT_SECRET).toBeUndefined();
   });
 
   // toInt/toBool map '' to undefined so that `PORT=` (an empty variable, as compose files often
@@ -67,7 +69,38 @@ describe('validateEnv', () => {
   it('requires JWT_SECRET when DATABASE_URL is set', () => {
     const message = failureOf({ DATABASE_URL: 'postgres://u:p@db:5432/tasklane' });
     expect(message).toMatch(/^Invalid configuration:\n/);
-    expect(problems(message)).toEqual(['JWT_SECRET is required when DATABASE_URL is set (production)']);
+    expect(problems(message)).toEqual(['JWT_SECRET is required when DATABASE_URL is set (generate one: openssl rand -hex 32)']);
+  });
+
+  // The Docker image runs with NODE_ENV=production and, without DATABASE_URL, the embedded
+  // database: that combination used to sign with the public development key.
+  it('requires JWT_SECRET with NODE_ENV=production, also with the embedded database', () => {
+    expect(problems(failureOf({ NODE_ENV: 'production' }))).toEqual(['JWT_SECRET is required when NODE_ENV=production (generate one: openssl rand -hex 32)']);
+    expect(problems(failureOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://u:p@db:5432/tasklane' }))).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production (generate one: openssl rand -hex 32)',
+    ]);
+    expect(validateEnv({ NODE_ENV: 'production', JWT_SECRET: SECRET }).JWT_SECRET).toBe(SECRET);
+  });
+
+  it('refuses the published development key with NODE_ENV=production or DATABASE_URL, and nowhere else', () => {
+    expect(REFUSED_JWT_SECRETS).toContain(PUBLISHED);
+    expect(problems(failureOf({ NODE_ENV: 'production', JWT_SECRET: PUBLISHED }))).toEqual([
+      'JWT_SECRET is a published development key, refused when NODE_ENV=production (generate one: openssl rand -hex 32)',
+    ]);
+    expect(problems(failureOf({ DATABASE_URL: 'postgres://u:p@db:5432/tasklane', JWT_SECRET: PUBLISHED }))).toEqual([
+      'JWT_SECRET is a published development key, refused when DATABASE_URL is set (generate one: openssl rand -hex 32)',
+    ]);
+    // Someone who sets it on purpose for the embedded quick start may; it is never a default any more.
+    expect(validateEnv({ JWT_SECRET: PUBLISHED }).JWT_SECRET).toBe(PUBLISHED);
+  });
+
+  it('allows token lifetimes under 60 s only with NODE_ENV=test', () => {
+    expect(validateEnv({ NODE_ENV: 'test', ACCESS_TOKEN_TTL: '2', REFRESH_TOKEN_ABSOLUTE_TTL: '3' })).toMatchObject({ ACCESS_TOKEN_TTL: 2, REFRESH_TOKEN_ABSOLUTE_TTL: 3 });
+    expect(problems(failureOf({ ACCESS_TOKEN_TTL: '2', REFRESH_TOKEN_ABSOLUTE_TTL: '59' }))).toEqual([
+      'ACCESS_TOKEN_TTL must not be less than 60 (1 with NODE_ENV=test)',
+      'REFRESH_TOKEN_ABSOLUTE_TTL must not be less than 60 (1 with NODE_ENV=test)',
+    ]);
+    expect(problems(failureOf({ NODE_ENV: 'test', ACCESS_TOKEN_TTL: '0' }))).toEqual(['ACCESS_TOKEN_TTL must not be less than 1']);
   });
 
   it('accepts DATABASE_URL with a JWT_SECRET, and then leaves migrations off by default', () => {

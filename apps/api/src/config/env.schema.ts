@@ -5,8 +5,14 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes'].includes(String(value).toLowerCase());
 
-/** Development-only signing key used with the embedded default; refused when DATABASE_URL is set. */
-export const DEV_JWT_SECRET = 'tasklane-dev-secret-do-not-use-in-production';
+/**
+ * Signing keys that were ever published (in this repository's history): anyone could mint tokens
+ * with them, so they are refused whenever NODE_ENV=production or DATABASE_URL is set.
+ */
+export const REFUSED_JWT_SECRETS: readonly string[] = ['tasklane-dev-secret-do-not-use-in-production'];
+
+/** Shortest ACCESS_TOKEN_TTL and REFRESH_TOKEN_ABSOLUTE_TTL outside NODE_ENV=test (seconds); tests may go down to 1 s to watch expiry happen. */
+const MIN_TOKEN_TTL_S = 60;
 
 /**
  * Environment variables of the API, validated at boot. See the configuration table in docs/operations.md.
@@ -48,14 +54,25 @@ export class Env {
   @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 
+  /**
+   * HS256 signing key, at least 32 characters. Required with NODE_ENV=production or DATABASE_URL.
+   * Unset otherwise (the embedded quick start): a random key kept in `<dirname EMBEDDED_PG_DIR>/jwt-secret`
+   * (config/jwt-secret.ts), created on first start.
+   */
   @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(60)
+  /** Access token (JWT) lifetime; at least 60 (1 with NODE_ENV=test). */
+  @Transform(toInt) @IsInt() @Min(1)
   ACCESS_TOKEN_TTL = 900;
 
+  /** Lifetime of one refresh token: a session unused this long ends. Each refresh issues a new one. */
   @Transform(toInt) @IsInt() @Min(60)
   REFRESH_TOKEN_TTL = 30 * 24 * 3600;
+
+  /** Absolute lifetime of a session (token family) from its login or register; rotation does not extend it. At least 60 (1 with NODE_ENV=test). */
+  @Transform(toInt) @IsInt() @Min(1)
+  REFRESH_TOKEN_ABSOLUTE_TTL = 30 * 24 * 3600;
 
   /** Most events a `board:join` ack or one `GET …/events` page carries (the REST `limit` is at most 1000 too). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
@@ -137,16 +154,31 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const env = plainToInstance(Env, present, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
   const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
-  if (env.DATABASE_URL && !env.JWT_SECRET) {
-    messages.push('JWT_SECRET is required when DATABASE_URL is set (production)');
+  messages.push(...secretProblems(env));
+  if (env.NODE_ENV !== 'test') {
+    for (const key of ['ACCESS_TOKEN_TTL', 'REFRESH_TOKEN_ABSOLUTE_TTL'] as const) {
+      if (Number.isInteger(env[key]) && env[key] < MIN_TOKEN_TTL_S) messages.push(`${key} must not be less than ${MIN_TOKEN_TTL_S} (1 with NODE_ENV=test)`);
+    }
   }
   if (messages.length > 0) {
     throw new Error(`Invalid configuration:\n  - ${messages.join('\n  - ')}`);
   }
-  env.JWT_SECRET ??= DEV_JWT_SECRET;
   env.MIGRATIONS_RUN ??= !env.DATABASE_URL;
   env.REPLICA_ID ??= `${process.env.HOSTNAME ?? 'api'}:${env.PORT}`;
   return env;
+}
+
+/**
+ * The signing key rules: production and any external database need a key of their own, and never
+ * a published one. The embedded quick start may run without (a random key on disk, see jwt-secret.ts).
+ */
+function secretProblems(env: Env): string[] {
+  const serious = env.NODE_ENV === 'production' || env.DATABASE_URL !== undefined;
+  if (!serious) return [];
+  const where = env.NODE_ENV === 'production' ? 'NODE_ENV=production' : 'DATABASE_URL is set';
+  if (!env.JWT_SECRET) return [`JWT_SECRET is required when ${where} (generate one: openssl rand -hex 32)`];
+  if (REFUSED_JWT_SECRETS.includes(env.JWT_SECRET)) return [`JWT_SECRET is a published development key, refused when ${where} (generate one: openssl rand -hex 32)`];
+  return [];
 }
 
 /** Reads the environment of this process once; used by the Nest config module and the TypeORM CLI. */

@@ -1,3 +1,5 @@
+import { ApiToken } from '../auth/api-token.entity.js';
+import { AuthSession } from '../auth/auth-session.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Board } from '../boards/board.entity.js';
 import { BoardColumn } from '../columns/board-column.entity.js';
@@ -10,4 +12,4 @@ import { Task } from '../tasks/task.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every entity, listed explicitly (globs do not work reliably under ESM). Entities describe the schema for migrations; queries are SQL in each module's repository. */
-export const ENTITIES = [User, RefreshToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation];
+export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation];

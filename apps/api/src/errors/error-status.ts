@@ -15,6 +15,7 @@ export function statusOf(code: ErrorCode): number {
     case 'INVALID_REFRESH_TOKEN':
       return 401;
     case 'FORBIDDEN':
+    case 'INVALID_CURRENT_PASSWORD':
       return 403;
     case 'ROUTE_NOT_FOUND':
     case 'BOARD_NOT_FOUND':
@@ -23,11 +24,13 @@ export function statusOf(code: ErrorCode): number {
     case 'COLUMN_NOT_FOUND':
     case 'TASK_NOT_FOUND':
     case 'INVITATION_NOT_FOUND':
+    case 'API_TOKEN_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'ALREADY_MEMBER':
     case 'LAST_OWNER':
     case 'LIMIT_REACHED':
+    case 'API_TOKEN_LIMIT_REACHED':
       return 409;
     case 'EVENTS_EXPIRED':
       return 410;

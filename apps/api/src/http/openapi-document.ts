@@ -4,7 +4,8 @@ import { ErrorBodyDto } from './openapi.decorators.js';
 
 /** Every tag an operation may carry, with what it groups (Spectral: tags are declared once, at the top). */
 const TAGS: Record<string, string> = {
-  auth: 'Accounts and tokens: register, log in, refresh',
+  auth: 'Accounts and sessions: register, log in, refresh, log out, change password',
+  'api-tokens': 'Personal API tokens for scripts and REST consumers',
   users: 'The caller’s own account',
   boards: 'Boards you are a member of, their snapshots',
   members: 'Who is on a board, with which role',
@@ -42,6 +43,7 @@ const errorResponse = (description: string, headers: Record<string, HeaderObject
  * Adds what every operation of a kind answers, so no route can forget it:
  *  - `X-Request-Id` on every response;
  *  - 401 UNAUTHORIZED on every bearer route;
+ *  - 403 FORBIDDEN on every bearer route that is not a GET (a read-only API token; AccessTokenGuard);
  *  - 400 VALIDATION_FAILED on every route that takes a body, a query or a request header;
  *  - 413 PAYLOAD_TOO_LARGE and 415 UNSUPPORTED_MEDIA_TYPE on every route that takes a body;
  *  - 503 SERVICE_UNAVAILABLE (database unreachable, with `Retry-After`) on every `/api` route.
@@ -53,7 +55,13 @@ function addCommonResponses(document: OpenAPIObject): void {
       if (!op) continue;
       const responses: Responses = op.responses;
       const takesInput = op.requestBody !== undefined || (op.parameters ?? []).some((p) => 'in' in p && (p.in === 'query' || p.in === 'header'));
-      if (op.security?.length && !responses['401']) responses['401'] = errorResponse('UNAUTHORIZED: missing, malformed or expired access token');
+      if (op.security?.length && !responses['401']) responses['401'] = errorResponse('UNAUTHORIZED: missing, malformed, expired or revoked access token or API token');
+      if (op.security?.length && method !== 'get') {
+        const readOnly = 'FORBIDDEN: an API token without the `boards:write` scope';
+        const given = responses['403'];
+        if (!given) responses['403'] = errorResponse(readOnly);
+        else if (!('$ref' in given)) given.description = `${given.description}; ${readOnly}`;
+      }
       if (op.requestBody && !responses['413']) responses['413'] = errorResponse('PAYLOAD_TOO_LARGE: the body exceeds 1 MiB');
       if (op.requestBody && !responses['415']) responses['415'] = errorResponse('UNSUPPORTED_MEDIA_TYPE: send `Content-Type: application/json`');
       if (takesInput && !responses['400']) responses['400'] = errorResponse('VALIDATION_FAILED: `details` lists each invalid field; MALFORMED_REQUEST: unparsable JSON');

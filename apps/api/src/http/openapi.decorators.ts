@@ -37,9 +37,13 @@ export const ApiOkResource = (type: Type<unknown>, description?: string): Method
  * 201 with the created resource, its `Location` (`location(result, pathParams)`, sent by ResourceHeadersInterceptor)
  * and, for versioned resources, its `ETag`.
  */
-export const ApiCreatedResource = <T>(type: Type<T>, location: LocationOf<T>, options: { versioned: boolean; description?: string }): MethodDecorator =>
+export const ApiCreatedResource = <T>(
+  type: Type<T>,
+  location: LocationOf<T>,
+  options: { versioned: boolean; description?: string; headers?: Record<string, { description: string; required?: boolean; schema: { type: string } }> },
+): MethodDecorator =>
   applyDecorators(
-    ApiResponse({ status: 201, type, description: options.description, headers: options.versioned ? { ...LOCATION, ...ETAG } : LOCATION }),
+    ApiResponse({ status: 201, type, description: options.description, headers: { ...(options.versioned ? { ...LOCATION, ...ETAG } : LOCATION), ...options.headers } }),
     SetLocation(location),
   );
 

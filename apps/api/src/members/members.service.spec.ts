@@ -2,6 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MemberView, UserView } from '@tasklane/contracts';
 import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
+import type { AuditLog } from '../audit/audit-log.service.js';
 import type { UsersService } from '../users/users.service.js';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
 import { MembersService } from './members.service.js';
@@ -28,7 +29,7 @@ function setup(access: Partial<Record<keyof BoardAccessService, unknown>>) {
   const users = {
     findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, user(id)])),
   } as unknown as UsersService;
-  const service = new MembersService({ manager: tx } as unknown as DataSource, users, events, access as unknown as BoardAccessService);
+  const service = new MembersService({ manager: tx } as unknown as DataSource, users, events, access as unknown as BoardAccessService, { record: () => undefined } as unknown as AuditLog);
   return { service, required, emitted };
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole, MemberView, Page } from '@tasklane/contracts';
+import { AuditLog } from '../audit/audit-log.service.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { afterCursor, toPage, type Keyed } from '../pagination/cursor.js';
 import { UsersService } from '../users/users.service.js';
@@ -28,6 +29,7 @@ export class MembersService {
     private readonly users: UsersService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -53,8 +55,8 @@ export class MembersService {
    * Answers the member with their email (the caller is an owner); `member.updated` carries none.
    * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER (409: a board keeps at least one owner)
    */
-  updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, req: WriteRequest = {}): Promise<MemberView> {
-    return this.events.write(
+  async updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, req: WriteRequest = {}): Promise<MemberView> {
+    const member = await this.events.write(
       boardId,
       userId,
       'owner',
@@ -68,6 +70,8 @@ export class MembersService {
       },
       req.idempotency,
     );
+    this.audit.record('member.role_changed', userId, { boardId, memberId, role: member.role });
+    return member;
   }
 
   /** Owners remove anyone; others only themselves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER */

@@ -1,20 +1,21 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import { isUUID } from 'class-validator';
-import { boardRoom, SOCKET_PATH, UNAUTHORIZED, userRoom, type AckError, type ErrorCode, type JoinAck, type LeaveAck } from '@tasklane/contracts';
-import { AuthService } from '../auth/auth.service.js';
+import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type LeaveAck } from '@tasklane/contracts';
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { BoardRoomsService } from './board-rooms.service.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketServer, type IoServer, type IoSocket } from './socket-server.js';
+import { SocketSessionsService } from './socket-sessions.service.js';
 
 const fail = (code: ErrorCode, message: string): AckError => ({ ok: false, error: { code, message } });
 const MAX_SEQ = 2_147_483_647;
 
 /**
  * Socket.IO gateway on the HTTP port at `/socket.io`: authenticates the handshake
- * (`auth: { token }`, refused with connect_error `unauthorized`), joins and leaves board rooms on
- * request (the rules are RoomAccessService's and BoardRoomsService's), and drains on shutdown.
+ * (`auth: { token }`, an access token or API token, refused with connect_error `unauthorized`) and
+ * takes `auth:refresh` (the rules are SocketSessionsService's), joins and leaves board rooms on
+ * request (RoomAccessService's and BoardRoomsService's rules), and drains on shutdown.
  */
 @WebSocketGateway({ path: SOCKET_PATH, cors: { origin: true, credentials: true }, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
 export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicationShutdown {
@@ -22,7 +23,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
   private server: IoServer | null = null;
 
   constructor(
-    private readonly auth: AuthService,
+    private readonly sessions: SocketSessionsService,
     private readonly rooms: BoardRoomsService,
     private readonly access: RoomAccessService,
     private readonly sockets: SocketServer,
@@ -36,12 +37,10 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     server.use((socket, next) => {
       // A draining replica takes no new sockets: the client retries and the load balancer sends it elsewhere.
       if (this.shutdown.shuttingDown) return next(new Error('shutting down'));
-      const token: unknown = socket.handshake.auth?.token;
-      const user = typeof token === 'string' ? this.auth.verifyAccessToken(token) : null;
-      if (!user) return next(new Error(UNAUTHORIZED));
-      socket.data.userId = user.id;
-      void socket.join(userRoom(user.id));
-      next();
+      this.sessions.admit(socket, socket.handshake.auth?.token).then(
+        (refused) => next(refused === null ? undefined : new Error(refused)),
+        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+      );
     });
     // Socket.IO keeps each session's first HTTP request (headers, socket references) for its whole
     // life; nothing here needs it after the handshake, so drop it (Socket.IO docs, "Memory usage").
@@ -99,6 +98,12 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       this.logger.error(`board:join ${boardId} failed`, error instanceof Error ? error.stack : String(error));
       return fail('SERVICE_UNAVAILABLE', 'Could not join the board, retry');
     }
+  }
+
+  /** Replaces the socket's credential before it expires; ack AuthRefreshAck (SocketSessionsService.refresh). */
+  @SubscribeMessage('auth:refresh')
+  refreshAuth(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<AuthRefreshAck> {
+    return this.sessions.refresh(socket, body);
   }
 
   @SubscribeMessage('board:leave')

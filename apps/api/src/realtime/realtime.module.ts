@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { SESSION_SOCKETS } from '../auth/session-sockets.js';
 import { EVENT_PUBLISHER } from '../events/event-publisher.js';
 import { EventsModule } from '../events/events.module.js';
 import { HealthModule } from '../health/health.module.js';
@@ -9,17 +10,30 @@ import { BoardRoomsService } from './board-rooms.service.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketEventPublisher } from './socket-event.publisher.js';
+import { SessionSocketsAdapter } from './session-sockets.adapter.js';
 import { SocketServer } from './socket-server.js';
+import { SocketSessionsService } from './socket-sessions.service.js';
 
 /**
- * Socket.IO: the gateway, the room rules and the publisher of committed events. Global for one
- * export only, EVENT_PUBLISHER: the event stream sits below realtime in the module graph (the
- * gateway reads it) and publishes through this port without importing realtime.
+ * Socket.IO: the gateway, the room rules, socket credentials and the publisher of committed events.
+ * Global for two ports only: EVENT_PUBLISHER (the event stream sits below realtime in the module
+ * graph, the gateway reads it, and publishes through this port without importing realtime) and
+ * SESSION_SOCKETS (auth, also below realtime, ends the sockets of revoked sessions through it).
  */
 @Global()
 @Module({
   imports: [AuthModule, BoardAccessModule, EventsModule, HealthModule, RedisModule],
-  providers: [RealtimeGateway, BoardRoomsService, RoomAccessService, SocketServer, SocketEventPublisher, { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher }],
-  exports: [EVENT_PUBLISHER],
+  providers: [
+    RealtimeGateway,
+    BoardRoomsService,
+    RoomAccessService,
+    SocketServer,
+    SocketEventPublisher,
+    SocketSessionsService,
+    SessionSocketsAdapter,
+    { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher },
+    { provide: SESSION_SOCKETS, useExisting: SessionSocketsAdapter },
+  ],
+  exports: [EVENT_PUBLISHER, SESSION_SOCKETS],
 })
 export class RealtimeModule {}

@@ -5,7 +5,12 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@tasklane/contr
 /** Per-socket data set by the handshake middleware. */
 export interface SocketData {
   userId: string;
+  /** The credential the socket is authenticated with: its access token's session (`sid`) or its API token's id; null for an access token without `sid`. */
+  sessionId: string | null;
 }
+
+/** Room of the sockets authenticated through one session or API token (by its id), so that revoking it can disconnect them on every replica. */
+export const sessionRoom = (id: string): string => `session:${id}`;
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -15,7 +15,8 @@ export interface PruneReport {
   eventsByCount: number;
   idempotencyKeys: number;
   deletedBoards: number;
-  refreshTokens: number;
+  /** Ended sessions, expired refresh tokens, old revoked or expired API tokens. */
+  authTokens: number;
 }
 
 /**
@@ -24,8 +25,9 @@ export interface PruneReport {
  *  - board events older than EVENTS_RETENTION_AGE_S, and all but the newest EVENTS_RETENTION_COUNT
  *    of each board (either limit prunes); published ones only: an unpublished event is still in
  *    the outbox;
- *  - Idempotency-Key records older than 24 h; expired refresh tokens; boards deleted longer than
- *    the retention age (their events go with them).
+ *  - Idempotency-Key records older than 24 h; ended sessions and expired refresh tokens; API
+ *    tokens revoked over a day or expired over 30 days ago; boards deleted longer than the
+ *    retention age (their events go with them).
  * A client asking for events older than what is kept gets 410 and refetches the snapshot.
  */
 @Injectable()
@@ -64,7 +66,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         eventsByCount: events.byCount,
         idempotencyKeys: await this.idempotency.prune(tx),
         deletedBoards: await this.boards.purgeDeleted(tx, age),
-        refreshTokens: await this.auth.pruneRefreshTokens(tx),
+        authTokens: await this.auth.pruneTokens(tx),
       };
       if (Object.values(report).some((n) => n > 0)) this.logger.log(`pruned ${JSON.stringify(report)}`);
       return report;

@@ -56,6 +56,15 @@ export class UsersRepository {
     return (await this.findCredentials(email, db))?.user ?? null;
   }
 
+  async findCredentialsById(id: string, db: EntityManager = this.dataSource.manager): Promise<UserCredentials | null> {
+    const { rows } = await runPrepared<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]);
+    return rows[0] ? { user: toUserView(rows[0]), passwordHash: rows[0].password_hash } : null;
+  }
+
+  async setPasswordHash(tx: EntityManager, id: string, passwordHash: string): Promise<void> {
+    await runPrepared(tx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [id, passwordHash]);
+  }
+
   async findCredentials(email: string, db: EntityManager = this.dataSource.manager): Promise<UserCredentials | null> {
     const { rows } = await runPrepared<UserRow>(db, `SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]);
     return rows[0] ? { user: toUserView(rows[0]), passwordHash: rows[0].password_hash } : null;

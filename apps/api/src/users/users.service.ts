@@ -31,6 +31,16 @@ export class UsersService {
     return this.users.findCredentials(email);
   }
 
+  /** The account and its password hash by id, for the password change only. */
+  findCredentialsById(id: string): Promise<UserCredentials | null> {
+    return this.users.findCredentialsById(id);
+  }
+
+  /** Replaces the argon2id hash of the account's password inside the caller's transaction (AuthService hashes). */
+  setPasswordHash(tx: EntityManager, id: string, passwordHash: string): Promise<void> {
+    return this.users.setPasswordHash(tx, id, passwordHash);
+  }
+
   /** Creates an account inside the caller's transaction. @throws node-postgres 23505 when the email is taken. */
   create(tx: EntityManager, user: { id: string; email: string; name: string; passwordHash: string }): Promise<UserView> {
     return this.users.insert(tx, user);

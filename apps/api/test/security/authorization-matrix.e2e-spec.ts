@@ -13,14 +13,17 @@ const { addMember, createBoard, registerUser, TEST_PASSWORD } = await import('..
 const { routesOf } = await import('../support/routes.js');
 type TestUser = Awaited<ReturnType<typeof registerUser>>;
 
-type Actor = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous';
-const ACTORS: Actor[] = ['owner', 'editor', 'viewer', 'outsider', 'anonymous'];
+/** `readOnlyToken`: the owner's personal API token with the `boards:read` scope only. */
+type Actor = 'owner' | 'editor' | 'viewer' | 'outsider' | 'anonymous' | 'readOnlyToken';
+const ACTORS: Actor[] = ['owner', 'editor', 'viewer', 'outsider', 'anonymous', 'readOnlyToken'];
 /** Who a route is for: anyone (public), any signed-in user (user), or members with at least that role. */
 type Required = 'public' | 'user' | BoardRole;
 const RANK: Record<BoardRole, number> = { viewer: 0, editor: 1, owner: 2 };
 
 interface Ctx {
-  users: Record<Exclude<Actor, 'anonymous'>, TestUser>;
+  users: Record<Exclude<Actor, 'anonymous' | 'readOnlyToken'>, TestUser>;
+  /** A new user for routes that change the caller's own account, signed in as `actor` would be (session or read-only token). */
+  freshCaller(actor: Actor): Promise<{ user: TestUser; auth: Record<string, string> }>;
   /** A new board owned by `owner` with `editor` and `viewer` as members. */
   board(): Promise<BoardSnapshot>;
   column(board: BoardSnapshot): Promise<ColumnView>;
@@ -30,10 +33,15 @@ interface Ctx {
   invitationFor(actor: Actor): Promise<InvitationView>;
   task(board: BoardSnapshot): Promise<TaskView>;
 }
-/** A valid request for the route as `actor` would send it; fresh resources when the request consumes them. */
-type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown }>;
+/**
+ * A valid request for the route as `actor` would send it; fresh resources when the request consumes
+ * them. `auth` replaces the actor's own credentials (a fresh account for account-changing routes).
+ */
+type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown; auth?: Record<string, string> }>;
 interface Rule {
   required: Required;
+  /** Refused (403) to any API token, whatever its scopes: credential and token management. */
+  sessionOnly?: boolean;
   build: Build;
 }
 
@@ -43,6 +51,24 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/auth/register': { required: 'public', build: async () => ({ path: '/api/v1/auth/register', body: { email: `${crypto.randomUUID()}@example.test`, password: TEST_PASSWORD, name: 'New' } }) },
   'POST /api/v1/auth/login': { required: 'public', build: async (c) => ({ path: '/api/v1/auth/login', body: { email: c.users.outsider.user.email, password: TEST_PASSWORD } }) },
   'POST /api/v1/auth/refresh': { required: 'public', build: async () => ({ path: '/api/v1/auth/refresh', body: { refreshToken: (await registerUserFor()).refreshToken } }) },
+  'POST /api/v1/auth/logout': { required: 'public', build: async () => ({ path: '/api/v1/auth/logout', body: { refreshToken: (await registerUserFor()).refreshToken } }) },
+  'POST /api/v1/auth/logout-all': { required: 'user', sessionOnly: true, build: async (c, actor) => ({ path: '/api/v1/auth/logout-all', auth: (await c.freshCaller(actor)).auth }) },
+  'POST /api/v1/auth/change-password': {
+    required: 'user',
+    sessionOnly: true,
+    build: async (c, actor) => ({ path: '/api/v1/auth/change-password', body: { currentPassword: TEST_PASSWORD, newPassword: 'a quite different passphrase 2026' }, auth: (await c.freshCaller(actor)).auth }),
+  },
+  'GET /api/v1/users/me/api-tokens': { required: 'user', sessionOnly: true, build: async () => ({ path: '/api/v1/users/me/api-tokens' }) },
+  'POST /api/v1/users/me/api-tokens': { required: 'user', sessionOnly: true, build: async () => ({ path: '/api/v1/users/me/api-tokens', body: { name: 'script', scopes: ['boards:read'] } }) },
+  'DELETE /api/v1/users/me/api-tokens/{tokenId}': {
+    required: 'user',
+    sessionOnly: true,
+    build: async (c, actor) => {
+      const caller = await c.freshCaller(actor);
+      const token = await t0.http().post('/api/v1/users/me/api-tokens').set(caller.user.auth).send({ name: 'victim', scopes: ['boards:read'] }).expect(201);
+      return { path: `/api/v1/users/me/api-tokens/${(token.body as { id: string }).id}`, auth: caller.auth };
+    },
+  },
   'GET /api/v1/users/me': { required: 'user', build: async () => ({ path: '/api/v1/users/me' }) },
   'GET /api/v1/boards': { required: 'user', build: async () => ({ path: '/api/v1/boards' }) },
   'POST /api/v1/boards': { required: 'user', build: async () => ({ path: '/api/v1/boards', body: { name: 'Mine' } }) },
@@ -86,6 +112,7 @@ const RULES: Record<string, Rule> = {
 };
 
 let registerUserFor: () => Promise<TestUser>;
+let t0: import('../support/test-app.js').TestApp;
 async function columnPath(c: Ctx, body?: unknown) {
   const board = await c.board();
   const column = await c.column(board);
@@ -97,13 +124,19 @@ async function taskPath(c: Ctx, suffix = '', body?: unknown) {
   return { path: b(board, `/tasks/${task.id}${suffix}`), body };
 }
 
-/** The status class an actor must get for a rule: 'ok' (2xx), or the refusal. */
-function expected(required: Required, actor: Actor): 'ok' | 401 | 403 | 404 {
+/**
+ * The status class an actor must get for a rule and method: 'ok' (2xx), or the refusal. A
+ * read-only API token acts for the owner but may only read, and never manage credentials.
+ */
+function expected(rule: Rule, method: string, actor: Actor): 'ok' | 401 | 403 | 404 {
+  const { required } = rule;
   if (required === 'public') return 'ok';
   if (actor === 'anonymous') return 401;
+  if (actor === 'readOnlyToken' && (rule.sessionOnly || !['GET', 'HEAD'].includes(method))) return 403;
   if (required === 'user') return 'ok';
   if (actor === 'outsider') return 404;
-  return RANK[actor] >= RANK[required] ? 'ok' : 403;
+  const role: BoardRole = actor === 'readOnlyToken' ? 'owner' : actor;
+  return RANK[role] >= RANK[required] ? 'ok' : 403;
 }
 
 describe('API5/API1: route × actor authorization matrix, from the router’s own routes', () => {
@@ -115,11 +148,19 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
     expect(Object.keys(RULES).filter((r) => !served.includes(r))).toEqual([]);
   });
 
-  it('answers every route as its rule says, for owner, editor, viewer, non-member and anonymous', async () => {
+  it('answers every route as its rule says, for owner, editor, viewer, non-member, anonymous and a read-only API token', async () => {
     registerUserFor = () => registerUser(t);
+    t0 = t;
     const users = { owner: await registerUser(t, 'Owner'), editor: await registerUser(t, 'Editor'), viewer: await registerUser(t, 'Viewer'), outsider: await registerUser(t, 'Outsider') };
+    const readOnly = async (user: TestUser) =>
+      ({ Authorization: `Bearer ${((await t.http().post('/api/v1/users/me/api-tokens').set(user.auth).send({ name: 'read-only', scopes: ['boards:read'] }).expect(201)).body as { token: string }).token}` });
+    const credentials: Record<Actor, Record<string, string> | null> = { ...Object.fromEntries(Object.entries(users).map(([k, u]) => [k, u.auth])), anonymous: null, readOnlyToken: await readOnly(users.owner) } as unknown as Record<Actor, Record<string, string> | null>;
     const ctx: Ctx = {
       users,
+      freshCaller: async (actor) => {
+        const user = await registerUser(t);
+        return { user, auth: actor === 'readOnlyToken' ? await readOnly(user) : actor === 'anonymous' ? {} : user.auth };
+      },
       board: async () => {
         const board = await createBoard(t, users.owner.auth);
         await addMember(t, users.owner.auth, board.id, 'editor', users.editor);
@@ -130,7 +171,7 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
       invitationFor: async (actor) => {
         const host = await registerUser(t, 'Host');
         const board = await createBoard(t, host.auth);
-        const email = users[actor === 'anonymous' ? 'outsider' : actor].user.email;
+        const email = users[actor === 'anonymous' ? 'outsider' : actor === 'readOnlyToken' ? 'owner' : actor].user.email;
         return (await t.http().post(b(board, '/invitations')).set(host.auth).send({ email, role: 'viewer' }).expect(201)).body as InvitationView;
       },
       column: async (board) => (await t.http().post(b(board, '/columns')).set(users.owner.auth).send({ name: 'C' }).expect(201)).body as ColumnView,
@@ -141,11 +182,12 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
     for (const route of routesOf(t.app)) {
       const rule = RULES[`${route.method} ${route.path}`];
       for (const actor of rule.required === 'public' ? (['anonymous'] as Actor[]) : ACTORS) {
-        const { path, body } = await rule.build(ctx, actor);
+        const { path, body, auth } = await rule.build(ctx, actor);
         let req = (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[route.method.toLowerCase()](path);
-        if (actor !== 'anonymous') req = req.set(users[actor].auth);
+        const headers = actor === 'anonymous' ? null : (auth ?? credentials[actor]);
+        if (headers) req = req.set(headers);
         const res = await (body === undefined ? req : req.send(body as object));
-        const want = expected(rule.required, actor);
+        const want = expected(rule, route.method, actor);
         const got = res.status >= 200 && res.status < 300 ? 'ok' : res.status;
         results.push(`${route.method} ${route.path} as ${actor}: ${got}`);
         if (got !== want) wrong.push(`${route.method} ${route.path} as ${actor}: expected ${want}, got ${res.status} ${res.body?.code ?? ''}`);

@@ -10,8 +10,8 @@ import type { HttpTarget } from './test-app.js';
 /** The header that authenticates a request: `{ Authorization: 'Bearer <access token>' }`. */
 export type Auth = { Authorization: string };
 
-/** A registered user: the register response plus a ready `Authorization` header. */
-export type TestUser = AuthResponse & { auth: Auth };
+/** A registered user: the register response (body mode, so with its refresh token) plus a ready `Authorization` header. */
+export type TestUser = AuthResponse & { refreshToken: string; auth: Auth };
 
 /** The password `registerUser` gives every user. */
 export const TEST_PASSWORD = 'correct horse battery';
@@ -25,7 +25,8 @@ export const TEST_PASSWORD = 'correct horse battery';
 export async function registerUser(t: HttpTarget, name = 'Test User'): Promise<TestUser> {
   const email = `${randomUUID()}@example.test`;
   const res = await t.http().post('/api/v1/auth/register').send({ email, password: TEST_PASSWORD, name }).expect(201);
-  const body = res.body as AuthResponse;
+  const body = res.body as AuthResponse & { refreshToken: string };
+  expect(body.refreshToken).toEqual(expect.any(String));
   return { ...body, auth: { Authorization: `Bearer ${body.accessToken}` } };
 }
 

@@ -2,7 +2,7 @@
 // Manager per socket, so each test sees exactly the handshakes and events it caused.
 import { io } from 'socket.io-client';
 import type { TasklaneSocket } from '@tasklane/client';
-import { SOCKET_PATH } from '@tasklane/contracts';
+import { SOCKET_PATH, type SessionExpiredNotice } from '@tasklane/contracts';
 
 /** How long a handshake may take before socket.io-client gives up with a `timeout` connect_error. */
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -49,4 +49,36 @@ export async function handshake(url: string, token?: string): Promise<{ socket: 
   } catch (error) {
     return { socket, error: error as Error };
   }
+}
+
+/** How a socket's connection ended: Socket.IO's disconnect reason and the `session:expired` notice that came before it, if any. */
+export interface SocketEnd {
+  reason: string;
+  notice: SessionExpiredNotice | null;
+  /** Milliseconds from the call of `whenEnded` to the disconnect. */
+  afterMs: number;
+}
+
+/**
+ * Resolves when `socket` disconnects. Call it before the action that should end the socket (it
+ * records the `session:expired` notice from then on).
+ */
+export function whenEnded(socket: TasklaneSocket): Promise<SocketEnd> {
+  const started = Date.now();
+  let notice: SessionExpiredNotice | null = null;
+  socket.on('session:expired', (n) => (notice = n));
+  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve({ reason, notice, afterMs: Date.now() - started })));
+}
+
+/**
+ * Resolves with whether `socket` is still connected after `ms` milliseconds (a `disconnect` in
+ * between counts as not connected even if it reconnected).
+ */
+export async function stillConnectedAfter(socket: TasklaneSocket, ms: number): Promise<boolean> {
+  let dropped = false;
+  const onDisconnect = () => (dropped = true);
+  socket.on('disconnect', onDisconnect);
+  await new Promise((r) => setTimeout(r, ms));
+  socket.off('disconnect', onDisconnect);
+  return !dropped && socket.connected;
 }

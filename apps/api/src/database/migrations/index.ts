@@ -2,7 +2,15 @@ import { Init1795238171360 } from './1795238171360-Init.js';
 import { DeliveryAndIdempotency1795238674757 } from './1795238674757-DeliveryAndIdempotency.js';
 import { EventsOccurredAtBrin1795240000000 } from './1795240000000-EventsOccurredAtBrin.js';
 import { BoardStreams1796044238500 } from './1796044238500-BoardStreams.js';
+import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessionsAndApiTokens.js';
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
-export const MIGRATIONS: Function[] = [Init1795238171360, DeliveryAndIdempotency1795238674757, EventsOccurredAtBrin1795240000000, BoardStreams1796044238500, Invitations1796047182119];
+export const MIGRATIONS: Function[] = [
+  Init1795238171360,
+  DeliveryAndIdempotency1795238674757,
+  EventsOccurredAtBrin1795240000000,
+  BoardStreams1796044238500,
+  AuthSessionsAndApiTokens1796047124893,
+  Invitations1796047182119,
+];

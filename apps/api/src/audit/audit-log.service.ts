@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { currentRequestContext } from './request-context.js';
+
+/** Every audit event, past tense, dotted like board events. */
+export type AuditEvent =
+  | 'user.registered'
+  | 'login.succeeded'
+  | 'login.failed'
+  | 'refresh.reuse_detected'
+  | 'session.logged_out'
+  | 'sessions.logged_out_all'
+  | 'password.changed'
+  | 'api_token.created'
+  | 'api_token.revoked'
+  | 'member.role_changed';
+
+/** Extra fields of an audit line: ids, counts, roles, scopes. Never a token, password or email. */
+export type AuditFields = Record<string, string | number | boolean | null | readonly string[]>;
+
+/** One audit line, as written (JSON, one line): `{ audit: true, event, userId, ip, requestId, ...fields }`. */
+export interface AuditLine {
+  audit: true;
+  event: AuditEvent;
+  /** The account concerned (the actor); null when unknown (a failed login for an unknown email). */
+  userId: string | null;
+  /** Client address and request id of the request that caused it; null outside a request. */
+  ip: string | null;
+  requestId: string | null;
+  [field: string]: unknown;
+}
+
+/**
+ * Pseudonymises an email address for logs: the first 16 hex digits of SHA-256("tasklane-audit:" +
+ * lower-cased email). The same address always gives the same value, so failed logins against one
+ * address can be correlated without writing the address into logs. Not anonymous: anyone who
+ * guesses an address can hash it and compare.
+ */
+export const emailHash = (email: string): string => createHash('sha256').update(`tasklane-audit:${email.toLowerCase()}`).digest('hex').slice(0, 16);
+
+/**
+ * Security audit lines through Nest's Logger (context `Audit`, level log, so LOG_LEVEL=info or
+ * lower shows them), one JSON object per line with a fixed shape (AuditLine), for log pipelines to
+ * filter on `audit: true`. The request's ip and id come from the request context (request-context.ts).
+ * Callers pass ids only: never a secret, password, token or email (emails go through `emailHash`).
+ */
+@Injectable()
+export class AuditLog {
+  private readonly logger = new Logger('Audit');
+
+  /** Writes one line. Never throws: an audit line must not fail the operation it records. */
+  record(event: AuditEvent, userId: string | null, fields: AuditFields = {}): void {
+    try {
+      const context = currentRequestContext();
+      const line: AuditLine = { audit: true, event, userId, ip: context?.ip ?? null, requestId: context?.requestId ?? null };
+      // The fixed keys come first and cannot be overridden by a field of the same name.
+      for (const [key, value] of Object.entries(fields)) if (!(key in line)) line[key] = value;
+      this.logger.log(JSON.stringify(line));
+    } catch {
+      // Logging failed (a closed stream): nothing sensible to do, and the operation itself succeeded.
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { ConfigService } from '@nestjs/config';
+import type { JwtService } from '@nestjs/jwt';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { AuditLog } from '../audit/audit-log.service.js';
+import type { Env } from '../config/env.schema.js';
+import type { UsersService } from '../users/users.service.js';
+import type { ApiTokensService } from './api-tokens.service.js';
+import { AuthService } from './auth.service.js';
+import type { AuthSessionsRepository } from './auth-sessions.repository.js';
+import type { SessionSockets } from './session-sockets.js';
+import type { RefreshTokenState } from './token-families.js';
+
+// The family rules of AuthService.refresh/logout with the session repository stubbed (and a
+// transaction that just runs its callback); the SQL and the real transaction are covered by
+// auth-sessions.e2e-spec.ts.
+const USER = { id: 'u1', email: 'u1@example.test', name: 'U', createdAt: new Date(0).toISOString() };
+const tx = {} as EntityManager;
+const later = (s: number) => new Date(Date.now() + s * 1000);
+const state = (over: Partial<RefreshTokenState> = {}): RefreshTokenState => ({
+  tokenId: 't1',
+  sessionId: 's1',
+  userId: USER.id,
+  tokenExpiresAt: later(3600),
+  tokenRevokedAt: null,
+  sessionExpiresAt: later(7200),
+  sessionRevokedAt: null,
+  ...over,
+});
+
+function setup(found: RefreshTokenState | null) {
+  const repo = {
+    lockToken: jest.fn(async () => found),
+    revokeToken: jest.fn(async (_db: EntityManager, _tokenId: string) => undefined),
+    revokeSessions: jest.fn(async (_db: EntityManager, ids: readonly string[]) => [...ids]),
+    insertToken: jest.fn(async () => undefined),
+    findSessionOfToken: jest.fn(async () => (found ? { sessionId: found.sessionId, userId: found.userId } : null)),
+  };
+  const sockets = { endSessions: jest.fn(), endUser: jest.fn() };
+  const audit = { record: jest.fn() };
+  const config = { getOrThrow: (key: keyof Env) => ({ ACCESS_TOKEN_TTL: 900, REFRESH_TOKEN_TTL: 3600, REFRESH_TOKEN_ABSOLUTE_TTL: 7200 })[key as string] };
+  const service = new AuthService(
+    { transaction: (fn: (m: EntityManager) => unknown) => fn(tx), manager: tx } as unknown as DataSource,
+    { getById: async () => USER } as unknown as UsersService,
+    repo as unknown as AuthSessionsRepository,
+    {} as ApiTokensService,
+    { sign: (payload: object) => `jwt:${JSON.stringify(payload)}` } as unknown as JwtService,
+    config as unknown as ConfigService<Env, true>,
+    audit as unknown as AuditLog,
+    sockets as SessionSockets,
+  );
+  return { service, repo, sockets, audit };
+}
+
+describe('AuthService refresh-token families', () => {
+  it('rotates: revokes the presented token and issues its successor in the same session, capped at the session end', async () => {
+    const found = state({ sessionExpiresAt: later(1800) });
+    const { service, repo, sockets } = setup(found);
+    const issued = await service.refresh('presented');
+    expect(repo.revokeToken).toHaveBeenCalledWith(tx, 't1');
+    expect(repo.revokeSessions).not.toHaveBeenCalled();
+    expect(sockets.endSessions).not.toHaveBeenCalled();
+    expect(issued.sessionId).toBe('s1');
+    expect(issued.sessionExpiresAt).toBe(found.sessionExpiresAt);
+    expect(issued.response.accessToken).toBe(`jwt:${JSON.stringify({ sub: USER.id, typ: 'access', sid: 's1' })}`);
+    const inserted = repo.insertToken.mock.calls[0] as unknown as [EntityManager, { sessionId: string; expiresAt: Date; tokenHash: string }];
+    expect(inserted[1]).toMatchObject({ sessionId: 's1', expiresAt: found.sessionExpiresAt });
+    expect(inserted[1].tokenHash).not.toContain(issued.response.refreshToken);
+  });
+
+  it('on reuse revokes the whole session inside the transaction, then ends its sockets, audits, and answers 401', async () => {
+    const { service, repo, sockets, audit } = setup(state({ tokenRevokedAt: later(-60) }));
+    await expect(service.refresh('rotated-copy')).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    expect(repo.revokeSessions).toHaveBeenCalledWith(tx, ['s1']);
+    expect(repo.insertToken).not.toHaveBeenCalled();
+    expect(sockets.endSessions).toHaveBeenCalledWith(['s1']);
+    expect(audit.record).toHaveBeenCalledWith('refresh.reuse_detected', USER.id, { sessionId: 's1' });
+  });
+
+  it.each([
+    ['unknown', null],
+    ['of a revoked session', state({ sessionRevokedAt: later(-1), tokenRevokedAt: later(-1) })],
+    ['of a session past its absolute end', state({ sessionExpiresAt: later(-1) })],
+    ['expired', state({ tokenExpiresAt: later(-1) })],
+  ])('refuses a token that is %s with 401 and touches nothing', async (_label, found) => {
+    const { service, repo, sockets, audit } = setup(found);
+    await expect(service.refresh('x')).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    expect(repo.revokeSessions).not.toHaveBeenCalled();
+    expect(repo.revokeToken).not.toHaveBeenCalled();
+    expect(sockets.endSessions).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('refuses a missing token without a lookup', async () => {
+    const { service, repo } = setup(state());
+    await expect(service.refresh(undefined)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    expect(repo.lockToken).not.toHaveBeenCalled();
+  });
+
+  it('logout revokes the token’s session and ends its sockets once; unknown or absent tokens are a no-op', async () => {
+    const { service, repo, sockets, audit } = setup(state({ tokenRevokedAt: later(-60) }));
+    await service.logout('any-token-of-the-family');
+    expect(repo.revokeSessions).toHaveBeenCalledWith(tx, ['s1']);
+    expect(sockets.endSessions).toHaveBeenCalledWith(['s1']);
+    expect(audit.record).toHaveBeenCalledWith('session.logged_out', USER.id, { sessionId: 's1' });
+
+    const none = setup(null);
+    await none.service.logout('unknown');
+    await none.service.logout(undefined);
+    expect(none.repo.revokeSessions).not.toHaveBeenCalled();
+    expect(none.sockets.endSessions).not.toHaveBeenCalled();
+  });
+});

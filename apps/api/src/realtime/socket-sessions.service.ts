@@ -1,0 +1,125 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { UNAUTHORIZED, userRoom, type AckError, type AuthRefreshAck, type ErrorCode } from '@tasklane/contracts';
+import { AuthService } from '../auth/auth.service.js';
+import type { AuthUser } from '../http/current-user.decorator.js';
+import { sessionRoom, type IoSocket } from './socket-server.js';
+
+/** setTimeout's longest delay (about 24.8 days); a later expiry is reached in steps. */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Longest token `auth:refresh` accepts (a JWT is ~250 characters, an API token 46). */
+const MAX_TOKEN_LENGTH = 4096;
+
+const fail = (code: ErrorCode, message: string): AckError => ({ ok: false, error: { code, message } });
+const credentialIdOf = (user: AuthUser): string | null => (user.kind === 'api-token' ? user.tokenId : user.sessionId);
+
+/**
+ * The life of a socket's credential, kept out of the gateway (which only wires sockets):
+ *  - `admit` (handshake): authenticates `auth.token` (access JWT or API token), puts the socket in
+ *    `user:<id>` and `session:<id>`, then checks that the session or API token is still live (after
+ *    joining, so a revocation committed meanwhile either fails this check or reaches the socket
+ *    through its room);
+ *  - expiry: when the credential expires the socket gets `session:expired`
+ *    `{ reason: 'token_expired' }` and is disconnected, unless `auth:refresh` gave it a new one first;
+ *  - `refresh` (`auth:refresh`): a new credential of the same user, which re-arms the expiry.
+ * Timers are per replica and per socket; a socket's timer goes with its disconnect.
+ */
+@Injectable()
+export class SocketSessionsService implements OnApplicationShutdown {
+  private readonly logger = new Logger(SocketSessionsService.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly auth: AuthService) {}
+
+  /**
+   * Handshake middleware body. Resolves null when the socket may connect, else the connect_error
+   * message (`unauthorized`; `service unavailable` when an API token cannot be checked).
+   */
+  async admit(socket: IoSocket, token: unknown): Promise<string | null> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return UNAUTHORIZED;
+    let user: AuthUser | null;
+    try {
+      user = await this.auth.authenticate(token);
+    } catch (error) {
+      this.logger.warn(`handshake: credential check failed: ${(error as Error).message}`);
+      return 'service unavailable';
+    }
+    if (!user) return UNAUTHORIZED;
+    socket.data.userId = user.id;
+    socket.data.sessionId = credentialIdOf(user);
+    const rooms = [userRoom(user.id), ...(socket.data.sessionId ? [sessionRoom(socket.data.sessionId)] : [])];
+    await socket.join(rooms);
+    if (!(await this.stillLive(user))) {
+      for (const room of rooms) await socket.leave(room);
+      return UNAUTHORIZED;
+    }
+    this.arm(socket, user.expiresAt);
+    socket.once('disconnect', () => this.disarm(socket.id));
+    return null;
+  }
+
+  /**
+   * `auth:refresh`: replaces the socket's credential with `token` (an access token or API token of
+   * the same user, live) and re-arms the expiry. On failure the old credential and its expiry stay.
+   */
+  async refresh(socket: IoSocket, body: unknown): Promise<AuthRefreshAck> {
+    const token = (body as { token?: unknown } | null)?.token;
+    if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('VALIDATION_FAILED', 'token must be a non-empty string');
+    let user: AuthUser | null;
+    try {
+      user = await this.auth.authenticateSocket(token);
+    } catch (error) {
+      this.logger.warn(`auth:refresh: credential check failed: ${(error as Error).message}`);
+      return fail('SERVICE_UNAVAILABLE', 'Could not check the token, retry');
+    }
+    if (!user || user.id !== socket.data.userId) return fail('UNAUTHORIZED', 'Invalid, expired or revoked token, or another user’s');
+    const id = credentialIdOf(user);
+    if (id !== socket.data.sessionId) {
+      if (socket.data.sessionId) await socket.leave(sessionRoom(socket.data.sessionId));
+      if (id) await socket.join(sessionRoom(id));
+      socket.data.sessionId = id;
+    }
+    this.arm(socket, user.expiresAt);
+    return { ok: true, expiresAt: user.expiresAt === null ? null : new Date(user.expiresAt).toISOString() };
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /**
+   * For an access token whose session cannot be checked (PostgreSQL down), the token's signature
+   * and expiry are enough, as on REST: sockets keep connecting through a database outage.
+   */
+  private async stillLive(user: AuthUser): Promise<boolean> {
+    try {
+      return await this.auth.isLive(user);
+    } catch (error) {
+      this.logger.warn(`handshake: session check failed, admitting on the token alone: ${(error as Error).message}`);
+      return user.kind === 'session';
+    }
+  }
+
+  /** (Re)starts the socket's expiry timer; none for a credential without expiry. */
+  private arm(socket: IoSocket, expiresAt: number | null): void {
+    this.disarm(socket.id);
+    if (expiresAt === null) return;
+    const delay = expiresAt - Date.now();
+    const timer = setTimeout(() => (delay > MAX_TIMEOUT_MS ? this.arm(socket, expiresAt) : this.expire(socket)), Math.max(0, Math.min(delay, MAX_TIMEOUT_MS)));
+    timer.unref();
+    this.timers.set(socket.id, timer);
+  }
+
+  private disarm(socketId: string): void {
+    const timer = this.timers.get(socketId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(socketId);
+  }
+
+  private expire(socket: IoSocket): void {
+    this.timers.delete(socket.id);
+    if (!socket.connected) return;
+    socket.emit('session:expired', { reason: 'token_expired' });
+    socket.disconnect(true);
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import type { TasklaneSocket } from '@tasklane/client';
+import { UNAUTHORIZED, type AuthResponse } from '@tasklane/contracts';
+import { AuditLog, type AuditEvent } from '../src/audit/audit-log.service.js';
+import { registerUser, TEST_PASSWORD, type TestUser } from './support/fixtures.js';
+import { connectSocket, handshake, stillConnectedAfter, whenEnded } from './support/sockets.js';
+import { useTestApp, type TestApp } from './support/test-app.js';
+
+/** A second session of `user`: POST /auth/login (body mode). */
+async function login(t: TestApp, user: TestUser, password = TEST_PASSWORD): Promise<AuthResponse & { refreshToken: string }> {
+  return (await t.http().post('/api/v1/auth/login').send({ email: user.user.email, password }).expect(200)).body as AuthResponse & { refreshToken: string };
+}
+
+const refresh = (t: TestApp, refreshToken: string) => t.http().post('/api/v1/auth/refresh').send({ refreshToken });
+
+describe('auth sessions: rotation, reuse detection, logout, change-password (e2e, one replica)', () => {
+  const sockets: TasklaneSocket[] = [];
+  const t = useTestApp({ beforeClose: () => sockets.forEach((s) => s.disconnect()) });
+  const socket = async (accessToken: string) => {
+    const s = await connectSocket(t.url, accessToken);
+    sockets.push(s);
+    return s;
+  };
+  let audit: AuditLog;
+  beforeAll(() => {
+    audit = t.app.get(AuditLog);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
+
+  it('rotates within the session; a rotated token revokes the whole session, whose newest token and socket then die', async () => {
+    const user = await registerUser(t);
+    const other = await login(t, user); // another session of the same user: untouched
+    const first = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    const second = (await refresh(t, first.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    expect(new Set([user.refreshToken, first.refreshToken, second.refreshToken]).size).toBe(3);
+    const s = await socket(second.accessToken);
+    const ended = whenEnded(s);
+    const record = jest.spyOn(audit, 'record');
+
+    // The first token, already rotated, comes back (stolen copy, or the victim after the thief): reuse.
+    const reused = await refresh(t, user.refreshToken).expect(401);
+    expect(reused.body.code).toBe('INVALID_REFRESH_TOKEN');
+    // The whole family is gone: its newest token too…
+    expect((await refresh(t, second.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    // …and its socket was told why, then disconnected (Socket.IO's reason for a server-side disconnect).
+    await expect(ended).resolves.toMatchObject({ reason: 'io server disconnect', notice: { reason: 'session_revoked' } });
+    // An access token of the revoked session cannot open a new socket.
+    const again = await handshake(t.url, second.accessToken);
+    sockets.push(again.socket);
+    expect(again.error?.message).toBe(UNAUTHORIZED);
+    // The user's other session still rotates.
+    await refresh(t, other.refreshToken).expect(200);
+
+    const reuse = record.mock.calls.filter(([event]) => event === 'refresh.reuse_detected');
+    expect(reuse).toEqual([['refresh.reuse_detected', user.user.id, { sessionId: expect.any(String) }]]);
+  });
+
+  it('access tokens carry the session id (sid) and expire with ACCESS_TOKEN_TTL', async () => {
+    const user = await registerUser(t);
+    const claims = JSON.parse(Buffer.from(user.accessToken.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ sub: user.user.id, typ: 'access', sid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(user.expiresIn);
+    expect(user.expiresIn).toBe(900);
+  });
+
+  it('logout ends the session and its socket, and is idempotent', async () => {
+    const user = await registerUser(t);
+    const s = await socket(user.accessToken);
+    const ended = whenEnded(s);
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+    await expect(ended).resolves.toMatchObject({ reason: 'io server disconnect', notice: { reason: 'session_revoked' } });
+    expect((await refresh(t, user.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    // again, an unknown token, and no token at all: nothing to do, still 204
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: 'unknown-token' }).expect(204);
+    await t.http().post('/api/v1/auth/logout').send({}).expect(204);
+  });
+
+  it('logout-all revokes every refresh token of the user and disconnects all their sockets; others are untouched', async () => {
+    const user = await registerUser(t);
+    const second = await login(t, user);
+    const bystander = await registerUser(t);
+    const [s1, s2, s3] = [await socket(user.accessToken), await socket(second.accessToken), await socket(bystander.accessToken)];
+    const ends = [whenEnded(s1), whenEnded(s2)];
+    await t.http().post('/api/v1/auth/logout-all').set(user.auth).expect(204);
+    for (const end of await Promise.all(ends)) expect(end).toMatchObject({ reason: 'io server disconnect', notice: { reason: 'session_revoked' } });
+    await refresh(t, user.refreshToken).expect(401);
+    await refresh(t, second.refreshToken).expect(401);
+    expect(await stillConnectedAfter(s3, 200)).toBe(true);
+    await refresh(t, bystander.refreshToken).expect(200);
+    // A new login works as usual.
+    await refresh(t, (await login(t, user)).refreshToken).expect(200);
+  });
+
+  it('change-password keeps the calling session, ends the others with their sockets, and swaps the password', async () => {
+    const user = await registerUser(t);
+    const other = await login(t, user);
+    const current = await socket(user.accessToken);
+    const elsewhere = await socket(other.accessToken);
+    const ended = whenEnded(elsewhere);
+    const newPassword = `${randomUUID()} new passphrase`;
+
+    const wrong = await t.http().post('/api/v1/auth/change-password').set(user.auth).send({ currentPassword: 'not my password', newPassword }).expect(403);
+    expect(wrong.body.code).toBe('INVALID_CURRENT_PASSWORD');
+    const weak = await t.http().post('/api/v1/auth/change-password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword: 'password123' }).expect(400);
+    expect(weak.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'newPassword', errors: expect.arrayContaining([expect.stringMatching(/too easy to guess/)]) }] });
+    await refresh(t, other.refreshToken).expect(200).then((r) => (other.refreshToken = (r.body as { refreshToken: string }).refreshToken));
+
+    await t.http().post('/api/v1/auth/change-password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword }).expect(204);
+    await expect(ended).resolves.toMatchObject({ reason: 'io server disconnect', notice: { reason: 'session_revoked' } });
+    expect((await refresh(t, other.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    expect(await stillConnectedAfter(current, 200)).toBe(true);
+    await refresh(t, user.refreshToken).expect(200);
+    await t.http().post('/api/v1/auth/login').send({ email: user.user.email, password: TEST_PASSWORD }).expect(401);
+    await login(t, user, newPassword);
+  });
+
+  it('refuses weak and common passwords at registration with the reason, counting the email and name as known words', async () => {
+    const email = `${randomUUID()}@example.test`;
+    for (const password of ['password123', 'qwertyuiop12', `${email.split('@')[0]}`, 'Ada Lovelace 1815']) {
+      const res = await t.http().post('/api/v1/auth/register').send({ email, password, name: 'Ada Lovelace' }).expect(400);
+      expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'password', errors: expect.arrayContaining([expect.stringMatching(/too easy to guess/)]) }] });
+      expect(res.body.details[0].errors.length).toBeGreaterThan(1);
+    }
+    await t.http().post('/api/v1/auth/register').send({ email, password: TEST_PASSWORD, name: 'Ada Lovelace' }).expect(201);
+  });
+
+  it('writes audit lines for login (failed with an email hash, not the email), logout, logout-all and password change, never a secret', async () => {
+    const user = await registerUser(t);
+    const lines: string[] = [];
+    const log = jest.spyOn((audit as unknown as { logger: { log: (m: string) => void } }).logger, 'log').mockImplementation((m) => void lines.push(m));
+    await t.http().post('/api/v1/auth/login').set('X-Request-Id', 'audit-test-1').send({ email: user.user.email, password: 'wrong password!!' }).expect(401);
+    const session = await login(t, user);
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
+    await t.http().post('/api/v1/auth/change-password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword: `${randomUUID()} passphrase` }).expect(204);
+    await t.http().post('/api/v1/auth/logout-all').set(user.auth).expect(204);
+    log.mockRestore();
+
+    const parsed = lines.map((l) => JSON.parse(l) as { event: AuditEvent } & Record<string, unknown>);
+    expect(parsed.map((p) => p.event)).toEqual(['login.failed', 'login.succeeded', 'session.logged_out', 'password.changed', 'sessions.logged_out_all']);
+    for (const p of parsed) {
+      expect(Object.keys(p).slice(0, 5)).toEqual(['audit', 'event', 'userId', 'ip', 'requestId']);
+      expect(p).toMatchObject({ audit: true, userId: user.user.id, ip: '127.0.0.1', requestId: expect.any(String) });
+    }
+    expect(parsed[0]).toMatchObject({ requestId: 'audit-test-1', emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), accountExists: true });
+    const text = lines.join('\n');
+    for (const secret of [user.user.email, session.refreshToken, session.accessToken, TEST_PASSWORD, 'wrong password!!']) expect(text).not.toContain(secret);
+  });
+});
