@@ -28,6 +28,11 @@ export const ERROR_CODES = {
   /** A fractional-index placement that cannot be honoured (anchors out of order, not adjacent, …). */
   positions: ['INVALID_POSITION'],
   events: ['EVENTS_EXPIRED'],
+  /**
+   * A configured cap is reached (tasks per board, columns per board, boards per user, rooms per
+   * socket …): the request is valid but would exceed it. 409; `details` names the cap.
+   */
+  limits: ['LIMIT_REACHED'],
 } as const;
 
 /** Error codes of one feature, e.g. `FeatureErrorCode<'tasks'>` = `'TASK_NOT_FOUND'`. */
@@ -47,7 +52,10 @@ export interface ErrorBody {
   code: ErrorCode;
   /** Human-readable; may change between versions. */
   message: string;
-  /** VALIDATION_FAILED: `FieldError[]`; PRECONDITION_FAILED: `{ current }` (the entity as it is now). */
+  /**
+   * VALIDATION_FAILED: `FieldError[]`; PRECONDITION_FAILED: `{ current }` (the entity as it is now);
+   * LIMIT_REACHED: `LimitDetails`.
+   */
   details?: unknown;
   /** The request id, also in the `X-Request-Id` response header. */
   requestId: string;
@@ -57,4 +65,11 @@ export interface ErrorBody {
 export interface FieldError {
   field: string;
   errors: string[];
+}
+
+/** `details` of a 409 LIMIT_REACHED: which cap, and its configured maximum. */
+export interface LimitDetails {
+  /** e.g. `tasks_per_board`, `columns_per_board`, `boards_per_user`, `rooms_per_socket`. */
+  limit: string;
+  max: number;
 }

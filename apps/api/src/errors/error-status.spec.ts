@@ -23,9 +23,11 @@ describe('statusOf', () => {
     ['EMAIL_TAKEN', 409],
     ['ALREADY_MEMBER', 409],
     ['LAST_OWNER', 409],
+    ['LIMIT_REACHED', 409],
     ['EVENTS_EXPIRED', 410],
     ['PAYLOAD_TOO_LARGE', 413],
     ['UNSUPPORTED_MEDIA_TYPE', 415],
+    ['RATE_LIMITED', 429],
     ['INTERNAL', 500],
     ['SERVICE_UNAVAILABLE', 503],
   ])('maps %s to %i as the API documents', (code, status) => {

@@ -26,6 +26,7 @@ export function statusOf(code: ErrorCode): number {
     case 'EMAIL_TAKEN':
     case 'ALREADY_MEMBER':
     case 'LAST_OWNER':
+    case 'LIMIT_REACHED':
       return 409;
     case 'EVENTS_EXPIRED':
       return 410;
