@@ -9,6 +9,7 @@ import { BoardRoomsService } from './board-rooms.service.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketEventPublisher } from './socket-event.publisher.js';
+import { SocketLimitsService } from './socket-limits.service.js';
 import { SocketServer } from './socket-server.js';
 
 /**
@@ -19,7 +20,7 @@ import { SocketServer } from './socket-server.js';
 @Global()
 @Module({
   imports: [AuthModule, BoardAccessModule, EventsModule, HealthModule, RedisModule],
-  providers: [RealtimeGateway, BoardRoomsService, RoomAccessService, SocketServer, SocketEventPublisher, { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher }],
+  providers: [RealtimeGateway, BoardRoomsService, RoomAccessService, SocketLimitsService, SocketServer, SocketEventPublisher, { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher }],
   exports: [EVENT_PUBLISHER],
 })
 export class RealtimeModule {}
