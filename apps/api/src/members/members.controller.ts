@@ -28,7 +28,11 @@ export class MembersController {
   @Post()
   @ApiOperation({ summary: 'Add a member', description: 'Owners add an existing account by email with a role. Emits `member.added`.' })
   @ApiCreatedResource(MemberDto, (m: MemberView, p) => apiPath('boards', p.boardId, 'members', m.userId), { versioned: false })
-  @ApiErrors({ 403: 'FORBIDDEN: owners only', 404: 'BOARD_NOT_FOUND / USER_NOT_FOUND', 409: 'ALREADY_MEMBER' })
+  @ApiErrors({
+    403: 'FORBIDDEN: owners only',
+    404: 'BOARD_NOT_FOUND / USER_NOT_FOUND',
+    409: 'ALREADY_MEMBER; LIMIT_REACHED: that user is a member of BOARDS_PER_USER_MAX boards already (`details.limit` `boards_per_user`)',
+  })
   @ApiIdempotent()
   add(@Param('boardId', BoardId) boardId: string, @Body() dto: AddMemberDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<MemberView> {
     return this.members.add(boardId, user.id, dto, { idempotency });
