@@ -26,7 +26,7 @@ const common = {
     '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' } }],
     // @nestjs/throttler (CommonJS) requires the ESM-only @nestjs/common and @nestjs/core; it gets the
     // test's own ESM instances instead (support/nest-esm-for-cjs.*).
-    '/node_modules/@nestjs/throttler/dist/.+\\.js$': '<rootDir>/apps/api/test/support/nest-esm-for-cjs.transform.cjs',
+    '/node_modules/@nestjs/throttler/dist/.+\\.js$': '<rootDir>/apps/api/test/support/nest-esm-for-cjs.transform.mjs',
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/|@nestjs/throttler/)'],
   setupFilesAfterEnv: ['<rootDir>/apps/api/test/support/nest-esm-for-cjs.setup.ts'],

@@ -1,5 +1,5 @@
 // Jest setup file (both projects): publishes this test file's instances of the ESM-only Nest
-// packages for @nestjs/throttler's CommonJS build (see nest-esm-for-cjs.transform.cjs).
+// packages for @nestjs/throttler's CommonJS build (see nest-esm-for-cjs.transform.mjs).
 import * as common from '@nestjs/common';
 import * as core from '@nestjs/core';
 

@@ -4,11 +4,11 @@
 // none of this). They are replaced by the very module instances the test's ESM graph imported,
 // which nest-esm-for-cjs.setup.ts publishes; a second, CommonJS-compiled copy of Nest would break
 // its DI tokens (Reflector) and `instanceof` checks.
-const { createHash } = require('node:crypto');
+import { createHash } from 'node:crypto';
 
 const NEST = /require\("(@nestjs\/(?:common|core))"\)/g;
 
-module.exports = {
+export default {
   process(source) {
     return { code: source.replace(NEST, (_, id) => `globalThis[Symbol.for('tasklane.jest.nest-esm')](${JSON.stringify(id)})`) };
   },
