@@ -24,8 +24,12 @@ const common = {
     // @fastify/static (CommonJS, used by Swagger UI) requires the ESM-only content-disposition; Jest
     // on Node 20 cannot require ESM, so that one package is compiled to CommonJS for tests.
     '/node_modules/content-disposition/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' } }],
+    // @nestjs/throttler (CommonJS) requires the ESM-only @nestjs/common and @nestjs/core; it gets the
+    // test's own ESM instances instead (support/nest-esm-for-cjs.*).
+    '/node_modules/@nestjs/throttler/dist/.+\\.js$': '<rootDir>/apps/api/test/support/nest-esm-for-cjs.transform.mjs',
   },
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/|@nestjs/throttler/)'],
+  setupFilesAfterEnv: ['<rootDir>/apps/api/test/support/nest-esm-for-cjs.setup.ts'],
   moduleNameMapper: {
     '^@tasklane/([a-z-]+)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
@@ -33,6 +37,8 @@ const common = {
 };
 
 export default {
+  // Jest 30 reads testTimeout only here, not per project: 2 min for the e2e suites' slow tests.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/apps/*/test/support/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
     {

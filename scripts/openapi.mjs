@@ -19,16 +19,17 @@ const dist = resolve(root, 'dist/apps/api/src');
 
 // No controller or DTO reads the configuration, so the document is the same for every valid one;
 // the export uses the schema's defaults whatever the shell exports (a DATABASE_URL without
-// JWT_SECRET, say, would fail AppModule's validation at import time and break lint for nothing).
+// JWT_SECRET, say, would fail validation and break lint for nothing).
 for (const key of Object.keys(process.env)) if (!['PATH', 'HOME', 'TMPDIR'].includes(key)) delete process.env[key];
 
 const { AppModule } = await import(resolve(dist, 'app.module.js'));
+const { loadEnv } = await import(resolve(dist, 'config/env.schema.js'));
 const { API_PREFIX, API_PREFIX_OPTIONS } = await import(resolve(dist, 'http/api-prefix.js'));
 const { buildOpenApiDocument } = await import(resolve(dist, 'http/openapi-document.js'));
 
 // abortOnError: false so a broken module graph throws (and exits 1 with the reason) instead of
 // process.abort(); logger: false because the preview-mode banner is noise in lint output.
-const app = await NestFactory.create(AppModule, new FastifyAdapter(), { preview: true, abortOnError: false, logger: false });
+const app = await NestFactory.create(AppModule.forRoot(loadEnv()), new FastifyAdapter(), { preview: true, abortOnError: false, logger: false });
 app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
 const document = buildOpenApiDocument(app);
 

@@ -26,7 +26,7 @@ try {
     cwd: root,
     logFile: resolve(out, 'replica.log'),
     graceMs: 30_000,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' },
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
   });
   await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
   const tool = spawnTracked(

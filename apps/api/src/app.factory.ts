@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import type { LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -7,9 +8,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { runWithRequestContext } from './audit/request-context.js';
-import type { Env } from './config/env.schema.js';
+import { loadEnv, type Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
-import { API_PREFIX, API_PREFIX_OPTIONS } from './http/api-prefix.js';
+import { API_PREFIX, API_PREFIX_OPTIONS, apiPath } from './http/api-prefix.js';
+import { isListedOrigin } from './http/cors.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
 
@@ -27,40 +29,84 @@ const NEST_LEVELS: Record<Env['LOG_LEVEL'], LogLevel[]> = {
 };
 
 /**
+ * The Content-Security-Policy of every answer, for a same-origin single-page app and the Swagger UI
+ * at /docs (which loads its scripts and stylesheet from /docs/ and has inline `<style>` blocks and
+ * `style` attributes). 'unsafe-inline' for styles only: inline styles cannot run code, and React
+ * sets `style` attributes; scripts stay 'self' only. `ws:`/`wss:` for Socket.IO, `data:` images for
+ * the Swagger UI's icons. `frame-ancestors 'none'`: nobody may frame the app (clickjacking).
+ */
+export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'"],
+  'connect-src': ["'self'", 'ws:', 'wss:'],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/** TRUST_PROXY as Fastify takes it: a hop count as the function Fastify itself makes of one (its types lack the number form). */
+function fastifyTrustProxy(trust: Env['TRUST_PROXY']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
+/** Response headers a browser may read on a cross-origin answer (CORS `Access-Control-Expose-Headers`). */
+const EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+
+/**
  * Builds the API application (not yet listening): Fastify, `/api/v1` prefix, Swagger at `/docs`
  * (spec at `/docs-json`), Socket.IO with the Redis adapter when REDIS_URL is set, request ids
- * (incoming `X-Request-Id` or a new UUID, echoed back) and shutdown hooks. Configuration is
- * validated once, when AppModule's ConfigModule loads; logs are buffered until its LOG_LEVEL is
- * known. Shared by main.ts and the e2e tests so both run the same app.
+ * (incoming `X-Request-Id` or a new UUID, echoed back) and shutdown hooks, and the HTTP hardening:
+ * helmet's security headers with CONTENT_SECURITY_POLICY, CORS only for CORS_ORIGINS,
+ * `Cache-Control: no-store` on every `/api/v1/auth/*` answer, `X-Replica` only with
+ * EXPOSE_REPLICA_HEADER, the client address from `X-Forwarded-For` through TRUST_PROXY.
+ * `env` is the validated configuration (default: this process's, validated now); logs are
+ * buffered until its LOG_LEVEL is known. Shared by main.ts and the e2e tests so both run the same app.
+ * @throws Error `Invalid configuration: …` listing every invalid variable (from loadEnv)
  */
-export async function createApp(): Promise<NestFastifyApplication> {
+export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: 1024 * 1024,
+    trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, { bufferLogs: true });
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   app.useLogger(NEST_LEVELS[config.getOrThrow('LOG_LEVEL', { infer: true })]);
   const fastify = app.getHttpAdapter().getInstance();
-  const replica = config.getOrThrow('REPLICA_ID', { infer: true });
+  const replica = config.getOrThrow('EXPOSE_REPLICA_HEADER', { infer: true }) ? config.getOrThrow('REPLICA_ID', { infer: true }) : null;
   const shutdown = app.get(ShutdownState);
+  const authPrefix = `${apiPath('auth')}/`;
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
-    void reply.header('X-Replica', replica);
+    if (replica !== null) void reply.header('X-Replica', replica);
+    // Tokens must not land in a browser or proxy cache, and neither may their errors.
+    if (request.url.startsWith(authPrefix)) void reply.header('Cache-Control', 'no-store');
     if (shutdown.closeConnections) void reply.header('Connection', 'close');
   });
   // The refresh-token cookie of cookie sessions (auth/refresh-cookie.ts), and the request context
   // of audit lines (audit/request-context.ts).
   await app.register(fastifyCookie);
   fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
 
   app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
   app.enableShutdownHooks();
-  app.enableCors({ origin: true, credentials: true, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'] });
+  // Only listed origins get CORS headers; any other (and the default, an empty list) gets none, so a
+  // browser lets only the same origin read the answers.
+  const origins = config.getOrThrow('CORS_ORIGINS', { infer: true });
+  app.enableCors({ origin: (origin, done) => done(null, origin !== undefined && isListedOrigin(origin, origins)), credentials: true, exposedHeaders: EXPOSED_HEADERS });
   app.useWebSocketAdapter(new RedisIoAdapter(app));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;

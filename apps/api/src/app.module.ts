@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
@@ -6,7 +6,7 @@ import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BoardsModule } from './boards/boards.module.js';
 import { ColumnsModule } from './columns/columns.module.js';
-import { validateEnv } from './config/env.schema.js';
+import type { Env } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AppExceptionFilter } from './errors/app-exception.filter.js';
 import { createValidationPipe } from './errors/validation.js';
@@ -15,20 +15,24 @@ import { HealthModule } from './health/health.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
+import { HttpRateLimitGuard } from './rate-limits/http-rate-limit.guard.js';
+import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /**
- * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter, guard and
+ * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter, guards and
  * interceptor are APP_* providers so that tests importing this module get production behaviour.
+ * Built with `AppModule.forRoot(env)`: the configuration is validated once, by the caller
+ * (`loadEnv()`), and handed to ConfigService as it is.
  */
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnv }),
     DatabaseModule,
     AuditModule,
+    RateLimitsModule,
     AuthModule,
     UsersModule,
     EventsModule,
@@ -45,7 +49,17 @@ import { UsersModule } from './users/users.module.js';
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: AppExceptionFilter },
     { provide: APP_GUARD, useClass: AccessTokenGuard },
+    // After AccessTokenGuard (global guards run in this order): limits per user need the user.
+    { provide: APP_GUARD, useClass: HttpRateLimitGuard },
     { provide: APP_INTERCEPTOR, useClass: ResourceHeadersInterceptor },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The app with `env` (already validated) as its configuration; ConfigService reads nothing else. */
+  static forRoot(env: Env): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ ...env })] })],
+    };
+  }
+}

@@ -10,11 +10,11 @@ import { loadEnv, type Env } from './config/env.schema.js';
  * SHUTDOWN_TIMEOUT_MS the process exits anyway.
  */
 async function bootstrap(): Promise<void> {
-  // Validate before the app's modules load: a bad configuration then ends with our readable list
-  // alone, not inside Nest's bootstrap error handler with its stack trace.
-  loadEnv();
+  // Validate once, before the app's modules load: a bad configuration then ends with our readable
+  // list alone, not inside Nest's bootstrap error handler with its stack trace.
+  const env = loadEnv();
   const { createApp } = await import('./app.factory.js');
-  const app = await createApp();
+  const app = await createApp(env);
   const config = app.get<ConfigService<Env, true>>(ConfigService);
   const port = config.getOrThrow('PORT', { infer: true });
   const host = config.getOrThrow('HOST', { infer: true });

@@ -18,6 +18,8 @@ describe('local cluster (e2e)', () => {
       databaseUrl: process.env.DATABASE_URL ?? '',
       redisUrl: process.env.REDIS_URL,
       jwtSecret: process.env.JWT_SECRET,
+      // Tests the cluster machinery, not the limits (rate-limits.e2e-spec.ts does that).
+      env: { RATE_LIMITS: 'off' },
     });
     lb = cluster.lbUrl ?? '';
   }, 90_000);

@@ -341,7 +341,8 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       redisUrl: redis!.url,
       jwtSecret: randomUUID() + randomUUID(),
       logDir,
-      env: { SEQ_HEARTBEAT_MS: '1000', RELAY_INTERVAL_MS: '500', RELAY_DELAY_MS: '1000', LOG_LEVEL: 'info' },
+      // ~60 writes/s from three users is far over the per-user write limit: faults, not limits, are tested here.
+      env: { SEQ_HEARTBEAT_MS: '1000', RELAY_INTERVAL_MS: '500', RELAY_DELAY_MS: '1000', LOG_LEVEL: 'info', RATE_LIMITS: 'off' },
     });
     targets = [...cluster.replicaUrls, cluster.lbUrl!];
     users = await Promise.all(['Owner', 'Editor 1', 'Editor 2'].map((name) => registerClient(cluster!.lbUrl!, name)));

@@ -203,6 +203,11 @@ function openFileLimit(): number | null {
   }
 }
 
+/** Printed when the target answered 429: its rate limits, not its capacity, were measured. */
+const RATE_LIMITED_HINT =
+  'the target answered 429 RATE_LIMITED: start it with RATE_LIMITS=off (load tests only, never in production; ' +
+  'scripts/loadtest-smoke.mjs and scripts/bench.mjs do this, `npm run cluster` does not)';
+
 async function main(argv: string[]): Promise<number> {
   let options: LoadTestOptions | 'help';
   try {
@@ -238,9 +243,11 @@ async function main(argv: string[]): Promise<number> {
     report = await runLoadTest(options, abort.signal);
   } catch (error) {
     process.stderr.write(`load test failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    if ((error as { status?: unknown }).status === 429) process.stderr.write(`${RATE_LIMITED_HINT}\n`);
     return EXIT.failed;
   }
   process.stdout.write(`\n${formatReport(report)}\n`);
+  if (report.errors.byStatus['429']) process.stderr.write(`${RATE_LIMITED_HINT}\n`);
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     process.stderr.write(`report written to ${options.json}\n`);

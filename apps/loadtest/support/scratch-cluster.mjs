@@ -1,8 +1,9 @@
 // A throw-away Tasklane cluster for the load-test scripts (scripts/loadtest-smoke.mjs,
 // scripts/bench.mjs): a fresh database `tasklane_smoke_<random>` on the DATABASE_URL server with
 // every migration applied, N built replicas behind nginx, and one stop() that undoes all of it.
-// Both halves come from libs/cluster (createScratchDatabase, startCluster). Uses the built code:
-// run `npm run build` first.
+// Both halves come from libs/cluster (createScratchDatabase, startCluster). The replicas run with
+// RATE_LIMITS=off (a load test would otherwise measure the rate limits). Uses the built code: run
+// `npm run build` first.
 const ROOT = new URL('../../../', import.meta.url);
 
 /** Where the cluster's replicas connect by default (the database part is replaced by the scratch one). */
@@ -34,7 +35,8 @@ export async function startScratchCluster({ replicas, databaseUrl = DEFAULT_DATA
 
   try {
     log(`starting ${replicas} replicas behind nginx on ${db.name}…`);
-    cluster = await startCluster({ replicas, databaseUrl: db.url, redisUrl, env });
+    // The load tool measures the system, not its rate limits: every limit and cap off (never in production).
+    cluster = await startCluster({ replicas, databaseUrl: db.url, redisUrl, env: { RATE_LIMITS: 'off', ...env } });
     return { cluster, databaseUrl: db.url, stop };
   } catch (error) {
     await stop();

@@ -29,8 +29,9 @@ export interface ClusterOptions {
   /** Port of the nginx load balancer. Default: a free port. */
   lbPort?: number;
   /**
-   * Extra environment for the replicas (e.g. `{ LOG_LEVEL: 'info', DB_POOL_SIZE: '10' }`). It may
-   * override LOG_LEVEL and MIGRATIONS_RUN, not PORT, HOST, DATABASE_URL, REDIS_URL, JWT_SECRET or
+   * Extra environment for the replicas (e.g. `{ LOG_LEVEL: 'info', DB_POOL_SIZE: '10' }`, or
+   * `{ RATE_LIMITS: 'off' }` for load tests). It may override LOG_LEVEL, MIGRATIONS_RUN,
+   * TRUST_PROXY and EXPOSE_REPLICA_HEADER, not PORT, HOST, DATABASE_URL, REDIS_URL, JWT_SECRET or
    * REPLICA_ID. The parent's environment is inherited except NODE_OPTIONS (Jest's
    * --experimental-vm-modules is not for the replicas).
    */
@@ -127,7 +128,8 @@ class Replica implements ReplicaHandle {
 /**
  * Starts a local Tasklane cluster from the built server (`npm run build` first): `replicas` processes
  * `node dist/apps/api/src/main.js` on 127.0.0.1 (REPLICA_ID=replica-<i>, MIGRATIONS_RUN=false,
- * LOG_LEVEL=warn) and, unless `nginx: false`, an nginx load balancer in front of them (round robin,
+ * LOG_LEVEL=warn, TRUST_PROXY=loopback, EXPOSE_REPLICA_HEADER=true; rate limits as configured,
+ * i.e. on unless `env` says `RATE_LIMITS: 'off'`) and, unless `nginx: false`, an nginx load balancer in front of them (round robin,
  * WebSocket upgrade; config from {@link nginxConfig}) run as a foreground child. Resolves once every
  * replica answers `/health/ready` and nginx answers `/health/live` through the load balancer.
  *
@@ -162,6 +164,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ...inherited,
       MIGRATIONS_RUN: 'false',
       LOG_LEVEL: 'warn',
+      // nginx runs on 127.0.0.1: its X-Forwarded-For names the client (per-address rate limits).
+      TRUST_PROXY: 'loopback',
+      // Tests and the local cluster tell replicas apart by it (off by default in the server).
+      EXPOSE_REPLICA_HEADER: 'true',
       ...options.env,
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,

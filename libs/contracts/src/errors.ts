@@ -34,7 +34,10 @@ export const ERROR_CODES = {
   /** A fractional-index placement that cannot be honoured (anchors out of order, not adjacent, …). */
   positions: ['INVALID_POSITION'],
   events: ['EVENTS_EXPIRED'],
-  /** A per-board or per-user cap (e.g. MEMBERS_PER_BOARD_MAX) would be exceeded. */
+  /**
+   * A configured cap is reached (tasks per board, columns per board, boards per user, rooms per
+   * socket …): the request is valid but would exceed it. 409; `details` names the cap.
+   */
   limits: ['LIMIT_REACHED'],
 } as const;
 
@@ -55,7 +58,10 @@ export interface ErrorBody {
   code: ErrorCode;
   /** Human-readable; may change between versions. */
   message: string;
-  /** VALIDATION_FAILED: `FieldError[]`; PRECONDITION_FAILED: `{ current }` (the entity as it is now). */
+  /**
+   * VALIDATION_FAILED: `FieldError[]`; PRECONDITION_FAILED: `{ current }` (the entity as it is now);
+   * LIMIT_REACHED: `LimitDetails`.
+   */
   details?: unknown;
   /** The request id, also in the `X-Request-Id` response header. */
   requestId: string;
@@ -65,4 +71,11 @@ export interface ErrorBody {
 export interface FieldError {
   field: string;
   errors: string[];
+}
+
+/** `details` of a 409 LIMIT_REACHED: which cap, and its configured maximum. */
+export interface LimitDetails {
+  /** e.g. `tasks_per_board`, `columns_per_board`, `boards_per_user`, `rooms_per_socket`. */
+  limit: string;
+  max: number;
 }

@@ -11,6 +11,15 @@ export const userRoom = (userId: string): string => `user:${userId}`;
 /** connect_error message when the handshake token is missing, malformed or expired. */
 export const UNAUTHORIZED = 'unauthorized';
 
+/** connect_error message when the user already has SOCKETS_PER_USER sockets open (across all replicas). */
+export const TOO_MANY_CONNECTIONS = 'too_many_connections';
+
+/** Why the server is about to close this socket (`disconnect:reason`), sent just before it does. */
+export interface DisconnectNotice {
+  /** `rate_limited`: the socket kept sending events far beyond its rate limit. */
+  reason: 'rate_limited';
+}
+
 export interface JoinRequest {
   boardId: string;
   /** Last seq the client has applied; the ack then carries the events after it. */
@@ -79,4 +88,9 @@ export interface ServerToClientEvents {
   'board:removed': (notice: { boardId: string; reason: string }) => void;
   /** Sent right before the server disconnects this socket because its credential ended. */
   'session:expired': (notice: SessionExpiredNotice) => void;
+  /**
+   * Sent right before the server disconnects this socket on purpose (`socket.disconnect(true)`, so a
+   * standard client does not reconnect by itself). Wait before reconnecting.
+   */
+  'disconnect:reason': (notice: DisconnectNotice) => void;
 }

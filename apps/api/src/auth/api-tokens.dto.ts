@@ -24,6 +24,8 @@ export class CreateApiTokenDto {
   @ApiProperty({
     type: [String],
     enum: API_TOKEN_SCOPES,
+    minItems: 1,
+    maxItems: 2,
     example: ['boards:read'],
     description: '`["boards:read"]` (read-only: GET and HEAD) or `["boards:read", "boards:write"]` (every route the owner may use, except managing API tokens, change-password and logout-all)',
   })
@@ -38,8 +40,8 @@ export class CreateApiTokenDto {
 /** OpenAPI shape of ApiTokenView. */
 export class ApiTokenDto implements ApiTokenView {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ type: [String], enum: API_TOKEN_SCOPES }) scopes: ApiTokenScope[];
+  @ApiProperty({ maxLength: 100 }) name: string;
+  @ApiProperty({ type: [String], enum: API_TOKEN_SCOPES, minItems: 1, maxItems: 2 }) scopes: ApiTokenScope[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'null: never expires' }) expiresAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Last authenticated use, at most a minute stale; null: never used' }) lastUsedAt: string | null;
@@ -47,12 +49,12 @@ export class ApiTokenDto implements ApiTokenView {
 
 /** OpenAPI shape of CreatedApiToken: the metadata plus the secret, shown this once. */
 export class CreatedApiTokenDto extends ApiTokenDto implements CreatedApiToken {
-  @ApiProperty({ description: 'The secret (`tl_` + 43 characters): send it as `Authorization: Bearer <token>` or as the Socket.IO handshake `auth.token`. Shown only in this answer.' })
+  @ApiProperty({ maxLength: 64, pattern: '^tl_[A-Za-z0-9_-]{43}$', description: 'The secret (`tl_` + 43 characters): send it as `Authorization: Bearer <token>` or as the Socket.IO handshake `auth.token`. Shown only in this answer.' })
   token: string;
 }
 
 /** OpenAPI shape of the token list (one page: a user holds at most 50). */
 export class ApiTokenPageDto implements Page<ApiTokenView> {
-  @ApiProperty({ type: [ApiTokenDto] }) items: ApiTokenDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: the list is never longer than one page' }) nextCursor: string | null;
+  @ApiProperty({ type: [ApiTokenDto], maxItems: 50 }) items: ApiTokenDto[];
+  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Always null: the list is never longer than one page' }) nextCursor: string | null;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthResponse, SessionMode, UserView } from '@tasklane/contracts';
@@ -7,6 +7,8 @@ import { apiPath } from '../http/api-prefix.js';
 import { ApiCreatedResource, ApiErrors } from '../http/openapi.decorators.js';
 import { AuthResponseDto, ChangePasswordDto, LoginDto, RefreshDto, RegisterDto } from './auth.dto.js';
 import { AuthService, type IssuedSession } from './auth.service.js';
+import { FailedLoginLimit } from '../rate-limits/failed-login.interceptor.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 import { Public } from './public.decorator.js';
 import { clearRefreshCookie, hasRefreshCookie, readRefreshCookie, setRefreshCookie } from './refresh-cookie.js';
 import { SessionOnly } from './session-only.decorator.js';
@@ -15,11 +17,11 @@ const SET_COOKIE = {
   'Set-Cookie': {
     description: 'Cookie sessions only: `tasklane_refresh=<token>; Max-Age=<seconds left in the session>; Path=/api/v1/auth; HttpOnly; Secure (over https); SameSite=Strict`',
     required: false,
-    schema: { type: 'string' },
+    schema: { type: 'string', maxLength: 512 },
   },
 };
 const CLEAR_COOKIE = {
-  'Set-Cookie': { description: 'When the (JSON) request carried the `tasklane_refresh` cookie: expires it (`Max-Age=0`)', required: false, schema: { type: 'string' } },
+  'Set-Cookie': { description: 'When the (JSON) request carried the `tasklane_refresh` cookie: expires it (`Max-Age=0`)', required: false, schema: { type: 'string', maxLength: 512 } },
 };
 
 /**
@@ -41,6 +43,7 @@ export class AuthController {
   })
   @ApiCreatedResource(AuthResponseDto, (_: { user: UserView }) => apiPath('users', 'me'), { versioned: false, headers: SET_COOKIE })
   @ApiErrors({ 409: 'EMAIL_TAKEN (case-insensitive)' })
+  @RateLimit('register')
   async register(@Body() dto: RegisterDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
     return this.answer(await this.auth.register(dto), dto.session, request, reply);
   }
@@ -55,6 +58,8 @@ export class AuthController {
   })
   @ApiOkResponse({ type: AuthResponseDto, headers: SET_COOKIE })
   @ApiErrors({ 401: 'INVALID_CREDENTIALS' })
+  @RateLimit('login')
+  @UseInterceptors(FailedLoginLimit)
   async login(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
     return this.answer(await this.auth.login(dto), dto.session, request, reply);
   }
@@ -62,6 +67,7 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
+  @RateLimit('refresh')
   @ApiOperation({
     summary: 'Refresh tokens',
     description:
@@ -83,6 +89,7 @@ export class AuthController {
 
   @Post('logout')
   @Public()
+  @RateLimit('refresh')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Log out',

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { BoardRole } from '@tasklane/contracts';
+import type { Env } from '../config/env.schema.js';
 import type { Keyed, Keyset } from '../pagination/cursor.js';
 import { boardNotFound } from './board-access.errors.js';
-import { forbidden } from '../errors/common.errors.js';
+import { forbidden, limitReached } from '../errors/common.errors.js';
 import { BoardMembersRepository, type Membership } from './board-members.repository.js';
 
 const RANK: Record<BoardRole, number> = { viewer: 0, editor: 1, owner: 2 };
@@ -28,7 +30,15 @@ export function assertRole(role: BoardRole | null, required: BoardRole): BoardRo
  */
 @Injectable()
 export class BoardAccessService {
-  constructor(private readonly members: BoardMembersRepository) {}
+  /** BOARDS_PER_USER_MAX, or null with RATE_LIMITS=off. */
+  private readonly boardsPerUser: number | null;
+
+  constructor(
+    private readonly members: BoardMembersRepository,
+    config: ConfigService<Env, true>,
+  ) {
+    this.boardsPerUser = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? config.getOrThrow('BOARDS_PER_USER_MAX', { infer: true }) : null;
+  }
 
   /** The user's role on a live board, or null. One primary-key lookup. */
   roleOf(boardId: string, userId: string, db?: EntityManager): Promise<BoardRole | null> {
@@ -71,9 +81,22 @@ export class BoardAccessService {
     return this.members.find(db, boardId, userId);
   }
 
-  /** Adds the member; null when they already are one. */
-  add(tx: EntityManager, boardId: string, userId: string, role: BoardRole): Promise<Membership | null> {
-    return this.members.insert(tx, boardId, userId, role);
+  /**
+   * Adds the member (creating a board adds its owner this way too); null when they already are one.
+   * Keeps the user within BOARDS_PER_USER_MAX memberships: the transaction first takes the user's
+   * advisory lock, so concurrent additions of the same user (two boards created at once, or an
+   * owner adding them while they create one) are counted one after another and cannot overshoot;
+   * the count, a statement after the lock, sees every addition committed before (READ COMMITTED).
+   * @throws AppError LIMIT_REACHED (409) when the user would exceed the cap (the caller's
+   *   transaction then rolls back, so nothing is added).
+   */
+  async add(tx: EntityManager, boardId: string, userId: string, role: BoardRole): Promise<Membership | null> {
+    if (this.boardsPerUser !== null) await this.members.lockMembershipsOf(tx, userId);
+    const added = await this.members.insert(tx, boardId, userId, role);
+    if (added && this.boardsPerUser !== null && (await this.members.countBoardsOf(tx, userId)) > this.boardsPerUser) {
+      throw limitReached('boards_per_user', this.boardsPerUser, 'boards per user (memberships of any role count)');
+    }
+    return added;
   }
 
   setRole(tx: EntityManager, boardId: string, userId: string, role: BoardRole): Promise<void> {

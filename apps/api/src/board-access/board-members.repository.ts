@@ -101,6 +101,21 @@ export class BoardMembersRepository {
     return rowCount > 0;
   }
 
+  /**
+   * Serialises, until the transaction ends, every transaction that adds a membership of this user
+   * under the boards-per-user cap (a transaction-scoped advisory lock on the user id; no table row
+   * is locked, so foreign-key checks on `users` never wait for it).
+   */
+  async lockMembershipsOf(tx: EntityManager, userId: string): Promise<void> {
+    await runPrepared(tx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`tasklane:board_members:${userId}`]);
+  }
+
+  /** How many boards the user is a member of (index (user_id, board_id)). */
+  async countBoardsOf(tx: EntityManager, userId: string): Promise<number> {
+    const { rows } = await runPrepared<{ n: number }>(tx, `SELECT count(*)::int AS n FROM board_members WHERE user_id = $1`, [userId]);
+    return rows[0].n;
+  }
+
   /** Every board the user is a member of, with their role (index (user_id, board_id)). */
   async boardsOf(userId: string): Promise<Map<string, BoardRole>> {
     const { rows } = await runPrepared<{ board_id: string; role: BoardRole }>(this.dataSource.manager, `SELECT board_id, role FROM board_members WHERE user_id = $1`, [userId]);

@@ -28,6 +28,9 @@ export class BoardsController {
   @ApiOperation({ summary: 'Create a board', description: 'You become its owner. `columns` defaults to To do, Doing, Done. Answers the new board’s snapshot (seq 0).' })
   @ApiCreatedResource(BoardSnapshotDto, (b: BoardSnapshot) => apiPath('boards', b.id), { versioned: true })
   @ApiIdempotent()
+  @ApiErrors({
+    409: 'LIMIT_REACHED: you are a member of BOARDS_PER_USER_MAX boards already (`details.limit` `boards_per_user`), or `columns` has more than COLUMNS_PER_BOARD_MAX names (`columns_per_board`)',
+  })
   create(@Body() dto: CreateBoardDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<BoardSnapshot> {
     return this.boards.create(user.id, dto, { idempotency });
   }

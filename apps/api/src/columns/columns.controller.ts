@@ -22,7 +22,7 @@ export class ColumnsController {
   @Post()
   @ApiOperation({ summary: 'Add a column', description: 'At the end, first (`afterColumnId: null`) or after a given column. Emits `column.created`.' })
   @ApiCreatedResource(ColumnDto, (c: ColumnView) => apiPath('boards', c.boardId, 'columns', c.id), { versioned: true })
-  @ApiErrors({ 404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND (afterColumnId)' })
+  @ApiErrors({ 404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND (afterColumnId)', 409: 'LIMIT_REACHED: the board has COLUMNS_PER_BOARD_MAX columns (`details.limit` `columns_per_board`)' })
   @ApiIdempotent()
   create(@Param('boardId', BoardId) boardId: string, @Body() dto: CreateColumnDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<ColumnView> {
     return this.columns.create(boardId, user.id, dto, { idempotency });

@@ -41,6 +41,12 @@ export class ColumnsRepository {
     ]);
   }
 
+  /** How many columns the board has (index (board_id, position)). */
+  async count(tx: EntityManager, boardId: string): Promise<number> {
+    const { rows } = await runPrepared<{ n: number }>(tx, `SELECT count(*)::int AS n FROM columns WHERE board_id = $1`, [boardId]);
+    return rows[0].n;
+  }
+
   /** The board's columns by position. */
   async listByBoard(db: EntityManager, boardId: string): Promise<ColumnView[]> {
     const { rows } = await runPrepared<ColumnRow>(db, `SELECT ${COLUMN_COLUMNS} FROM columns WHERE board_id = $1 ORDER BY position`, [boardId]);

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { ColumnView } from '@tasklane/contracts';
-import { preconditionFailed } from '../errors/common.errors.js';
+import type { Env } from '../config/env.schema.js';
+import { limitReached, preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
@@ -14,18 +16,29 @@ const COLUMN_SLOT = { after: 'afterColumnId', before: 'the column after it' };
 /** Columns of a board: create, rename, reorder (fractional index), delete with their tasks. */
 @Injectable()
 export class ColumnsService {
+  /** COLUMNS_PER_BOARD_MAX, or null with RATE_LIMITS=off. */
+  private readonly maxColumns: number | null;
+
   constructor(
     private readonly columns: ColumnsRepository,
     private readonly events: BoardEventsService,
-  ) {}
+    config: ConfigService<Env, true>,
+  ) {
+    this.maxColumns = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? config.getOrThrow('COLUMNS_PER_BOARD_MAX', { infer: true }) : null;
+  }
 
-  /** `afterColumnId`: undefined = last, null = first. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND */
+  /**
+   * `afterColumnId`: undefined = last, null = first. Counted under the board's stream lock, so
+   * concurrent creates cannot overshoot COLUMNS_PER_BOARD_MAX.
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, LIMIT_REACHED (409), COLUMN_NOT_FOUND
+   */
   create(boardId: string, userId: string, input: { name: string; afterColumnId?: string | null }, req: WriteRequest = {}): Promise<ColumnView> {
     return this.events.write(
       boardId,
       userId,
       'editor',
       async ({ tx }) => {
+        if (this.maxColumns !== null && (await this.columns.count(tx, boardId)) >= this.maxColumns) throw this.tooManyColumns(this.maxColumns);
         const position = keyForSlot(await this.slot(tx, boardId, input.afterColumnId, null), COLUMN_SLOT);
         const column = await this.columns.insert(tx, { id: randomUUID(), boardId, name: input.name, position });
         return { result: column, event: { type: 'column.created', data: column } };
@@ -34,8 +47,9 @@ export class ColumnsService {
     );
   }
 
-  /** A new board's columns, in order (inside BoardEventsService.create; no events). */
+  /** A new board's columns, in order (inside BoardEventsService.create; no events). @throws AppError LIMIT_REACHED (more than COLUMNS_PER_BOARD_MAX names) */
   async createInitial(tx: EntityManager, boardId: string, names: string[]): Promise<void> {
+    if (this.maxColumns !== null && names.length > this.maxColumns) throw this.tooManyColumns(this.maxColumns);
     if (names.length === 0) return;
     const positions = keysForNewList(names.length);
     await this.columns.insertMany(tx, names.map((name, i) => ({ id: randomUUID(), boardId, name, position: positions[i] })));
@@ -80,6 +94,10 @@ export class ColumnsService {
       },
       req.idempotency,
     );
+  }
+
+  private tooManyColumns(max: number) {
+    return limitReached('columns_per_board', max, 'columns per board');
   }
 
   /** The column, checked against If-Match. @throws AppError COLUMN_NOT_FOUND, PRECONDITION_FAILED (with the current column) */

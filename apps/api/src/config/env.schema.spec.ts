@@ -134,4 +134,73 @@ describe('validateEnv', () => {
   it('ignores unrelated variables', () => {
     expect(() => validateEnv({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
   });
+
+  it('defaults every rate limit and cap to the documented values, limits on, no CORS, no X-Replica, no proxy trusted', () => {
+    expect(validateEnv({})).toMatchObject({
+      RATE_LIMITS: 'on',
+      TRUST_PROXY: false,
+      CORS_ORIGINS: [],
+      EXPOSE_REPLICA_HEADER: false,
+      RATE_LIMIT_LOGIN_IP_EMAIL: { count: 10, windowMs: 900_000 },
+      RATE_LIMIT_LOGIN_IP: { count: 50, windowMs: 900_000 },
+      RATE_LIMIT_REGISTER: { count: 5, windowMs: 3_600_000 },
+      RATE_LIMIT_REFRESH: { count: 30, windowMs: 60_000 },
+      RATE_LIMIT_WRITES: { count: 20, windowMs: 1_000 },
+      RATE_LIMIT_WRITES_BURST: 40,
+      RATE_LIMIT_READS: { count: 100, windowMs: 1_000 },
+      RATE_LIMIT_SOCKET_EVENTS: { count: 20, windowMs: 1_000 },
+      RATE_LIMIT_SOCKET_EVENTS_BURST: 40,
+      SOCKETS_PER_USER: 20,
+      ROOMS_PER_SOCKET_MAX: 100,
+      TASKS_PER_BOARD_MAX: 10_000,
+      COLUMNS_PER_BOARD_MAX: 100,
+      BOARDS_PER_USER_MAX: 500,
+      EVENTS_PAGE_MAX_BYTES: 1_048_576,
+    });
+  });
+
+  it('parses count/window rate limits, origin lists and TRUST_PROXY', () => {
+    const env = validateEnv({
+      RATE_LIMIT_LOGIN_IP_EMAIL: '3/1m',
+      RATE_LIMIT_READS: ' 7/2s ',
+      RATE_LIMIT_REGISTER: '1000/24h',
+      CORS_ORIGINS: 'https://app.example.com, http://localhost:5173',
+      TRUST_PROXY: 'loopback,10.0.0.0/8',
+      RATE_LIMITS: 'off',
+    });
+    expect(env).toMatchObject({
+      RATE_LIMIT_LOGIN_IP_EMAIL: { count: 3, windowMs: 60_000 },
+      RATE_LIMIT_READS: { count: 7, windowMs: 2_000 },
+      RATE_LIMIT_REGISTER: { count: 1000, windowMs: 86_400_000 },
+      CORS_ORIGINS: ['https://app.example.com', 'http://localhost:5173'],
+      TRUST_PROXY: ['loopback', '10.0.0.0/8'],
+      RATE_LIMITS: 'off',
+    });
+    expect(validateEnv({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(validateEnv({ TRUST_PROXY: 'off' }).TRUST_PROXY).toBe(false);
+  });
+
+  it('names each malformed rate limit, origin list, TRUST_PROXY and RATE_LIMITS value', () => {
+    const lines = problems(
+      failureOf({
+        RATE_LIMIT_WRITES: '20 per second',
+        RATE_LIMIT_READS: '0/1s',
+        RATE_LIMIT_REFRESH: '5/2d',
+        RATE_LIMIT_REGISTER: '5/25h',
+        CORS_ORIGINS: 'https://ok.example.com,https://bad.example.com/path',
+        TRUST_PROXY: 'true',
+        RATE_LIMITS: 'disabled',
+      }),
+    );
+    expect([...new Set(lines.map((line) => line.split(' ')[0]))].sort()).toEqual([
+      'CORS_ORIGINS',
+      'RATE_LIMITS',
+      'RATE_LIMIT_READS',
+      'RATE_LIMIT_REFRESH',
+      'RATE_LIMIT_REGISTER',
+      'RATE_LIMIT_WRITES',
+      'TRUST_PROXY',
+    ]);
+    expect(lines).toContain('RATE_LIMIT_WRITES must be count/window with a unit s, m or h and a window from 1 s to 24 h, e.g. 10/15m');
+  });
 });

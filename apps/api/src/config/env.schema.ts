@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { parseRateLimit, parseTrustProxy, type RateLimitValue, type TrustProxy } from './rate-limit-value.js';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
@@ -13,6 +14,29 @@ export const REFUSED_JWT_SECRETS: readonly string[] = ['tasklane-dev-secret-do-n
 
 /** Shortest ACCESS_TOKEN_TTL and REFRESH_TOKEN_ABSOLUTE_TTL outside NODE_ENV=test (seconds); tests may go down to 1 s to watch expiry happen. */
 const MIN_TOKEN_TTL_S = 60;
+
+/** `count/window` text → RateLimitValue; anything unparsable stays a string so that IsRateLimit reports it. */
+const toRateLimit = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : (parseRateLimit(String(value)) ?? String(value)));
+
+/** A parsed `count/window` (see parseRateLimit). */
+const IsRateLimit = () =>
+  ValidateBy({
+    name: 'isRateLimit',
+    validator: {
+      validate: (value: unknown) => typeof value === 'object' && value !== null && 'windowMs' in value,
+      defaultMessage: (args) => `${args?.property} must be count/window with a unit s, m or h and a window from 1 s to 24 h, e.g. 10/15m`,
+    },
+  });
+
+/** Comma-separated origins → list (empty entries dropped). */
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined || value === ''
+    ? undefined
+    : String(value)
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+
 
 /**
  * Environment variables of the API, validated at boot. See the configuration table in docs/operations.md.
@@ -142,6 +166,106 @@ export class Env {
   /** Name of this replica in the `X-Replica` response header (default: host:port). */
   @IsOptional() @IsString()
   REPLICA_ID?: string;
+
+  /** Send `X-Replica` on every answer (off by default: it tells a stranger about the deployment). */
+  @Transform(toBool) @IsBoolean()
+  EXPOSE_REPLICA_HEADER = false;
+
+  /**
+   * Browser origins allowed to call the API cross-origin (CORS, with credentials) and to open a
+   * Socket.IO connection, e.g. `https://app.example.com,https://admin.example.com`. Default none:
+   * same origin only.
+   */
+  @Transform(toList) @IsArray() @Matches(/^https?:\/\/[^/\s?#]+$/, { each: true, message: 'CORS_ORIGINS must list origins like https://app.example.com (scheme and host, no path)' })
+  CORS_ORIGINS: string[] = [];
+
+  /**
+   * Which hops in front of the replica to trust for `X-Forwarded-For` (Fastify `trustProxy`), so the
+   * client address (rate limits per IP) is the caller's, not the load balancer's: `off` (default),
+   * a hop count, or a comma-separated list of addresses, CIDRs and `loopback`, `linklocal`,
+   * `uniquelocal`. See parseTrustProxy.
+   */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : (parseTrustProxy(String(value)) ?? String(value))))
+  @ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) => value === false || typeof value === 'number' || Array.isArray(value),
+      defaultMessage: () => 'TRUST_PROXY must be off, a hop count, or a comma-separated list of addresses, CIDRs, loopback, linklocal or uniquelocal',
+    },
+  })
+  TRUST_PROXY: TrustProxy = false;
+
+  /**
+   * `off` turns every rate limit and cap off: HTTP and socket rate limits, sockets per user, rooms
+   * per socket, the task, column and board caps and the events-page byte budget. For load tests and
+   * benchmarks only, never in production.
+   */
+  @IsIn(['on', 'off'])
+  RATE_LIMITS: 'on' | 'off' = 'on';
+
+  /** Prefix of every Redis key of the rate limits and the socket counts (tests give each run its own). */
+  @IsString() @MinLength(1)
+  RATE_LIMIT_KEY_PREFIX = 'tasklane:limits:';
+
+  /** Failed logins per client address and email; then 429 until the window ends (fixed window). */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_LOGIN_IP_EMAIL: RateLimitValue = { count: 10, windowMs: 15 * 60_000 };
+
+  /** Failed logins per client address, any email (fixed window). */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_LOGIN_IP: RateLimitValue = { count: 50, windowMs: 15 * 60_000 };
+
+  /** `POST /auth/register` per client address (fixed window). */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_REGISTER: RateLimitValue = { count: 5, windowMs: 3_600_000 };
+
+  /** `POST /auth/refresh` per client address (fixed window). */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_REFRESH: RateLimitValue = { count: 30, windowMs: 60_000 };
+
+  /** Authenticated writes (POST, PATCH, DELETE) per user: the sustained rate of a token bucket of RATE_LIMIT_WRITES_BURST. */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_WRITES: RateLimitValue = { count: 20, windowMs: 1_000 };
+
+  /** Token bucket size of the writes limit: this many writes at once, then RATE_LIMIT_WRITES. */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_WRITES_BURST = 40;
+
+  /** Authenticated reads (GET) per user (fixed window). */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_READS: RateLimitValue = { count: 100, windowMs: 1_000 };
+
+  /** Socket.IO events per socket: the sustained rate of a token bucket of RATE_LIMIT_SOCKET_EVENTS_BURST. */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_SOCKET_EVENTS: RateLimitValue = { count: 20, windowMs: 1_000 };
+
+  /** Token bucket size of the socket events limit. A socket refused 3 × this many events in a row is disconnected. */
+  @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_SOCKET_EVENTS_BURST = 40;
+
+  /** Open sockets per user across all replicas (connect_error `too_many_connections` beyond). */
+  @Transform(toInt) @IsInt() @Min(1)
+  SOCKETS_PER_USER = 20;
+
+  /** Board rooms one socket may be in (`board:join` beyond: LIMIT_REACHED). */
+  @Transform(toInt) @IsInt() @Min(1)
+  ROOMS_PER_SOCKET_MAX = 100;
+
+  /** Tasks per board (409 LIMIT_REACHED beyond). */
+  @Transform(toInt) @IsInt() @Min(1)
+  TASKS_PER_BOARD_MAX = 10_000;
+
+  /** Columns per board (409 LIMIT_REACHED beyond; a new board's initial columns count). */
+  @Transform(toInt) @IsInt() @Min(1)
+  COLUMNS_PER_BOARD_MAX = 100;
+
+  /** Boards a user may be a member of, any role (409 LIMIT_REACHED on create and on being added). */
+  @Transform(toInt) @IsInt() @Min(1)
+  BOARDS_PER_USER_MAX = 500;
+
+  /** Most bytes of event JSON in one `board:join` ack or `GET …/events` page (besides EVENTS_PAGE_MAX events). */
+  @Transform(toInt) @IsInt() @Min(1024)
+  EVENTS_PAGE_MAX_BYTES = 1024 * 1024;
 }
 
 /**

@@ -30,3 +30,13 @@ export const preconditionFailed = (current: { version: number }): AppError =>
 
 /** 422 IDEMPOTENCY_KEY_REUSED: the key was first used with another method, path or body. */
 export const idempotencyKeyReused = (): AppError => new AppError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request');
+
+/**
+ * 409 LIMIT_REACHED: a configured cap (`limit`, e.g. `tasks_per_board`) is reached; `max` is its
+ * configured value. The request itself was valid.
+ */
+export const limitReached = (limit: string, max: number, what: string): AppError =>
+  new AppError('LIMIT_REACHED', `Limit reached: at most ${max} ${what}`, { limit, max });
+
+/** 429 RATE_LIMITED: too many requests; the caller retries after `Retry-After` seconds. */
+export const rateLimited = (retryAfterSeconds: number): AppError => new AppError('RATE_LIMITED', `Too many requests, retry in ${retryAfterSeconds} s`);

@@ -28,6 +28,7 @@ describe('statusOf', () => {
     ['EVENTS_EXPIRED', 410],
     ['PAYLOAD_TOO_LARGE', 413],
     ['UNSUPPORTED_MEDIA_TYPE', 415],
+    ['RATE_LIMITED', 429],
     ['INTERNAL', 500],
     ['SERVICE_UNAVAILABLE', 503],
   ])('maps %s to %i as the API documents', (code, status) => {

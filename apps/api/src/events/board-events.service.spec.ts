@@ -6,7 +6,7 @@ import type { BoardAccessService } from '../board-access/board-access.service.js
 import { AppError } from '../errors/app-error.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
-import { AUTHORIZED_BY_INVITATION, BoardEventsService } from './board-events.service.js';
+import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
 import type { OutboxRelay } from './outbox.relay.js';
 
 // The write path's decisions with its collaborators stubbed: the order of the steps, what a retry,
@@ -209,5 +209,23 @@ describe('BoardEventsService.listAfter', () => {
   it('answers an empty page for a client already at the last seq, and 404 for an unknown board', async () => {
     await expect(setup({ lastSeq: 5, page: [] }).service.listAfter(BOARD, 5)).resolves.toEqual({ items: [], lastSeq: 5 });
     await expect(setup({ lastSeq: null }).service.listAfter(BOARD, 0)).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
+  });
+});
+
+describe('withinBytes', () => {
+  const event = (seq: number, text: string) => ({ seq, data: { text } });
+  const size = (items: unknown[]) => Buffer.byteLength(JSON.stringify(items));
+
+  it('keeps the longest prefix whose JSON array fits, counting UTF-8 bytes', () => {
+    const items = [1, 2, 3, 4].map((seq) => event(seq, 'é'.repeat(100)));
+    const two = size(items.slice(0, 2));
+    expect(withinBytes(items, two).map((e) => e.seq)).toEqual([1, 2]);
+    expect(withinBytes(items, two - 1).map((e) => e.seq)).toEqual([1]);
+    expect(withinBytes(items, size(items))).toEqual(items);
+  });
+
+  it('never returns fewer than one event, and nothing for nothing', () => {
+    expect(withinBytes([event(1, 'x'.repeat(5000))], 100).map((e) => e.seq)).toEqual([1]);
+    expect(withinBytes([], 100)).toEqual([]);
   });
 });

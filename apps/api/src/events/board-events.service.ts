@@ -12,6 +12,19 @@ import { BoardEventsRepository } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
 import { OutboxRelay } from './outbox.relay.js';
 
+/**
+ * The longest prefix of `events` whose JSON, as one array, takes at most `maxBytes` (UTF-8); never
+ * fewer than one event, so a client paging through always moves on.
+ */
+export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
+  let used = 2; // "[" and "]"
+  for (let i = 0; i < events.length; i++) {
+    used += Buffer.byteLength(JSON.stringify(events[i])) + (i > 0 ? 1 : 0);
+    if (used > maxBytes && i > 0) return events.slice(0, i);
+  }
+  return [...events];
+}
+
 /** What a write's work function returns: its result and the one event describing the change. */
 export interface WriteOutcome<R, T extends BoardEventType = BoardEventType> {
   result: R;
@@ -160,8 +173,9 @@ export class BoardEventsService {
   }
 
   /**
-   * Events with seq > `after`, oldest first, at most `limit` (capped at EVENTS_PAGE_MAX), with the
-   * board's seq read in the same snapshot as `lastSeq`.
+   * Events with seq > `after`, oldest first, at most `limit` (capped at EVENTS_PAGE_MAX) and at most
+   * EVENTS_PAGE_MAX_BYTES of JSON (unless RATE_LIMITS=off; at least one event), with the board's seq
+   * read in the same snapshot as `lastSeq`. A page cut short ends before `lastSeq`: more follow.
    * @throws AppError BOARD_NOT_FOUND (404) for an unknown board, EVENTS_EXPIRED (410) when events
    *   right after `after` are no longer retained.
    */
@@ -174,7 +188,8 @@ export class BoardEventsService {
       const items = await this.events.listAfter(tx, boardId, after, take);
       // Retention keeps unpublished events, so a pruned range can leave a hole anywhere in the page.
       if (after < lastSeq && (items.length === 0 || items.some((e, i) => e.seq !== after + 1 + i))) throw eventsExpired(after);
-      return { items, lastSeq };
+      const capped = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
+      return { items: capped ? withinBytes(items, this.config.getOrThrow('EVENTS_PAGE_MAX_BYTES', { infer: true })) : items, lastSeq };
     });
   }
 

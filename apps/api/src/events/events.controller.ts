@@ -21,7 +21,8 @@ export class EventsController {
   @Get()
   @ApiOperation({
     summary: 'Catch up on events',
-    description: 'The events with seq > `after`, in seq order, at most `limit`; `lastSeq` is the board’s last seq, so a client sees whether more follow. Any member.',
+    description:
+      'The events with seq > `after`, in seq order, at most `limit` and at most 1 MiB of JSON (EVENTS_PAGE_MAX_BYTES; at least one event); `lastSeq` is the board’s last seq, so a client sees whether more follow. Any member.',
   })
   @ApiOkResponse({ type: EventsPageDto })
   @ApiErrors({ 404: 'BOARD_NOT_FOUND (also for boards you are not a member of)', 410: 'EVENTS_EXPIRED: `after` is older than the retained events; refetch the snapshot' })

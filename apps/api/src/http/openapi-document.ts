@@ -23,6 +23,15 @@ type Response = NonNullable<Responses[string]>;
 /** Largest value of the integers in this API (seqs, versions, limits): PostgreSQL `integer`. */
 const INT32_MAX = 2_147_483_647;
 
+/** `RateLimit-*` (IETF draft-ietf-httpapi-ratelimit-headers-06 names): on the answers of every rate-limited operation once its limit was checked. */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'The quota of the limit this request counts against (for a token bucket: its size)', required: false, schema: { type: 'integer', minimum: 0 } },
+  'RateLimit-Remaining': { description: 'Requests left in the current window (token bucket: tokens left)', required: false, schema: { type: 'integer', minimum: 0 } },
+  'RateLimit-Reset': { description: 'Seconds until the quota is whole again', required: false, schema: { type: 'integer', minimum: 0, maximum: 86_400 } },
+};
+const RETRY_AFTER = { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 } };
+const NO_STORE = { description: '`no-store`: tokens and their errors must not be cached', schema: { type: 'string', enum: ['no-store'] } };
+
 const REQUEST_ID_HEADER = {
   description: 'Request id (the incoming `X-Request-Id` if valid, else a new UUID); also `requestId` in error bodies',
   schema: { type: 'string', pattern: '^[\\w.:-]{1,100}$', maxLength: 100 },
@@ -46,7 +55,13 @@ const errorResponse = (description: string, headers: Record<string, HeaderObject
  *  - 403 FORBIDDEN on every bearer route that is not a GET (a read-only API token; AccessTokenGuard);
  *  - 400 VALIDATION_FAILED on every route that takes a body, a query or a request header;
  *  - 413 PAYLOAD_TOO_LARGE and 415 UNSUPPORTED_MEDIA_TYPE on every route that takes a body;
- *  - 503 SERVICE_UNAVAILABLE (database unreachable, with `Retry-After`) on every `/api` route.
+ *  - 503 SERVICE_UNAVAILABLE (database unreachable, with `Retry-After`) on every `/api` route;
+ *  - 500 INTERNAL on every route;
+ *  - 429 RATE_LIMITED on every bearer route (reads and writes are limited per user; public routes
+ *    with a limit document their own 429 through `@RateLimit`), and on every operation with a 429:
+ *    `Retry-After` on the 429 and the optional `RateLimit-*` headers on every answer;
+ *  - `Cache-Control: no-store` on every answer of `/api/v1/auth/*`;
+ *  - `Access-Control-Allow-Origin` (optional: only for CORS_ORIGINS) on every answer.
  */
 function addCommonResponses(document: OpenAPIObject): void {
   for (const [path, item] of Object.entries(document.paths)) {
@@ -66,14 +81,27 @@ function addCommonResponses(document: OpenAPIObject): void {
       if (op.requestBody && !responses['415']) responses['415'] = errorResponse('UNSUPPORTED_MEDIA_TYPE: send `Content-Type: application/json`');
       if (takesInput && !responses['400']) responses['400'] = errorResponse('VALIDATION_FAILED: `details` lists each invalid field; MALFORMED_REQUEST: unparsable JSON');
       if (path.startsWith('/api/') && !responses['503']) {
-        responses['503'] = errorResponse('SERVICE_UNAVAILABLE: the database is unreachable; retry after `Retry-After` seconds', {
-          'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 3600 } },
-        });
+        responses['503'] = errorResponse('SERVICE_UNAVAILABLE: the database is unreachable; retry after `Retry-After` seconds', { 'Retry-After': RETRY_AFTER });
       }
       if (!responses['500']) responses['500'] = errorResponse('INTERNAL: an unexpected failure; the body is generic and the details are in the server log under `requestId`');
-      for (const response of Object.values(responses)) {
+      if (op.security?.length && !responses['429']) {
+        responses['429'] = errorResponse(
+          method === 'get'
+            ? 'RATE_LIMITED: too many reads by this user (RATE_LIMIT_READS); retry after `Retry-After` seconds'
+            : 'RATE_LIMITED: too many writes by this user (RATE_LIMIT_WRITES, a token bucket of RATE_LIMIT_WRITES_BURST); retry after `Retry-After` seconds',
+        );
+      }
+      const limited = responses['429'] !== undefined;
+      for (const [status, response] of Object.entries(responses)) {
         if (!response || '$ref' in response) continue;
-        response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, 'Access-Control-Allow-Origin': CORS_HEADER, ...response.headers };
+        response.headers = {
+          'X-Request-Id': REQUEST_ID_HEADER,
+          'Access-Control-Allow-Origin': CORS_HEADER,
+          ...(limited ? RATE_LIMIT_HEADERS : {}),
+          ...(status === '429' ? { 'Retry-After': RETRY_AFTER } : {}),
+          ...(path.startsWith('/api/v1/auth/') ? { 'Cache-Control': NO_STORE } : {}),
+          ...response.headers,
+        };
       }
     }
   }

@@ -94,7 +94,7 @@ function setup(o: Options = {}) {
     findByEmail: jest.fn(track('findByEmail', async () => null)),
   } as unknown as UsersService;
   const dataSource = { transaction: async (fn: (tx: EntityManager) => Promise<unknown>) => fn(tx) } as unknown as DataSource;
-  const config = { getOrThrow: (key: string) => ({ INVITATION_TTL_S: 60, MEMBERS_PER_BOARD_MAX: MAX })[key] } as unknown as ConfigService<never, true>;
+  const config = { getOrThrow: (key: string) => ({ INVITATION_TTL_S: 60, MEMBERS_PER_BOARD_MAX: MAX, RATE_LIMITS: 'on' })[key] } as unknown as ConfigService<never, true>;
   const service = new InvitationsService(dataSource, repo, events, access, boards, users, config);
   return { service, calls, required, emitted, repo, access, events };
 }

@@ -12,7 +12,8 @@ import { AUTHORIZED_BY_INVITATION, BoardEventsService, type WriteRequest } from 
 import { alreadyMember } from '../members/members.errors.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { UsersService } from '../users/users.service.js';
-import { invitationNotFound, membersLimitReached } from './invitations.errors.js';
+import { limitReached } from '../errors/common.errors.js';
+import { invitationNotFound } from './invitations.errors.js';
 import { InvitationsRepository, type InvitationRecord } from './invitations.repository.js';
 
 /** The owners' view of an invitation (without who invited). */
@@ -53,7 +54,8 @@ export class InvitationsService {
    */
   invite(boardId: string, userId: string, input: { email: string; role: BoardRole }, req: WriteRequest = {}): Promise<InvitationView> {
     const ttlSeconds = this.config.getOrThrow('INVITATION_TTL_S', { infer: true });
-    const max = this.config.getOrThrow('MEMBERS_PER_BOARD_MAX', { infer: true });
+    // Caps are off with RATE_LIMITS=off (load tests, benchmarks), like every other cap.
+    const max = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? this.config.getOrThrow('MEMBERS_PER_BOARD_MAX', { infer: true }) : Infinity;
     return this.events.writeWithoutEvent(
       boardId,
       userId,
@@ -62,7 +64,7 @@ export class InvitationsService {
         // The same three statements for every email: nothing here may depend on whether it has an account or a membership.
         const members = await this.access.count(tx, boardId);
         const pending = await this.invitations.countPendingExcept(tx, boardId, input.email);
-        if (members + pending >= max) throw membersLimitReached(max);
+        if (members + pending >= max) throw limitReached('members_per_board', max, 'members and pending invitations per board');
         return toView(await this.invitations.upsertPending(tx, { id: randomUUID(), boardId, email: input.email, role: input.role, invitedBy: userId, ttlSeconds }));
       },
       req.idempotency,

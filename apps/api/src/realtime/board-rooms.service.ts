@@ -44,7 +44,8 @@ export class BoardRoomsService implements OnApplicationShutdown {
 
   /**
    * What a join acknowledges: the board's seq and, when the client says where it is (`afterSeq`),
-   * the events after it; `resync` when they are no longer retained or are more than one page.
+   * the events after it; `resync` when they are no longer retained or are more than one page
+   * (EVENTS_PAGE_MAX events or EVENTS_PAGE_MAX_BYTES of JSON, see BoardEventsService.listAfter).
    * Read after the socket is in the room: every event committed after this read reaches it
    * through the room, every earlier one is in the ack or the client's snapshot.
    */

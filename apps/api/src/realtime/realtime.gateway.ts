@@ -5,6 +5,7 @@ import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorC
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { BoardRoomsService } from './board-rooms.service.js';
 import { RoomAccessService } from './room-access.service.js';
+import { SocketLimitsService } from './socket-limits.service.js';
 import { SocketServer, type IoServer, type IoSocket } from './socket-server.js';
 import { SocketSessionsService } from './socket-sessions.service.js';
 
@@ -15,9 +16,11 @@ const MAX_SEQ = 2_147_483_647;
  * Socket.IO gateway on the HTTP port at `/socket.io`: authenticates the handshake
  * (`auth: { token }`, an access token or API token, refused with connect_error `unauthorized`) and
  * takes `auth:refresh` (the rules are SocketSessionsService's), joins and leaves board rooms on
- * request (RoomAccessService's and BoardRoomsService's rules), and drains on shutdown.
+ * request (RoomAccessService's and BoardRoomsService's rules; the limits on sockets per user,
+ * events per socket and rooms per socket are SocketLimitsService's), and drains on shutdown.
+ * Allowed origins: RedisIoAdapter.
  */
-@WebSocketGateway({ path: SOCKET_PATH, cors: { origin: true, credentials: true }, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
+@WebSocketGateway({ path: SOCKET_PATH, pingInterval: 25_000, pingTimeout: 20_000, maxHttpBufferSize: 64 * 1024 })
 export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
   private server: IoServer | null = null;
@@ -28,6 +31,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     private readonly access: RoomAccessService,
     private readonly sockets: SocketServer,
     private readonly shutdown: ShutdownState,
+    private readonly limits: SocketLimitsService,
   ) {}
 
   /** Handshake middleware: guards do not run on connection (nestjs/nest#882), so auth lives here. */
@@ -42,6 +46,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
         (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
       );
     });
+    server.use((socket, next) => this.limits.admit(socket, next));
     // Socket.IO keeps each session's first HTTP request (headers, socket references) for its whole
     // life; nothing here needs it after the handshake, so drop it (Socket.IO docs, "Memory usage").
     server.engine.on('connection', (raw: { request: unknown }) => {
@@ -78,6 +83,8 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       return fail('VALIDATION_FAILED', `afterSeq must be an integer from 0 to ${MAX_SEQ}`);
     }
     const room = boardRoom(boardId);
+    const full = this.limits.refuseJoin(socket, room);
+    if (full) return full;
     const wasIn = socket.rooms.has(room);
     try {
       const member = async () => (await this.access.roleOf(boardId, socket.data.userId)) !== null;

@@ -11,6 +11,7 @@ import { RealtimeGateway } from './realtime.gateway.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketEventPublisher } from './socket-event.publisher.js';
 import { SessionSocketsAdapter } from './session-sockets.adapter.js';
+import { SocketLimitsService } from './socket-limits.service.js';
 import { SocketServer } from './socket-server.js';
 import { SocketSessionsService } from './socket-sessions.service.js';
 
@@ -30,6 +31,7 @@ import { SocketSessionsService } from './socket-sessions.service.js';
     SocketServer,
     SocketEventPublisher,
     SocketSessionsService,
+    SocketLimitsService,
     SessionSocketsAdapter,
     { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher },
     { provide: SESSION_SOCKETS, useExisting: SessionSocketsAdapter },

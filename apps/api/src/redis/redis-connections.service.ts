@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -102,6 +103,33 @@ export class RedisConnections implements OnModuleInit, OnApplicationShutdown {
   /** Publishes that failed since boot (their events are repaired by the clients' catch-up). */
   get publishFailures(): number {
     return this.pub?.publishFailures ?? 0;
+  }
+
+  /** True when the command connection (the publisher) is connected; scripts fail fast otherwise. */
+  get commandsReady(): boolean {
+    return this.pub?.status === 'ready';
+  }
+
+  /**
+   * A Lua script on the command connection (the publisher), run with EVALSHA (ioredis loads it with
+   * EVAL on first use and after a Redis restart). Returns null without REDIS_URL. The returned
+   * function rejects when Redis does not answer within `timeoutMs`, so a caller can fall back.
+   * @param numberOfKeys how many leading arguments are keys (KEYS[1..n] in the script)
+   */
+  script<T>(lua: string, numberOfKeys: number, timeoutMs = 500): ((keys: string[], args: (string | number)[]) => Promise<T>) | null {
+    const pub = this.pub;
+    if (!pub) return null;
+    const name = `tasklane_${createHash('sha1').update(lua).digest('hex').slice(0, 16)}`;
+    if (!(name in pub)) pub.defineCommand(name, { numberOfKeys, lua });
+    const run = (pub as unknown as Record<string, (...args: (string | number)[]) => Promise<T>>)[name].bind(pub);
+    return async (keys, args) => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([run(...keys, ...args), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('redis script timed out')), timeoutMs)))]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
   }
 
   /** Round-trip to Redis, bounded by `timeoutMs`. @throws Error when Redis does not answer PONG in time. */

@@ -35,7 +35,12 @@ export class TasksController {
     description: 'At the end of its column, or right after `afterTaskId` / before `beforeTaskId` (adjacent when both). Editors and owners. Emits `task.created`.',
   })
   @ApiCreatedResource(TaskDto, (t: TaskView) => apiPath('boards', t.boardId, 'tasks', t.id), { versioned: true })
-  @ApiErrors({ 400: 'VALIDATION_FAILED / INVALID_POSITION', 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND / TASK_NOT_FOUND (anchor)' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED / INVALID_POSITION',
+    403: 'FORBIDDEN: viewers cannot write',
+    404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND / TASK_NOT_FOUND (anchor)',
+    409: 'LIMIT_REACHED: the board has TASKS_PER_BOARD_MAX tasks (`details.limit` `tasks_per_board`)',
+  })
   @ApiIdempotent()
   create(@Param('boardId', BoardId) boardId: string, @Body() dto: CreateTaskDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<TaskView> {
     return this.tasks.create(boardId, user.id, dto, { idempotency });

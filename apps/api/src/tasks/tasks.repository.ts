@@ -76,6 +76,12 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class TasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** How many tasks the board has, counting no further than `upTo` (index (board_id, created_at, id)). */
+  async countUpTo(tx: EntityManager, boardId: string, upTo: number): Promise<number> {
+    const { rows } = await runPrepared<{ n: number }>(tx, `SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE board_id = $1 LIMIT $2) t`, [boardId, upTo]);
+    return rows[0].n;
+  }
+
   async insert(tx: EntityManager, t: TaskFields & { id: string; boardId: string; columnId: string; position: string; actorId: string }): Promise<TaskView> {
     const { rows } = await runPrepared<TaskRow>(
       tx,

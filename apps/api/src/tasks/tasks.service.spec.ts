@@ -1,7 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { TaskView } from '@tasklane/contracts';
+import type { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { ColumnsService } from '../columns/columns.service.js';
+import type { Env } from '../config/env.schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
@@ -35,7 +37,7 @@ const task = (id: string, over: Partial<TaskView> = {}): TaskView => ({
   ...over,
 });
 
-function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: { columnExists?: boolean; strangers?: string[] } = {}) {
+function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: { columnExists?: boolean; strangers?: string[]; maxTasks?: number; limits?: 'on' | 'off' } = {}) {
   const emitted: WriteOutcome<unknown>['event'][] = [];
   const events = {
     write: jest.fn(async (_b: string, _u: string, _r: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
@@ -46,7 +48,9 @@ function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: {
   } as unknown as BoardEventsService;
   const columns = { exists: async () => options.columnExists ?? true } as unknown as ColumnsService;
   const access = { nonMembers: async () => options.strangers ?? [] } as unknown as BoardAccessService;
-  const service = new TasksService(repo as unknown as TasksRepository, columns, events, access);
+  const settings: Record<string, unknown> = { RATE_LIMITS: options.limits ?? 'on', TASKS_PER_BOARD_MAX: options.maxTasks ?? 10_000 };
+  const config = { getOrThrow: (key: string) => settings[key] } as unknown as ConfigService<Env, true>;
+  const service = new TasksService({ countUpTo: async () => 0, ...repo } as unknown as TasksRepository, columns, events, access, config);
   return { service, emitted };
 }
 
@@ -130,5 +134,20 @@ describe('TasksService', () => {
     const { service } = setup({ listByBoard: async () => [...rows] });
     const columns = [{ id: 'y' }, { id: 'x' }].map((c, i) => ({ ...c, boardId: BOARD, name: c.id, position: `a${i}`, version: 1 }));
     expect((await service.listByBoard(tx, BOARD, columns)).map((t) => t.id)).toEqual(['y1', 'x1', 'x2']);
+  });
+
+  it('refuses a task beyond TASKS_PER_BOARD_MAX with LIMIT_REACHED, counting inside the write, and not with RATE_LIMITS=off', async () => {
+    const countUpTo = jest.fn(async (_tx: EntityManager, _board: string, upTo: number) => upTo);
+    const insert = jest.fn(async () => task('t9'));
+    const full = setup({ countUpTo, insert, lastPosition: async () => null }, { maxTasks: 3 });
+    await expect(full.service.create(BOARD, USER, { columnId: COLUMN, title: 'x' })).rejects.toMatchObject({ code: 'LIMIT_REACHED', details: { limit: 'tasks_per_board', max: 3 } });
+    expect(countUpTo).toHaveBeenCalledWith(tx, BOARD, 3);
+    expect(insert).not.toHaveBeenCalled();
+    const below = setup({ countUpTo: async () => 2, insert, lastPosition: async () => null }, { maxTasks: 3 });
+    await expect(below.service.create(BOARD, USER, { columnId: COLUMN, title: 'x' })).resolves.toMatchObject({ id: 't9' });
+    const off = setup({ countUpTo, insert, lastPosition: async () => null }, { maxTasks: 3, limits: 'off' });
+    countUpTo.mockClear();
+    await expect(off.service.create(BOARD, USER, { columnId: COLUMN, title: 'x' })).resolves.toMatchObject({ id: 't9' });
+    expect(countUpTo).not.toHaveBeenCalled();
   });
 });

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { ColumnView, Page, TaskView } from '@tasklane/contracts';
 import { columnNotFound } from '../columns/columns.errors.js';
 import { ColumnsService } from '../columns/columns.service.js';
-import { preconditionFailed, validationFailed } from '../errors/common.errors.js';
+import type { Env } from '../config/env.schema.js';
+import { limitReached, preconditionFailed, validationFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
@@ -38,20 +40,33 @@ export interface TaskQuery {
  */
 @Injectable()
 export class TasksService {
+  /** TASKS_PER_BOARD_MAX, or null with RATE_LIMITS=off. */
+  private readonly maxTasks: number | null;
+
   constructor(
     private readonly tasks: TasksRepository,
     private readonly columns: ColumnsService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
-  ) {}
+    config: ConfigService<Env, true>,
+  ) {
+    this.maxTasks = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? config.getOrThrow('TASKS_PER_BOARD_MAX', { infer: true }) : null;
+  }
 
-  /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, TASK_NOT_FOUND (anchors), INVALID_POSITION, VALIDATION_FAILED (assignees) */
+  /**
+   * Counted inside the write, under the board's stream lock, so concurrent creates on one board
+   * are counted one after another and cannot overshoot TASKS_PER_BOARD_MAX.
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, LIMIT_REACHED (409, the board has TASKS_PER_BOARD_MAX tasks), COLUMN_NOT_FOUND, TASK_NOT_FOUND (anchors), INVALID_POSITION, VALIDATION_FAILED (assignees)
+   */
   create(boardId: string, userId: string, input: TaskPlacement & Partial<TaskFields> & { title: string }, req: WriteRequest = {}): Promise<TaskView> {
     return this.events.write(
       boardId,
       userId,
       'editor',
       async ({ tx }) => {
+        if (this.maxTasks !== null && (await this.tasks.countUpTo(tx, boardId, this.maxTasks)) >= this.maxTasks) {
+          throw limitReached('tasks_per_board', this.maxTasks, 'tasks per board');
+        }
         await this.requireMembers(tx, boardId, input.assigneeIds);
         const position = keyForSlot(await this.slot(tx, boardId, input, null), TASK_SLOT);
         const task = await this.tasks.insert(tx, {

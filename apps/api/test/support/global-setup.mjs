@@ -22,6 +22,12 @@ export default async function globalSetup() {
   process.env.MIGRATIONS_RUN = 'false';
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = 'warn';
+  // Rate limits stay on in the e2e suites. Their Redis keys get a prefix of this run's own, so runs
+  // sharing one Redis (other worktrees, CI retries) never count against each other.
+  process.env.RATE_LIMIT_KEY_PREFIX = `tasklane:test:${randomBytes(6).toString('hex')}:limits:`;
+  // Every suite registers its users from 127.0.0.1: the default 5 per hour per address would stop
+  // the second suite. rate-limits.e2e-spec.ts tests the default with addresses of its own.
+  process.env.RATE_LIMIT_REGISTER = '100000/1h';
   // The contract every e2e response is checked against (support/contract.ts): the document the
   // server serves at /docs-json, exported by the same builder.
   const openapi = join(mkdtempSync(join(tmpdir(), 'tasklane-openapi-')), 'openapi.json');

@@ -10,5 +10,5 @@ export default {
   rootDir,
   projects: base.projects
     .filter((p) => p.displayName === 'e2e')
-    .map((p) => ({ ...p, displayName: 'e2e-contract', rootDir, setupFilesAfterEnv: ['<rootDir>/apps/api/test/support/contract-recorder.ts'] })),
+    .map((p) => ({ ...p, displayName: 'e2e-contract', rootDir, setupFilesAfterEnv: [...(p.setupFilesAfterEnv ?? []), '<rootDir>/apps/api/test/support/contract-recorder.ts'] })),
 };

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { BoardStream, jwtExpiresAt, TasklaneRestClient, type TasklaneSocket } from '@tasklane/client';
 import type { AuthRefreshAck, AuthResponse } from '@tasklane/contracts';
 // fixtures.ts and sockets.ts do not import the app, so they may come before the environment is set.
-import { createBoard, registerUser, TEST_PASSWORD } from './support/fixtures.js';
-import { connectSocket, stillConnectedAfter, whenEnded } from './support/sockets.js';
+import { createBoard, registerUser, TEST_PASSWORD } from '../support/fixtures.js';
+import { connectSocket, stillConnectedAfter, whenEnded } from '../support/sockets.js';
 
 // Lifetimes short enough to watch them end; set before the app module is imported (config is
 // validated at import; below 60 s is allowed only with NODE_ENV=test, which global-setup sets) and
@@ -14,7 +14,7 @@ const saved = { access: process.env.ACCESS_TOKEN_TTL, absolute: process.env.REFR
 process.env.ACCESS_TOKEN_TTL = String(ACCESS_TTL_S);
 process.env.REFRESH_TOKEN_ABSOLUTE_TTL = String(ABSOLUTE_TTL_S);
 
-const { useTestApp } = await import('./support/test-app.js');
+const { useTestApp } = await import('../support/test-app.js');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until the next whole second has begun, so a token issued now differs from one issued before (JWT times are in seconds). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
-import { TEST_PASSWORD } from './support/fixtures.js';
-import { useTestApp, type TestApp } from './support/test-app.js';
+import { TEST_PASSWORD } from '../support/fixtures.js';
+import { useTestApp, type TestApp } from '../support/test-app.js';
 
 const THIRTY_DAYS_S = 30 * 24 * 3600;
 

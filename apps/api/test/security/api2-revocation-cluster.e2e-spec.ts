@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import type { AuthResponse } from '@tasklane/contracts';
-import { registerUser, TEST_PASSWORD } from './support/fixtures.js';
-import { connectSocket, stillConnectedAfter, whenEnded } from './support/sockets.js';
-import { httpTarget } from './support/test-app.js';
+import { registerUser, TEST_PASSWORD } from '../support/fixtures.js';
+import { connectSocket, stillConnectedAfter, whenEnded } from '../support/sockets.js';
+import { httpTarget } from '../support/test-app.js';
 
 /** Revocations reach sockets on every replica: two built replicas with the Redis adapter, behind nginx. */
 describe('session revocation across replicas (e2e, 2 replicas + Redis)', () => {

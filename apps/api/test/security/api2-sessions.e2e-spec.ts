@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED, type AuthResponse } from '@tasklane/contracts';
-import { AuditLog, type AuditEvent } from '../src/audit/audit-log.service.js';
-import { registerUser, TEST_PASSWORD, type TestUser } from './support/fixtures.js';
-import { connectSocket, handshake, stillConnectedAfter, whenEnded } from './support/sockets.js';
-import { useTestApp, type TestApp } from './support/test-app.js';
+import { AuditLog, type AuditEvent } from '../../src/audit/audit-log.service.js';
+import { registerUser, TEST_PASSWORD, type TestUser } from '../support/fixtures.js';
+import { connectSocket, handshake, stillConnectedAfter, whenEnded } from '../support/sockets.js';
+import { useTestApp, type TestApp } from '../support/test-app.js';
 
 /** A second session of `user`: POST /auth/login (body mode). */
 async function login(t: TestApp, user: TestUser, password = TEST_PASSWORD): Promise<AuthResponse & { refreshToken: string }> {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 
-const ENTRY = resolve(import.meta.dirname, '../../../dist/apps/api/src/main.js');
+const ENTRY = resolve(import.meta.dirname, '../../../../dist/apps/api/src/main.js');
 
 /** Runs the built server with exactly `env` (plus PATH and HOME) in `cwd`; resolves with its exit code and output once it exits. */
 function boot(env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

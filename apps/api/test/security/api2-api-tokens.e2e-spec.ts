@@ -3,9 +3,9 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED, type ApiTokenView, type CreatedApiToken, type JoinAck } from '@tasklane/contracts';
 import type { DataSource } from 'typeorm';
-import { createBoard, outcomesOf, registerUser, tasksPath, type Auth, type TestUser } from './support/fixtures.js';
-import { connectSocket, handshake, whenEnded } from './support/sockets.js';
-import { useTestApp, type TestApp } from './support/test-app.js';
+import { createBoard, outcomesOf, registerUser, tasksPath, type Auth, type TestUser } from '../support/fixtures.js';
+import { connectSocket, handshake, whenEnded } from '../support/sockets.js';
+import { useTestApp, type TestApp } from '../support/test-app.js';
 
 const TOKENS = '/api/v1/users/me/api-tokens';
 const bearer = (token: string): Auth => ({ Authorization: `Bearer ${token}` });
