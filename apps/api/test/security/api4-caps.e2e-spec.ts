@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { BoardStream, type TasklaneSocket } from '@tasklane/client';
 import type { EventsPage, JoinAck } from '@tasklane/contracts';
 // fixtures.ts and sockets.ts do not import the app, so they may come before the environment is set.
-import { addMember, createBoard, createTask, registerUser, snapshot, tasksPath } from '../support/fixtures.js';
+import { createBoard, createTask, registerUser, snapshot, tasksPath } from '../support/fixtures.js';
 import { connectSocket } from '../support/sockets.js';
 
 // Caps at low values so they are reached quickly; the per-user write limit raised so that the
@@ -58,36 +58,43 @@ describe('caps (e2e, one replica, low configured caps)', () => {
     expect(mine.body.items.map((b: { name: string }) => b.name)).toEqual(['Empty']);
   });
 
-  it('keeps a user within BOARDS_PER_USER_MAX memberships: creating and being added both count, concurrently too', async () => {
+  /** An invitation to `email` on `boardId` by its owner `auth`; returns its id. */
+  const invite = async (auth: { Authorization: string }, boardId: string, email: string, role = 'editor') =>
+    ((await t.http().post(`/api/v1/boards/${boardId}/invitations`).set(auth).send({ email, role }).expect(201)).body as { id: string }).id;
+
+  it('keeps a user within BOARDS_PER_USER_MAX memberships: creating and joining (accepting an invitation) both count, concurrently too', async () => {
     const user = await registerUser(t);
     const creates = await Promise.all(Array.from({ length: 7 }, (_, i) => t.http().post('/api/v1/boards').set(user.auth).send({ name: `b${i}` })));
     expect(creates.map((r) => r.status).sort()).toEqual([201, 201, 201, 409, 409, 409, 409]);
     for (const r of creates.filter((x) => x.status === 409)) expect(r.body).toEqual(limitBody('boards_per_user', 3));
-    // Being added by someone else is a membership too: refused, and nothing is added.
+    // Joining someone else's board is a membership too: the acceptance is refused, and nothing is added.
     const other = await registerUser(t);
     const theirs = await createBoard(t, other.auth);
-    const add = await t.http().post(`/api/v1/boards/${theirs.id}/members`).set(other.auth).send({ email: user.user.email, role: 'editor' }).expect(409);
+    const invitation = await invite(other.auth, theirs.id, user.user.email);
+    const add = await t.http().post(`/api/v1/invitations/${invitation}/accept`).set(user.auth).expect(409);
     expect(add.body).toEqual(limitBody('boards_per_user', 3));
     expect((await snapshot(t, other.auth, theirs.id)).members.map((m) => m.userId)).toEqual([other.user.id]);
     // Leaving one board makes room for exactly one.
     const boards = (await t.http().get('/api/v1/boards').set(user.auth).expect(200)).body.items as { id: string }[];
     await t.http().delete(`/api/v1/boards/${boards[0].id}`).set(user.auth).expect(204);
-    await addMember(t, other.auth, theirs.id, 'viewer', user);
+    await t.http().post(`/api/v1/invitations/${invitation}/accept`).set(user.auth).expect(200);
     await t.http().post('/api/v1/boards').set(user.auth).send({ name: 'over' }).expect(409);
   });
 
-  it('counts a create and an addition racing for the last membership one after another: exactly one wins', async () => {
+  it('counts a create and an acceptance racing for the last membership one after another: exactly one wins', async () => {
     for (let round = 0; round < 3; round++) {
       const user = await registerUser(t);
       await createBoard(t, user.auth);
       await createBoard(t, user.auth);
       const other = await registerUser(t);
       const theirs = await createBoard(t, other.auth);
+      const invitation = await invite(other.auth, theirs.id, user.user.email, 'viewer');
       const [created, added] = await Promise.all([
         t.http().post('/api/v1/boards').set(user.auth).send({ name: 'race' }),
-        t.http().post(`/api/v1/boards/${theirs.id}/members`).set(other.auth).send({ email: user.user.email, role: 'viewer' }),
+        t.http().post(`/api/v1/invitations/${invitation}/accept`).set(user.auth),
       ]);
-      expect([created.status, added.status].sort()).toEqual([201, 409]);
+      // Exactly one of the two wins (create 201 or accept 200); the other is LIMIT_REACHED.
+      expect([created.status === 201 ? 'won' : created.status, added.status === 200 ? 'won' : added.status].sort()).toEqual([409, 'won']);
       expect((await t.http().get('/api/v1/boards').set(user.auth).expect(200)).body.items).toHaveLength(3);
     }
   });

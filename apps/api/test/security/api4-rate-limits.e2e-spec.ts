@@ -10,8 +10,9 @@ import type { HttpTarget } from '../support/test-app.js';
 // for the other suites; this one puts it back). TRUST_PROXY=loopback lets each test speak from
 // client addresses of its own through `X-Forwarded-For`, as nginx would send them. Set before the
 // app module is imported (config is validated at import), restored afterwards.
-const saved = { register: process.env.RATE_LIMIT_REGISTER, trust: process.env.TRUST_PROXY };
+const saved = { register: process.env.RATE_LIMIT_REGISTER, refresh: process.env.RATE_LIMIT_REFRESH, trust: process.env.TRUST_PROXY };
 process.env.RATE_LIMIT_REGISTER = '5/1h';
+process.env.RATE_LIMIT_REFRESH = '30/1m';
 process.env.TRUST_PROXY = 'loopback';
 
 const { useTestApp } = await import('../support/test-app.js');
@@ -54,7 +55,7 @@ function expectRateLimited(res: Response, limit: number, maxSeconds: number, max
 describe('REST rate limits (e2e, one replica, default limits)', () => {
   const t = useTestApp();
   afterAll(() => {
-    for (const [k, v] of Object.entries({ RATE_LIMIT_REGISTER: saved.register, TRUST_PROXY: saved.trust })) {
+    for (const [k, v] of Object.entries({ RATE_LIMIT_REGISTER: saved.register, RATE_LIMIT_REFRESH: saved.refresh, TRUST_PROXY: saved.trust })) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

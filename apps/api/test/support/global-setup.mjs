@@ -25,9 +25,11 @@ export default async function globalSetup() {
   // Rate limits stay on in the e2e suites. Their Redis keys get a prefix of this run's own, so runs
   // sharing one Redis (other worktrees, CI retries) never count against each other.
   process.env.RATE_LIMIT_KEY_PREFIX = `tasklane:test:${randomBytes(6).toString('hex')}:limits:`;
-  // Every suite registers its users from 127.0.0.1: the default 5 per hour per address would stop
-  // the second suite. rate-limits.e2e-spec.ts tests the default with addresses of its own.
+  // Every suite registers its users and refreshes their tokens from 127.0.0.1: the per-address
+  // defaults (5 registrations an hour, 30 refreshes a minute) would stop the second suite.
+  // security/api4-rate-limits.e2e-spec.ts tests the defaults with addresses of its own.
   process.env.RATE_LIMIT_REGISTER = '100000/1h';
+  process.env.RATE_LIMIT_REFRESH = '100000/1m';
   // The contract every e2e response is checked against (support/contract.ts): the document the
   // server serves at /docs-json, exported by the same builder.
   const openapi = join(mkdtempSync(join(tmpdir(), 'tasklane-openapi-')), 'openapi.json');
