@@ -1,7 +1,9 @@
 // Jest 30 in native ESM (run with NODE_OPTIONS=--experimental-vm-modules, see package.json).
-// Two projects: `unit` (*.spec.ts next to the code and the test helpers' own specs in
-// apps/*/test/support/, no I/O) and `e2e` (apps/*/test/*.e2e-spec.ts,
-// against a real PostgreSQL and Redis; a fresh database per run, see test/support/global-setup.mjs).
+// Three projects: `unit` (*.spec.ts next to the code and the test helpers' own specs in
+// apps/*/test/support/, no I/O), `e2e` (apps/*/test/*.e2e-spec.ts,
+// against a real PostgreSQL and Redis; a fresh database per run, see test/support/global-setup.mjs)
+// and `deploy` (deploy/**/*.spec.ts: the Kubernetes, Prometheus and Grafana files, checked with
+// kubectl and promtool; no services).
 const swc = [
   '@swc/jest',
   {
@@ -41,6 +43,7 @@ export default {
   testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/apps/*/test/support/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
+    { ...common, displayName: 'deploy', testMatch: ['<rootDir>/deploy/**/*.spec.ts'], testTimeout: 60_000 },
     {
       ...common,
       displayName: 'e2e',

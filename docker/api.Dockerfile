@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Tasklane API image: one replica per container (`docker compose up` runs three behind nginx).
 # Build from the repository root: docker build -f docker/api.Dockerfile -t tasklane-api .
-# Runs `node dist/apps/api/src/main.js`; the same image runs migrations (docker-compose.yml, `migrate`).
+# Runs `node dist/apps/api/src/main.js`; the same image runs migrations (docker-compose.yml's
+# `migrate`, the Kubernetes Job deploy/k8s/base/migrate-job.yaml) with the TypeORM CLI.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -45,8 +46,11 @@ WORKDIR /app
 COPY --from=prod-deps /app ./
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/libs ./libs
-# Files stay root-owned (read-only for the app); the process runs as the image's unprivileged user.
-USER node
+# Files stay root-owned (read-only for the app); the process runs as the image's unprivileged
+# `node` user, named by its uid and gid (1000) so Kubernetes' runAsNonRoot can verify it without
+# looking the name up (deploy/k8s/base/api-deployment.yaml). With DATABASE_URL set the app writes no
+# file, so it also runs on a read-only root filesystem.
+USER 1000:1000
 EXPOSE 3000
 # Liveness only (the process answers); readiness (/health/ready, PostgreSQL reachable) is the load
 # balancer's concern. node's global fetch, since the slim image has no curl.
