@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayContains, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, registerDecorator } from 'class-validator';
 import { API_TOKEN_SCOPES, type ApiTokenScope, type ApiTokenView, type CreatedApiToken, type Page } from '@tasklane/contracts';
 import { IsDateTime, Trim } from '../errors/field-validators.js';
+import { PageDto } from '../pagination/pagination.dto.js';
 
 /** A date-time string that lies in the future when the request is validated. */
 function IsFuture(): PropertyDecorator {
@@ -54,7 +55,4 @@ export class CreatedApiTokenDto extends ApiTokenDto implements CreatedApiToken {
 }
 
 /** OpenAPI shape of the token list (one page: a user holds at most 50). */
-export class ApiTokenPageDto implements Page<ApiTokenView> {
-  @ApiProperty({ type: [ApiTokenDto], maxItems: 50 }) items: ApiTokenDto[];
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Always null: the list is never longer than one page' }) nextCursor: string | null;
-}
+export class ApiTokenPageDto extends PageDto(ApiTokenDto, 50, 'Always null: the list is never longer than one page') {}

@@ -6,6 +6,7 @@ import { ColumnDto } from '../columns/columns.dto.js';
 import { MemberDto } from '../members/members.dto.js';
 import { TaskDto } from '../tasks/tasks.dto.js';
 import { Trim } from '../errors/field-validators.js';
+import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
 
 /** Body of `POST /boards`. `columns` defaults to To do, Doing, Done (at most 50). */
 export class CreateBoardDto {
@@ -36,15 +37,7 @@ export class UpdateBoardDto {
 }
 
 /** Query of `GET /boards`: page size (1–100, default 50) and the previous page's cursor. */
-export class ListBoardsQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
-}
+export class ListBoardsQueryDto extends PageQueryDto({ max: 100, default: 50 }) {}
 
 /** OpenAPI shape of BoardSummary. */
 export class BoardSummaryDto implements BoardSummary {
@@ -66,7 +59,4 @@ export class BoardSnapshotDto extends BoardSummaryDto {
 }
 
 /** OpenAPI shape of a page of boards. */
-export class BoardPageDto {
-  @ApiProperty({ type: [BoardSummaryDto], maxItems: 100 }) items: BoardSummaryDto[];
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
-}
+export class BoardPageDto extends PageDto(BoardSummaryDto, 100) {}

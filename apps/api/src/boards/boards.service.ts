@@ -12,6 +12,7 @@ import { afterCursor, toPage } from '../pagination/cursor.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { boardNotFound } from '../board-access/board-access.errors.js';
 import { BoardsRepository, type BoardRecord } from './boards.repository.js';
+import type { ListBoardsQueryDto } from './boards.dto.js';
 
 /** Columns of a board created without a `columns` list. */
 export const DEFAULT_COLUMNS = ['To do', 'Doing', 'Done'];
@@ -51,8 +52,8 @@ export class BoardsService {
    * Boards the user is a member of, oldest first, keyset-paginated on (created_at, id).
    * @throws AppError VALIDATION_FAILED for a malformed cursor.
    */
-  async list(userId: string, query: { limit?: number; cursor?: string }): Promise<Page<BoardSummary>> {
-    const limit = query.limit ?? 50;
+  async list(userId: string, query: ListBoardsQueryDto): Promise<Page<BoardSummary>> {
+    const limit = query.pageSize();
     const roles = await this.access.boardsOf(userId);
     if (roles.size === 0) return { items: [], nextCursor: null };
     const page = toPage(await this.boards.listByIds([...roles.keys()], { limit: limit + 1, after: afterCursor(query.cursor) }), limit);

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BOARD_ROLES, INVITATION_STATUSES, type BoardRole, type InvitationStatus, type InvitationView, type ReceivedInvitationView } from '@tasklane/contracts';
 import { TrimLowerCase } from '../errors/field-validators.js';
+import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
 
 /** Body of `POST …/invitations`: the email to invite (with or without an account) and the role it will get. */
 export class CreateInvitationDto {
@@ -17,26 +18,10 @@ export class CreateInvitationDto {
 }
 
 /** Query of `GET /boards/:boardId/invitations`: page size (1–500, default 100) and the previous page's cursor. */
-export class ListInvitationsQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
-}
+export class ListInvitationsQueryDto extends PageQueryDto({ max: 500, default: 100 }) {}
 
 /** Query of `GET /users/me/invitations`: page size (1–100, default 50) and the previous page's cursor. */
-export class ListMyInvitationsQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
-}
+export class ListMyInvitationsQueryDto extends PageQueryDto({ max: 100, default: 50 }) {}
 
 /** OpenAPI shape of InvitationView. */
 export class InvitationDto implements InvitationView {
@@ -50,10 +35,7 @@ export class InvitationDto implements InvitationView {
 }
 
 /** OpenAPI shape of a page of invitations. */
-export class InvitationPageDto {
-  @ApiProperty({ type: [InvitationDto], maxItems: 500 }) items: InvitationDto[];
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
-}
+export class InvitationPageDto extends PageDto(InvitationDto, 500) {}
 
 /** OpenAPI shape of `ReceivedInvitationView.invitedBy`. */
 export class InviterDto {
@@ -73,7 +55,4 @@ export class ReceivedInvitationDto implements ReceivedInvitationView {
 }
 
 /** OpenAPI shape of a page of received invitations. */
-export class ReceivedInvitationPageDto {
-  @ApiProperty({ type: [ReceivedInvitationDto], maxItems: 100 }) items: ReceivedInvitationDto[];
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
-}
+export class ReceivedInvitationPageDto extends PageDto(ReceivedInvitationDto, 100) {}

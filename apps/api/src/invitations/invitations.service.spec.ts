@@ -9,6 +9,7 @@ import { AUTHORIZED_BY_INVITATION, type BoardEventsService, type WriteContext, t
 import type { UsersService } from '../users/users.service.js';
 import type { InvitationRecord, InvitationsRepository } from './invitations.repository.js';
 import { InvitationsService } from './invitations.service.js';
+import { ListMyInvitationsQueryDto } from './invitations.dto.js';
 
 // The invitation rules with the repository and the other modules' services stubbed; the SQL, the
 // locks and the HTTP answers are covered by invitations.e2e-spec.ts.
@@ -182,7 +183,7 @@ describe('InvitationsService.decline and revoke', () => {
 describe('InvitationsService.listMine', () => {
   it('leaves out invitations to deleted boards and names the board and the inviter', async () => {
     const { service } = setup();
-    const page = await service.listMine(INVITEE, {});
+    const page = await service.listMine(INVITEE, new ListMyInvitationsQueryDto());
     expect(page).toEqual({
       items: [{ id: 'i1', boardId: 'live', boardName: 'name of live', role: 'editor', invitedBy: { userId: OWNER, name: `name ${OWNER}` }, expiresAt: T, createdAt: T }],
       nextCursor: null,

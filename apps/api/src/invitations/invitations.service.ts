@@ -15,6 +15,7 @@ import { UsersService } from '../users/users.service.js';
 import { limitReached } from '../errors/common.errors.js';
 import { invitationNotFound } from './invitations.errors.js';
 import { InvitationsRepository, type InvitationRecord } from './invitations.repository.js';
+import type { ListInvitationsQueryDto, ListMyInvitationsQueryDto } from './invitations.dto.js';
 
 /** The owners' view of an invitation (without who invited). */
 const toView = ({ invitedBy: _invitedBy, ...view }: InvitationRecord): InvitationView => view;
@@ -72,9 +73,9 @@ export class InvitationsService {
   }
 
   /** The board's pending invitations, oldest first, keyset-paginated. Owners only. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, VALIDATION_FAILED (cursor) */
-  async listOfBoard(boardId: string, userId: string, query: { limit?: number; cursor?: string }): Promise<Page<InvitationView>> {
+  async listOfBoard(boardId: string, userId: string, query: ListInvitationsQueryDto): Promise<Page<InvitationView>> {
     await this.access.require(boardId, userId, 'owner');
-    const limit = query.limit ?? 100;
+    const limit = query.pageSize();
     const page = toPage(await this.invitations.listPendingOfBoard(boardId, { limit: limit + 1, after: afterCursor(query.cursor) }), limit);
     return { ...page, items: page.items.map(toView) };
   }
@@ -99,9 +100,9 @@ export class InvitationsService {
    * since are left out, so a page may hold fewer than `limit` items (follow `nextCursor`).
    * @throws AppError VALIDATION_FAILED (cursor)
    */
-  async listMine(userId: string, query: { limit?: number; cursor?: string }): Promise<Page<ReceivedInvitationView>> {
+  async listMine(userId: string, query: ListMyInvitationsQueryDto): Promise<Page<ReceivedInvitationView>> {
     const me = await this.users.getById(userId);
-    const limit = query.limit ?? 50;
+    const limit = query.pageSize();
     const page = toPage(await this.invitations.listPendingOfEmail(me.email, { limit: limit + 1, after: afterCursor(query.cursor) }), limit);
     const names = await this.boards.liveNames([...new Set(page.items.map((i) => i.boardId))]);
     const inviters = await this.users.findByIds([...new Set(page.items.map((i) => i.invitedBy))]);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type MemberView } from '@tasklane/contracts';
+import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
 
 /** Body of `PATCH …/members/:userId`. */
 export class UpdateMemberDto {
@@ -11,15 +12,7 @@ export class UpdateMemberDto {
 }
 
 /** Query of `GET …/members`: page size (1–500, default 100) and the previous page's cursor. */
-export class ListMembersQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
-}
+export class ListMembersQueryDto extends PageQueryDto({ max: 500, default: 100 }) {}
 
 /** OpenAPI shape of MemberView. */
 export class MemberDto implements MemberView {
@@ -31,7 +24,4 @@ export class MemberDto implements MemberView {
 }
 
 /** OpenAPI shape of a page of members. */
-export class MemberPageDto {
-  @ApiProperty({ type: [MemberDto], maxItems: 500 }) items: MemberDto[];
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
-}
+export class MemberPageDto extends PageDto(MemberDto, 500) {}

@@ -6,6 +6,7 @@ import type { AuditLog } from '../audit/audit-log.service.js';
 import type { UsersService } from '../users/users.service.js';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
 import { MembersService } from './members.service.js';
+import { ListMembersQueryDto } from './members.dto.js';
 
 // The membership rules with BoardAccessService's record operations mocked and the event stream stubbed; the real
 // transaction and authorization paths are covered by members.e2e-spec.ts.
@@ -54,12 +55,12 @@ describe('MembersService', () => {
     const listing = (role: MemberView['role']) => setup({ require: async () => role, list: async () => rows });
     for (const role of ['viewer', 'editor'] as const) {
       const { service } = listing(role);
-      const page = await service.list(BOARD, 'u1', {});
+      const page = await service.list(BOARD, 'u1', new ListMembersQueryDto());
       expect(page.items).toEqual([{ userId: OWNER, name: OWNER, role: 'owner', addedAt: expect.any(String) }]);
       await expect(service.listAll(tx, BOARD, role)).resolves.toEqual(page.items);
     }
     const { service } = listing('owner');
-    expect((await service.list(BOARD, OWNER, {})).items).toEqual([expect.objectContaining({ userId: OWNER, email: `${OWNER}@x` })]);
+    expect((await service.list(BOARD, OWNER, new ListMembersQueryDto())).items).toEqual([expect.objectContaining({ userId: OWNER, email: `${OWNER}@x` })]);
     await expect(service.listAll(tx, BOARD, 'owner')).resolves.toEqual([expect.objectContaining({ email: `${OWNER}@x` })]);
   });
 

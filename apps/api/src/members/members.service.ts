@@ -8,6 +8,7 @@ import { afterCursor, toPage, type Keyed } from '../pagination/cursor.js';
 import { UsersService } from '../users/users.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { lastOwner, memberNotFound } from './members.errors.js';
+import type { ListMembersQueryDto } from './members.dto.js';
 
 /** A membership record as BoardAccessService hands it out (names and emails come from UsersService). */
 type Membership = Pick<MemberView, 'userId' | 'role' | 'addedAt'>;
@@ -36,9 +37,9 @@ export class MembersService {
    * Members in the order they joined, keyset-paginated; with emails for owners only.
    * @throws AppError BOARD_NOT_FOUND, VALIDATION_FAILED (cursor)
    */
-  async list(boardId: string, userId: string, query: { limit?: number; cursor?: string }): Promise<Page<MemberView>> {
+  async list(boardId: string, userId: string, query: ListMembersQueryDto): Promise<Page<MemberView>> {
     const role = await this.access.require(boardId, userId, 'viewer');
-    const limit = query.limit ?? 100;
+    const limit = query.pageSize();
     const rows = await this.access.list(this.dataSource.manager, boardId, { limit: limit + 1, after: afterCursor(query.cursor) });
     return toPage(await this.withUsers(rows, this.dataSource.manager, seesEmails(role)), limit);
   }

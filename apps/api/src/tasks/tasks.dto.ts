@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import type { TaskView } from '@tasklane/contracts';
 import { IsDateTime, LowerCaseUuid, Trim } from '../errors/field-validators.js';
+import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
 
 class TaskFieldsDto {
   @ApiPropertyOptional({ maxLength: 20000 })
@@ -64,7 +65,7 @@ export class MoveTaskDto {
 }
 
 /** Query of `GET …/tasks`: filters by column, assignee and text, keyset pagination. */
-export class ListTasksQueryDto {
+export class ListTasksQueryDto extends PageQueryDto({ max: 200, default: 50 }) {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional() @LowerCaseUuid() @IsUUID('all')
   columnId?: string;
@@ -76,14 +77,6 @@ export class ListTasksQueryDto {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of title or description', maxLength: 200 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
   q?: string;
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 200 })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 }
 
 /** OpenAPI shape of TaskView. */
@@ -105,7 +98,4 @@ export class TaskDto implements TaskView {
 }
 
 /** OpenAPI shape of a page of tasks. */
-export class TaskPageDto {
-  @ApiProperty({ type: [TaskDto], maxItems: 200 }) items: TaskDto[];
-  @ApiProperty({ type: String, nullable: true, maxLength: 200, description: 'Cursor of the next page; null on the last page' }) nextCursor: string | null;
-}
+export class TaskPageDto extends PageDto(TaskDto, 200) {}

@@ -14,6 +14,7 @@ import { keyForSlot, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
 import { taskNotFound } from './tasks.errors.js';
 import { TasksRepository, type TaskFields } from './tasks.repository.js';
+import type { ListTasksQueryDto } from './tasks.dto.js';
 
 const TASK_SLOT = { after: 'afterTaskId', before: 'beforeTaskId' };
 
@@ -22,15 +23,6 @@ export interface TaskPlacement {
   columnId: string;
   afterTaskId?: string;
   beforeTaskId?: string;
-}
-
-/** Query of the task list. */
-export interface TaskQuery {
-  columnId?: string;
-  assigneeId?: string;
-  q?: string;
-  limit?: number;
-  cursor?: string;
 }
 
 /**
@@ -96,9 +88,9 @@ export class TasksService {
   }
 
   /** Keyset-paginated list ordered by (created_at, id). @throws AppError BOARD_NOT_FOUND, VALIDATION_FAILED (cursor) */
-  async list(boardId: string, userId: string, query: TaskQuery): Promise<Page<TaskView>> {
+  async list(boardId: string, userId: string, query: ListTasksQueryDto): Promise<Page<TaskView>> {
     await this.access.require(boardId, userId, 'viewer');
-    const limit = query.limit ?? 50;
+    const limit = query.pageSize();
     const rows = await this.tasks.list(boardId, { columnId: query.columnId, assigneeId: query.assigneeId, q: query.q, after: afterCursor(query.cursor), limit: limit + 1 });
     return toPage(rows, limit);
   }
