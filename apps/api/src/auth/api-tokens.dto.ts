@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayContains, ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength, registerDecorator } from 'class-validator';
-import { API_TOKEN_SCOPES, type ApiTokenScope, type ApiTokenView, type CreatedApiToken, type Page } from '@tasklane/contracts';
+import { API_TOKEN_SCOPES, type ApiTokenScope, type ApiTokenView, type CreatedApiToken } from '@tasklane/contracts';
 import { IsDateTime, Trim } from '../errors/field-validators.js';
 import { PageDto } from '../pagination/pagination.dto.js';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type BoardSummary } from '@tasklane/contracts';
 import { ColumnDto } from '../columns/columns.dto.js';
 import { MemberDto } from '../members/members.dto.js';

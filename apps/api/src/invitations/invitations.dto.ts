@@ -1,6 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsIn, MaxLength } from 'class-validator';
 import { BOARD_ROLES, INVITATION_STATUSES, type BoardRole, type InvitationStatus, type InvitationView, type ReceivedInvitationView } from '@tasklane/contracts';
 import { TrimLowerCase } from '../errors/field-validators.js';
 import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type MemberView } from '@tasklane/contracts';
 import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
 
