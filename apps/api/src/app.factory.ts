@@ -5,11 +5,13 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { serveAsyncApi } from './asyncapi/asyncapi-page.js';
 import type { Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
 import { API_PREFIX, API_PREFIX_OPTIONS } from './http/api-prefix.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
+import { serveWebApp } from './web/web-app.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -57,5 +59,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   app.enableCors({ origin: true, credentials: true, exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'] });
   app.useWebSocketAdapter(new RedisIoAdapter(app));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  serveAsyncApi(app);
+  await serveWebApp(app);
   return app;
 }

@@ -217,7 +217,7 @@ export class Scenario {
     await runPool(list, SETUP_CONCURRENCY, async (i) => {
       const email = `loadtest-${this.runId}-${i}@example.test`;
       const auth = await this.client(i, null, i).register(email, password, `Load ${i}`);
-      created[i] = { index: i, id: auth.user.id, email, token: auth.accessToken, refreshToken: auth.refreshToken };
+      created[i] = { index: i, id: auth.user.id, email, token: auth.accessToken, refreshToken: auth.refreshToken ?? '' };
     });
     this.users.push(...created);
   }
@@ -325,7 +325,7 @@ export class Scenario {
       try {
         const auth = await this.client(u.index, null, u.index).refresh(u.refreshToken);
         u.token = auth.accessToken;
-        u.refreshToken = auth.refreshToken;
+        u.refreshToken = auth.refreshToken ?? u.refreshToken;
       } catch (error) {
         hooks.log(`token refresh for user ${u.index} failed: ${(error as Error).message}`);
       }

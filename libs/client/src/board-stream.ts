@@ -1,10 +1,12 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   SOCKET_PATH,
+  UNAUTHORIZED,
   type AnyBoardEvent,
   type BoardSeqNotice,
   type ClientToServerEvents,
   type JoinAck,
+  type PresenceNotice,
   type ServerToClientEvents,
 } from '@tasklane/contracts';
 import { applyEvent, type BoardState } from './board-state.js';
@@ -12,6 +14,16 @@ import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
 import { SeqOrderer } from './seq-orderer.js';
 
 export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * Where a stream stands, for a connection indicator: `connecting` before the first join,
+ * `live` while joined with nothing missing, `catching-up` while (re)joining or fetching missed
+ * events or a snapshot, `reconnecting` while the socket is down, `closed` after close() or removal.
+ */
+export type BoardStreamStatus = 'connecting' | 'live' | 'catching-up' | 'reconnecting' | 'closed';
+
+/** A timer handle in Node and in browsers alike. */
+type Timer = ReturnType<typeof setTimeout>;
 
 export interface BoardStreamOptions {
   /** Server (replica or load balancer) base URL, e.g. http://127.0.0.1:8080. */
@@ -40,6 +52,16 @@ export interface BoardStreamOptions {
   /** Called when the server removed this client from the board (membership revoked, board deleted). */
   onRemoved?: (reason: string) => void;
   onError?: (error: unknown) => void;
+  /** Called whenever {@link BoardStream.status} changes. */
+  onStatus?: (status: BoardStreamStatus) => void;
+  /** Called with each `presence:state` / `presence:update` notice of this board (who is viewing it). */
+  onPresence?: (notice: PresenceNotice) => void;
+  /**
+   * Called when a (re)connect is refused as `unauthorized` (the access token expired): get a new
+   * token (e.g. refresh the session) and the stream connects again. Without it, and for any other
+   * refusal (`shutting down`), it connects again after a backoff.
+   */
+  refreshToken?: () => Promise<void>;
 }
 
 /** Counters for tests and the load tool. */
@@ -76,7 +98,7 @@ export class BoardStream {
   readonly socket: TasklaneSocket;
   private readonly rest: TasklaneRestClient;
   private readonly order = new SeqOrderer<AnyBoardEvent>();
-  private fillTimer: NodeJS.Timeout | null = null;
+  private fillTimer: Timer | null = null;
   private filling = false;
   private joined = false;
   private closed = false;
@@ -85,10 +107,12 @@ export class BoardStream {
   private startReject: ((e: unknown) => void) | null = null;
   /** The board id as the server writes it (lower case). */
   private readonly boardId: string;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<Timer>();
   private resyncing: Promise<void> | null = null;
   private joinFailures = 0;
   private fillFailures = 0;
+  private connectFailures = 0;
+  private currentStatus: BoardStreamStatus = 'connecting';
 
   constructor(private readonly options: BoardStreamOptions) {
     this.boardId = options.boardId.toLowerCase();
@@ -113,11 +137,46 @@ export class BoardStream {
     });
     // Every (re)connect re-joins from the last applied seq. A draining replica closes the transport,
     // which Socket.IO treats as a lost connection: it reconnects through the load balancer by itself.
-    this.socket.on('connect', () => void this.join());
+    this.socket.on('connect', () => {
+      this.connectFailures = 0;
+      this.setStatus('catching-up');
+      void this.join();
+    });
+    this.socket.on('disconnect', () => {
+      if (!this.closed) this.setStatus('reconnecting');
+    });
+    const presence = (n: PresenceNotice) => {
+      if (n.boardId === this.boardId && !this.closed) options.onPresence?.(n);
+    };
+    this.socket.on('presence:state', presence);
+    this.socket.on('presence:update', presence);
     this.socket.on('connect_error', (e) => {
       if (!this.joined) this.startReject?.(e);
       options.onError?.(e);
+      // A refusal by the server's middleware (expired token, draining replica) ends Socket.IO's own
+      // reconnection; only a stream that was already live keeps trying here.
+      if (this.joined && !this.socket.active) this.reconnectAfterRefusal(e);
     });
+  }
+
+  /** Where the stream stands (see {@link BoardStreamStatus}). */
+  get status(): BoardStreamStatus {
+    return this.currentStatus;
+  }
+
+  private setStatus(status: BoardStreamStatus): void {
+    if (status === this.currentStatus || (this.currentStatus === 'closed' && status !== 'closed')) return;
+    this.currentStatus = status;
+    this.options.onStatus?.(status);
+  }
+
+  private reconnectAfterRefusal(error: Error): void {
+    this.setStatus('reconnecting');
+    const refresh = error.message === UNAUTHORIZED && this.options.refreshToken ? this.options.refreshToken() : Promise.resolve();
+    const delay = BoardStream.backoff(200, this.connectFailures++, 5_000);
+    void refresh
+      .catch((e: unknown) => this.options.onError?.(e))
+      .then(() => this.later(() => this.socket.connect(), delay));
   }
 
   /** Last seq handed to `onEvent` (or the starting seq); null before the first join. */
@@ -167,6 +226,7 @@ export class BoardStream {
   /** Leaves the board and disconnects; no callbacks fire and no timer runs afterwards. */
   close(): void {
     this.closed = true;
+    this.setStatus('closed');
     if (this.fillTimer) clearTimeout(this.fillTimer);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -229,6 +289,7 @@ export class BoardStream {
     this.joined = true;
     this.joinFailures = 0;
     this.drain();
+    if (!this.order.hasGap && !this.filling) this.setStatus('live');
     this.startResolve?.();
     this.startResolve = this.startReject = null;
   }
@@ -298,6 +359,7 @@ export class BoardStream {
     if (this.closed || !this.order.hasGap) return;
     this.filling = true;
     this.stats.gapFills += 1;
+    this.setStatus('catching-up');
     try {
       for (;;) {
         const before = this.order.last as number;
@@ -328,6 +390,7 @@ export class BoardStream {
       this.filling = false;
     }
     this.drain();
+    if (!this.closed && this.socket.connected && this.joined && !this.order.hasGap) this.setStatus('live');
   }
 
   /**

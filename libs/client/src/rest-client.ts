@@ -7,7 +7,9 @@ import type {
   ErrorBody,
   ErrorCode,
   EventsPage,
+  InvitationView,
   MemberView,
+  MyInvitationView,
   Page,
   TaskView,
   UserView,
@@ -59,10 +61,28 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** How the refresh token travels: in the JSON bodies (`'body'`, default) or as an HttpOnly cookie. */
+export type SessionMode = 'body' | 'cookie';
+
+/** Client-wide options (browsers mostly). */
+export interface RestClientOptions {
+  /**
+   * fetch's `credentials`: `'include'` sends the refresh cookie to another origin (a dev server on
+   * another port without a proxy); the browser default `'same-origin'` suffices behind one origin.
+   */
+  credentials?: 'omit' | 'same-origin' | 'include';
+  /**
+   * Called once when a request other than `/auth/*` answers 401; resolve true after getting a new
+   * access token (e.g. a refresh) and the request is sent again, once.
+   */
+  onUnauthorized?: () => Promise<boolean>;
+}
+
 /**
- * Typed REST client for `/api/v1` on one base URL (a replica or the load balancer), using the
- * global fetch. Methods resolve with the response body and reject with TasklaneHttpError for any
- * non-2xx status. `token` is the access token sent as `Authorization: Bearer`.
+ * Typed REST client for `/api/v1` on one base URL (a replica or the load balancer; `''` for the
+ * page's own origin in a browser), using the global fetch. Methods resolve with the response body
+ * and reject with TasklaneHttpError for any non-2xx status. `token` is the access token sent as
+ * `Authorization: Bearer`. Runs in Node and in browsers (no Node built-ins).
  */
 export class TasklaneRestClient {
   /**
@@ -72,6 +92,7 @@ export class TasklaneRestClient {
   constructor(
     readonly baseUrl: string,
     public token?: string | (() => string | undefined),
+    readonly options: RestClientOptions = {},
   ) {}
 
   /** The access token to send now (calls the token function if one was given). */
@@ -81,16 +102,21 @@ export class TasklaneRestClient {
 
   /** Low-level call: JSON in, JSON out; 204 resolves undefined. @throws TasklaneHttpError */
   async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = this.currentToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: options.signal,
-    });
+    const send = () => {
+      const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const token = this.currentToken();
+      if (token) headers.authorization = `Bearer ${token}`;
+      return fetch(`${this.baseUrl}/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
+        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+      });
+    };
+    let res = await send();
+    if (res.status === 401 && this.options.onUnauthorized && !path.startsWith('/auth/') && (await this.options.onUnauthorized())) res = await send();
     const text = await res.text();
     if (!res.ok) {
       // A proxy's error page (nginx 502/504) is not JSON: keep the status, drop the body.
@@ -106,20 +132,33 @@ export class TasklaneRestClient {
   }
 
   // accounts
-  async register(email: string, password: string, name: string): Promise<AuthResponse> {
-    const auth = await this.request<AuthResponse>('POST', '/auth/register', { email, password, name });
+  /**
+   * With `session: 'cookie'` the server sets the refresh token as the HttpOnly cookie
+   * `tasklane_refresh` and leaves it out of the answer (servers without that mode answer 400).
+   */
+  async register(email: string, password: string, name: string, session: SessionMode = 'body'): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/register', { email, password, name, ...sessionField(session) });
     this.token = auth.accessToken;
     return auth;
   }
-  async login(email: string, password: string): Promise<AuthResponse> {
-    const auth = await this.request<AuthResponse>('POST', '/auth/login', { email, password });
+  async login(email: string, password: string, session: SessionMode = 'body'): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/login', { email, password, ...sessionField(session) });
     this.token = auth.accessToken;
     return auth;
   }
-  async refresh(refreshToken: string): Promise<AuthResponse> {
-    const auth = await this.request<AuthResponse>('POST', '/auth/refresh', { refreshToken });
+  /** Rotates the refresh token: the given one, or without one (`{}`) the `tasklane_refresh` cookie. */
+  async refresh(refreshToken?: string): Promise<AuthResponse> {
+    const auth = await this.request<AuthResponse>('POST', '/auth/refresh', refreshToken === undefined ? {} : { refreshToken });
     this.token = auth.accessToken;
     return auth;
+  }
+  /** Revokes the refresh token (the given one, or the cookie) and forgets the access token. */
+  async logout(refreshToken?: string): Promise<void> {
+    try {
+      await this.request<void>('POST', '/auth/logout', refreshToken === undefined ? {} : { refreshToken });
+    } finally {
+      this.token = undefined;
+    }
   }
   me(): Promise<UserView> {
     return this.request('GET', '/users/me');
@@ -154,6 +193,26 @@ export class TasklaneRestClient {
   }
   removeMember(boardId: string, userId: string, o?: RequestOptions): Promise<void> {
     return this.request('DELETE', `/boards/${boardId}/members/${userId}`, undefined, o);
+  }
+
+  // invitations
+  inviteMember(boardId: string, email: string, role: BoardRole, o?: RequestOptions): Promise<InvitationView> {
+    return this.request('POST', `/boards/${boardId}/invitations`, { email, role }, o);
+  }
+  listInvitations(boardId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<InvitationView>> {
+    return this.request('GET', `/boards/${boardId}/invitations${qs(query)}`);
+  }
+  revokeInvitation(boardId: string, invitationId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/invitations/${invitationId}`, undefined, o);
+  }
+  myInvitations(query: { limit?: number; cursor?: string } = {}): Promise<Page<MyInvitationView>> {
+    return this.request('GET', `/users/me/invitations${qs(query)}`);
+  }
+  acceptInvitation(invitationId: string, o?: RequestOptions): Promise<BoardSummary> {
+    return this.request('POST', `/invitations/${invitationId}/accept`, undefined, o);
+  }
+  declineInvitation(invitationId: string, o?: RequestOptions): Promise<void> {
+    return this.request('POST', `/invitations/${invitationId}/decline`, undefined, o);
   }
 
   // columns
@@ -192,6 +251,8 @@ export class TasklaneRestClient {
     return this.request('GET', `/boards/${boardId}/events${qs({ after, limit })}`);
   }
 }
+
+const sessionField = (session: SessionMode) => (session === 'cookie' ? { session } : {});
 
 function qs(query: object): string {
   const entries = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]);

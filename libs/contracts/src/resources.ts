@@ -16,18 +16,23 @@ export interface UserView {
   createdAt: string;
 }
 
-/** `POST /auth/register`, `/auth/login` and `/auth/refresh` response. `accessToken` is a JWT (15 min). */
+/**
+ * `POST /auth/register`, `/auth/login` and `/auth/refresh` response. `accessToken` is a JWT (15 min).
+ * `refreshToken` is absent in the cookie session mode (`"session": "cookie"` in the request): the
+ * server then sets it as the HttpOnly cookie `tasklane_refresh` instead.
+ */
 export interface AuthResponse {
   user: UserView;
   accessToken: string;
-  refreshToken: string;
+  refreshToken?: string;
   /** Lifetime of `accessToken` in seconds. */
   expiresIn: number;
 }
 
 export interface MemberView {
   userId: string;
-  email: string;
+  /** Shown to owners; may be absent for other roles (invitations contract). */
+  email?: string;
   name: string;
   role: BoardRole;
   addedAt: string;
@@ -87,4 +92,29 @@ export interface BoardSnapshot extends BoardSummary {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** Status of an invitation to a board. */
+export type InvitationStatus = 'pending' | 'accepted' | 'declined' | 'revoked' | 'expired';
+
+/** `POST /boards/:boardId/invitations` response and `GET /boards/:boardId/invitations` item (owners). */
+export interface InvitationView {
+  id: string;
+  boardId: string;
+  email: string;
+  role: BoardRole;
+  status: InvitationStatus;
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** `GET /users/me/invitations` item: an invitation addressed to the caller. */
+export interface MyInvitationView {
+  id: string;
+  boardId: string;
+  boardName: string;
+  role: BoardRole;
+  invitedBy: { userId: string; name: string };
+  expiresAt: string;
+  createdAt: string;
 }

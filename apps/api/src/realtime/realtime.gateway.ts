@@ -5,6 +5,7 @@ import { boardRoom, SOCKET_PATH, UNAUTHORIZED, userRoom, type AckError, type Err
 import { AuthService } from '../auth/auth.service.js';
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { BoardRoomsService } from './board-rooms.service.js';
+import { PresenceService } from './presence.service.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketServer, type IoServer, type IoSocket } from './socket-server.js';
 
@@ -27,6 +28,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     private readonly access: RoomAccessService,
     private readonly sockets: SocketServer,
     private readonly shutdown: ShutdownState,
+    private readonly presence: PresenceService,
   ) {}
 
   /** Handshake middleware: guards do not run on connection (nestjs/nest#882), so auth lives here. */
@@ -93,6 +95,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       }
       const ack = await this.rooms.catchUp(boardId, afterSeq);
       socket.emit('board:seq', { boardId, seq: ack.seq });
+      void this.presence.joined(socket, boardId);
       return ack;
     } catch (error) {
       if (!wasIn) await socket.leave(room);
@@ -106,6 +109,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     const boardId = (body as { boardId?: unknown } | null)?.boardId;
     if (typeof boardId !== 'string' || !isUUID(boardId, 'all')) return fail('VALIDATION_FAILED', 'boardId must be a UUID');
     await socket.leave(boardRoom(boardId.toLowerCase()));
+    void this.presence.left(socket, boardId.toLowerCase());
     return { ok: true };
   }
 }

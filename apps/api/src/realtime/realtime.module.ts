@@ -6,6 +6,7 @@ import { HealthModule } from '../health/health.module.js';
 import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { BoardRoomsService } from './board-rooms.service.js';
+import { PresenceService } from './presence.service.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketEventPublisher } from './socket-event.publisher.js';
@@ -19,7 +20,7 @@ import { SocketServer } from './socket-server.js';
 @Global()
 @Module({
   imports: [AuthModule, BoardAccessModule, EventsModule, HealthModule, RedisModule],
-  providers: [RealtimeGateway, BoardRoomsService, RoomAccessService, SocketServer, SocketEventPublisher, { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher }],
+  providers: [RealtimeGateway, BoardRoomsService, PresenceService, RoomAccessService, SocketServer, SocketEventPublisher, { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher }],
   exports: [EVENT_PUBLISHER],
 })
 export class RealtimeModule {}

@@ -1,0 +1,50 @@
+import type { ColumnView } from '@tasklane/contracts';
+import { Button } from '../ui/button.js';
+import { Dialog } from '../ui/dialog.js';
+import type { Conflict } from './conflict.js';
+import styles from './tasks.module.css';
+
+/**
+ * A 412 on saving a task: someone changed it first. Shows who, the task as it is now and what
+ * this edit wanted; "Keep their version" drops the edit, "Apply my changes" sends it again on top
+ * of the current version.
+ */
+export function ConflictDialog({ conflict, columns, onKeepTheirs, onApplyMine }: { conflict: Conflict; columns: ColumnView[]; onKeepTheirs(): void; onApplyMine(): void }) {
+  const { task, mine, changedBy } = conflict;
+  const column = columns.find((c) => c.id === task.columnId)?.name ?? '—';
+  return (
+    <Dialog title="Edit conflict" onClose={onKeepTheirs}>
+      <p role="alert">
+        <strong>{changedBy}</strong> changed “{task.title}” before your edit was saved, so your edit was not applied.
+      </p>
+      <h3 className={styles.subhead}>Current version (v{task.version})</h3>
+      <dl className={styles.facts}>
+        <dt>Title</dt>
+        <dd>{task.title}</dd>
+        <dt>Description</dt>
+        <dd>{task.description || '—'}</dd>
+        <dt>Labels</dt>
+        <dd>{task.labels.join(', ') || '—'}</dd>
+        <dt>Column</dt>
+        <dd>{column}</dd>
+        <dt>Changed</dt>
+        <dd>{new Date(task.updatedAt).toLocaleString()}</dd>
+      </dl>
+      <h3 className={styles.subhead}>Your changes</h3>
+      <dl className={styles.facts}>
+        {Object.entries(mine).map(([k, v]) => (
+          <div key={k} className={styles.factRow}>
+            <dt>{k}</dt>
+            <dd>{Array.isArray(v) ? v.join(', ') : String(v ?? '—')}</dd>
+          </div>
+        ))}
+      </dl>
+      <div className={styles.actions}>
+        <Button variant="primary" onClick={onKeepTheirs}>
+          Keep their version
+        </Button>
+        <Button onClick={onApplyMine}>Apply my changes</Button>
+      </div>
+    </Dialog>
+  );
+}
