@@ -158,7 +158,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
         <ul className={styles.presence} aria-label="Viewing now">
           {viewers.map((m) => (
             <li key={m.userId}>
-              <Avatar userId={m.userId} name={m.userId === user.id ? `${m.name} (you)` : m.name} small />
+              <Avatar userId={m.userId} name={m.name} label={m.userId === user.id ? `${m.name} (you)` : m.name} small />
             </li>
           ))}
         </ul>
@@ -242,9 +242,9 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           members={state.members}
           canEdit={canEdit}
           onClose={() => setOpenTaskId(null)}
-          onSave={(patch, columnId) => {
+          onSave={(base, patch, columnId) => {
             setOpenTaskId(null);
-            if (Object.keys(patch).length > 0) void board.updateTask(openTask, patch);
+            if (Object.keys(patch).length > 0) void board.updateTask(base, patch);
             if (columnId !== openTask.columnId) {
               const target = byColumn.get(columnId) ?? [];
               board.moveTask(openTask, columnId, anchorsFor(target, openTask.id, target.length));
@@ -260,6 +260,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
         <ConflictDialog
           conflict={board.conflict}
           columns={state?.columns ?? []}
+          members={state?.members ?? []}
           onKeepTheirs={board.dismissConflict}
           onApplyMine={() => {
             const { task, mine } = board.conflict!;

@@ -1,4 +1,4 @@
-import type { ColumnView } from '@tasklane/contracts';
+import type { ColumnView, MemberView } from '@tasklane/contracts';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import type { Conflict } from './conflict.js';
@@ -9,7 +9,15 @@ import styles from './tasks.module.css';
  * this edit wanted; "Keep their version" drops the edit, "Apply my changes" sends it again on top
  * of the current version.
  */
-export function ConflictDialog({ conflict, columns, onKeepTheirs, onApplyMine }: { conflict: Conflict; columns: ColumnView[]; onKeepTheirs(): void; onApplyMine(): void }) {
+const FIELD_LABELS: Record<string, string> = { title: 'Title', description: 'Description', labels: 'Labels', assigneeIds: 'Assignees', dueAt: 'Due date' };
+
+export function ConflictDialog(props: { conflict: Conflict; columns: ColumnView[]; members: MemberView[]; onKeepTheirs(): void; onApplyMine(): void }) {
+  const { conflict, columns, members, onKeepTheirs, onApplyMine } = props;
+  const show = (field: string, value: unknown): string => {
+    if (field === 'assigneeIds' && Array.isArray(value)) return value.map((id) => members.find((m) => m.userId === id)?.name ?? 'former member').join(', ') || '—';
+    if (field === 'dueAt') return value ? new Date(String(value)).toLocaleDateString(undefined, { timeZone: 'UTC' }) : 'none';
+    return Array.isArray(value) ? value.join(', ') || '—' : String(value ?? '—') || '—';
+  };
   const { task, mine, changedBy } = conflict;
   const column = columns.find((c) => c.id === task.columnId)?.name ?? '—';
   return (
@@ -34,8 +42,8 @@ export function ConflictDialog({ conflict, columns, onKeepTheirs, onApplyMine }:
       <dl className={styles.facts}>
         {Object.entries(mine).map(([k, v]) => (
           <div key={k} className={styles.factRow}>
-            <dt>{k}</dt>
-            <dd>{Array.isArray(v) ? v.join(', ') : String(v ?? '—')}</dd>
+            <dt>{FIELD_LABELS[k] ?? k}</dt>
+            <dd>{show(k, v)}</dd>
           </div>
         ))}
       </dl>

@@ -13,7 +13,8 @@ interface Props {
   members: MemberView[];
   canEdit: boolean;
   onClose(): void;
-  onSave(patch: UpdateTaskInput, columnId: string): void;
+  /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
+  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void;
   onDelete(): void;
 }
 
@@ -35,7 +36,7 @@ export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, o
         className={styles.form}
         onSubmit={(e) => {
           e.preventDefault();
-          onSave(taskPatch(base, values), columnId);
+          onSave(base, taskPatch(base, values), columnId);
         }}
       >
         <label className={ui.field}>

@@ -15,10 +15,10 @@ function colorFor(id: string): string {
   return COLORS[Math.abs(h) % COLORS.length];
 }
 
-/** A round avatar with a user's initials; its accessible name is the user's name. */
-export function Avatar({ userId, name, small }: { userId: string; name: string; small?: boolean }) {
+/** A round avatar with a user's initials; its accessible name is `label` (default: the user's name). */
+export function Avatar({ userId, name, label = name, small }: { userId: string; name: string; label?: string; small?: boolean }) {
   return (
-    <span role="img" aria-label={name} title={name} className={`${styles.avatar} ${small ? styles.avatarSmall : ''}`} style={{ background: colorFor(userId) }}>
+    <span role="img" aria-label={label} title={label} className={`${styles.avatar} ${small ? styles.avatarSmall : ''}`} style={{ background: colorFor(userId) }}>
       {initials(name)}
     </span>
   );
