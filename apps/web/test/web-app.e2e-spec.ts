@@ -358,6 +358,27 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     expect(problems).toEqual([]);
   }, 90_000);
 
+  it('works under the production Content-Security-Policy (no inline script, no CDN): no violation, live board', async () => {
+    const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:";
+    const context = await newUser(browser);
+    contexts.push(context);
+    // The header the API will send (helmet, built in parallel), added to every HTTP answer here.
+    await context.route('**/*', async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+    });
+    await context.addInitScript('window.__csp = []; document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));');
+    const page = await context.newPage();
+    await signIn(page, lb, ana.email, PASSWORD);
+    await openBoard(page, lb, boardId);
+    await addTask(page, 'To do', 'Under CSP');
+    await page.getByRole('article', { name: 'Under CSP' }).waitFor();
+    await page.getByRole('button', { name: 'Under CSP', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Edit task' }).waitFor();
+    expect(await page.evaluate('window.__csp')).toEqual([]);
+    await expect(page.evaluate('document.querySelector(\'[aria-label="Connection"]\').dataset.status')).resolves.toBe('live');
+  }, 60_000);
+
   it('screenshots: every page, light and dark, desktop and phone', async () => {
     const written: string[] = [];
     for (const phone of [false, true]) {
