@@ -360,8 +360,12 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
 
   it('works under the production Content-Security-Policy (no inline script, no CDN): no violation, live board', async () => {
     const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; img-src 'self' data:";
-    const context = await newUser(browser);
+    // A page whose answers Playwright fulfils counts as public for Chromium's Local Network Access
+    // checks, which then block its WebSocket to 127.0.0.1: a test artefact, switched off here only.
+    const cspBrowser = await launchChromium(['--disable-features=LocalNetworkAccessChecks']);
+    const context = await newUser(cspBrowser);
     contexts.push(context);
+    contexts.push({ close: () => cspBrowser.close() } as unknown as BrowserContext);
     // The header the API will send (helmet, built in parallel), added to every HTTP answer here.
     await context.route('**/*', async (route) => {
       const response = await route.fetch();

@@ -74,8 +74,10 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
           <li key={m.userId} className={styles.member}>
             <Avatar userId={m.userId} name={m.name} small />
             <span className={styles.who}>
-              <strong>{m.name}</strong>
-              {m.userId === me && ' (you)'}
+              <span>
+                <strong>{m.name}</strong>
+                {m.userId === me && ' (you)'}
+              </span>
               {m.email && <span className={styles.email}>{m.email}</span>}
             </span>
             {owner ? (

@@ -19,10 +19,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** @throws Error naming the missing executable (install it with `apt-get install -y chromium`). */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * @param extraArgs more flags after CHROMIUM_ARGS
+ * @throws Error naming the missing executable (install it with `apt-get install -y chromium`).
+ */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 export const DESKTOP = { width: 1280, height: 800 };
