@@ -384,6 +384,23 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
   }, 60_000);
 
   it('screenshots: every page, light and dark, desktop and phone', async () => {
+    // A board that looks like real work, with Bruno viewing it too (presence).
+    const showcase = await ana.rest.createBoard({ name: 'Product launch', columns: ['To do', 'Doing', 'Review', 'Done'] });
+    await ana.rest.addMember(showcase.id, bruno.email, 'editor');
+    const [todo, doing, review, done] = showcase.columns;
+    const seed: [typeof todo, string, string[], string[], string | null][] = [
+      [todo, 'Write the launch announcement', ['marketing'], [ana.id], '2030-03-02T12:00:00.000Z'],
+      [todo, 'Book the venue for the demo day', ['events'], [bruno.id], null],
+      [todo, 'Translate the landing page', [], [], null],
+      [doing, 'Fix sign-in on Safari 17', ['bug', 'urgent'], [bruno.id], '2030-02-20T12:00:00.000Z'],
+      [doing, 'Pricing page copy', ['marketing'], [ana.id, bruno.id], null],
+      [review, 'Onboarding email sequence', ['growth'], [ana.id], null],
+      [done, 'Beta feedback survey', [], [bruno.id], null],
+      [done, 'Press kit', ['marketing'], [], null],
+    ];
+    for (const [column, title, labels, assigneeIds, dueAt] of seed) await ana.rest.createTask(showcase.id, { columnId: column.id, title, labels, assigneeIds, dueAt });
+    const watcher = await userPage(bruno, lb);
+    await openBoard(watcher, lb, showcase.id);
     const written: string[] = [];
     for (const phone of [false, true]) {
       for (const dark of [false, true]) {
@@ -397,10 +414,10 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
         await signIn(page, lb, ana.email, PASSWORD);
         await page.getByRole('list', { name: 'Boards' }).waitFor();
         written.push(await screenshot(page, `boards-${suffix}`));
-        await openBoard(page, lb, boardId);
-        await page.getByRole('article', { name: 'T4' }).waitFor();
+        await openBoard(page, lb, showcase.id);
+        await page.getByRole('list', { name: 'Viewing now' }).getByRole('img', { name: 'Bruno' }).waitFor();
         written.push(await screenshot(page, `board-${suffix}`));
-        await page.getByRole('button', { name: 'T4', exact: true }).click();
+        await page.getByRole('button', { name: 'Fix sign-in on Safari 17', exact: true }).click();
         await page.getByRole('dialog', { name: 'Edit task' }).waitFor();
         written.push(await screenshot(page, `task-dialog-${suffix}`));
         await page.getByRole('button', { name: 'Close' }).click();
