@@ -21,6 +21,7 @@ import { TaskDialog } from '../tasks/task-dialog.js';
 import { AppHeader } from '../ui/app-header.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
+import { Dialog } from '../ui/dialog.js';
 import ui from '../ui/ui.module.css';
 import { anchorsFor, dropTarget, presenceList, tasksByColumn } from './board-model.js';
 import { ColumnView, type ColumnActions } from './column-view.js';
@@ -43,6 +44,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const [showMembers, setShowMembers] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [renamingBoard, setRenamingBoard] = useState(false);
+  const [deletingColumn, setDeletingColumn] = useState<Column | null>(null);
 
   const byColumn = useMemo(() => (state ? tasksByColumn(state) : new Map<string, TaskView[]>()), [state]);
   const members = useMemo(() => new Map<string, MemberView>((state?.members ?? []).map((m) => [m.userId, m])), [state?.members]);
@@ -67,9 +69,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
         const afterColumnId = direction < 0 ? (columns[i - 2]?.id ?? null) : columns[i + 1]?.id;
         if (afterColumnId !== undefined) handle.current.updateColumn(column, { afterColumnId });
       },
-      remove: (column) => {
-        if (confirmDelete(column)) handle.current.deleteColumn(column);
-      },
+      remove: (column) => setDeletingColumn(column),
       addTask: (column, title, afterTaskId) => handle.current.createTask(column.id, title, afterTaskId ? { afterTaskId } : {}),
     }),
     [],
@@ -269,6 +269,25 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           }}
         />
       )}
+      {deletingColumn && (
+        <Dialog title="Delete column?" onClose={() => setDeletingColumn(null)}>
+          <p>
+            “{deletingColumn.name}” and its {byColumn.get(deletingColumn.id)?.length ?? 0} tasks will be deleted for everyone.
+          </p>
+          <div>
+            <Button
+              variant="danger"
+              onClick={() => {
+                board.deleteColumn(deletingColumn);
+                setDeletingColumn(null);
+              }}
+            >
+              Delete column
+            </Button>{' '}
+            <Button onClick={() => setDeletingColumn(null)}>Cancel</Button>
+          </div>
+        </Dialog>
+      )}
       {showMembers && state && (
         <MembersDialog boardId={boardId} members={state.members} me={user.id} role={board.role} onClose={() => setShowMembers(false)} onChangeRole={board.changeRole} onRemove={board.removeMember} />
       )}
@@ -276,6 +295,3 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   );
 }
 
-function confirmDelete(column: Column): boolean {
-  return window.confirm(`Delete column “${column.name}” and all its tasks?`);
-}
