@@ -349,6 +349,26 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     await expect(handle.evaluate((el) => el === (el.ownerDocument as unknown as { activeElement: unknown }).activeElement)).resolves.toBe(true);
   }, 60_000);
 
+  it('optimistic changes: a refused move shows at once, then rolls back with a message', async () => {
+    const own = await ana.rest.createBoard({ name: 'Rollback' });
+    await ana.rest.createTask(own.id, { columnId: own.columns[0].id, title: 'Stay here' });
+    const a = await userPage(ana, lb);
+    await openBoard(a, lb, own.id);
+    // The server refuses the move (as it would for a demoted user), a little later.
+    let release: () => void = () => {};
+    const answered = new Promise<void>((r) => (release = r));
+    await a.route('**/api/v1/boards/*/tasks/*/move', async (route) => {
+      await answered;
+      await route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ statusCode: 403, code: 'FORBIDDEN', message: 'Forbidden', requestId: 'r' }) });
+    });
+    await drag(a, a.getByRole('button', { name: 'Move task Stay here' }), column(a, 'Doing'), 'middle');
+    await column(a, 'Doing').getByRole('article', { name: 'Stay here' }).waitFor({ timeout: 2_000 });
+    release();
+    await a.getByRole('alert').getByText('Moving “Stay here” failed and was undone. You do not have permission to change this board.').waitFor({ timeout: 5_000 });
+    await column(a, 'To do').getByRole('article', { name: 'Stay here' }).waitFor({ timeout: 2_000 });
+    expect(snapshotDom(await ana.rest.getBoard(own.id))).toEqual(await readBoard(a));
+  }, 60_000);
+
   it('accessibility: axe finds no serious or critical violations on the sign-in, board-list and board pages, light and dark', async () => {
     const problems: string[] = [];
     for (const dark of [false, true]) {
