@@ -10,6 +10,7 @@ import {
   dropTarget,
   positionBetween,
   presenceList,
+  keepUnchanged,
   tasksByColumn,
   withPending,
   type Pending,
@@ -146,5 +147,20 @@ describe('presence and activity', () => {
     expect(describeEvent(event({ type: 'task.moved', data: task('t1', 'done', 'a5', 'Fix login') }), nameOf, s)).toBe('Bruno moved “Fix login”');
     expect(describeEvent(event({ type: 'task.deleted', data: { id: 't2' } }), nameOf, s)).toBe('Bruno deleted “t2”');
     expect(describeEvent(event({ type: 'column.deleted', data: { id: 'done' }, actorId: 'zz' }), nameOf, s)).toBe('Someone deleted column “Done”');
+  });
+});
+
+describe('keepUnchanged', () => {
+  it('reuses the previous list of a column whose tasks did not change, and only that', () => {
+    const s = board();
+    const before = tasksByColumn(s);
+    const moved = applyEventImmutably(s, event({ type: 'task.moved', data: { ...s.tasks[0], columnId: 'done', position: 'a1' } }));
+    const after = keepUnchanged(before, tasksByColumn(moved));
+    expect(after.get('todo')).not.toBe(before.get('todo'));
+    expect(after.get('done')).not.toBe(before.get('done'));
+    const renamed = applyEventImmutably(moved, event({ type: 'task.updated', data: { ...moved.tasks.find((t) => t.id === 't4')!, title: 'x' } }, 12));
+    const again = keepUnchanged(after, tasksByColumn(renamed));
+    expect(again.get('todo')).toBe(after.get('todo'));
+    expect(again.get('done')).not.toBe(after.get('done'));
   });
 });

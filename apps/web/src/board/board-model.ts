@@ -137,6 +137,18 @@ export function tasksByColumn(state: BoardState): Map<string, TaskView[]> {
 }
 
 /**
+ * `next` with each column's list replaced by the one in `prev` when it holds the same tasks (same
+ * objects, same order), so memoised columns that did not change skip rendering.
+ */
+export function keepUnchanged(prev: ReadonlyMap<string, TaskView[]>, next: Map<string, TaskView[]>): Map<string, TaskView[]> {
+  for (const [id, list] of next) {
+    const old = prev.get(id);
+    if (old && old.length === list.length && old.every((t, i) => t === list[i])) next.set(id, old);
+  }
+  return next;
+}
+
+/**
  * The placement anchors for dropping `taskId` at `index` of `columnTasks` (that column's tasks in
  * order, the dragged task possibly among them): `{ afterTaskId, beforeTaskId }` for one `move`.
  */

@@ -23,7 +23,7 @@ import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import ui from '../ui/ui.module.css';
-import { anchorsFor, dropTarget, presenceList, tasksByColumn } from './board-model.js';
+import { anchorsFor, dropTarget, keepUnchanged, presenceList, tasksByColumn } from './board-model.js';
 import { ColumnView, type ColumnActions } from './column-view.js';
 import { TaskCardBody, type TaskActions } from './task-card.js';
 import { useBoard, type BoardHandle } from './use-board.js';
@@ -46,10 +46,16 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const [renamingBoard, setRenamingBoard] = useState(false);
   const [deletingColumn, setDeletingColumn] = useState<Column | null>(null);
 
-  const byColumn = useMemo(() => (state ? tasksByColumn(state) : new Map<string, TaskView[]>()), [state]);
+  const previousGroups = useRef(new Map<string, TaskView[]>());
+  const byColumn = useMemo(() => {
+    const groups = keepUnchanged(previousGroups.current, state ? tasksByColumn(state) : new Map<string, TaskView[]>());
+    previousGroups.current = groups;
+    return groups;
+  }, [state]);
   const members = useMemo(() => new Map<string, MemberView>((state?.members ?? []).map((m) => [m.userId, m])), [state?.members]);
   const viewers = useMemo(() => presenceList(board.viewers, state?.members ?? [], user.id), [board.viewers, state?.members, user.id]);
   const taskById = useCallback((id: string) => handle.current.board?.tasks.find((t) => t.id === id), []);
+  const insertDone = useCallback(() => setInsertAfter(null), []);
 
   const taskActions = useMemo<TaskActions>(
     () => ({
@@ -75,6 +81,8 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
     [],
   );
 
+  // The task being dragged, as it was when the drag started (its column stays its home while dragging).
+  const activeTask = useMemo(() => (activeId ? taskById(activeId) : undefined), [activeId, taskById]);
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
   const titleOf = (id: string | number) => taskById(String(id))?.title ?? 'task';
   const columnNameOf = (columnId: unknown) => state?.columns.find((c) => c.id === columnId)?.name ?? 'a column';
@@ -123,7 +131,6 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   }
 
   const openTask = openTaskId ? state?.tasks.find((t) => t.id === openTaskId) : undefined;
-  const activeTask = activeId ? taskById(activeId) : undefined;
 
   return (
     <div className={styles.page}>
@@ -206,9 +213,9 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
                 members={members}
                 canEdit={canEdit}
                 flashes={board.flashes}
-                activeId={activeId}
+                activeId={activeTask?.columnId === column.id ? activeTask.id : null}
                 insertAfter={insertAfter?.columnId === column.id ? insertAfter : null}
-                onInsertDone={() => setInsertAfter(null)}
+                onInsertDone={insertDone}
                 actions={columnActions}
                 taskActions={taskActions}
               />
