@@ -78,7 +78,11 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
                 <strong>{m.name}</strong>
                 {m.userId === me && ' (you)'}
               </span>
-              {m.email && <span className={styles.email}>{m.email}</span>}
+              {m.email && (
+                <span className={styles.email} title={m.email}>
+                  {m.email}
+                </span>
+              )}
             </span>
             {owner ? (
               <select className={ui.input} aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void onChangeRole(m.userId, e.target.value as BoardRole)}>
@@ -128,7 +132,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
           </h3>
           <ul className={styles.list}>
             {invitations.map((inv) => (
-              <li key={inv.id} className={styles.member}>
+              <li key={inv.id} className={styles.invitation}>
                 <span className={styles.who}>
                   {inv.email} <span className={styles.email}>as {inv.role}, until {new Date(inv.expiresAt).toLocaleDateString()}</span>
                 </span>
