@@ -78,7 +78,7 @@ export default {
     tsConfig: { fileName: 'tsconfig.json' },
     // Workspace libs resolve to their sources ("types" points at src/index.ts), so the rules see
     // libs/contracts/src/... rather than a dist/ that exists only after a build.
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['types', 'import', 'default'], extensions: ['.ts', '.mjs', '.js'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['types', 'import', 'default'], extensions: ['.ts', '.tsx', '.mjs', '.js'] },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

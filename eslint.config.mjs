@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's recommended rules for every app and lib (type-checking itself is
 // `npm run typecheck`). Generated and built files are ignored.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,5 +15,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-function-type': 'off',
       'no-empty': ['error', { allowEmptyCatch: true }],
     },
+  },
+  // The web app: the rules of hooks (hooks at the top level, complete effect dependencies).
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

@@ -1,6 +1,8 @@
 // Compiles every app and lib with SWC (type-checking is `npm run typecheck`).
 // apps/<app>/src/** → dist/apps/<app>/src/**, libs/<lib>/src/** → libs/<lib>/dist/** (so each lib's
-// package.json "exports" resolves at run time through the npm workspace link).
+// package.json "exports" resolves at run time through the npm workspace link). The browser app
+// apps/web is bundled by Vite instead (apps/web/vite.config.ts) into dist/apps/web, which the API
+// serves at `/`.
 //
 // Why not `nest build`: nest-cli.json describes the same app builds, and `npx nest build api` (or
 // `loadtest`; Nest CLI 12, SWC builder) writes byte-for-byte the files this script writes to
@@ -40,7 +42,11 @@ for (const lib of readdirSync(resolve(root, 'libs'))) {
 const tmpDist = resolve(root, `dist.tmp-${process.pid}`);
 for (const app of readdirSync(resolve(root, 'apps'))) {
   const dir = resolve(root, 'apps', app);
-  if (!existsSync(resolve(dir, 'src'))) continue;
+  if (!existsSync(resolve(dir, 'src')) || app === 'web') continue;
   swc(dir, resolve(tmpDist, 'apps', app, 'src'));
 }
+execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', resolve(root, 'apps/web/vite.config.ts'), '--outDir', resolve(tmpDist, 'apps/web'), '--emptyOutDir', '--logLevel', 'warn'], {
+  stdio: 'inherit',
+  cwd: root,
+});
 swapIn(tmpDist, resolve(root, 'dist'));

@@ -1,7 +1,8 @@
 // What `npm test` needs besides node_modules, checked before it builds (package.json "pretest"),
 // so a missing piece is one line here instead of a wall of failing suites:
-//  - nginx and redis-server on the PATH: the cluster, multi-replica and fault suites start their own
-//    nginx and throwaway Redis on free ports. Missing and running as root: installed quietly with
+//  - nginx, redis-server and chromium on the PATH: the cluster, multi-replica and fault suites start
+//    their own nginx and throwaway Redis on free ports; the web app's browser suite drives Debian's
+//    Chromium (apps/web/test). Missing and running as root: installed quietly with
 //    apt-get, then the run goes on. Missing otherwise: one line saying how to install, exit 1.
 //  - PostgreSQL at TEST_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 //    and Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379): one line each when unreachable.
@@ -18,7 +19,9 @@ import pg from 'pg';
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Debian package of each executable the suites run. */
-const TOOLS = { nginx: 'nginx', 'redis-server': 'redis-server' };
+const TOOLS = { nginx: 'nginx', 'redis-server': 'redis-server', chromium: 'chromium' };
+// CHROMIUM_PATH names another Chromium-based browser for the browser suite (e.g. Chrome on a CI runner).
+if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) delete TOOLS.chromium;
 /** Where Debian puts daemons, often not on a non-root user's PATH. */
 const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 const TIMEOUT_MS = 3000;

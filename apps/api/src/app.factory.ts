@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { serveAsyncApi } from './asyncapi/asyncapi-page.js';
 import { runWithRequestContext } from './audit/request-context.js';
 import { loadEnv, type Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
@@ -14,6 +15,7 @@ import { API_PREFIX, API_PREFIX_OPTIONS, apiPath } from './http/api-prefix.js';
 import { isListedOrigin } from './http/cors.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
+import { serveWebApp } from './web/web-app.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -109,5 +111,7 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   app.enableCors({ origin: (origin, done) => done(null, origin !== undefined && isListedOrigin(origin, origins)), credentials: true, exposedHeaders: EXPOSED_HEADERS });
   app.useWebSocketAdapter(new RedisIoAdapter(app));
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  serveAsyncApi(app);
+  await serveWebApp(app);
   return app;
 }

@@ -90,3 +90,66 @@ describe('BoardStream recovery', () => {
     expect(upper.seq).toBeNull();
   });
 });
+
+describe('BoardStream status, presence and refused reconnects', () => {
+  afterEach(() => streams.splice(0).forEach((s) => s.close()));
+
+  function stream(options: Partial<ConstructorParameters<typeof BoardStream>[0]>, ack: () => Promise<unknown>) {
+    const s = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId, from: 5, rest: {} as TasklaneRestClient, ...options });
+    streams.push(s);
+    const socket = (s as unknown as Internals).socket;
+    let connects = 0;
+    socket.timeout = () => ({ emitWithAck: ack });
+    socket.connect = () => {
+      connects += 1;
+      return socket;
+    };
+    return { s, emit: (name: string, ...args: unknown[]) => socket.emitReserved(name, ...args), connects: () => connects };
+  }
+
+  it('reports connecting → catching-up → live, reconnecting while the socket is down, live after the rejoin, closed at the end', async () => {
+    const statuses: string[] = [];
+    const { s, emit } = stream({ onStatus: (x) => statuses.push(x) }, async () => ({ ok: true, seq: 5, events: [] }));
+    expect(s.status).toBe('connecting');
+    const started = s.start();
+    emit('connect');
+    await started;
+    expect(s.status).toBe('live');
+    emit('disconnect', 'transport close');
+    expect(s.status).toBe('reconnecting');
+    emit('connect');
+    await sleep(10);
+    s.close();
+    expect(statuses).toEqual(['catching-up', 'live', 'reconnecting', 'catching-up', 'live', 'closed']);
+  });
+
+  it('hands over presence notices of its own board only', async () => {
+    const seen: unknown[] = [];
+    const { s, emit } = stream({ onPresence: (n) => seen.push(n) }, async () => ({ ok: true, seq: 5, events: [] }));
+    const started = s.start();
+    emit('connect');
+    await started;
+    emit('presence:state', { boardId, users: [{ userId: 'a' }] });
+    emit('presence:update', { boardId: '00000000-0000-4000-8000-000000000002', users: [] });
+    emit('presence:update', { boardId, users: [{ userId: 'a' }, { userId: 'b' }] });
+    expect(seen).toEqual([
+      { boardId, users: [{ userId: 'a' }] },
+      { boardId, users: [{ userId: 'a' }, { userId: 'b' }] },
+    ]);
+  });
+
+  it('refreshes the token and connects again when a reconnect is refused as unauthorized', async () => {
+    let refreshed = 0;
+    const { s, emit, connects } = stream({ refreshToken: async () => void (refreshed += 1), onError: () => undefined }, async () => ({ ok: true, seq: 5, events: [] }));
+    const started = s.start();
+    emit('connect');
+    await started;
+    expect(connects()).toBe(1);
+    emit('disconnect', 'transport close');
+    emit('connect_error', new Error('unauthorized')); // the server's middleware refused: Socket.IO stops retrying
+    await sleep(600);
+    expect(refreshed).toBe(1);
+    expect(connects()).toBe(2);
+    expect(s.status).toBe('reconnecting');
+  });
+});

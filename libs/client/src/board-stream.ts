@@ -1,11 +1,13 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
   SOCKET_PATH,
+  UNAUTHORIZED,
   type AnyBoardEvent,
   type AuthRefreshAck,
   type BoardSeqNotice,
   type ClientToServerEvents,
   type JoinAck,
+  type PresenceNotice,
   type ServerToClientEvents,
   type SessionExpiredNotice,
 } from '@tasklane/contracts';
@@ -15,6 +17,16 @@ import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
 import { SeqOrderer } from './seq-orderer.js';
 
 export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/**
+ * Where a stream stands, for a connection indicator: `connecting` before the first join,
+ * `live` while joined with nothing missing, `catching-up` while (re)joining or fetching missed
+ * events or a snapshot, `reconnecting` while the socket is down, `closed` after close() or removal.
+ */
+export type BoardStreamStatus = 'connecting' | 'live' | 'catching-up' | 'reconnecting' | 'closed';
+
+/** A timer handle in Node and in browsers alike. */
+type Timer = ReturnType<typeof setTimeout>;
 
 export interface BoardStreamOptions {
   /** Server (replica or load balancer) base URL, e.g. http://127.0.0.1:8080. */
@@ -60,6 +72,16 @@ export interface BoardStreamOptions {
    */
   onSessionExpired?: (reason: SessionExpiredNotice['reason']) => void;
   onError?: (error: unknown) => void;
+  /** Called whenever {@link BoardStream.status} changes. */
+  onStatus?: (status: BoardStreamStatus) => void;
+  /** Called with each `presence:state` / `presence:update` notice of this board (who is viewing it). */
+  onPresence?: (notice: PresenceNotice) => void;
+  /**
+   * Called when a (re)connect is refused as `unauthorized` (the access token expired): get a new
+   * token (e.g. refresh the session) and the stream connects again. Without it, and for any other
+   * refusal (`shutting down`), it connects again after a backoff.
+   */
+  refreshToken?: () => Promise<void>;
 }
 
 /** Counters for tests and the load tool. */
@@ -100,7 +122,7 @@ export class BoardStream {
   readonly socket: TasklaneSocket;
   private readonly rest: TasklaneRestClient;
   private readonly order = new SeqOrderer<AnyBoardEvent>();
-  private fillTimer: NodeJS.Timeout | null = null;
+  private fillTimer: Timer | null = null;
   private filling = false;
   private joined = false;
   private closed = false;
@@ -109,15 +131,17 @@ export class BoardStream {
   private startReject: ((e: unknown) => void) | null = null;
   /** The board id as the server writes it (lower case). */
   private readonly boardId: string;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<Timer>();
   private resyncing: Promise<void> | null = null;
   private joinFailures = 0;
   private fillFailures = 0;
   /** The token the socket is authenticated with now (handshake or last `auth:refresh`). */
   private socketToken: string | undefined;
-  private authTimer: NodeJS.Timeout | null = null;
+  private authTimer: Timer | null = null;
   /** Why the server said it is about to disconnect us (`session:expired`), until the disconnect. */
   private endedBecause: SessionExpiredNotice['reason'] | null = null;
+  private connectFailures = 0;
+  private currentStatus: BoardStreamStatus = 'connecting';
 
   private readonly token: () => string;
 
@@ -150,17 +174,50 @@ export class BoardStream {
     // which Socket.IO treats as a lost connection: it reconnects through the load balancer by itself.
     this.socket.on('connect', () => {
       this.endedBecause = null;
+      this.connectFailures = 0;
+      this.setStatus('catching-up');
       this.scheduleAuthRefresh();
       void this.join();
     });
     this.socket.on('session:expired', (notice) => {
       this.endedBecause = notice.reason;
     });
-    this.socket.on('disconnect', (reason) => this.onDisconnect(reason));
+    this.socket.on('disconnect', (reason) => {
+      this.onDisconnect(reason);
+      if (!this.closed) this.setStatus('reconnecting');
+    });
+    const presence = (n: PresenceNotice) => {
+      if (n.boardId === this.boardId && !this.closed) options.onPresence?.(n);
+    };
+    this.socket.on('presence:state', presence);
+    this.socket.on('presence:update', presence);
     this.socket.on('connect_error', (e) => {
       if (!this.joined) this.startReject?.(e);
       options.onError?.(e);
+      // A refusal by the server's middleware (expired token, draining replica) ends Socket.IO's own
+      // reconnection; only a stream that was already live keeps trying here.
+      if (this.joined && !this.socket.active) this.reconnectAfterRefusal(e);
     });
+  }
+
+  /** Where the stream stands (see {@link BoardStreamStatus}). */
+  get status(): BoardStreamStatus {
+    return this.currentStatus;
+  }
+
+  private setStatus(status: BoardStreamStatus): void {
+    if (status === this.currentStatus || (this.currentStatus === 'closed' && status !== 'closed')) return;
+    this.currentStatus = status;
+    this.options.onStatus?.(status);
+  }
+
+  private reconnectAfterRefusal(error: Error): void {
+    this.setStatus('reconnecting');
+    const refresh = error.message === UNAUTHORIZED && this.options.refreshToken ? this.options.refreshToken() : Promise.resolve();
+    const delay = BoardStream.backoff(200, this.connectFailures++, 5_000);
+    void refresh
+      .catch((e: unknown) => this.options.onError?.(e))
+      .then(() => this.later(() => this.socket.connect(), delay));
   }
 
   /** Last seq handed to `onEvent` (or the starting seq); null before the first join. */
@@ -210,6 +267,7 @@ export class BoardStream {
   /** Leaves the board and disconnects; no callbacks fire and no timer runs afterwards. */
   close(): void {
     this.closed = true;
+    this.setStatus('closed');
     if (this.fillTimer) clearTimeout(this.fillTimer);
     if (this.authTimer) clearTimeout(this.authTimer);
     for (const t of this.timers) clearTimeout(t);
@@ -273,6 +331,7 @@ export class BoardStream {
     this.joined = true;
     this.joinFailures = 0;
     this.drain();
+    if (!this.order.hasGap && !this.filling) this.setStatus('live');
     this.startResolve?.();
     this.startResolve = this.startReject = null;
   }
@@ -325,14 +384,36 @@ export class BoardStream {
     this.endedBecause = null;
     if (this.closed || reason !== 'io server disconnect' || ended === null) return;
     if (ended === 'token_expired') {
-      const next = this.token();
-      if (next && next !== this.socketToken && (jwtExpiresAt(next) ?? Infinity) > Date.now()) {
+      if (this.hasNewerToken()) {
         this.socket.connect();
         return;
       }
+      // No newer token yet: let the application refresh its session once, then try again.
+      if (this.options.refreshToken) {
+        void this.options.refreshToken().then(
+          () => (this.hasNewerToken() ? this.socket.connect() : this.end(ended)),
+          (error: unknown) => {
+            this.options.onError?.(error);
+            this.end(ended);
+          },
+        );
+        return;
+      }
     }
+    this.end(ended);
+  }
+
+  /** Whether the token function returns a token other than the socket's, not expired yet. */
+  private hasNewerToken(): boolean {
+    const next = this.token();
+    return !!next && next !== this.socketToken && (jwtExpiresAt(next) ?? Infinity) > Date.now();
+  }
+
+  /** Stops the stream after the server ended its session, and says why. */
+  private end(reason: SessionExpiredNotice['reason']): void {
+    if (this.closed) return;
     this.close();
-    this.options.onSessionExpired?.(ended);
+    this.options.onSessionExpired?.(reason);
   }
 
   /** The server will not send this board any more (membership revoked, board deleted): stop. */
@@ -400,6 +481,7 @@ export class BoardStream {
     if (this.closed || !this.order.hasGap) return;
     this.filling = true;
     this.stats.gapFills += 1;
+    this.setStatus('catching-up');
     try {
       for (;;) {
         const before = this.order.last as number;
@@ -430,6 +512,7 @@ export class BoardStream {
       this.filling = false;
     }
     this.drain();
+    if (!this.closed && this.socket.connected && this.joined && !this.order.hasGap) this.setStatus('live');
   }
 
   /**

@@ -73,6 +73,11 @@ export interface RestClientOptions {
    * default (`'same-origin'`) suffices when the app and the API share an origin.
    */
   credentials?: 'omit' | 'same-origin' | 'include';
+  /**
+   * Called once when a request other than `/auth/*` answers 401; resolve true after getting a new
+   * access token (e.g. a refresh) and the request is sent again, once.
+   */
+  onUnauthorized?: () => Promise<boolean>;
 }
 
 /** Body of `createApiToken`. */
@@ -88,7 +93,8 @@ export interface CreateApiTokenInput {
  * Typed REST client for `/api/v1` on one base URL (a replica or the load balancer), using the
  * global fetch. Methods resolve with the response body and reject with TasklaneHttpError for any
  * non-2xx status. `token` is the access token (or a personal API token, `tl_…`) sent as
- * `Authorization: Bearer`.
+ * `Authorization: Bearer`. Runs in Node and in browsers (no Node built-ins); `baseUrl` `''` is the
+ * page's own origin.
  */
 export class TasklaneRestClient {
   /**
@@ -108,17 +114,21 @@ export class TasklaneRestClient {
 
   /** Low-level call: JSON in, JSON out; 204 resolves undefined. @throws TasklaneHttpError */
   async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = this.currentToken();
-    if (token) headers.authorization = `Bearer ${token}`;
-    const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: options.signal,
-      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
-    });
+    const send = () => {
+      const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      const token = this.currentToken();
+      if (token) headers.authorization = `Bearer ${token}`;
+      return fetch(`${this.baseUrl}/api/v1${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: options.signal,
+        ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+      });
+    };
+    let res = await send();
+    if (res.status === 401 && this.options.onUnauthorized && !path.startsWith('/auth/') && (await this.options.onUnauthorized())) res = await send();
     const text = await res.text();
     if (!res.ok) {
       // A proxy's error page (nginx 502/504) is not JSON: keep the status, drop the body.
@@ -148,8 +158,11 @@ export class TasklaneRestClient {
   }
   /** Ends the session of the given refresh token, or (none given) of the session cookie, which the server clears. Forgets this client's token. */
   async logout(refreshToken?: string): Promise<void> {
-    await this.request<void>('POST', '/auth/logout', refreshToken === undefined ? {} : { refreshToken });
-    this.token = undefined;
+    try {
+      await this.request<void>('POST', '/auth/logout', refreshToken === undefined ? {} : { refreshToken });
+    } finally {
+      this.token = undefined;
+    }
   }
   /** Ends every session of the caller and disconnects all their sockets (access-token sessions only; API tokens stay valid). */
   async logoutAll(): Promise<void> {

@@ -162,3 +162,5 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+

@@ -71,6 +71,22 @@ export interface BoardSeqNotice {
   seq: number;
 }
 
+/** One user viewing a board now (on any replica, with one or more sockets). */
+export interface PresenceUser {
+  userId: string;
+}
+
+/**
+ * Who is viewing a board: every user with a socket joined to it on any replica, sorted by userId.
+ * Sent as `presence:state` to a socket right after its `board:join` succeeds, and as
+ * `presence:update` to the whole room whenever the set changes. Not part of the seq stream: each
+ * notice is the full set, so a lost or reordered one is repaired by the next.
+ */
+export interface PresenceNotice {
+  boardId: string;
+  users: PresenceUser[];
+}
+
 /** Events the client sends (typed Socket.IO: `Socket<ServerToClientEvents, ClientToServerEvents>`). */
 export interface ClientToServerEvents {
   'board:join': (request: JoinRequest, ack: (response: JoinAck) => void) => void;
@@ -93,4 +109,8 @@ export interface ServerToClientEvents {
    * standard client does not reconnect by itself). Wait before reconnecting.
    */
   'disconnect:reason': (notice: DisconnectNotice) => void;
+  /** Who is viewing the board, sent to the joining socket after a successful `board:join`. */
+  'presence:state': (notice: PresenceNotice) => void;
+  /** Who is viewing the board, sent to the room when someone arrives or leaves (or a replica died). */
+  'presence:update': (notice: PresenceNotice) => void;
 }

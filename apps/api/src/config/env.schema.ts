@@ -163,6 +163,21 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
 
+  /** Directory of the built web app served at `/` (`vite build` output; relative to the working directory). */
+  @IsString()
+  WEB_APP_DIR = 'dist/apps/web';
+
+  /** How often each replica refreshes the presence entries of its sockets in Redis (ms). */
+  @Transform(toInt) @IsInt() @Min(100)
+  PRESENCE_HEARTBEAT_MS = 5000;
+
+  /**
+   * How long a presence entry lives without a refresh (ms): the viewers of a replica that died
+   * without a goodbye disappear from everyone's list within this plus one heartbeat.
+   */
+  @Transform(toInt) @IsInt() @Min(1000)
+  PRESENCE_TTL_MS = 20_000;
+
   /** Name of this replica in the `X-Replica` response header (default: host:port). */
   @IsOptional() @IsString()
   REPLICA_ID?: string;

@@ -4,6 +4,7 @@ import { isUUID } from 'class-validator';
 import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type LeaveAck } from '@tasklane/contracts';
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { BoardRoomsService } from './board-rooms.service.js';
+import { PresenceService } from './presence.service.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketLimitsService } from './socket-limits.service.js';
 import { SocketServer, type IoServer, type IoSocket } from './socket-server.js';
@@ -32,6 +33,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     private readonly sockets: SocketServer,
     private readonly shutdown: ShutdownState,
     private readonly limits: SocketLimitsService,
+    private readonly presence: PresenceService,
   ) {}
 
   /** Handshake middleware: guards do not run on connection (nestjs/nest#882), so auth lives here. */
@@ -99,6 +101,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       }
       const ack = await this.rooms.catchUp(boardId, afterSeq);
       socket.emit('board:seq', { boardId, seq: ack.seq });
+      void this.presence.joined(socket, boardId);
       return ack;
     } catch (error) {
       if (!wasIn) await socket.leave(room);
@@ -118,6 +121,7 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     const boardId = (body as { boardId?: unknown } | null)?.boardId;
     if (typeof boardId !== 'string' || !isUUID(boardId, 'all')) return fail('VALIDATION_FAILED', 'boardId must be a UUID');
     await socket.leave(boardRoom(boardId.toLowerCase()));
+    void this.presence.left(socket, boardId.toLowerCase());
     return { ok: true };
   }
 }

@@ -7,6 +7,7 @@ import { HealthModule } from '../health/health.module.js';
 import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { BoardRoomsService } from './board-rooms.service.js';
+import { PresenceService } from './presence.service.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketEventPublisher } from './socket-event.publisher.js';
@@ -27,6 +28,7 @@ import { SocketSessionsService } from './socket-sessions.service.js';
   providers: [
     RealtimeGateway,
     BoardRoomsService,
+    PresenceService,
     RoomAccessService,
     SocketServer,
     SocketEventPublisher,

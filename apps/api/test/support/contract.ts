@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Response } from 'supertest';
+import { isReservedPath } from '../../src/web/web-app.js';
 import { createOperationMatcher, createResponseValidator, type OpenApiDocument, type ResponseHeaders } from './openapi-validator.js';
 
 /**
@@ -24,6 +25,8 @@ function load(): (method: string, url: string, res: Response) => string[] {
     if (path === '/docs' || path.startsWith('/docs/') || path === '/docs-json') return [];
     // CORS preflights are answered by @fastify/cors for every path, not by an operation.
     if (method.toLowerCase() === 'options') return [];
+    // Nor are the web app's files and pages (everything outside the API's reserved prefixes).
+    if (!isReservedPath(path)) return [];
     // A path the API does not have cannot be in its document: it must be the generic 404.
     if (typeof match(method, url) === 'string') {
       return res.status === 404 && (res.body as { code?: unknown })?.code === 'ROUTE_NOT_FOUND' ? [] : [`${method.toUpperCase()} ${path} ${res.status}: no such operation in the OpenAPI document`];

@@ -1,0 +1,182 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { boardRoom, type PresenceNotice } from '@tasklane/contracts';
+import type { Env } from '../config/env.schema.js';
+import { RedisConnections } from '../redis/redis-connections.service.js';
+import type { IoSocket } from './socket-server.js';
+import { SocketServer } from './socket-server.js';
+
+/** Redis key of a board's presence set (a sorted set; see PresenceService). */
+export const presenceKey = (boardId: string): string => `tasklane:presence:${boardId}`;
+
+/** Member of a presence set: `<instance>|<userId>`, instance = `<REPLICA_ID>/<random per boot>`. */
+export const presenceMember = (instance: string, userId: string): string => `${instance}|${userId}`;
+
+/** Parses a presence set member back; null for anything else. */
+export function parsePresenceMember(member: string): { instance: string; replicaId: string; userId: string } | null {
+  const bar = member.lastIndexOf('|');
+  if (bar <= 0) return null;
+  const instance = member.slice(0, bar);
+  return { instance, replicaId: instance.slice(0, instance.lastIndexOf('/')), userId: member.slice(bar + 1) };
+}
+
+/** The notice for a set of user ids: sorted, deduplicated. */
+export function presenceNotice(boardId: string, userIds: Iterable<string>): PresenceNotice {
+  return { boardId, users: [...new Set(userIds)].sort().map((userId) => ({ userId })) };
+}
+
+/**
+ * Who is viewing which board, across replicas, outside the seq stream.
+ *
+ * Each replica counts its own sockets per (board, user). With REDIS_URL, the first socket of a user
+ * on a board adds `<instance>|<userId>` to the sorted set `tasklane:presence:<boardId>` with its
+ * expiry time as score; the last one leaving removes it. Every PRESENCE_HEARTBEAT_MS the replica
+ * pushes the expiry of all its entries forward and drops every expired entry of the boards it has
+ * sockets in (whoever wrote it): a replica killed with -9 leaves entries nobody refreshes, and the
+ * next heartbeat of any replica with viewers of that board after PRESENCE_TTL_MS removes them and
+ * tells the room. Without Redis the local counts are the whole truth (one replica).
+ *
+ * Every change is announced as `presence:update` (the full set) to the board's room on every
+ * replica; a joining socket gets `presence:state`. Presence is best effort: a Redis error is logged
+ * and the next heartbeat repairs the set.
+ */
+@Injectable()
+export class PresenceService implements OnApplicationShutdown {
+  private readonly logger = new Logger(PresenceService.name);
+  /** boardId → userId → socket ids on this replica. */
+  private readonly local = new Map<string, Map<string, Set<string>>>();
+  /** Sockets whose disconnect is already hooked. */
+  private readonly hooked = new Set<string>();
+  /** This process's prefix in the presence sets (a restarted replica is a new instance). */
+  readonly instance: string;
+  private readonly ttlMs: number;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private beating = false;
+
+  constructor(
+    private readonly sockets: SocketServer,
+    private readonly redis: RedisConnections,
+    config: ConfigService<Env, true>,
+  ) {
+    this.instance = `${config.getOrThrow('REPLICA_ID', { infer: true })}/${randomBytes(4).toString('hex')}`;
+    this.ttlMs = config.getOrThrow('PRESENCE_TTL_MS', { infer: true });
+    const every = config.getOrThrow('PRESENCE_HEARTBEAT_MS', { infer: true });
+    if (this.redis.pub) {
+      this.heartbeat = setInterval(() => void this.beat(), every);
+      this.heartbeat.unref();
+    }
+  }
+
+  /** The socket joined the board's room: count it, tell the room if the user is new, send the state to the socket. */
+  async joined(socket: IoSocket, boardId: string): Promise<void> {
+    if (!socket.connected) return;
+    const userId = socket.data.userId;
+    const users = this.local.get(boardId) ?? new Map<string, Set<string>>();
+    this.local.set(boardId, users);
+    const ids = users.get(userId) ?? new Set<string>();
+    const first = ids.size === 0;
+    ids.add(socket.id);
+    users.set(userId, ids);
+    if (!this.hooked.has(socket.id)) {
+      this.hooked.add(socket.id);
+      socket.once('disconnect', () => {
+        this.hooked.delete(socket.id);
+        void this.remove(userId, socket.id, this.boardsOf(socket.id));
+      });
+    }
+    try {
+      if (first) await this.redis.pub?.zadd(presenceKey(boardId), Date.now() + this.ttlMs, presenceMember(this.instance, userId));
+      const notice = await this.read(boardId);
+      if (first) this.sockets.io.to(boardRoom(boardId)).emit('presence:update', notice);
+      socket.emit('presence:state', notice);
+    } catch (error) {
+      this.warn('join', error);
+    }
+  }
+
+  /** The socket left the board (`board:leave`). */
+  async left(socket: IoSocket, boardId: string): Promise<void> {
+    await this.remove(socket.data.userId, socket.id, [boardId]);
+  }
+
+  /** Boards a socket counts in on this replica. */
+  private boardsOf(socketId: string): string[] {
+    return [...this.local].filter(([, users]) => [...users.values()].some((ids) => ids.has(socketId))).map(([b]) => b);
+  }
+
+  private async remove(userId: string, socketId: string, boardIds: string[]): Promise<void> {
+    for (const boardId of boardIds) {
+      const users = this.local.get(boardId);
+      const ids = users?.get(userId);
+      if (!users || !ids?.delete(socketId) || ids.size > 0) continue;
+      users.delete(userId);
+      if (users.size === 0) this.local.delete(boardId);
+      try {
+        await this.redis.pub?.zrem(presenceKey(boardId), presenceMember(this.instance, userId));
+        this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await this.read(boardId));
+      } catch (error) {
+        this.warn('leave', error);
+      }
+    }
+  }
+
+  /** The users viewing a board now, from Redis (live entries only) or the local counts. */
+  async read(boardId: string): Promise<PresenceNotice> {
+    if (!this.redis.pub) return presenceNotice(boardId, this.local.get(boardId)?.keys() ?? []);
+    const members = await this.redis.pub.zrangebyscore(presenceKey(boardId), Date.now(), '+inf');
+    return presenceNotice(boardId, members.flatMap((m) => parsePresenceMember(m)?.userId ?? []));
+  }
+
+  /**
+   * One heartbeat: refresh this replica's entries, drop expired ones of every board with sockets
+   * here, and announce the boards whose set shrank. One pipeline for all boards.
+   */
+  async beat(): Promise<void> {
+    const redis = this.redis.pub;
+    if (!redis || this.beating || this.local.size === 0) return;
+    this.beating = true;
+    try {
+      const now = Date.now();
+      // Users per board as queued: the counts may change while the pipeline runs.
+      const boards = [...this.local].map(([boardId, users]) => ({ boardId, userIds: [...users.keys()] }));
+      const pipeline = redis.pipeline();
+      for (const { boardId, userIds } of boards) {
+        const key = presenceKey(boardId);
+        for (const userId of userIds) pipeline.zadd(key, now + this.ttlMs, presenceMember(this.instance, userId));
+        pipeline.zremrangebyscore(key, '-inf', now);
+        // A board nobody views any more disappears with its last entry.
+        pipeline.pexpire(key, this.ttlMs * 2);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      let i = 0;
+      for (const { boardId, userIds } of boards) {
+        i += userIds.length;
+        const [error, removed] = results[i] ?? [null, 0];
+        i += 2;
+        // To the whole room: the other replicas' heartbeats find nothing left to remove.
+        if (!error && Number(removed) > 0) this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await this.read(boardId));
+      }
+    } catch (error) {
+      this.warn('heartbeat', error);
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  /** Drops this replica's entries so the others see its viewers leave at once (they reconnect elsewhere). */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    const redis = this.redis.pub;
+    if (!redis || redis.status !== 'ready') return;
+    const pipeline = redis.pipeline();
+    for (const [boardId, users] of this.local) for (const userId of users.keys()) pipeline.zrem(presenceKey(boardId), presenceMember(this.instance, userId));
+    await pipeline.exec().catch(() => undefined);
+    this.local.clear();
+  }
+
+  private warn(what: string, error: unknown): void {
+    this.logger.warn(`presence ${what} skipped: ${(error as Error).message}`);
+  }
+}

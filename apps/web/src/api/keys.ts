@@ -1,0 +1,35 @@
+/**
+ * A new Idempotency-Key (a UUID v4). `crypto.randomUUID` exists only in secure contexts (https,
+ * localhost); plain http elsewhere falls back to getRandomValues, which exists everywhere.
+ */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A network failure or a proxy/server hiccup worth retrying with the same Idempotency-Key. */
+export function isTransient(error: unknown): boolean {
+  const status = (error as { status?: number }).status;
+  return status === undefined ? error instanceof TypeError : status === 502 || status === 503 || status === 504;
+}
+
+/**
+ * Runs a write with one Idempotency-Key, retrying transient failures (network, 502/503/504) up to
+ * `attempts` times with backoff: the server answers a retry of a committed write with the first
+ * response and no second event, so a retry is always safe.
+ * @throws the last error
+ */
+export async function withRetries<T>(key: string, write: (headers: Record<string, string>) => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await write({ 'Idempotency-Key': key });
+    } catch (error) {
+      if (i + 1 >= attempts || !isTransient(error)) throw error;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+    }
+  }
+}

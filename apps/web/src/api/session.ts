@@ -1,0 +1,102 @@
+import { TasklaneHttpError, TasklaneRestClient } from '@tasklane/client';
+import type { AuthResponse, UserView } from '@tasklane/contracts';
+
+export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: UserView };
+
+/**
+ * The signed-in user and their tokens, in the server's cookie session mode (docs/security.md,
+ * "Sessions"): sign-in and sign-up ask for `"session": "cookie"`, so the refresh token lives only in
+ * the HttpOnly `tasklane_refresh` cookie (Path=/api/v1/auth, SameSite=Strict) that no script can
+ * read, and the access token only in memory (this object). A reload calls `restore()`, which
+ * refreshes once from the cookie. Refreshes are serialised across tabs with the Web Locks API
+ * (where available), so two tabs never spend the same rotating refresh token (which the server
+ * would treat as reuse and end the session). `rest` is the app's one REST client: it sends the
+ * current access token and refreshes once on a 401.
+ */
+export class Session {
+  private accessToken: string | undefined;
+  private refreshing: Promise<boolean> | null = null;
+  private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  private listeners = new Set<(s: SessionState) => void>();
+  state: SessionState = { status: 'loading' };
+  readonly rest: TasklaneRestClient;
+
+  constructor(baseUrl = '') {
+    this.rest = new TasklaneRestClient(baseUrl, () => this.accessToken, { onUnauthorized: () => this.refresh() });
+  }
+
+  /** The access token for the socket handshake ('' when signed out). */
+  token = (): string => this.accessToken ?? '';
+
+  subscribe(listener: (s: SessionState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** After a reload: one refresh from the session cookie; signed out when there is none. */
+  async restore(): Promise<void> {
+    if (!(await this.refresh())) this.set({ status: 'signed-out' });
+  }
+
+  /** @throws TasklaneHttpError (401 INVALID_CREDENTIALS, 429 RATE_LIMITED, 400 VALIDATION_FAILED, …) */
+  async signIn(email: string, password: string): Promise<void> {
+    this.accepted(await this.rest.login(email, password, { session: 'cookie' }));
+  }
+
+  /** @throws TasklaneHttpError (409 EMAIL_TAKEN, 400 VALIDATION_FAILED / WEAK_PASSWORD, …) */
+  async signUp(email: string, password: string, name: string): Promise<void> {
+    this.accepted(await this.rest.register(email, password, name, { session: 'cookie' }));
+  }
+
+  /** Ends the session on the server (which clears the cookie) and forgets the access token. */
+  async signOut(): Promise<void> {
+    try {
+      await this.rest.logout();
+    } catch {
+      // signed out locally all the same; the refresh token dies at its expiry
+    }
+    this.forget();
+  }
+
+  /**
+   * Gets a new access token from the session cookie; one at a time per page and across tabs.
+   * Resolves false (and signs out) when the session is gone (4xx); false without signing out when
+   * the server could not be reached or failed (5xx), so a blip does not end the session.
+   */
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.withLock(async () => {
+      try {
+        this.accepted(await this.rest.refresh());
+        return true;
+      } catch (error) {
+        if (error instanceof TasklaneHttpError && error.status < 500) this.forget();
+        return false;
+      }
+    }).finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private accepted(auth: AuthResponse): void {
+    this.accessToken = auth.accessToken;
+    clearTimeout(this.renewTimer);
+    // Renew a minute before the access token expires, so sockets can switch to the new one in time.
+    this.renewTimer = setTimeout(() => void this.refresh(), Math.max(10, auth.expiresIn - 60) * 1000);
+    this.set({ status: 'signed-in', user: auth.user });
+  }
+
+  private forget(): void {
+    this.accessToken = undefined;
+    clearTimeout(this.renewTimer);
+    if (this.state.status !== 'signed-out') this.set({ status: 'signed-out' });
+  }
+
+  private set(state: SessionState): void {
+    this.state = state;
+    for (const l of this.listeners) l(state);
+  }
+
+  private withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    return locks ? (locks.request('tasklane-session-refresh', fn) as Promise<T>) : fn();
+  }
+}

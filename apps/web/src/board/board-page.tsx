@@ -1,0 +1,304 @@
+import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
+import {
+  closestCorners,
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
+import type { ColumnView as Column, MemberView, TaskView, UserView } from '@tasklane/contracts';
+import { useSessionObject } from '../api/session-context.js';
+import { MembersDialog } from '../members/members-dialog.js';
+import { navigate } from '../router.js';
+import { ConflictDialog } from '../tasks/conflict-dialog.js';
+import { TaskDialog } from '../tasks/task-dialog.js';
+import { AppHeader } from '../ui/app-header.js';
+import { Avatar } from '../ui/avatar.js';
+import { Button } from '../ui/button.js';
+import { Dialog } from '../ui/dialog.js';
+import ui from '../ui/ui.module.css';
+import { anchorsFor, dropTarget, keepUnchanged, presenceList, tasksByColumn } from './board-model.js';
+import { ColumnView, type ColumnActions } from './column-view.js';
+import { TaskCardBody, type TaskActions } from './task-card.js';
+import { useBoard, type BoardHandle } from './use-board.js';
+import styles from './board.module.css';
+
+const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', 'catching-up': 'Catching up…', reconnecting: 'Reconnecting…', closed: 'Offline' } as const;
+
+/** One board: columns side by side, live, with presence, drag and drop, and the task dialog. */
+export function BoardPage({ boardId, user }: { boardId: string; user: UserView }) {
+  const session = useSessionObject();
+  const board = useBoard(session, boardId, user.id);
+  const handle = useRef<BoardHandle>(board);
+  handle.current = board;
+  const state = board.board;
+  const canEdit = board.role === 'owner' || board.role === 'editor';
+  const [openTaskId, setOpenTaskId] = useState<string | null>(null);
+  const [insertAfter, setInsertAfter] = useState<TaskView | null>(null);
+  const [showMembers, setShowMembers] = useState(false);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [renamingBoard, setRenamingBoard] = useState(false);
+  const [deletingColumn, setDeletingColumn] = useState<Column | null>(null);
+
+  const previousGroups = useRef(new Map<string, TaskView[]>());
+  const byColumn = useMemo(() => {
+    const groups = keepUnchanged(previousGroups.current, state ? tasksByColumn(state) : new Map<string, TaskView[]>());
+    previousGroups.current = groups;
+    return groups;
+  }, [state]);
+  const members = useMemo(() => new Map<string, MemberView>((state?.members ?? []).map((m) => [m.userId, m])), [state?.members]);
+  const viewers = useMemo(() => presenceList(board.viewers, state?.members ?? [], user.id), [board.viewers, state?.members, user.id]);
+  const taskById = useCallback((id: string) => handle.current.board?.tasks.find((t) => t.id === id), []);
+  const insertDone = useCallback(() => setInsertAfter(null), []);
+
+  const taskActions = useMemo<TaskActions>(
+    () => ({
+      open: (task) => setOpenTaskId(task.id),
+      rename: (task, title) => void handle.current.updateTask(task, { title }),
+      insertAfter: (task) => setInsertAfter(task),
+      remove: (task) => handle.current.deleteTask(task),
+    }),
+    [],
+  );
+  const columnActions = useMemo<ColumnActions>(
+    () => ({
+      rename: (column, name) => handle.current.updateColumn(column, { name }),
+      move: (column, direction) => {
+        const columns = handle.current.board?.columns ?? [];
+        const i = columns.findIndex((c) => c.id === column.id);
+        const afterColumnId = direction < 0 ? (columns[i - 2]?.id ?? null) : columns[i + 1]?.id;
+        if (afterColumnId !== undefined) handle.current.updateColumn(column, { afterColumnId });
+      },
+      remove: (column) => setDeletingColumn(column),
+      addTask: (column, title, afterTaskId) => handle.current.createTask(column.id, title, afterTaskId ? { afterTaskId } : {}),
+    }),
+    [],
+  );
+
+  // The task being dragged, as it was when the drag started (its column stays its home while dragging).
+  const activeTask = useMemo(() => (activeId ? taskById(activeId) : undefined), [activeId, taskById]);
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 5 } }), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
+  const titleOf = (id: string | number) => taskById(String(id))?.title ?? 'task';
+  const columnNameOf = (columnId: unknown) => state?.columns.find((c) => c.id === columnId)?.name ?? 'a column';
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => `Picked up task ${titleOf(active.id)}. Use the arrow keys to move it, Space to drop, Escape to cancel.`,
+    onDragOver: ({ active, over }) => (over ? `Task ${titleOf(active.id)} is over ${columnNameOf(over.data.current?.columnId)}.` : `Task ${titleOf(active.id)} is not over a column.`),
+    onDragEnd: ({ active, over }) => (over ? `Task ${titleOf(active.id)} was dropped in ${columnNameOf(over.data.current?.columnId)}.` : `Task ${titleOf(active.id)} was dropped.`),
+    onDragCancel: ({ active }) => `Moving task ${titleOf(active.id)} was cancelled.`,
+  };
+
+  function onDragEnd(e: DragEndEvent) {
+    setActiveId(null);
+    const task = taskById(String(e.active.id));
+    const over = e.over;
+    if (!task || !over || over.id === e.active.id) return;
+    const data = over.data.current as { type: 'task' | 'column'; columnId: string } | undefined;
+    if (!data) return;
+    const target = dropTarget(byColumn, { taskId: task.id }, { taskId: data.type === 'task' ? String(over.id) : undefined, columnId: data.columnId });
+    const columnTasks = byColumn.get(target.columnId) ?? [];
+    const currentIndex = columnTasks.findIndex((t) => t.id === task.id);
+    if (target.columnId === task.columnId && currentIndex === target.index) return;
+    handle.current.moveTask(task, target.columnId, anchorsFor(columnTasks, task.id, target.index));
+  }
+
+  function addColumn(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const name = String(new FormData(form).get('name') ?? '').trim();
+    if (name) board.createColumn(name);
+    form.reset();
+  }
+
+  if (board.removed) {
+    return (
+      <>
+        <AppHeader user={user} />
+        <main className={styles.message}>
+          <h1>This board is no longer available</h1>
+          <p>{board.removed === 'board deleted' ? 'It was deleted.' : 'You are no longer a member of it, or it was deleted.'}</p>
+          <Button variant="primary" onClick={() => navigate('/')}>
+            Back to your boards
+          </Button>
+        </main>
+      </>
+    );
+  }
+
+  const openTask = openTaskId ? state?.tasks.find((t) => t.id === openTaskId) : undefined;
+
+  return (
+    <div className={styles.page}>
+      <AppHeader user={user}>
+        <Button small variant="ghost" onClick={() => navigate('/')} aria-label="Back to your boards">
+          ← Boards
+        </Button>
+        {renamingBoard && state ? (
+          <form
+            className={styles.inlineForm}
+            onSubmit={(e) => {
+              e.preventDefault();
+              const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
+              setRenamingBoard(false);
+              if (name && name !== state.name) board.renameBoard(name);
+            }}
+          >
+            <input name="name" aria-label="Board name" defaultValue={state.name} autoFocus maxLength={200} className={styles.inlineInput} onBlur={(e) => e.currentTarget.form?.requestSubmit()} />
+          </form>
+        ) : (
+          <h1 className={styles.boardName}>{state?.name ?? 'Loading…'}</h1>
+        )}
+        {canEdit && !renamingBoard && state && (
+          <Button small variant="ghost" onClick={() => setRenamingBoard(true)}>
+            Rename
+          </Button>
+        )}
+        <div className={styles.status} role="status" aria-label="Connection" data-status={board.status}>
+          <span className={styles.dot} aria-hidden="true" />
+          {STATUS_TEXT[board.status]}
+        </div>
+        <ul className={styles.presence} aria-label="Viewing now">
+          {viewers.map((m) => (
+            <li key={m.userId}>
+              <Avatar userId={m.userId} name={m.name} label={m.userId === user.id ? `${m.name} (you)` : m.name} small />
+            </li>
+          ))}
+        </ul>
+        {state && (
+          <Button small onClick={() => setShowMembers(true)}>
+            Members ({state.members.length})
+          </Button>
+        )}
+        {board.role === 'viewer' && <span className={styles.readOnly}>Read only</span>}
+      </AppHeader>
+      <div className={styles.alerts}>
+        {board.error && (
+          <div role="alert" className={ui.alert}>
+            <span>{board.error}</span>
+            <Button small onClick={board.dismissError}>
+              Dismiss
+            </Button>
+          </div>
+        )}
+      </div>
+      <p className="visually-hidden" aria-live="polite">
+        {board.activity}
+      </p>
+      {!state ? (
+        <p role="status" className={styles.message}>
+          Loading the board…
+        </p>
+      ) : (
+        <DndContext
+          sensors={sensors}
+          collisionDetection={closestCorners}
+          accessibility={{ announcements }}
+          onDragStart={(e: DragStartEvent) => setActiveId(String(e.active.id))}
+          onDragCancel={() => setActiveId(null)}
+          onDragEnd={onDragEnd}
+        >
+          <main className={styles.columns} aria-label="Columns">
+            {state.columns.map((column, i) => (
+              <ColumnView
+                key={column.id}
+                column={column}
+                index={i}
+                count={state.columns.length}
+                tasks={byColumn.get(column.id) ?? []}
+                members={members}
+                canEdit={canEdit}
+                flashes={board.flashes}
+                activeId={activeTask?.columnId === column.id ? activeTask.id : null}
+                insertAfter={insertAfter?.columnId === column.id ? insertAfter : null}
+                onInsertDone={insertDone}
+                actions={columnActions}
+                taskActions={taskActions}
+              />
+            ))}
+            {canEdit && (
+              <form className={styles.addColumn} onSubmit={addColumn} aria-label="Add a column">
+                <input name="name" className={styles.inlineInput} aria-label="New column name" placeholder="Add a column…" maxLength={200} />
+                <Button type="submit" small>
+                  Add column
+                </Button>
+              </form>
+            )}
+          </main>
+          <DragOverlay>
+            {activeTask && (
+              <article className={`${styles.card} ${styles.overlay}`}>
+                <div className={styles.cardTop}>
+                  <span className={styles.handle}>⠿</span>
+                  <span className={styles.title}>{activeTask.title}</span>
+                </div>
+                <TaskCardBody task={activeTask} members={members} />
+              </article>
+            )}
+          </DragOverlay>
+        </DndContext>
+      )}
+      {openTask && state && (
+        <TaskDialog
+          task={openTask}
+          columns={state.columns}
+          members={state.members}
+          canEdit={canEdit}
+          onClose={() => setOpenTaskId(null)}
+          onSave={(base, patch, columnId) => {
+            setOpenTaskId(null);
+            if (Object.keys(patch).length > 0) void board.updateTask(base, patch);
+            if (columnId !== openTask.columnId) {
+              const target = byColumn.get(columnId) ?? [];
+              board.moveTask(openTask, columnId, anchorsFor(target, openTask.id, target.length));
+            }
+          }}
+          onDelete={() => {
+            setOpenTaskId(null);
+            board.deleteTask(openTask);
+          }}
+        />
+      )}
+      {board.conflict && (
+        <ConflictDialog
+          conflict={board.conflict}
+          columns={state?.columns ?? []}
+          members={state?.members ?? []}
+          onKeepTheirs={board.dismissConflict}
+          onApplyMine={() => {
+            const { task, mine } = board.conflict!;
+            board.dismissConflict();
+            void board.updateTask(task, mine);
+          }}
+        />
+      )}
+      {deletingColumn && (
+        <Dialog title="Delete column?" onClose={() => setDeletingColumn(null)}>
+          <p>
+            “{deletingColumn.name}” and its {byColumn.get(deletingColumn.id)?.length ?? 0} tasks will be deleted for everyone.
+          </p>
+          <div>
+            <Button
+              variant="danger"
+              onClick={() => {
+                board.deleteColumn(deletingColumn);
+                setDeletingColumn(null);
+              }}
+            >
+              Delete column
+            </Button>{' '}
+            <Button onClick={() => setDeletingColumn(null)}>Cancel</Button>
+          </div>
+        </Dialog>
+      )}
+      {showMembers && state && (
+        <MembersDialog boardId={boardId} members={state.members} me={user.id} role={board.role} onClose={() => setShowMembers(false)} onChangeRole={board.changeRole} onRemove={board.removeMember} />
+      )}
+    </div>
+  );
+}
+

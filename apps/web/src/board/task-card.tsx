@@ -1,0 +1,124 @@
+import { memo, useState, type CSSProperties } from 'react';
+import { useSortable } from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import type { MemberView, TaskView } from '@tasklane/contracts';
+import { Avatar } from '../ui/avatar.js';
+import { Menu } from '../ui/menu.js';
+import type { Flash } from './use-board.js';
+import styles from './board.module.css';
+
+export interface TaskActions {
+  open(task: TaskView): void;
+  rename(task: TaskView, title: string): void;
+  insertAfter(task: TaskView): void;
+  remove(task: TaskView): void;
+}
+
+interface Props {
+  task: TaskView;
+  members: ReadonlyMap<string, MemberView>;
+  canEdit: boolean;
+  flash?: Flash;
+  actions: TaskActions;
+}
+
+/** The visible part of a task card (also the drag overlay). */
+export function TaskCardBody({ task, members, flash }: Pick<Props, 'task' | 'members' | 'flash'>) {
+  const due = task.dueAt ? new Date(task.dueAt) : null;
+  return (
+    <>
+      {(task.labels.length > 0 || due || task.assigneeIds.length > 0) && (
+        <div className={styles.cardMeta}>
+          {task.labels.map((l) => (
+            <span key={l} className={styles.label}>
+              {l}
+            </span>
+          ))}
+          {due && <span className={styles.due}>Due {due.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })}</span>}
+          <span className={styles.assignees}>
+            {task.assigneeIds.map((id) => (
+              <Avatar key={id} userId={id} name={members.get(id)?.name ?? 'Former member'} small />
+            ))}
+          </span>
+        </div>
+      )}
+      {flash && (
+        <span className={styles.flashBadge} aria-hidden="true">
+          {flash.actor}
+        </span>
+      )}
+    </>
+  );
+}
+
+/**
+ * One task in a column: a drag handle (editors; dnd-kit pointer and keyboard: focus it, Space,
+ * arrows, Space), the title (opens the task dialog), inline title editing and a menu.
+ */
+export const TaskCard = memo(function TaskCard({ task, members, canEdit, flash, actions }: Props) {
+  const pendingTask = task.id.startsWith('pending-');
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, transition, isDragging } = useSortable({
+    id: task.id,
+    data: { type: 'task', columnId: task.columnId },
+    disabled: !canEdit || pendingTask,
+  });
+  const [editing, setEditing] = useState(false);
+  const style: CSSProperties = { transform: CSS.Translate.toString(transform), transition };
+  return (
+    <article
+      ref={setNodeRef}
+      style={style}
+      className={`${styles.card} ${flash ? styles.flash : ''} ${isDragging ? styles.dragging : ''}`}
+      aria-label={task.title}
+      data-task-id={task.id}
+    >
+      <div className={styles.cardTop}>
+        {canEdit && (
+          <button ref={setActivatorNodeRef} type="button" className={styles.handle} aria-label={`Move task ${task.title}`} {...attributes} {...listeners}>
+            ⠿
+          </button>
+        )}
+        {editing ? (
+          <form
+            className={styles.inlineForm}
+            onSubmit={(e) => {
+              e.preventDefault();
+              const title = String(new FormData(e.currentTarget).get('title') ?? '').trim();
+              setEditing(false);
+              if (title && title !== task.title) actions.rename(task, title);
+            }}
+          >
+            <input
+              name="title"
+              aria-label={`Title of ${task.title}`}
+              defaultValue={task.title}
+              maxLength={500}
+              autoFocus
+              className={styles.inlineInput}
+              onKeyDown={(e) => e.key === 'Escape' && setEditing(false)}
+              onBlur={(e) => e.currentTarget.form?.requestSubmit()}
+            />
+          </form>
+        ) : (
+          <button type="button" className={styles.title} onClick={() => actions.open(task)} onDoubleClick={() => canEdit && setEditing(true)} disabled={pendingTask}>
+            {task.title}
+          </button>
+        )}
+        {canEdit && !editing && !pendingTask && (
+          <Menu
+            label={`Actions for task ${task.title}`}
+            items={[
+              { label: 'Edit title', onSelect: () => setEditing(true) },
+              { label: 'Add a task below', onSelect: () => actions.insertAfter(task) },
+              { label: 'Delete', danger: true, onSelect: () => actions.remove(task) },
+            ]}
+          >
+            ⋯
+          </Menu>
+        )}
+      </div>
+      <TaskCardBody task={task} members={members} flash={flash} />
+    </article>
+  );
+});
+

@@ -1,0 +1,232 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { BoardStream, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
+import type { AnyBoardEvent, BoardRole, ColumnView, TaskView } from '@tasklane/contracts';
+import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import type { Conflict } from '../tasks/conflict.js';
+import type { Session } from '../api/session.js';
+import {
+  afterSnapshot,
+  applyEventImmutably,
+  confirm,
+  describeEvent,
+  highlightTarget,
+  memberNames,
+  withPending,
+  type Optimistic,
+  type Pending,
+} from './board-model.js';
+
+/** How long a change by someone else stays highlighted (ms). */
+export const FLASH_MS = 2500;
+
+
+export interface Flash {
+  actor: string;
+  until: number;
+}
+
+export interface BoardHandle {
+  /** The board as shown (confirmed + optimistic), null while loading. */
+  board: BoardState | null;
+  role: BoardRole | null;
+  status: BoardStreamStatus;
+  viewers: string[];
+  /** Highlighted task/column ids → who changed them. */
+  flashes: ReadonlyMap<string, Flash>;
+  /** The latest change, for the live region ("Ana moved “X”"). */
+  activity: string;
+  error: string | null;
+  conflict: Conflict | null;
+  removed: string | null;
+  dismissError(): void;
+  dismissConflict(): void;
+  createTask(columnId: string, title: string, anchors?: { afterTaskId?: string; beforeTaskId?: string }): void;
+  updateTask(task: TaskView, patch: UpdateTaskInput): Promise<boolean>;
+  moveTask(task: TaskView, columnId: string, anchors: { afterTaskId?: string; beforeTaskId?: string }): void;
+  deleteTask(task: TaskView): void;
+  createColumn(name: string): void;
+  updateColumn(column: ColumnView, change: { name?: string; afterColumnId?: string | null }): void;
+  deleteColumn(column: ColumnView): void;
+  renameBoard(name: string): void;
+  changeRole(userId: string, role: BoardRole): Promise<void>;
+  removeMember(userId: string): Promise<void>;
+}
+
+const describeError = (error: unknown): string => {
+  if (error instanceof TasklaneHttpError) {
+    if (error.status === 403) return 'You do not have permission to change this board.';
+    if (error.status === 404) return 'It no longer exists: someone deleted it.';
+    return error.body?.message ?? `The server answered ${error.status}.`;
+  }
+  return 'The server could not be reached.';
+};
+
+/**
+ * One board, live: the BoardStream's state (the one source of truth, mirrored immutably for React)
+ * with optimistic changes on top, presence, connection status, highlights, and the writes. Each
+ * write carries an Idempotency-Key (retried safely), shows at once, and is dropped when the event
+ * echoing its key arrives or rolled back with a message when the request fails.
+ */
+export function useBoard(session: Session, boardId: string, me: string): BoardHandle {
+  const [confirmed, setConfirmed] = useState<BoardState | null>(null);
+  const [pending, setPending] = useState<Pending[]>([]);
+  const [status, setStatus] = useState<BoardStreamStatus>('connecting');
+  const [viewers, setViewers] = useState<string[]>([]);
+  const [flashes, setFlashes] = useState<Map<string, Flash>>(new Map());
+  const [activity, setActivity] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
+  const confirmedRef = useRef<BoardState | null>(null);
+
+  useEffect(() => {
+    let flashTimer: ReturnType<typeof setTimeout> | undefined;
+    const expireFlashes = () => {
+      const now = Date.now();
+      setFlashes((f) => new Map([...f].filter(([, v]) => v.until > now)));
+    };
+    const stream = new BoardStream({
+      baseUrl: session.rest.baseUrl,
+      token: session.token,
+      boardId,
+      rest: session.rest,
+      refreshToken: async () => void (await session.refresh()),
+      onSnapshot: (snapshot) => {
+        confirmedRef.current = snapshot;
+        setConfirmed(snapshot);
+        setPending(afterSnapshot);
+      },
+      onEvent: (event: AnyBoardEvent) => {
+        const before = confirmedRef.current;
+        if (!before) return;
+        const next = applyEventImmutably(before, event);
+        confirmedRef.current = next;
+        setConfirmed(next);
+        setPending((p) => confirm(p, event));
+        const nameOf = memberNames(next.members.length ? next.members : before.members);
+        setActivity(describeEvent(event, nameOf, before));
+        const target = highlightTarget(event);
+        if (target && event.actorId !== me) {
+          setFlashes((f) => new Map(f).set(target, { actor: nameOf(event.actorId), until: Date.now() + FLASH_MS }));
+          clearTimeout(flashTimer);
+          flashTimer = setTimeout(expireFlashes, FLASH_MS + 50);
+        }
+      },
+      onStatus: setStatus,
+      onPresence: (n) => setViewers(n.users.map((u) => u.userId)),
+      onRemoved: (reason) => setRemoved(reason),
+    });
+    stream.start().catch((e: unknown) => {
+      if (e instanceof TasklaneHttpError && e.status === 404) setRemoved('not a member of this board, or it was deleted');
+      else setError(`Could not open the board: ${describeError(e)}`);
+    });
+    return () => {
+      clearTimeout(flashTimer);
+      stream.close();
+    };
+  }, [session, boardId, me]);
+
+  const board = useMemo(() => (confirmed ? withPending(confirmed, pending) : null), [confirmed, pending]);
+  const rest = session.rest;
+
+  /** Shows `op` now, sends `request`, drops it on error (with a message) and marks it settled on success. */
+  const optimistic = useCallback(<T,>(op: Optimistic, request: (headers: Record<string, string>) => Promise<T>, what: string): Promise<T | undefined> => {
+    setPending((p) => [...p, { op, settled: false }]);
+    return withRetries(op.key, request).then(
+      (result) => {
+        setPending((p) => p.map((x) => (x.op.key === op.key ? { ...x, settled: true } : x)));
+        return result;
+      },
+      (e: unknown) => {
+        setPending((p) => p.filter((x) => x.op.key !== op.key));
+        setError(`${what} failed and was undone. ${describeError(e)}`);
+        return undefined;
+      },
+    );
+  }, []);
+
+  const nameOf = useCallback((userId: string) => memberNames(confirmedRef.current?.members ?? [])(userId), []);
+
+  return {
+    board,
+    role: confirmed ? (confirmed.members.find((m) => m.userId === me)?.role ?? confirmed.role ?? null) : null,
+    status,
+    viewers,
+    flashes,
+    activity,
+    error,
+    conflict,
+    removed,
+    dismissError: () => setError(null),
+    dismissConflict: () => setConflict(null),
+    createTask(columnId, title, anchors = {}) {
+      const key = newIdempotencyKey();
+      const now = new Date().toISOString();
+      const task: TaskView = {
+        id: `pending-${key}`, boardId, columnId, title, description: '', position: '', assigneeIds: [], labels: [], dueAt: null,
+        version: 0, createdAt: now, updatedAt: now, createdBy: me, updatedBy: me,
+      };
+      void optimistic({ kind: 'task.create', key, task, ...anchors }, (headers) => rest.createTask(boardId, { columnId, title, ...anchors }, { headers }), `Adding “${title}”`);
+    },
+    async updateTask(task, patch) {
+      const key = newIdempotencyKey();
+      setPending((p) => [...p, { op: { kind: 'task.update', key, taskId: task.id, patch: { ...patch } }, settled: false }]);
+      try {
+        await withRetries(key, (headers) => rest.updateTask(boardId, task.id, patch, { headers: { ...headers, 'If-Match': `"${task.version}"` } }));
+        setPending((p) => p.map((x) => (x.op.key === key ? { ...x, settled: true } : x)));
+        return true;
+      } catch (e) {
+        setPending((p) => p.filter((x) => x.op.key !== key));
+        if (e instanceof TasklaneHttpError && e.status === 412) {
+          const current = (e.body?.details as { current?: TaskView } | undefined)?.current;
+          if (current) setConflict({ task: current, mine: patch, changedBy: nameOf(current.updatedBy) });
+          else setError('Someone else changed this task first. Your edit was undone.');
+        } else setError(`Saving “${task.title}” failed and was undone. ${describeError(e)}`);
+        return false;
+      }
+    },
+    moveTask(task, columnId, anchors) {
+      const key = newIdempotencyKey();
+      void optimistic(
+        { kind: 'task.move', key, taskId: task.id, columnId, ...anchors },
+        (headers) => rest.moveTask(boardId, task.id, { columnId, ...anchors }, { headers }),
+        `Moving “${task.title}”`,
+      );
+    },
+    deleteTask(task) {
+      const key = newIdempotencyKey();
+      void optimistic({ kind: 'task.delete', key, taskId: task.id }, (headers) => rest.deleteTask(boardId, task.id, { headers }), `Deleting “${task.title}”`);
+    },
+    createColumn(name) {
+      const key = newIdempotencyKey();
+      const column: ColumnView = { id: `pending-${key}`, boardId, name, position: '', version: 0 };
+      void optimistic({ kind: 'column.create', key, column }, (headers) => rest.createColumn(boardId, { name }, { headers }), `Adding column “${name}”`);
+    },
+    updateColumn(column, change) {
+      const key = newIdempotencyKey();
+      void optimistic({ kind: 'column.update', key, columnId: column.id, ...change }, (headers) => rest.updateColumn(boardId, column.id, change, { headers }), `Changing column “${column.name}”`);
+    },
+    deleteColumn(column) {
+      const key = newIdempotencyKey();
+      void optimistic({ kind: 'column.delete', key, columnId: column.id }, (headers) => rest.deleteColumn(boardId, column.id, { headers }), `Deleting column “${column.name}”`);
+    },
+    renameBoard(name) {
+      const key = newIdempotencyKey();
+      void optimistic({ kind: 'board.update', key, name }, (headers) => rest.updateBoard(boardId, { name }, { headers }), 'Renaming the board');
+    },
+    async changeRole(userId, role) {
+      try {
+        await withRetries(newIdempotencyKey(), (headers) => rest.updateMember(boardId, userId, role, { headers }));
+      } catch (e) {
+        setError(`Changing the role failed. ${describeError(e)}`);
+      }
+    },
+    async removeMember(userId) {
+      try {
+        await withRetries(newIdempotencyKey(), (headers) => rest.removeMember(boardId, userId, { headers }));
+      } catch (e) {
+        setError(`Removing the member failed. ${describeError(e)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import { useState, type FormEvent } from 'react';
+import type { BoardSummary, UserView } from '@tasklane/contracts';
+import { useSessionObject } from '../api/session-context.js';
+import { navigate } from '../router.js';
+import { AppHeader } from '../ui/app-header.js';
+import { Button } from '../ui/button.js';
+import { Dialog } from '../ui/dialog.js';
+import { Menu } from '../ui/menu.js';
+import ui from '../ui/ui.module.css';
+import styles from './boards.module.css';
+import { useBoards } from './use-boards.js';
+
+/** My boards with my role; create, rename (editors and owners), delete (owners); my invitations. */
+export function BoardsPage({ user }: { user: UserView }) {
+  const session = useSessionObject();
+  const { boards, invitations, error, createBoard, renameBoard, deleteBoard, accept, decline } = useBoards(session);
+  const [renaming, setRenaming] = useState<BoardSummary | null>(null);
+  const [deleting, setDeleting] = useState<BoardSummary | null>(null);
+
+  async function create(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const name = String(new FormData(form).get('name') ?? '').trim();
+    if (name && (await createBoard(name))) form.reset();
+  }
+
+  return (
+    <>
+      <AppHeader user={user} />
+      <main className={styles.main}>
+        <h1>Your boards</h1>
+        {error && (
+          <p role="alert" className={ui.alert}>
+            {error}
+          </p>
+        )}
+        {invitations && invitations.length > 0 && (
+          <section aria-labelledby="invitations-title">
+            <h2 id="invitations-title">Invitations</h2>
+            <ul className={styles.invitations}>
+              {invitations.map((inv) => (
+                <li key={inv.id} className={styles.invitation}>
+                  <span>
+                    <strong>{inv.invitedBy.name}</strong> invited you to <strong>{inv.boardName}</strong> as {inv.role}
+                  </span>
+                  <span>
+                    <Button small variant="primary" onClick={() => void accept(inv.id)} aria-label={`Accept the invitation to ${inv.boardName}`}>
+                      Accept
+                    </Button>{' '}
+                    <Button small onClick={() => void decline(inv.id)} aria-label={`Decline the invitation to ${inv.boardName}`}>
+                      Decline
+                    </Button>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+        <form className={styles.create} onSubmit={create} aria-label="Create a board">
+          <label className="visually-hidden" htmlFor="new-board-name">
+            New board name
+          </label>
+          <input id="new-board-name" className={ui.input} name="name" placeholder="New board name" required maxLength={200} />
+          <Button type="submit" variant="primary">
+            Create board
+          </Button>
+        </form>
+        {boards === null ? (
+          <p role="status">Loading boards…</p>
+        ) : boards.length === 0 ? (
+          <p className={styles.empty}>No boards yet: create your first one above.</p>
+        ) : (
+          <ul className={styles.list} aria-label="Boards">
+            {boards.map((b) => (
+              <li key={b.id} className={styles.card}>
+                <div className={styles.cardTop}>
+                  <a
+                    href={`/boards/${b.id}`}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      navigate(`/boards/${b.id}`);
+                    }}
+                  >
+                    {b.name}
+                  </a>
+                  {b.role !== 'viewer' && (
+                    <Menu
+                      label={`Actions for board ${b.name}`}
+                      items={[
+                        { label: 'Rename', onSelect: () => setRenaming(b) },
+                        ...(b.role === 'owner' ? [{ label: 'Delete', danger: true, onSelect: () => setDeleting(b) }] : []),
+                      ]}
+                    >
+                      ⋯
+                    </Menu>
+                  )}
+                </div>
+                <p className={styles.meta}>
+                  <span className={styles.role}>{b.role}</span> · updated {new Date(b.updatedAt).toLocaleDateString()}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </main>
+      {renaming && (
+        <Dialog title="Rename board" onClose={() => setRenaming(null)}>
+          <form
+            className={ui.field}
+            onSubmit={(e) => {
+              e.preventDefault();
+              const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
+              if (name) void renameBoard(renaming.id, name).then(() => setRenaming(null));
+            }}
+          >
+            <label className={ui.field}>
+              <span>Name</span>
+              <input className={ui.input} name="name" defaultValue={renaming.name} required maxLength={200} autoFocus />
+            </label>
+            <Button type="submit" variant="primary">
+              Save
+            </Button>
+          </form>
+        </Dialog>
+      )}
+      {deleting && (
+        <Dialog title="Delete board?" onClose={() => setDeleting(null)}>
+          <p>
+            “{deleting.name}” and all its columns and tasks will be deleted for every member. This cannot be undone.
+          </p>
+          <div>
+            <Button variant="danger" onClick={() => void deleteBoard(deleting.id).then(() => setDeleting(null))}>
+              Delete board
+            </Button>{' '}
+            <Button onClick={() => setDeleting(null)}>Cancel</Button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}

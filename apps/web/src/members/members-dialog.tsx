@@ -1,0 +1,153 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { TasklaneHttpError } from '@tasklane/client';
+import { BOARD_ROLES, type BoardRole, type InvitationView, type MemberView } from '@tasklane/contracts';
+import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { useSessionObject } from '../api/session-context.js';
+import { Avatar } from '../ui/avatar.js';
+import { Button } from '../ui/button.js';
+import { Dialog } from '../ui/dialog.js';
+import ui from '../ui/ui.module.css';
+import styles from './members.module.css';
+
+interface Props {
+  boardId: string;
+  members: MemberView[];
+  me: string;
+  role: BoardRole | null;
+  onClose(): void;
+  onChangeRole(userId: string, role: BoardRole): Promise<void>;
+  onRemove(userId: string): Promise<void>;
+}
+
+/**
+ * The board's members (live, from the board state). Owners change roles, remove members, invite
+ * by email (the one way to join a board: the invitee accepts from their boards page) and revoke
+ * pending invitations. The server answers an invitation the same way whether or not the email has
+ * an account, so the form never says which.
+ */
+export function MembersDialog({ boardId, members, me, role, onClose, onChangeRole, onRemove }: Props) {
+  const rest = useSessionObject().rest;
+  const owner = role === 'owner';
+  /** Pending invitations (owners); null until loaded or when loading failed. */
+  const [invitations, setInvitations] = useState<InvitationView[] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const loadInvitations = useCallback(async () => {
+    if (!owner) return;
+    try {
+      setInvitations((await rest.listInvitations(boardId, { limit: 100 })).items);
+    } catch {
+      setInvitations(null);
+      setMessage('Could not load the pending invitations.');
+    }
+  }, [owner, rest, boardId]);
+  useEffect(() => void loadInvitations(), [loadInvitations]);
+
+  async function invite(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const data = new FormData(form);
+    const email = String(data.get('email') ?? '').trim();
+    const inviteRole = String(data.get('role')) as BoardRole;
+    setMessage(null);
+    try {
+      await withRetries(newIdempotencyKey(), (headers) => rest.inviteMember(boardId, email, inviteRole, { headers }));
+      setMessage(`${email} is invited as ${inviteRole}: they join when they accept, with an account of that email.`);
+      form.reset();
+      await loadInvitations();
+    } catch (err) {
+      const code = err instanceof TasklaneHttpError ? err.code : undefined;
+      setMessage(
+        code === 'LIMIT_REACHED'
+          ? 'This board has as many members and pending invitations as it may have.'
+          : code === 'RATE_LIMITED'
+            ? 'Too many invitations for now; try again in a minute.'
+            : `That did not work: ${(err as TasklaneHttpError).body?.message ?? 'try again'}.`,
+      );
+    }
+  }
+
+  return (
+    <Dialog title="Members" onClose={onClose}>
+      <ul className={styles.list} aria-label="Members">
+        {members.map((m) => (
+          <li key={m.userId} className={styles.member}>
+            <Avatar userId={m.userId} name={m.name} small />
+            <span className={styles.who}>
+              <span>
+                <strong>{m.name}</strong>
+                {m.userId === me && ' (you)'}
+              </span>
+              {m.email && (
+                <span className={styles.email} title={m.email}>
+                  {m.email}
+                </span>
+              )}
+            </span>
+            {owner ? (
+              <select className={ui.input} aria-label={`Role of ${m.name}`} value={m.role} onChange={(e) => void onChangeRole(m.userId, e.target.value as BoardRole)}>
+                {BOARD_ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className={styles.role}>{m.role}</span>
+            )}
+            {(owner || m.userId === me) && (
+              <Button small variant="danger" aria-label={m.userId === me ? 'Leave this board' : `Remove ${m.name}`} onClick={() => void onRemove(m.userId)}>
+                {m.userId === me ? 'Leave' : 'Remove'}
+              </Button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {owner && (
+        <form className={styles.invite} onSubmit={invite} aria-label="Invite someone">
+          <label className={ui.field}>
+            <span>Email</span>
+            <input className={ui.input} name="email" type="email" required />
+          </label>
+          <label className={ui.field}>
+            <span>Role</span>
+            <select className={ui.input} name="role" defaultValue="editor">
+              {BOARD_ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit" variant="primary">
+            Send invitation
+          </Button>
+        </form>
+      )}
+      {message && <p role="status">{message}</p>}
+      {owner && invitations && invitations.length > 0 && (
+        <section aria-labelledby="pending-title">
+          <h3 id="pending-title" className={styles.subhead}>
+            Pending invitations
+          </h3>
+          <ul className={styles.list}>
+            {invitations.map((inv) => (
+              <li key={inv.id} className={styles.invitation}>
+                <span className={styles.who}>
+                  {inv.email} <span className={styles.email}>as {inv.role}, until {new Date(inv.expiresAt).toLocaleDateString()}</span>
+                </span>
+                <Button
+                  small
+                  aria-label={`Revoke the invitation of ${inv.email}`}
+                  onClick={() => void withRetries(newIdempotencyKey(), (headers) => rest.revokeInvitation(boardId, inv.id, { headers })).then(loadInvitations, () => setMessage('Revoking failed.'))}
+                >
+                  Revoke
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import type { UpdateTaskInput } from '@tasklane/client';
+import type { ColumnView, MemberView, TaskView } from '@tasklane/contracts';
+import { Button } from '../ui/button.js';
+import { Dialog } from '../ui/dialog.js';
+import ui from '../ui/ui.module.css';
+import { taskPatch, toFormValues } from './task-form.js';
+import styles from './tasks.module.css';
+
+interface Props {
+  task: TaskView;
+  columns: ColumnView[];
+  members: MemberView[];
+  canEdit: boolean;
+  onClose(): void;
+  /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
+  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void;
+  onDelete(): void;
+}
+
+/**
+ * A task's details: title, description, labels, assignees (board members), due date and column.
+ * Editors save the changed fields (sent with If-Match of the version opened, so a change made
+ * meanwhile by someone else is a conflict, not overwritten); viewers read.
+ */
+export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, onDelete }: Props) {
+  // The version this edit started from: later live updates must not move the base of the edit.
+  const [base] = useState(task);
+  const [values, setValues] = useState(() => toFormValues(task));
+  const [columnId, setColumnId] = useState(task.columnId);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const readOnly = !canEdit;
+  return (
+    <Dialog title={readOnly ? task.title : 'Edit task'} onClose={onClose}>
+      <form
+        className={styles.form}
+        onSubmit={(e) => {
+          e.preventDefault();
+          onSave(base, taskPatch(base, values), columnId);
+        }}
+      >
+        <label className={ui.field}>
+          <span>Title</span>
+          <input className={ui.input} value={values.title} readOnly={readOnly} required maxLength={500} onChange={(e) => setValues({ ...values, title: e.target.value })} />
+        </label>
+        <label className={ui.field}>
+          <span>Description</span>
+          <textarea className={ui.input} value={values.description} readOnly={readOnly} maxLength={10000} onChange={(e) => setValues({ ...values, description: e.target.value })} />
+        </label>
+        <label className={ui.field}>
+          <span>Labels (comma-separated)</span>
+          <input className={ui.input} value={values.labels} readOnly={readOnly} onChange={(e) => setValues({ ...values, labels: e.target.value })} />
+        </label>
+        <fieldset className={styles.assignees}>
+          <legend>Assignees</legend>
+          {members.map((m) => (
+            <label key={m.userId} className={styles.check}>
+              <input
+                type="checkbox"
+                disabled={readOnly}
+                checked={values.assigneeIds.includes(m.userId)}
+                onChange={(e) =>
+                  setValues({ ...values, assigneeIds: e.target.checked ? [...values.assigneeIds, m.userId] : values.assigneeIds.filter((id) => id !== m.userId) })
+                }
+              />
+              {m.name}
+            </label>
+          ))}
+        </fieldset>
+        <div className={styles.row}>
+          <label className={ui.field}>
+            <span>Due date</span>
+            <input className={ui.input} type="date" value={values.due} readOnly={readOnly} onChange={(e) => setValues({ ...values, due: e.target.value })} />
+          </label>
+          <label className={ui.field}>
+            <span>Column</span>
+            <select className={ui.input} value={columnId} disabled={readOnly} onChange={(e) => setColumnId(e.target.value)}>
+              {columns.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {canEdit ? (
+          <div className={styles.actions}>
+            <Button type="submit" variant="primary">
+              Save
+            </Button>
+            <Button onClick={onClose}>Cancel</Button>
+            <span className={styles.spacer} />
+            {confirmDelete ? (
+              <Button variant="danger" onClick={onDelete}>
+                Really delete
+              </Button>
+            ) : (
+              <Button variant="danger" onClick={() => setConfirmDelete(true)}>
+                Delete task
+              </Button>
+            )}
+          </div>
+        ) : (
+          <p className={styles.note}>You can view this board but not change it.</p>
+        )}
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ReactNode } from 'react';
+import type { UserView } from '@tasklane/contracts';
+import { useSessionObject } from '../api/session-context.js';
+import { navigate } from '../router.js';
+import { Avatar } from './avatar.js';
+import { Button } from './button.js';
+import styles from './app-header.module.css';
+
+/** The top bar: the app name (a link home), page-specific content, the signed-in user and "Sign out". */
+export function AppHeader({ user, children }: { user: UserView; children?: ReactNode }) {
+  const session = useSessionObject();
+  return (
+    <header className={styles.header}>
+      <a
+        className={styles.brand}
+        href="/"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate('/');
+        }}
+      >
+        <img src="/favicon.svg" alt="" />
+        <span>Tasklane</span>
+      </a>
+      <div className={styles.middle}>{children}</div>
+      <div className={styles.user}>
+        <Avatar userId={user.id} name={user.name} small />
+        <span className={styles.userName}>{user.name}</span>
+        <Button small onClick={() => void session.signOut().then(() => navigate('/'))}>
+          Sign out
+        </Button>
+      </div>
+    </header>
+  );
+}
