@@ -302,6 +302,43 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     await cluster.replicas[victim].start();
   }, 120_000);
 
+  it('invitations and sessions: an owner invites by email, the invitee accepts on their board list and appears live; a reload keeps the session, sign-out ends it on the server', async () => {
+    const own = await ana.rest.createBoard({ name: `Invite ${randomBytes(2).toString('hex')}` });
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    await openBoard(a, cluster.replicaUrls[0], own.id);
+    await a.getByRole('button', { name: 'Members (1)' }).click();
+    const members = a.getByRole('dialog', { name: 'Members' });
+    const form = members.getByRole('form', { name: 'Invite someone' });
+    await form.getByLabel('Email').fill(vera.email.toUpperCase());
+    await form.getByLabel('Role').selectOption('editor');
+    await form.getByRole('button', { name: 'Send invitation' }).click();
+    await members.getByText(`${vera.email} is invited as editor`, { exact: false }).waitFor();
+    await members.getByRole('button', { name: `Revoke the invitation of ${vera.email}` }).waitFor();
+
+    // Vera, on another replica, sees it on her board list and accepts.
+    const v = await userPage(vera, cluster.replicaUrls[1]);
+    await v.getByRole('button', { name: `Accept the invitation to ${own.name}` }).click();
+    await v.getByRole('list', { name: 'Boards' }).getByText(own.name).waitFor();
+    // Ana's open dialog shows her as a member, live (member.added), without a reload.
+    await a.getByRole('button', { name: 'Members (2)' }).waitFor({ timeout: 5_000 });
+    await expect(ana.rest.listMembers(own.id)).resolves.toMatchObject({ items: [{ userId: ana.id }, { userId: vera.id, role: 'editor' }] });
+
+    // The session is the HttpOnly cookie: nothing in storage, a reload signs in again, sign-out ends it.
+    expect(await v.evaluate('Object.keys(localStorage).length + Object.keys(sessionStorage).length')).toBe(0);
+    const cookies = await v.context().cookies();
+    expect(cookies.find((c) => c.name === 'tasklane_refresh')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+    await v.reload();
+    await v.getByRole('heading', { name: 'Your boards' }).waitFor();
+    const refreshCookie = (await v.context().cookies()).find((c) => c.name === 'tasklane_refresh')!.value;
+    await v.getByRole('button', { name: 'Sign out' }).click();
+    await v.getByRole('form', { name: 'Sign in' }).waitFor();
+    await v.reload();
+    await v.getByRole('form', { name: 'Sign in' }).waitFor();
+    // The server ended that session: its refresh token no longer works, even sent by hand.
+    const replay = await fetch(`${cluster.replicaUrls[1]}/api/v1/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: decodeURIComponent(refreshCookie) }) });
+    expect(replay.status).toBe(401);
+  }, 90_000);
+
   it('roles and conflicts: a viewer gets no edit controls (and the server refuses anyway); a stale edit shows the conflict and who made it', async () => {
     // A board of its own, so this test does not depend on the ones before it.
     const own = await ana.rest.createBoard({ name: 'Roles' });
