@@ -163,4 +163,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-
+/**
+ * Why a user is notified: assigned to a task, mentioned in a comment, a comment on a task they
+ * created or are assigned to, invited to a board, a task of theirs due soon or overdue.
+ */
+export type NotificationKind = 'assigned' | 'mentioned' | 'commented' | 'invited' | 'due_soon' | 'overdue';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['assigned', 'mentioned', 'commented', 'invited', 'due_soon', 'overdue'];

@@ -7,6 +7,7 @@ import { AppError } from '../errors/app-error.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
 import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
+import type { BoardNotifier, NotifiedWrite } from './board-notifier.js';
 import type { OutboxRelay } from './outbox.relay.js';
 
 // The write path's decisions with its collaborators stubbed: the order of the steps, what a retry,
@@ -17,7 +18,9 @@ const USER = '00000000-0000-4000-8000-00000000000a';
 const KEY = { userId: USER, key: 'k1', requestHash: 'h' };
 const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.deleted', actorId: USER, occurredAt: new Date(0).toISOString(), data: { id: 't' } });
 
-function setup(options: { seq?: number | null; role?: 'viewer' | 'editor' | 'owner' | null; replay?: { body: unknown } | null; lastSeq?: number | null; page?: AnyBoardEvent[] } = {}) {
+function setup(
+  options: { seq?: number | null; role?: 'viewer' | 'editor' | 'owner' | null; replay?: { body: unknown } | null; lastSeq?: number | null; page?: AnyBoardEvent[]; storeFails?: boolean } = {},
+) {
   const steps: string[] = [];
   const tx = { name: 'tx' } as unknown as EntityManager;
   const dataSource = {
@@ -52,12 +55,21 @@ function setup(options: { seq?: number | null; role?: 'viewer' | 'editor' | 'own
   } as unknown as BoardAccessService;
   const idempotency = {
     claim: jest.fn(async () => (steps.push('claim'), options.replay ?? null)),
-    store: jest.fn(async () => void steps.push('store')),
+    store: jest.fn(async () => {
+      steps.push('store');
+      if (options.storeFails) throw new Error('store failed');
+    }),
   } as unknown as IdempotencyService;
   const relay = { publishCommitted: jest.fn(() => void steps.push('publish')) } as unknown as OutboxRelay;
   const config = { getOrThrow: () => 1000 } as unknown as ConfigService<never, true>;
-  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config);
-  return { service, steps, events, relay, access };
+  const notifier = {
+    record: jest.fn(async (_tx: EntityManager, _write: NotifiedWrite) => {
+      steps.push('notify');
+      return () => void steps.push('deliver');
+    }),
+  } satisfies BoardNotifier;
+  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, notifier);
+  return { service, steps, events, relay, access, notifier };
 }
 
 const work = (result: unknown = { id: 't' }) =>
@@ -125,6 +137,37 @@ describe('BoardEventsService.write', () => {
   });
 });
 
+describe('BoardEventsService notifications (BOARD_NOTIFIER)', () => {
+  const intents = [{ userId: 'u2', kind: 'assigned' as const, taskId: 't' }];
+  const notifying = () => jest.fn(async () => ({ result: { id: 't' }, event: { type: 'task.deleted' as const, data: { id: 't' } }, notify: intents }));
+
+  it('records the intents inside the transaction, after the event, with its seq, and delivers only after COMMIT and the publish', async () => {
+    const { service, steps, notifier } = setup({ seq: 7 });
+    await service.write(BOARD, USER, 'editor', notifying(), KEY);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'notify', 'store', 'COMMIT', 'publish', 'deliver']);
+    expect(notifier.record).toHaveBeenCalledWith(expect.anything(), { boardId: BOARD, actorId: USER, seq: 8, intents });
+  });
+
+  it('does not call the notifier for a write without intents', async () => {
+    const { service, notifier } = setup();
+    await service.write(BOARD, USER, 'editor', work(), KEY);
+    expect(notifier.record).not.toHaveBeenCalled();
+  });
+
+  it('delivers nothing when the transaction rolls back after recording', async () => {
+    const { service, steps } = setup({ storeFails: true });
+    await expect(service.write(BOARD, USER, 'editor', notifying(), KEY)).rejects.toThrow('store failed');
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'notify', 'store', 'ROLLBACK']);
+  });
+
+  it('records the intents of a write without an event (seq 0) and delivers after COMMIT', async () => {
+    const { service, steps, notifier } = setup({ role: 'owner' });
+    await expect(service.writeWithoutEvent(BOARD, USER, 'owner', async () => ({ result: 'ok', notify: intents }), KEY)).resolves.toBe('ok');
+    expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'claim', 'notify', 'store', 'COMMIT', 'deliver']);
+    expect(notifier.record).toHaveBeenCalledWith(expect.anything(), { boardId: BOARD, actorId: USER, seq: 0, intents });
+  });
+});
+
 describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', () => {
   it('runs the change of a non-member without the role check, under the lock, and appends and publishes its event', async () => {
     const { service, steps, access } = setup({ role: null });
@@ -165,7 +208,7 @@ describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', ()
 describe('BoardEventsService.writeWithoutEvent', () => {
   it('locks, checks the role, claims the key, changes and stores, with no event, no new seq and no publish', async () => {
     const { service, steps, events, relay } = setup({ seq: 7, role: 'owner' });
-    const change = jest.fn(async (ctx: { seq: number }) => ({ invited: true, seenSeq: ctx.seq }));
+    const change = jest.fn(async (ctx: { seq: number }) => ({ result: { invited: true, seenSeq: ctx.seq } }));
     await expect(service.writeWithoutEvent(BOARD, USER, 'owner', change, KEY)).resolves.toEqual({ invited: true, seenSeq: 7 });
     expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'claim', 'store', 'COMMIT']);
     expect(events.append).not.toHaveBeenCalled();
@@ -178,7 +221,7 @@ describe('BoardEventsService.writeWithoutEvent', () => {
       ['editor', 'FORBIDDEN'],
     ] as const) {
       const { service, steps } = setup({ role });
-      const change = jest.fn(async () => null);
+      const change = jest.fn(async () => ({ result: null }));
       await expect(service.writeWithoutEvent(BOARD, USER, 'owner', change, KEY)).rejects.toMatchObject({ code });
       expect(change).not.toHaveBeenCalled();
       expect(steps).not.toContain('claim');

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -8,6 +8,7 @@ import type { Env } from '../config/env.schema.js';
 import type { IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
+import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './board-notifier.js';
 import { BoardEventsRepository } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -25,10 +26,14 @@ export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
   return [...events];
 }
 
-/** What a write's work function returns: its result and the one event describing the change. */
+/**
+ * What a write's work function returns: its result, the one event describing the change, and
+ * whom to notify (stored in the same transaction through BOARD_NOTIFIER).
+ */
 export interface WriteOutcome<R, T extends BoardEventType = BoardEventType> {
   result: R;
   event: { type: T; data: BoardEventDataMap[T] };
+  notify?: readonly NotificationIntent[];
 }
 
 /** Passed to a write's work function. */
@@ -81,6 +86,7 @@ export class BoardEventsService {
     private readonly idempotency: IdempotencyService,
     private readonly relay: OutboxRelay,
     private readonly config: ConfigService<Env, true>,
+    @Optional() @Inject(BOARD_NOTIFIER) private readonly notifier?: BoardNotifier,
   ) {}
 
   /**
@@ -101,7 +107,8 @@ export class BoardEventsService {
     return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
       const outcome = await work({ tx, seq: seq + 1 });
       const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null });
-      return { result: outcome.result, event };
+      const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
+      return { result: outcome.result, event, afterCommit };
     });
   }
 
@@ -110,11 +117,28 @@ export class BoardEventsService {
    * (stream lock, role check, Idempotency-Key), so it is serialised with the board's writes and
    * sees their effects, but no event and no new seq. Only for data that must not reach every
    * member: invitations (an event would show invitees' emails to viewers).
-   * @param work gets the board's current seq as `ctx.seq` (no event will take the next one).
+   * @param work gets the board's current seq as `ctx.seq` (no event will take the next one) and
+   *   returns its result and whom to notify (e.g. the invitee).
    * @throws AppError as `write`.
    */
-  writeWithoutEvent<R>(boardId: string, actorId: string, required: BoardRole, work: (ctx: WriteContext) => Promise<R>, idempotency?: IdempotencyRequest): Promise<R> {
-    return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => ({ result: await work({ tx, seq }), event: null }));
+  writeWithoutEvent<R>(
+    boardId: string,
+    actorId: string,
+    required: BoardRole,
+    work: (ctx: WriteContext) => Promise<{ result: R; notify?: readonly NotificationIntent[] }>,
+    idempotency?: IdempotencyRequest,
+  ): Promise<R> {
+    return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
+      const outcome = await work({ tx, seq });
+      const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: 0, intents: outcome.notify ?? [] });
+      return { result: outcome.result, event: null, afterCommit };
+    });
+  }
+
+  /** Hands a write's intents to the notifier inside its transaction; what to run after COMMIT. */
+  private async recordNotifications(tx: EntityManager, write: Parameters<BoardNotifier['record']>[1]): Promise<(() => void) | null> {
+    if (write.intents.length === 0 || !this.notifier) return null;
+    return this.notifier.record(tx, write);
   }
 
   /** The transaction of `write` and `writeWithoutEvent`: lock, authorize, claim the key, `body`, store, COMMIT, then publish its event. */
@@ -123,7 +147,7 @@ export class BoardEventsService {
     actorId: string,
     required: BoardRole | typeof AUTHORIZED_BY_INVITATION,
     idempotency: IdempotencyRequest | undefined,
-    body: (tx: EntityManager, seq: number) => Promise<{ result: R; event: AnyBoardEvent | null }>,
+    body: (tx: EntityManager, seq: number) => Promise<{ result: R; event: AnyBoardEvent | null; afterCommit?: (() => void) | null }>,
   ): Promise<R> {
     const committed = await this.dataSource.transaction(async (tx) => {
       const seq = await this.events.lock(tx, boardId);
@@ -132,6 +156,7 @@ export class BoardEventsService {
       return this.idempotently(tx, idempotency, () => body(tx, seq));
     });
     if (committed.event) this.relay.publishCommitted([committed.event]);
+    committed.afterCommit?.();
     return committed.result;
   }
 
@@ -152,7 +177,11 @@ export class BoardEventsService {
   }
 
   /** Claims the key, runs `body` unless it is a retry, stores the response: all in the caller's transaction. */
-  private async idempotently<R, E>(tx: EntityManager, idempotency: IdempotencyRequest | undefined, body: () => Promise<{ result: R; event: E | null }>) {
+  private async idempotently<R, E>(
+    tx: EntityManager,
+    idempotency: IdempotencyRequest | undefined,
+    body: () => Promise<{ result: R; event: E | null; afterCommit?: (() => void) | null }>,
+  ): Promise<{ result: R; event: E | null; afterCommit?: (() => void) | null }> {
     if (idempotency) {
       const replay = await this.idempotency.claim(tx, idempotency);
       if (replay) return { result: replay.body as R, event: null };

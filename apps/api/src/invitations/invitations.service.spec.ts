@@ -64,9 +64,9 @@ function setup(o: Options = {}) {
       emitted.push(outcome.event);
       return outcome.result;
     }),
-    writeWithoutEvent: jest.fn(async (_b: string, _u: string, role: unknown, work: (ctx: WriteContext) => Promise<unknown>) => {
+    writeWithoutEvent: jest.fn(async (_b: string, _u: string, role: unknown, work: (ctx: WriteContext) => Promise<{ result: unknown }>) => {
       required.push(role);
-      return work({ tx, seq: 7 });
+      return (await work({ tx, seq: 7 })).result;
     }),
   } as unknown as BoardEventsService;
   const repo = {

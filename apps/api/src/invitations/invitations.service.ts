@@ -66,7 +66,7 @@ export class InvitationsService {
         const members = await this.access.count(tx, boardId);
         const pending = await this.invitations.countPendingExcept(tx, boardId, input.email);
         if (members + pending >= max) throw limitReached('members_per_board', max, 'members and pending invitations per board');
-        return toView(await this.invitations.upsertPending(tx, { id: randomUUID(), boardId, email: input.email, role: input.role, invitedBy: userId, ttlSeconds }));
+        return { result: toView(await this.invitations.upsertPending(tx, { id: randomUUID(), boardId, email: input.email, role: input.role, invitedBy: userId, ttlSeconds })) };
       },
       req.idempotency,
     );
@@ -88,7 +88,7 @@ export class InvitationsService {
       'owner',
       async ({ tx }) => {
         if (!(await this.invitations.revoke(tx, boardId, invitationId))) throw invitationNotFound();
-        return null;
+        return { result: null };
       },
       req.idempotency,
     );
