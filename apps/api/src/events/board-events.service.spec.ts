@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
 import { AppError } from '../errors/app-error.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
+import type { Metrics } from '../metrics/metrics.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
 import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
 import type { OutboxRelay } from './outbox.relay.js';
@@ -56,8 +57,9 @@ function setup(options: { seq?: number | null; role?: 'viewer' | 'editor' | 'own
   } as unknown as IdempotencyService;
   const relay = { publishCommitted: jest.fn(() => void steps.push('publish')) } as unknown as OutboxRelay;
   const config = { getOrThrow: () => 1000 } as unknown as ConfigService<never, true>;
-  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config);
-  return { service, steps, events, relay, access };
+  const metrics = { eventCommitted: jest.fn() } as unknown as Metrics;
+  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, metrics);
+  return { service, steps, events, relay, access, metrics };
 }
 
 const work = (result: unknown = { id: 't' }) =>
