@@ -15,6 +15,7 @@ import { isListedOrigin } from './http/cors.js';
 import { FASTIFY_REQUEST } from './logging/logging.module.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
+import { recordHttpRoute } from './tracing/trace-context.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
@@ -74,9 +75,11 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   // pino (logging/logging.module.ts) from here on; the lines buffered during boot go to it too.
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  // The request log line reads the route template and the user from the Fastify request.
+  // The request log line reads the route template and the user from the Fastify request; the
+  // request's trace span gets the route template too.
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { [FASTIFY_REQUEST]?: unknown })[FASTIFY_REQUEST] = request;
+    recordHttpRoute(request.routeOptions.url);
     done();
   });
   const replica = config.getOrThrow('EXPOSE_REPLICA_HEADER', { infer: true }) ? config.getOrThrow('REPLICA_ID', { infer: true }) : null;

@@ -1,4 +1,5 @@
 import { context, propagation, SpanKind, trace, type Span } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 
 /** Tracer of the application's own spans (the instrumentations name theirs). */
 const tracer = () => trace.getTracer('tasklane-api');
@@ -39,4 +40,14 @@ export function remoteSpan(name: string, traceparent: string | undefined, attrib
   const parent = propagation.extract(context.active(), { traceparent });
   if (!trace.getSpanContext(parent)) return;
   tracer().startSpan(name, { kind: SpanKind.CONSUMER, attributes }, parent).end();
+}
+
+/**
+ * Tells the HTTP instrumentation the request's route template (e.g. `/api/v1/boards/:boardId`), so
+ * its server span is named `PATCH /api/v1/boards/:boardId` and gets `http.route`. Nothing when the
+ * request is not traced.
+ */
+export function recordHttpRoute(route: string | undefined): void {
+  const metadata = getRPCMetadata(context.active());
+  if (route && metadata?.type === RPCType.HTTP) metadata.route = route;
 }
