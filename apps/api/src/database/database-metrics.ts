@@ -28,10 +28,10 @@ export class DatabaseMetrics implements OnModuleInit, OnModuleDestroy {
       const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
       return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
     });
-    observeQueries((statement, seconds) => this.metrics.query(statement, seconds));
+    observeQueries(this.dataSource, (statement, seconds) => this.metrics.query(statement, seconds));
   }
 
   onModuleDestroy(): void {
-    observeQueries(null);
+    observeQueries(this.dataSource, null);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** The part of node-postgres' Client used here. */
 interface PgClient {
@@ -17,11 +17,13 @@ const labels = new Map<string, string>();
 
 /** Receives each statement's short name (statementLabel) and duration in seconds. */
 export type QueryObserver = (statement: string, seconds: number) => void;
-let observer: QueryObserver | null = null;
+/** Observers by DataSource: each app in a process (the e2e suites run two) measures its own statements. */
+const observers = new WeakMap<DataSource, QueryObserver>();
 
-/** Sets the one observer of every runPrepared statement (the metrics; null: none). */
-export function observeQueries(next: QueryObserver | null): void {
-  observer = next;
+/** Sets the observer of every runPrepared statement on `dataSource` (the metrics; null: none). */
+export function observeQueries(dataSource: DataSource, observer: QueryObserver | null): void {
+  if (observer) observers.set(dataSource, observer);
+  else observers.delete(dataSource);
 }
 
 /**
@@ -71,6 +73,7 @@ export async function runPrepared<T>(manager: EntityManager, text: string, value
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const client = (await runner.connect()) as PgClient;
+    const observer = observers.get(manager.connection);
     const started = observer ? performance.now() : 0;
     const res = await client.query({ name: statementName(text), text, values });
     observer?.(statementLabel(text), (performance.now() - started) / 1000);
