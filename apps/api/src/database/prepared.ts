@@ -28,16 +28,26 @@ export function observeQueries(dataSource: DataSource, observer: QueryObserver |
 
 /**
  * A short, bounded name for a statement, for metrics: its verb and first table, e.g.
- * `select board_streams`, `insert board_events`, `update tasks`, `select board_streams for update`.
+ * `select board_streams`, `insert board_events` (also for `WITH … INSERT INTO board_events`),
+ * `update tasks`, `select board_streams for update`.
  * Never the SQL text itself, never a value.
  */
 export function statementLabel(text: string): string {
   let label = labels.get(text);
   if (!label) {
     const sql = text.replace(/\s+/g, ' ').trim();
-    const verb = (/^\w+/.exec(sql)?.[0] ?? 'sql').toLowerCase();
+    let verb = (/^\w+/.exec(sql)?.[0] ?? 'sql').toLowerCase();
+    let body = sql;
+    if (verb === 'with') {
+      // A statement with CTEs is named after what it writes: its INSERT or DELETE, if any.
+      const main = /\b(insert\s+into|delete\s+from)\s+\w+.*$/i.exec(sql);
+      if (main) {
+        body = main[0];
+        verb = main[1].split(/\s/)[0].toLowerCase();
+      }
+    }
     const table =
-      verb === 'insert' ? /\binto\s+(\w+)/i.exec(sql)?.[1] : verb === 'update' ? /^update\s+(\w+)/i.exec(sql)?.[1] : /\bfrom\s+(\w+)/i.exec(sql)?.[1];
+      verb === 'insert' ? /\binto\s+(\w+)/i.exec(body)?.[1] : verb === 'update' ? /^update\s+(\w+)/i.exec(body)?.[1] : /\bfrom\s+(\w+)/i.exec(body)?.[1];
     label = `${verb}${table ? ` ${table.toLowerCase()}` : ''}${/\bfor update\b/i.test(sql) ? ' for update' : ''}`;
     labels.set(text, label);
   }
