@@ -25,6 +25,7 @@ export class BoardEventDto {
   @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key of the request that caused the change, if it had one' }) idempotencyKey?: string;
   @ApiPropertyOptional({
     pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+    maxLength: 55,
     description: 'W3C trace context of the request that caused the change, when the server traces (OpenTelemetry); for correlating with server traces',
   })
   traceparent?: string;
