@@ -73,9 +73,11 @@ describe('BoardEventsService.write', () => {
   });
 
   it('hands the change the seq its event will get and returns the change’s result', async () => {
-    const { service, relay } = setup({ seq: 7 });
+    const { service, relay, metrics } = setup({ seq: 7 });
     await expect(service.write(BOARD, USER, 'editor', work({ id: 'x' }))).resolves.toEqual({ id: 'x', seenSeq: 8 });
-    expect(relay.publishCommitted).toHaveBeenCalledWith([expect.objectContaining({ seq: 8 })]);
+    // With the commit's time, for the fan-out delay metric; and the event is counted once.
+    expect(relay.publishCommitted).toHaveBeenCalledWith([expect.objectContaining({ seq: 8 })], expect.any(Number));
+    expect(metrics.eventCommitted).toHaveBeenCalledTimes(1);
   });
 
   it('answers BOARD_NOT_FOUND for an unknown or deleted board without checking anything else', async () => {
