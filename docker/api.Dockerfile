@@ -56,4 +56,7 @@ EXPOSE 3000
 # balancer's concern. node's global fetch, since the slim image has no curl.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/api/src/main.js"]
+# The OpenTelemetry preload (apps/api/src/telemetry.ts) only when OTEL_EXPORTER_OTLP_ENDPOINT is
+# set: it must load before the app's modules, and without the variable nothing is traced. `exec`
+# replaces the shell with node, so node is PID 1 and gets SIGTERM itself (graceful drain).
+CMD ["sh", "-c", "exec node ${OTEL_EXPORTER_OTLP_ENDPOINT:+--import ./dist/apps/api/src/telemetry.js} dist/apps/api/src/main.js"]

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import type { LogLevel } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { serveAsyncApi } from './asyncapi/asyncapi-page.js';
 import { runWithRequestContext } from './audit/request-context.js';
@@ -13,22 +13,14 @@ import { loadEnv, type Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
 import { API_PREFIX, API_PREFIX_OPTIONS, apiPath } from './http/api-prefix.js';
 import { isListedOrigin } from './http/cors.js';
+import { FASTIFY_REQUEST } from './logging/logging.module.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
+import { recordHttpRoute } from './tracing/trace-context.js';
 import { serveWebApp } from './web/web-app.js';
 
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
-/** Nest log levels enabled at each LOG_LEVEL (pino-style names). */
-const NEST_LEVELS: Record<Env['LOG_LEVEL'], LogLevel[]> = {
-  silent: [],
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
 
 /**
  * The Content-Security-Policy of every answer, for a same-origin single-page app and the Swagger UI
@@ -66,7 +58,8 @@ const EXPOSED_HEADERS = ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Rat
  * `Cache-Control: no-store` on every `/api/v1/auth/*` answer, `X-Replica` only with
  * EXPOSE_REPLICA_HEADER, the client address from `X-Forwarded-For` through TRUST_PROXY.
  * `env` is the validated configuration (default: this process's, validated now); logs are
- * buffered until its LOG_LEVEL is known. Shared by main.ts and the e2e tests so both run the same app.
+ * buffered until the pino logger (JSON lines at LOG_LEVEL, logging/logging.module.ts) is set.
+ * Metrics (`GET /metrics`, the request histogram) come from MetricsModule's hooks. Shared by main.ts and the e2e tests so both run the same app.
  * @throws Error `Invalid configuration: …` listing every invalid variable (from loadEnv)
  */
 export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplication> {
@@ -81,8 +74,16 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, { bufferLogs: true });
   const config = app.get<ConfigService<Env, true>>(ConfigService);
-  app.useLogger(NEST_LEVELS[config.getOrThrow('LOG_LEVEL', { infer: true })]);
+  // pino (logging/logging.module.ts) from here on; the lines buffered during boot go to it too.
+  app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // The request log line reads the route template and the user from the Fastify request; the
+  // request's trace span gets the route template too.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    (request.raw as { [FASTIFY_REQUEST]?: unknown })[FASTIFY_REQUEST] = request;
+    recordHttpRoute(request.routeOptions.url);
+    done();
+  });
   const replica = config.getOrThrow('EXPOSE_REPLICA_HEADER', { infer: true }) ? config.getOrThrow('REPLICA_ID', { infer: true }) : null;
   const shutdown = app.get(ShutdownState);
   const authPrefix = `${apiPath('auth')}/`;

@@ -13,6 +13,8 @@ import { createValidationPipe } from './errors/validation.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
+import { LoggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
 import { HttpRateLimitGuard } from './rate-limits/http-rate-limit.guard.js';
@@ -30,6 +32,8 @@ import { UsersModule } from './users/users.module.js';
  */
 @Module({
   imports: [
+    LoggingModule,
+    MetricsModule,
     DatabaseModule,
     AuditModule,
     RateLimitsModule,

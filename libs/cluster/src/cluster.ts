@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
 import { nginxConfig } from './nginx-config.js';
@@ -111,7 +111,9 @@ class Replica implements ReplicaHandle {
 
   async start(): Promise<void> {
     if (!this.child?.running) {
-      this.child = spawnTracked(`replica-${this.index} (port ${this.port})`, process.execPath, [this.entry], {
+      // The OpenTelemetry preload only when tracing is on (see apps/api/src/telemetry.ts): it must load before the app.
+      const args = this.env.OTEL_EXPORTER_OTLP_ENDPOINT ? ['--import', join(dirname(this.entry), 'telemetry.js'), this.entry] : [this.entry];
+      this.child = spawnTracked(`replica-${this.index} (port ${this.port})`, process.execPath, args, {
         cwd: ROOT,
         env: { ...this.env, PORT: String(this.port) },
         logFile: this.logFile,

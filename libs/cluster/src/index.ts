@@ -28,4 +28,5 @@ export {
 export { makeTempDir } from './temp-dir.js';
 export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 export { startThrowawayRedis, type ThrowawayRedis } from './throwaway-redis.js';
+export { startThrowawayRedisCluster, type ThrowawayRedisCluster } from './throwaway-redis-cluster.js';
 export { pollUntil, waitForHttp, type WaitForHttpOptions } from './wait-for-http.js';

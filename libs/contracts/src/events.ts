@@ -56,6 +56,11 @@ export interface BoardEventEnvelope<T extends BoardEventType = BoardEventType> {
   data: BoardEventDataMap[T];
   /** The `Idempotency-Key` of the request that caused it, if it had one. */
   idempotencyKey?: string;
+  /**
+   * W3C trace context (`traceparent`) of the request that caused it, when the server traces
+   * (OpenTelemetry). For correlating with server traces; clients need not read it.
+   */
+  traceparent?: string;
 }
 
 /** Any envelope, discriminated on `type` so `data` narrows in a switch. */

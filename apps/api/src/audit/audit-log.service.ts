@@ -39,9 +39,10 @@ export interface AuditLine {
 export const emailHash = (email: string): string => createHash('sha256').update(`tasklane-audit:${email.toLowerCase()}`).digest('hex').slice(0, 16);
 
 /**
- * Security audit lines through Nest's Logger (context `Audit`, level log, so LOG_LEVEL=info or
- * lower shows them), one JSON object per line with a fixed shape (AuditLine), for log pipelines to
- * filter on `audit: true`. The request's ip and id come from the request context (request-context.ts).
+ * Security audit lines through Nest's Logger, i.e. the app's pino logger (context `Audit`, level
+ * info, so LOG_LEVEL=info or lower shows them): one JSON line per event whose fields are the
+ * AuditLine's (plus pino's `level`, `time`, `replica`, `context`), for log pipelines to filter on
+ * `audit: true`. The request's ip and id come from the request context (request-context.ts).
  * Callers pass ids only: never a secret, password, token or email (emails go through `emailHash`).
  */
 @Injectable()
@@ -55,7 +56,7 @@ export class AuditLog {
       const line: AuditLine = { audit: true, event, userId, ip: context?.ip ?? null, requestId: context?.requestId ?? null };
       // The fixed keys come first and cannot be overridden by a field of the same name.
       for (const [key, value] of Object.entries(fields)) if (!(key in line)) line[key] = value;
-      this.logger.log(JSON.stringify(line));
+      this.logger.log(line);
     } catch {
       // Logging failed (a closed stream): nothing sensible to do, and the operation itself succeeded.
     }

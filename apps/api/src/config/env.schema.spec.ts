@@ -203,4 +203,25 @@ describe('validateEnv', () => {
     ]);
     expect(lines).toContain('RATE_LIMIT_WRITES must be count/window with a unit s, m or h and a window from 1 s to 24 h, e.g. 10/15m');
   });
+
+  it('observability and Redis Cluster: METRICS_PORT, OTEL_*, REDIS_CLUSTER_NODES parsed; unset by default', () => {
+    const defaults = validateEnv({});
+    expect([defaults.METRICS_PORT, defaults.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([undefined, undefined]);
+    expect(defaults).toMatchObject({ OTEL_SERVICE_NAME: 'tasklane-api', REDIS_CLUSTER_NODES: [] });
+    expect(validateEnv({ METRICS_PORT: '9464', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', REDIS_CLUSTER_NODES: 'redis-0:6379, 10.0.0.2:7000' })).toMatchObject({
+      METRICS_PORT: 9464,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+      REDIS_CLUSTER_NODES: ['redis-0:6379', '10.0.0.2:7000'],
+    });
+    const empty = validateEnv({ METRICS_PORT: '', REDIS_CLUSTER_NODES: '' });
+    expect([empty.METRICS_PORT, empty.REDIS_CLUSTER_NODES]).toEqual([undefined, []]);
+  });
+
+  it('refuses a bad METRICS_PORT, OTLP endpoint or node list, and REDIS_URL together with REDIS_CLUSTER_NODES', () => {
+    const lines = problems(failureOf({ METRICS_PORT: '70000', OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318', REDIS_CLUSTER_NODES: 'redis-0' }));
+    expect(lines).toContain('REDIS_CLUSTER_NODES must list host:port pairs separated by commas');
+    expect(lines).toContain('OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL');
+    expect(lines.some((l) => l.startsWith('METRICS_PORT'))).toBe(true);
+    expect(problems(failureOf({ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'r:7000' }))).toEqual(['REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set one']);
+  });
 });

@@ -79,6 +79,14 @@ export class Env {
   REDIS_URL?: string;
 
   /**
+   * Redis Cluster seed nodes, `host:port,host:port,…` (any reachable masters; the rest is
+   * discovered). Set: every Redis use goes to the cluster (the Socket.IO adapter becomes the
+   * sharded adapter on SPUBLISH/SSUBSCRIBE, Redis 7+) and REDIS_URL must be unset.
+   */
+  @Transform(toList) @IsArray() @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'REDIS_CLUSTER_NODES must list host:port pairs separated by commas' })
+  REDIS_CLUSTER_NODES: string[] = [];
+
+  /**
    * HS256 signing key, at least 32 characters. Required with NODE_ENV=production or DATABASE_URL.
    * Unset otherwise (the embedded quick start): a random key kept in `<dirname EMBEDDED_PG_DIR>/jwt-secret`
    * (config/jwt-secret.ts), created on first start.
@@ -177,6 +185,25 @@ export class Env {
    */
   @Transform(toInt) @IsInt() @Min(1000)
   PRESENCE_TTL_MS = 20_000;
+  /**
+   * Port of a separate HTTP listener (on HOST) that serves only `GET /metrics`, so the API port,
+   * which the Ingress exposes, does not. Unset: `/metrics` is served on PORT.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT?: number;
+
+  /**
+   * OTLP/HTTP endpoint of a trace collector, e.g. `http://jaeger:4318`. Set: the process must be
+   * started with `--import ./dist/apps/api/src/telemetry.js` (npm run start:prod, the image and
+   * libs/cluster do it), which starts the OpenTelemetry SDK before the app loads. Unset: no SDK,
+   * no tracing cost. Read by the SDK itself; validated here so a typo stops the boot.
+   */
+  @IsOptional() @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** `service.name` of the traces (read by the OpenTelemetry SDK). */
+  @IsString() @MinLength(1)
+  OTEL_SERVICE_NAME = 'tasklane-api';
 
   /** Name of this replica in the `X-Replica` response header (default: host:port). */
   @IsOptional() @IsString()
@@ -294,6 +321,7 @@ export function validateEnv(raw: Record<string, unknown>): Env {
   const errors = validateSync(env, { whitelist: false, skipMissingProperties: false });
   const messages = errors.flatMap((e) => Object.values(e.constraints ?? {}));
   messages.push(...secretProblems(env));
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES?.length) messages.push('REDIS_URL and REDIS_CLUSTER_NODES are exclusive: set one');
   if (env.NODE_ENV !== 'test') {
     for (const key of ['ACCESS_TOKEN_TTL', 'REFRESH_TOKEN_ABSOLUTE_TTL'] as const) {
       if (Number.isInteger(env[key]) && env[key] < MIN_TOKEN_TTL_S) messages.push(`${key} must not be less than ${MIN_TOKEN_TTL_S} (1 with NODE_ENV=test)`);

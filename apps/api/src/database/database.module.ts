@@ -2,6 +2,7 @@ import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Env } from '../config/env.schema.js';
+import { DatabaseMetrics } from './database-metrics.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
 import { typeOrmOptions } from './typeorm-options.js';
 
@@ -18,7 +19,7 @@ class EmbeddedDatabaseHolder implements OnApplicationShutdown {
  * (quick start); migrations run at boot when MIGRATIONS_RUN (default with the embedded database).
  */
 @Module({
-  providers: [EmbeddedDatabaseHolder],
+  providers: [EmbeddedDatabaseHolder, DatabaseMetrics],
   exports: [EmbeddedDatabaseHolder],
   imports: [
     TypeOrmModule.forRootAsync({

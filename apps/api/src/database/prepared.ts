@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /** The part of node-postgres' Client used here. */
 interface PgClient {
@@ -13,6 +13,46 @@ export interface SqlResult<T> {
 }
 
 const names = new Map<string, string>();
+const labels = new Map<string, string>();
+
+/** Receives each statement's short name (statementLabel) and duration in seconds. */
+export type QueryObserver = (statement: string, seconds: number) => void;
+/** Observers by DataSource: each app in a process (the e2e suites run two) measures its own statements. */
+const observers = new WeakMap<DataSource, QueryObserver>();
+
+/** Sets the observer of every runPrepared statement on `dataSource` (the metrics; null: none). */
+export function observeQueries(dataSource: DataSource, observer: QueryObserver | null): void {
+  if (observer) observers.set(dataSource, observer);
+  else observers.delete(dataSource);
+}
+
+/**
+ * A short, bounded name for a statement, for metrics: its verb and first table, e.g.
+ * `select board_streams`, `insert board_events` (also for `WITH … INSERT INTO board_events`),
+ * `update tasks`, `select board_streams for update`.
+ * Never the SQL text itself, never a value.
+ */
+export function statementLabel(text: string): string {
+  let label = labels.get(text);
+  if (!label) {
+    const sql = text.replace(/\s+/g, ' ').trim();
+    let verb = (/^\w+/.exec(sql)?.[0] ?? 'sql').toLowerCase();
+    let body = sql;
+    if (verb === 'with') {
+      // A statement with CTEs is named after what it writes: its INSERT or DELETE, if any.
+      const main = /\b(insert\s+into|delete\s+from)\s+\w+.*$/i.exec(sql);
+      if (main) {
+        body = main[0];
+        verb = main[1].split(/\s/)[0].toLowerCase();
+      }
+    }
+    const table =
+      verb === 'insert' ? /\binto\s+(\w+)/i.exec(body)?.[1] : verb === 'update' ? /^update\s+(\w+)/i.exec(body)?.[1] : /\bfrom\s+(\w+)/i.exec(body)?.[1];
+    label = `${verb}${table ? ` ${table.toLowerCase()}` : ''}${/\bfor update\b/i.test(sql) ? ' for update' : ''}`;
+    labels.set(text, label);
+  }
+  return label;
+}
 
 /** A stable statement name per SQL text (node-postgres prepares a name once per connection). */
 function statementName(text: string): string {
@@ -34,7 +74,8 @@ function statementName(text: string): string {
  *
  * `text` must come from a bounded set of fragments (a list query's optional filters), never from
  * values: every distinct text becomes one prepared statement per connection. Values always go
- * through `$n` parameters.
+ * through `$n` parameters. Each statement's duration (from the connection being held to the rows,
+ * errors not counted) goes to the observer set with observeQueries, under statementLabel(text).
  * @throws node-postgres' own errors (`code` = SQLSTATE), mapped to HTTP by AppExceptionFilter.
  */
 export async function runPrepared<T>(manager: EntityManager, text: string, values: unknown[] = []): Promise<SqlResult<T>> {
@@ -42,7 +83,10 @@ export async function runPrepared<T>(manager: EntityManager, text: string, value
   const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
   try {
     const client = (await runner.connect()) as PgClient;
+    const observer = observers.get(manager.connection);
+    const started = observer ? performance.now() : 0;
     const res = await client.query({ name: statementName(text), text, values });
+    observer?.(statementLabel(text), (performance.now() - started) / 1000);
     return { rows: res.rows as T[], rowCount: res.rowCount ?? 0 };
   } finally {
     if (owned) await runner.release();

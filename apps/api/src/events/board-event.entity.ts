@@ -43,4 +43,8 @@ export class BoardEvent {
   /** The Idempotency-Key of the request that caused the event, echoed so clients can reconcile optimistic updates. */
   @Column('text', { name: 'idempotency_key', nullable: true })
   idempotencyKey: string | null;
+
+  /** W3C `traceparent` of the write that caused the event (null when tracing is off), so the trace continues where the event is emitted. */
+  @Column('text', { nullable: true })
+  traceparent: string | null;
 }

@@ -13,15 +13,17 @@ interface EventRow {
   occurred_at: Date;
   data: unknown;
   idempotency_key: string | null;
+  traceparent: string | null;
 }
 
 /** SELECT / RETURNING list matching EventRow. */
-const EVENT_COLUMNS = 'board_id, seq, type, actor_id, occurred_at, data, idempotency_key';
+const EVENT_COLUMNS = 'board_id, seq, type, actor_id, occurred_at, data, idempotency_key, traceparent';
 
-/** Row → wire envelope (`idempotencyKey` only when the request had one). */
+/** Row → wire envelope (`idempotencyKey` only when the request had one, `traceparent` only when it was traced). */
 function toEnvelope(r: EventRow): AnyBoardEvent {
   const e = { boardId: r.board_id, seq: r.seq, type: r.type, actorId: r.actor_id, occurredAt: r.occurred_at.toISOString(), data: r.data } as AnyBoardEvent;
   if (r.idempotency_key) e.idempotencyKey = r.idempotency_key;
+  if (r.traceparent) e.traceparent = r.traceparent;
   return e;
 }
 
@@ -37,6 +39,8 @@ export interface NewEvent {
   actorId: string;
   data: unknown;
   idempotencyKey: string | null;
+  /** W3C trace context of the write (null when not traced). */
+  traceparent: string | null;
 }
 
 /**
@@ -66,10 +70,10 @@ export class BoardEventsRepository {
     const { rows } = await runPrepared<EventRow>(
       tx,
       `WITH next AS (UPDATE board_streams SET seq = seq + 1 WHERE board_id = $1 RETURNING seq)
-       INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data, idempotency_key)
-       SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb, $5 FROM next
+       INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data, idempotency_key, traceparent)
+       SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb, $5, $6 FROM next
        RETURNING ${EVENT_COLUMNS}`,
-      [boardId, e.type, e.actorId, JSON.stringify(e.data), e.idempotencyKey],
+      [boardId, e.type, e.actorId, JSON.stringify(e.data), e.idempotencyKey, e.traceparent],
     );
     return toEnvelope(rows[0]);
   }
@@ -123,6 +127,21 @@ export class BoardEventsRepository {
       [olderThanMs, limit],
     );
     return rows.map(toEnvelope);
+  }
+
+  /**
+   * The outbox's size (capped at `cap`, so a huge backlog costs a bounded scan) and the age of its
+   * oldest event in seconds (0 when empty), on the partial index `ix_board_events_unpublished`
+   * (only unpublished rows are in it). For the metrics, once per scrape.
+   */
+  async outboxStats(cap = 100_000): Promise<{ unpublished: number; oldestAgeSeconds: number }> {
+    const { rows } = await runPrepared<{ unpublished: number; oldest_age_s: number }>(
+      this.dataSource.manager,
+      `SELECT (SELECT count(*)::int FROM (SELECT 1 FROM board_events WHERE published_at IS NULL LIMIT $1) u) AS unpublished,
+              coalesce((SELECT extract(epoch FROM clock_timestamp() - min(occurred_at)) FROM board_events WHERE published_at IS NULL), 0)::float8 AS oldest_age_s`,
+      [cap],
+    );
+    return { unpublished: rows[0].unpublished, oldestAgeSeconds: Math.max(0, rows[0].oldest_age_s) };
   }
 
   /** Deletes published events older than `ageSeconds`; returns how many. */

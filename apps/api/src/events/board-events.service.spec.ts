@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
 import { AppError } from '../errors/app-error.js';
 import type { IdempotencyService } from '../idempotency/idempotency.service.js';
+import type { Metrics } from '../metrics/metrics.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
 import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
 import type { BoardNotifier, NotifiedWrite } from './board-notifier.js';
@@ -68,8 +69,9 @@ function setup(
       return () => void steps.push('deliver');
     }),
   } satisfies BoardNotifier;
-  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, notifier);
-  return { service, steps, events, relay, access, notifier };
+  const metrics = { eventCommitted: jest.fn() } as unknown as Metrics;
+  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, metrics, notifier);
+  return { service, steps, events, relay, access, notifier, metrics };
 }
 
 const work = (result: unknown = { id: 't' }) =>
@@ -83,9 +85,11 @@ describe('BoardEventsService.write', () => {
   });
 
   it('hands the change the seq its event will get and returns the change’s result', async () => {
-    const { service, relay } = setup({ seq: 7 });
+    const { service, relay, metrics } = setup({ seq: 7 });
     await expect(service.write(BOARD, USER, 'editor', work({ id: 'x' }))).resolves.toEqual({ id: 'x', seenSeq: 8 });
-    expect(relay.publishCommitted).toHaveBeenCalledWith([expect.objectContaining({ seq: 8 })]);
+    // With the commit's time, for the fan-out delay metric; and the event is counted once.
+    expect(relay.publishCommitted).toHaveBeenCalledWith([expect.objectContaining({ seq: 8 })], expect.any(Number));
+    expect(metrics.eventCommitted).toHaveBeenCalledTimes(1);
   });
 
   it('answers BOARD_NOT_FOUND for an unknown or deleted board without checking anything else', async () => {

@@ -5,6 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
 import { boardNotFound } from '../board-access/board-access.errors.js';
 import type { Env } from '../config/env.schema.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { currentTraceparent } from '../tracing/trace-context.js';
 import type { IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
@@ -86,6 +88,7 @@ export class BoardEventsService {
     private readonly idempotency: IdempotencyService,
     private readonly relay: OutboxRelay,
     private readonly config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
     @Optional() @Inject(BOARD_NOTIFIER) private readonly notifier?: BoardNotifier,
   ) {}
 
@@ -106,7 +109,7 @@ export class BoardEventsService {
   ): Promise<R> {
     return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
       const outcome = await work({ tx, seq: seq + 1 });
-      const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null });
+      const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null });
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
       return { result: outcome.result, event, afterCommit };
     });
@@ -155,7 +158,11 @@ export class BoardEventsService {
       if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
       return this.idempotently(tx, idempotency, () => body(tx, seq));
     });
-    if (committed.event) this.relay.publishCommitted([committed.event]);
+    if (committed.event) {
+      const committedAt = performance.now();
+      this.metrics.eventCommitted(committed.event.type);
+      this.relay.publishCommitted([committed.event], committedAt);
+    }
     committed.afterCommit?.();
     return committed.result;
   }

@@ -11,8 +11,10 @@ export interface EventPublisher {
    * failed broadcast must not fail a committed write. `resent`: the outbox relay sending events
    * again (no side effects beyond the emit). Returns the events handed to a transport that reaches
    * every replica (Redis ready, or no Redis at all: one replica); those are marked published.
+   * `committedAt`: `performance.now()` at the COMMIT on this replica, for the fan-out delay metric
+   * (without it the delay is measured from each event's `occurredAt`).
    */
-  publish(events: readonly AnyBoardEvent[], resent?: boolean): AnyBoardEvent[];
+  publish(events: readonly AnyBoardEvent[], resent?: boolean, committedAt?: number): AnyBoardEvent[];
   /** True when a publish now would reach every replica. */
   readonly reachesAllReplicas: boolean;
 }

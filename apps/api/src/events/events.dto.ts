@@ -23,6 +23,12 @@ export class BoardEventDto {
   @ApiProperty({ format: 'date-time', description: 'When the event was written, inside the transaction of its change' }) occurredAt: string;
   @ApiProperty({ description: 'The entity after the change, or {id} for deletes (see docs/api.md for each type)', type: 'object', additionalProperties: true }) data: unknown;
   @ApiPropertyOptional({ maxLength: 255, description: 'The Idempotency-Key of the request that caused the change, if it had one' }) idempotencyKey?: string;
+  @ApiPropertyOptional({
+    pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+    maxLength: 55,
+    description: 'W3C trace context of the request that caused the change, when the server traces (OpenTelemetry); for correlating with server traces',
+  })
+  traceparent?: string;
 }
 
 /** OpenAPI shape of EventsPage. */

@@ -4,6 +4,7 @@ import type { AnyBoardEvent } from '@tasklane/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardEventsRepository, EventKey } from './board-events.repository.js';
 import type { EventPublisher } from './event-publisher.js';
+import type { Metrics } from '../metrics/metrics.service.js';
 import { OutboxRelay } from './outbox.relay.js';
 
 // The relay's decisions with the repository and the publisher stubbed: what gets marked published,
@@ -31,7 +32,8 @@ function setup(options: { reaches?: (e: AnyBoardEvent) => boolean; reachesAll?: 
   };
   const dataSource = { transaction: async (fn: (tx: EntityManager) => Promise<unknown>) => fn(tx) } as unknown as DataSource;
   const config = { getOrThrow: () => 1000 } as unknown as ConfigService<never, true>;
-  return { relay: new OutboxRelay(dataSource, events, publisher, config), marked, published, events };
+  const metrics = { outboxRelayed: () => undefined, readOutboxFrom: () => undefined } as unknown as Metrics;
+  return { relay: new OutboxRelay(dataSource, events, publisher, config, metrics), marked, published, events };
 }
 
 describe('OutboxRelay', () => {

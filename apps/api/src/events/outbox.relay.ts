@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { BoardEventsRepository, type EventKey } from './board-events.repository.js';
 import { EVENT_PUBLISHER, type EventPublisher } from './event-publisher.js';
 
@@ -37,9 +38,11 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly events: BoardEventsRepository,
     @Inject(EVENT_PUBLISHER) private readonly publisher: EventPublisher,
     private readonly config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.metrics.readOutboxFrom(() => this.events.outboxStats());
     this.timers = [
       setInterval(() => void this.relayOnce(), this.config.getOrThrow('RELAY_INTERVAL_MS', { infer: true })),
       setInterval(() => void this.flushMarks(), this.config.getOrThrow('RELAY_MARK_INTERVAL_MS', { infer: true })),
@@ -54,9 +57,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     await this.flushMarks();
   }
 
-  /** Publishes events that just committed and queues the ones that reached every replica for marking. */
-  publishCommitted(events: AnyBoardEvent[]): void {
-    for (const e of this.publisher.publish(events)) this.toMark.push({ boardId: e.boardId, seq: e.seq });
+  /**
+   * Publishes events that just committed and queues the ones that reached every replica for marking.
+   * @param committedAt `performance.now()` right after the COMMIT, for the fan-out delay metric
+   */
+  publishCommitted(events: AnyBoardEvent[], committedAt?: number): void {
+    for (const e of this.publisher.publish(events, false, committedAt)) this.toMark.push({ boardId: e.boardId, seq: e.seq });
   }
 
   /** Writes the queued "published" marks in one statement. On failure the rows stay unpublished and the relay sends them again. */
@@ -87,6 +93,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         if (reached.length > 0) await this.events.markPublished(reached, tx);
         return reached.length;
       });
+      this.metrics.outboxRelayed(count);
       if (count > 0) this.logger.log(`relayed ${count} unpublished events`);
       return count;
     } catch (error) {

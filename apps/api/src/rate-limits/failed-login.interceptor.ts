@@ -5,6 +5,7 @@ import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import type { Env } from '../config/env.schema.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { AppError } from '../errors/app-error.js';
 import type { WindowLimit, WindowState } from './rate-algorithms.js';
 import { clientAddress, refuse, setRateLimitHeaders, type LimitState } from './rate-limit-http.js';
@@ -37,6 +38,7 @@ export class FailedLoginLimit implements NestInterceptor {
   constructor(
     @InjectThrottlerStorage() private readonly store: RateLimitStore,
     config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
   ) {
     this.enabled = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
     this.perEmail = config.getOrThrow('RATE_LIMIT_LOGIN_IP_EMAIL', { infer: true });
@@ -64,6 +66,7 @@ export class FailedLoginLimit implements NestInterceptor {
     if (!attempt.allowed) {
       const blocking = limits.map((l, i) => ({ l, s: attempt.states[i] })).filter(({ l, s }) => s.count >= l.limit);
       const retryAfterMs = Math.max(...blocking.map(({ s }) => s.resetMs));
+      this.metrics.rateLimited('login');
       throw refuse(reply, tightest(limits, attempt.states), retryAfterMs);
     }
     const failedStates = attempt.states;

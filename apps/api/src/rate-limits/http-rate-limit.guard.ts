@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerRequest } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Env } from '../config/env.schema.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { clientAddress, refuse, routeLimit, setRateLimitHeaders, type LimitState } from './rate-limit-http.js';
 import type { RateLimitStore } from './rate-limit.store.js';
 
@@ -29,6 +30,7 @@ export class HttpRateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() private readonly store: RateLimitStore,
     reflector: Reflector,
     config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
   ) {
     super(options, store, reflector);
     this.enabled = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
@@ -56,7 +58,10 @@ export class HttpRateLimitGuard extends ThrottlerGuard {
       state = { limit, remaining: limit - window.totalHits, resetSeconds: window.timeToExpire };
       if (window.isBlocked) retryAfterMs = window.timeToBlockExpire * 1000;
     }
-    if (retryAfterMs !== null) throw refuse(reply, state, retryAfterMs);
+    if (retryAfterMs !== null) {
+      this.metrics.rateLimited(kind);
+      throw refuse(reply, state, retryAfterMs);
+    }
     setRateLimitHeaders(reply, state);
     return true;
   }

@@ -3,10 +3,12 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type 
 import { isUUID } from 'class-validator';
 import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type LeaveAck } from '@tasklane/contracts';
 import { ShutdownState } from '../health/shutdown-state.service.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { BoardRoomsService } from './board-rooms.service.js';
 import { PresenceService } from './presence.service.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketLimitsService } from './socket-limits.service.js';
+import { instrumentSockets } from './socket-instrumentation.js';
 import { SocketServer, type IoServer, type IoSocket } from './socket-server.js';
 import { SocketSessionsService } from './socket-sessions.service.js';
 
@@ -34,17 +36,22 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     private readonly shutdown: ShutdownState,
     private readonly limits: SocketLimitsService,
     private readonly presence: PresenceService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Handshake middleware: guards do not run on connection (nestjs/nest#882), so auth lives here. */
   afterInit(server: IoServer): void {
     this.server = server;
     this.sockets.attach(server);
+    instrumentSockets(server, this.metrics, this.logger);
     server.use((socket, next) => {
       // A draining replica takes no new sockets: the client retries and the load balancer sends it elsewhere.
       if (this.shutdown.shuttingDown) return next(new Error('shutting down'));
       this.sessions.admit(socket, socket.handshake.auth?.token).then(
-        (refused) => next(refused === null ? undefined : new Error(refused)),
+        (refused) => {
+          if (refused !== null) this.logger.debug({ socketId: socket.id, reason: refused }, 'socket refused');
+          next(refused === null ? undefined : new Error(refused));
+        },
         (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
       );
     });
@@ -101,11 +108,12 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       }
       const ack = await this.rooms.catchUp(boardId, afterSeq);
       socket.emit('board:seq', { boardId, seq: ack.seq });
+      this.logger.debug({ socketId: socket.id, userId: socket.data.userId, boardId, afterSeq, seq: ack.seq }, 'socket joined board');
       void this.presence.joined(socket, boardId);
       return ack;
     } catch (error) {
       if (!wasIn) await socket.leave(room);
-      this.logger.error(`board:join ${boardId} failed`, error instanceof Error ? error.stack : String(error));
+      this.logger.error({ socketId: socket.id, boardId, err: error }, `board:join ${boardId} failed`);
       return fail('SERVICE_UNAVAILABLE', 'Could not join the board, retry');
     }
   }

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } fro
 import { ConfigService } from '@nestjs/config';
 import { TOO_MANY_CONNECTIONS, type AckError } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { gcra } from '../rate-limits/rate-algorithms.js';
 import { RedisConnections } from '../redis/redis-connections.service.js';
 import type { IoSocket } from './socket-server.js';
@@ -74,6 +75,7 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
   constructor(
     private readonly redis: RedisConnections,
     config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
   ) {
     this.enabled = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
     this.perUser = config.getOrThrow('SOCKETS_PER_USER', { infer: true });
@@ -108,7 +110,10 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
     if (!this.enabled) return next();
     const userId = socket.data.userId;
     void this.claim(userId, socket.id).then((ok) => {
-      if (!ok) return next(new Error(TOO_MANY_CONNECTIONS));
+      if (!ok) {
+        this.metrics.rateLimited('sockets_per_user');
+        return next(new Error(TOO_MANY_CONNECTIONS));
+      }
       // A client gone while Redis answered never connects, so it never fires 'disconnect'.
       if (socket.conn.readyState !== 'open') return void this.free(userId, socket.id).then(() => next());
       socket.once('disconnect', () => void this.free(userId, socket.id));
@@ -126,6 +131,7 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
     let boards = 0;
     for (const r of socket.rooms) if (r.startsWith('board:')) boards += 1;
     if (boards < this.roomsMax) return null;
+    this.metrics.rateLimited('rooms_per_socket');
     return { ok: false, error: { code: 'LIMIT_REACHED', message: `A socket may be in at most ${this.roomsMax} board rooms; leave one first` } };
   }
 
@@ -143,6 +149,7 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
         return next();
       }
       strikes += 1;
+      this.metrics.rateLimited('socket_events');
       const ack: unknown = packet[packet.length - 1];
       if (typeof ack === 'function') {
         (ack as (response: AckError) => void)({ ok: false, error: { code: 'RATE_LIMITED', message: `Too many events, retry in ${Math.ceil(decision.retryAfterMs)} ms` } });

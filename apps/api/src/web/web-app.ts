@@ -9,10 +9,11 @@ import type { Env } from '../config/env.schema.js';
 
 /**
  * Paths the web app never answers, not even with its SPA fallback: the API, the docs (Swagger UI,
- * the OpenAPI and AsyncAPI documents), Socket.IO and the health probes. An unknown path under them
+ * the OpenAPI and AsyncAPI documents), Socket.IO, the health probes and the Prometheus metrics
+ * (`/metrics` answers 404 on the API port when METRICS_PORT moves it). An unknown path under them
  * keeps the API's own 404 body.
  */
-export const RESERVED_PREFIXES = ['/api', '/docs', '/docs-json', '/socket.io', '/health'] as const;
+export const RESERVED_PREFIXES = ['/api', '/docs', '/docs-json', '/socket.io', '/health', '/metrics'] as const;
 
 /** True when `path` (no query) is one of RESERVED_PREFIXES or below one. */
 export function isReservedPath(path: string): boolean {

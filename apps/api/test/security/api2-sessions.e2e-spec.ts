@@ -130,8 +130,8 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
 
   it('writes audit lines for login (failed with an email hash, not the email), logout, logout-all and password change, never a secret', async () => {
     const user = await registerUser(t);
-    const lines: string[] = [];
-    const log = jest.spyOn((audit as unknown as { logger: { log: (m: string) => void } }).logger, 'log').mockImplementation((m) => void lines.push(m));
+    const lines: object[] = [];
+    const log = jest.spyOn((audit as unknown as { logger: { log: (m: object) => void } }).logger, 'log').mockImplementation((m) => void lines.push(m));
     await t.http().post('/api/v1/auth/login').set('X-Request-Id', 'audit-test-1').send({ email: user.user.email, password: 'wrong password!!' }).expect(401);
     const session = await login(t, user);
     await t.http().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
@@ -139,14 +139,14 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     await t.http().post('/api/v1/auth/logout-all').set(user.auth).expect(204);
     log.mockRestore();
 
-    const parsed = lines.map((l) => JSON.parse(l) as { event: AuditEvent } & Record<string, unknown>);
+    const parsed = lines as ({ event: AuditEvent } & Record<string, unknown>)[];
     expect(parsed.map((p) => p.event)).toEqual(['login.failed', 'login.succeeded', 'session.logged_out', 'password.changed', 'sessions.logged_out_all']);
     for (const p of parsed) {
       expect(Object.keys(p).slice(0, 5)).toEqual(['audit', 'event', 'userId', 'ip', 'requestId']);
       expect(p).toMatchObject({ audit: true, userId: user.user.id, ip: '127.0.0.1', requestId: expect.any(String) });
     }
     expect(parsed[0]).toMatchObject({ requestId: 'audit-test-1', emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), accountExists: true });
-    const text = lines.join('\n');
+    const text = lines.map((l) => JSON.stringify(l)).join('\n');
     for (const secret of [user.user.email, session.refreshToken, session.accessToken, TEST_PASSWORD, 'wrong password!!']) expect(text).not.toContain(secret);
   });
 });

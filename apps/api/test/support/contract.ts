@@ -23,6 +23,8 @@ function load(): (method: string, url: string, res: Response) => string[] {
     const path = new URL(url, 'http://x').pathname;
     // The Swagger UI and the document itself are not operations of the document.
     if (path === '/docs' || path.startsWith('/docs/') || path === '/docs-json') return [];
+    // The Prometheus exposition is deliberately not in the document (docs/operations.md "Observability").
+    if (path === '/metrics') return [];
     // CORS preflights are answered by @fastify/cors for every path, not by an operation.
     if (method.toLowerCase() === 'options') return [];
     // Nor are the web app's files and pages (everything outside the API's reserved prefixes).

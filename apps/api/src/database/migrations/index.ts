@@ -4,6 +4,7 @@ import { EventsOccurredAtBrin1795240000000 } from './1795240000000-EventsOccurre
 import { BoardStreams1796044238500 } from './1796044238500-BoardStreams.js';
 import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessionsAndApiTokens.js';
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
+import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -13,4 +14,5 @@ export const MIGRATIONS: Function[] = [
   BoardStreams1796044238500,
   AuthSessionsAndApiTokens1796047124893,
   Invitations1796047182119,
+  EventTraceparent1796050390207,
 ];
