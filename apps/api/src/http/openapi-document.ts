@@ -12,6 +12,10 @@ const TAGS: Record<string, string> = {
   invitations: 'Joining a board: owners invite an email, the invitee accepts or declines',
   columns: 'Columns of a board, ordered by fractional index',
   tasks: 'Tasks in columns: create, edit, move, delete, search',
+  comments: 'Comments on tasks, in Markdown, with @mentions of members',
+  checklists: 'Checklist items of a task, ordered by fractional index',
+  labels: 'A board’s labels (name and color) that tasks refer to',
+  archive: 'Archive and restore tasks and columns; the board’s archive',
   events: 'The board’s ordered event stream, for catch-up after a gap',
   health: 'Liveness and readiness for load balancers and orchestrators',
 };
