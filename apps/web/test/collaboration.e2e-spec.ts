@@ -86,7 +86,15 @@ describe('web app: comments, checklists, labels and archive live across replicas
       await p.getByRole('region', { name: 'Comments' }).getByText('No comments yet.').waitFor();
     }
     const body = 'Looks like **Safari 17** again, @Bruno <script>window.__pwned = 1</script>';
-    await a.getByLabel('New comment').fill(body);
+    // Typed the way people do: the @mention completed from the suggestion list with Enter.
+    const box = a.getByLabel('New comment');
+    await box.fill('Looks like **Safari 17** again, ');
+    await box.pressSequentially('@bru');
+    await a.getByRole('listbox', { name: 'Mention a member' }).getByRole('option', { name: 'Bruno' }).waitFor();
+    await screenshot(a, 'collab-mention-light');
+    await box.press('Enter');
+    await box.pressSequentially('<script>window.__pwned = 1</script>');
+    await expect(box.inputValue()).resolves.toBe(body);
     const sent = Date.now();
     await a.getByRole('button', { name: 'Comment', exact: true }).click();
     const theirs = b.getByRole('listitem', { name: 'Comment by Ana' });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { TasklaneHttpError, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
@@ -6,6 +6,7 @@ import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import ui from '../ui/ui.module.css';
 import { renderMarkdown } from './markdown.js';
+import { completeMention, mentionCandidates, mentionQuery, type MentionQuery } from './mention-complete.js';
 import { applyCommentEvent } from './thread-model.js';
 import styles from './comments.module.css';
 
@@ -35,6 +36,24 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<{ id: string; body: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // @mention completion in the new-comment box: the query at the caret, its candidates, the highlighted one.
+  const [typing, setTyping] = useState<MentionQuery | null>(null);
+  const [active, setActive] = useState(0);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+  const candidates = typing ? mentionCandidates(members, typing.query) : [];
+  const open = candidates.length > 0;
+  const pick = (name: string) => {
+    const el = box.current;
+    if (!el || !typing) return;
+    const next = completeMention(draft, el.selectionStart, typing, name);
+    setDraft(next.text);
+    setTyping(null);
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(next.caret, next.caret);
+    });
+  };
 
   useEffect(() => {
     let live = true;
@@ -156,16 +175,56 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           }}
         >
           <textarea
+            ref={box}
             className={ui.input}
             aria-label="New comment"
             placeholder="Write a comment… Markdown works; @Name mentions a member."
             value={draft}
             maxLength={10_000}
-            onChange={(e) => setDraft(e.target.value)}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-expanded={open}
+            aria-controls={listId}
+            aria-activedescendant={open ? `${listId}-${Math.min(active, candidates.length - 1)}` : undefined}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setTyping(mentionQuery(e.target.value, e.target.selectionStart));
+              setActive(0);
+            }}
+            onBlur={() => setTyping(null)}
             onKeyDown={(e) => {
-              if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
+              if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+                e.preventDefault();
+                setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : candidates.length - 1)) % candidates.length);
+              } else if (open && (e.key === 'Enter' || e.key === 'Tab') && !e.metaKey && !e.ctrlKey) {
+                e.preventDefault();
+                pick(candidates[Math.min(active, candidates.length - 1)].name);
+              } else if (open && e.key === 'Escape') {
+                // Closes the list only, not the dialog.
+                e.preventDefault();
+                e.stopPropagation();
+                setTyping(null);
+              } else if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
             }}
           />
+          <ul id={listId} role="listbox" aria-label="Mention a member" className={styles.suggestions} hidden={!open}>
+            {candidates.map((m, i) => (
+              <li
+                key={m.userId}
+                id={`${listId}-${i}`}
+                role="option"
+                aria-selected={i === Math.min(active, candidates.length - 1)}
+                className={styles.suggestion}
+                // mousedown, not click: before the textarea's blur closes the list.
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(m.name);
+                }}
+              >
+                <Avatar userId={m.userId} name={m.name} small /> {m.name}
+              </li>
+            ))}
+          </ul>
           <div className={styles.actions}>
             <Button type="submit" small variant="primary" disabled={!draft.trim()}>
               Comment
