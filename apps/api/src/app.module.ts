@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ActivityModule } from './activity/activity.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -45,6 +46,7 @@ import { UsersModule } from './users/users.module.js';
     InvitationsModule,
     ColumnsModule,
     TasksModule,
+    ActivityModule,
     RealtimeModule,
     HealthModule,
     RetentionModule,

@@ -13,6 +13,9 @@ const TAGS: Record<string, string> = {
   columns: 'Columns of a board, ordered by fractional index',
   tasks: 'Tasks in columns: create, edit, move, delete, search',
   events: 'The board’s ordered event stream, for catch-up after a gap',
+  activity: 'The board’s events as readable entries (“Ann moved ‘Write README’ from To do to Done”)',
+  notifications: 'The caller’s notifications: assigned, mentioned, commented, invited; read state; per-user seq',
+  search: 'Full-text search across every board the caller is a member of',
   health: 'Liveness and readiness for load balancers and orchestrators',
 };
 

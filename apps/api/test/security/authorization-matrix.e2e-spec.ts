@@ -107,6 +107,8 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/boards/{boardId}/tasks/{taskId}/move': { required: 'editor', build: async (c) => { const board = await c.board(); const task = await c.task(board); return { path: b(board, `/tasks/${task.id}/move`), body: { columnId: board.columns[1].id } }; } },
   'DELETE /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'editor', build: async (c) => taskPath(c) },
   'GET /api/v1/boards/{boardId}/events': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/events?after=0') }) },
+  'GET /api/v1/boards/{boardId}/activity': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/activity') }) },
+  'GET /api/v1/boards/{boardId}/tasks/{taskId}/activity': { required: 'viewer', build: async (c) => taskPath(c, '/activity') },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };
