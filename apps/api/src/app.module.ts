@@ -18,6 +18,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { HttpRateLimitGuard } from './rate-limits/http-rate-limit.guard.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
@@ -47,6 +48,7 @@ import { UsersModule } from './users/users.module.js';
     ColumnsModule,
     TasksModule,
     ActivityModule,
+    NotificationsModule,
     RealtimeModule,
     HealthModule,
     RetentionModule,

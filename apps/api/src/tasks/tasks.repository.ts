@@ -205,4 +205,15 @@ export class TasksRepository {
     );
     return rows[0]?.position ?? null;
   }
+
+  /** Titles of tasks by id, each only if it is on the board named with it: id → title (deleted or mismatched ones are absent). */
+  async titlesOf(refs: readonly { boardId: string; taskId: string }[]): Promise<Map<string, string>> {
+    if (refs.length === 0) return new Map();
+    const { rows } = await runPrepared<{ id: string; title: string }>(
+      this.dataSource.manager,
+      `SELECT t.id, t.title FROM tasks t JOIN unnest($1::uuid[], $2::uuid[]) AS r(board_id, id) ON t.id = r.id AND t.board_id = r.board_id`,
+      [refs.map((r) => r.boardId), refs.map((r) => r.taskId)],
+    );
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
 }

@@ -7,6 +7,7 @@ import { columnNotFound } from '../columns/columns.errors.js';
 import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { limitReached, preconditionFailed, validationFailed } from '../errors/common.errors.js';
+import type { NotificationIntent } from '../events/board-notifier.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
@@ -17,6 +18,10 @@ import { TasksRepository, type TaskFields } from './tasks.repository.js';
 import type { ListTasksQueryDto } from './tasks.dto.js';
 
 const TASK_SLOT = { after: 'afterTaskId', before: 'beforeTaskId' };
+
+/** `assigned` notifications for the users in `now` who were not in `before` (the notifier drops the actor). */
+const assigned = (now: readonly string[], before: readonly string[], taskId: string): NotificationIntent[] =>
+  now.filter((id) => !before.includes(id)).map((userId) => ({ userId, kind: 'assigned', taskId }));
 
 /** Where a task goes: a column and optional adjacent anchors (default: the end of the column). */
 export interface TaskPlacement {
@@ -73,10 +78,15 @@ export class TasksService {
           dueAt: input.dueAt ?? null,
           actorId: userId,
         });
-        return { result: task, event: { type: 'task.created', data: task } };
+        return { result: task, event: { type: 'task.created', data: task }, notify: assigned(task.assigneeIds, [], task.id) };
       },
       req.idempotency,
     );
+  }
+
+  /** Current titles of tasks, each on its board: id → title (deleted ones absent). For notification views. */
+  titlesOf(refs: readonly { boardId: string; taskId: string }[]): Promise<Map<string, string>> {
+    return this.tasks.titlesOf(refs);
   }
 
   /** @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND */
@@ -114,9 +124,11 @@ export class TasksService {
       'editor',
       async ({ tx }) => {
         await this.requireMembers(tx, boardId, patch.assigneeIds);
+        // Who was assigned before, to notify only the newly added (under the board's lock: no write in between).
+        const before = patch.assigneeIds ? ((await this.tasks.find(boardId, taskId, tx))?.assigneeIds ?? []) : [];
         const task = await this.tasks.update(tx, boardId, taskId, patch, userId, req.ifMatch);
         if (!task) throw preconditionFailed(await this.requireTask(tx, boardId, taskId));
-        return { result: task, event: { type: 'task.updated', data: task } };
+        return { result: task, event: { type: 'task.updated', data: task }, notify: patch.assigneeIds ? assigned(task.assigneeIds, before, task.id) : [] };
       },
       req.idempotency,
     );

@@ -5,7 +5,8 @@ import { BoardStreams1796044238500 } from './1796044238500-BoardStreams.js';
 import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessionsAndApiTokens.js';
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
-import { ActivitySubjectIndex1796060000000 } from './1796060000000-ActivitySubjectIndex.js';
+import { ActivitySubjectIndex1796056000000 } from './1796056000000-ActivitySubjectIndex.js';
+import { Notifications1796057008431 } from './1796057008431-Notifications.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -16,5 +17,6 @@ export const MIGRATIONS: Function[] = [
   AuthSessionsAndApiTokens1796047124893,
   Invitations1796047182119,
   EventTraceparent1796050390207,
-  ActivitySubjectIndex1796060000000,
+  ActivitySubjectIndex1796056000000,
+  Notifications1796057008431,
 ];

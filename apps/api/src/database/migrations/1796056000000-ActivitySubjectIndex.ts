@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * One more index entry per event write. Built without CONCURRENTLY: TypeORM runs migrations in a
  * transaction; on a large stream run it by hand with CONCURRENTLY first (docs/operations.md).
  */
-export class ActivitySubjectIndex1796060000000 implements MigrationInterface {
-  name = 'ActivitySubjectIndex1796060000000';
+export class ActivitySubjectIndex1796056000000 implements MigrationInterface {
+  name = 'ActivitySubjectIndex1796056000000';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE INDEX IF NOT EXISTS "ix_board_events_subject" ON "board_events" ("board_id", (coalesce("data"->>'id', "data"->>'userId')), "seq")`);
