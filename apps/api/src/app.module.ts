@@ -23,6 +23,7 @@ import { HttpRateLimitGuard } from './rate-limits/http-rate-limit.guard.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { SearchModule } from './search/search.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -49,6 +50,7 @@ import { UsersModule } from './users/users.module.js';
     TasksModule,
     ActivityModule,
     NotificationsModule,
+    SearchModule,
     RealtimeModule,
     HealthModule,
     RetentionModule,

@@ -216,4 +216,68 @@ export class TasksRepository {
     );
     return new Map(rows.map((r) => [r.id, r.title]));
   }
+
+  /**
+   * Full-text search over the tasks of `boardIds` (search_vector @@ the query; GIN index
+   * ix_tasks_search_vector), ranked by ts_rank_cd (descending, then id), keyset after `after`.
+   * The query: websearch_to_tsquery('simple', `rest`) AND, when `prefix` is given, the prefix
+   * query `prefix:*` (search as you type). `prefix` must be letters and digits only (the service
+   * makes it so): it is spliced into to_tsquery's syntax. Snippets come from ts_headline on the
+   * page's rows only, with \u0001 / \u0002 around matches (stripped from the text first), for the
+   * service to escape and turn into <mark>.
+   */
+  async search(f: TaskSearch): Promise<SearchRow[]> {
+    const { rows } = await runPrepared<SearchRow>(
+      this.dataSource.manager,
+      `WITH q AS (
+         SELECT CASE WHEN $3::text IS NULL THEN websearch_to_tsquery('simple', $2) ELSE websearch_to_tsquery('simple', $2) && to_tsquery('simple', $3 || ':*') END AS tsq
+       ), hits AS (
+         SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, ts_rank_cd(t.search_vector, q.tsq) AS rank, q.tsq
+           FROM tasks t, q
+          WHERE t.board_id = ANY($1::uuid[]) AND t.search_vector @@ q.tsq
+            AND ($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
+            AND ($5::text IS NULL OR ($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))
+            AND NOT $6::boolean
+       ), page AS (
+         SELECT * FROM hits
+          WHERE $7::real IS NULL OR rank < $7::real OR (rank = $7::real AND id > $8::uuid)
+          ORDER BY rank DESC, id LIMIT $9
+       )
+       SELECT id, board_id, column_id, title, assignee_ids, due_at, rank,
+              ts_headline('simple', CASE WHEN to_tsvector('simple', description) @@ tsq THEN translate(description, chr(1) || chr(2), '') ELSE translate(title, chr(1) || chr(2), '') END, tsq,
+                          'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+         FROM page ORDER BY rank DESC, id`,
+      [f.boardIds, f.rest, f.prefix, f.assigneeId ?? null, f.due ?? null, f.nothing, f.after?.rank ?? null, f.after?.id ?? null, f.limit],
+    );
+    return rows;
+  }
+}
+
+/** Filters of a task search (see TasksRepository.search). */
+export interface TaskSearch {
+  boardIds: string[];
+  /** websearch_to_tsquery input (the text minus the prefix word, when there is one). */
+  rest: string;
+  /** The last word, letters and digits only, matched as a prefix; null: none. */
+  prefix: string | null;
+  assigneeId?: string;
+  due?: 'overdue' | 'week';
+  /** True: match nothing (a filter no task can meet yet, e.g. archived=true before archiving exists). */
+  nothing: boolean;
+  /** Keyset: the last hit of the previous page. */
+  after?: { rank: number; id: string };
+  limit: number;
+}
+
+/** A search hit as the query returns it. */
+export interface SearchRow {
+  id: string;
+  board_id: string;
+  column_id: string;
+  title: string;
+  assignee_ids: string[];
+  due_at: Date | null;
+  rank: number;
+  /** ts_headline output with \u0001 / \u0002 around matches. */
+  snippet: string;
 }

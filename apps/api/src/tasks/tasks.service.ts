@@ -14,7 +14,7 @@ import { afterCursor, toPage } from '../pagination/cursor.js';
 import { keyForSlot, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
 import { taskNotFound } from './tasks.errors.js';
-import { TasksRepository, type TaskFields } from './tasks.repository.js';
+import { TasksRepository, type SearchRow, type TaskFields, type TaskSearch } from './tasks.repository.js';
 import type { ListTasksQueryDto } from './tasks.dto.js';
 
 const TASK_SLOT = { after: 'afterTaskId', before: 'beforeTaskId' };
@@ -82,6 +82,11 @@ export class TasksService {
       },
       req.idempotency,
     );
+  }
+
+  /** Full-text search over the given boards' tasks (the caller resolved the boards from the user's memberships). */
+  search(filter: TaskSearch): Promise<SearchRow[]> {
+    return this.tasks.search(filter);
   }
 
   /** Current titles of tasks, each on its board: id → title (deleted ones absent). For notification views. */

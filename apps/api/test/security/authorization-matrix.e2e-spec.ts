@@ -112,6 +112,7 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/users/me/notifications': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications' }) },
   'GET /api/v1/users/me/notifications/unread-count': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/unread-count' }) },
   'POST /api/v1/users/me/notifications/read': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/read', body: { all: true } }) },
+  'GET /api/v1/search': { required: 'user', build: async () => ({ path: '/api/v1/search?q=anything' }) },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };

@@ -7,6 +7,7 @@ import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
 import { ActivitySubjectIndex1796056000000 } from './1796056000000-ActivitySubjectIndex.js';
 import { Notifications1796057008431 } from './1796057008431-Notifications.js';
+import { TaskSearch1796057328903 } from './1796057328903-TaskSearch.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   EventTraceparent1796050390207,
   ActivitySubjectIndex1796056000000,
   Notifications1796057008431,
+  TaskSearch1796057328903,
 ];
