@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { UpdateTaskInput } from '@tasklane/client';
 import type { ColumnView, MemberView, TaskView } from '@tasklane/contracts';
 import { Button } from '../ui/button.js';
@@ -12,6 +12,8 @@ interface Props {
   columns: ColumnView[];
   members: MemberView[];
   canEdit: boolean;
+  /** The task's activity list, shown under the form. */
+  activity?: ReactNode;
   onClose(): void;
   /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
   onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void;
@@ -23,7 +25,7 @@ interface Props {
  * Editors save the changed fields (sent with If-Match of the version opened, so a change made
  * meanwhile by someone else is a conflict, not overwritten); viewers read.
  */
-export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, onDelete }: Props) {
+export function TaskDialog({ task, columns, members, canEdit, activity, onClose, onSave, onDelete }: Props) {
   // The version this edit started from: later live updates must not move the base of the edit.
   const [base] = useState(task);
   const [values, setValues] = useState(() => toFormValues(task));
@@ -104,6 +106,12 @@ export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, o
           <p className={styles.note}>You can view this board but not change it.</p>
         )}
       </form>
+      {activity && (
+        <details className={styles.activity} open>
+          <summary>Activity</summary>
+          {activity}
+        </details>
+      )}
     </Dialog>
   );
 }
