@@ -69,7 +69,10 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     await b.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 5_000 });
     await b.getByRole('button', { name: 'Notifications, 1 unread' }).click();
     const item = b.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: /Ana assigned you to “Write README”/ });
-    await item.waitFor();
+    await item.waitFor({ timeout: 5_000 }).catch(async (error: unknown) => {
+      await screenshot(b, 'failed-awareness-bell');
+      throw error;
+    });
     await screenshot(b, 'awareness-bell');
     await item.click();
     const dialog = b.getByRole('dialog', { name: 'Edit task' });
@@ -84,7 +87,7 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
   it('search (`/`) finds a task across boards by a word of its description, highlighted, and opens it', async () => {
     const other = await ana.rest.createBoard({ name: 'Second board', columns: ['Inbox'] });
     const word = `zeb${randomBytes(3).toString('hex')}`;
-    await ana.rest.createTask(other.id, { columnId: other.columns[0].id, title: 'Quarterly plan', description: `Budget <b>draft</b> with ${word} numbers` });
+    await ana.rest.createTask(other.id, { columnId: other.columns[0].id, title: 'Quarterly plan', description: `Budget 5 < 6 & <b>draft</b> with ${word} numbers` });
     const a = await userPage(ana, cluster.lbUrl!);
     await a.keyboard.press('/');
     const box = a.getByRole('searchbox', { name: 'Search tasks' });
@@ -93,7 +96,10 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     const hit = a.getByRole('region', { name: 'Search results' }).getByRole('button', { name: /Quarterly plan/ });
     await hit.waitFor({ timeout: 5_000 });
     expect(await hit.locator('mark').first().innerText()).toBe(word);
-    expect(await hit.innerText()).toContain('Budget <b>draft</b>'); // shown as text, never as markup
+    // Escaped by the API, split into text nodes by the app: `<` and `&` show as themselves; the
+    // <b> tag was dropped by ts_headline's parser and never becomes markup.
+    expect(await hit.innerText()).toContain('Budget 5 < 6 &');
+    expect(await hit.locator('b').count()).toBe(0);
     await screenshot(a, 'awareness-search');
     await hit.click();
     const dialog = a.getByRole('dialog', { name: 'Edit task' });

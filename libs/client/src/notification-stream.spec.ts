@@ -106,3 +106,24 @@ describe('NotificationStream', () => {
     expect(s.state.unreadCount).toBe(0);
   });
 });
+
+describe('NotificationStream, first page racing a live notice', () => {
+  it('never lists one notification twice nor counts it twice', async () => {
+    // A server whose first page already has seq 2 but whose lastSeq/unread predate it (the race
+    // the API's one-snapshot read prevents; the stream stays correct regardless).
+    const socket = new FakeSocket();
+    const seen: number[] = [];
+    const rest = {
+      listNotifications: async (): Promise<NotificationPage> => ({ items: [note(2), note(1, 'x')], nextCursor: null, unreadCount: 0, lastSeq: 1 }),
+      markNotificationsRead: async () => ({ unreadCount: 0 }),
+    } as unknown as TasklaneRestClient;
+    const s = new NotificationStream({ baseUrl: 'http://127.0.0.1:9', token: 't', rest, socket: socket as unknown as TasklaneSocket, onNotification: (n) => seen.push(n.seq) });
+    streams.push(s);
+    await s.start();
+    socket.emit('notification:new', note(2));
+    await settle();
+    expect(s.state.items.map((n) => n.seq)).toEqual([2, 1]);
+    expect(s.state.lastSeq).toBe(2);
+    expect(seen).toEqual([]);
+  });
+});

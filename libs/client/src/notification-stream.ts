@@ -151,14 +151,18 @@ export class NotificationStream {
   private apply(ordered: readonly NotificationView[]): void {
     if (ordered.length === 0) return;
     const items = [...this.current.items];
+    const have = new Set(items.map((n) => n.id));
     let { unreadCount, lastSeq } = this.current;
+    const added: NotificationView[] = [];
     for (const n of ordered) {
+      lastSeq = Math.max(lastSeq, n.seq);
+      if (have.has(n.id)) continue; // already listed (defensive: the server's first page and lastSeq are one snapshot)
       items.unshift(n);
+      added.push(n);
       if (n.readAt === null) unreadCount += 1;
-      lastSeq = n.seq;
     }
     this.current = { items: items.slice(0, this.keep), unreadCount, lastSeq };
-    for (const n of ordered) this.options.onNotification?.(n);
+    for (const n of added) this.options.onNotification?.(n);
     this.changed();
   }
 

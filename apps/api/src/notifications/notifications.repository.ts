@@ -89,9 +89,9 @@ export class NotificationsRepository {
    * A user's notifications, newest first: seq < `beforeSeq` (the cursor) and seq > `afterSeq`
    * (catch-up) when given, unread only when asked, at most `limit`. Primary key (user_id, seq).
    */
-  async list(userId: string, page: { unread: boolean; beforeSeq?: number; afterSeq?: number; limit: number }): Promise<NotificationRecord[]> {
+  async list(userId: string, page: { unread: boolean; beforeSeq?: number; afterSeq?: number; limit: number }, db: EntityManager = this.dataSource.manager): Promise<NotificationRecord[]> {
     const { rows } = await runPrepared<NotificationRow>(
-      this.dataSource.manager,
+      db,
       `SELECT ${COLUMNS} FROM notifications
         WHERE user_id = $1 AND ($2::int IS NULL OR seq < $2) AND ($3::int IS NULL OR seq > $3) AND (NOT $4::boolean OR read_at IS NULL)
         ORDER BY seq DESC LIMIT $5`,
@@ -101,14 +101,26 @@ export class NotificationsRepository {
   }
 
   /** The user's unread count and last seq (0 before the first notification), in one snapshot. */
-  async counts(userId: string): Promise<{ unreadCount: number; lastSeq: number }> {
+  async counts(userId: string, db: EntityManager = this.dataSource.manager): Promise<{ unreadCount: number; lastSeq: number }> {
     const { rows } = await runPrepared<{ unread: number; last_seq: number }>(
-      this.dataSource.manager,
+      db,
       `SELECT (SELECT count(*)::int FROM notifications WHERE user_id = $1 AND read_at IS NULL) AS unread,
               coalesce((SELECT seq FROM notification_streams WHERE user_id = $1), 0) AS last_seq`,
       [userId],
     );
     return { unreadCount: rows[0].unread, lastSeq: rows[0].last_seq };
+  }
+
+  /**
+   * A page and the counts read in one REPEATABLE READ snapshot, so `lastSeq` and `unreadCount`
+   * describe exactly the rows returned: a client taking `lastSeq` as "what I have" never skips a
+   * notification that committed between two reads, nor counts one twice.
+   */
+  pageWithCounts(userId: string, page: { unread: boolean; beforeSeq?: number; afterSeq?: number; limit: number }): Promise<{ rows: NotificationRecord[]; unreadCount: number; lastSeq: number }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const rows = await this.list(userId, page, tx);
+      return { rows, ...(await this.counts(userId, tx)) };
+    });
   }
 
   /** Marks the user's notifications with these ids read (others' ids and unknown ids match nothing); `ids` null: all of them. */

@@ -28,12 +28,9 @@ export class NotificationsService {
   async list(userId: string, query: ListNotificationsQueryDto): Promise<NotificationPage> {
     const limit = query.pageSize();
     const beforeSeq = query.cursor ? decodeSeqCursor(query.cursor) : undefined;
-    const [rows, counts] = await Promise.all([
-      this.notifications.list(userId, { unread: query.unread === true, beforeSeq, afterSeq: query.afterSeq, limit: limit + 1 }),
-      this.notifications.counts(userId),
-    ]);
+    const { rows, unreadCount, lastSeq } = await this.notifications.pageWithCounts(userId, { unread: query.unread === true, beforeSeq, afterSeq: query.afterSeq, limit: limit + 1 });
     const page = rows.slice(0, limit);
-    return { items: await this.views(page), nextCursor: rows.length > limit ? encodeSeqCursor(page[page.length - 1].seq) : null, ...counts };
+    return { items: await this.views(page), nextCursor: rows.length > limit ? encodeSeqCursor(page[page.length - 1].seq) : null, unreadCount, lastSeq };
   }
 
   async unreadCount(userId: string): Promise<UnreadCount> {

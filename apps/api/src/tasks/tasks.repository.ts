@@ -220,6 +220,7 @@ export class TasksRepository {
   /**
    * Full-text search over the tasks of `boardIds` (search_vector @@ the query; GIN index
    * ix_tasks_search_vector), ranked by ts_rank_cd (descending, then id), keyset after `after`.
+   * At most SEARCH_RANK_CANDIDATES matches are ranked (see there).
    * The query: websearch_to_tsquery('simple', `rest`) AND, when `prefix` is given, the prefix
    * query `prefix:*` (search as you type). `prefix` must be letters and digits only (the service
    * makes it so): it is spliced into to_tsquery's syntax. Snippets come from ts_headline on the
@@ -231,13 +232,16 @@ export class TasksRepository {
       this.dataSource.manager,
       `WITH q AS (
          SELECT CASE WHEN $3::text IS NULL THEN websearch_to_tsquery('simple', $2) ELSE websearch_to_tsquery('simple', $2) && to_tsquery('simple', $3 || ':*') END AS tsq
-       ), hits AS (
-         SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, ts_rank_cd(t.search_vector, q.tsq) AS rank, q.tsq
+       ), matches AS (
+         SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
            FROM tasks t, q
           WHERE t.board_id = ANY($1::uuid[]) AND t.search_vector @@ q.tsq
             AND ($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
             AND ($5::text IS NULL OR ($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))
             AND NOT $6::boolean
+          LIMIT $10
+       ), hits AS (
+         SELECT id, board_id, column_id, title, description, assignee_ids, due_at, ts_rank_cd(search_vector, tsq) AS rank, tsq FROM matches
        ), page AS (
          SELECT * FROM hits
           WHERE $7::real IS NULL OR rank < $7::real OR (rank = $7::real AND id > $8::uuid)
@@ -247,11 +251,20 @@ export class TasksRepository {
               ts_headline('simple', CASE WHEN to_tsvector('simple', description) @@ tsq THEN translate(description, chr(1) || chr(2), '') ELSE translate(title, chr(1) || chr(2), '') END, tsq,
                           'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
          FROM page ORDER BY rank DESC, id`,
-      [f.boardIds, f.rest, f.prefix, f.assigneeId ?? null, f.due ?? null, f.nothing, f.after?.rank ?? null, f.after?.id ?? null, f.limit],
+      [f.boardIds, f.rest, f.prefix, f.assigneeId ?? null, f.due ?? null, f.nothing, f.after?.rank ?? null, f.after?.id ?? null, f.limit, SEARCH_RANK_CANDIDATES],
     );
     return rows;
   }
 }
+
+/**
+ * How many matches a search ranks at most. Ranking reads every match's vector, so a very common
+ * word or a 2-letter prefix over 100,000 tasks costs hundreds of ms (docs/benchmarks.md); past this
+ * many matches the hits are the best of the first 5,000 the index returns, not of all of them,
+ * and pages stay consistent only while the matches do not change. A query that specific is
+ * better refined than paged.
+ */
+export const SEARCH_RANK_CANDIDATES = 5_000;
 
 /** Filters of a task search (see TasksRepository.search). */
 export interface TaskSearch {

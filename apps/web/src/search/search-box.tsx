@@ -73,7 +73,7 @@ export function SearchBox() {
         type="search"
         className={styles.input}
         aria-label="Search tasks"
-        placeholder="Search tasks  /"
+        placeholder="Search  /"
         value={q}
         maxLength={200}
         onChange={(e) => {
