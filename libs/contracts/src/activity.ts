@@ -32,6 +32,8 @@ export interface ActivityLookup {
   userName(userId: string): string | null;
   /** A column's name, or null when unknown (deleted). */
   columnName(columnId: string): string | null;
+  /** A task's title, or null when unknown (deleted), for events about a task's comments and checklist. */
+  taskTitle(taskId: string): string | null;
   /** The `data` of the previous event about the same subject (same `id`, or `userId` for members), or null. */
   before: unknown;
 }
@@ -45,10 +47,15 @@ const someone = (lookup: ActivityLookup, id: string): string => lookup.userName(
 const beforeTask = (lookup: ActivityLookup): Partial<TaskView> | null => (lookup.before && typeof lookup.before === 'object' ? (lookup.before as Partial<TaskView>) : null);
 const beforeColumn = (lookup: ActivityLookup): Partial<ColumnView> | null => (lookup.before && typeof lookup.before === 'object' ? (lookup.before as Partial<ColumnView>) : null);
 const named = (lookup: ActivityLookup): string | null => {
-  const b = lookup.before as { title?: unknown; name?: unknown } | null;
-  const n = b && typeof b === 'object' ? (b.title ?? b.name) : undefined;
+  const b = lookup.before as { title?: unknown; name?: unknown; text?: unknown } | null;
+  const n = b && typeof b === 'object' ? (b.title ?? b.name ?? b.text) : undefined;
   return typeof n === 'string' ? n : null;
 };
+const task = (lookup: ActivityLookup, id: string): string => {
+  const title = lookup.taskTitle(id);
+  return title === null ? 'a task' : q(title);
+};
+const beforeItem = (lookup: ActivityLookup): { text?: string; done?: boolean } | null => (lookup.before && typeof lookup.before === 'object' ? (lookup.before as { text?: string; done?: boolean }) : null);
 
 /** What a task update changed, in words, comparing with the state before it when known. */
 function taskChanges(lookup: ActivityLookup, after: TaskView): string {
@@ -62,7 +69,7 @@ function taskChanges(lookup: ActivityLookup, after: TaskView): string {
   if (removed.length) parts.push(`unassigned ${removed.map((id) => someone(lookup, id)).join(', ')} from ${q(after.title)}`);
   if (before.description !== undefined && before.description !== after.description) parts.push(`edited the description of ${q(after.title)}`);
   if (before.dueAt !== undefined && before.dueAt !== after.dueAt) parts.push(after.dueAt ? `set the due date of ${q(after.title)} to ${after.dueAt.slice(0, 10)}` : `cleared the due date of ${q(after.title)}`);
-  if (before.labels !== undefined && JSON.stringify(before.labels) !== JSON.stringify(after.labels)) parts.push(`changed the labels of ${q(after.title)}`);
+  if (before.labelIds !== undefined && JSON.stringify(before.labelIds) !== JSON.stringify(after.labelIds)) parts.push(`changed the labels of ${q(after.title)}`);
   return parts.length ? parts.join('; ') : `edited ${q(after.title)}`;
 }
 
@@ -83,6 +90,8 @@ export const ACTIVITY_RENDERERS: { [K in BoardEventType]: Renderer<K> } = {
     const name = named(l);
     return name ? `deleted the column ${q(name)} and its tasks` : 'deleted a column and its tasks';
   },
+  'column.archived': (_a, e) => `archived the column ${q(e.data.name)} and its tasks`,
+  'column.restored': (_a, e) => `restored the column ${q(e.data.column.name)}${e.data.tasks.length ? ` with ${e.data.tasks.length} task${e.data.tasks.length === 1 ? '' : 's'}` : ''}`,
   'task.created': (_a, e, l) => `created ${q(e.data.title)} in ${column(l, e.data.columnId)}`,
   'task.updated': (_a, e, l) => taskChanges(l, e.data),
   'task.moved': (_a, e, l) => {
@@ -93,6 +102,31 @@ export const ACTIVITY_RENDERERS: { [K in BoardEventType]: Renderer<K> } = {
   'task.deleted': (_a, _e, l) => {
     const title = named(l);
     return title ? `deleted ${q(title)}` : 'deleted a task';
+  },
+  'task.archived': (_a, e) => `archived ${q(e.data.title)}`,
+  'task.restored': (_a, e) => `restored ${q(e.data.title)}`,
+  'comment.created': (_a, e, l) => `commented on ${task(l, e.data.taskId)}`,
+  'comment.updated': (_a, e, l) => `edited a comment on ${task(l, e.data.taskId)}`,
+  'comment.deleted': (_a, e, l) => `deleted a comment on ${task(l, e.data.taskId)}`,
+  'checklist.item_created': (_a, e, l) => `added ${q(e.data.text)} to the checklist of ${task(l, e.data.taskId)}`,
+  'checklist.item_updated': (_a, e, l) => {
+    const before = beforeItem(l);
+    if (before?.done !== undefined && before.done !== e.data.done) return `${e.data.done ? 'checked' : 'unchecked'} ${q(e.data.text)} on ${task(l, e.data.taskId)}`;
+    if (before?.text !== undefined && before.text !== e.data.text) return `renamed the checklist item ${q(before.text)} to ${q(e.data.text)}`;
+    return `changed the checklist item ${q(e.data.text)} on ${task(l, e.data.taskId)}`;
+  },
+  'checklist.item_deleted': (_a, e, l) => {
+    const text = named(l);
+    return `removed ${text ? q(text) : 'an item'} from the checklist of ${task(l, e.data.taskId)}`;
+  },
+  'label.created': (_a, e) => `created the label ${q(e.data.name)}`,
+  'label.updated': (_a, e, l) => {
+    const before = named(l);
+    return before !== null && before !== e.data.name ? `renamed the label ${q(before)} to ${q(e.data.name)}` : `changed the label ${q(e.data.name)}`;
+  },
+  'label.deleted': (_a, _e, l) => {
+    const name = named(l);
+    return name ? `deleted the label ${q(name)}` : 'deleted a label';
   },
   'member.added': (_a, e) => (e.data.userId === e.actorId ? `joined the board as ${e.data.role}` : `added ${e.data.name} as ${e.data.role}`),
   'member.updated': (_a, e) => `made ${e.data.name} ${e.data.role === 'owner' ? 'an owner' : `an ${e.data.role}`}`,
@@ -110,10 +144,23 @@ export const ACTIVITY_TASK_ID: { [K in BoardEventType]: (event: BoardEventEnvelo
   'column.created': () => null,
   'column.updated': () => null,
   'column.deleted': () => null,
+  'column.archived': () => null,
+  'column.restored': () => null,
   'task.created': (e) => e.data.id,
   'task.updated': (e) => e.data.id,
   'task.moved': (e) => e.data.id,
   'task.deleted': (e) => e.data.id,
+  'task.archived': (e) => e.data.id,
+  'task.restored': (e) => e.data.id,
+  'comment.created': (e) => e.data.taskId,
+  'comment.updated': (e) => e.data.taskId,
+  'comment.deleted': (e) => e.data.taskId,
+  'checklist.item_created': (e) => e.data.taskId,
+  'checklist.item_updated': (e) => e.data.taskId,
+  'checklist.item_deleted': (e) => e.data.taskId,
+  'label.created': () => null,
+  'label.updated': () => null,
+  'label.deleted': () => null,
   'member.added': () => null,
   'member.updated': () => null,
   'member.removed': () => null,
@@ -122,7 +169,8 @@ export const ACTIVITY_TASK_ID: { [K in BoardEventType]: (event: BoardEventEnvelo
 /**
  * The subject of an event: the id the previous event about the same thing carries (`data.id`, or
  * `data.userId` for `member.added|updated`), which is how `before` is found. Mirrors the SQL
- * expression `coalesce(data->>'id', data->>'userId')` of the activity query.
+ * expression `coalesce(data->>'id', data->>'userId')` of the activity query. (`column.restored`
+ * has none: its data is `{ column, tasks }`.)
  */
 export function activitySubject(event: AnyBoardEvent): string | null {
   const data = event.data as { id?: unknown; userId?: unknown };

@@ -44,7 +44,7 @@ export class ActivityService {
     return this.page(boardId, undefined, query);
   }
 
-  /** One task's activity, newest first. Any member. @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND (also a task of another board), VALIDATION_FAILED */
+  /** One task's activity (its own events and those of its comments and checklist), newest first. Any member. @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND (also a task of another board), VALIDATION_FAILED */
   async ofTask(boardId: string, userId: string, taskId: string, query: ActivityQueryDto): Promise<Page<ActivityEntry>> {
     await this.tasks.get(boardId, userId, taskId);
     return this.page(boardId, taskId, query);
@@ -55,15 +55,18 @@ export class ActivityService {
     const beforeSeq = query.cursor ? decodeSeqCursor(query.cursor) : undefined;
     const rows = await this.events.activity(boardId, { subject, beforeSeq, limit: limit + 1 });
     const page = rows.slice(0, limit);
-    const [users, columns] = await Promise.all([
+    const taskIds = [...new Set(page.flatMap((r) => (r.event.data as { taskId?: unknown }).taskId ?? []))] as string[];
+    const [users, columns, titles] = await Promise.all([
       this.users.findByIds([...new Set(page.flatMap((r) => userIdsOf(r.event, r.before)))]),
       this.columns.listByBoard(this.dataSource.manager, boardId),
+      this.tasks.titlesOf(taskIds.map((taskId) => ({ boardId, taskId }))),
     ]);
     const columnNames = new Map(columns.map((c) => [c.id, c.name]));
     const items = page.map(({ event, before }) =>
       describeEvent(event, {
         userName: (id) => users.get(id)?.name ?? null,
         columnName: (id) => columnNames.get(id) ?? null,
+        taskTitle: (id) => titles.get(id) ?? null,
         before,
       }),
     );

@@ -7,6 +7,7 @@ import { ColumnsService } from '../columns/columns.service.js';
 import { preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
+import { LabelsService } from '../labels/labels.service.js';
 import { MembersService } from '../members/members.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { TasksService } from '../tasks/tasks.service.js';
@@ -29,6 +30,7 @@ export class BoardsService {
     private readonly columns: ColumnsService,
     private readonly tasks: TasksService,
     private readonly members: MembersService,
+    private readonly labels: LabelsService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
   ) {}
@@ -141,6 +143,7 @@ export class BoardsService {
       columns,
       tasks: await this.tasks.listByBoard(tx, boardId, columns),
       members: await this.members.listAll(tx, boardId, role),
+      labels: await this.labels.listByBoard(tx, boardId),
     };
   }
 }

@@ -17,6 +17,7 @@ import type { BoardEventType } from '@tasklane/contracts';
 // Expression index (board_id, coalesce(data->>'id', data->>'userId'), seq) for activity's per-subject
 // reads; TypeORM cannot declare expression indexes: see migration ActivitySubjectIndex.
 @Index('ix_board_events_subject', { synchronize: false })
+@Index('ix_board_events_task', { synchronize: false })
 export class BoardEvent {
   @PrimaryColumn('uuid', { name: 'board_id' })
   boardId: string;

@@ -16,6 +16,9 @@ interface EventRow {
   traceparent: string | null;
 }
 
+/** First key of the boards' advisory locks (`pg_advisory_xact_lock(int, int)`): 'TL' + 1, apart from any other user of advisory locks. */
+const BOARD_LOCK_SPACE = 0x544c01;
+
 /** SELECT / RETURNING list matching EventRow. */
 const EVENT_COLUMNS = 'board_id, seq, type, actor_id, occurred_at, data, idempotency_key, traceparent';
 
@@ -62,9 +65,22 @@ export class BoardEventsRepository {
     await runPrepared(tx, `INSERT INTO board_streams (board_id) VALUES ($1)`, [boardId]);
   }
 
-  /** Locks the board's stream row until the transaction ends and returns its seq; null when there is no such board. */
+  /**
+   * Locks the board's stream until the transaction ends and returns its seq; null when there is no
+   * such board. First the board's transaction-level advisory lock, then the row lock, in one
+   * statement: PostgreSQL queues advisory-lock waiters and grants them in arrival order, whereas
+   * waiters for a row lock race each other at every release (some wait many turns), so writers on
+   * a busy board from every replica are served first come, first served. The CTE holds a volatile
+   * function, so it is evaluated before the join, and the row lock (LockRows) after it.
+   * A hash collision of two boards only serialises their writes; it never breaks anything.
+   */
   async lock(tx: EntityManager, boardId: string): Promise<number | null> {
-    const { rows } = await runPrepared<{ seq: number }>(tx, `SELECT seq FROM board_streams WHERE board_id = $1 FOR UPDATE`, [boardId]);
+    const { rows } = await runPrepared<{ seq: number }>(
+      tx,
+      `WITH turn AS (SELECT pg_advisory_xact_lock(${BOARD_LOCK_SPACE}, hashtext($1::uuid::text)))
+       SELECT s.seq FROM turn, board_streams s WHERE s.board_id = $1::uuid FOR UPDATE OF s`,
+      [boardId],
+    );
     return rows[0]?.seq ?? null;
   }
 
@@ -107,10 +123,12 @@ export class BoardEventsRepository {
 
   /**
    * A page of the board's events, newest first (seq < `beforeSeq` when given), optionally only those
-   * about one subject (a task, column or member id), each with the `data` of the previous event about
-   * the same subject (for "moved from … to …"; null when none is retained). Subject =
+   * about one subject (a task, column or member id; for a task also its comments' and checklist's
+   * events, whose `data.taskId` names it), each with the `data` of the previous event about the
+   * same subject (for "moved from … to …"; null when none is retained). Subject =
    * `coalesce(data->>'id', data->>'userId')`, served by the expression index ix_board_events_subject
-   * (board_id, subject, seq): the per-row look-back is one index probe.
+   * (board_id, subject, seq): the per-row look-back is one index probe; `data->>'taskId'` by the
+   * partial index ix_board_events_task.
    */
   async activity(boardId: string, page: { subject?: string; beforeSeq?: number; limit: number }): Promise<{ event: AnyBoardEvent; before: unknown }[]> {
     const { rows } = await runPrepared<EventRow & { before: unknown }>(
@@ -121,8 +139,9 @@ export class BoardEventsRepository {
            SELECT p.data FROM board_events p
             WHERE p.board_id = e.board_id AND ${SUBJECT('p')} = ${SUBJECT('e')} AND p.seq < e.seq
             ORDER BY p.seq DESC LIMIT 1
-         ) prev ON e.type IN ('task.updated', 'task.moved', 'task.deleted', 'column.updated', 'column.deleted', 'member.removed')
-        WHERE e.board_id = $1 AND ($2::int IS NULL OR e.seq < $2) AND ($3::text IS NULL OR ${SUBJECT('e')} = $3)
+         ) prev ON e.type IN ('task.updated', 'task.moved', 'task.deleted', 'column.updated', 'column.deleted', 'member.removed',
+                              'checklist.item_updated', 'checklist.item_deleted', 'label.updated', 'label.deleted')
+        WHERE e.board_id = $1 AND ($2::int IS NULL OR e.seq < $2) AND ($3::text IS NULL OR ${SUBJECT('e')} = $3 OR e.data->>'taskId' = $3)
         ORDER BY e.seq DESC LIMIT $4`,
       [boardId, page.beforeSeq ?? null, page.subject ?? null, page.limit],
     );

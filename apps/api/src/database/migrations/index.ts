@@ -5,7 +5,8 @@ import { BoardStreams1796044238500 } from './1796044238500-BoardStreams.js';
 import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessionsAndApiTokens.js';
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
-import { ActivitySubjectIndex1796056000000 } from './1796056000000-ActivitySubjectIndex.js';
+import { CollaborationContent1796056647502 } from './1796056647502-CollaborationContent.js';
+import { ActivitySubjectIndex1796056900000 } from './1796056900000-ActivitySubjectIndex.js';
 import { Notifications1796057008431 } from './1796057008431-Notifications.js';
 import { TaskSearch1796057328903 } from './1796057328903-TaskSearch.js';
 
@@ -18,7 +19,8 @@ export const MIGRATIONS: Function[] = [
   AuthSessionsAndApiTokens1796047124893,
   Invitations1796047182119,
   EventTraceparent1796050390207,
-  ActivitySubjectIndex1796056000000,
+  CollaborationContent1796056647502,
+  ActivitySubjectIndex1796056900000,
   Notifications1796057008431,
   TaskSearch1796057328903,
 ];
