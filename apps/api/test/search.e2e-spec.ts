@@ -64,24 +64,51 @@ describe('search (e2e)', () => {
     expect((await search(owner.auth, { q: w })).items).toEqual([]);
   });
 
-  it('filters by board, assignee and due date; labelId and archived=true match nothing yet', async () => {
-    const { owner, board, todo } = await tasksBoard(t);
+  it('filters by board, assignee, label, due date and archive state', async () => {
+    const { owner, board, todo, done } = await tasksBoard(t);
     const ann = await addMember(t, owner.auth, board.id, 'editor');
     const other = await createBoard(t, owner.auth, { name: 'Other', columns: ['X'] });
     const w = word();
     const day = 86_400_000;
+    const label = (await t.http().post(`/api/v1/boards/${board.id}/labels`).set(owner.auth).send({ name: 'bug', color: '#cc0000' }).expect(201)).body as { id: string };
     const overdue = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: `${w} late`, dueAt: new Date(Date.now() - day).toISOString(), assigneeIds: [ann.user.id] });
-    const soon = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: `${w} soon`, dueAt: new Date(Date.now() + 2 * day).toISOString() });
+    const soon = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: `${w} soon`, dueAt: new Date(Date.now() + 2 * day).toISOString(), labelIds: [label.id] });
     const later = await createTask(t, owner.auth, other.id, { columnId: other.columns[0].id, title: `${w} later`, dueAt: new Date(Date.now() + 30 * day).toISOString() });
+    const archived = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: `${w} shelved` });
+    await t.http().post(`${tasksPath(board.id)}/${archived.id}/archive`).set(owner.auth).expect(200);
+    const inArchivedColumn = await createTask(t, owner.auth, board.id, { columnId: done.id, title: `${w} in an archived column` });
+    await t.http().post(`/api/v1/boards/${board.id}/columns/${done.id}/archive`).set(owner.auth).expect(200);
     const ids = async (q: Record<string, string>) => (await search(owner.auth, { q: w, ...q })).items.map((h) => h.taskId).sort();
     expect(await ids({})).toEqual([overdue.id, soon.id, later.id].sort());
     expect(await ids({ boardId: other.id })).toEqual([later.id]);
     expect(await ids({ assigneeId: ann.user.id })).toEqual([overdue.id]);
+    expect(await ids({ labelId: label.id })).toEqual([soon.id]);
+    expect(await ids({ labelId: randomUUID() })).toEqual([]);
     expect(await ids({ due: 'overdue' })).toEqual([overdue.id]);
     expect(await ids({ due: 'week' })).toEqual([soon.id]);
     expect(await ids({ archived: 'false' })).toEqual([overdue.id, soon.id, later.id].sort());
-    expect(await ids({ archived: 'true' })).toEqual([]);
-    expect(await ids({ labelId: randomUUID() })).toEqual([]);
+    expect(await ids({ archived: 'true' })).toEqual([archived.id, inArchivedColumn.id].sort());
+  });
+
+  it('finds a task by a word of its comments, ranked below tasks that have the word themselves, with the comment as snippet', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const w = word();
+    const quiet = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Quiet task', description: 'nothing here' });
+    const loud = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: `Loud ${w}` });
+    await t.http().post(`${tasksPath(board.id)}/${quiet.id}/comments`).set(owner.auth).send({ body: `I think <b>${w}</b> matters & more` }).expect(201);
+    const page = await search(owner.auth, { q: w });
+    expect(page.items.map((h) => [h.taskId, h.matchedIn])).toEqual([
+      [loud.id, 'task'],
+      [quiet.id, 'comment'],
+    ]);
+    expect(page.items[1].snippet).toContain(`<mark>${w}</mark>`);
+    expect(page.items[1].snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+    // Prefix matching reaches comments too; a comment of a board I left does not.
+    expect((await search(owner.auth, { q: w.slice(0, 7) })).items.map((h) => h.taskId)).toContain(quiet.id);
+    const ann = await addMember(t, owner.auth, board.id, 'viewer');
+    expect((await search(ann.auth, { q: w })).items.map((h) => h.taskId)).toContain(quiet.id);
+    await t.http().delete(`/api/v1/boards/${board.id}/members/${ann.user.id}`).set(ann.auth).expect(204);
+    expect((await search(ann.auth, { q: w })).items).toEqual([]);
   });
 
   it('pages by relevance with a cursor, without repeats or gaps, and sees edits at once', async () => {

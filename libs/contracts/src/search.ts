@@ -14,8 +14,10 @@ export interface SearchHit {
   boardName: string;
   columnId: string;
   title: string;
-  /** Escaped excerpt with `<mark>…</mark>` around matches (ts_headline). */
+  /** Escaped excerpt with `<mark>…</mark>` around matches (ts_headline): of the description or title, or of the matching comment. */
   snippet: string;
+  /** Where the words were found: the task's own title or description, or (only) one of its comments. */
+  matchedIn: 'task' | 'comment';
   assigneeIds: string[];
   dueAt: string | null;
   /** ts_rank_cd of the match; higher is better. */

@@ -17,7 +17,7 @@ export class SearchController {
   @ApiOperation({
     summary: 'Search tasks across my boards',
     description:
-      'PostgreSQL full-text search over the title and description of the tasks of every board you are a member of, most relevant first, with highlighted snippets; the last word matches as a prefix. Filters: board, assignee, due (`overdue`, `week`); `labelId` and `archived=true` match nothing until board labels and archiving exist.',
+      'PostgreSQL full-text search over the title, description and comments of the tasks of every board you are a member of, most relevant first, with highlighted snippets; the last word matches as a prefix. Filters: board, assignee, label, due (`overdue`, `week`), archived.',
   })
   @ApiOkResponse({ type: SearchPageDto })
   @ApiErrors({ 400: 'VALIDATION_FAILED', 404: 'BOARD_NOT_FOUND: `boardId` of a board you are not a member of' })

@@ -23,7 +23,7 @@ export class SearchQueryDto extends PageQueryDto({ max: 50, default: 20 }) {
   @IsOptional() @LowerCaseUuid() @IsUUID('all')
   assigneeId?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'A board label id. Board labels do not exist yet: no task matches one' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only tasks with this board label' })
   @IsOptional() @LowerCaseUuid() @IsUUID('all')
   labelId?: string;
 
@@ -31,7 +31,7 @@ export class SearchQueryDto extends PageQueryDto({ max: 50, default: 20 }) {
   @IsOptional() @IsIn(SEARCH_DUE)
   due?: SearchDue;
 
-  @ApiPropertyOptional({ type: Boolean, description: 'Archived tasks only (true) or live ones (false, default). Archiving does not exist yet: `true` matches nothing' })
+  @ApiPropertyOptional({ type: Boolean, description: 'Archived tasks (archived themselves or in an archived column) instead of live ones (false, default)' })
   @IsOptional() @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
   archived?: boolean;
 }
@@ -48,6 +48,7 @@ export class SearchHitDto implements SearchHit {
     description: 'HTML-escaped excerpt of the description (or the title) with `<mark>` … `</mark>` around the matches, and no other markup',
   })
   snippet: string;
+  @ApiProperty({ enum: ['task', 'comment'], description: 'Where the words were found: the task itself, or only one of its comments (the snippet is then the comment’s)' }) matchedIn: 'task' | 'comment';
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50 }) assigneeIds: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
   @ApiProperty({ type: 'number', minimum: 0, description: 'Relevance (ts_rank_cd); higher is better' }) rank: number;

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { isUUID } from 'class-validator';
 import type { SearchHit, SearchPage } from '@tasklane/contracts';
 import { boardNotFound } from '../board-access/board-access.errors.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BoardsService } from '../boards/boards.service.js';
+import { ColumnsService } from '../columns/columns.service.js';
+import { CommentsService } from '../comments/comments.service.js';
 import { validationFailed } from '../errors/common.errors.js';
-import { TasksService } from '../tasks/tasks.service.js';
+import { SEARCH_RANK_CANDIDATES, TasksService } from '../tasks/tasks.service.js';
 import type { SearchQueryDto } from './search.dto.js';
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -48,7 +52,9 @@ function decodeCursor(cursor: string): { rank: number; id: string } {
 }
 
 /**
- * `GET /search`: full-text search over the tasks of every board the caller is a member of. The
+ * `GET /search`: full-text search over the tasks of every board the caller is a member of, by
+ * their title and description and by their comments (CommentsService finds the tasks whose
+ * comments match; they rank below matches in the task itself). The
  * boards are the caller's memberships read right before the search (BoardAccessService), so a
  * board they left is never searched; the memberships table is board-access's, hence two
  * statements rather than one join (docs/architecture.md, table ownership).
@@ -59,6 +65,9 @@ export class SearchService {
     private readonly access: BoardAccessService,
     private readonly boards: BoardsService,
     private readonly tasks: TasksService,
+    private readonly columns: ColumnsService,
+    private readonly comments: CommentsService,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** @throws AppError BOARD_NOT_FOUND (404: `boardId` of a board you are not a member of), VALIDATION_FAILED (400: cursor) */
@@ -70,26 +79,38 @@ export class SearchService {
     if (boardIds.length === 0) return { items: [], nextCursor: null };
     const limit = query.pageSize();
     const { rest, prefix } = splitPrefix(query.q);
+    const [commentMatches, archivedColumnIds] = await Promise.all([
+      this.comments.matchingTasks(boardIds, rest, prefix, SEARCH_RANK_CANDIDATES),
+      this.columns.archivedIdsOf(this.dataSource.manager, boardIds),
+    ]);
     const rows = await this.tasks.search({
       boardIds,
       rest,
       prefix,
       assigneeId: query.assigneeId,
+      labelId: query.labelId,
       due: query.due,
-      // Until labels and archiving exist, no task has a label id and none is archived.
-      nothing: query.labelId !== undefined || query.archived === true,
+      archived: query.archived === true,
+      archivedColumnIds,
+      commentMatches,
       after,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const names = await this.boards.liveNames([...new Set(page.map((r) => r.board_id))]);
+    // A hit found through a comment only: its snippet comes from that comment.
+    const viaComment = page.filter((r) => !r.snippet.includes('\u0001') && commentMatches.has(r.id)).map((r) => r.id);
+    const [names, commentSnippets] = await Promise.all([
+      this.boards.liveNames([...new Set(page.map((r) => r.board_id))]),
+      this.comments.commentSnippets(viaComment, rest, prefix),
+    ]);
     const items: SearchHit[] = page.map((r) => ({
       taskId: r.id,
       boardId: r.board_id,
       boardName: names.get(r.board_id) ?? '',
       columnId: r.column_id,
       title: r.title,
-      snippet: snippetHtml(r.snippet),
+      snippet: snippetHtml(commentSnippets.get(r.id) ?? r.snippet),
+      matchedIn: commentSnippets.has(r.id) ? 'comment' : 'task',
       assigneeIds: r.assignee_ids,
       dueAt: r.due_at ? r.due_at.toISOString() : null,
       rank: r.rank,

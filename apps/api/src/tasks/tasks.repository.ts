@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChecklistProgress, TaskView } from '@tasklane/contracts';
+import { HEADLINE_OPTIONS, searchQuerySql, unmarked } from '../database/full-text.js';
 import { runPrepared } from '../database/prepared.js';
 import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
@@ -321,31 +322,53 @@ export class TasksRepository {
     const { rows } = await runPrepared<SearchRow>(
       this.dataSource.manager,
       `WITH q AS (
-         SELECT CASE WHEN $3::text IS NULL THEN websearch_to_tsquery('simple', $2) ELSE websearch_to_tsquery('simple', $2) && to_tsquery('simple', $3 || ':*') END AS tsq
+         SELECT ${searchQuerySql('$2', '$3')} AS tsq
        ), matches AS (
-         SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
-           FROM tasks t, q
-          WHERE t.board_id = ANY($1::uuid[]) AND t.search_vector @@ q.tsq
-            AND ($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
-            AND ($5::text IS NULL OR ($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))
-            AND NOT $6::boolean
-          LIMIT $10
+         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
+            FROM tasks t, q WHERE t.board_id = ANY($1::uuid[]) AND t.search_vector @@ q.tsq AND ${SEARCH_FILTERS} LIMIT $10)
+         UNION ALL
+         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
+            FROM tasks t, q WHERE t.id = ANY($11::uuid[]) AND t.board_id = ANY($1::uuid[]) AND ${SEARCH_FILTERS})
        ), hits AS (
-         SELECT id, board_id, column_id, title, description, assignee_ids, due_at, ts_rank_cd(search_vector, tsq) AS rank, tsq FROM matches
+         -- A match in the task's own text outranks one in its comments only (a tenth of the comment's rank).
+         SELECT DISTINCT ON (m.id) m.id, m.board_id, m.column_id, m.title, m.description, m.assignee_ids, m.due_at,
+                (ts_rank_cd(m.search_vector, m.tsq) + coalesce(c.rank, 0) * 0.1)::real AS rank, m.tsq
+           FROM matches m LEFT JOIN unnest($11::uuid[], $12::real[]) AS c(task_id, rank) ON c.task_id = m.id
        ), page AS (
          SELECT * FROM hits
           WHERE $7::real IS NULL OR rank < $7::real OR (rank = $7::real AND id > $8::uuid)
           ORDER BY rank DESC, id LIMIT $9
        )
        SELECT id, board_id, column_id, title, assignee_ids, due_at, rank,
-              ts_headline('simple', CASE WHEN to_tsvector('simple', description) @@ tsq THEN translate(description, chr(1) || chr(2), '') ELSE translate(title, chr(1) || chr(2), '') END, tsq,
-                          'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+              ts_headline('simple', CASE WHEN to_tsvector('simple', description) @@ tsq THEN ${unmarked('description')} ELSE ${unmarked('title')} END, tsq, ${HEADLINE_OPTIONS}) AS snippet
          FROM page ORDER BY rank DESC, id`,
-      [f.boardIds, f.rest, f.prefix, f.assigneeId ?? null, f.due ?? null, f.nothing, f.after?.rank ?? null, f.after?.id ?? null, f.limit, SEARCH_RANK_CANDIDATES],
+      [
+        f.boardIds,
+        f.rest,
+        f.prefix,
+        f.assigneeId ?? null,
+        f.due ?? null,
+        f.archived,
+        f.after?.rank ?? null,
+        f.after?.id ?? null,
+        f.limit,
+        SEARCH_RANK_CANDIDATES,
+        [...f.commentMatches.keys()],
+        [...f.commentMatches.values()],
+        f.labelId ?? null,
+        f.archivedColumnIds,
+      ],
     );
     return rows;
   }
 }
+
+/** The filters of a search ($4 assignee, $5 due, $13 label, $6 archived with $14 archived columns), on `t`. */
+const SEARCH_FILTERS = `($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
+  AND ($5::text IS NULL OR ($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))
+  AND ($13::uuid IS NULL OR t.label_ids @> ARRAY[$13::uuid])
+  AND CASE WHEN $6::boolean THEN (t.archived_at IS NOT NULL OR t.column_id = ANY($14::uuid[]))
+           ELSE (t.archived_at IS NULL AND NOT (t.column_id = ANY($14::uuid[]))) END`;
 
 /**
  * How many matches a search ranks at most. Ranking reads every match's vector, so a very common
@@ -364,9 +387,14 @@ export interface TaskSearch {
   /** The last word, letters and digits only, matched as a prefix; null: none. */
   prefix: string | null;
   assigneeId?: string;
+  labelId?: string;
   due?: 'overdue' | 'week';
-  /** True: match nothing (a filter no task can meet yet, e.g. archived=true before archiving exists). */
-  nothing: boolean;
+  /** Archived tasks (archived themselves or in an archived column) instead of live ones. */
+  archived: boolean;
+  /** The archived columns of `boardIds` (their tasks count as archived). */
+  archivedColumnIds: string[];
+  /** Tasks matched by a comment (CommentsService.matchingTasks): task id → the comment's rank. */
+  commentMatches: Map<string, number>;
   /** Keyset: the last hit of the previous page. */
   after?: { rank: number; id: string };
   limit: number;

@@ -15,7 +15,9 @@ import { invalidPosition } from '../positions/positions.errors.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { Keyed, Keyset } from '../pagination/cursor.js';
 import { taskArchived, taskNotFound } from './tasks.errors.js';
-import { TasksRepository, type SearchRow, type TaskFields, type TaskSearch } from './tasks.repository.js';
+import { SEARCH_RANK_CANDIDATES, TasksRepository, type SearchRow, type TaskFields, type TaskSearch } from './tasks.repository.js';
+
+export { SEARCH_RANK_CANDIDATES };
 import type { ListTasksQueryDto } from './tasks.dto.js';
 
 const TASK_SLOT = { after: 'afterTaskId', before: 'beforeTaskId' };

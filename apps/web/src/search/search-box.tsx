@@ -102,7 +102,10 @@ export function SearchBox() {
                 <li key={hit.taskId}>
                   <button type="button" className={styles.hit} onClick={() => openHit(hit)}>
                     <span className={styles.title}>{hit.title}</span>
-                    <span className={styles.board}>{hit.boardName}</span>
+                    <span className={styles.board}>
+                      {hit.boardName}
+                      {hit.matchedIn === 'comment' ? ' · in a comment' : ''}
+                    </span>
                     <span className={styles.snippet}>
                       {snippetParts(hit.snippet).map((p, i) => (p.mark ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
                     </span>

@@ -9,6 +9,7 @@ import { CollaborationContent1796056647502 } from './1796056647502-Collaboration
 import { ActivitySubjectIndex1796056900000 } from './1796056900000-ActivitySubjectIndex.js';
 import { Notifications1796057008431 } from './1796057008431-Notifications.js';
 import { TaskSearch1796057328903 } from './1796057328903-TaskSearch.js';
+import { CommentSearch1796058000000 } from './1796058000000-CommentSearch.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   ActivitySubjectIndex1796056900000,
   Notifications1796057008431,
   TaskSearch1796057328903,
+  CommentSearch1796058000000,
 ];
