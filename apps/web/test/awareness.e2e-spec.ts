@@ -8,8 +8,9 @@ import { launchChromium, newUser, openBoard, screenshot, signIn } from './suppor
 
 /**
  * Awareness in real Chromium, 2 built replicas behind real nginx: the bell counts an assignment
- * made on the other replica and opens the task; search (`/`) finds a task by a word of its
- * description and opens it; the activity panel shows history and a live move "from … to …".
+ * and a mention made on the other replica and opens the task; search (`/`) finds a task by a word
+ * of its description, and another by a word of its comment, and opens it; the activity panel shows
+ * history and a live move "from … to …".
  */
 const PASSWORD = 'correct horse battery staple';
 
@@ -62,26 +63,30 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     return page;
   }
 
-  it('the bell counts an assignment made on another replica, live, and a click opens the task', async () => {
+  it('the bell counts an assignment and a mention made on another replica, live, and a click opens the task', async () => {
     const b = await userPage(bruno, cluster.replicaUrls[1]);
     await b.getByRole('button', { name: 'Notifications, 0 unread' }).waitFor();
     const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Write README', assigneeIds: [bruno.id] });
     await b.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 5_000 });
-    await b.getByRole('button', { name: 'Notifications, 1 unread' }).click();
-    const item = b.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: /Ana assigned you to “Write README”/ });
-    await item.waitFor({ timeout: 5_000 }).catch(async (error: unknown) => {
+    await ana.rest.createComment(board.id, task.id, '@Bruno could you review this?');
+    await b.getByRole('button', { name: 'Notifications, 2 unread' }).waitFor({ timeout: 5_000 });
+    await b.getByRole('button', { name: 'Notifications, 2 unread' }).click();
+    const panel = b.getByRole('region', { name: 'Notifications' });
+    await panel.getByRole('button', { name: /Ana assigned you to “Write README”/ }).waitFor();
+    const mention = panel.getByRole('button', { name: /Ana mentioned you on “Write README”/ });
+    await mention.waitFor({ timeout: 5_000 }).catch(async (error: unknown) => {
       await screenshot(b, 'failed-awareness-bell');
       throw error;
     });
     await screenshot(b, 'awareness-bell');
-    await item.click();
+    await mention.click();
     const dialog = b.getByRole('dialog', { name: 'Edit task' });
     await dialog.waitFor({ timeout: 10_000 });
     expect(await dialog.getByLabel('Title').inputValue()).toBe('Write README');
+    await dialog.getByRole('region', { name: 'Task activity' }).getByText("Ana commented on 'Write README'").waitFor();
     await dialog.getByRole('region', { name: 'Task activity' }).getByText("Ana created 'Write README' in To do").waitFor();
-    await b.getByRole('button', { name: 'Notifications, 0 unread' }).waitFor();
+    await b.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor();
     expect(new URL(b.url()).pathname).toBe(`/boards/${board.id}`);
-    expect(task.assigneeIds).toEqual([bruno.id]);
   }, 60_000);
 
   it('search (`/`) finds a task across boards by a word of its description, highlighted, and opens it', async () => {
@@ -106,6 +111,19 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     await dialog.waitFor({ timeout: 10_000 });
     expect(await dialog.getByLabel('Title').inputValue()).toBe('Quarterly plan');
     expect(new URL(a.url()).pathname).toBe(`/boards/${other.id}`);
+    await a.getByRole('dialog', { name: 'Edit task' }).getByRole('button', { name: 'Close' }).click();
+
+    // A word only a comment has finds its task too, marked as found in a comment.
+    const commentWord = `yak${randomBytes(3).toString('hex')}`;
+    const quiet = await ana.rest.createTask(other.id, { columnId: other.columns[0].id, title: 'Quiet task' });
+    await ana.rest.createComment(other.id, quiet.id, `The ${commentWord} numbers are in`);
+    await a.keyboard.press('/');
+    await box.fill(commentWord);
+    const viaComment = a.getByRole('region', { name: 'Search results' }).getByRole('button', { name: /Quiet task/ });
+    await viaComment.waitFor({ timeout: 5_000 });
+    expect(await viaComment.innerText()).toContain('in a comment');
+    expect(await viaComment.locator('mark').first().innerText()).toBe(commentWord);
+    await screenshot(a, 'awareness-search-comment');
   }, 60_000);
 
   it('the activity panel shows the history and a move made elsewhere, live, with the column it left', async () => {
