@@ -70,6 +70,20 @@ describe('activity (e2e)', () => {
     expect(res.body.code).toBe('TASK_NOT_FOUND');
   });
 
+  it('includes a task’s comment and checklist events in its activity, naming the task', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Talk' });
+    await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Other' });
+    await t.http().post(`${tasksPath(board.id)}/${task.id}/comments`).set(owner.auth).send({ body: 'First!' }).expect(201);
+    await t.http().post(`${tasksPath(board.id)}/${task.id}/checklist`).set(owner.auth).send({ text: 'Agenda' }).expect(201);
+    const page = await activity(owner.auth, `${tasksPath(board.id)}/${task.id}`);
+    expect(page.items.map((e) => [e.text, e.taskId])).toEqual([
+      ["Owner added 'Agenda' to the checklist of 'Talk'", task.id],
+      ["Owner commented on 'Talk'", task.id],
+      ["Owner created 'Talk' in Todo", task.id],
+    ]);
+  });
+
   it('lets viewers read, and answers 404 to non-members and 401 to anonymous callers', async () => {
     const { owner, board, todo } = await tasksBoard(t);
     const viewer = await addMember(t, owner.auth, board.id, 'viewer');

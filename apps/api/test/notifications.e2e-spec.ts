@@ -56,6 +56,20 @@ describe('notifications (e2e)', () => {
     expect((await list(ann.auth)).lastSeq).toBe(2);
   });
 
+  it('records the comments module’s intents: a mention, and a comment on a task I am assigned to (a mention wins)', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const ann = await addMember(t, owner.auth, board.id, 'editor', await registerUser(t, 'Ann'));
+    const bob = await addMember(t, owner.auth, board.id, 'editor', await registerUser(t, 'Bob'));
+    const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Discuss', assigneeIds: [ann.user.id, bob.user.id] });
+    const comment = (await t.http().post(`${tasksPath(board.id)}/${task.id}/comments`).set(owner.auth).send({ body: '@Ann what do you think?' }).expect(201)).body as { id: string };
+    const [annLatest] = await notInvited(ann.auth);
+    expect(annLatest).toMatchObject({ kind: 'mentioned', taskId: task.id, commentId: comment.id, actorName: 'Owner', taskTitle: 'Discuss' });
+    const [bobLatest] = await notInvited(bob.auth);
+    expect(bobLatest).toMatchObject({ kind: 'commented', taskId: task.id, commentId: comment.id });
+    // The owner, who wrote it and created the task, hears nothing.
+    expect((await list(owner.auth)).lastSeq).toBe(0);
+  });
+
   it('notifies an existing account invited to a board, not an email without an account nor a member', async () => {
     const owner = await registerUser(t, 'Olga');
     const board = await createBoard(t, owner.auth, { name: 'Invites' });
