@@ -37,7 +37,7 @@ export function positionBetween(before: string | null, after: string | null): st
 
 /** Event application without mutating `state` (copies the lists it changes; entities are replaced, never edited). */
 export function applyEventImmutably(state: BoardState, event: AnyBoardEvent): BoardState {
-  return applyEvent({ ...state, columns: [...state.columns], tasks: [...state.tasks], members: [...state.members] }, event);
+  return applyEvent({ ...state, columns: [...state.columns], tasks: [...state.tasks], members: [...state.members], labels: [...state.labels] }, event);
 }
 
 function placeTask(tasks: TaskView[], task: TaskView, afterTaskId?: string, beforeTaskId?: string): TaskView {

@@ -150,7 +150,9 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           onSubmit={(e) => {
             e.preventDefault();
             const body = draft;
-            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok && setDraft(''));
+            // Cleared at once; given back if posting fails.
+            setDraft('');
+            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok || setDraft(body));
           }}
         >
           <textarea
