@@ -17,6 +17,9 @@ const TAGS: Record<string, string> = {
   labels: 'A board’s labels (name and color) that tasks refer to',
   archive: 'Archive and restore tasks and columns; the board’s archive',
   events: 'The board’s ordered event stream, for catch-up after a gap',
+  activity: 'The board’s events as readable entries (“Ann moved ‘Write README’ from To do to Done”)',
+  notifications: 'The caller’s notifications: assigned, mentioned, commented, invited; read state; per-user seq',
+  search: 'Full-text search across every board the caller is a member of',
   health: 'Liveness and readiness for load balancers and orchestrators',
 };
 

@@ -14,6 +14,8 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 // and synchronize: false keeps migration:generate from dropping it.
 @Index('ix_tasks_assignee_ids', { synchronize: false })
 @Index('ix_tasks_board_id_archived_at_id', ['boardId', 'archivedAt', 'id'], { where: '"archived_at" IS NOT NULL' })
+// GIN index on search_vector for full-text search (GET /search); created by migration TaskSearch.
+@Index('ix_tasks_search_vector', { synchronize: false })
 export class Task {
   @PrimaryColumn('uuid')
   id: string;
@@ -88,4 +90,20 @@ export class Task {
 
   @Column('uuid', { name: 'updated_by' })
   updatedBy: string;
+
+  /**
+   * Full-text vector of the title (weight A) and description (weight B), kept by PostgreSQL
+   * (generated, stored), 'simple' configuration: no stemming, so prefix queries match what
+   * was typed, in any language. Never selected by the app; GET /search matches and ranks on it.
+   */
+  @Column({
+    type: 'tsvector',
+    name: 'search_vector',
+    generatedType: 'STORED',
+    asExpression: `setweight(to_tsvector('simple', coalesce("title", '')), 'A') || setweight(to_tsvector('simple', coalesce("description", '')), 'B')`,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  searchVector?: string;
 }

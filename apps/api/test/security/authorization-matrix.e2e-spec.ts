@@ -140,6 +140,12 @@ const RULES: Record<string, Rule> = {
     },
   },
   'GET /api/v1/boards/{boardId}/events': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/events?after=0') }) },
+  'GET /api/v1/boards/{boardId}/activity': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/activity') }) },
+  'GET /api/v1/boards/{boardId}/tasks/{taskId}/activity': { required: 'viewer', build: async (c) => taskPath(c, '/activity') },
+  'GET /api/v1/users/me/notifications': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications' }) },
+  'GET /api/v1/users/me/notifications/unread-count': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/unread-count' }) },
+  'POST /api/v1/users/me/notifications/read': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/read', body: { all: true } }) },
+  'GET /api/v1/search': { required: 'user', build: async () => ({ path: '/api/v1/search?q=anything' }) },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };

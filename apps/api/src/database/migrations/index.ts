@@ -6,6 +6,10 @@ import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessi
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
 import { CollaborationContent1796056647502 } from './1796056647502-CollaborationContent.js';
+import { ActivitySubjectIndex1796056900000 } from './1796056900000-ActivitySubjectIndex.js';
+import { Notifications1796057008431 } from './1796057008431-Notifications.js';
+import { TaskSearch1796057328903 } from './1796057328903-TaskSearch.js';
+import { CommentSearch1796058000000 } from './1796058000000-CommentSearch.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +21,8 @@ export const MIGRATIONS: Function[] = [
   Invitations1796047182119,
   EventTraceparent1796050390207,
   CollaborationContent1796056647502,
+  ActivitySubjectIndex1796056900000,
+  Notifications1796057008431,
+  TaskSearch1796057328903,
+  CommentSearch1796058000000,
 ];
