@@ -13,6 +13,7 @@ import { createValidationPipe } from './errors/validation.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
@@ -23,6 +24,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /**
  * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter, guards and
@@ -35,6 +37,7 @@ import { UsersModule } from './users/users.module.js';
     LoggingModule,
     MetricsModule,
     DatabaseModule,
+    JobsModule,
     AuditModule,
     RateLimitsModule,
     AuthModule,
@@ -48,6 +51,7 @@ import { UsersModule } from './users/users.module.js';
     RealtimeModule,
     HealthModule,
     RetentionModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

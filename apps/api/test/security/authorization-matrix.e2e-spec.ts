@@ -107,6 +107,23 @@ const RULES: Record<string, Rule> = {
   'POST /api/v1/boards/{boardId}/tasks/{taskId}/move': { required: 'editor', build: async (c) => { const board = await c.board(); const task = await c.task(board); return { path: b(board, `/tasks/${task.id}/move`), body: { columnId: board.columns[1].id } }; } },
   'DELETE /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'editor', build: async (c) => taskPath(c) },
   'GET /api/v1/boards/{boardId}/events': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/events?after=0') }) },
+  // Webhooks: owners only, reads included (a webhook's URL may carry a token). The URL is a dead local port (private
+  // addresses are allowed in the e2e environment) and the events are ones these boards never emit.
+  'POST /api/v1/boards/{boardId}/webhooks': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/webhooks'), body: { url: 'http://127.0.0.1:9/hook', events: ['board.deleted'] } }) },
+  'GET /api/v1/boards/{boardId}/webhooks': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/webhooks') }) },
+  'GET /api/v1/boards/{boardId}/webhooks/{webhookId}': { required: 'owner', build: async (c) => webhookPath(c) },
+  'PATCH /api/v1/boards/{boardId}/webhooks/{webhookId}': { required: 'owner', build: async (c) => webhookPath(c, '', { events: ['column.deleted'] }) },
+  'DELETE /api/v1/boards/{boardId}/webhooks/{webhookId}': { required: 'owner', build: async (c) => webhookPath(c) },
+  'POST /api/v1/boards/{boardId}/webhooks/{webhookId}/test': { required: 'owner', build: async (c) => webhookPath(c, '/test') },
+  'GET /api/v1/boards/{boardId}/webhooks/{webhookId}/deliveries': { required: 'owner', build: async (c) => webhookPath(c, '/deliveries') },
+  'POST /api/v1/boards/{boardId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
+    required: 'owner',
+    build: async (c) => {
+      const { path } = await webhookPath(c, '/test');
+      const ping = await t0.http().post(path).set(c.users.owner.auth).expect(202);
+      return { path: path.replace(/\/test$/, `/deliveries/${(ping.body as { id: string }).id}/redeliver`) };
+    },
+  },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };
@@ -117,6 +134,11 @@ async function columnPath(c: Ctx, body?: unknown) {
   const board = await c.board();
   const column = await c.column(board);
   return { path: b(board, `/columns/${column.id}`), body };
+}
+async function webhookPath(c: Ctx, suffix = '', body?: unknown) {
+  const board = await c.board();
+  const hook = await t0.http().post(b(board, '/webhooks')).set(c.users.owner.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['board.deleted'] }).expect(201);
+  return { path: b(board, `/webhooks/${(hook.body as { id: string }).id}${suffix}`), body };
 }
 async function taskPath(c: Ctx, suffix = '', body?: unknown) {
   const board = await c.board();
