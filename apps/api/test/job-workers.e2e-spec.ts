@@ -53,7 +53,7 @@ describe('job workers (e2e, real processes)', () => {
     expect((await fetch(`${worker}/health/ready`)).status).toBe(200);
     const metrics = await fetch(`${worker}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/tasklane_jobs_queued\{[^}]*job="webhooks.drain"/);
+    expect(await metrics.text()).toMatch(/tasklane_jobs_queued\{[^}]*queue="webhooks.drain"/);
     for (const path of ['/api/v1/boards', '/docs', '/socket.io/?EIO=4&transport=polling', '/']) expect([path, (await fetch(`${worker}${path}`)).status]).toEqual([path, 404]);
     const post = await fetch(`${worker}/health/live`, { method: 'POST' });
     expect(post.status).toBe(404);

@@ -69,7 +69,7 @@ export class Metrics {
   private poolSource: (() => PoolCounts | null) | null = null;
   private outboxSource: (() => Promise<OutboxCounts>) | null = null;
   private jobsSource: (() => Promise<JobCounts[]>) | null = null;
-  private readonly jobDurations: Histogram<'job' | 'outcome'>;
+  private readonly jobDurations: Histogram<'queue' | 'outcome'>;
   private readonly webhookDeliveries: Counter<'outcome'>;
 
   constructor(config: ConfigService<Env, true>) {
@@ -129,17 +129,18 @@ export class Metrics {
     };
     new Gauge({
       name: 'tasklane_jobs_queued',
-      help: 'Background jobs waiting (ready, deferred or retrying), by job name; the same in every process (one queue in PostgreSQL)',
-      labelNames: ['job'],
+      help: 'Background jobs waiting (ready, deferred or retrying), by queue (job name); the same in every process (one queue in PostgreSQL)',
+      labelNames: ['queue'],
       registers,
       async collect() {
         await readJobs();
-        for (const j of jobs) this.set({ job: j.name }, j.queued);
+        for (const j of jobs) this.set({ queue: j.name }, j.queued);
       },
     });
-    new Gauge({ name: 'tasklane_jobs_active', help: 'Background jobs running now, by job name (cluster-wide)', labelNames: ['job'], registers, collect() { for (const j of jobs) this.set({ job: j.name }, j.active); } });
-    new Gauge({ name: 'tasklane_jobs_failed', help: 'Background jobs failed for good and still retained, by job name (cluster-wide)', labelNames: ['job'], registers, collect() { for (const j of jobs) this.set({ job: j.name }, j.failed); } });
-    this.jobDurations = new Histogram({ name: 'tasklane_job_duration_seconds', help: 'Background job runs in this process, by job name and outcome (completed, failed)', labelNames: ['job', 'outcome'], buckets: JOB_BUCKETS, registers });
+    new Gauge({ name: 'tasklane_jobs_active', help: 'Background jobs running now, by queue (cluster-wide)', labelNames: ['queue'], registers, collect() { for (const j of jobs) this.set({ queue: j.name }, j.active); } });
+    new Gauge({ name: 'tasklane_jobs_failed', help: 'Background jobs failed for good and still retained, by queue (cluster-wide)', labelNames: ['queue'], registers, collect() { for (const j of jobs) this.set({ queue: j.name }, j.failed); } });
+    // `queue`, not `job`: Prometheus' own target label is `job`.
+    this.jobDurations = new Histogram({ name: 'tasklane_job_duration_seconds', help: 'Background job runs in this process, by queue and outcome (completed, failed)', labelNames: ['queue', 'outcome'], buckets: JOB_BUCKETS, registers });
     this.webhookDeliveries = new Counter({ name: 'tasklane_webhook_attempts_total', help: 'Webhook delivery attempts by this process, by outcome (succeeded, retrying, failed)', labelNames: ['outcome'], registers });
   }
 
@@ -150,7 +151,7 @@ export class Metrics {
 
   /** One job run in this process. */
   jobRun(job: string, outcome: 'completed' | 'failed', seconds: number): void {
-    this.jobDurations.observe({ job, outcome }, seconds);
+    this.jobDurations.observe({ queue: job, outcome }, seconds);
   }
 
   /** One webhook delivery attempt. */
