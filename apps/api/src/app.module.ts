@@ -23,6 +23,7 @@ import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { TransferModule } from './transfer/transfer.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -52,6 +53,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     HealthModule,
     RetentionModule,
     WebhooksModule,
+    TransferModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -214,6 +214,10 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(60)
   WEBHOOK_DELIVERY_RETENTION_S = 7 * 24 * 3600;
 
+  /** Largest board file `POST /boards/import` accepts (bytes; 413 beyond). */
+  @Transform(toInt) @IsInt() @Min(1024)
+  IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
   /** How long a draining replica keeps serving while reporting not-ready, so a load balancer that
    * polls /health/ready stops routing to it before it closes (ms; 0 for nginx, which does not poll). */
   @Transform(toInt) @IsInt() @Min(0)

@@ -9,9 +9,10 @@ import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { Invitation } from '../invitations/invitation.entity.js';
 import { BoardMember } from '../board-access/board-member.entity.js';
 import { Task } from '../tasks/task.entity.js';
+import { BoardImport } from '../transfer/board-import.entity.js';
 import { User } from '../users/user.entity.js';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 import { Webhook } from '../webhooks/webhook.entity.js';
 
 /** Every entity, listed explicitly (globs do not work reliably under ESM). Entities describe the schema for migrations; queries are SQL in each module's repository. */
-export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation, Webhook, WebhookDelivery];
+export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation, Webhook, WebhookDelivery, BoardImport];

@@ -28,6 +28,7 @@ export function statusOf(code: ErrorCode): number {
     case 'API_TOKEN_NOT_FOUND':
     case 'WEBHOOK_NOT_FOUND':
     case 'DELIVERY_NOT_FOUND':
+    case 'IMPORT_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'ALREADY_MEMBER':

@@ -13,6 +13,7 @@ const TAGS: Record<string, string> = {
   columns: 'Columns of a board, ordered by fractional index',
   tasks: 'Tasks in columns: create, edit, move, delete, search',
   events: 'The board’s ordered event stream, for catch-up after a gap',
+  transfer: 'Board export (JSON, CSV) and import (Tasklane, Trello) as a new board',
   webhooks: 'Signed HTTP callbacks of a board’s events (owners): manage, test, delivery log, redeliver',
   health: 'Liveness and readiness for load balancers and orchestrators',
 };

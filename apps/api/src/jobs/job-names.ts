@@ -12,10 +12,12 @@ export interface JobPayloads {
    * at most one queued and one running per webhook, so deliveries of a webhook never overlap).
    */
   'webhooks.drain': { webhookId: string };
+  /** Creates the board of an uploaded file (board_imports row `importId`) in one transaction. */
+  'imports.run': { importId: string };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, for metrics and the worker's registration. */
-export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain'];
+export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run'];

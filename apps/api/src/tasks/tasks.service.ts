@@ -10,7 +10,7 @@ import { limitReached, preconditionFailed, validationFailed } from '../errors/co
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
-import { keyForSlot, type Slot } from '../positions/fractional-index.js';
+import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
 import { taskNotFound } from './tasks.errors.js';
 import { TasksRepository, type TaskFields } from './tasks.repository.js';
@@ -93,6 +93,32 @@ export class TasksService {
     const limit = query.pageSize();
     const rows = await this.tasks.list(boardId, { columnId: query.columnId, assigneeId: query.assigneeId, q: query.q, after: afterCursor(query.cursor), limit: limit + 1 });
     return toPage(rows, limit);
+  }
+
+  /**
+   * Inside an imported board's creating transaction: the tasks of one column, in order (positions
+   * spread over the column), without assignees. The caller checked the caps (TASKS_PER_BOARD_MAX).
+   */
+  async insertImported(tx: EntityManager, boardId: string, columnId: string, tasks: readonly { title: string; description: string; labels: string[]; dueAt: string | null }[], actorId: string): Promise<void> {
+    const positions = keysForNewList(tasks.length);
+    await this.tasks.insertMany(tx, tasks.map((t, i) => ({ ...t, id: randomUUID(), boardId, columnId, position: positions[i], actorId })));
+  }
+
+  /** A column's tasks in display order, `pageSize` at a time (export: never the whole board in memory). */
+  async *columnTasks(columnId: string, pageSize = 500): AsyncGenerator<TaskView[]> {
+    let after: { position: string; id: string } | undefined;
+    for (;;) {
+      const page = await this.tasks.pageOfColumn(columnId, pageSize, after);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      const last = page[page.length - 1];
+      after = { position: last.position, id: last.id };
+    }
+  }
+
+  /** TASKS_PER_BOARD_MAX, or Infinity with RATE_LIMITS=off (imports check it before writing). */
+  get tasksPerBoard(): number {
+    return this.maxTasks ?? Infinity;
   }
 
   /** Every task of the board in display order: by the position of its column in `columns`, then its own position (for snapshots). */

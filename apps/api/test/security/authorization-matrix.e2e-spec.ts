@@ -37,7 +37,7 @@ interface Ctx {
  * A valid request for the route as `actor` would send it; fresh resources when the request consumes
  * them. `auth` replaces the actor's own credentials (a fresh account for account-changing routes).
  */
-type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown; auth?: Record<string, string> }>;
+type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown; auth?: Record<string, string>; /** sent as the multipart file field `file` instead of a JSON body */ multipart?: string }>;
 interface Rule {
   required: Required;
   /** Refused (403) to any API token, whatever its scopes: credential and token management. */
@@ -124,6 +124,18 @@ const RULES: Record<string, Rule> = {
       return { path: path.replace(/\/test$/, `/deliveries/${(ping.body as { id: string }).id}/redeliver`) };
     },
   },
+  // Export: any member; import: any signed-in user (a POST, so not with a read-only token); an import's status: its importer only (here each actor's own).
+  'GET /api/v1/boards/{boardId}/export': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/export?format=csv') }) },
+  'POST /api/v1/boards/import': { required: 'user', build: async () => ({ path: '/api/v1/boards/import', multipart: JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'Imported' }, columns: [], tasks: [], members: [] }) }) },
+  'GET /api/v1/imports/{importId}': {
+    required: 'user',
+    build: async (c, actor) => {
+      const caller = await c.freshCaller(actor);
+      const file = JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'Imported' }, columns: [], tasks: [], members: [] });
+      const started = await t0.http().post('/api/v1/boards/import').set(caller.user.auth).attach('file', Buffer.from(file), { filename: 'b.json', contentType: 'application/json' }).expect(202);
+      return { path: `/api/v1/imports/${(started.body as { id: string }).id}`, auth: caller.auth };
+    },
+  },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };
@@ -204,11 +216,11 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
     for (const route of routesOf(t.app)) {
       const rule = RULES[`${route.method} ${route.path}`];
       for (const actor of rule.required === 'public' ? (['anonymous'] as Actor[]) : ACTORS) {
-        const { path, body, auth } = await rule.build(ctx, actor);
+        const { path, body, auth, multipart } = await rule.build(ctx, actor);
         let req = (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[route.method.toLowerCase()](path);
         const headers = actor === 'anonymous' ? null : (auth ?? credentials[actor]);
         if (headers) req = req.set(headers);
-        const res = await (body === undefined ? req : req.send(body as object));
+        const res = await (multipart !== undefined ? req.attach('file', Buffer.from(multipart), { filename: 'board.json', contentType: 'application/json' }) : body === undefined ? req : req.send(body as object));
         const want = expected(rule, route.method, actor);
         const got = res.status >= 200 && res.status < 300 ? 'ok' : res.status;
         results.push(`${route.method} ${route.path} as ${actor}: ${got}`);

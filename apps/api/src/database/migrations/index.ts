@@ -6,6 +6,7 @@ import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessi
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
 import { Webhooks1796056925629 } from './1796056925629-Webhooks.js';
+import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   Invitations1796047182119,
   EventTraceparent1796050390207,
   Webhooks1796056925629,
+  BoardImports1796058096172,
 ];
