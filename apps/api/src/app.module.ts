@@ -1,11 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ArchiveModule } from './archive/archive.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AccessTokenGuard } from './auth/access-token.guard.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BoardsModule } from './boards/boards.module.js';
+import { ChecklistsModule } from './checklists/checklists.module.js';
 import { ColumnsModule } from './columns/columns.module.js';
+import { CommentsModule } from './comments/comments.module.js';
 import type { Env } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AppExceptionFilter } from './errors/app-exception.filter.js';
@@ -14,6 +17,7 @@ import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { LabelsModule } from './labels/labels.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
@@ -49,6 +53,10 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     InvitationsModule,
     ColumnsModule,
     TasksModule,
+    LabelsModule,
+    CommentsModule,
+    ChecklistsModule,
+    ArchiveModule,
     RealtimeModule,
     HealthModule,
     RetentionModule,

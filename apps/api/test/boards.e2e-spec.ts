@@ -179,7 +179,7 @@ describe('boards (e2e)', () => {
       const board = await createBoard(t, owner.auth, { name: 'Snap' });
       const first = await snapshot(t, owner.auth, board.id);
       expect(Object.keys(first).sort()).toEqual(
-        ['id', 'name', 'description', 'seq', 'version', 'createdAt', 'updatedAt', 'role', 'columns', 'tasks', 'members'].sort(),
+        ['id', 'name', 'description', 'seq', 'version', 'createdAt', 'updatedAt', 'role', 'columns', 'tasks', 'members', 'labels'].sort(),
       );
       expect(first).toMatchObject({ id: board.id, name: 'Snap', description: '', seq: 0, version: 1, role: 'owner' });
       expect(first.columns).toEqual(board.columns);

@@ -26,7 +26,7 @@ describe('columns (e2e)', () => {
     it('appends at the end by default and returns the column view', async () => {
       const { owner, board, c } = await abcBoard();
       const d = await createColumn(owner.auth, board.id, { name: '  D  ' });
-      expect(d).toEqual({ id: expect.any(String), boardId: board.id, name: 'D', position: expect.any(String), version: 1 });
+      expect(d).toEqual({ id: expect.any(String), boardId: board.id, name: 'D', position: expect.any(String), version: 1, archivedAt: null });
       expect(d.position > c.position).toBe(true);
       expect(await namesInOrder(owner.auth, board.id)).toEqual(['A', 'B', 'C', 'D']);
     });

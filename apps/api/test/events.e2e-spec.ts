@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import type { AnyBoardEvent, BoardSummary, ColumnView, EventsPage, InvitationView, MemberView, TaskView } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardSummary, ColumnView, EventsPage, InvitationView, LabelView, MemberView, TaskView } from '@tasklane/contracts';
 import { addMember, createBoard, registerUser, snapshot, type Auth } from './support/fixtures.js';
 import { useTestApp, type TestApp } from './support/test-app.js';
 
@@ -65,7 +65,12 @@ describe('board events (e2e)', () => {
     expected.push(['column.updated', editor.user.id, columnRenamed]);
     await check();
 
-    const task = (await t.http().post(`${b}/tasks`).set(editor.auth).send({ columnId: todo.id, title: 'T', labels: ['x'], assigneeIds: [owner.user.id] }).expect(201))
+    const label = (await t.http().post(`${b}/labels`).set(editor.auth).send({ name: 'x', color: '#E5484D' }).expect(201)).body as LabelView;
+    expect(label.color).toBe('#e5484d');
+    expected.push(['label.created', editor.user.id, label]);
+    await check();
+
+    const task = (await t.http().post(`${b}/tasks`).set(editor.auth).send({ columnId: todo.id, title: 'T', labelIds: [label.id], assigneeIds: [owner.user.id] }).expect(201))
       .body as TaskView;
     expected.push(['task.created', editor.user.id, task]);
     await check();

@@ -173,7 +173,7 @@ function startLoad(board: BoardSnapshot, users: ClientUser[], targets: string[])
       const op = tasks.length < 3 || r < 0.3 ? 'create' : r < 0.6 ? 'update' : r < 0.85 ? 'move' : 'delete';
       const task = tasks.length ? pick(tasks) : null;
       if (op === 'create') {
-        const res = await write(w, n, 'POST', '/tasks', { columnId: pick(columns), title: `w${w} task ${n}`, labels: [`w${w}`] });
+        const res = await write(w, n, 'POST', '/tasks', { columnId: pick(columns), title: `w${w} task ${n}`, description: `w${w}` });
         const t = res?.body as TaskView | undefined;
         if (t) {
           owned.set(t.id, t);

@@ -54,7 +54,7 @@ describe('realtime gateway (e2e, one replica)', () => {
     const a = await api.createTask(board.id, { columnId: col.id, title: 'a' });
     const b = await api.createTask(board.id, { columnId: col.id, title: 'b' });
     await api.moveTask(board.id, b.id, { columnId: board.columns[1].id });
-    await api.updateTask(board.id, a.id, { title: 'a2', labels: ['x'] });
+    await api.updateTask(board.id, a.id, { title: 'a2', description: 'x' });
     await api.deleteTask(board.id, b.id);
     await api.updateBoard(board.id, { name: 'Renamed' });
     await stream.waitForSeq(6);

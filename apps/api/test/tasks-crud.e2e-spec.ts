@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { Test } from 'supertest';
-import { addMember, createBoard, createTask, fieldsOf, outcomesOf, registerUser, snapshot, tasksPath } from './support/fixtures.js';
+import { addMember, createBoard, createLabel, createTask, fieldsOf, outcomesOf, registerUser, snapshot, tasksPath } from './support/fixtures.js';
 import { tasksBoard, tasksBoardWithAbc, titlesIn } from './support/task-boards.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -23,13 +23,16 @@ describe('tasks (e2e)', () => {
         description: '',
         position: expect.any(String),
         assigneeIds: [],
-        labels: [],
+        labelIds: [],
         dueAt: null,
         version: 1,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
         createdBy: owner.user.id,
         updatedBy: owner.user.id,
+        archivedAt: null,
+        commentCount: 0,
+        checklist: { done: 0, total: 0 },
       });
     });
 
@@ -43,16 +46,17 @@ describe('tasks (e2e)', () => {
       expect((await snapshot(t, owner.auth, other.id)).tasks).toEqual([]);
     });
 
-    it('stores labels, description and dueAt (normalised to UTC ISO-8601)', async () => {
+    it('stores label ids, description and dueAt (normalised to UTC ISO-8601)', async () => {
       const { owner, board, todo } = await tasksBoard(t);
+      const labels = [await createLabel(t, owner.auth, board.id, 'bug'), await createLabel(t, owner.auth, board.id, 'p1'), await createLabel(t, owner.auth, board.id, 'ünïcödé 🚀')];
       const task = await createTask(t, owner.auth, board.id, {
         columnId: todo.id,
         title: 'Labelled',
         description: 'Some *markdown*',
-        labels: ['bug', 'p1', 'ünïcödé 🚀'],
+        labelIds: labels.map((l) => l.id),
         dueAt: '2030-05-06T07:08:09+02:00',
       });
-      expect(task).toMatchObject({ description: 'Some *markdown*', labels: ['bug', 'p1', 'ünïcödé 🚀'], dueAt: '2030-05-06T05:08:09.000Z' });
+      expect(task).toMatchObject({ description: 'Some *markdown*', labelIds: labels.map((l) => l.id), dueAt: '2030-05-06T05:08:09.000Z' });
       const fetched = await t.http().get(`${tasksPath(board.id)}/${task.id}`).set(owner.auth).expect(200);
       expect(fetched.body).toEqual(task);
     });
@@ -94,7 +98,7 @@ describe('tasks (e2e)', () => {
           columnId: 'not-a-uuid',
           title: '   ',
           description: 42,
-          labels: ['ok', 'ok', ''],
+          labelIds: ['ok', 'ok', ''],
           assigneeIds: ['nope'],
           dueAt: 'tomorrow',
           afterTaskId: 'x',
@@ -103,7 +107,7 @@ describe('tasks (e2e)', () => {
         })
         .expect(400);
       expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', requestId: expect.any(String) });
-      expect(fieldsOf(res.body)).toEqual(['afterTaskId', 'assigneeIds', 'beforeTaskId', 'columnId', 'description', 'dueAt', 'labels', 'position', 'title']);
+      expect(fieldsOf(res.body)).toEqual(['afterTaskId', 'assigneeIds', 'beforeTaskId', 'columnId', 'description', 'dueAt', 'labelIds', 'position', 'title']);
       for (const detail of res.body.details as { field: string; errors: string[] }[]) {
         expect(detail.errors.length).toBeGreaterThan(0);
         for (const message of detail.errors) expect(message).toEqual(expect.any(String));
@@ -113,8 +117,9 @@ describe('tasks (e2e)', () => {
     it.each([
       ['a title over 500 characters', { title: 'x'.repeat(501) }, ['title']],
       ['a description over 20000 characters', { title: 'ok', description: 'x'.repeat(20_001) }, ['description']],
-      ['more than 50 labels', { title: 'ok', labels: Array.from({ length: 51 }, (_, i) => `l${i}`) }, ['labels']],
-      ['a label over 50 characters', { title: 'ok', labels: ['x'.repeat(51)] }, ['labels']],
+      ['more than 50 labels', { title: 'ok', labelIds: Array.from({ length: 51 }, () => randomUUID()) }, ['labelIds']],
+      ['a label id that is not a UUID', { title: 'ok', labelIds: ['bug'] }, ['labelIds']],
+      ['a label id of no label of the board', { title: 'ok', labelIds: [randomUUID()] }, ['labelIds']],
       ['duplicate assignees', { title: 'ok', assigneeIds: ['6f1c1f4e-8a43-4a5e-9d59-2f1c8e0d1a11', '6f1c1f4e-8a43-4a5e-9d59-2f1c8e0d1a11'] }, ['assigneeIds']],
       ['an impossible date', { title: 'ok', dueAt: '2030-02-30T00:00:00Z' }, ['dueAt']],
     ])('rejects %s with 400', async (_what, body, fields) => {
@@ -142,13 +147,14 @@ describe('tasks (e2e)', () => {
     it('updates the given fields only; version grows by one and updatedBy is the caller', async () => {
       const { owner, board, todo } = await tasksBoard(t);
       const editor = await addMember(t, owner.auth, board.id, 'editor');
-      const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Old', description: 'keep me', labels: ['a'], dueAt: '2030-01-01T00:00:00Z' });
+      const [a, b, c] = [await createLabel(t, owner.auth, board.id, 'a'), await createLabel(t, owner.auth, board.id, 'b'), await createLabel(t, owner.auth, board.id, 'c')];
+      const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Old', description: 'keep me', labelIds: [a.id], dueAt: '2030-01-01T00:00:00Z' });
 
-      const res = await t.http().patch(`${tasksPath(board.id)}/${task.id}`).set(editor.auth).send({ title: ' New ', labels: ['b', 'c'], assigneeIds: [editor.user.id] }).expect(200);
+      const res = await t.http().patch(`${tasksPath(board.id)}/${task.id}`).set(editor.auth).send({ title: ' New ', labelIds: [b.id, c.id], assigneeIds: [editor.user.id] }).expect(200);
       expect(res.body).toEqual({
         ...task,
         title: 'New',
-        labels: ['b', 'c'],
+        labelIds: [b.id, c.id],
         assigneeIds: [editor.user.id],
         version: 2,
         updatedAt: expect.any(String),
@@ -162,10 +168,11 @@ describe('tasks (e2e)', () => {
 
     it('clears dueAt with null, and labels and assignees with empty arrays', async () => {
       const { owner, board, todo } = await tasksBoard(t);
-      const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Due', labels: ['x'], assigneeIds: [owner.user.id], dueAt: '2031-12-31T23:59:59.000Z' });
+      const x = await createLabel(t, owner.auth, board.id, 'x');
+      const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Due', labelIds: [x.id], assigneeIds: [owner.user.id], dueAt: '2031-12-31T23:59:59.000Z' });
       expect(task.dueAt).toBe('2031-12-31T23:59:59.000Z');
-      const res = await t.http().patch(`${tasksPath(board.id)}/${task.id}`).set(owner.auth).send({ dueAt: null, labels: [], assigneeIds: [] }).expect(200);
-      expect(res.body).toMatchObject({ dueAt: null, labels: [], assigneeIds: [], version: 2, title: 'Due' });
+      const res = await t.http().patch(`${tasksPath(board.id)}/${task.id}`).set(owner.auth).send({ dueAt: null, labelIds: [], assigneeIds: [] }).expect(200);
+      expect(res.body).toMatchObject({ dueAt: null, labelIds: [], assigneeIds: [], version: 2, title: 'Due' });
       expect((await t.http().get(`${tasksPath(board.id)}/${task.id}`).set(owner.auth).expect(200)).body.dueAt).toBeNull();
     });
 

@@ -25,16 +25,22 @@ describe('board export and import (e2e)', () => {
   }
 
   /** The parts of a snapshot an export carries, without ids, versions and times. */
-  const shape = (s: BoardSnapshot) => ({
-    name: s.name,
-    description: s.description,
-    columns: s.columns.map((c) => ({ name: c.name, tasks: s.tasks.filter((x) => x.columnId === c.id).map((x) => ({ title: x.title, description: x.description, labels: x.labels, dueAt: x.dueAt })) })),
-  });
+  const shape = (s: BoardSnapshot) => {
+    const labels = new Map(s.labels.map((l) => [l.id, l.name]));
+    return {
+      name: s.name,
+      description: s.description,
+      labels: s.labels.map((l) => ({ name: l.name, color: l.color })),
+      columns: s.columns.map((c) => ({ name: c.name, tasks: s.tasks.filter((x) => x.columnId === c.id).map((x) => ({ title: x.title, description: x.description, labels: x.labelIds.map((id) => labels.get(id)), dueAt: x.dueAt })) })),
+    };
+  };
 
   it('exports JSON that imports back as an equal board (modulo ids)', async () => {
     const { owner, board } = await boardWithMembers(t, { board: { name: 'Round trip', description: 'with "quotes", commas, and ünïcode', columns: ['A', 'B', 'Empty'] } });
     const [a, b] = board.columns;
-    for (let i = 0; i < 7; i++) await createTask(t, owner.auth, board.id, { columnId: i % 2 ? a.id : b.id, title: `task ${i}, "quoted"\nline 2`, description: i === 3 ? 'multi\nline' : '', labels: i === 1 ? ['x', 'y'] : [], dueAt: i === 2 ? '2027-05-01T10:00:00.000Z' : undefined });
+    const label = async (name: string, color: string) => ((await t.http().post(`/api/v1/boards/${board.id}/labels`).set(owner.auth).send({ name, color }).expect(201)).body as { id: string }).id;
+    const [x, y] = [await label('x', '#112233'), await label('y', '#aabbcc')];
+    for (let i = 0; i < 7; i++) await createTask(t, owner.auth, board.id, { columnId: i % 2 ? a.id : b.id, title: `task ${i}, "quoted"\nline 2`, description: i === 3 ? 'multi\nline' : '', labelIds: i === 1 ? [y, x] : [], dueAt: i === 2 ? '2027-05-01T10:00:00.000Z' : undefined });
     // One placed first in its column, so display order is not creation order.
     await createTask(t, owner.auth, board.id, { columnId: a.id, title: 'first of A', beforeTaskId: (await snapshot(t, owner.auth, board.id)).tasks.find((x) => x.columnId === a.id)!.id });
     const original = await snapshot(t, owner.auth, board.id);
@@ -63,12 +69,13 @@ describe('board export and import (e2e)', () => {
 
   it('exports CSV, one row per task, streamed with a header', async () => {
     const { owner, board } = await boardWithMembers(t);
-    await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'has, comma and "quote"', labels: ['l1', 'l2'] });
+    const label = async (name: string) => ((await t.http().post(`/api/v1/boards/${board.id}/labels`).set(owner.auth).send({ name, color: '#123456' }).expect(201)).body as { id: string }).id;
+    await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'has, comma and "quote"', labelIds: [await label('l1'), await label('l2')] });
     await createTask(t, owner.auth, board.id, { columnId: board.columns[1].id, title: 'plain' });
     const res = await t.http().get(`/api/v1/boards/${board.id}/export?format=csv`).set(owner.auth).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\n');
-    expect(lines[0]).toBe('id,column,title,description,labels,assignees,dueAt,createdAt,updatedAt');
+    expect(lines[0]).toBe('id,column,title,description,labels,assignees,dueAt,archivedAt,createdAt,updatedAt');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`,To do,"has, comma and ""quote""",,"l1, l2",`);
     expect(lines[2]).toContain(',Doing,plain,,');
@@ -80,7 +87,7 @@ describe('board export and import (e2e)', () => {
   it('imports a Trello board export: lists → columns, cards → tasks in order, labels, due dates, checklists and comments', async () => {
     const user = await registerUser(t);
     const started = await upload(user, TRELLO).expect(202);
-    expect(started.body).toMatchObject({ source: 'trello', columnCount: 3, taskCount: 4, skipped: { archivedColumns: 1, archivedTasks: 2 } });
+    expect(started.body).toMatchObject({ source: 'trello', columnCount: 3, taskCount: 5, skipped: { archivedColumns: 1, archivedTasks: 1 } });
     const done = await finished(user, started.headers.location);
     expect(done.status).toBe('succeeded');
     const board = await snapshot(t, user.auth, done.boardId!);
@@ -90,8 +97,16 @@ describe('board export and import (e2e)', () => {
       ['Doing', ['Build the landing page']],
       ['Done', ['Kick-off meeting']],
     ]);
+    expect(shape(board).labels).toEqual([
+      { name: 'Blocked', color: '#eb5a46' },
+      { name: 'purple', color: '#c377e0' },
+      { name: 'Ready', color: '#61bd4f' },
+    ]);
+    expect(shape(board).columns[0].tasks[0].labels).toEqual(['Ready', 'purple']);
+    // The closed card is an archived task of its list's column.
+    const archive = await t.http().get(`/api/v1/boards/${done.boardId}/archive`).set(user.auth).expect(200);
+    expect((archive.body.items as { kind: string; task?: { title: string; columnId: string } }[]).map((e) => [e.kind, e.task?.title, e.task?.columnId])).toEqual([['task', 'Old card', board.columns[1].id]]);
     const pick = board.tasks.find((x) => x.title === 'Pick the launch date')!;
-    expect(pick.labels).toEqual(['Ready', 'purple']);
     expect(pick.description).toBe(
       [
         '### Dates to check\n- [x] Public holidays\n- [ ] Competitor launches',
@@ -99,7 +114,8 @@ describe('board export and import (e2e)', () => {
       ].join('\n\n'),
     );
     const press = board.tasks.find((x) => x.title === 'Write the press release')!;
-    expect(press).toMatchObject({ labels: ['Blocked'], dueAt: '2027-03-01T17:00:00.000Z', description: 'Draft in the shared doc.' });
+    expect(press).toMatchObject({ dueAt: '2027-03-01T17:00:00.000Z', description: 'Draft in the shared doc.' });
+    expect(shape(board).columns[0].tasks[1].labels).toEqual(['Blocked']);
   });
 
   it('refuses bad files with 400 naming what is wrong and where, and creates nothing', async () => {

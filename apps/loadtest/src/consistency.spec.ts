@@ -14,9 +14,10 @@ const snapshot = (seq: number, tasks: TaskView[] = []): BoardSnapshot => ({
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:00.000Z',
   role: 'owner',
-  columns: [{ id: COL, boardId: BOARD, name: 'A', position: 'a0', version: 1 }],
+  columns: [{ id: COL, boardId: BOARD, name: 'A', position: 'a0', version: 1, archivedAt: null }],
   tasks,
   members: [],
+  labels: [],
 });
 
 const task = (n: number, title = `t${n}`): TaskView => ({
@@ -27,13 +28,16 @@ const task = (n: number, title = `t${n}`): TaskView => ({
   description: '',
   position: `a${n}`,
   assigneeIds: [],
-  labels: [],
+  labelIds: [],
   dueAt: null,
   version: 1,
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:00.000Z',
   createdBy: 'u',
   updatedBy: 'u',
+  archivedAt: null,
+  commentCount: 0,
+  checklist: { done: 0, total: 0 },
 });
 
 const created = (seq: number, n: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.created', actorId: 'u', occurredAt: '2030-01-01T00:00:00.000Z', data: task(n), idempotencyKey: `k${n}` });

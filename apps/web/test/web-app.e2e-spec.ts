@@ -481,7 +481,12 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
       [done, 'Beta feedback survey', [], [bruno.id], null],
       [done, 'Press kit', ['marketing'], [], null],
     ];
-    for (const [column, title, labels, assigneeIds, dueAt] of seed) await ana.rest.createTask(showcase.id, { columnId: column.id, title, labels, assigneeIds, dueAt });
+    const labelIds = new Map<string, string>();
+    const colors = ['#e5484d', '#0090ff', '#46a758', '#8e4ec6', '#f76b15'];
+    for (const name of [...new Set(seed.flatMap((s) => s[2]))]) labelIds.set(name, (await ana.rest.createLabel(showcase.id, { name, color: colors[labelIds.size % colors.length] })).id);
+    for (const [column, title, labels, assigneeIds, dueAt] of seed) {
+      await ana.rest.createTask(showcase.id, { columnId: column.id, title, labelIds: labels.map((l) => labelIds.get(l) as string), assigneeIds, dueAt });
+    }
     const watcher = await userPage(bruno, lb);
     await openBoard(watcher, lb, showcase.id);
     const written: string[] = [];

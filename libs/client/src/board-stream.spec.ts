@@ -14,7 +14,7 @@ const ev = (seq: number): AnyBoardEvent => ({
   occurredAt: new Date(0).toISOString(),
   data: { id: boardId, name: `n${seq}`, description: '', seq, version: seq, createdAt: '', updatedAt: '' },
 });
-const snap = (seq: number): BoardSnapshot => ({ id: boardId, name: 's', description: '', seq, version: 1, createdAt: '', updatedAt: '', columns: [], tasks: [], members: [] });
+const snap = (seq: number): BoardSnapshot => ({ id: boardId, name: 's', description: '', seq, version: 1, createdAt: '', updatedAt: '', columns: [], tasks: [], members: [], labels: [] });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Internals = { socket: { timeout: unknown; connect: () => unknown; emitReserved: (ev: string, ...args: unknown[]) => void } };

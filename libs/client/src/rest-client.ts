@@ -1,6 +1,10 @@
 import type {
   ApiTokenScope,
   ApiTokenView,
+  ArchiveEntry,
+  ChecklistItemView,
+  CommentView,
+  LabelView,
   AuthResponse,
   CreatedApiToken,
   BoardRole,
@@ -40,12 +44,13 @@ export interface CreateTaskInput {
   title: string;
   description?: string;
   assigneeIds?: string[];
-  labels?: string[];
+  /** Ids of this board's labels. */
+  labelIds?: string[];
   dueAt?: string | null;
   afterTaskId?: string;
   beforeTaskId?: string;
 }
-export type UpdateTaskInput = Partial<Pick<CreateTaskInput, 'title' | 'description' | 'assigneeIds' | 'labels' | 'dueAt'>>;
+export type UpdateTaskInput = Partial<Pick<CreateTaskInput, 'title' | 'description' | 'assigneeIds' | 'labelIds' | 'dueAt'>>;
 export interface MoveTaskInput {
   columnId: string;
   afterTaskId?: string;
@@ -55,9 +60,24 @@ export interface ListTasksQuery {
   columnId?: string;
   assigneeId?: string;
   q?: string;
+  /** `overdue`: due before now; `week`: due within the next 7 days. */
+  due?: 'overdue' | 'week';
   limit?: number;
   cursor?: string;
 }
+/** A page request of a cursor-paginated list. */
+export interface PageQuery {
+  limit?: number;
+  cursor?: string;
+}
+export interface CreateChecklistItemInput {
+  text: string;
+  done?: boolean;
+  afterItemId?: string;
+  beforeItemId?: string;
+}
+/** Absent fields are unchanged; `afterItemId` / `beforeItemId` move the item. */
+export type UpdateChecklistItemInput = Partial<CreateChecklistItemInput>;
 
 /** Options of one request: extra headers (e.g. Idempotency-Key, If-Match) and an abort signal. */
 export interface RequestOptions {
@@ -270,6 +290,65 @@ export class TasklaneRestClient {
   }
   deleteTask(boardId: string, taskId: string, o?: RequestOptions): Promise<void> {
     return this.request('DELETE', `/boards/${boardId}/tasks/${taskId}`, undefined, o);
+  }
+
+  // comments
+  listComments(boardId: string, taskId: string, query: PageQuery = {}): Promise<Page<CommentView>> {
+    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/comments${qs(query)}`);
+  }
+  createComment(boardId: string, taskId: string, body: string, o?: RequestOptions): Promise<CommentView> {
+    return this.request('POST', `/boards/${boardId}/tasks/${taskId}/comments`, { body }, o);
+  }
+  updateComment(boardId: string, taskId: string, commentId: string, body: string, o?: RequestOptions): Promise<CommentView> {
+    return this.request('PATCH', `/boards/${boardId}/tasks/${taskId}/comments/${commentId}`, { body }, o);
+  }
+  deleteComment(boardId: string, taskId: string, commentId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/tasks/${taskId}/comments/${commentId}`, undefined, o);
+  }
+
+  // checklists
+  listChecklist(boardId: string, taskId: string): Promise<ChecklistItemView[]> {
+    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/checklist`);
+  }
+  createChecklistItem(boardId: string, taskId: string, input: CreateChecklistItemInput, o?: RequestOptions): Promise<ChecklistItemView> {
+    return this.request('POST', `/boards/${boardId}/tasks/${taskId}/checklist`, input, o);
+  }
+  updateChecklistItem(boardId: string, taskId: string, itemId: string, input: UpdateChecklistItemInput, o?: RequestOptions): Promise<ChecklistItemView> {
+    return this.request('PATCH', `/boards/${boardId}/tasks/${taskId}/checklist/${itemId}`, input, o);
+  }
+  deleteChecklistItem(boardId: string, taskId: string, itemId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/tasks/${taskId}/checklist/${itemId}`, undefined, o);
+  }
+
+  // labels
+  listLabels(boardId: string): Promise<LabelView[]> {
+    return this.request('GET', `/boards/${boardId}/labels`);
+  }
+  createLabel(boardId: string, input: { name: string; color: string }, o?: RequestOptions): Promise<LabelView> {
+    return this.request('POST', `/boards/${boardId}/labels`, input, o);
+  }
+  updateLabel(boardId: string, labelId: string, input: { name?: string; color?: string }, o?: RequestOptions): Promise<LabelView> {
+    return this.request('PATCH', `/boards/${boardId}/labels/${labelId}`, input, o);
+  }
+  deleteLabel(boardId: string, labelId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/labels/${labelId}`, undefined, o);
+  }
+
+  // archive
+  listArchive(boardId: string, query: PageQuery = {}): Promise<Page<ArchiveEntry>> {
+    return this.request('GET', `/boards/${boardId}/archive${qs(query)}`);
+  }
+  archiveTask(boardId: string, taskId: string, o?: RequestOptions): Promise<TaskView> {
+    return this.request('POST', `/boards/${boardId}/tasks/${taskId}/archive`, undefined, o);
+  }
+  restoreTask(boardId: string, taskId: string, o?: RequestOptions): Promise<TaskView> {
+    return this.request('POST', `/boards/${boardId}/tasks/${taskId}/restore`, undefined, o);
+  }
+  archiveColumn(boardId: string, columnId: string, o?: RequestOptions): Promise<ColumnView> {
+    return this.request('POST', `/boards/${boardId}/columns/${columnId}/archive`, undefined, o);
+  }
+  restoreColumn(boardId: string, columnId: string, o?: RequestOptions): Promise<ColumnView> {
+    return this.request('POST', `/boards/${boardId}/columns/${columnId}/restore`, undefined, o);
   }
 
   /** The access token of an auth answer becomes this client's token. */

@@ -29,8 +29,16 @@ export const ERROR_CODES = {
   members: ['MEMBER_NOT_FOUND', 'ALREADY_MEMBER', 'LAST_OWNER'],
   /** Unknown, expired, revoked, declined or accepted, or addressed to someone else: all the same answer. */
   invitations: ['INVITATION_NOT_FOUND'],
-  columns: ['COLUMN_NOT_FOUND'],
-  tasks: ['TASK_NOT_FOUND'],
+  /** COLUMN_ARCHIVED (409): a write to an archived column or into it (restore it first). */
+  columns: ['COLUMN_NOT_FOUND', 'COLUMN_ARCHIVED'],
+  /** TASK_ARCHIVED (409): a write to an archived task, or to one in an archived column (restore it first). */
+  tasks: ['TASK_NOT_FOUND', 'TASK_ARCHIVED'],
+  comments: ['COMMENT_NOT_FOUND'],
+  /** NOT_ARCHIVED (409): restoring a task or column that is not archived. */
+  archive: ['NOT_ARCHIVED'],
+  checklists: ['CHECKLIST_ITEM_NOT_FOUND'],
+  /** LABEL_NAME_TAKEN (409): the board has a label of that name (ignoring case). */
+  labels: ['LABEL_NOT_FOUND', 'LABEL_NAME_TAKEN'],
   /** A fractional-index placement that cannot be honoured (anchors out of order, not adjacent, …). */
   positions: ['INVALID_POSITION'],
   events: ['EVENTS_EXPIRED'],

@@ -113,6 +113,14 @@ export interface ColumnView {
   name: string;
   position: string;
   version: number;
+  /** When the column was archived (it and its tasks then leave the board view); null when live. */
+  archivedAt: string | null;
+}
+
+/** How many of a task's checklist items are done, of how many (`{ done: 3, total: 5 }`). */
+export interface ChecklistProgress {
+  done: number;
+  total: number;
 }
 
 export interface TaskView {
@@ -123,14 +131,68 @@ export interface TaskView {
   description: string;
   position: string;
   assigneeIds: string[];
-  labels: string[];
+  /** Ids of this board's labels (LabelView), in the order they were set. */
+  labelIds: string[];
   dueAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;
   createdBy: string;
   updatedBy: string;
+  /** When the task was archived; null when live. A task in an archived column is hidden with it whatever this says. */
+  archivedAt: string | null;
+  /**
+   * Number of comments. Comments and checklist items are their own resources: changing them does
+   * not change the task's `version`; their events carry the new count and progress.
+   */
+  commentCount: number;
+  checklist: ChecklistProgress;
 }
+
+/**
+ * A comment on a task. `body` is Markdown (1…10,000 characters) that clients render sanitized (no
+ * raw HTML). `mentionIds`: the board members its `@Name` mentions resolved to when it was last
+ * written (docs/api.md#mentions).
+ */
+export interface CommentView {
+  id: string;
+  boardId: string;
+  taskId: string;
+  authorId: string;
+  body: string;
+  mentionIds: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An item of a task's checklist, ordered by `position` (fractional index, byte order). */
+export interface ChecklistItemView {
+  id: string;
+  boardId: string;
+  taskId: string;
+  text: string;
+  done: boolean;
+  position: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A board label: `name` 1…50 characters, `color` `#rrggbb` (lower case). Tasks refer to labels by id. */
+export interface LabelView {
+  id: string;
+  boardId: string;
+  name: string;
+  color: string;
+  version: number;
+}
+
+/**
+ * An entry of `GET /boards/:boardId/archive`, newest archived first: an archived task (whose
+ * column may be live or archived) or an archived column (with the number of its tasks hidden with it).
+ */
+export type ArchiveEntry = { kind: 'task'; archivedAt: string; task: TaskView } | { kind: 'column'; archivedAt: string; column: ColumnView; taskCount: number };
 
 /** A board without its children (list items, `board.updated` event data). */
 export interface BoardSummary {
@@ -152,9 +214,13 @@ export interface BoardSummary {
  * Columns are ordered by position; tasks by (column position, task position).
  */
 export interface BoardSnapshot extends BoardSummary {
+  /** Live columns only (archived ones are in `GET …/archive`). */
   columns: ColumnView[];
+  /** Live tasks of live columns only. */
   tasks: TaskView[];
   members: MemberView[];
+  /** The board's labels, by name. */
+  labels: LabelView[];
 }
 
 /** A page of a cursor-paginated list. `nextCursor` is opaque; null on the last page. */

@@ -42,13 +42,26 @@ describe('AsyncAPI document of the Socket.IO protocol', () => {
     expect(variants).toEqual([...BOARD_EVENT_TYPES]);
     const id = '0b5e9a3c-2a5d-4a57-9e6a-7b3c1f8d2e11';
     const task = {
-      id, boardId: id, columnId: id, title: 'T', description: '', position: 'a0', assigneeIds: [id], labels: ['x'], dueAt: null, version: 2,
+      id, boardId: id, columnId: id, title: 'T', description: '', position: 'a0', assigneeIds: [id], labelIds: [id], dueAt: null, version: 2,
       createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', createdBy: id, updatedBy: id,
+      archivedAt: null, commentCount: 2, checklist: { done: 1, total: 3 },
     };
     const envelope = { boardId: id, seq: 3, type: 'task.moved', actorId: id, occurredAt: '2026-01-01T00:00:00.000Z', data: task, idempotencyKey: 'k' };
     expect(validate('BoardEvent', envelope)).toBe(true);
     expect(validate('BoardEvent', { ...envelope, type: 'task.deleted' })).toBe(false); // task.deleted carries { id }
     expect(validate('BoardEvent', { ...envelope, type: 'task.deleted', data: { id } })).toBe(true);
+    const comment = { id, boardId: id, taskId: id, authorId: id, body: 'hi @Ann', mentionIds: [id], version: 1, createdAt: task.createdAt, updatedAt: task.updatedAt };
+    expect(validate('BoardEvent', { ...envelope, type: 'comment.created', data: { ...comment, commentCount: 1 } })).toBe(true);
+    expect(validate('BoardEvent', { ...envelope, type: 'comment.created', data: comment })).toBe(false); // no commentCount
+    expect(validate('BoardEvent', { ...envelope, type: 'comment.deleted', data: { id, taskId: id, commentCount: 0 } })).toBe(true);
+    const item = { id, boardId: id, taskId: id, text: 'x', done: true, position: 'a0', version: 1, createdAt: task.createdAt, updatedAt: task.updatedAt };
+    expect(validate('BoardEvent', { ...envelope, type: 'checklist.item_updated', data: { ...item, progress: { done: 1, total: 1 } } })).toBe(true);
+    expect(validate('BoardEvent', { ...envelope, type: 'checklist.item_deleted', data: { id, taskId: id, progress: { done: 0, total: 0 } } })).toBe(true);
+    expect(validate('BoardEvent', { ...envelope, type: 'label.created', data: { id, boardId: id, name: 'bug', color: '#e5484d', version: 1 } })).toBe(true);
+    expect(validate('BoardEvent', { ...envelope, type: 'label.created', data: { id, boardId: id, name: 'bug', color: 'red', version: 1 } })).toBe(false);
+    expect(validate('BoardEvent', { ...envelope, type: 'task.archived', data: { ...task, archivedAt: task.createdAt } })).toBe(true);
+    const column = { id, boardId: id, name: 'C', position: 'a0', version: 1, archivedAt: null };
+    expect(validate('BoardEvent', { ...envelope, type: 'column.restored', data: { column, tasks: [task] } })).toBe(true);
     expect(validate('JoinAck', { ok: true, seq: 3, events: [envelope] })).toBe(true);
     expect(validate('JoinAck', { ok: false, error: { code: ALL_ERROR_CODES[0], message: 'm' } })).toBe(true);
     expect(validate('JoinAck', { ok: false, error: { code: 'NOPE', message: 'm' } })).toBe(false);

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { BOARD_ROLES, type BoardRole, type BoardSummary } from '@tasklane/contracts';
 import { ColumnDto } from '../columns/columns.dto.js';
+import { LabelDto } from '../labels/labels.dto.js';
 import { MemberDto } from '../members/members.dto.js';
 import { TaskDto } from '../tasks/tasks.dto.js';
 import { Trim } from '../errors/field-validators.js';
@@ -51,11 +52,12 @@ export class BoardSummaryDto implements BoardSummary {
   @ApiPropertyOptional({ enum: BOARD_ROLES, description: "The caller's role" }) role?: BoardRole;
 }
 
-/** OpenAPI shape of BoardSnapshot: the board with its columns, tasks and members as of `seq`. */
+/** OpenAPI shape of BoardSnapshot: the board with its live columns and tasks, members and labels as of `seq`. */
 export class BoardSnapshotDto extends BoardSummaryDto {
   @ApiProperty({ type: [ColumnDto], maxItems: 100, description: 'By position' }) columns: ColumnDto[];
   @ApiProperty({ type: [TaskDto], maxItems: 10_000, description: 'By column position, then position' }) tasks: TaskDto[];
   @ApiProperty({ type: [MemberDto], maxItems: 500, description: 'In the order they joined' }) members: MemberDto[];
+  @ApiProperty({ type: [LabelDto], maxItems: 100, description: 'By name' }) labels: LabelDto[];
 }
 
 /** OpenAPI shape of a page of boards. */

@@ -7,6 +7,7 @@ import { ColumnsService } from '../columns/columns.service.js';
 import { limitReached, preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
+import { LabelsService } from '../labels/labels.service.js';
 import { MembersService } from '../members/members.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { TasksService } from '../tasks/tasks.service.js';
@@ -29,6 +30,7 @@ export class BoardsService {
     private readonly columns: ColumnsService,
     private readonly tasks: TasksService,
     private readonly members: MembersService,
+    private readonly labels: LabelsService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
   ) {}
@@ -50,15 +52,20 @@ export class BoardsService {
 
   /**
    * Creates a board from an import plan (import/export, transfer/board-file.ts) in ONE transaction:
-   * the board at seq 0 with the importer as owner, its columns in order and each column's tasks in
-   * order. All or nothing: a failure leaves no board. `boardId` (default: new) lets a retried
+   * the board at seq 0 with the importer as owner, its labels, its columns in order and each
+   * column's tasks in order. All or nothing: a failure leaves no board. `boardId` (default: new) lets a retried
    * import job find the board it already made (the insert then fails with a unique violation).
    * Returns the new board's id.
    * @throws AppError LIMIT_REACHED (boards per user, columns or tasks per board)
    */
   importBoard(
     userId: string,
-    plan: { name: string; description: string; columns: { name: string; tasks: { title: string; description: string; labels: string[]; dueAt: string | null }[] }[] },
+    plan: {
+      name: string;
+      description: string;
+      labels: { name: string; color: string }[];
+      columns: { name: string; tasks: { title: string; description: string; labels: string[]; dueAt: string | null; archived: boolean }[] }[];
+    },
     boardId: string = randomUUID(),
   ): Promise<string> {
     return this.events.create(boardId, async ({ tx }) => {
@@ -67,7 +74,11 @@ export class BoardsService {
       await this.boards.insert(tx, { id: boardId, name: plan.name, description: plan.description, createdBy: userId });
       await this.access.add(tx, boardId, userId, 'owner');
       const columnIds = await this.columns.createInitial(tx, boardId, plan.columns.map((c) => c.name));
-      for (const [i, column] of plan.columns.entries()) await this.tasks.insertImported(tx, boardId, columnIds[i], column.tasks, userId);
+      const labelIds = await this.labels.insertImported(tx, boardId, plan.labels);
+      for (const [i, column] of plan.columns.entries()) {
+        const tasks = column.tasks.map((t) => ({ ...t, labelIds: t.labels.map((name) => labelIds.get(name)).filter((id): id is string => id !== undefined) }));
+        await this.tasks.insertImported(tx, boardId, columnIds[i], tasks, userId);
+      }
       return boardId;
     });
   }
@@ -86,6 +97,7 @@ export class BoardsService {
         ...toSummary(board, (await this.events.currentSeq(boardId, tx)) ?? 0, role),
         columns: await this.columns.listByBoard(tx, boardId),
         members: await this.members.listAll(tx, boardId, role),
+        labels: await this.labels.listByBoard(tx, boardId),
       };
     });
   }
@@ -183,6 +195,7 @@ export class BoardsService {
       columns,
       tasks: await this.tasks.listByBoard(tx, boardId, columns),
       members: await this.members.listAll(tx, boardId, role),
+      labels: await this.labels.listByBoard(tx, boardId),
     };
   }
 }

@@ -8,6 +8,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
  */
 @Entity('columns')
 @Index('ix_columns_board_id_position', ['boardId', 'position'])
+@Index('ix_columns_board_id_archived_at_id', ['boardId', 'archivedAt', 'id'], { where: '"archived_at" IS NOT NULL' })
 export class BoardColumn {
   @PrimaryColumn('uuid')
   id: string;
@@ -27,6 +28,10 @@ export class BoardColumn {
 
   @Column('integer', { default: 1 })
   version: number;
+
+  /** Set while archived (the column and its tasks leave the board view). */
+  @Column('timestamptz', { name: 'archived_at', nullable: true })
+  archivedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -31,7 +31,7 @@ export class ColumnsController {
   @Patch(':columnId')
   @ApiOperation({ summary: 'Rename or move a column', description: 'Move with `afterColumnId` (null = first). Emits `column.updated`.' })
   @ApiOkResource(ColumnDto)
-  @ApiErrors({ 400: 'VALIDATION_FAILED / INVALID_POSITION', 404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED / INVALID_POSITION', 404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND', 409: 'COLUMN_ARCHIVED' })
   @ApiConditionalWrite()
   update(
     @Param('boardId', BoardId) boardId: string,

@@ -32,4 +32,5 @@ export class ColumnDto implements ColumnView {
   @ApiProperty({ maxLength: 200 }) name: string;
   @ApiProperty({ maxLength: 1024, pattern: '^[0-9A-Za-z]+$', description: 'Fractional index; sort by byte order' }) position: string;
   @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When archived; null when live' }) archivedAt: string | null;
 }

@@ -6,3 +6,6 @@ export const columnNotFound = (field?: string): AppError => new AppError('COLUMN
 
 /** `:columnId` path pipe: not a UUID → COLUMN_NOT_FOUND. */
 export const ColumnId = new UuidParamPipe(() => columnNotFound());
+
+/** 409 COLUMN_ARCHIVED: the column is archived; restore it before writing to it or into it. */
+export const columnArchived = (): AppError => new AppError('COLUMN_ARCHIVED', 'The column is archived; restore it first');

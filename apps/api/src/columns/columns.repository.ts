@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ColumnView } from '@tasklane/contracts';
 import { runPrepared } from '../database/prepared.js';
+import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
 /** A `columns` row as node-postgres returns it. */
 interface ColumnRow {
@@ -10,10 +11,18 @@ interface ColumnRow {
   name: string;
   position: string;
   version: number;
+  archived_at: Date | null;
 }
 
-const COLUMN_COLUMNS = 'id, board_id, name, position, version';
-const toColumnView = (r: ColumnRow): ColumnView => ({ id: r.id, boardId: r.board_id, name: r.name, position: r.position, version: r.version });
+const COLUMN_COLUMNS = 'id, board_id, name, position, version, archived_at';
+const toColumnView = (r: ColumnRow): ColumnView => ({
+  id: r.id,
+  boardId: r.board_id,
+  name: r.name,
+  position: r.position,
+  version: r.version,
+  archivedAt: r.archived_at ? r.archived_at.toISOString() : null,
+});
 
 /** The nil UUID: matches no row, for "ignoring no column". */
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -47,10 +56,38 @@ export class ColumnsRepository {
     return rows[0].n;
   }
 
-  /** The board's columns by position. */
+  /** The board's live (not archived) columns by position. */
   async listByBoard(db: EntityManager, boardId: string): Promise<ColumnView[]> {
-    const { rows } = await runPrepared<ColumnRow>(db, `SELECT ${COLUMN_COLUMNS} FROM columns WHERE board_id = $1 ORDER BY position`, [boardId]);
+    const { rows } = await runPrepared<ColumnRow>(db, `SELECT ${COLUMN_COLUMNS} FROM columns WHERE board_id = $1 AND archived_at IS NULL ORDER BY position`, [boardId]);
     return rows.map(toColumnView);
+  }
+
+  /** Ids of the board's archived columns. */
+  async archivedIds(db: EntityManager, boardId: string): Promise<string[]> {
+    const { rows } = await runPrepared<{ id: string }>(db, `SELECT id FROM columns WHERE board_id = $1 AND archived_at IS NOT NULL`, [boardId]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Sets or clears `archived_at` (now) without changing the version. */
+  async setArchived(tx: EntityManager, boardId: string, columnId: string, archived: boolean): Promise<ColumnView> {
+    const { rows } = await runPrepared<ColumnRow>(
+      tx,
+      `UPDATE columns SET archived_at = CASE WHEN $3::boolean THEN now() ELSE NULL END WHERE id = $1 AND board_id = $2 RETURNING ${COLUMN_COLUMNS}`,
+      [columnId, boardId, archived],
+    );
+    return toColumnView(rows[0]);
+  }
+
+  /** Archived columns, newest archived first, after `after` (keyset on (archived_at, id) descending), up to `limit`. */
+  async listArchived(db: EntityManager, boardId: string, after: Keyset | undefined, limit: number): Promise<Keyed<ColumnView>[]> {
+    const { rows } = await runPrepared<ColumnRow & { keyset_at: string }>(
+      db,
+      `SELECT ${COLUMN_COLUMNS}, ${keysetAt('archived_at')} AS keyset_at FROM columns
+        WHERE board_id = $1 AND archived_at IS NOT NULL AND ($2::timestamptz IS NULL OR (archived_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY archived_at DESC, id DESC LIMIT $4`,
+      [boardId, after?.at ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((r) => ({ item: toColumnView(r), key: { at: r.keyset_at, id: r.id } }));
   }
 
   async find(db: EntityManager, boardId: string, columnId: string): Promise<ColumnView | null> {

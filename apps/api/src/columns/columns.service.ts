@@ -8,7 +8,8 @@ import { limitReached, preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
-import { columnNotFound } from './columns.errors.js';
+import { columnArchived, columnNotFound } from './columns.errors.js';
+import type { Keyed, Keyset } from '../pagination/cursor.js';
 import { ColumnsRepository } from './columns.repository.js';
 
 const COLUMN_SLOT = { after: 'afterColumnId', before: 'the column after it' };
@@ -72,7 +73,38 @@ export class ColumnsService {
     return (await this.columns.find(db, boardId, columnId)) !== null;
   }
 
-  /** Renames and/or moves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, INVALID_POSITION, PRECONDITION_FAILED */
+  /** The column of this board, archived or not, or null. */
+  find(db: EntityManager, boardId: string, columnId: string): Promise<ColumnView | null> {
+    return this.columns.find(db, boardId, columnId);
+  }
+
+  /**
+   * The column, which must be live (tasks are created in or moved into it).
+   * @throws AppError COLUMN_NOT_FOUND (404), COLUMN_ARCHIVED (409)
+   */
+  async requireLive(db: EntityManager, boardId: string, columnId: string, field?: string): Promise<ColumnView> {
+    const column = await this.columns.find(db, boardId, columnId);
+    if (!column) throw columnNotFound(field);
+    if (column.archivedAt) throw columnArchived();
+    return column;
+  }
+
+  /** Ids of the board's archived columns (their tasks are hidden with them). */
+  archivedIds(db: EntityManager, boardId: string): Promise<string[]> {
+    return this.columns.archivedIds(db, boardId);
+  }
+
+  /** Archives (`true`) or restores the column inside the caller's write; its version stays. */
+  setArchived(tx: EntityManager, boardId: string, columnId: string, archived: boolean): Promise<ColumnView> {
+    return this.columns.setArchived(tx, boardId, columnId, archived);
+  }
+
+  /** Archived columns, newest first (keyset on (archived_at, id) descending). */
+  listArchived(db: EntityManager, boardId: string, after: Keyset | undefined, limit: number): Promise<Keyed<ColumnView>[]> {
+    return this.columns.listArchived(db, boardId, after, limit);
+  }
+
+  /** Renames and/or moves. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, COLUMN_NOT_FOUND, COLUMN_ARCHIVED (409), INVALID_POSITION, PRECONDITION_FAILED */
   update(boardId: string, userId: string, columnId: string, input: { name?: string; afterColumnId?: string | null }, req: WriteRequest = {}): Promise<ColumnView> {
     return this.events.write(
       boardId,
@@ -80,6 +112,7 @@ export class ColumnsService {
       'editor',
       async ({ tx }) => {
         const current = await this.requireColumnAt(tx, boardId, columnId, req.ifMatch);
+        if (current.archivedAt) throw columnArchived();
         const position = input.afterColumnId === undefined ? current.position : keyForSlot(await this.slot(tx, boardId, input.afterColumnId, columnId), COLUMN_SLOT);
         const column = await this.columns.update(tx, boardId, columnId, input.name, position);
         return { result: column, event: { type: 'column.updated', data: column } };

@@ -106,6 +106,13 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1)
   REFRESH_TOKEN_ABSOLUTE_TTL = 30 * 24 * 3600;
 
+  /**
+   * Most writes to one board that share one transaction on a replica (group commit, see
+   * events/group-commit.ts). 1 turns batching off: every write its own transaction.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  GROUP_COMMIT_MAX = 32;
+
   /** Most events a `board:join` ack or one `GET …/events` page carries (the REST `limit` is at most 1000 too). */
   @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   EVENTS_PAGE_MAX = 1000;

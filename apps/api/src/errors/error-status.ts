@@ -29,12 +29,19 @@ export function statusOf(code: ErrorCode): number {
     case 'WEBHOOK_NOT_FOUND':
     case 'DELIVERY_NOT_FOUND':
     case 'IMPORT_NOT_FOUND':
+    case 'COMMENT_NOT_FOUND':
+    case 'CHECKLIST_ITEM_NOT_FOUND':
+    case 'LABEL_NOT_FOUND':
       return 404;
     case 'EMAIL_TAKEN':
     case 'ALREADY_MEMBER':
     case 'LAST_OWNER':
     case 'LIMIT_REACHED':
     case 'API_TOKEN_LIMIT_REACHED':
+    case 'TASK_ARCHIVED':
+    case 'NOT_ARCHIVED':
+    case 'LABEL_NAME_TAKEN':
+    case 'COLUMN_ARCHIVED':
       return 409;
     case 'EVENTS_EXPIRED':
       return 410;

@@ -16,6 +16,9 @@ interface EventRow {
   traceparent: string | null;
 }
 
+/** First key of the boards' advisory locks (`pg_advisory_xact_lock(int, int)`): 'TL' + 1, apart from any other user of advisory locks. */
+const BOARD_LOCK_SPACE = 0x544c01;
+
 /** SELECT / RETURNING list matching EventRow. */
 const EVENT_COLUMNS = 'board_id, seq, type, actor_id, occurred_at, data, idempotency_key, traceparent';
 
@@ -59,9 +62,22 @@ export class BoardEventsRepository {
     await runPrepared(tx, `INSERT INTO board_streams (board_id) VALUES ($1)`, [boardId]);
   }
 
-  /** Locks the board's stream row until the transaction ends and returns its seq; null when there is no such board. */
+  /**
+   * Locks the board's stream until the transaction ends and returns its seq; null when there is no
+   * such board. First the board's transaction-level advisory lock, then the row lock, in one
+   * statement: PostgreSQL queues advisory-lock waiters and grants them in arrival order, whereas
+   * waiters for a row lock race each other at every release (some wait many turns), so writers on
+   * a busy board from every replica are served first come, first served. The CTE holds a volatile
+   * function, so it is evaluated before the join, and the row lock (LockRows) after it.
+   * A hash collision of two boards only serialises their writes; it never breaks anything.
+   */
   async lock(tx: EntityManager, boardId: string): Promise<number | null> {
-    const { rows } = await runPrepared<{ seq: number }>(tx, `SELECT seq FROM board_streams WHERE board_id = $1 FOR UPDATE`, [boardId]);
+    const { rows } = await runPrepared<{ seq: number }>(
+      tx,
+      `WITH turn AS (SELECT pg_advisory_xact_lock(${BOARD_LOCK_SPACE}, hashtext($1::uuid::text)))
+       SELECT s.seq FROM turn, board_streams s WHERE s.board_id = $1::uuid FOR UPDATE OF s`,
+      [boardId],
+    );
     return rows[0]?.seq ?? null;
   }
 

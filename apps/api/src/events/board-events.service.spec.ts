@@ -37,6 +37,22 @@ function setup(
         throw error;
       }
     }),
+    // The write path's transaction (BoardGroupCommit) runs on a query runner of its own.
+    createQueryRunner: () => {
+      let active = false;
+      return {
+        manager: tx,
+        get isTransactionActive() {
+          return active;
+        },
+        connect: async () => undefined,
+        startTransaction: async () => void ((active = true), steps.push('BEGIN')),
+        commitTransaction: async () => void ((active = false), steps.push('COMMIT')),
+        rollbackTransaction: async () => void ((active = false), steps.push('ROLLBACK')),
+        query: async (sql: string) => void steps.push(sql),
+        release: async () => undefined,
+      };
+    },
   } as unknown as DataSource;
   const events = {
     lock: jest.fn(async () => (steps.push('lock'), options.seq === undefined ? 4 : options.seq)),
@@ -69,7 +85,7 @@ function setup(
       return () => void steps.push('deliver');
     }),
   } satisfies BoardNotifier;
-  const metrics = { eventCommitted: jest.fn() } as unknown as Metrics;
+  const metrics = { eventCommitted: jest.fn(), groupCommitted: jest.fn() } as unknown as Metrics;
   const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, metrics, notifier);
   return { service, steps, events, relay, access, notifier, metrics };
 }

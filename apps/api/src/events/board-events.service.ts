@@ -14,6 +14,7 @@ import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './b
 import { BOARD_EVENT_SINK, type BoardEventSink } from './event-sink.js';
 import { BoardEventsRepository } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
+import { BoardGroupCommit } from './group-commit.js';
 import { OutboxRelay } from './outbox.relay.js';
 
 /**
@@ -64,9 +65,11 @@ export interface WriteRequest {
 
 /**
  * The per-board ordered event stream, and the one way to write to a board. `write` runs in ONE
- * transaction:
- *   1. lock the board's stream row (`board_streams … FOR UPDATE`): writes to one board are
- *      serialised, so seq order is commit order;
+ * transaction, which concurrent writes to the same board on this replica share (group commit,
+ * see BoardGroupCommit: each in its own savepoint, one lock and one COMMIT for all):
+ *   1. lock the board's stream (its advisory lock, granted in arrival order, then
+ *      `board_streams … FOR UPDATE`): writes to one board are serialised, so seq order is commit
+ *      order;
  *   2. read the caller's role in its own statement, after the lock: under READ COMMITTED each
  *      statement sees what committed before it, so a removal or demotion by the write we waited
  *      for is seen (404 / 403). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
@@ -92,7 +95,11 @@ export class BoardEventsService {
     private readonly metrics: Metrics,
     @Optional() @Inject(BOARD_NOTIFIER) private readonly notifier?: BoardNotifier,
     @Optional() @Inject(BOARD_EVENT_SINK) private readonly sink?: BoardEventSink,
-  ) {}
+  ) {
+    this.groupCommit = new BoardGroupCommit(dataSource, (tx, boardId) => this.events.lock(tx, boardId), config.getOrThrow('GROUP_COMMIT_MAX', { infer: true }), (events, writes) => this.published(events, writes));
+  }
+
+  private readonly groupCommit: BoardGroupCommit;
 
   /**
    * Runs `work` as a write on board `boardId` by `actorId`, who needs at least `required`, and
@@ -147,7 +154,11 @@ export class BoardEventsService {
     return this.notifier.record(tx, write);
   }
 
-  /** The transaction of `write` and `writeWithoutEvent`: lock, authorize, claim the key, `body`, store, COMMIT, then publish its event. */
+  /**
+   * The transaction of `write` and `writeWithoutEvent`, shared with the board's other concurrent
+   * writes on this replica (BoardGroupCommit): lock, then per write authorize, claim the key,
+   * `body`, store; COMMIT; then publish the events and notify.
+   */
   private async locked<R>(
     boardId: string,
     actorId: string,
@@ -155,19 +166,20 @@ export class BoardEventsService {
     idempotency: IdempotencyRequest | undefined,
     body: (tx: EntityManager, seq: number) => Promise<{ result: R; event: AnyBoardEvent | null; afterCommit?: (() => void) | null }>,
   ): Promise<R> {
-    const committed = await this.dataSource.transaction(async (tx) => {
-      const seq = await this.events.lock(tx, boardId);
-      if (seq === null) throw boardNotFound();
+    const committed = await this.groupCommit.run(boardId, async (tx, seq) => {
       if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
       return this.idempotently(tx, idempotency, () => body(tx, seq));
     });
-    if (committed.event) {
-      const committedAt = performance.now();
-      this.metrics.eventCommitted(committed.event.type);
-      this.relay.publishCommitted([committed.event], committedAt);
-    }
-    committed.afterCommit?.();
     return committed.result;
+  }
+
+  /** After a batch's COMMIT: count and publish its events, in seq order. */
+  private published(events: AnyBoardEvent[], writes: number): void {
+    this.metrics.groupCommitted(writes);
+    if (events.length === 0) return;
+    const committedAt = performance.now();
+    for (const event of events) this.metrics.eventCommitted(event.type);
+    this.relay.publishCommitted(events, committedAt);
   }
 
   /**

@@ -60,6 +60,7 @@ export class Metrics {
   private readonly socketAcks: Counter<'event' | 'outcome'>;
   private readonly committed: Counter<'type'>;
   private readonly fanout: Histogram;
+  private readonly batches: Histogram;
   private readonly relayed: Counter;
   private readonly publishFailures: Counter;
   private readonly reconnects: Counter;
@@ -93,6 +94,12 @@ export class Metrics {
       name: 'tasklane_fanout_delay_seconds',
       help: 'Board event commit to emit on this replica (the committing replica: from its commit; others: from occurredAt)',
       buckets: FANOUT_BUCKETS,
+      registers,
+    });
+    this.batches = new Histogram({
+      name: 'tasklane_group_commit_writes',
+      help: 'Writes per committed board transaction (group commit: concurrent writes to one board share one COMMIT)',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,
     });
     // Before the outbox gauges: their query takes a pooled connection while the scrape runs.
@@ -192,6 +199,11 @@ export class Metrics {
   /** An acknowledgement: `outcome` is `ok` or the ack's error code. */
   socketAck(event: string, outcome: string): void {
     this.socketAcks.inc({ event, outcome });
+  }
+
+  /** One committed board transaction of the group commit, with how many writes it carried. */
+  groupCommitted(writes: number): void {
+    this.batches.observe(writes);
   }
 
   /** A board event committed by this replica. */

@@ -13,6 +13,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 // GIN index for `assignee_ids @> ARRAY[$1]`; TypeORM cannot declare GIN, so the migration creates it
 // and synchronize: false keeps migration:generate from dropping it.
 @Index('ix_tasks_assignee_ids', { synchronize: false })
+@Index('ix_tasks_board_id_archived_at_id', ['boardId', 'archivedAt', 'id'], { where: '"archived_at" IS NOT NULL' })
 export class Task {
   @PrimaryColumn('uuid')
   id: string;
@@ -43,8 +44,24 @@ export class Task {
   @Column('uuid', { name: 'assignee_ids', array: true, default: () => "'{}'" })
   assigneeIds: string[];
 
-  @Column('text', { array: true, default: () => "'{}'" })
-  labels: string[];
+  /** Ids of board_labels of this board (checked on write; a deleted label is removed in its transaction). */
+  @Column('uuid', { name: 'label_ids', array: true, default: () => "'{}'" })
+  labelIds: string[];
+
+  /** Set while archived (the task leaves the board view). */
+  @Column('timestamptz', { name: 'archived_at', nullable: true })
+  archivedAt: Date | null;
+
+  // Counters kept by the comments and checklists features under the board's stream lock, so a
+  // snapshot reads them without counting (docs/benchmarks.md: board snapshot).
+  @Column('integer', { name: 'comment_count', default: 0 })
+  commentCount: number;
+
+  @Column('integer', { name: 'checklist_done', default: 0 })
+  checklistDone: number;
+
+  @Column('integer', { name: 'checklist_total', default: 0 })
+  checklistTotal: number;
 
   @Column('timestamptz', { name: 'due_at', nullable: true })
   dueAt: Date | null;

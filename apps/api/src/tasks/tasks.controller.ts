@@ -21,7 +21,8 @@ export class TasksController {
   @Get()
   @ApiOperation({
     summary: 'List or search tasks',
-    description: 'Filter by column, assignee and a case-insensitive substring of title or description; oldest first, keyset-paginated (`limit`, `cursor`).',
+    description:
+      'Live tasks (not archived, not in an archived column). Filter by column, assignee, due date (`due=overdue|week`) and a case-insensitive substring of title or description; oldest first, keyset-paginated (`limit`, `cursor`).',
   })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiErrors({ 404: 'BOARD_NOT_FOUND' })
@@ -39,7 +40,7 @@ export class TasksController {
     400: 'VALIDATION_FAILED / INVALID_POSITION',
     403: 'FORBIDDEN: viewers cannot write',
     404: 'BOARD_NOT_FOUND / COLUMN_NOT_FOUND / TASK_NOT_FOUND (anchor)',
-    409: 'LIMIT_REACHED: the board has TASKS_PER_BOARD_MAX tasks (`details.limit` `tasks_per_board`)',
+    409: 'LIMIT_REACHED: the board has TASKS_PER_BOARD_MAX tasks (`details.limit` `tasks_per_board`) / COLUMN_ARCHIVED',
   })
   @ApiIdempotent()
   create(@Param('boardId', BoardId) boardId: string, @Body() dto: CreateTaskDto, @CurrentUser() user: AuthUser, @Idempotency() idempotency?: IdempotencyRequest): Promise<TaskView> {
@@ -57,7 +58,7 @@ export class TasksController {
   @Patch(':taskId')
   @ApiOperation({ summary: 'Edit a task', description: 'Absent fields are unchanged; `dueAt: null` clears the due date. Emits `task.updated`.' })
   @ApiOkResource(TaskDto)
-  @ApiErrors({ 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND / TASK_NOT_FOUND' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED (also labelIds of no label of this board)', 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND / TASK_NOT_FOUND', 409: 'TASK_ARCHIVED' })
   @ApiConditionalWrite()
   update(
     @Param('boardId', BoardId) boardId: string,
@@ -77,7 +78,7 @@ export class TasksController {
     description: 'To the end of a column (maybe its own), or between adjacent anchors; only this task’s column and position change. Emits `task.moved`.',
   })
   @ApiOkResource(TaskDto)
-  @ApiErrors({ 400: 'VALIDATION_FAILED / INVALID_POSITION', 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND / TASK_NOT_FOUND / COLUMN_NOT_FOUND' })
+  @ApiErrors({ 400: 'VALIDATION_FAILED / INVALID_POSITION', 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND / TASK_NOT_FOUND / COLUMN_NOT_FOUND', 409: 'TASK_ARCHIVED / COLUMN_ARCHIVED (target)' })
   @ApiConditionalWrite()
   move(
     @Param('boardId', BoardId) boardId: string,

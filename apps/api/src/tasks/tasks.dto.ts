@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { TaskView } from '@tasklane/contracts';
 import { IsDateTime, LowerCaseUuid, Trim } from '../errors/field-validators.js';
 import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
@@ -13,9 +13,9 @@ class TaskFieldsDto {
   @IsOptional() @LowerCaseUuid() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
   assigneeIds?: string[];
 
-  @ApiPropertyOptional({ type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 50 })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(50, { each: true })
-  labels?: string[];
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'uuid' }, description: 'Ids of this board’s labels', maxItems: 50 })
+  @IsOptional() @LowerCaseUuid() @IsArray() @ArrayMaxSize(50) @ArrayUnique() @IsUUID('all', { each: true })
+  labelIds?: string[];
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'RFC 3339 with a time zone; null clears it' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateTime()
@@ -63,6 +63,10 @@ export class MoveTaskDto {
   beforeTaskId?: string;
 }
 
+/** The `due` filter of the task list (and, later, of search). */
+export const DUE_FILTERS = ['overdue', 'week'] as const;
+export type DueFilter = (typeof DUE_FILTERS)[number];
+
 /** Query of `GET …/tasks`: filters by column, assignee and text, keyset pagination. */
 export class ListTasksQueryDto extends PageQueryDto({ max: 200, default: 50 }) {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -76,6 +80,16 @@ export class ListTasksQueryDto extends PageQueryDto({ max: 200, default: 50 }) {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of title or description', maxLength: 200 })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({ enum: DUE_FILTERS, description: '`overdue`: due before now; `week`: due from now to 7 days (168 h) later' })
+  @IsOptional() @IsIn(DUE_FILTERS)
+  due?: DueFilter;
+}
+
+/** OpenAPI shape of ChecklistProgress. */
+export class ChecklistProgressDto {
+  @ApiProperty({ type: 'integer', minimum: 0 }) done: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) total: number;
 }
 
 /** OpenAPI shape of TaskView. */
@@ -87,13 +101,16 @@ export class TaskDto implements TaskView {
   @ApiProperty({ maxLength: 20_000 }) description: string;
   @ApiProperty({ maxLength: 1024, pattern: '^[0-9A-Za-z]+$', description: 'Fractional index within the column; sort by byte order' }) position: string;
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50 }) assigneeIds: string[];
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 }) labels: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50, description: 'Ids of this board’s labels' }) labelIds: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
   @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
   @ApiProperty({ format: 'uuid' }) createdBy: string;
   @ApiProperty({ format: 'uuid' }) updatedBy: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When archived; null when live' }) archivedAt: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Number of comments' }) commentCount: number;
+  @ApiProperty({ type: ChecklistProgressDto }) checklist: ChecklistProgressDto;
 }
 
 /** OpenAPI shape of a page of tasks. */

@@ -6,3 +6,6 @@ export const taskNotFound = (field?: string): AppError => new AppError('TASK_NOT
 
 /** `:taskId` path pipe: not a UUID → TASK_NOT_FOUND. */
 export const TaskId = new UuidParamPipe(() => taskNotFound());
+
+/** 409 TASK_ARCHIVED: the task (or its column) is archived; restore it before writing to it. */
+export const taskArchived = (): AppError => new AppError('TASK_ARCHIVED', 'The task is archived; restore it first');

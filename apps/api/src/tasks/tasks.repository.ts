@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { TaskView } from '@tasklane/contracts';
+import type { ChecklistProgress, TaskView } from '@tasklane/contracts';
 import { runPrepared } from '../database/prepared.js';
 import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
@@ -14,8 +14,12 @@ interface TaskRow {
   description: string;
   position: string;
   assignee_ids: string[];
-  labels: string[];
+  label_ids: string[];
   due_at: Date | null;
+  archived_at: Date | null;
+  comment_count: number;
+  checklist_done: number;
+  checklist_total: number;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -23,7 +27,8 @@ interface TaskRow {
   updated_by: string;
 }
 
-const TASK_COLUMNS = 'id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, version, created_at, updated_at, created_by, updated_by';
+const TASK_COLUMNS =
+  'id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, version, created_at, updated_at, created_by, updated_by, archived_at, comment_count, checklist_done, checklist_total';
 
 /** The one mapping from a row to the wire shape. */
 const toTaskView = (r: TaskRow): TaskView => ({
@@ -34,13 +39,16 @@ const toTaskView = (r: TaskRow): TaskView => ({
   description: r.description,
   position: r.position,
   assigneeIds: r.assignee_ids,
-  labels: r.labels,
+  labelIds: r.label_ids,
   dueAt: r.due_at ? r.due_at.toISOString() : null,
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
   createdBy: r.created_by,
   updatedBy: r.updated_by,
+  archivedAt: r.archived_at ? r.archived_at.toISOString() : null,
+  commentCount: r.comment_count,
+  checklist: { done: r.checklist_done, total: r.checklist_total },
 });
 
 /** The editable fields of a task; in a patch, undefined leaves a field unchanged and `dueAt: null` clears it. */
@@ -48,7 +56,7 @@ export interface TaskFields {
   title: string;
   description: string;
   assigneeIds: string[];
-  labels: string[];
+  labelIds: string[];
   dueAt: string | null;
 }
 
@@ -58,6 +66,10 @@ export interface TaskFilter {
   assigneeId?: string;
   /** Case-insensitive substring of title or description (LIKE wildcards are escaped here). */
   q?: string;
+  /** `overdue`: due before `now`; `week`: due from `now` to 7 days later. */
+  due?: { kind: 'overdue' | 'week'; now: Date };
+  /** Columns whose tasks are hidden (archived columns). */
+  hiddenColumnIds: string[];
   after?: Keyset;
   limit: number;
 }
@@ -76,6 +88,11 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class TasksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** The pool's manager, for reads outside a write. */
+  pool(): EntityManager {
+    return this.dataSource.manager;
+  }
+
   /** How many tasks the board has, counting no further than `upTo` (index (board_id, created_at, id)). */
   async countUpTo(tx: EntityManager, boardId: string, upTo: number): Promise<number> {
     const { rows } = await runPrepared<{ n: number }>(tx, `SELECT count(*)::int AS n FROM (SELECT 1 FROM tasks WHERE board_id = $1 LIMIT $2) t`, [boardId, upTo]);
@@ -85,24 +102,28 @@ export class TasksRepository {
   async insert(tx: EntityManager, t: TaskFields & { id: string; boardId: string; columnId: string; position: string; actorId: string }): Promise<TaskView> {
     const { rows } = await runPrepared<TaskRow>(
       tx,
-      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8::text[], $9, $10, $10)
+      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, created_by, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8::uuid[], $9, $10, $10)
        RETURNING ${TASK_COLUMNS}`,
-      [t.id, t.boardId, t.columnId, t.title, t.description, t.position, t.assigneeIds, t.labels, t.dueAt, t.actorId],
+      [t.id, t.boardId, t.columnId, t.title, t.description, t.position, t.assigneeIds, t.labelIds, t.dueAt, t.actorId],
     );
     return toTaskView(rows[0]);
   }
 
   /** Inserts many tasks of one column in one statement (an imported board's); no assignees. */
-  async insertMany(tx: EntityManager, tasks: { id: string; boardId: string; columnId: string; title: string; description: string; position: string; labels: string[]; dueAt: string | null; actorId: string }[]): Promise<void> {
+  async insertMany(
+    tx: EntityManager,
+    tasks: { id: string; boardId: string; columnId: string; title: string; description: string; position: string; labelIds: string[]; dueAt: string | null; archived: boolean; actorId: string }[],
+  ): Promise<void> {
     if (tasks.length === 0) return;
-    // Labels travel as one JSON array per task (unnest cannot take an array of arrays of varying length).
+    // Label ids travel as one JSON array per task (unnest cannot take an array of arrays of varying length).
     await runPrepared(
       tx,
-      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, labels, due_at, created_by, updated_by)
-       SELECT id, board_id, column_id, title, description, position, '{}'::uuid[], ARRAY(SELECT jsonb_array_elements_text(labels)), due_at, actor, actor
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[], $9::uuid[])
-         AS t(id, board_id, column_id, title, description, position, labels, due_at, actor)`,
+      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, archived_at, created_by, updated_by)
+       SELECT id, board_id, column_id, title, description, position, '{}'::uuid[], ARRAY(SELECT jsonb_array_elements_text(label_ids))::uuid[], due_at,
+              CASE WHEN archived THEN now() END, actor, actor
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[], $10::boolean[], $9::uuid[])
+         AS t(id, board_id, column_id, title, description, position, label_ids, due_at, archived, actor)`,
       [
         tasks.map((t) => t.id),
         tasks.map((t) => t.boardId),
@@ -110,9 +131,10 @@ export class TasksRepository {
         tasks.map((t) => t.title),
         tasks.map((t) => t.description),
         tasks.map((t) => t.position),
-        tasks.map((t) => JSON.stringify(t.labels)),
+        tasks.map((t) => JSON.stringify(t.labelIds)),
         tasks.map((t) => t.dueAt),
         tasks.map((t) => t.actorId),
+        tasks.map((t) => t.archived),
       ],
     );
   }
@@ -143,7 +165,7 @@ export class TasksRepository {
          title = COALESCE($3, title),
          description = COALESCE($4, description),
          assignee_ids = COALESCE($5::uuid[], assignee_ids),
-         labels = COALESCE($6::text[], labels),
+         label_ids = COALESCE($6::uuid[], label_ids),
          due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
          version = version + 1, updated_at = now(), updated_by = $9
        WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10)
@@ -154,7 +176,7 @@ export class TasksRepository {
         patch.title ?? null,
         patch.description ?? null,
         patch.assigneeIds ?? null,
-        patch.labels ?? null,
+        patch.labelIds ?? null,
         patch.dueAt !== undefined,
         patch.dueAt ?? null,
         actorId,
@@ -184,15 +206,78 @@ export class TasksRepository {
     return rowCount > 0;
   }
 
-  /** Every task of the board, by column and position within it (the caller orders the columns). */
+  /** Every live (not archived) task of the board, by column and position within it (the caller orders the columns and drops archived ones). */
   async listByBoard(db: EntityManager, boardId: string): Promise<TaskView[]> {
-    const { rows } = await runPrepared<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE board_id = $1 ORDER BY column_id, position`, [boardId]);
+    const { rows } = await runPrepared<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE board_id = $1 AND archived_at IS NULL ORDER BY column_id, position`, [boardId]);
     return rows.map(toTaskView);
+  }
+
+  /** The live tasks of one column, by position (they come back with a restored column). */
+  async listLiveInColumn(db: EntityManager, boardId: string, columnId: string): Promise<TaskView[]> {
+    const { rows } = await runPrepared<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE board_id = $1 AND column_id = $2 AND archived_at IS NULL ORDER BY position`, [
+      boardId,
+      columnId,
+    ]);
+    return rows.map(toTaskView);
+  }
+
+  /** How many live tasks each of `columnIds` holds (hidden with their archived column): id → count. */
+  async countLiveInColumns(db: EntityManager, boardId: string, columnIds: string[]): Promise<Map<string, number>> {
+    if (columnIds.length === 0) return new Map();
+    const { rows } = await runPrepared<{ column_id: string; n: number }>(
+      db,
+      `SELECT column_id, count(*)::int AS n FROM tasks WHERE board_id = $1 AND column_id = ANY($2::uuid[]) AND archived_at IS NULL GROUP BY column_id`,
+      [boardId, columnIds],
+    );
+    return new Map(rows.map((r) => [r.column_id, r.n]));
+  }
+
+  /** Sets or clears `archived_at` (now) without changing the version; null for an unknown task. */
+  async setArchived(tx: EntityManager, boardId: string, taskId: string, archived: boolean, actorId: string): Promise<TaskView | null> {
+    const { rows } = await runPrepared<TaskRow>(
+      tx,
+      `UPDATE tasks SET archived_at = CASE WHEN $3::boolean THEN now() ELSE NULL END, updated_by = $4 WHERE id = $1 AND board_id = $2 RETURNING ${TASK_COLUMNS}`,
+      [taskId, boardId, archived, actorId],
+    );
+    return rows[0] ? toTaskView(rows[0]) : null;
+  }
+
+  /** Archived tasks of the board, newest archived first, after `after` (keyset on (archived_at, id) descending), up to `limit`. */
+  async listArchived(db: EntityManager, boardId: string, after: Keyset | undefined, limit: number): Promise<Keyed<TaskView>[]> {
+    const { rows } = await runPrepared<TaskRow & { keyset_at: string }>(
+      db,
+      `SELECT ${TASK_COLUMNS}, ${keysetAt('archived_at')} AS keyset_at FROM tasks
+        WHERE board_id = $1 AND archived_at IS NOT NULL AND ($2::timestamptz IS NULL OR (archived_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY archived_at DESC, id DESC LIMIT $4`,
+      [boardId, after?.at ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((r) => ({ item: toTaskView(r), key: { at: r.keyset_at, id: r.id } }));
+  }
+
+  /** Adds `delta` to the task's comment count; the new count. */
+  async addCommentCount(tx: EntityManager, taskId: string, delta: number): Promise<number> {
+    const { rows } = await runPrepared<{ n: number }>(tx, `UPDATE tasks SET comment_count = comment_count + $2 WHERE id = $1 RETURNING comment_count AS n`, [taskId, delta]);
+    return rows[0].n;
+  }
+
+  /** Adds the deltas to the task's checklist counters; the new progress. */
+  async addChecklistProgress(tx: EntityManager, taskId: string, delta: ChecklistProgress): Promise<ChecklistProgress> {
+    const { rows } = await runPrepared<{ done: number; total: number }>(
+      tx,
+      `UPDATE tasks SET checklist_done = checklist_done + $2, checklist_total = checklist_total + $3 WHERE id = $1 RETURNING checklist_done AS done, checklist_total AS total`,
+      [taskId, delta.done, delta.total],
+    );
+    return rows[0];
+  }
+
+  /** Removes a label id from every task of the board that has it (the version stays: `label.deleted` says it). */
+  async dropLabel(tx: EntityManager, boardId: string, labelId: string): Promise<void> {
+    await runPrepared(tx, `UPDATE tasks SET label_ids = array_remove(label_ids, $2::uuid) WHERE board_id = $1 AND label_ids @> ARRAY[$2::uuid]`, [boardId, labelId]);
   }
 
   /**
    * Keyset page ordered by (created_at, id), after `f.after`, up to `f.limit` rows. The SQL text
-   * varies only with which filters are present (at most 16 prepared statements).
+   * varies only with which filters are present (a few dozen prepared statements at most).
    */
   async list(boardId: string, f: TaskFilter): Promise<Keyed<TaskView>[]> {
     const where = ['board_id = $1'];
@@ -204,6 +289,13 @@ export class TasksRepository {
     if (f.columnId) add((n) => `column_id = $${n}`, f.columnId);
     if (f.assigneeId) add((n) => `assignee_ids @> ARRAY[$${n}]::uuid[]`, f.assigneeId);
     if (f.q) add((n) => `(title ILIKE $${n} OR description ILIKE $${n})`, `%${escapeLike(f.q)}%`);
+    if (f.due?.kind === 'overdue') add((n) => `due_at < $${n}::timestamptz`, f.due.now);
+    if (f.due?.kind === 'week') {
+      params.push(f.due.now);
+      add((n) => `due_at >= $${n - 1}::timestamptz AND due_at < $${n - 1}::timestamptz + $${n}::interval`, '7 days');
+    }
+    where.push('archived_at IS NULL');
+    if (f.hiddenColumnIds.length) add((n) => `column_id <> ALL($${n}::uuid[])`, f.hiddenColumnIds);
     if (f.after) {
       params.push(f.after.at);
       add((n) => `(created_at, id) > ($${n - 1}::timestamptz, $${n}::uuid)`, f.after.id);
@@ -232,11 +324,14 @@ export class TasksRepository {
     return rows[0] ? { columnId: rows[0].column_id, position: rows[0].position } : null;
   }
 
-  /** The nearest position after (`>`) or before (`<`) `from` in the column, ignoring `selfId`. */
-  async neighbour(tx: EntityManager, columnId: string, selfId: string | null, op: '>' | '<', from: string): Promise<string | null> {
+  /**
+   * The nearest position after (`>`) or before (`<`) `from` in the column, ignoring `selfId`;
+   * `liveOnly` also ignores archived tasks (the neighbours a client sees).
+   */
+  async neighbour(tx: EntityManager, columnId: string, selfId: string | null, op: '>' | '<', from: string, liveOnly = false): Promise<string | null> {
     const { rows } = await runPrepared<{ position: string }>(
       tx,
-      `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 AND position ${op} $3 ORDER BY position ${op === '>' ? 'ASC' : 'DESC'} LIMIT 1`,
+      `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 AND position ${op} $3 ${liveOnly ? 'AND archived_at IS NULL' : ''} ORDER BY position ${op === '>' ? 'ASC' : 'DESC'} LIMIT 1`,
       [columnId, selfId ?? NO_ID, from],
     );
     return rows[0]?.position ?? null;

@@ -3,6 +3,8 @@ import type { TaskView } from '@tasklane/contracts';
 import type { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
 import type { ColumnsService } from '../columns/columns.service.js';
+import { columnNotFound } from '../columns/columns.errors.js';
+import type { LabelsService } from '../labels/labels.service.js';
 import type { Env } from '../config/env.schema.js';
 import { AppError } from '../errors/app-error.js';
 import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
@@ -27,13 +29,16 @@ const task = (id: string, over: Partial<TaskView> = {}): TaskView => ({
   description: '',
   position: 'a0',
   assigneeIds: [],
-  labels: [],
+  labelIds: [],
   dueAt: null,
   version: 1,
   createdAt: new Date(0).toISOString(),
   updatedAt: new Date(0).toISOString(),
   createdBy: USER,
   updatedBy: USER,
+  archivedAt: null,
+  commentCount: 0,
+  checklist: { done: 0, total: 0 },
   ...over,
 });
 
@@ -46,11 +51,18 @@ function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: {
       return outcome.result;
     }),
   } as unknown as BoardEventsService;
-  const columns = { exists: async () => options.columnExists ?? true } as unknown as ColumnsService;
+  const columns = {
+    exists: async () => options.columnExists ?? true,
+    find: async () => (options.columnExists ?? true ? { id: COLUMN, archivedAt: null } : null),
+    requireLive: async () => {
+      if (!(options.columnExists ?? true)) throw columnNotFound();
+    },
+  } as unknown as ColumnsService;
+  const labels = { requireLabels: async () => undefined, onDelete: () => undefined } as unknown as LabelsService;
   const access = { nonMembers: async () => options.strangers ?? [] } as unknown as BoardAccessService;
   const settings: Record<string, unknown> = { RATE_LIMITS: options.limits ?? 'on', TASKS_PER_BOARD_MAX: options.maxTasks ?? 10_000 };
   const config = { getOrThrow: (key: string) => settings[key] } as unknown as ConfigService<Env, true>;
-  const service = new TasksService({ countUpTo: async () => 0, ...repo } as unknown as TasksRepository, columns, events, access, config);
+  const service = new TasksService({ countUpTo: async () => 0, ...repo } as unknown as TasksRepository, columns, events, access, labels, config);
   return { service, emitted };
 }
 
@@ -132,7 +144,7 @@ describe('TasksService', () => {
   it('orders a snapshot’s tasks by the position of their column, then their own', async () => {
     const rows = [task('x1', { columnId: 'x', position: 'a0' }), task('x2', { columnId: 'x', position: 'a1' }), task('y1', { columnId: 'y', position: 'a0' })];
     const { service } = setup({ listByBoard: async () => [...rows] });
-    const columns = [{ id: 'y' }, { id: 'x' }].map((c, i) => ({ ...c, boardId: BOARD, name: c.id, position: `a${i}`, version: 1 }));
+    const columns = [{ id: 'y' }, { id: 'x' }].map((c, i) => ({ ...c, boardId: BOARD, name: c.id, position: `a${i}`, version: 1, archivedAt: null }));
     expect((await service.listByBoard(tx, BOARD, columns)).map((t) => t.id)).toEqual(['y1', 'x1', 'x2']);
   });
 

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
-import type { ColumnView, Page, TaskView } from '@tasklane/contracts';
-import { columnNotFound } from '../columns/columns.errors.js';
+import type { ChecklistProgress, ColumnView, Page, TaskView } from '@tasklane/contracts';
 import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { limitReached, preconditionFailed, validationFailed } from '../errors/common.errors.js';
@@ -12,7 +11,9 @@ import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
-import { taskNotFound } from './tasks.errors.js';
+import { LabelsService } from '../labels/labels.service.js';
+import type { Keyed, Keyset } from '../pagination/cursor.js';
+import { taskArchived, taskNotFound } from './tasks.errors.js';
 import { TasksRepository, type TaskFields } from './tasks.repository.js';
 import type { ListTasksQueryDto } from './tasks.dto.js';
 
@@ -40,15 +41,17 @@ export class TasksService {
     private readonly columns: ColumnsService,
     private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
+    private readonly labels: LabelsService,
     config: ConfigService<Env, true>,
   ) {
+    labels.onDelete((tx, boardId, labelId) => this.tasks.dropLabel(tx, boardId, labelId));
     this.maxTasks = config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? config.getOrThrow('TASKS_PER_BOARD_MAX', { infer: true }) : null;
   }
 
   /**
    * Counted inside the write, under the board's stream lock, so concurrent creates on one board
    * are counted one after another and cannot overshoot TASKS_PER_BOARD_MAX.
-   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, LIMIT_REACHED (409, the board has TASKS_PER_BOARD_MAX tasks), COLUMN_NOT_FOUND, TASK_NOT_FOUND (anchors), INVALID_POSITION, VALIDATION_FAILED (assignees)
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, LIMIT_REACHED (409, the board has TASKS_PER_BOARD_MAX tasks), COLUMN_NOT_FOUND, COLUMN_ARCHIVED (409), TASK_NOT_FOUND (anchors), INVALID_POSITION, VALIDATION_FAILED (assignees, labels)
    */
   create(boardId: string, userId: string, input: TaskPlacement & Partial<TaskFields> & { title: string }, req: WriteRequest = {}): Promise<TaskView> {
     return this.events.write(
@@ -60,6 +63,7 @@ export class TasksService {
           throw limitReached('tasks_per_board', this.maxTasks, 'tasks per board');
         }
         await this.requireMembers(tx, boardId, input.assigneeIds);
+        await this.labels.requireLabels(tx, boardId, input.labelIds);
         const position = keyForSlot(await this.slot(tx, boardId, input, null), TASK_SLOT);
         const task = await this.tasks.insert(tx, {
           id: randomUUID(),
@@ -69,7 +73,7 @@ export class TasksService {
           description: input.description ?? '',
           position,
           assigneeIds: input.assigneeIds ?? [],
-          labels: input.labels ?? [],
+          labelIds: input.labelIds ?? [],
           dueAt: input.dueAt ?? null,
           actorId: userId,
         });
@@ -91,15 +95,30 @@ export class TasksService {
   async list(boardId: string, userId: string, query: ListTasksQueryDto): Promise<Page<TaskView>> {
     await this.access.require(boardId, userId, 'viewer');
     const limit = query.pageSize();
-    const rows = await this.tasks.list(boardId, { columnId: query.columnId, assigneeId: query.assigneeId, q: query.q, after: afterCursor(query.cursor), limit: limit + 1 });
+    const rows = await this.tasks.list(boardId, {
+      columnId: query.columnId,
+      assigneeId: query.assigneeId,
+      q: query.q,
+      due: query.due ? { kind: query.due, now: new Date() } : undefined,
+      hiddenColumnIds: await this.columns.archivedIds(this.tasks.pool(), boardId),
+      after: afterCursor(query.cursor),
+      limit: limit + 1,
+    });
     return toPage(rows, limit);
   }
 
   /**
    * Inside an imported board's creating transaction: the tasks of one column, in order (positions
-   * spread over the column), without assignees. The caller checked the caps (TASKS_PER_BOARD_MAX).
+   * spread over the column), without assignees, `labelIds` of the new board's labels, archived ones
+   * archived now. The caller checked the caps (TASKS_PER_BOARD_MAX).
    */
-  async insertImported(tx: EntityManager, boardId: string, columnId: string, tasks: readonly { title: string; description: string; labels: string[]; dueAt: string | null }[], actorId: string): Promise<void> {
+  async insertImported(
+    tx: EntityManager,
+    boardId: string,
+    columnId: string,
+    tasks: readonly { title: string; description: string; labelIds: string[]; dueAt: string | null; archived: boolean }[],
+    actorId: string,
+  ): Promise<void> {
     const positions = keysForNewList(tasks.length);
     await this.tasks.insertMany(tx, tasks.map((t, i) => ({ ...t, id: randomUUID(), boardId, columnId, position: positions[i], actorId })));
   }
@@ -121,17 +140,72 @@ export class TasksService {
     return this.maxTasks ?? Infinity;
   }
 
-  /** Every task of the board in display order: by the position of its column in `columns`, then its own position (for snapshots). */
+  /**
+   * Every live task of the board's live `columns` in display order: by the position of its column
+   * in `columns`, then its own position (for snapshots). Tasks of columns not in `columns`
+   * (archived ones) are left out.
+   */
   async listByBoard(db: EntityManager, boardId: string, columns: ColumnView[]): Promise<TaskView[]> {
     const columnOrder = new Map(columns.map((c, i) => [c.id, i]));
-    const tasks = await this.tasks.listByBoard(db, boardId);
+    const tasks = (await this.tasks.listByBoard(db, boardId)).filter((t) => columnOrder.has(t.columnId));
     // Stable sort: within a column the rows already come by position (byte order, as the keys define it).
     return tasks.sort((a, b) => (columnOrder.get(a.columnId) ?? 0) - (columnOrder.get(b.columnId) ?? 0));
   }
 
   /**
+   * The task, which must be live: not archived, nor in an archived column (for writes to it or
+   * its comments and checklist, inside the caller's write).
+   * @throws AppError TASK_NOT_FOUND (404), TASK_ARCHIVED (409)
+   */
+  async requireLive(tx: EntityManager, boardId: string, taskId: string): Promise<TaskView> {
+    const task = await this.requireTask(tx, boardId, taskId);
+    if (task.archivedAt || (await this.columns.find(tx, boardId, task.columnId))?.archivedAt) throw taskArchived();
+    return task;
+  }
+
+  /** The task (archived or not) for readers of its comments and checklist. @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND */
+  async requireReadable(boardId: string, userId: string, taskId: string): Promise<TaskView> {
+    return this.get(boardId, userId, taskId);
+  }
+
+  /** The task on this board (archived or not), with the caller's transaction. @throws AppError TASK_NOT_FOUND */
+  findIn(tx: EntityManager, boardId: string, taskId: string): Promise<TaskView> {
+    return this.requireTask(tx, boardId, taskId);
+  }
+
+  /** Adds `delta` to the task's comment count inside the caller's write; the new count. */
+  addCommentCount(tx: EntityManager, taskId: string, delta: number): Promise<number> {
+    return this.tasks.addCommentCount(tx, taskId, delta);
+  }
+
+  /** Adds the deltas to the task's checklist progress inside the caller's write; the new progress. */
+  addChecklistProgress(tx: EntityManager, taskId: string, delta: ChecklistProgress): Promise<ChecklistProgress> {
+    return this.tasks.addChecklistProgress(tx, taskId, delta);
+  }
+
+  /** Archives (`true`) or restores a task inside the caller's write; null for an unknown task. */
+  setArchived(tx: EntityManager, boardId: string, taskId: string, archived: boolean, actorId: string): Promise<TaskView | null> {
+    return this.tasks.setArchived(tx, boardId, taskId, archived, actorId);
+  }
+
+  /** Archived tasks, newest first (keyset on (archived_at, id) descending). */
+  listArchived(db: EntityManager, boardId: string, after: Keyset | undefined, limit: number): Promise<Keyed<TaskView>[]> {
+    return this.tasks.listArchived(db, boardId, after, limit);
+  }
+
+  /** The live tasks of a column by position (they come back with it when it is restored). */
+  listLiveInColumn(db: EntityManager, boardId: string, columnId: string): Promise<TaskView[]> {
+    return this.tasks.listLiveInColumn(db, boardId, columnId);
+  }
+
+  /** How many live tasks each archived column hides: column id → count. */
+  countLiveInColumns(db: EntityManager, boardId: string, columnIds: string[]): Promise<Map<string, number>> {
+    return this.tasks.countLiveInColumns(db, boardId, columnIds);
+  }
+
+  /**
    * Sets the given fields (absent = unchanged, `dueAt: null` clears).
-   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, VALIDATION_FAILED, PRECONDITION_FAILED (412, If-Match)
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED (409), VALIDATION_FAILED (assignees, labels), PRECONDITION_FAILED (412, If-Match)
    */
   update(boardId: string, userId: string, taskId: string, patch: Partial<TaskFields>, req: WriteRequest = {}): Promise<TaskView> {
     return this.events.write(
@@ -139,7 +213,9 @@ export class TasksService {
       userId,
       'editor',
       async ({ tx }) => {
+        await this.requireLive(tx, boardId, taskId);
         await this.requireMembers(tx, boardId, patch.assigneeIds);
+        await this.labels.requireLabels(tx, boardId, patch.labelIds);
         const task = await this.tasks.update(tx, boardId, taskId, patch, userId, req.ifMatch);
         if (!task) throw preconditionFailed(await this.requireTask(tx, boardId, taskId));
         return { result: task, event: { type: 'task.updated', data: task } };
@@ -155,7 +231,7 @@ export class TasksService {
       userId,
       'editor',
       async ({ tx }) => {
-        const current = await this.requireTask(tx, boardId, taskId);
+        const current = await this.requireLive(tx, boardId, taskId);
         if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
         const position = keyForSlot(await this.slot(tx, boardId, placement, taskId), TASK_SLOT);
         const task = await this.tasks.move(tx, boardId, taskId, placement.columnId, position, userId);
@@ -196,10 +272,10 @@ export class TasksService {
    * The slot for a task in `p.columnId` of this board given optional anchors; the moving task itself
    * (`selfId`) is ignored as a neighbour. Without anchors: the end of the column. With both anchors
    * they must be neighbours: a key between non-adjacent ones could equal the key of a task in between.
-   * @throws AppError COLUMN_NOT_FOUND, TASK_NOT_FOUND (unknown anchor), INVALID_POSITION (anchor in another column, the task itself, or non-adjacent anchors)
+   * @throws AppError COLUMN_NOT_FOUND, COLUMN_ARCHIVED, TASK_NOT_FOUND (unknown anchor), INVALID_POSITION (anchor in another column, the task itself, or non-adjacent anchors)
    */
   private async slot(tx: EntityManager, boardId: string, p: TaskPlacement, selfId: string | null): Promise<Slot> {
-    if (!(await this.columns.exists(tx, boardId, p.columnId))) throw columnNotFound();
+    await this.columns.requireLive(tx, boardId, p.columnId);
     const { afterTaskId: afterId, beforeTaskId: beforeId } = p;
     if (!afterId && !beforeId) return { prev: await this.tasks.lastPosition(tx, p.columnId, selfId), next: null };
     const anchor = async (id: string, field: string) => {
@@ -212,9 +288,12 @@ export class TasksService {
     if (afterId && beforeId) {
       const prev = await anchor(afterId, 'afterTaskId');
       const next = await anchor(beforeId, 'beforeTaskId');
-      const between = prev < next ? await this.tasks.neighbour(tx, p.columnId, selfId, '>', prev) : null;
+      // Adjacent as the client sees the column (archived tasks are hidden); the key still goes
+      // before any archived task in between, so it never equals one that a restore brings back.
+      const between = prev < next ? await this.tasks.neighbour(tx, p.columnId, selfId, '>', prev, true) : null;
       if (between !== null && between < next) throw invalidPosition('afterTaskId and beforeTaskId must be adjacent in the column');
-      return { prev, next };
+      const hidden = prev < next ? await this.tasks.neighbour(tx, p.columnId, selfId, '>', prev) : null;
+      return { prev, next: hidden !== null && hidden < next ? hidden : next };
     }
     if (afterId) {
       const prev = await anchor(afterId, 'afterTaskId');

@@ -16,13 +16,16 @@ const problems = (file: unknown): string[] => {
 describe('board files', () => {
   it('reads the own format: columns in order, tasks into their columns, labels trimmed and unique, dates normalised', () => {
     const plan = planFromFile(
-      own({ columns: [{ id: 'c1', name: 'One' }, { id: 'c2', name: 'Two' }], tasks: [{ columnId: 'c2', title: 'T', labels: [' a', 'a', ''], dueAt: '2027-01-01T10:00:00+02:00' }] }),
+      own({ labels: [{ name: 'a', color: '#AABBCC' }], columns: [{ id: 'c1', name: 'One' }, { id: 'c2', name: 'Two' }], tasks: [{ columnId: 'c2', title: 'T', labels: [' a', 'a', ''], dueAt: '2027-01-01T10:00:00+02:00', archived: true }] }),
       limits,
     );
     expect(plan.columns).toEqual([
       { name: 'One', tasks: [] },
-      { name: 'Two', tasks: [{ title: 'T', description: '', labels: ['a'], dueAt: '2027-01-01T08:00:00.000Z' }] },
+      { name: 'Two', tasks: [{ title: 'T', description: '', labels: ['a'], dueAt: '2027-01-01T08:00:00.000Z', archived: true }] },
     ]);
+    expect(plan.labels).toEqual([{ name: 'a', color: '#aabbcc' }]);
+    expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', labels: ['nope'] }] }))).toEqual(['tasks[0].labels: names a label that is not in labels: nope']);
+    expect(problems(own({ labels: [{ name: 'a', color: 'red' }, { name: 'a', color: '#000000' }] }))).toEqual(['labels[0].color: must be #rrggbb', 'labels[1].name: is used by another label']);
   });
 
   it('names every problem by its JSON path', () => {
@@ -44,7 +47,7 @@ describe('board files', () => {
     expect(problems(own({ columns, tasks }))).toEqual(['columns: a board has at most 3 columns, the file has 4', 'tasks: a board has at most 2 tasks, the file has 3']);
   });
 
-  it('maps Trello: lists and cards by pos, closed ones skipped and counted, label colour when unnamed', () => {
+  it('maps Trello: lists and cards by pos, closed cards archived, closed lists skipped and counted, labels with colours', () => {
     const plan = planFromFile(
       {
         name: 'T',
@@ -52,10 +55,11 @@ describe('board files', () => {
         lists: [{ id: 'b', name: 'B', pos: 2 }, { id: 'a', name: 'A', pos: 1 }, { id: 'z', name: 'Z', pos: 3, closed: true }],
         cards: [{ id: '2', name: 'second', idList: 'a', pos: 20 }, { id: '1', name: 'first', idList: 'a', pos: 10, idLabels: ['l1'] }, { id: '3', name: 'gone', idList: 'a', closed: true }, { id: '4', name: 'in closed list', idList: 'z' }],
       },
-      limits,
+      { ...limits, maxTasks: 3 },
     );
-    expect(plan.columns.map((c) => [c.name, c.tasks.map((t) => t.title)])).toEqual([['A', ['first', 'second']], ['B', []]]);
-    expect(plan.columns[0].tasks[0].labels).toEqual(['red']);
-    expect(plan.skipped).toEqual({ archivedColumns: 1, archivedTasks: 2 });
+    expect(plan.columns.map((c) => [c.name, c.tasks.map((t) => `${t.title}${t.archived ? ' (archived)' : ''}`)])).toEqual([['A', ['gone (archived)', 'first', 'second']], ['B', []]]);
+    expect(plan.columns[0].tasks[1].labels).toEqual(['red']);
+    expect(plan.labels).toEqual([{ name: 'red', color: '#eb5a46' }]);
+    expect(plan.skipped).toEqual({ archivedColumns: 1, archivedTasks: 1 });
   });
 });

@@ -5,16 +5,17 @@
  * Own format (`format: "tasklane.board"`, `version: 1`): written by `GET …/export?format=json`:
  * ```
  * { format, version, exportedAt, board: { name, description },
+ *   labels: [{ name, color }],                    // the board's labels (#rrggbb)
  *   columns: [{ id, name }],                      // in display order
- *   tasks: [{ id, columnId, title, description, labels, dueAt, assignees: [names], createdAt }],
- *                                                 // column by column, in display order
+ *   tasks: [{ id, columnId, title, description, labels: [names], dueAt, archived,
+ *             assignees: [names], createdAt }],    // column by column, in display order
  *   members: [{ name, role }] }
  * ```
  * Trello: a board's "Export as JSON" (Trello REST board object with `lists`, `cards`, `labels`,
  * `checklists`, `actions`): lists → columns (by `pos`), cards → tasks (by `pos`; `name`, `desc`,
- * `due`, label names), checklists and comments appended to the description as Markdown (Tasklane
- * has no checklists or comments yet) with each comment's author name kept; closed lists and cards
- * are skipped and counted (Tasklane has no archive yet).
+ * `due`, labels with their colours), closed cards → archived tasks; checklists and comments are
+ * appended to the description as Markdown, each comment with its author's name (importing them as
+ * Tasklane checklist items and comments is a follow-up); closed lists are skipped and counted.
  */
 
 /** The version of the own format this build writes and reads. */
@@ -26,17 +27,37 @@ export interface ImportPlan {
   source: 'tasklane' | 'trello';
   name: string;
   description: string;
+  /** The board's labels, unique by name. Tasks name theirs. */
+  labels: { name: string; color: string }[];
   columns: { name: string; tasks: ImportTask[] }[];
-  /** What was left out, for the import's status (`closed` Trello lists and cards). */
+  /** What was left out, for the import's status: closed Trello lists, and the cards in them. */
   skipped: { archivedColumns: number; archivedTasks: number };
 }
 
 export interface ImportTask {
   title: string;
   description: string;
+  /** Names of labels of the plan. */
   labels: string[];
   dueAt: string | null;
+  archived: boolean;
 }
+
+/** Trello's label colour names as #rrggbb (Trello's palette); unknown ones are grey. */
+export const TRELLO_COLORS: Record<string, string> = {
+  green: '#61bd4f',
+  yellow: '#f2d600',
+  orange: '#ff9f1a',
+  red: '#eb5a46',
+  purple: '#c377e0',
+  blue: '#0079bf',
+  sky: '#00c2e0',
+  lime: '#51e898',
+  pink: '#ff78cb',
+  black: '#344563',
+};
+const GREY = '#b3bac5';
+const COLOR = /^#[0-9a-f]{6}$/;
 
 /** One problem of a file: where (a JSON path like `tasks[3].title`) and what. */
 export interface FileProblem {
@@ -139,6 +160,16 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
   const board = isObject(file.board) ? file.board : (p.add('board', 'must be an object'), {});
   const name = p.text(board.name, 'board.name', NAME_MAX);
   const description = p.text(board.description, 'board.description', BOARD_DESCRIPTION_MAX, false);
+  const labels = new Map<string, string>();
+  if (file.labels !== undefined && !Array.isArray(file.labels)) p.add('labels', 'must be an array');
+  (Array.isArray(file.labels) ? file.labels : []).forEach((l: unknown, i) => {
+    if (!isObject(l)) return p.add(`labels[${i}]`, 'must be an object');
+    const name = p.text(l.name, `labels[${i}].name`, LABEL_MAX).trim();
+    const color = typeof l.color === 'string' ? l.color.toLowerCase() : '';
+    if (!COLOR.test(color)) p.add(`labels[${i}].color`, 'must be #rrggbb');
+    if (labels.has(name)) p.add(`labels[${i}].name`, 'is used by another label');
+    labels.set(name, color);
+  });
   const columns: ImportPlan['columns'] = [];
   const byId = new Map<string, ImportPlan['columns'][number]>();
   if (!Array.isArray(file.columns)) p.add('columns', 'must be an array');
@@ -162,10 +193,14 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
         description: p.text(t.description, `tasks[${i}].description`, DESCRIPTION_MAX, false),
         labels: p.labels(t.labels, `tasks[${i}].labels`),
         dueAt: p.date(t.dueAt, `tasks[${i}].dueAt`),
+        archived: t.archived === true,
       };
+      if (t.archived !== undefined && typeof t.archived !== 'boolean') p.add(`tasks[${i}].archived`, 'must be a boolean');
+      const unknown = task.labels.find((l) => !labels.has(l));
+      if (unknown !== undefined) p.add(`tasks[${i}].labels`, `names a label that is not in labels: ${unknown}`);
       column?.tasks.push(task);
     });
-  const plan: ImportPlan = { source: 'tasklane', name, description, columns, skipped: { archivedColumns: 0, archivedTasks: 0 } };
+  const plan: ImportPlan = { source: 'tasklane', name, description, labels: [...labels].map(([n, color]) => ({ name: n, color })), columns, skipped: { archivedColumns: 0, archivedTasks: 0 } };
   checkLimits(p, plan, limits);
   p.fail();
   return plan;
@@ -184,8 +219,15 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
   const description = p.text(file.desc, 'desc', BOARD_DESCRIPTION_MAX, false);
   const lists = (file.lists as unknown[]).filter((l, i): l is Json => isObject(l) || (p.add(`lists[${i}]`, 'must be an object'), false));
   const cards = (file.cards as unknown[]).filter((c, i): c is Json => isObject(c) || (p.add(`cards[${i}]`, 'must be an object'), false));
+  // Board labels by name (a nameless Trello label is named after its colour), with their colours.
   const labelNames = new Map<string, string>();
-  for (const l of Array.isArray(file.labels) ? file.labels : []) if (isObject(l) && typeof l.id === 'string') labelNames.set(l.id, String(l.name || l.color || '').trim());
+  const boardLabels = new Map<string, string>();
+  const addLabel = (l: Json): string => {
+    const label = String(l.name || l.color || 'label').trim().slice(0, LABEL_MAX);
+    if (!boardLabels.has(label)) boardLabels.set(label, TRELLO_COLORS[String(l.color)] ?? GREY);
+    return label;
+  };
+  for (const l of Array.isArray(file.labels) ? file.labels : []) if (isObject(l) && typeof l.id === 'string') labelNames.set(l.id, addLabel(l));
   const checklists = new Map<string, Json>();
   for (const c of Array.isArray(file.checklists) ? file.checklists : []) if (isObject(c) && typeof c.id === 'string') checklists.set(c.id, c);
   // Comments: actions of type commentCard, oldest first (Trello lists actions newest first).
@@ -220,10 +262,6 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
       archivedTasks++;
       return;
     }
-    if (c.closed === true) {
-      archivedTasks++;
-      return;
-    }
     const column = byList.get(String(c.idList));
     if (!column) return p.add(`cards[${i}].idList`, 'must be the id of a list of the board');
     const parts = [p.text(c.desc, `cards[${i}].desc`, DESCRIPTION_MAX, false)];
@@ -237,16 +275,17 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
     if (said?.length) parts.push(['### Comments (from Trello)', ...said].join('\n'));
     const labels = [
       ...(Array.isArray(c.idLabels) ? c.idLabels.map((id) => labelNames.get(String(id)) ?? '') : []),
-      ...(Array.isArray(c.labels) ? c.labels.filter(isObject).map((l) => String(l.name || l.color || '')) : []),
+      ...(Array.isArray(c.labels) ? c.labels.filter(isObject).map(addLabel) : []),
     ];
     column.tasks.push({
       title: p.text(c.name, `cards[${i}].name`, TITLE_MAX).slice(0, TITLE_MAX),
       description: parts.filter((x) => x !== '').join('\n\n').slice(0, DESCRIPTION_MAX),
       labels: normaliseLabels(labels),
       dueAt: p.date(c.due, `cards[${i}].due`),
+      archived: c.closed === true,
     });
   });
-  const plan: ImportPlan = { source: 'trello', name, description, columns, skipped: { archivedColumns, archivedTasks } };
+  const plan: ImportPlan = { source: 'trello', name, description, labels: [...boardLabels].map(([n, color]) => ({ name: n, color })), columns, skipped: { archivedColumns, archivedTasks } };
   checkLimits(p, plan, limits);
   p.fail();
   return plan;

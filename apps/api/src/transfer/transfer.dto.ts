@@ -23,10 +23,16 @@ class ExportTaskDto {
   @ApiProperty({ format: 'uuid' }) columnId: string;
   @ApiProperty({ maxLength: 500 }) title: string;
   @ApiProperty({ maxLength: 20000 }) description: string;
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50 }) labels: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50, description: 'Names of board labels' }) labels: string[];
+  @ApiProperty({ description: 'An archived task' }) archived: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 50, description: 'Names of the assignees (not imported: they need not be members of the new board)' }) assignees: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+class ExportLabelDto {
+  @ApiProperty({ maxLength: 50 }) name: string;
+  @ApiProperty({ pattern: '^#[0-9a-f]{6}$', maxLength: 7 }) color: string;
 }
 
 class ExportMemberDto {
@@ -40,14 +46,15 @@ export class BoardFileDto {
   @ApiProperty({ enum: [1] }) version: 1;
   @ApiProperty({ format: 'date-time' }) exportedAt: string;
   @ApiProperty({ type: ExportBoardDto }) board: ExportBoardDto;
-  @ApiProperty({ type: [ExportColumnDto], maxItems: 100, description: 'In display order' }) columns: ExportColumnDto[];
+  @ApiProperty({ type: [ExportLabelDto], maxItems: 100 }) labels: ExportLabelDto[];
+  @ApiProperty({ type: [ExportColumnDto], maxItems: 100, description: 'Live columns, in display order' }) columns: ExportColumnDto[];
   @ApiProperty({ type: [ExportTaskDto], maxItems: 10000, description: 'Column by column, each in display order' }) tasks: ExportTaskDto[];
   @ApiProperty({ type: [ExportMemberDto], maxItems: 500 }) members: ExportMemberDto[];
 }
 
 class SkippedDto {
   @ApiProperty({ type: 'integer', description: 'Closed Trello lists (and their cards) left out' }) archivedColumns: number;
-  @ApiProperty({ type: 'integer', description: 'Closed Trello cards left out' }) archivedTasks: number;
+  @ApiProperty({ type: 'integer', description: 'Cards of closed Trello lists left out (closed cards of open lists are imported as archived tasks)' }) archivedTasks: number;
 }
 
 /** An import and its outcome. */

@@ -16,7 +16,7 @@ import type { ImportDto } from './transfer.dto.js';
 import { badFile, importNotFound } from './transfer.errors.js';
 
 /** The CSV columns of an export, one row per task. */
-export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'createdAt', 'updatedAt'] as const;
+export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'archivedAt', 'createdAt', 'updatedAt'] as const;
 
 const toImportView = (r: ImportRecord): ImportDto => ({
   id: r.id,
@@ -61,6 +61,7 @@ export class TransferService implements OnModuleInit {
   async exportJson(boardId: string, userId: string): Promise<Readable> {
     const head = await this.boards.exportHead(boardId, userId);
     const names = new Map(head.members.map((m) => [m.userId, m.name]));
+    const labels = new Map(head.labels.map((l) => [l.id, l.name]));
     const tasks = this.tasks;
     async function* chunks(): AsyncGenerator<string> {
       const prefix = {
@@ -68,6 +69,7 @@ export class TransferService implements OnModuleInit {
         version: BOARD_FILE_VERSION,
         exportedAt: new Date().toISOString(),
         board: { name: head.name, description: head.description },
+        labels: head.labels.map((l) => ({ name: l.name, color: l.color })),
         columns: head.columns.map((c) => ({ id: c.id, name: c.name })),
         members: head.members.map((m) => ({ name: m.name, role: m.role })),
       };
@@ -76,7 +78,7 @@ export class TransferService implements OnModuleInit {
       let first = true;
       for (const column of head.columns) {
         for await (const page of tasks.columnTasks(column.id)) {
-          const text = page.map((t) => JSON.stringify(exportTask(t, names))).join(',');
+          const text = page.map((t) => JSON.stringify(exportTask(t, names, labels))).join(',');
           yield first ? text : `,${text}`;
           first = false;
         }
@@ -90,11 +92,15 @@ export class TransferService implements OnModuleInit {
   async exportCsv(boardId: string, userId: string): Promise<Readable> {
     const head = await this.boards.exportHead(boardId, userId);
     const names = new Map(head.members.map((m) => [m.userId, m.name]));
+    const labels = new Map(head.labels.map((l) => [l.id, l.name]));
     const tasks = this.tasks;
     async function* rows(): AsyncGenerator<string[]> {
       for (const column of head.columns) {
         for await (const page of tasks.columnTasks(column.id)) {
-          for (const t of page) yield [t.id, column.name, t.title, t.description, t.labels.join(', '), t.assigneeIds.map((id) => names.get(id) ?? id).join(', '), t.dueAt ?? '', t.createdAt, t.updatedAt];
+          for (const t of page) {
+            const row = [t.id, column.name, t.title, t.description, t.labelIds.map((id) => labels.get(id) ?? id).join(', '), t.assigneeIds.map((id) => names.get(id) ?? id).join(', ')];
+            yield [...row, t.dueAt ?? '', t.archivedAt ?? '', t.createdAt, t.updatedAt];
+          }
         }
       }
     }
@@ -161,7 +167,17 @@ export class TransferService implements OnModuleInit {
   }
 }
 
-/** One task of the own format: assignees by name (ids mean nothing on another board). */
-function exportTask(t: TaskView, names: Map<string, string>) {
-  return { id: t.id, columnId: t.columnId, title: t.title, description: t.description, labels: t.labels, dueAt: t.dueAt, assignees: t.assigneeIds.map((id) => names.get(id) ?? id), createdAt: t.createdAt };
+/** One task of the own format: labels and assignees by name (ids mean nothing on another board). */
+function exportTask(t: TaskView, names: Map<string, string>, labels: Map<string, string>) {
+  return {
+    id: t.id,
+    columnId: t.columnId,
+    title: t.title,
+    description: t.description,
+    labels: t.labelIds.map((id) => labels.get(id)).filter((n): n is string => n !== undefined),
+    dueAt: t.dueAt,
+    archived: t.archivedAt !== null,
+    assignees: t.assigneeIds.map((id) => names.get(id) ?? id),
+    createdAt: t.createdAt,
+  };
 }

@@ -106,6 +106,39 @@ const RULES: Record<string, Rule> = {
   'PATCH /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'editor', build: async (c) => taskPath(c, '', { title: 'Edited' }) },
   'POST /api/v1/boards/{boardId}/tasks/{taskId}/move': { required: 'editor', build: async (c) => { const board = await c.board(); const task = await c.task(board); return { path: b(board, `/tasks/${task.id}/move`), body: { columnId: board.columns[1].id } }; } },
   'DELETE /api/v1/boards/{boardId}/tasks/{taskId}': { required: 'editor', build: async (c) => taskPath(c) },
+  'GET /api/v1/boards/{boardId}/tasks/{taskId}/comments': { required: 'viewer', build: async (c) => taskPath(c, '/comments') },
+  'POST /api/v1/boards/{boardId}/tasks/{taskId}/comments': { required: 'editor', build: async (c) => taskPath(c, '/comments', { body: 'Hi @Editor' }) },
+  // Editing needs the author: each actor who may write edits their own comment (others try the owner's).
+  'PATCH /api/v1/boards/{boardId}/tasks/{taskId}/comments/{commentId}': { required: 'editor', build: async (c, actor) => commentPath(c, actor, { body: 'Edited' }) },
+  'DELETE /api/v1/boards/{boardId}/tasks/{taskId}/comments/{commentId}': { required: 'editor', build: async (c, actor) => commentPath(c, actor) },
+  'GET /api/v1/boards/{boardId}/tasks/{taskId}/checklist': { required: 'viewer', build: async (c) => taskPath(c, '/checklist') },
+  'POST /api/v1/boards/{boardId}/tasks/{taskId}/checklist': { required: 'editor', build: async (c) => taskPath(c, '/checklist', { text: 'Item' }) },
+  'PATCH /api/v1/boards/{boardId}/tasks/{taskId}/checklist/{itemId}': { required: 'editor', build: async (c) => itemPath(c, { done: true }) },
+  'DELETE /api/v1/boards/{boardId}/tasks/{taskId}/checklist/{itemId}': { required: 'editor', build: async (c) => itemPath(c) },
+  'GET /api/v1/boards/{boardId}/labels': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/labels') }) },
+  'POST /api/v1/boards/{boardId}/labels': { required: 'editor', build: async (c) => ({ path: b(await c.board(), '/labels'), body: { name: 'bug', color: '#e5484d' } }) },
+  'PATCH /api/v1/boards/{boardId}/labels/{labelId}': { required: 'editor', build: async (c) => labelPath(c, { color: '#0090ff' }) },
+  'DELETE /api/v1/boards/{boardId}/labels/{labelId}': { required: 'editor', build: async (c) => labelPath(c) },
+  'GET /api/v1/boards/{boardId}/archive': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/archive') }) },
+  'POST /api/v1/boards/{boardId}/tasks/{taskId}/archive': { required: 'editor', build: async (c) => taskPath(c, '/archive') },
+  'POST /api/v1/boards/{boardId}/tasks/{taskId}/restore': {
+    required: 'editor',
+    build: async (c) => {
+      const board = await c.board();
+      const task = await c.task(board);
+      await t0.http().post(b(board, `/tasks/${task.id}/archive`)).set(c.users.owner.auth).expect(200);
+      return { path: b(board, `/tasks/${task.id}/restore`) };
+    },
+  },
+  'POST /api/v1/boards/{boardId}/columns/{columnId}/archive': { required: 'editor', build: async (c) => columnPath(c).then((p) => ({ path: `${p.path}/archive` })) },
+  'POST /api/v1/boards/{boardId}/columns/{columnId}/restore': {
+    required: 'editor',
+    build: async (c) => {
+      const { path } = await columnPath(c);
+      await t0.http().post(`${path}/archive`).set(c.users.owner.auth).expect(200);
+      return { path: `${path}/restore` };
+    },
+  },
   'GET /api/v1/boards/{boardId}/events': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/events?after=0') }) },
   // Webhooks: owners only, reads included (a webhook's URL may carry a token). The URL is a dead local port (private
   // addresses are allowed in the e2e environment) and the events are ones these boards never emit.
@@ -151,6 +184,25 @@ async function webhookPath(c: Ctx, suffix = '', body?: unknown) {
   const board = await c.board();
   const hook = await t0.http().post(b(board, '/webhooks')).set(c.users.owner.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['board.deleted'] }).expect(201);
   return { path: b(board, `/webhooks/${(hook.body as { id: string }).id}${suffix}`), body };
+}
+/** A comment on a new task, by the actor when the actor may write (the read-only token acts for the owner), else by the owner. */
+async function commentPath(c: Ctx, actor: Actor, body?: unknown) {
+  const board = await c.board();
+  const task = await c.task(board);
+  const author = actor === 'editor' ? c.users.editor : c.users.owner;
+  const comment = await t0.http().post(b(board, `/tasks/${task.id}/comments`)).set(author.auth).send({ body: 'Mine' }).expect(201);
+  return { path: b(board, `/tasks/${task.id}/comments/${(comment.body as { id: string }).id}`), body };
+}
+async function itemPath(c: Ctx, body?: unknown) {
+  const board = await c.board();
+  const task = await c.task(board);
+  const item = await t0.http().post(b(board, `/tasks/${task.id}/checklist`)).set(c.users.owner.auth).send({ text: 'Item' }).expect(201);
+  return { path: b(board, `/tasks/${task.id}/checklist/${(item.body as { id: string }).id}`), body };
+}
+async function labelPath(c: Ctx, body?: unknown) {
+  const board = await c.board();
+  const label = await t0.http().post(b(board, '/labels')).set(c.users.owner.auth).send({ name: 'bug', color: '#e5484d' }).expect(201);
+  return { path: b(board, `/labels/${(label.body as { id: string }).id}`), body };
 }
 async function taskPath(c: Ctx, suffix = '', body?: unknown) {
   const board = await c.board();
@@ -229,5 +281,5 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
     }
     expect(wrong).toEqual([]);
     expect(results.length).toBeGreaterThan(80);
-  }, 120_000);
+  }, 240_000);
 });

@@ -111,7 +111,7 @@ export async function checkFanOut(cluster: Cluster, options: FanOutOptions): Pro
     try {
       switch (kind) {
         case 'task.create': {
-          const t = await api.createTask(board.id, { columnId: pick(columns), title: `task ${i}`, labels: [`l${i % 5}`] });
+          const t = await api.createTask(board.id, { columnId: pick(columns), title: `task ${i}`, description: `l${i % 5}` });
           tasks.push(t);
           ok.push({ type: 'task.created', id: t.id, version: t.version });
           break;

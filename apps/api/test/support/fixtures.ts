@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import type { Test } from 'supertest';
-import type { AuthResponse, BoardRole, BoardSnapshot, TaskView } from '@tasklane/contracts';
+import type { AuthResponse, BoardRole, BoardSnapshot, LabelView, TaskView } from '@tasklane/contracts';
 import type { HttpTarget } from './test-app.js';
 
 /** The header that authenticates a request: `{ Authorization: 'Bearer <access token>' }`. */
@@ -104,6 +104,13 @@ export async function createTask(t: HttpTarget, auth: Auth, boardId: string, bod
  * Compares by `position` in byte order, the order fractional-index keys are defined in (not
  * localeCompare). For `Array.prototype.sort`: negative, 0 or positive.
  */
+/** Creates a label on the board (201) and returns it. */
+export async function createLabel(t: HttpTarget, auth: Auth, boardId: string, name: string, color = '#0090ff'): Promise<LabelView> {
+  const res = await t.http().post(`/api/v1/boards/${boardId}/labels`).set(auth).send({ name, color });
+  if (res.status !== 201) throw new Error(`createLabel: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as LabelView;
+}
+
 export const byPosition = (a: { position: string }, b: { position: string }): number => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0);
 
 /**

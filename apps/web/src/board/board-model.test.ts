@@ -13,13 +13,15 @@ import {
   keepUnchanged,
   tasksByColumn,
   withPending,
+  dueStatus,
   type Pending,
 } from './board-model.js';
 
-const col = (id: string, position: string, name = id): ColumnView => ({ id, boardId: 'b', name, position, version: 1 });
+const col = (id: string, position: string, name = id): ColumnView => ({ id, boardId: 'b', name, position, version: 1, archivedAt: null });
 const task = (id: string, columnId: string, position: string, title = id): TaskView => ({
-  id, boardId: 'b', columnId, title, description: '', position, assigneeIds: [], labels: [], dueAt: null, version: 1,
+  id, boardId: 'b', columnId, title, description: '', position, assigneeIds: [], labelIds: [], dueAt: null, version: 1,
   createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', updatedBy: 'u1',
+  archivedAt: null, commentCount: 0, checklist: { done: 0, total: 0 },
 });
 
 function board(): BoardState {
@@ -31,6 +33,7 @@ function board(): BoardState {
       { userId: 'u1', name: 'Ana Lima', role: 'owner', addedAt: '', email: 'ana@example.com' },
       { userId: 'u2', name: 'Bruno', role: 'editor', addedAt: '' },
     ],
+    labels: [],
   };
 }
 const titles = (s: BoardState) => Object.fromEntries([...tasksByColumn(s)].map(([c, ts]) => [c, ts.map((t) => t.id)]));
@@ -162,5 +165,16 @@ describe('keepUnchanged', () => {
     const again = keepUnchanged(after, tasksByColumn(renamed));
     expect(again.get('todo')).toBe(after.get('todo'));
     expect(again.get('done')).not.toBe(after.get('done'));
+  });
+});
+
+describe('dueStatus', () => {
+  const now = Date.parse('2026-06-10T12:00:00.000Z');
+  it('is overdue once the due time has passed, soon within 7 days, later after, null without a date', () => {
+    expect(dueStatus(null, now)).toBeNull();
+    expect(dueStatus('2026-06-10T11:59:59.000Z', now)).toBe('overdue');
+    expect(dueStatus('2026-06-10T12:00:00.000Z', now)).toBe('soon');
+    expect(dueStatus('2026-06-17T12:00:00.000Z', now)).toBe('soon');
+    expect(dueStatus('2026-06-17T12:00:01.000Z', now)).toBe('later');
   });
 });

@@ -8,7 +8,7 @@ import { generateKeyBetween } from 'fractional-indexing';
  */
 export type Optimistic =
   | { kind: 'task.create'; key: string; task: TaskView; afterTaskId?: string; beforeTaskId?: string }
-  | { kind: 'task.update'; key: string; taskId: string; patch: Partial<Pick<TaskView, 'title' | 'description' | 'labels' | 'assigneeIds' | 'dueAt'>> }
+  | { kind: 'task.update'; key: string; taskId: string; patch: Partial<Pick<TaskView, 'title' | 'description' | 'labelIds' | 'assigneeIds' | 'dueAt'>> }
   | { kind: 'task.move'; key: string; taskId: string; columnId: string; afterTaskId?: string; beforeTaskId?: string }
   | { kind: 'task.delete'; key: string; taskId: string }
   | { kind: 'column.create'; key: string; column: ColumnView }
@@ -207,7 +207,47 @@ export function describeEvent(event: AnyBoardEvent, nameOf: (userId: string) => 
       return `${who} made ${event.data.name} ${event.data.role}`;
     case 'member.removed':
       return `${who} removed a member`;
+    case 'task.archived':
+      return `${who} archived “${event.data.title}”`;
+    case 'task.restored':
+      return `${who} restored “${event.data.title}”`;
+    case 'column.archived':
+      return `${who} archived column “${event.data.name}”`;
+    case 'column.restored':
+      return `${who} restored column “${event.data.column.name}”`;
+    case 'comment.created':
+      return `${who} commented on “${taskTitle(event.data.taskId)}”`;
+    case 'comment.updated':
+      return `${who} edited a comment on “${taskTitle(event.data.taskId)}”`;
+    case 'comment.deleted':
+      return `${who} deleted a comment on “${taskTitle(event.data.taskId)}”`;
+    case 'checklist.item_created':
+      return `${who} added “${event.data.text}” to the checklist of “${taskTitle(event.data.taskId)}”`;
+    case 'checklist.item_updated':
+      return `${who} ${event.data.done ? 'checked' : 'changed'} “${event.data.text}” on “${taskTitle(event.data.taskId)}”`;
+    case 'checklist.item_deleted':
+      return `${who} removed a checklist item from “${taskTitle(event.data.taskId)}”`;
+    case 'label.created':
+      return `${who} added label “${event.data.name}”`;
+    case 'label.updated':
+      return `${who} changed label “${event.data.name}”`;
+    case 'label.deleted':
+      return `${who} deleted a label`;
   }
+}
+
+/** Hours ahead that count as "due soon" (7 days): the same window as the task list's `due=week` filter. */
+export const DUE_SOON_HOURS = 7 * 24;
+
+/**
+ * A card's due badge: `overdue` when the due time has passed, `soon` when it is within the next
+ * DUE_SOON_HOURS, else `later`; null without a due date. `now` in ms since the epoch.
+ */
+export function dueStatus(dueAt: string | null, now: number): 'overdue' | 'soon' | 'later' | null {
+  if (!dueAt) return null;
+  const due = Date.parse(dueAt);
+  if (due < now) return 'overdue';
+  return due - now <= DUE_SOON_HOURS * 3_600_000 ? 'soon' : 'later';
 }
 
 /** The entity an event highlights (a task or column id), if any. */
@@ -216,9 +256,17 @@ export function highlightTarget(event: AnyBoardEvent): string | null {
     case 'task.created':
     case 'task.updated':
     case 'task.moved':
+    case 'task.restored':
     case 'column.created':
     case 'column.updated':
       return event.data.id;
+    case 'column.restored':
+      return event.data.column.id;
+    case 'comment.created':
+    case 'comment.updated':
+    case 'checklist.item_created':
+    case 'checklist.item_updated':
+      return event.data.taskId;
     default:
       return null;
   }

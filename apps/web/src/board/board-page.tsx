@@ -12,8 +12,11 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
-import type { ColumnView as Column, MemberView, TaskView, UserView } from '@tasklane/contracts';
+import type { ColumnView as Column, LabelView, MemberView, TaskView, UserView } from '@tasklane/contracts';
 import { useSessionObject } from '../api/session-context.js';
+import { ArchiveDialog } from '../archive/archive-dialog.js';
+import { LabelManager } from '../labels/label-manager.js';
+import { LabelsContext } from '../labels/labels-context.js';
 import { MembersDialog } from '../members/members-dialog.js';
 import { navigate } from '../router.js';
 import { ConflictDialog } from '../tasks/conflict-dialog.js';
@@ -42,6 +45,8 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const [openTaskId, setOpenTaskId] = useState<string | null>(null);
   const [insertAfter, setInsertAfter] = useState<TaskView | null>(null);
   const [showMembers, setShowMembers] = useState(false);
+  const [showLabels, setShowLabels] = useState(false);
+  const [showArchive, setShowArchive] = useState(false);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [renamingBoard, setRenamingBoard] = useState(false);
   const [deletingColumn, setDeletingColumn] = useState<Column | null>(null);
@@ -53,6 +58,8 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
     return groups;
   }, [state]);
   const members = useMemo(() => new Map<string, MemberView>((state?.members ?? []).map((m) => [m.userId, m])), [state?.members]);
+  const labels = useMemo(() => new Map<string, LabelView>((state?.labels ?? []).map((l) => [l.id, l])), [state?.labels]);
+  const subscribe = useCallback((listener: Parameters<BoardHandle['subscribe']>[0]) => handle.current.subscribe(listener), []);
   const viewers = useMemo(() => presenceList(board.viewers, state?.members ?? [], user.id), [board.viewers, state?.members, user.id]);
   const taskById = useCallback((id: string) => handle.current.board?.tasks.find((t) => t.id === id), []);
   const insertDone = useCallback(() => setInsertAfter(null), []);
@@ -63,6 +70,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       rename: (task, title) => void handle.current.updateTask(task, { title }),
       insertAfter: (task) => setInsertAfter(task),
       remove: (task) => handle.current.deleteTask(task),
+      archive: (task) => handle.current.archiveTask(task),
     }),
     [],
   );
@@ -76,6 +84,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
         if (afterColumnId !== undefined) handle.current.updateColumn(column, { afterColumnId });
       },
       remove: (column) => setDeletingColumn(column),
+      archive: (column) => handle.current.archiveColumn(column),
       addTask: (column, title, afterTaskId) => handle.current.createTask(column.id, title, afterTaskId ? { afterTaskId } : {}),
     }),
     [],
@@ -133,6 +142,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const openTask = openTaskId ? state?.tasks.find((t) => t.id === openTaskId) : undefined;
 
   return (
+    <LabelsContext.Provider value={labels}>
     <div className={styles.page}>
       <AppHeader user={user}>
         <Button small variant="ghost" onClick={() => navigate('/')} aria-label="Back to your boards">
@@ -172,6 +182,16 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
         {state && (
           <Button small onClick={() => setShowMembers(true)}>
             Members ({state.members.length})
+          </Button>
+        )}
+        {state && (
+          <Button small onClick={() => setShowLabels(true)}>
+            Labels ({state.labels.length})
+          </Button>
+        )}
+        {state && (
+          <Button small onClick={() => setShowArchive(true)}>
+            Archive
           </Button>
         )}
         {board.role === 'viewer' && <span className={styles.readOnly}>Read only</span>}
@@ -261,6 +281,14 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
             setOpenTaskId(null);
             board.deleteTask(openTask);
           }}
+          onArchive={() => {
+            setOpenTaskId(null);
+            board.archiveTask(openTask);
+          }}
+          rest={session.rest}
+          me={user.id}
+          isOwner={board.role === 'owner'}
+          subscribe={subscribe}
         />
       )}
       {board.conflict && (
@@ -298,7 +326,14 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       {showMembers && state && (
         <MembersDialog boardId={boardId} members={state.members} me={user.id} role={board.role} onClose={() => setShowMembers(false)} onChangeRole={board.changeRole} onRemove={board.removeMember} />
       )}
+      {showLabels && state && (
+        <LabelManager labels={state.labels} canEdit={canEdit} onClose={() => setShowLabels(false)} onCreate={board.createLabel} onUpdate={board.updateLabel} onDelete={board.deleteLabel} />
+      )}
+      {showArchive && (
+        <ArchiveDialog rest={session.rest} boardId={boardId} canEdit={canEdit} onClose={() => setShowArchive(false)} onRestore={board.restore} subscribe={subscribe} />
+      )}
     </div>
+    </LabelsContext.Provider>
   );
 }
 

@@ -13,6 +13,7 @@ export interface ColumnActions {
   rename(column: Column, name: string): void;
   move(column: Column, direction: -1 | 1): void;
   remove(column: Column): void;
+  archive(column: Column): void;
   addTask(column: Column, title: string, afterTaskId?: string): void;
 }
 
@@ -114,6 +115,7 @@ export const ColumnView = memo(function ColumnView(props: Props) {
               { label: 'Rename', onSelect: () => setRenaming(true) },
               { label: 'Move left', disabled: index === 0, onSelect: () => actions.move(column, -1) },
               { label: 'Move right', disabled: index === count - 1, onSelect: () => actions.move(column, 1) },
+              { label: 'Archive column', onSelect: () => actions.archive(column) },
               { label: 'Delete column', danger: true, onSelect: () => actions.remove(column) },
             ]}
           >

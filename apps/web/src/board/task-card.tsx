@@ -4,6 +4,8 @@ import { CSS } from '@dnd-kit/utilities';
 import type { MemberView, TaskView } from '@tasklane/contracts';
 import { Avatar } from '../ui/avatar.js';
 import { Menu } from '../ui/menu.js';
+import { LabelChip, useLabels } from '../labels/labels-context.js';
+import { dueStatus } from './board-model.js';
 import type { Flash } from './use-board.js';
 import styles from './board.module.css';
 
@@ -12,6 +14,7 @@ export interface TaskActions {
   rename(task: TaskView, title: string): void;
   insertAfter(task: TaskView): void;
   remove(task: TaskView): void;
+  archive(task: TaskView): void;
 }
 
 interface Props {
@@ -24,17 +27,34 @@ interface Props {
 
 /** The visible part of a task card (also the drag overlay). */
 export function TaskCardBody({ task, members, flash }: Pick<Props, 'task' | 'members' | 'flash'>) {
+  const labels = useLabels();
+  const taskLabels = task.labelIds.flatMap((id) => labels.get(id) ?? []);
   const due = task.dueAt ? new Date(task.dueAt) : null;
+  const status = dueStatus(task.dueAt, Date.now());
+  const { done, total } = task.checklist;
   return (
     <>
-      {(task.labels.length > 0 || due || task.assigneeIds.length > 0) && (
+      {(taskLabels.length > 0 || due || task.assigneeIds.length > 0 || total > 0 || task.commentCount > 0) && (
         <div className={styles.cardMeta}>
-          {task.labels.map((l) => (
-            <span key={l} className={styles.label}>
-              {l}
-            </span>
+          {taskLabels.map((l) => (
+            <LabelChip key={l.id} label={l} className={styles.label} />
           ))}
-          {due && <span className={styles.due}>Due {due.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })}</span>}
+          {due && (
+            <span className={`${styles.due} ${status === 'overdue' ? styles.overdue : status === 'soon' ? styles.dueSoon : ''}`} data-due={status}>
+              {status === 'overdue' ? 'Overdue · ' : status === 'soon' ? 'Due soon · ' : 'Due '}
+              {due.toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' })}
+            </span>
+          )}
+          {total > 0 && (
+            <span className={`${styles.badge} ${done === total ? styles.complete : ''}`} aria-label={`Checklist ${done} of ${total} done`}>
+              ☑ {done}/{total}
+            </span>
+          )}
+          {task.commentCount > 0 && (
+            <span className={styles.badge} aria-label={`${task.commentCount} comment${task.commentCount === 1 ? '' : 's'}`}>
+              💬 {task.commentCount}
+            </span>
+          )}
           <span className={styles.assignees}>
             {task.assigneeIds.map((id) => (
               <Avatar key={id} userId={id} name={members.get(id)?.name ?? 'Former member'} small />
@@ -110,6 +130,7 @@ export const TaskCard = memo(function TaskCard({ task, members, canEdit, flash, 
             items={[
               { label: 'Edit title', onSelect: () => setEditing(true) },
               { label: 'Add a task below', onSelect: () => actions.insertAfter(task) },
+              { label: 'Archive', onSelect: () => actions.archive(task) },
               { label: 'Delete', danger: true, onSelect: () => actions.remove(task) },
             ]}
           >

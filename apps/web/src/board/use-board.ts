@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BoardStream, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
-import type { AnyBoardEvent, BoardRole, ColumnView, TaskView } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardRole, ColumnView, LabelView, TaskView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import type { Conflict } from '../tasks/conflict.js';
 import type { Session } from '../api/session.js';
@@ -50,6 +50,15 @@ export interface BoardHandle {
   renameBoard(name: string): void;
   changeRole(userId: string, role: BoardRole): Promise<void>;
   removeMember(userId: string): Promise<void>;
+  /** Calls `listener` with every confirmed event from now on (a task dialog's comments and checklist); returns the unsubscribe. */
+  subscribe(listener: (event: AnyBoardEvent) => void): () => void;
+  archiveTask(task: TaskView): void;
+  archiveColumn(column: ColumnView): void;
+  /** Restores an archived task or column; false (with a message shown) when it failed. */
+  restore(kind: 'task' | 'column', id: string): Promise<boolean>;
+  createLabel(input: { name: string; color: string }): Promise<boolean>;
+  updateLabel(label: LabelView, change: { name?: string; color?: string }): Promise<boolean>;
+  deleteLabel(label: LabelView): Promise<boolean>;
 }
 
 const describeError = (error: unknown): string => {
@@ -78,6 +87,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [removed, setRemoved] = useState<string | null>(null);
   const confirmedRef = useRef<BoardState | null>(null);
+  const listeners = useRef(new Set<(event: AnyBoardEvent) => void>());
 
   useEffect(() => {
     let flashTimer: ReturnType<typeof setTimeout> | undefined;
@@ -103,6 +113,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         confirmedRef.current = next;
         setConfirmed(next);
         setPending((p) => confirm(p, event));
+        for (const listener of listeners.current) listener(event);
         const nameOf = memberNames(next.members.length ? next.members : before.members);
         setActivity(describeEvent(event, nameOf, before));
         const target = highlightTarget(event);
@@ -147,6 +158,17 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
 
   const nameOf = useCallback((userId: string) => memberNames(confirmedRef.current?.members ?? [])(userId), []);
 
+  /** Sends a write that shows when its event arrives (no optimistic copy); false with a message when it failed. */
+  const plain = useCallback(async (request: (headers: Record<string, string>) => Promise<unknown>, what: string): Promise<boolean> => {
+    try {
+      await withRetries(newIdempotencyKey(), request);
+      return true;
+    } catch (e) {
+      setError(`${what} failed. ${describeError(e)}`);
+      return false;
+    }
+  }, []);
+
   return {
     board,
     role: confirmed ? (confirmed.members.find((m) => m.userId === me)?.role ?? confirmed.role ?? null) : null,
@@ -158,13 +180,23 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     conflict,
     removed,
     dismissError: () => setError(null),
+    subscribe(listener) {
+      listeners.current.add(listener);
+      return () => void listeners.current.delete(listener);
+    },
+    archiveTask: (task) => void plain((headers) => rest.archiveTask(boardId, task.id, { headers }), `Archiving “${task.title}”`),
+    archiveColumn: (column) => void plain((headers) => rest.archiveColumn(boardId, column.id, { headers }), `Archiving column “${column.name}”`),
+    restore: (kind, id) => plain((headers) => (kind === 'task' ? rest.restoreTask(boardId, id, { headers }) : rest.restoreColumn(boardId, id, { headers })), 'Restoring'),
+    createLabel: (input) => plain((headers) => rest.createLabel(boardId, input, { headers }), `Adding label “${input.name}”`),
+    updateLabel: (label, change) => plain((headers) => rest.updateLabel(boardId, label.id, change, { headers }), `Changing label “${label.name}”`),
+    deleteLabel: (label) => plain((headers) => rest.deleteLabel(boardId, label.id, { headers }), `Deleting label “${label.name}”`),
     dismissConflict: () => setConflict(null),
     createTask(columnId, title, anchors = {}) {
       const key = newIdempotencyKey();
       const now = new Date().toISOString();
       const task: TaskView = {
-        id: `pending-${key}`, boardId, columnId, title, description: '', position: '', assigneeIds: [], labels: [], dueAt: null,
-        version: 0, createdAt: now, updatedAt: now, createdBy: me, updatedBy: me,
+        id: `pending-${key}`, boardId, columnId, title, description: '', position: '', assigneeIds: [], labelIds: [], dueAt: null,
+        version: 0, createdAt: now, updatedAt: now, createdBy: me, updatedBy: me, archivedAt: null, commentCount: 0, checklist: { done: 0, total: 0 },
       };
       void optimistic({ kind: 'task.create', key, task, ...anchors }, (headers) => rest.createTask(boardId, { columnId, title, ...anchors }, { headers }), `Adding “${title}”`);
     },
@@ -199,7 +231,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     },
     createColumn(name) {
       const key = newIdempotencyKey();
-      const column: ColumnView = { id: `pending-${key}`, boardId, name, position: '', version: 0 };
+      const column: ColumnView = { id: `pending-${key}`, boardId, name, position: '', version: 0, archivedAt: null };
       void optimistic({ kind: 'column.create', key, column }, (headers) => rest.createColumn(boardId, { name }, { headers }), `Adding column “${name}”`);
     },
     updateColumn(column, change) {

@@ -1,4 +1,5 @@
 import type { ColumnView, MemberView } from '@tasklane/contracts';
+import { useLabels } from '../labels/labels-context.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import type { Conflict } from './conflict.js';
@@ -9,12 +10,14 @@ import styles from './tasks.module.css';
  * this edit wanted; "Keep their version" drops the edit, "Apply my changes" sends it again on top
  * of the current version.
  */
-const FIELD_LABELS: Record<string, string> = { title: 'Title', description: 'Description', labels: 'Labels', assigneeIds: 'Assignees', dueAt: 'Due date' };
+const FIELD_LABELS: Record<string, string> = { title: 'Title', description: 'Description', labelIds: 'Labels', assigneeIds: 'Assignees', dueAt: 'Due date' };
 
 export function ConflictDialog(props: { conflict: Conflict; columns: ColumnView[]; members: MemberView[]; onKeepTheirs(): void; onApplyMine(): void }) {
   const { conflict, columns, members, onKeepTheirs, onApplyMine } = props;
+  const labels = useLabels();
   const show = (field: string, value: unknown): string => {
     if (field === 'assigneeIds' && Array.isArray(value)) return value.map((id) => members.find((m) => m.userId === id)?.name ?? 'former member').join(', ') || '—';
+    if (field === 'labelIds' && Array.isArray(value)) return value.map((id) => labels.get(String(id))?.name ?? 'deleted label').join(', ') || '—';
     if (field === 'dueAt') return value ? new Date(String(value)).toLocaleDateString(undefined, { timeZone: 'UTC' }) : 'none';
     return Array.isArray(value) ? value.join(', ') || '—' : String(value ?? '—') || '—';
   };
@@ -32,7 +35,7 @@ export function ConflictDialog(props: { conflict: Conflict; columns: ColumnView[
         <dt>Description</dt>
         <dd>{task.description || '—'}</dd>
         <dt>Labels</dt>
-        <dd>{task.labels.join(', ') || '—'}</dd>
+        <dd>{task.labelIds.map((id) => labels.get(id)?.name ?? 'deleted label').join(', ') || '—'}</dd>
         <dt>Column</dt>
         <dd>{column}</dd>
         <dt>Changed</dt>

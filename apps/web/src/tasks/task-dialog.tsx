@@ -1,6 +1,9 @@
 import { useState } from 'react';
-import type { UpdateTaskInput } from '@tasklane/client';
-import type { ColumnView, MemberView, TaskView } from '@tasklane/contracts';
+import type { TasklaneRestClient, UpdateTaskInput } from '@tasklane/client';
+import type { AnyBoardEvent, ColumnView, MemberView, TaskView } from '@tasklane/contracts';
+import { ChecklistSection } from '../checklists/checklist-section.js';
+import { CommentThread } from '../comments/comment-thread.js';
+import { LabelChip, useLabels } from '../labels/labels-context.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import ui from '../ui/ui.module.css';
@@ -16,14 +19,21 @@ interface Props {
   /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
   onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void;
   onDelete(): void;
+  onArchive(): void;
+  rest: TasklaneRestClient;
+  me: string;
+  isOwner: boolean;
+  subscribe(listener: (event: AnyBoardEvent) => void): () => void;
 }
 
 /**
- * A task's details: title, description, labels, assignees (board members), due date and column.
- * Editors save the changed fields (sent with If-Match of the version opened, so a change made
- * meanwhile by someone else is a conflict, not overwritten); viewers read.
+ * A task's details: title, description, labels (picked from the board's), assignees (board
+ * members), due date and column; below, its checklist and comments, both live. Editors save the
+ * changed fields (sent with If-Match of the version opened, so a change made meanwhile by someone
+ * else is a conflict, not overwritten); viewers read.
  */
-export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, onDelete }: Props) {
+export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe }: Props) {
+  const boardLabels = useLabels();
   // The version this edit started from: later live updates must not move the base of the edit.
   const [base] = useState(task);
   const [values, setValues] = useState(() => toFormValues(task));
@@ -47,10 +57,21 @@ export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, o
           <span>Description</span>
           <textarea className={ui.input} value={values.description} readOnly={readOnly} maxLength={10000} onChange={(e) => setValues({ ...values, description: e.target.value })} />
         </label>
-        <label className={ui.field}>
-          <span>Labels (comma-separated)</span>
-          <input className={ui.input} value={values.labels} readOnly={readOnly} onChange={(e) => setValues({ ...values, labels: e.target.value })} />
-        </label>
+        <fieldset className={styles.assignees}>
+          <legend>Labels</legend>
+          {boardLabels.size === 0 && <span className={styles.note}>No labels yet: add some from the board’s Labels button.</span>}
+          {[...boardLabels.values()].map((l) => (
+            <label key={l.id} className={styles.check}>
+              <input
+                type="checkbox"
+                disabled={readOnly}
+                checked={values.labelIds.includes(l.id)}
+                onChange={(e) => setValues({ ...values, labelIds: e.target.checked ? [...values.labelIds, l.id] : values.labelIds.filter((id) => id !== l.id) })}
+              />
+              <LabelChip label={l} className={styles.chip} />
+            </label>
+          ))}
+        </fieldset>
         <fieldset className={styles.assignees}>
           <legend>Assignees</legend>
           {members.map((m) => (
@@ -90,6 +111,7 @@ export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, o
             </Button>
             <Button onClick={onClose}>Cancel</Button>
             <span className={styles.spacer} />
+            <Button onClick={onArchive}>Archive</Button>
             {confirmDelete ? (
               <Button variant="danger" onClick={onDelete}>
                 Really delete
@@ -104,6 +126,8 @@ export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, o
           <p className={styles.note}>You can view this board but not change it.</p>
         )}
       </form>
+      <ChecklistSection rest={rest} boardId={task.boardId} taskId={task.id} canEdit={canEdit} subscribe={subscribe} />
+      <CommentThread rest={rest} boardId={task.boardId} taskId={task.id} me={me} canComment={canEdit} isOwner={isOwner} members={members} subscribe={subscribe} />
     </Dialog>
   );
 }

@@ -5,8 +5,8 @@ import type { TaskView } from '@tasklane/contracts';
 export interface TaskFormValues {
   title: string;
   description: string;
-  /** Comma-separated. */
-  labels: string;
+  /** Ids of the board's labels, in the order picked. */
+  labelIds: string[];
   assigneeIds: string[];
   /** `YYYY-MM-DD` or '' (no due date). */
   due: string;
@@ -15,7 +15,7 @@ export interface TaskFormValues {
 export const toFormValues = (t: TaskView): TaskFormValues => ({
   title: t.title,
   description: t.description,
-  labels: t.labels.join(', '),
+  labelIds: [...t.labelIds],
   assigneeIds: [...t.assigneeIds],
   due: t.dueAt ? t.dueAt.slice(0, 10) : '',
 });
@@ -23,16 +23,16 @@ export const toFormValues = (t: TaskView): TaskFormValues => ({
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * The PATCH body for what changed between `task` and the form: only changed fields; labels
- * trimmed, deduplicated, empty ones dropped; a due date is the end of that day in UTC, '' clears it.
+ * The PATCH body for what changed between `task` and the form: only changed fields; label ids
+ * deduplicated (order kept); a due date is the end of that day in UTC, '' clears it.
  */
 export function taskPatch(task: TaskView, v: TaskFormValues): UpdateTaskInput {
   const patch: UpdateTaskInput = {};
   const title = v.title.trim();
   if (title && title !== task.title) patch.title = title;
   if (v.description !== task.description) patch.description = v.description;
-  const labels = [...new Set(v.labels.split(',').map((l) => l.trim()).filter(Boolean))];
-  if (!sameList(labels, task.labels)) patch.labels = labels;
+  const labelIds = [...new Set(v.labelIds)];
+  if (!sameList(labelIds, task.labelIds)) patch.labelIds = labelIds;
   const assignees = [...v.assigneeIds].sort();
   if (!sameList(assignees, [...task.assigneeIds].sort())) patch.assigneeIds = assignees;
   const dueAt = v.due ? `${v.due}T23:59:59.000Z` : null;

@@ -5,6 +5,7 @@ import { BoardStreams1796044238500 } from './1796044238500-BoardStreams.js';
 import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessionsAndApiTokens.js';
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
+import { CollaborationContent1796056647502 } from './1796056647502-CollaborationContent.js';
 import { Webhooks1796056925629 } from './1796056925629-Webhooks.js';
 import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
 
@@ -17,6 +18,7 @@ export const MIGRATIONS: Function[] = [
   AuthSessionsAndApiTokens1796047124893,
   Invitations1796047182119,
   EventTraceparent1796050390207,
+  CollaborationContent1796056647502,
   Webhooks1796056925629,
   BoardImports1796058096172,
 ];

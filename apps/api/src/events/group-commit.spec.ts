@@ -1,0 +1,200 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { describe, expect, it, jest } from '@jest/globals';
+import type { AnyBoardEvent } from '@tasklane/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { BoardGroupCommit, type StepOutcome, type WriteStep } from './group-commit.js';
+
+// The batching decisions with a scripted query runner: which writes share a transaction, what a
+// failing write rolls back, what a failing COMMIT does. The same path against PostgreSQL (real
+// savepoints, locks, seqs) is in apps/api/test/group-commit.e2e-spec.ts.
+const BOARD = 'b1';
+const tx = { name: 'tx' } as unknown as EntityManager;
+const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.deleted', actorId: 'u', occurredAt: new Date(0).toISOString(), data: { id: 't' } });
+
+function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number | null; lockFails?: boolean } = {}) {
+  const log: string[] = [];
+  const committed: AnyBoardEvent[][] = [];
+  let lockGate: Promise<void> = Promise.resolve();
+  const dataSource = {
+    createQueryRunner: () => {
+      let active = false;
+      return {
+        manager: tx,
+        get isTransactionActive() {
+          return active;
+        },
+        connect: async () => undefined,
+        startTransaction: async () => void ((active = true), log.push('BEGIN')),
+        commitTransaction: async () => {
+          log.push('COMMIT');
+          active = false;
+          if (options.commitFails) throw new Error('could not commit');
+        },
+        rollbackTransaction: async () => void ((active = false), log.push('ROLLBACK')),
+        query: async (sql: string) => void log.push(sql),
+        release: async () => undefined,
+      };
+    },
+  } as unknown as DataSource;
+  const lock = jest.fn(async (_tx: EntityManager, boardId: string) => {
+    log.push('lock');
+    if (boardId !== 'other') await lockGate;
+    if (options.lockFails) throw Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
+    return options.seq === null ? null : head;
+  });
+  // The stream's seq as committed (what the next batch's lock reads).
+  let head = options.seq ?? 10;
+  const group = new BoardGroupCommit(dataSource, lock, options.maxBatch ?? 32, (events) => {
+    committed.push(events);
+    head = events.at(-1)?.seq ?? head;
+  });
+  /** Holds the next batch at its lock until the returned function is called (so writes pile up behind it). */
+  const holdLock = () => {
+    let release!: () => void;
+    lockGate = new Promise((r) => (release = r));
+    return () => release();
+  };
+  return { group, log, committed, lock, holdLock };
+}
+
+/** A step that appends one event at seq + 1 and names itself in the log. */
+const ok = (name: string, log: string[]): WriteStep<string> => async (_tx, seq) => {
+  log.push(`${name}@${seq}`);
+  return { result: name, event: event(seq + 1) };
+};
+const failing = (name: string, log: string[]): WriteStep<string> => async () => {
+  log.push(`${name}!`);
+  throw new Error(`${name} refused`);
+};
+
+describe('BoardGroupCommit', () => {
+  it('runs a lone write in one transaction with no savepoint', async () => {
+    const { group, log, committed } = setup();
+    await expect(group.run(BOARD, ok('a', log))).resolves.toMatchObject({ result: 'a', event: { seq: 11 } });
+    expect(log).toEqual(['BEGIN', 'lock', 'a@10', 'COMMIT']);
+    expect(committed).toEqual([[expect.objectContaining({ seq: 11 })]]);
+    expect(group.pendingBoards).toBe(0);
+  });
+
+  it('puts writes that arrive while a batch waits for its lock into that batch, each after a savepoint, with consecutive seqs', async () => {
+    const { group, log, committed, holdLock } = setup();
+    const release = holdLock();
+    const results = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log)), group.run(BOARD, ok('c', log))];
+    release();
+    const outcomes = await Promise.all(results);
+    expect(outcomes.map((o) => o.event?.seq)).toEqual([11, 12, 13]);
+    expect(log).toEqual([
+      'BEGIN', 'lock', 'a@10',
+      'SAVEPOINT tl_write', 'b@11', 'RELEASE SAVEPOINT tl_write',
+      'SAVEPOINT tl_write', 'c@12', 'RELEASE SAVEPOINT tl_write',
+      'COMMIT',
+    ]);
+    // One publish for the batch, in seq order, before any write resolves.
+    expect(committed).toEqual([[11, 12, 13].map((seq) => expect.objectContaining({ seq }))]);
+  });
+
+  it('rolls a failing write back to its savepoint alone: the others commit, and keep consecutive seqs', async () => {
+    const { group, log, committed, holdLock } = setup();
+    const release = holdLock();
+    const a = group.run(BOARD, ok('a', log));
+    const b = group.run(BOARD, failing('b', log));
+    const c = group.run(BOARD, ok('c', log));
+    release();
+    await expect(b).rejects.toThrow('b refused');
+    await expect(Promise.all([a, c])).resolves.toMatchObject([{ event: { seq: 11 } }, { event: { seq: 12 } }]);
+    expect(log).toEqual([
+      'BEGIN', 'lock', 'a@10',
+      'SAVEPOINT tl_write', 'b!', 'ROLLBACK TO SAVEPOINT tl_write',
+      'SAVEPOINT tl_write', 'c@11', 'RELEASE SAVEPOINT tl_write',
+      'COMMIT',
+    ]);
+    expect(committed).toHaveLength(1);
+  });
+
+  it('when the first write of a batch fails, rolls the transaction back and runs the rest in a new one', async () => {
+    const { group, log, holdLock } = setup();
+    const release = holdLock();
+    const a = group.run(BOARD, failing('a', log));
+    const b = group.run(BOARD, ok('b', log));
+    release();
+    await expect(a).rejects.toThrow('a refused');
+    await expect(b).resolves.toMatchObject({ event: { seq: 11 } });
+    expect(log).toEqual(['BEGIN', 'lock', 'a!', 'ROLLBACK', 'BEGIN', 'lock', 'b@10', 'COMMIT']);
+  });
+
+  it('rejects every write of a batch whose COMMIT fails, and publishes none of them', async () => {
+    const { group, log, committed, holdLock } = setup({ commitFails: true });
+    const release = holdLock();
+    const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log))];
+    release();
+    for (const w of writes) await expect(w).rejects.toThrow('could not commit');
+    expect(committed).toEqual([]);
+  });
+
+  it('answers BOARD_NOT_FOUND to every queued write of a board without a stream', async () => {
+    const { group, log, holdLock } = setup({ seq: null });
+    const release = holdLock();
+    const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log))];
+    release();
+    for (const w of writes) await expect(w).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
+    expect(log).toEqual(['BEGIN', 'lock', 'ROLLBACK']);
+  });
+
+  it('rejects every waiting write when the lock fails (lock_timeout), and takes later writes afresh', async () => {
+    const { group, log, holdLock } = setup({ lockFails: true });
+    const release = holdLock();
+    const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log))];
+    release();
+    for (const w of writes) await expect(w).rejects.toMatchObject({ code: '55P03' });
+    expect(log).toEqual(['BEGIN', 'lock', 'ROLLBACK']);
+    expect(group.pendingBoards).toBe(0);
+  });
+
+  it('commits at most maxBatch writes per transaction', async () => {
+    const { group, log, committed, holdLock } = setup({ maxBatch: 2 });
+    const release = holdLock();
+    const writes = ['a', 'b', 'c', 'd', 'e'].map((n) => group.run(BOARD, ok(n, log)));
+    release();
+    const outcomes = await Promise.all(writes);
+    expect(outcomes.map((o) => o.event?.seq)).toEqual([11, 12, 13, 14, 15]);
+    expect(committed.map((events) => events.length)).toEqual([2, 2, 1]);
+    expect(log.filter((l) => l === 'COMMIT')).toHaveLength(3);
+  });
+
+  it('keeps boards apart: a held board does not delay another', async () => {
+    const { group, log, holdLock } = setup();
+    const release = holdLock();
+    let heldDone = false;
+    const held = group.run('held', ok('h', log)).then(() => (heldDone = true));
+    await expect(group.run('other', ok('o', log))).resolves.toMatchObject({ result: 'o' });
+    expect(heldDone).toBe(false);
+    release();
+    await held;
+    expect(log.filter((l) => l === 'COMMIT')).toHaveLength(2);
+  });
+
+  it('runs each step in the async context of the request that queued it (traces, request ids)', async () => {
+    const { group, holdLock } = setup();
+    const store = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const step: WriteStep<null> = async (_tx, seq): Promise<StepOutcome<null>> => {
+      seen.push(store.getStore());
+      return { result: null, event: event(seq + 1) };
+    };
+    const release = holdLock();
+    const writes = ['req-1', 'req-2', 'req-3'].map((id) => store.run(id, () => group.run(BOARD, step)));
+    release();
+    await Promise.all(writes);
+    expect(seen).toEqual(['req-1', 'req-2', 'req-3']);
+  });
+
+  it('runs each write’s afterCommit after COMMIT and the publish, in order', async () => {
+    const { group, log, holdLock } = setup();
+    const release = holdLock();
+    const withHook = (name: string): WriteStep<string> => async (_tx, seq) => ({ result: name, event: event(seq + 1), afterCommit: () => void log.push(`after ${name}`) });
+    const writes = [group.run(BOARD, withHook('a')), group.run(BOARD, withHook('b'))];
+    release();
+    await Promise.all(writes);
+    expect(log.slice(log.indexOf('COMMIT'))).toEqual(['COMMIT', 'after a', 'after b']);
+  });
+});

@@ -1,0 +1,195 @@
+import { AsyncResource } from 'node:async_hooks';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { AnyBoardEvent } from '@tasklane/contracts';
+import { Logger } from '@nestjs/common';
+import { boardNotFound } from '../board-access/board-access.errors.js';
+
+const logger = new Logger('BoardGroupCommit');
+
+/** What one write's step returns to the group commit: its result and the event it appended, if any. */
+export interface StepOutcome<R> {
+  result: R;
+  event: AnyBoardEvent | null;
+  /** Run after COMMIT (notifications), in seq order with the batch's other writes. */
+  afterCommit?: (() => void) | null;
+}
+
+/**
+ * One write of a board: everything the write does after the board's lock is held. Runs with `tx`
+ * (the batch's transaction, inside a savepoint unless it is the batch's first write) and `seq`,
+ * the board's last seq before this write (its own event, if any, takes `seq + 1`).
+ */
+export type WriteStep<R> = (tx: EntityManager, seq: number) => Promise<StepOutcome<R>>;
+
+/** Told once per committed batch, before any of its writes resolves: the events in seq order. */
+export type CommittedListener = (events: AnyBoardEvent[], writes: number) => void;
+
+/** Locks the board's stream for the transaction and returns its last seq; null for no such board. */
+export type StreamLock = (tx: EntityManager, boardId: string) => Promise<number | null>;
+
+interface QueuedWrite {
+  step: WriteStep<unknown>;
+  resolve: (outcome: StepOutcome<unknown>) => void;
+  reject: (error: unknown) => void;
+  settled: boolean;
+}
+
+/**
+ * Per-board group commit: concurrent writes to one board on this replica share one transaction,
+ * so they pay for one lock wait and one COMMIT (one WAL fsync) instead of one each. This is the
+ * group commit of database logs (Gawlick & Kinkade, "Varieties of Concurrency Control in IMS/VS
+ * Fast Path", 1985; PostgreSQL's own `commit_delay`) and of log brokers' batched appends (Kafka),
+ * applied at the level of one board's stream.
+ *
+ * How a batch runs (one at a time per board and replica; a write that arrives while a batch is
+ * open joins it, up to `maxBatch`, otherwise it waits for the next):
+ *   1. BEGIN, lock the board's stream (`lock`: the board's advisory lock, which PostgreSQL grants
+ *      in arrival order, then its row lock) and read its seq;
+ *   2. each write runs its step: the first one directly, every later one inside a SAVEPOINT, so a
+ *      write that fails (403, 412, a constraint) is rolled back alone and rejected with its error;
+ *      when the first one fails the whole transaction is rolled back (it holds nothing else) and
+ *      the rest go on in a new one. A lone write so costs no statement more than without batching;
+ *   3. COMMIT; `onCommitted` gets the batch's events in seq order; each write's `afterCommit` runs
+ *      and its promise resolves, in order. If BEGIN, the lock or COMMIT fails, every write of the
+ *      batch is rejected with that error (nothing of it was committed).
+ * Each write keeps its own validation, role check, Idempotency-Key, ETag check, result and event:
+ * only the transaction is shared. Steps run in the async context of the request that queued them
+ * (AsyncResource), so traces, request ids and audit lines stay the request's own.
+ */
+export class BoardGroupCommit {
+  private readonly queues = new Map<string, QueuedWrite[]>();
+
+  /**
+   * @param maxBatch most writes in one transaction (bounds lock hold time and a failed commit's blast radius).
+   */
+  constructor(
+    private readonly dataSource: Pick<DataSource, 'createQueryRunner'>,
+    private readonly lock: StreamLock,
+    private readonly maxBatch: number,
+    private readonly onCommitted: CommittedListener,
+  ) {}
+
+  /** Writes on this replica queued or running, per board (for tests and metrics). */
+  get pendingBoards(): number {
+    return this.queues.size;
+  }
+
+  /**
+   * Runs `step` as one write to `boardId` in the board's next batch and returns its outcome once
+   * the batch has committed.
+   * @throws AppError BOARD_NOT_FOUND (404) when the board has no stream; whatever `step` throws
+   *   (that write rolled back alone); the database's error when BEGIN, the lock or COMMIT fails.
+   */
+  run<R>(boardId: string, step: WriteStep<R>): Promise<StepOutcome<R>> {
+    return new Promise<StepOutcome<R>>((resolve, reject) => {
+      const write: QueuedWrite = {
+        step: AsyncResource.bind(step as WriteStep<unknown>),
+        resolve: resolve as (outcome: StepOutcome<unknown>) => void,
+        reject,
+        settled: false,
+      };
+      const queue = this.queues.get(boardId);
+      if (queue) {
+        queue.push(write);
+        return;
+      }
+      this.queues.set(boardId, [write]);
+      void this.drain(boardId);
+    });
+  }
+
+  /** Runs batches for `boardId` until its queue is empty, then forgets the board. */
+  private async drain(boardId: string): Promise<void> {
+    const queue = this.queues.get(boardId)!;
+    try {
+      while (queue.length > 0) await this.batch(boardId, queue);
+    } finally {
+      this.queues.delete(boardId);
+      // A write queued between the last batch and the delete would be stranded: start over for it.
+      if (queue.length > 0) {
+        this.queues.set(boardId, queue);
+        void this.drain(boardId);
+      }
+    }
+  }
+
+  /** One transaction: takes writes from the head of `queue` until it is empty or the batch is full. */
+  private async batch(boardId: string, queue: QueuedWrite[]): Promise<void> {
+    const done: Array<{ write: QueuedWrite; outcome: StepOutcome<unknown> }> = [];
+    let runner: QueryRunner | null = null;
+    let current: QueuedWrite | null = null;
+    try {
+      runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      await runner.startTransaction();
+      const tx = runner.manager;
+      let seq = await this.lock(tx, boardId);
+      if (seq === null) {
+        // No such board: every write queued for it fails the same way.
+        for (const write of queue.splice(0)) settle(write, 'reject', boardNotFound());
+        await runner.rollbackTransaction();
+        return;
+      }
+      while (queue.length > 0 && done.length < this.maxBatch) {
+        current = queue.shift()!;
+        const first = done.length === 0;
+        if (!first) await runner.query('SAVEPOINT tl_write');
+        let outcome: StepOutcome<unknown>;
+        try {
+          outcome = await current.step(tx, seq);
+        } catch (error) {
+          settle(current, 'reject', error);
+          current = null;
+          if (first) {
+            // Nothing else is in this transaction: roll it all back, and the rest go on in a new one.
+            await runner.rollbackTransaction();
+            return;
+          }
+          await runner.query('ROLLBACK TO SAVEPOINT tl_write');
+          continue;
+        }
+        if (!first) await runner.query('RELEASE SAVEPOINT tl_write');
+        done.push({ write: current, outcome });
+        current = null;
+        if (outcome.event) seq = outcome.event.seq;
+      }
+      await runner.commitTransaction();
+    } catch (error) {
+      // BEGIN, the lock, a savepoint statement or COMMIT failed: nothing of this batch committed.
+      if (runner?.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (current) settle(current, 'reject', error);
+      for (const { write } of done) settle(write, 'reject', error);
+      // Before any write was taken (no connection, BEGIN or the lock failed, e.g. lock_timeout):
+      // the writes waiting now would wait as long and likely fail the same way; they fail now,
+      // which also guarantees that every batch settles at least one write.
+      if (done.length === 0 && !current) for (const write of queue.splice(0)) settle(write, 'reject', error);
+      return;
+    } finally {
+      await runner?.release().catch(() => undefined);
+    }
+    // Committed: whatever happens from here on, every write of the batch resolves.
+    const events = done.flatMap(({ outcome }) => (outcome.event ? [outcome.event] : []));
+    try {
+      this.onCommitted(events, done.length);
+    } catch (error) {
+      // The events are in the outbox: the relay publishes what this failed to.
+      logger.error(`after-commit publish of ${boardId} failed`, error instanceof Error ? error.stack : String(error));
+    }
+    for (const { write, outcome } of done) {
+      try {
+        outcome.afterCommit?.();
+      } catch (error) {
+        logger.error(`after-commit hook of ${boardId} failed`, error instanceof Error ? error.stack : String(error));
+      }
+      settle(write, 'resolve', outcome);
+    }
+  }
+}
+
+/** Resolves or rejects a queued write once. */
+function settle(write: QueuedWrite, how: 'resolve' | 'reject', value: unknown): void {
+  if (write.settled) return;
+  write.settled = true;
+  if (how === 'resolve') write.resolve(value as StepOutcome<unknown>);
+  else write.reject(value);
+}

@@ -1,0 +1,86 @@
+// Group commit against PostgreSQL: concurrent writes to one board share transactions (fewer
+// COMMITs than writes), yet each keeps its own outcome: a refused or stale write in the middle of a
+// batch is rolled back alone (real savepoints), the others commit with consecutive seqs, and the
+// stored event log holds exactly the successful writes, once each, in seq order.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from '@jest/globals';
+import type { AnyBoardEvent } from '@tasklane/contracts';
+import { addMember, createTask, snapshot, tasksPath } from './support/fixtures.js';
+import { tasksBoard } from './support/task-boards.js';
+import { useTestApp } from './support/test-app.js';
+
+/** Sum and count of `tasklane_group_commit_writes` (writes, and committed board transactions) on the app's /metrics. */
+async function batchCounters(t: ReturnType<typeof useTestApp>): Promise<{ writes: number; commits: number }> {
+  const text = (await t.http().get('/metrics').expect(200)).text;
+  const read = (name: string) => Number(text.split('\n').find((line) => line.startsWith(`tasklane_group_commit_writes_${name}{`))?.split(' ').at(-1) ?? 0);
+  return { writes: read('sum'), commits: read('count') };
+}
+
+describe('group commit (e2e)', () => {
+  const t = useTestApp();
+
+  it('commits 60 concurrent writes to one board in fewer transactions, every write once, seqs contiguous', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    // Three writers, 20 writes each: within every user's write burst (RATE_LIMIT_WRITES_BURST).
+    const writers = [owner, await addMember(t, owner.auth, board.id, 'editor'), await addMember(t, owner.auth, board.id, 'editor')];
+    const before = await batchCounters(t);
+    const titles = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    const answers = await Promise.all(titles.map((title, i) => t.http().post(tasksPath(board.id)).set(writers[i % 3].auth).send({ columnId: todo.id, title })));
+    expect(answers.map((a) => a.status)).toEqual(titles.map(() => 201));
+    const after = await batchCounters(t);
+    // Every write went through the group commit, and at least some shared a COMMIT.
+    expect(after.writes - before.writes).toBe(60);
+    expect(after.commits - before.commits).toBeLessThan(60);
+
+    const events = (await t.http().get(`/api/v1/boards/${board.id}/events?after=0`).set(owner.auth).expect(200)).body.items as AnyBoardEvent[];
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1));
+    const created = events.filter((e) => e.type === 'task.created').map((e) => (e.data as { title: string }).title);
+    expect(created.sort()).toEqual([...titles].sort());
+    expect((await snapshot(t, owner.auth, board.id)).tasks).toHaveLength(60);
+  });
+
+  it('rolls back a refused or stale write alone, in the middle of a busy batch, and leaves no trace of it', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const viewer = await addMember(t, owner.auth, board.id, 'viewer');
+    const target = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'target' });
+    const seqBefore = (await snapshot(t, owner.auth, board.id)).seq;
+    const sends = [
+      ...Array.from({ length: 20 }, (_, i) => ['ok', () => t.http().post(tasksPath(board.id)).set(owner.auth).send({ columnId: todo.id, title: `ok${i}` })] as const),
+      // A viewer's write (403) and a stale If-Match (412, except for the one that wins) interleaved.
+      ...Array.from({ length: 5 }, () => ['viewer', () => t.http().post(tasksPath(board.id)).set(viewer.auth).send({ columnId: todo.id, title: 'never' })] as const),
+      ...Array.from({ length: 5 }, (_, i) => ['stale', () => t.http().patch(`${tasksPath(board.id)}/${target.id}`).set({ ...owner.auth, 'If-Match': '"1"' }).send({ title: `stale${i}` })] as const),
+      ...Array.from({ length: 5 }, () => ['column', () => t.http().post(tasksPath(board.id)).set(owner.auth).send({ columnId: randomUUID(), title: 'no column' })] as const),
+    ];
+    // Interleave the kinds so refusals land between successes of the same batch.
+    const order = sends.map((s, i) => ({ s, k: (i * 7) % sends.length })).sort((a, b) => a.k - b.k).map((x) => x.s);
+    const answers = await Promise.all(order.map(async ([kind, send]) => ({ kind, res: await send() })));
+    const statuses = (kind: string) => answers.filter((a) => a.kind === kind).map((a) => a.res.status).sort();
+    expect(statuses('ok')).toEqual(Array(20).fill(201));
+    expect(statuses('viewer')).toEqual(Array(5).fill(403));
+    expect(statuses('stale')).toEqual([200, 412, 412, 412, 412]);
+    expect(statuses('column')).toEqual(Array(5).fill(404));
+
+    const snap = await snapshot(t, owner.auth, board.id);
+    expect(snap.seq).toBe(seqBefore + 21);
+    expect(snap.tasks.map((task) => task.title)).not.toContain('never');
+    expect(snap.tasks.map((task) => task.title)).not.toContain('no column');
+    const winner = answers.find((a) => a.kind === 'stale' && a.res.status === 200)!.res.body as { title: string };
+    expect(snap.tasks.find((task) => task.id === target.id)).toMatchObject({ title: winner.title, version: 2 });
+    const events = (await t.http().get(`/api/v1/boards/${board.id}/events?after=${seqBefore}`).set(owner.auth).expect(200)).body.items as AnyBoardEvent[];
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => seqBefore + 1 + i));
+    expect(events.filter((e) => e.type === 'task.updated')).toHaveLength(1);
+  });
+
+  it('answers one Idempotency-Key sent 8 times at once with one task and one event, even inside one batch', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const key = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => t.http().post(tasksPath(board.id)).set({ ...owner.auth, 'Idempotency-Key': key }).send({ columnId: todo.id, title: 'once' })),
+    );
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([201]));
+    expect(new Set(answers.map((a) => (a.body as { id: string }).id)).size).toBe(1);
+    const snap = await snapshot(t, owner.auth, board.id);
+    expect(snap.tasks.filter((task) => task.title === 'once')).toHaveLength(1);
+    expect(snap.seq).toBe(1);
+  });
+});

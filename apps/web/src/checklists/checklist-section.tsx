@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'react';
+import { TasklaneHttpError, type TasklaneRestClient } from '@tasklane/client';
+import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
+import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { applyChecklistEvent } from '../comments/thread-model.js';
+import { Button } from '../ui/button.js';
+import ui from '../ui/ui.module.css';
+import styles from './checklist.module.css';
+
+interface Props {
+  rest: TasklaneRestClient;
+  boardId: string;
+  taskId: string;
+  canEdit: boolean;
+  subscribe(listener: (event: AnyBoardEvent) => void): () => void;
+}
+
+/**
+ * A task's checklist, live (checklist.* events of this task): check and uncheck, add at the end,
+ * move up or down (afterItemId/beforeItemId), delete; progress as "3/5" with a meter.
+ */
+export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: Props) {
+  const [items, setItems] = useState<readonly ChecklistItemView[] | null>(null);
+  const [draft, setDraft] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    let loaded = false;
+    const early: AnyBoardEvent[] = [];
+    const unsubscribe = subscribe((event) => {
+      if (!live) return;
+      if (loaded) setItems((list) => (list ? applyChecklistEvent(list, taskId, event) : list));
+      else early.push(event);
+    });
+    rest.listChecklist(boardId, taskId).then(
+      (list) => {
+        loaded = true;
+        if (live) setItems(early.reduce<readonly ChecklistItemView[]>((l, e) => applyChecklistEvent(l, taskId, e), list));
+      },
+      () => live && setProblem('The checklist could not be loaded.'),
+    );
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+  }, [rest, boardId, taskId, subscribe]);
+
+  const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => {
+    setProblem(null);
+    try {
+      await withRetries(newIdempotencyKey(), write);
+      return true;
+    } catch (e) {
+      setProblem(`${what} failed. ${e instanceof TasklaneHttpError ? (e.body?.message ?? '') : 'The server could not be reached.'}`);
+      return false;
+    }
+  };
+  const done = items?.filter((i) => i.done).length ?? 0;
+  const total = items?.length ?? 0;
+  /** Moves item `i` one place up (-1) or down (+1): right before the one above, or right after the one below. */
+  const move = (i: number, by: -1 | 1) => {
+    if (!items) return;
+    const item = items[i];
+    const anchor = items[i + by];
+    if (!anchor) return;
+    void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, by < 0 ? { beforeItemId: anchor.id } : { afterItemId: anchor.id }, { headers }), 'Moving the item');
+  };
+
+  return (
+    <section className={styles.section} aria-label="Checklist">
+      <div className={styles.head}>
+        <h3 className={styles.heading}>Checklist</h3>
+        {total > 0 && (
+          <>
+            <meter className={styles.meter} min={0} max={total} value={done} aria-label="Checklist progress" />
+            <span className={styles.count}>
+              {done}/{total}
+            </span>
+          </>
+        )}
+      </div>
+      {problem && (
+        <p role="alert" className={styles.problem}>
+          {problem}
+        </p>
+      )}
+      {items && items.length > 0 && (
+        <ul className={styles.list}>
+          {items.map((item, i) => (
+            <li key={item.id} className={styles.item}>
+              <label className={styles.check}>
+                <input
+                  type="checkbox"
+                  checked={item.done}
+                  disabled={!canEdit}
+                  onChange={(e) => void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, { done: e.target.checked }, { headers }), 'Checking the item')}
+                />
+                <span className={item.done ? styles.doneText : undefined}>{item.text}</span>
+              </label>
+              {canEdit && (
+                <span className={styles.tools}>
+                  <Button small variant="ghost" aria-label={`Move “${item.text}” up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                    ↑
+                  </Button>
+                  <Button small variant="ghost" aria-label={`Move “${item.text}” down`} disabled={i === items.length - 1} onClick={() => move(i, 1)}>
+                    ↓
+                  </Button>
+                  <Button small variant="ghost" aria-label={`Delete “${item.text}”`} onClick={() => void run((headers) => rest.deleteChecklistItem(boardId, taskId, item.id, { headers }), 'Deleting the item')}>
+                    ✕
+                  </Button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit && (
+        <form
+          className={styles.add}
+          onSubmit={(e) => {
+            e.preventDefault();
+            const text = draft.trim();
+            if (text) void run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item').then((ok) => ok && setDraft(''));
+          }}
+        >
+          <input className={ui.input} aria-label="New checklist item" placeholder="Add an item…" value={draft} maxLength={500} onChange={(e) => setDraft(e.target.value)} />
+          <Button type="submit" small disabled={!draft.trim()}>
+            Add item
+          </Button>
+        </form>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,39 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from './markdown.js';
+
+describe('renderMarkdown', () => {
+  it('renders Markdown: emphasis, lists, code, links (opening in a new tab without opener)', () => {
+    const html = renderMarkdown('**bold** _it_ `code`\n\n- one\n- two\n\n[site](https://example.com)');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<em>it</em>');
+    expect(html).toContain('<code>code</code>');
+    expect(html).toContain('<li>one</li>');
+    expect(html).toContain('<a target="_blank" rel="noopener noreferrer nofollow" href="https://example.com">site</a>');
+  });
+
+  it('shows raw HTML as text and never renders a script, an event handler, an image or an iframe', () => {
+    for (const attack of ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<iframe src="https://evil.test"></iframe>', '<b onclick="alert(1)">x</b>', '<style>body{display:none}</style>']) {
+      const html = renderMarkdown(`before ${attack} after`);
+      const dom = new DOMParser().parseFromString(html, 'text/html');
+      expect(dom.querySelectorAll('script, img, iframe, style, b').length).toBe(0);
+      expect(html).not.toMatch(/<(script|img|iframe|style)\b/i);
+      const handlers = [...dom.body.querySelectorAll('*')].flatMap((el) => [...el.attributes].map((a) => a.name)).filter((name) => name.startsWith('on'));
+      expect(handlers).toEqual([]);
+      expect(dom.body.textContent).toContain(attack.slice(0, 6));
+    }
+  });
+
+  it('drops javascript: and data: links but keeps their text', () => {
+    for (const href of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>']) {
+      const html = renderMarkdown(`[click](${href})`);
+      expect(html.toLowerCase()).not.toContain('javascript:');
+      expect(html).not.toContain('data:text');
+      expect(html).toContain('click');
+    }
+  });
+
+  it('drops Markdown images (no tracking pixels)', () => {
+    expect(renderMarkdown('![x](https://tracker.test/p.gif)')).not.toContain('<img');
+  });
+});
