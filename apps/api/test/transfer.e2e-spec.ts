@@ -43,6 +43,11 @@ describe('board export and import (e2e)', () => {
     for (let i = 0; i < 7; i++) await createTask(t, owner.auth, board.id, { columnId: i % 2 ? a.id : b.id, title: `task ${i}, "quoted"\nline 2`, description: i === 3 ? 'multi\nline' : '', labelIds: i === 1 ? [y, x] : [], dueAt: i === 2 ? '2027-05-01T10:00:00.000Z' : undefined });
     // One placed first in its column, so display order is not creation order.
     await createTask(t, owner.auth, board.id, { columnId: a.id, title: 'first of A', beforeTaskId: (await snapshot(t, owner.auth, board.id)).tasks.find((x) => x.columnId === a.id)!.id });
+    const withExtras = (await snapshot(t, owner.auth, board.id)).tasks[0];
+    for (const [text, done] of [['first item', true], ['second item', false]] as const) {
+      await t.http().post(`/api/v1/boards/${board.id}/tasks/${withExtras.id}/checklist`).set(owner.auth).send({ text, done }).expect(201);
+    }
+    await t.http().post(`/api/v1/boards/${board.id}/tasks/${withExtras.id}/comments`).set(owner.auth).send({ body: 'A *comment*' }).expect(201);
     const original = await snapshot(t, owner.auth, board.id);
 
     const exported = await t.http().get(`/api/v1/boards/${board.id}/export?format=json`).set(owner.auth).expect(200);
@@ -63,6 +68,14 @@ describe('board export and import (e2e)', () => {
     expect(copy.seq).toBe(0);
     expect(shape(copy)).toEqual(shape(original));
     expect(copy.id).not.toBe(original.id);
+    // Checklist and comments of the task that had them: the items as they were, the comment by the importer with the author's name.
+    const twin = copy.tasks[original.tasks.findIndex((x) => x.id === withExtras.id)];
+    expect(twin.checklist).toEqual({ done: 1, total: 2 });
+    expect(twin.commentCount).toBe(1);
+    const items = await t.http().get(`/api/v1/boards/${copy.id}/tasks/${twin.id}/checklist`).set(importer.auth).expect(200);
+    expect((items.body as { text: string; done: boolean }[]).map((i) => [i.text, i.done])).toEqual([['first item', true], ['second item', false]]);
+    const said = await t.http().get(`/api/v1/boards/${copy.id}/tasks/${twin.id}/comments`).set(importer.auth).expect(200);
+    expect(said.body.items).toEqual([expect.objectContaining({ authorId: importer.user.id, body: expect.stringMatching(/^\*\*Test User\*\* \(\d{4}-\d{2}-\d{2}\): A \*comment\*$/) })]);
     // Another user cannot see the import.
     await t.http().get(started.headers.location).set(owner.auth).expect(404);
   });
@@ -107,12 +120,11 @@ describe('board export and import (e2e)', () => {
     const archive = await t.http().get(`/api/v1/boards/${done.boardId}/archive`).set(user.auth).expect(200);
     expect((archive.body.items as { kind: string; task?: { title: string; columnId: string } }[]).map((e) => [e.kind, e.task?.title, e.task?.columnId])).toEqual([['task', 'Old card', board.columns[1].id]]);
     const pick = board.tasks.find((x) => x.title === 'Pick the launch date')!;
-    expect(pick.description).toBe(
-      [
-        '### Dates to check\n- [x] Public holidays\n- [ ] Competitor launches',
-        "### Comments (from Trello)\n- **Grace Hopper** (2027-01-04): Let's aim for March.\n- **Ada Lovelace** (2027-01-05): Second thought: after the holidays.",
-      ].join('\n\n'),
-    );
+    expect(pick).toMatchObject({ description: '', checklist: { done: 1, total: 2 }, commentCount: 2 });
+    const items = await t.http().get(`/api/v1/boards/${board.id}/tasks/${pick.id}/checklist`).set(user.auth).expect(200);
+    expect((items.body as { text: string; done: boolean }[]).map((i) => [i.text, i.done])).toEqual([['Public holidays', true], ['Competitor launches', false]]);
+    const said = await t.http().get(`/api/v1/boards/${board.id}/tasks/${pick.id}/comments`).set(user.auth).expect(200);
+    expect((said.body.items as { body: string }[]).map((c) => c.body)).toEqual(["**Grace Hopper** (2027-01-04): Let's aim for March.", '**Ada Lovelace** (2027-01-05): Second thought: after the holidays.']);
     const press = board.tasks.find((x) => x.title === 'Write the press release')!;
     expect(press).toMatchObject({ dueAt: '2027-03-01T17:00:00.000Z', description: 'Draft in the shared doc.' });
     expect(shape(board).columns[0].tasks[1].labels).toEqual(['Blocked']);

@@ -67,6 +67,8 @@ export class BoardsService {
       columns: { name: string; tasks: { title: string; description: string; labels: string[]; dueAt: string | null; archived: boolean }[] }[];
     },
     boardId: string = randomUUID(),
+    /** Runs in the same transaction once the tasks exist: their ids, column by column in plan order (checklists, comments). */
+    afterTasks?: (tx: EntityManager, boardId: string, taskIds: string[][]) => Promise<void>,
   ): Promise<string> {
     return this.events.create(boardId, async ({ tx }) => {
       const total = plan.columns.reduce((n, c) => n + c.tasks.length, 0);
@@ -75,10 +77,12 @@ export class BoardsService {
       await this.access.add(tx, boardId, userId, 'owner');
       const columnIds = await this.columns.createInitial(tx, boardId, plan.columns.map((c) => c.name));
       const labelIds = await this.labels.insertImported(tx, boardId, plan.labels);
+      const taskIds: string[][] = [];
       for (const [i, column] of plan.columns.entries()) {
         const tasks = column.tasks.map((t) => ({ ...t, labelIds: t.labels.map((name) => labelIds.get(name)).filter((id): id is string => id !== undefined) }));
-        await this.tasks.insertImported(tx, boardId, columnIds[i], tasks, userId);
+        taskIds.push(await this.tasks.insertImported(tx, boardId, columnIds[i], tasks, userId));
       }
+      await afterTasks?.(tx, boardId, taskIds);
       return boardId;
     });
   }

@@ -110,7 +110,7 @@ export class TasksService {
   /**
    * Inside an imported board's creating transaction: the tasks of one column, in order (positions
    * spread over the column), without assignees, `labelIds` of the new board's labels, archived ones
-   * archived now. The caller checked the caps (TASKS_PER_BOARD_MAX).
+   * archived now. The caller checked the caps (TASKS_PER_BOARD_MAX). Returns the new ids, in order.
    */
   async insertImported(
     tx: EntityManager,
@@ -118,9 +118,11 @@ export class TasksService {
     columnId: string,
     tasks: readonly { title: string; description: string; labelIds: string[]; dueAt: string | null; archived: boolean }[],
     actorId: string,
-  ): Promise<void> {
+  ): Promise<string[]> {
     const positions = keysForNewList(tasks.length);
-    await this.tasks.insertMany(tx, tasks.map((t, i) => ({ ...t, id: randomUUID(), boardId, columnId, position: positions[i], actorId })));
+    const ids = tasks.map(() => randomUUID());
+    await this.tasks.insertMany(tx, tasks.map((t, i) => ({ ...t, id: ids[i], boardId, columnId, position: positions[i], actorId })));
+    return ids;
   }
 
   /** A column's tasks in display order, `pageSize` at a time (export: never the whole board in memory). */

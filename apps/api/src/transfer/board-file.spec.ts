@@ -21,7 +21,7 @@ describe('board files', () => {
     );
     expect(plan.columns).toEqual([
       { name: 'One', tasks: [] },
-      { name: 'Two', tasks: [{ title: 'T', description: '', labels: ['a'], dueAt: '2027-01-01T08:00:00.000Z', archived: true }] },
+      { name: 'Two', tasks: [{ title: 'T', description: '', labels: ['a'], dueAt: '2027-01-01T08:00:00.000Z', archived: true, checklist: [], comments: [] }] },
     ]);
     expect(plan.labels).toEqual([{ name: 'a', color: '#aabbcc' }]);
     expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', labels: ['nope'] }] }))).toEqual(['tasks[0].labels: names a label that is not in labels: nope']);

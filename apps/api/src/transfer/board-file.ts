@@ -8,14 +8,16 @@
  *   labels: [{ name, color }],                    // the board's labels (#rrggbb)
  *   columns: [{ id, name }],                      // in display order
  *   tasks: [{ id, columnId, title, description, labels: [names], dueAt, archived,
+ *             checklist: [{ text, done }], comments: [{ author, body, createdAt }],
  *             assignees: [names], createdAt }],    // column by column, in display order
  *   members: [{ name, role }] }
  * ```
  * Trello: a board's "Export as JSON" (Trello REST board object with `lists`, `cards`, `labels`,
  * `checklists`, `actions`): lists → columns (by `pos`), cards → tasks (by `pos`; `name`, `desc`,
- * `due`, labels with their colours), closed cards → archived tasks; checklists and comments are
- * appended to the description as Markdown, each comment with its author's name (importing them as
- * Tasklane checklist items and comments is a follow-up); closed lists are skipped and counted.
+ * `due`, labels with their colours), closed cards → archived tasks, checklists → checklist items
+ * (with the checklist's name in front when a card has several), comment actions → comments by the
+ * importer with the original author's name and date in the text; closed lists are skipped and
+ * counted.
  */
 
 /** The version of the own format this build writes and reads. */
@@ -41,7 +43,19 @@ export interface ImportTask {
   labels: string[];
   dueAt: string | null;
   archived: boolean;
+  /** Checklist items in order. */
+  checklist: { text: string; done: boolean }[];
+  /** Comments, oldest first: their bodies with the original author's name and date in front. */
+  comments: string[];
 }
+
+/** Most checklist items per task (CHECKLIST_ITEMS_PER_TASK_MAX) and the longest item and comment. */
+const CHECKLIST_MAX = 200;
+const ITEM_MAX = 500;
+const COMMENT_MAX = 10_000;
+
+/** A comment as imported: `**Author** (YYYY-MM-DD): text`, cut to COMMENT_MAX characters. */
+export const importedComment = (author: string, date: string | null, body: string): string => `**${author}**${date ? ` (${date.slice(0, 10)})` : ''}: ${body}`.slice(0, COMMENT_MAX);
 
 /** Trello's label colour names as #rrggbb (Trello's palette); unknown ones are grey. */
 export const TRELLO_COLORS: Record<string, string> = {
@@ -194,7 +208,23 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
         labels: p.labels(t.labels, `tasks[${i}].labels`),
         dueAt: p.date(t.dueAt, `tasks[${i}].dueAt`),
         archived: t.archived === true,
+        checklist: [] as ImportTask['checklist'],
+        comments: [] as string[],
       };
+      if (t.checklist !== undefined && !Array.isArray(t.checklist)) p.add(`tasks[${i}].checklist`, 'must be an array');
+      (Array.isArray(t.checklist) ? t.checklist : []).forEach((item: unknown, j) => {
+        if (!isObject(item)) return p.add(`tasks[${i}].checklist[${j}]`, 'must be an object');
+        if (typeof item.done !== 'boolean') p.add(`tasks[${i}].checklist[${j}].done`, 'must be a boolean');
+        task.checklist.push({ text: p.text(item.text, `tasks[${i}].checklist[${j}].text`, ITEM_MAX).trim(), done: item.done === true });
+      });
+      if (task.checklist.length > CHECKLIST_MAX) p.add(`tasks[${i}].checklist`, `a task has at most ${CHECKLIST_MAX} checklist items`);
+      if (t.comments !== undefined && !Array.isArray(t.comments)) p.add(`tasks[${i}].comments`, 'must be an array');
+      (Array.isArray(t.comments) ? t.comments : []).forEach((c: unknown, j) => {
+        if (!isObject(c)) return p.add(`tasks[${i}].comments[${j}]`, 'must be an object');
+        const body = p.text(c.body, `tasks[${i}].comments[${j}].body`, COMMENT_MAX);
+        const author = typeof c.author === 'string' && c.author.trim() !== '' ? c.author.trim().slice(0, NAME_MAX) : 'someone';
+        task.comments.push(importedComment(author, p.date(c.createdAt, `tasks[${i}].comments[${j}].createdAt`), body));
+      });
       if (t.archived !== undefined && typeof t.archived !== 'boolean') p.add(`tasks[${i}].archived`, 'must be a boolean');
       const unknown = task.labels.find((l) => !labels.has(l));
       if (unknown !== undefined) p.add(`tasks[${i}].labels`, `names a label that is not in labels: ${unknown}`);
@@ -232,13 +262,14 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
   for (const c of Array.isArray(file.checklists) ? file.checklists : []) if (isObject(c) && typeof c.id === 'string') checklists.set(c.id, c);
   // Comments: actions of type commentCard, oldest first (Trello lists actions newest first).
   const comments = new Map<string, string[]>();
+  const byDate = (x: Json, y: Json) => String(x.date).localeCompare(String(y.date));
   const actions = (Array.isArray(file.actions) ? file.actions : []).filter((a): a is Json => isObject(a) && a.type === 'commentCard');
-  for (const a of actions.slice().sort((x, y) => String(x.date).localeCompare(String(y.date)))) {
+  for (const a of actions.slice().sort(byDate)) {
     const data = isObject(a.data) ? a.data : {};
     const cardId = isObject(data.card) ? String(data.card.id) : '';
     const author = isObject(a.memberCreator) ? String(a.memberCreator.fullName || a.memberCreator.username || 'someone') : 'someone';
-    const day = typeof a.date === 'string' ? a.date.slice(0, 10) : '';
-    comments.set(cardId, [...(comments.get(cardId) ?? []), `- **${author}** (${day}): ${String(data.text ?? '').replace(/\n/g, '\n  ')}`]);
+    const text = String(data.text ?? '').trim();
+    if (text !== '') comments.set(cardId, [...(comments.get(cardId) ?? []), importedComment(author, typeof a.date === 'string' ? a.date : null, text)]);
   }
 
   const columns: ImportPlan['columns'] = [];
@@ -264,25 +295,26 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
     }
     const column = byList.get(String(c.idList));
     if (!column) return p.add(`cards[${i}].idList`, 'must be the id of a list of the board');
-    const parts = [p.text(c.desc, `cards[${i}].desc`, DESCRIPTION_MAX, false)];
-    for (const id of Array.isArray(c.idChecklists) ? c.idChecklists : []) {
-      const list = checklists.get(String(id));
-      if (!list) continue;
-      const items = byPos((Array.isArray(list.checkItems) ? list.checkItems : []).filter(isObject));
-      parts.push([`### ${String(list.name ?? 'Checklist')}`, ...items.map((it) => `- [${it.state === 'complete' ? 'x' : ' '}] ${String(it.name ?? '')}`)].join('\n'));
-    }
-    const said = comments.get(String(c.id));
-    if (said?.length) parts.push(['### Comments (from Trello)', ...said].join('\n'));
+    const lists = (Array.isArray(c.idChecklists) ? c.idChecklists : []).map((id) => checklists.get(String(id))).filter((l): l is Json => l !== undefined);
+    const checklist = byPos(lists).flatMap((list) =>
+      byPos((Array.isArray(list.checkItems) ? list.checkItems : []).filter(isObject)).map((it) => ({
+        text: `${lists.length > 1 ? `${String(list.name ?? 'Checklist')}: ` : ''}${String(it.name ?? '')}`.trim().slice(0, ITEM_MAX) || '(empty)',
+        done: it.state === 'complete',
+      })),
+    );
+    if (checklist.length > CHECKLIST_MAX) p.add(`cards[${i}].idChecklists`, `a task has at most ${CHECKLIST_MAX} checklist items, the card has ${checklist.length}`);
     const labels = [
       ...(Array.isArray(c.idLabels) ? c.idLabels.map((id) => labelNames.get(String(id)) ?? '') : []),
       ...(Array.isArray(c.labels) ? c.labels.filter(isObject).map(addLabel) : []),
     ];
     column.tasks.push({
       title: p.text(c.name, `cards[${i}].name`, TITLE_MAX).slice(0, TITLE_MAX),
-      description: parts.filter((x) => x !== '').join('\n\n').slice(0, DESCRIPTION_MAX),
+      description: p.text(c.desc, `cards[${i}].desc`, DESCRIPTION_MAX, false),
       labels: normaliseLabels(labels),
       dueAt: p.date(c.due, `cards[${i}].due`),
       archived: c.closed === true,
+      checklist,
+      comments: comments.get(String(c.id)) ?? [],
     });
   });
   const plan: ImportPlan = { source: 'trello', name, description, labels: [...boardLabels].map(([n, color]) => ({ name: n, color })), columns, skipped: { archivedColumns, archivedTasks } };

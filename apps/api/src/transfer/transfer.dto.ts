@@ -18,6 +18,17 @@ class ExportColumnDto {
   @ApiProperty({ maxLength: 200 }) name: string;
 }
 
+class ExportChecklistItemDto {
+  @ApiProperty({ maxLength: 500 }) text: string;
+  @ApiProperty() done: boolean;
+}
+
+class ExportCommentDto {
+  @ApiProperty({ maxLength: 200, description: 'The author’s name' }) author: string;
+  @ApiProperty({ maxLength: 10000, description: 'Markdown' }) body: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
 class ExportTaskDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) columnId: string;
@@ -25,6 +36,8 @@ class ExportTaskDto {
   @ApiProperty({ maxLength: 20000 }) description: string;
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 50 }, maxItems: 50, description: 'Names of board labels' }) labels: string[];
   @ApiProperty({ description: 'An archived task' }) archived: boolean;
+  @ApiProperty({ type: [ExportChecklistItemDto], maxItems: 200, description: 'In order' }) checklist: ExportChecklistItemDto[];
+  @ApiProperty({ type: [ExportCommentDto], maxItems: 100000, description: 'Oldest first; imported as the importer’s comments with the author’s name and date in front' }) comments: ExportCommentDto[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 50, description: 'Names of the assignees (not imported: they need not be members of the new board)' }) assignees: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;

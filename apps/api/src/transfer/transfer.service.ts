@@ -4,8 +4,10 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import type { DataSource } from 'typeorm';
-import type { TaskView } from '@tasklane/contracts';
+import type { ChecklistItemView, CommentView, TaskView } from '@tasklane/contracts';
 import { BoardsService } from '../boards/boards.service.js';
+import { ChecklistsService } from '../checklists/checklists.service.js';
+import { CommentsService } from '../comments/comments.service.js';
 import { ColumnsService } from '../columns/columns.service.js';
 import { validationFailed } from '../errors/common.errors.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
@@ -33,9 +35,9 @@ const toImportView = (r: ImportRecord): ImportDto => ({
 
 /**
  * Export and import of boards (docs/api.md "Export and import").
- *  - Export (any member): the head (board, columns, members) from one snapshot, then the tasks
- *    column by column, 500 at a time, written to the response as they are read: never the whole
- *    board in memory. JSON in the versioned own format (board-file.ts), or CSV (csv-stringify).
+ *  - Export (any member): the head (board, labels, columns, members) from one snapshot, then the
+ *    tasks column by column, 500 at a time with their checklists and comments, written to the
+ *    response as they are read: never the whole board in memory. JSON in the versioned own format (board-file.ts), or CSV (csv-stringify).
  *  - Import (any user): the uploaded file is parsed and checked now (400 naming every problem by
  *    JSON path), stored as a plan in `board_imports`, and the `imports.run` job creates the board
  *    in one transaction (nothing half-imported). Its status: `GET /imports/:importId`.
@@ -51,6 +53,8 @@ export class TransferService implements OnModuleInit {
     private readonly tasks: TasksService,
     private readonly imports: BoardImportsRepository,
     private readonly jobs: JobQueue,
+    private readonly checklists: ChecklistsService,
+    private readonly comments: CommentsService,
   ) {}
 
   onModuleInit(): void {
@@ -62,7 +66,7 @@ export class TransferService implements OnModuleInit {
     const head = await this.boards.exportHead(boardId, userId);
     const names = new Map(head.members.map((m) => [m.userId, m.name]));
     const labels = new Map(head.labels.map((l) => [l.id, l.name]));
-    const tasks = this.tasks;
+    const { tasks, checklists, comments } = this;
     async function* chunks(): AsyncGenerator<string> {
       const prefix = {
         format: BOARD_FILE_FORMAT,
@@ -78,7 +82,9 @@ export class TransferService implements OnModuleInit {
       let first = true;
       for (const column of head.columns) {
         for await (const page of tasks.columnTasks(column.id)) {
-          const text = page.map((t) => JSON.stringify(exportTask(t, names, labels))).join(',');
+          const ids = page.map((t) => t.id);
+          const [items, said] = await Promise.all([checklists.listByTasks(ids), comments.listByTasks(ids)]);
+          const text = page.map((t) => JSON.stringify(exportTask(t, names, labels, items.get(t.id) ?? [], said.get(t.id) ?? []))).join(',');
           yield first ? text : `,${text}`;
           first = false;
         }
@@ -150,7 +156,15 @@ export class TransferService implements OnModuleInit {
     const claimed = await this.imports.queued(importId);
     if (!claimed) return;
     try {
-      await this.boards.importBoard(claimed.userId, claimed.plan, importId);
+      const plan = claimed.plan;
+      await this.boards.importBoard(claimed.userId, plan, importId, async (tx, boardId, taskIds) => {
+        for (const [i, column] of plan.columns.entries()) {
+          for (const [j, task] of column.tasks.entries()) {
+            await this.checklists.insertImported(tx, boardId, taskIds[i][j], task.checklist ?? []);
+            await this.comments.insertImported(tx, boardId, taskIds[i][j], claimed.userId, task.comments ?? []);
+          }
+        }
+      });
       await this.imports.finish(null, importId, { boardId: importId });
     } catch (error) {
       const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
@@ -167,8 +181,8 @@ export class TransferService implements OnModuleInit {
   }
 }
 
-/** One task of the own format: labels and assignees by name (ids mean nothing on another board). */
-function exportTask(t: TaskView, names: Map<string, string>, labels: Map<string, string>) {
+/** One task of the own format: labels, assignees and comment authors by name (ids mean nothing on another board). */
+function exportTask(t: TaskView, names: Map<string, string>, labels: Map<string, string>, items: ChecklistItemView[], said: CommentView[]) {
   return {
     id: t.id,
     columnId: t.columnId,
@@ -177,6 +191,8 @@ function exportTask(t: TaskView, names: Map<string, string>, labels: Map<string,
     labels: t.labelIds.map((id) => labels.get(id)).filter((n): n is string => n !== undefined),
     dueAt: t.dueAt,
     archived: t.archivedAt !== null,
+    checklist: items.map((i) => ({ text: i.text, done: i.done })),
+    comments: said.map((c) => ({ author: names.get(c.authorId) ?? 'a former member', body: c.body, createdAt: c.createdAt })),
     assignees: t.assigneeIds.map((id) => names.get(id) ?? id),
     createdAt: t.createdAt,
   };
