@@ -7,6 +7,7 @@ import { BoardsService } from '../boards/boards.service.js';
 import type { Env } from '../config/env.schema.js';
 import { BoardEventsService } from '../events/board-events.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** How many rows each kind of pruning removed in one pass. */
@@ -17,6 +18,8 @@ export interface PruneReport {
   deletedBoards: number;
   /** Ended sessions, expired refresh tokens, old revoked or expired API tokens. */
   authTokens: number;
+  /** Notifications read over 90 days ago, or older than a year. */
+  notifications: number;
 }
 
 /**
@@ -27,7 +30,8 @@ export interface PruneReport {
  *    the outbox;
  *  - Idempotency-Key records older than 24 h; ended sessions and expired refresh tokens; API
  *    tokens revoked over a day or expired over 30 days ago; boards deleted longer than the
- *    retention age (their events go with them).
+ *    retention age (their events go with them); notifications read over 90 days ago or older
+ *    than a year.
  * A client asking for events older than what is kept gets 410 and refetches the snapshot.
  */
 @Injectable()
@@ -42,6 +46,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly idempotency: IdempotencyService,
     private readonly boards: BoardsService,
     private readonly auth: AuthService,
+    private readonly notifications: NotificationsService,
     private readonly config: ConfigService<Env, true>,
   ) {}
 
@@ -67,6 +72,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         idempotencyKeys: await this.idempotency.prune(tx),
         deletedBoards: await this.boards.purgeDeleted(tx, age),
         authTokens: await this.auth.pruneTokens(tx),
+        notifications: await this.notifications.prune(tx),
       };
       if (Object.values(report).some((n) => n > 0)) this.logger.log(`pruned ${JSON.stringify(report)}`);
       return report;
