@@ -22,7 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
  * their base name (the _bucket, _count and _sum series are allowed), and the prom-client default
  * metrics the dashboard uses, with the tasklane_ prefix. Prometheus's own `up` is allowed too.
  */
-const HISTOGRAMS = ['tasklane_http_request_duration_seconds', 'tasklane_fanout_delay_seconds', 'tasklane_db_query_duration_seconds'];
+const HISTOGRAMS = ['tasklane_http_request_duration_seconds', 'tasklane_fanout_delay_seconds', 'tasklane_db_query_duration_seconds', 'tasklane_job_duration_seconds'];
 const METRICS = new Set([
   ...HISTOGRAMS.flatMap((h) => [`${h}_bucket`, `${h}_count`, `${h}_sum`]),
   'tasklane_socket_connected',
@@ -37,6 +37,10 @@ const METRICS = new Set([
   'tasklane_redis_reconnects_total',
   'tasklane_db_pool_connections',
   'tasklane_rate_limit_rejections_total',
+  'tasklane_jobs_queued',
+  'tasklane_jobs_active',
+  'tasklane_jobs_failed',
+  'tasklane_webhook_attempts_total',
   'tasklane_nodejs_eventloop_lag_seconds',
   'tasklane_nodejs_eventloop_lag_p99_seconds',
   'tasklane_process_cpu_seconds_total',
@@ -174,7 +178,7 @@ describe('docker-compose profile `observability`', () => {
 
   it('adds Prometheus, Grafana and Jaeger only under the profile; the app services stay in every profile', () => {
     for (const name of ['prometheus', 'grafana', 'jaeger']) expect({ name, profiles: services[name]?.profiles }).toEqual({ name, profiles: ['observability'] });
-    for (const name of [...apis, 'postgres', 'redis', 'migrate', 'nginx']) expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: undefined });
+    for (const name of [...apis, 'postgres', 'redis', 'migrate', 'nginx', 'worker']) expect({ name, profiles: services[name].profiles }).toEqual({ name, profiles: undefined });
   });
 
   it('mounts files that exist, and Prometheus scrapes every API replica with the config and rules checked above', () => {
@@ -187,6 +191,10 @@ describe('docker-compose profile `observability`', () => {
     const port = services[apis[0]].environment.PORT ?? '3000';
     expect(scrape.static_configs.flatMap((c: Obj) => c.targets).sort()).toEqual(apis.map((a) => `${a}:${port}`).sort());
     expect(scrape.metrics_path).toBe('/metrics');
+    // The job worker answers /metrics on its port too (docs/jobs.md), under a job of its own.
+    const workers = yamlFile(join(PROM, 'prometheus.yml')).scrape_configs.find((c: Obj) => c.job_name === 'tasklane-worker');
+    expect(workers.static_configs.flatMap((c: Obj) => c.targets)).toEqual([`worker:${services.worker.environment.PORT ?? '3000'}`]);
+    expect(services.worker.command.join(' ')).toMatch(/main\.js --role worker$/);
   });
 
   it('Grafana gets the dashboard and datasources from deploy/grafana, pointing at the compose services', () => {

@@ -7,9 +7,10 @@
 //            (a third of them done) and 2 of the board's 10 labels; the task counters
 //            (comment_count, checklist_done, checklist_total) set as the write path keeps them;
 //   plain    the same tasks without comments, checklist items or labels (the baseline).
-// Then, per board, GET /api/v1/boards/:id straight to the replica: 20 warm-up requests, then
-// --requests sequential ones timed from request to the last body byte (p50/p95/p99/max), and the
-// body size as sent raw and gzip-compressed. Prints a Markdown table and writes
+// Then GET /api/v1/boards/:id straight to the replica: 20 warm-up rounds, then --requests
+// sequential rounds, each round one request per board (alternating which goes first, so load from
+// others on a shared box falls on both alike), timed from request to the last body byte
+// (p50/p95/p99/max), and the body size as sent raw and gzip-compressed. Prints a Markdown table and writes
 // bench-results/snapshot-<timestamp>.json (git-ignored).
 //
 // Environment: DATABASE_URL (server for the scratch database), REDIS_URL — as the other benches.
@@ -88,24 +89,32 @@ async function seed(db, boardId, userId, { comments, items, labels }) {
   await db.query('COMMIT');
 }
 
-/** Times `n` sequential GETs of the snapshot (after WARMUP), to the last byte; returns ms samples and the body. */
-async function time(url, token, n) {
-  const get = async () => {
-    const started = performance.now();
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'identity' } });
-    const body = await res.text();
-    if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${body.slice(0, 200)}`);
-    return { ms: performance.now() - started, body };
-  };
-  for (let i = 0; i < WARMUP; i++) await get();
-  const samples = [];
-  let body = '';
+/** One GET of the snapshot to the last byte: ms and the body. */
+async function get(url, token) {
+  const started = performance.now();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'identity' } });
+  const body = await res.text();
+  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${body.slice(0, 200)}`);
+  return { ms: performance.now() - started, body };
+}
+
+/**
+ * Times `n` rounds of sequential GETs of every url (after WARMUP rounds), alternating which board
+ * goes first, so load from other processes on the shared box falls on all boards alike.
+ */
+async function time(urls, token, n) {
+  for (let i = 0; i < WARMUP; i++) for (const url of urls) await get(url, token);
+  const samples = urls.map(() => []);
+  const bodies = urls.map(() => '');
   for (let i = 0; i < n; i++) {
-    const r = await get();
-    samples.push(r.ms);
-    body = r.body;
+    const order = i % 2 === 0 ? urls.map((_, k) => k) : urls.map((_, k) => urls.length - 1 - k);
+    for (const k of order) {
+      const r = await get(urls[k], token);
+      samples[k].push(r.ms);
+      bodies[k] = r.body;
+    }
   }
-  return { samples, body };
+  return urls.map((_, k) => ({ samples: samples[k], body: bodies[k] }));
 }
 
 const scratch = await startScratchCluster({
@@ -125,6 +134,7 @@ try {
   const db = new pg.Client({ connectionString: scratch.databaseUrl });
   await db.connect();
   const results = {};
+  const boards = [];
   for (const [name, content] of [
     ['content', { comments: COMMENTS, items: ITEMS, labels: true }],
     ['plain', { comments: 0, items: 0, labels: false }],
@@ -133,9 +143,14 @@ try {
     log(`seeding board "${name}": ${TASKS} tasks, ${TASKS * content.comments} comments, ${TASKS * content.items} checklist items…`);
     const seeded = performance.now();
     await seed(db, board.id, auth.user.id, content);
-    log(`seeded in ${Math.round(performance.now() - seeded)} ms; timing ${REQUESTS} snapshots…`);
-    await db.query('ANALYZE');
-    const { samples, body } = await time(`${origin}/api/v1/boards/${board.id}`, auth.accessToken, REQUESTS);
+    log(`seeded in ${Math.round(performance.now() - seeded)} ms`);
+    boards.push({ name, content, url: `${origin}/api/v1/boards/${board.id}` });
+  }
+  await db.query('ANALYZE');
+  log(`timing ${REQUESTS} snapshots of each board, interleaved…`);
+  const timed = await time(boards.map((b) => b.url), auth.accessToken, REQUESTS);
+  boards.forEach(({ name, content }, k) => {
+    const { samples, body } = timed[k];
     const snapshot = JSON.parse(body);
     if (snapshot.tasks.length !== TASKS) throw new Error(`snapshot has ${snapshot.tasks.length} tasks, expected ${TASKS}`);
     results[name] = {
@@ -151,7 +166,7 @@ try {
       bytes: Buffer.byteLength(body),
       gzipBytes: gzipSync(body).length,
     };
-  }
+  });
   await db.end();
   const machine = { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg().map((x) => Math.round(x * 100) / 100) };
   const out = resolve(root, 'bench-results');

@@ -1,6 +1,7 @@
 // Local multi-replica Tasklane: `npm run cluster -- --replicas 3 [--port 8080] [--log-dir DIR]`.
 // Builds, runs migrations against DATABASE_URL, then starts N built replicas behind nginx with
-// @tasklane/cluster (libs/cluster). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
+// @tasklane/cluster (libs/cluster), and one job worker (`main.js --role worker`; the replicas run
+// no jobs). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
 //
 // Environment: DATABASE_URL (default: database `tasklane` on 127.0.0.1:5432, created if missing), REDIS_URL (default
 // redis://127.0.0.1:6379), JWT_SECRET (default: a random key for this run, shared by its replicas).
@@ -52,7 +53,7 @@ try {
 }
 
 console.log(`starting ${replicas} replica(s) and nginx on :${port}…`);
-const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir });
+const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir, workers: 1 });
 let stopping = false;
 const shutdown = async (signal) => {
   if (stopping) return console.log(`(${signal}: still stopping; SIGKILL follows 10 s after SIGTERM)`);
@@ -82,6 +83,7 @@ if (!stopping) {
       `  load balancer  ${lb}  (REST ${lb}/api/v1, Socket.IO ${lb}/socket.io)`,
       `  docs           ${lb}/docs`,
       ...cluster.replicas.map((r) => `  replica-${String(r.index).padEnd(6)} ${r.url}  (pid ${r.pid})`),
+      ...cluster.workers.map((w) => `  worker-${String(w.index).padEnd(7)} ${w.url}  (pid ${w.pid}; job worker: /health, /metrics only)`),
       `  logs           ${cluster.logDir}`,
     ].join('\n'),
   );

@@ -288,6 +288,45 @@ describe('kustomize overlays', () => {
       }
     });
 
+    it('job workers: the API image with --role worker, probes on the container port, REPLICA_ID from the pod, no Service; the API pods run no jobs', () => {
+      const worker = one(objects(), 'Deployment', 'tasklane-worker');
+      const [c] = worker.spec.template.spec.containers;
+      expect(c.image).toBe(apiContainer().image);
+      expect(c.command.join(' ')).toMatch(/dist\/apps\/api\/src\/main\.js --role worker$/);
+      expect(c.readinessProbe.httpGet.path).toBe('/health/ready');
+      expect(c.livenessProbe.httpGet.path).toBe('/health/live');
+      for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) expect(c.ports.map((p: Obj) => p.name)).toContain(probe.httpGet.port);
+      expect(c.ports.find((p: Obj) => p.name === 'http').containerPort).toBe(Number(env().PORT));
+      expect(c.env.find((e: Obj) => e.name === 'REPLICA_ID').valueFrom.fieldRef.fieldPath).toBe('metadata.name');
+      // The same (hash-suffixed) ConfigMap and the same Secret as the API.
+      expect(c.envFrom).toEqual(apiContainer().envFrom);
+      expect(worker.spec.replicas).toBeGreaterThanOrEqual(1);
+      const podLabels = worker.spec.template.metadata.labels;
+      expect(matches(worker.spec.selector.matchLabels, podLabels)).toBe(true);
+      for (const o of objects().filter((x) => x.kind === 'Service' || x.kind === 'PodDisruptionBudget')) {
+        const selector = o.spec.selector.matchLabels ?? o.spec.selector;
+        expect({ object: o.metadata.name, selectsWorkers: matches(selector, podLabels) }).toEqual({ object: o.metadata.name, selectsWorkers: false });
+      }
+      expect(env().JOB_WORKERS).toBe('false');
+      // Shutdown: running jobs get SHUTDOWN_TIMEOUT_MS, inside the pod's grace period.
+      expect(worker.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(ms(env(), 'SHUTDOWN_TIMEOUT_MS'));
+    });
+
+    it('network policies of the workers: Prometheus in on http; out to PostgreSQL, Redis, DNS and public addresses on 80/443 only', () => {
+      const policy = one(objects(), 'NetworkPolicy', 'tasklane-worker');
+      const labels = one(objects(), 'Deployment', 'tasklane-worker').spec.template.metadata.labels;
+      expect(matches(policy.spec.podSelector.matchLabels, labels)).toBe(true);
+      expect(policy.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+      expect(policy.spec.ingress.flatMap((r: Obj) => r.from.map((f: Obj) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']))).toEqual(['monitoring']);
+      const ports = policy.spec.egress.flatMap((r: Obj) => r.ports.map((x: Obj) => `${x.port}/${x.protocol}`)).sort();
+      expect(ports).toEqual(['443/TCP', '53/TCP', '53/UDP', '5432/TCP', '6379/TCP', '80/TCP']);
+      const web = policy.spec.egress.find((r: Obj) => r.ports.some((x: Obj) => x.port === 443));
+      expect(web.to[0].ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
+      // The API's own egress policy does not reach the workers (it would open PostgreSQL… to nothing more, but say so).
+      const apiEgress = one(objects(), 'NetworkPolicy', 'tasklane-api-egress');
+      expect(apiEgress.spec.podSelector.matchExpressions.find((e: Obj) => e.key === 'app.kubernetes.io/component').values).not.toContain('worker');
+    });
+
     it('the migration Job runs the TypeORM CLI on the data source that npm run migration:run uses, with the API image', () => {
       const job = one(objects(), 'Job', 'tasklane-migrate');
       const [c] = job.spec.template.spec.containers;
@@ -355,10 +394,12 @@ describe('rollout.sh', () => {
       'get job',
       'apply -f tasklane.io/rollout-phase=main',
       'rollout status',
+      'rollout status',
     ]);
     const ns = one(render(join(K8S, 'overlays/prod')), 'Namespace').metadata.name;
     expect(lines[1]).toBe(`delete job tasklane-migrate --namespace ${ns} --ignore-not-found --wait=true`);
     expect(lines[5]).toMatch(new RegExp(`^rollout status deployment/tasklane-api --namespace ${ns} `));
+    expect(lines[6]).toMatch(new RegExp(`^rollout status deployment/tasklane-worker --namespace ${ns} `));
   });
 
   it('stops before touching the API when the migration Job failed', () => {

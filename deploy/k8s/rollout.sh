@@ -8,8 +8,8 @@
 #      account, network policies and the migration Job;
 #   4. wait until the Job has completed; if it failed, print its logs and stop here, leaving the
 #      running API untouched;
-#   5. apply the objects labelled tasklane.io/rollout-phase=main (Deployment, Service, Ingress,
-#      HPA, PDB, ServiceMonitor) and wait for the Deployment's rollout.
+#   5. apply the objects labelled tasklane.io/rollout-phase=main (Deployments, Service, Ingress,
+#      HPA, PDB, ServiceMonitor) and wait for the API's rollout, then the job workers'.
 #
 # Usage: deploy/k8s/rollout.sh <overlay>       (dev, prod, prod-monitoring)
 # Environment: KUBECTL (default kubectl), MIGRATE_TIMEOUT_S (default 900, the Job's
@@ -59,3 +59,4 @@ done
 echo "rollout: migration complete: API"
 "$kubectl" apply -f "$manifest" --selector tasklane.io/rollout-phase=main
 "$kubectl" rollout status deployment/tasklane-api --namespace "$ns" --timeout "${ROLLOUT_TIMEOUT:-15m}"
+"$kubectl" rollout status deployment/tasklane-worker --namespace "$ns" --timeout "${ROLLOUT_TIMEOUT:-15m}"

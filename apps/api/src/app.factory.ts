@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import fastifyMultipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
@@ -97,6 +98,8 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   // The refresh-token cookie of cookie sessions (auth/refresh-cookie.ts), and the request context
   // of audit lines (audit/request-context.ts).
   await app.register(fastifyCookie);
+  // Board imports (transfer/): one file per request, at most IMPORT_MAX_BYTES; only the import route reads parts.
+  await app.register(fastifyMultipart, { limits: { files: 1, fields: 0, fileSize: config.getOrThrow('IMPORT_MAX_BYTES', { infer: true }), parts: 1 }, throwFileSizeLimit: true });
   fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },

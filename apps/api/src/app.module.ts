@@ -17,6 +17,7 @@ import { createValidationPipe } from './errors/validation.js';
 import { EventsModule } from './events/events.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { LabelsModule } from './labels/labels.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -29,7 +30,9 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { SearchModule } from './search/search.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
+import { TransferModule } from './transfer/transfer.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /**
  * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter, guards and
@@ -42,6 +45,7 @@ import { UsersModule } from './users/users.module.js';
     LoggingModule,
     MetricsModule,
     DatabaseModule,
+    JobsModule,
     AuditModule,
     RateLimitsModule,
     AuthModule,
@@ -62,6 +66,8 @@ import { UsersModule } from './users/users.module.js';
     RealtimeModule,
     HealthModule,
     RetentionModule,
+    WebhooksModule,
+    TransferModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

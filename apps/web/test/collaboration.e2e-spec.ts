@@ -93,6 +93,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await theirs.waitFor({ timeout: 2000 });
     const lag = Date.now() - sent;
     await expect(theirs.locator('strong', { hasText: 'Safari 17' }).count()).resolves.toBe(1);
+    await expect(theirs.locator('span.mention').allTextContents()).resolves.toEqual(['@Bruno']);
     await expect(theirs.textContent()).resolves.toContain('<script>window.__pwned = 1</script>');
     await expect(theirs.locator('script').count()).resolves.toBe(0);
     await expect(b.evaluate('window.__pwned')).resolves.toBeUndefined();

@@ -51,6 +51,13 @@ export interface ClusterOptions {
   nginxBin?: string;
   /** Built server entry (default `<repo>/dist/apps/api/src/main.js`, from `npm run build`). */
   serverEntry?: string;
+  /**
+   * Job worker processes (`main.js --role worker`, REPLICA_ID=worker-<i>, health and metrics only;
+   * not behind nginx), default 0. With one or more, the API replicas run with JOB_WORKERS=false
+   * (unless `env` says otherwise), so jobs run on the workers only; with none, every replica runs
+   * job workers itself.
+   */
+  workers?: number;
 }
 
 /** One API replica process of a {@link Cluster}. */
@@ -82,6 +89,8 @@ export interface Cluster {
   /** Each replica's own URL, by index. */
   replicaUrls: string[];
   replicas: ReplicaHandle[];
+  /** The job worker processes (see {@link ClusterOptions.workers}); `index` is the worker's, `url` its health/metrics port. */
+  workers: ReplicaHandle[];
   /** Where the logs are (see {@link ClusterOptions.logDir}). */
   logDir: string;
   /**
@@ -101,6 +110,7 @@ class Replica implements ReplicaHandle {
     private readonly entry: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly logFile: string,
+    private readonly role: 'api' | 'worker' = 'api',
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -112,8 +122,9 @@ class Replica implements ReplicaHandle {
   async start(): Promise<void> {
     if (!this.child?.running) {
       // The OpenTelemetry preload only when tracing is on (see apps/api/src/telemetry.ts): it must load before the app.
-      const args = this.env.OTEL_EXPORTER_OTLP_ENDPOINT ? ['--import', join(dirname(this.entry), 'telemetry.js'), this.entry] : [this.entry];
-      this.child = spawnTracked(`replica-${this.index} (port ${this.port})`, process.execPath, args, {
+      const args = [...(this.env.OTEL_EXPORTER_OTLP_ENDPOINT ? ['--import', join(dirname(this.entry), 'telemetry.js'), this.entry] : [this.entry]), ...(this.role === 'worker' ? ['--role', 'worker'] : [])];
+      const name = this.role === 'worker' ? `worker-${this.index}` : `replica-${this.index}`;
+      this.child = spawnTracked(`${name} (port ${this.port})`, process.execPath, args, {
         cwd: ROOT,
         env: { ...this.env, PORT: String(this.port) },
         logFile: this.logFile,
@@ -143,7 +154,8 @@ class Replica implements ReplicaHandle {
  *   stopped before the error is thrown.
  */
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const { replicas: count, databaseUrl, redisUrl, basePort, nginx: withNginx = true } = options;
+  const { replicas: count, databaseUrl, redisUrl, basePort, nginx: withNginx = true, workers: workerCount = 0 } = options;
+  if (!Number.isInteger(workerCount) || workerCount < 0) throw new RangeError(`workers must be an integer >= 0, got ${workerCount}`);
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`replicas must be an integer >= 1, got ${count}`);
   if (!/^postgres(ql)?:\/\//.test(databaseUrl ?? '')) throw new RangeError('databaseUrl must be a postgres:// URL');
   if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1 || basePort + count - 1 > 65535)) {
@@ -161,24 +173,25 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const inherited: NodeJS.ProcessEnv = { ...process.env };
   delete inherited.NODE_OPTIONS;
   delete inherited.REDIS_URL;
-  const replicas = Array.from({ length: count }, (_, index) => {
-    const env: NodeJS.ProcessEnv = {
-      ...inherited,
-      MIGRATIONS_RUN: 'false',
-      LOG_LEVEL: 'warn',
-      // nginx runs on 127.0.0.1: its X-Forwarded-For names the client (per-address rate limits).
-      TRUST_PROXY: 'loopback',
-      // Tests and the local cluster tell replicas apart by it (off by default in the server).
-      EXPOSE_REPLICA_HEADER: 'true',
-      ...options.env,
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-      JWT_SECRET: jwtSecret,
-      REPLICA_ID: `replica-${index}`,
-    };
-    return new Replica(index, ports[index], entry, env, join(logDir, `replica-${index}.log`));
+  const envOf = (replicaId: string): NodeJS.ProcessEnv => ({
+    ...inherited,
+    MIGRATIONS_RUN: 'false',
+    LOG_LEVEL: 'warn',
+    // nginx runs on 127.0.0.1: its X-Forwarded-For names the client (per-address rate limits).
+    TRUST_PROXY: 'loopback',
+    // Tests and the local cluster tell replicas apart by it (off by default in the server).
+    EXPOSE_REPLICA_HEADER: 'true',
+    ...(workerCount > 0 ? { JOB_WORKERS: 'false' } : {}),
+    ...options.env,
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    JWT_SECRET: jwtSecret,
+    REPLICA_ID: replicaId,
   });
+  const workerPorts = await findFreePorts(workerCount);
+  const workers = workerPorts.map((port, index) => new Replica(index, port, entry, envOf(`worker-${index}`), join(logDir, `worker-${index}.log`), 'worker'));
+  const replicas = Array.from({ length: count }, (_, index) => new Replica(index, ports[index], entry, envOf(`replica-${index}`), join(logDir, `replica-${index}.log`)));
 
   let nginx: TrackedChild | null = null;
   let keepLogs = options.keepLogs ?? false;
@@ -187,7 +200,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     (stopping ??= (async () => {
       // The load balancer first, so no new requests reach replicas that are shutting down.
       await nginx?.stop().catch(() => undefined);
-      await Promise.allSettled(replicas.map((r) => r.kill('SIGTERM')));
+      await Promise.allSettled([...replicas, ...workers].map((r) => r.kill('SIGTERM')));
       if (!options.logDir && !keepLogs) {
         try {
           rmSync(logDir, { recursive: true, force: true, maxRetries: 2 });
@@ -198,7 +211,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     })());
 
   try {
-    await Promise.all(replicas.map((r) => r.start()));
+    await Promise.all([...replicas, ...workers].map((r) => r.start()));
     if (withNginx) {
       nginx = startNginx(options.nginxBin ?? 'nginx', logDir, lbPort, replicas.map((r) => `127.0.0.1:${r.port}`));
       await waitForNginx(nginx, logDir, `http://127.0.0.1:${lbPort}`);
@@ -213,6 +226,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     lbUrl: withNginx ? `http://127.0.0.1:${lbPort}` : null,
     replicaUrls: replicas.map((r) => r.url),
     replicas,
+    workers,
     logDir,
     stop,
   };

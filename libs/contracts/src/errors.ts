@@ -42,6 +42,10 @@ export const ERROR_CODES = {
   /** A fractional-index placement that cannot be honoured (anchors out of order, not adjacent, …). */
   positions: ['INVALID_POSITION'],
   events: ['EVENTS_EXPIRED'],
+  /** Webhooks of a board and their delivery log; a URL the SSRF rules refuse (private, loopback, link-local, metadata) is 400 WEBHOOK_URL_REFUSED. */
+  webhooks: ['WEBHOOK_NOT_FOUND', 'DELIVERY_NOT_FOUND', 'WEBHOOK_URL_REFUSED'],
+  /** Board imports: another user's import is not found either. */
+  imports: ['IMPORT_NOT_FOUND'],
   /**
    * A configured cap is reached (tasks per board, columns per board, boards per user, rooms per
    * socket …): the request is valid but would exceed it. 409; `details` names the cap.

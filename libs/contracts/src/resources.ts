@@ -231,7 +231,8 @@ export interface Page<T> {
 
 /**
  * Why a user is notified: assigned to a task, mentioned in a comment, a comment on a task they
- * created or are assigned to, invited to a board, a task of theirs due soon or overdue.
+ * created or are assigned to, invited to a board, a task of theirs due soon or overdue, a webhook
+ * of a board they own disabled after too many failed deliveries.
  */
-export type NotificationKind = 'assigned' | 'mentioned' | 'commented' | 'invited' | 'due_soon' | 'overdue';
-export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['assigned', 'mentioned', 'commented', 'invited', 'due_soon', 'overdue'];
+export type NotificationKind = 'assigned' | 'mentioned' | 'commented' | 'invited' | 'due_soon' | 'overdue' | 'webhook_disabled';
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = ['assigned', 'mentioned', 'commented', 'invited', 'due_soon', 'overdue', 'webhook_disabled'];

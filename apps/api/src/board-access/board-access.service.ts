@@ -50,6 +50,11 @@ export class BoardAccessService {
     return assertRole(await this.members.roleOf(boardId, userId, db), required);
   }
 
+  /** User ids of the board's owners (whom a board-level alert goes to). */
+  ownerIds(db: EntityManager, boardId: string): Promise<string[]> {
+    return this.members.ownerIds(db, boardId);
+  }
+
   /** Which of the (board, user) pairs are memberships of live boards, as `<boardId>:<userId>` keys (one query). */
   async membershipsAmong(pairs: { boardId: string; userId: string }[]): Promise<Set<string>> {
     return pairs.length === 0 ? new Set() : this.members.existing(pairs);

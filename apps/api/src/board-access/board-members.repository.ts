@@ -96,6 +96,12 @@ export class BoardMembersRepository {
   }
 
   /** Whether the board has an owner other than `exceptUserId`. */
+  /** User ids of the board's owners. */
+  async ownerIds(db: EntityManager, boardId: string): Promise<string[]> {
+    const { rows } = await runPrepared<{ user_id: string }>(db, `SELECT user_id FROM board_members WHERE board_id = $1 AND role = 'owner' ORDER BY user_id`, [boardId]);
+    return rows.map((r) => r.user_id);
+  }
+
   async hasOtherOwner(tx: EntityManager, boardId: string, exceptUserId: string): Promise<boolean> {
     const { rowCount } = await runPrepared(tx, `SELECT 1 FROM board_members WHERE board_id = $1 AND role = 'owner' AND user_id <> $2 LIMIT 1`, [boardId, exceptUserId]);
     return rowCount > 0;

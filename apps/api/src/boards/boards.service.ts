@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole, BoardSnapshot, BoardSummary, Page } from '@tasklane/contracts';
 import { ColumnsService } from '../columns/columns.service.js';
-import { preconditionFailed } from '../errors/common.errors.js';
+import { limitReached, preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { LabelsService } from '../labels/labels.service.js';
@@ -48,6 +48,62 @@ export class BoardsService {
       },
       req.idempotency,
     );
+  }
+
+  /**
+   * Creates a board from an import plan (import/export, transfer/board-file.ts) in ONE transaction:
+   * the board at seq 0 with the importer as owner, its labels, its columns in order and each
+   * column's tasks in order. All or nothing: a failure leaves no board. `boardId` (default: new) lets a retried
+   * import job find the board it already made (the insert then fails with a unique violation).
+   * Returns the new board's id.
+   * @throws AppError LIMIT_REACHED (boards per user, columns or tasks per board)
+   */
+  importBoard(
+    userId: string,
+    plan: {
+      name: string;
+      description: string;
+      labels: { name: string; color: string }[];
+      columns: { name: string; tasks: { title: string; description: string; labels: string[]; dueAt: string | null; archived: boolean }[] }[];
+    },
+    boardId: string = randomUUID(),
+    /** Runs in the same transaction once the tasks exist: their ids, column by column in plan order (checklists, comments). */
+    afterTasks?: (tx: EntityManager, boardId: string, taskIds: string[][]) => Promise<void>,
+  ): Promise<string> {
+    return this.events.create(boardId, async ({ tx }) => {
+      const total = plan.columns.reduce((n, c) => n + c.tasks.length, 0);
+      if (total > this.tasks.tasksPerBoard) throw limitReached('tasks_per_board', this.tasks.tasksPerBoard, 'tasks per board');
+      await this.boards.insert(tx, { id: boardId, name: plan.name, description: plan.description, createdBy: userId });
+      await this.access.add(tx, boardId, userId, 'owner');
+      const columnIds = await this.columns.createInitial(tx, boardId, plan.columns.map((c) => c.name));
+      const labelIds = await this.labels.insertImported(tx, boardId, plan.labels);
+      const taskIds: string[][] = [];
+      for (const [i, column] of plan.columns.entries()) {
+        const tasks = column.tasks.map((t) => ({ ...t, labelIds: t.labels.map((name) => labelIds.get(name)).filter((id): id is string => id !== undefined) }));
+        taskIds.push(await this.tasks.insertImported(tx, boardId, columnIds[i], tasks, userId));
+      }
+      await afterTasks?.(tx, boardId, taskIds);
+      return boardId;
+    });
+  }
+
+  /**
+   * What an export starts with, read in one REPEATABLE READ transaction: the board, its columns in
+   * order and its members (names and roles; emails only for owners). Tasks follow column by column
+   * (TasksService.columnTasks), so a large board is never held whole. Any member.
+   * @throws AppError BOARD_NOT_FOUND (404) for non-members.
+   */
+  exportHead(boardId: string, userId: string): Promise<Omit<BoardSnapshot, 'tasks'>> {
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const role = await this.access.require(boardId, userId, 'viewer', tx);
+      const board = await this.requireBoard(tx, boardId);
+      return {
+        ...toSummary(board, (await this.events.currentSeq(boardId, tx)) ?? 0, role),
+        columns: await this.columns.listByBoard(tx, boardId),
+        members: await this.members.listAll(tx, boardId, role),
+        labels: await this.labels.listByBoard(tx, boardId),
+      };
+    });
   }
 
   /**

@@ -6,5 +6,5 @@ import { ChecklistsRepository } from './checklists.repository.js';
 import { ChecklistsService } from './checklists.service.js';
 
 /** Checklists of tasks. */
-@Module({ imports: [EventsModule, TasksModule], controllers: [ChecklistsController], providers: [ChecklistsService, ChecklistsRepository] })
+@Module({ imports: [EventsModule, TasksModule], controllers: [ChecklistsController], exports: [ChecklistsService], providers: [ChecklistsService, ChecklistsRepository] })
 export class ChecklistsModule {}

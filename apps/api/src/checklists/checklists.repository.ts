@@ -55,6 +55,15 @@ export class ChecklistsRepository {
     return rows.map(toItemView);
   }
 
+  /** Items of several tasks (export), each task's by position: task id → items. */
+  async listByTasks(db: EntityManager, taskIds: string[]): Promise<Map<string, ChecklistItemView[]>> {
+    const out = new Map<string, ChecklistItemView[]>();
+    if (taskIds.length === 0) return out;
+    const { rows } = await runPrepared<ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM checklist_items WHERE task_id = ANY($1::uuid[]) ORDER BY task_id, position`, [taskIds]);
+    for (const item of rows.map(toItemView)) out.set(item.taskId, [...(out.get(item.taskId) ?? []), item]);
+    return out;
+  }
+
   async count(tx: EntityManager, taskId: string): Promise<number> {
     const { rows } = await runPrepared<{ n: number }>(tx, `SELECT count(*)::int AS n FROM checklist_items WHERE task_id = $1`, [taskId]);
     return rows[0].n;

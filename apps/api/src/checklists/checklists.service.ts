@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ChecklistItemView } from '@tasklane/contracts';
 import { limitReached, preconditionFailed } from '../errors/common.errors.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
-import { keyForSlot, type Slot } from '../positions/fractional-index.js';
+import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { checklistItemNotFound } from './checklists.errors.js';
@@ -41,6 +41,22 @@ export class ChecklistsService {
   async list(boardId: string, userId: string, taskId: string): Promise<ChecklistItemView[]> {
     await this.tasks.requireReadable(boardId, userId, taskId);
     return this.items.list(this.dataSource.manager, taskId);
+  }
+
+  /**
+   * Inside an imported board's creating transaction: a task's checklist, in order (at most
+   * CHECKLIST_ITEMS_PER_TASK_MAX, checked by the caller), and the task's progress counters.
+   */
+  async insertImported(tx: EntityManager, boardId: string, taskId: string, items: readonly { text: string; done: boolean }[]): Promise<void> {
+    if (items.length === 0) return;
+    const positions = keysForNewList(items.length);
+    for (const [i, item] of items.entries()) await this.items.insert(tx, { id: randomUUID(), boardId, taskId, text: item.text, done: item.done, position: positions[i] });
+    await this.tasks.addChecklistProgress(tx, taskId, { done: items.filter((i) => i.done).length, total: items.length });
+  }
+
+  /** The checklists of several tasks of a board being exported: task id → items by position. */
+  listByTasks(taskIds: string[]): Promise<Map<string, ChecklistItemView[]>> {
+    return this.items.listByTasks(this.dataSource.manager, taskIds);
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED (409), CHECKLIST_ITEM_NOT_FOUND (anchor), INVALID_POSITION, LIMIT_REACHED (409, `checklist_items_per_task`) */

@@ -49,11 +49,18 @@ export class ColumnsService {
   }
 
   /** A new board's columns, in order (inside BoardEventsService.create; no events). @throws AppError LIMIT_REACHED (more than COLUMNS_PER_BOARD_MAX names) */
-  async createInitial(tx: EntityManager, boardId: string, names: string[]): Promise<void> {
+  async createInitial(tx: EntityManager, boardId: string, names: string[]): Promise<string[]> {
     if (this.maxColumns !== null && names.length > this.maxColumns) throw this.tooManyColumns(this.maxColumns);
-    if (names.length === 0) return;
+    if (names.length === 0) return [];
     const positions = keysForNewList(names.length);
-    await this.columns.insertMany(tx, names.map((name, i) => ({ id: randomUUID(), boardId, name, position: positions[i] })));
+    const ids = names.map(() => randomUUID());
+    await this.columns.insertMany(tx, names.map((name, i) => ({ id: ids[i], boardId, name, position: positions[i] })));
+    return ids;
+  }
+
+  /** COLUMNS_PER_BOARD_MAX, or Infinity with RATE_LIMITS=off (imports check it before writing). */
+  get columnsPerBoard(): number {
+    return this.maxColumns ?? Infinity;
   }
 
   /** The board's columns by position, read with `db` (a snapshot's transaction). */

@@ -42,6 +42,15 @@ export class CommentsRepository {
     return toCommentView(rows[0]);
   }
 
+  /** Comments of several tasks (export), oldest first: task id → comments. */
+  async listByTasks(db: EntityManager, taskIds: string[]): Promise<Map<string, CommentView[]>> {
+    const out = new Map<string, CommentView[]>();
+    if (taskIds.length === 0) return out;
+    const { rows } = await runPrepared<CommentRow>(db, `SELECT ${COMMENT_COLUMNS} FROM comments WHERE task_id = ANY($1::uuid[]) ORDER BY task_id, created_at, id`, [taskIds]);
+    for (const c of rows.map(toCommentView)) out.set(c.taskId, [...(out.get(c.taskId) ?? []), c]);
+    return out;
+  }
+
   /** The comment of this task of this board, or null. */
   async find(db: EntityManager, boardId: string, taskId: string, commentId: string): Promise<CommentView | null> {
     const { rows } = await runPrepared<CommentRow>(db, `SELECT ${COMMENT_COLUMNS} FROM comments WHERE id = $1 AND task_id = $2 AND board_id = $3`, [commentId, taskId, boardId]);

@@ -69,6 +69,22 @@ export class CommentsService {
     return toPage(await this.comments.list(this.dataSource.manager, taskId, afterCursor(page.cursor), page.limit + 1), page.limit);
   }
 
+  /**
+   * Inside an imported board's creating transaction: a task's comments, oldest first, written by
+   * the importer (`authorId`; the original author's name is in each body), without mentions, and
+   * the task's comment count. Bodies are checked by the caller (1…COMMENT_MAX_LENGTH).
+   */
+  async insertImported(tx: EntityManager, boardId: string, taskId: string, authorId: string, bodies: readonly string[]): Promise<void> {
+    if (bodies.length === 0) return;
+    for (const body of bodies) await this.comments.insert(tx, { id: randomUUID(), boardId, taskId, authorId, body, mentionIds: [] });
+    await this.tasks.addCommentCount(tx, taskId, bodies.length);
+  }
+
+  /** The comments of several tasks of a board being exported: task id → comments, oldest first. */
+  listByTasks(taskIds: string[]): Promise<Map<string, CommentView[]>> {
+    return this.comments.listByTasks(this.dataSource.manager, taskIds);
+  }
+
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED (409) */
   create(boardId: string, userId: string, taskId: string, body: string, req: WriteRequest = {}): Promise<CommentView> {
     return this.events.write(

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, validateSync } from 'class-validator';
 import { parseRateLimit, parseTrustProxy, type RateLimitValue, type TrustProxy } from './rate-limit-value.js';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
@@ -153,9 +153,77 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1)
   EVENTS_RETENTION_COUNT = 10_000;
 
-  /** How often one replica prunes old events, idempotency keys and tokens (ms). */
-  @Transform(toInt) @IsInt() @Min(1000)
-  PRUNE_INTERVAL_MS = 60_000;
+  /** When retention (old events, idempotency keys, tokens, deleted boards) runs: a cron expression in UTC, as a scheduled job (docs/jobs.md). */
+  @IsString() @Matches(/^\S+( \S+){4,5}$/, { message: 'RETENTION_CRON must be a cron expression of 5 or 6 fields' })
+  RETENTION_CRON = '* * * * *';
+
+  /**
+   * What this process is: `api` (REST + Socket.IO; also runs job workers when JOB_WORKERS) or
+   * `worker` (job workers only; HTTP serves nothing but /health/live, /health/ready and /metrics).
+   * Set by `main.js --role worker`.
+   */
+  @IsIn(['api', 'worker'])
+  PROCESS_ROLE: 'api' | 'worker' = 'api';
+
+  /** Whether an `api` process also runs the job handlers (on: the embedded default runs everything in one process; off: a separate worker role runs them). */
+  @Transform(toBool) @IsBoolean()
+  JOB_WORKERS = true;
+
+  /** Jobs of one name that one process runs in parallel. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  JOB_CONCURRENCY = 4;
+
+  /** How often an idle job worker polls for jobs (seconds; 0.5 at least). */
+  @Transform(toInt) @IsNumber() @Min(0.5)
+  JOB_POLL_INTERVAL_S = 2;
+
+  /** How often pg-boss' supervisor runs (expired, heartbeat-less and retention of jobs; queue counts), seconds. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  JOB_SUPERVISE_INTERVAL_S = 30;
+
+  /** A running job's heartbeat interval (s): a job whose worker died is retried elsewhere after about this plus JOB_SUPERVISE_INTERVAL_S. */
+  @Transform(toInt) @IsInt() @Min(10)
+  JOB_HEARTBEAT_S = 30;
+
+  /** Retries of a failed job (exponential backoff with jitter from 1 s, at most 1 h apart). */
+  @Transform(toInt) @IsInt() @Min(0)
+  JOB_RETRY_LIMIT = 10;
+
+  /** Let webhooks reach private, loopback and link-local addresses (tests, on-premises receivers). Off: refused at creation and at every delivery (SSRF defence). */
+  @Transform(toBool) @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  /** Time limit of one webhook POST, connection to last byte (ms). */
+  @Transform(toInt) @IsInt() @Min(100)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** A webhook is disabled after this many consecutive failed attempts, and its board's owners are notified. */
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_DISABLE_AFTER = 50;
+
+  /** A delivery is retried (network error, 5xx, 429) for this long after it was created, then fails for good (s). */
+  @Transform(toInt) @IsInt() @Min(1)
+  WEBHOOK_RETRY_WINDOW_S = 24 * 3600;
+
+  /** First retry delay of a delivery (ms), doubling per attempt with jitter, at most WEBHOOK_RETRY_MAX_MS; a longer Retry-After wins. */
+  @Transform(toInt) @IsInt() @Min(10)
+  WEBHOOK_RETRY_BASE_MS = 10_000;
+
+  /** Longest delay between two attempts of a delivery (ms). */
+  @Transform(toInt) @IsInt() @Min(10)
+  WEBHOOK_RETRY_MAX_MS = 3_600_000;
+
+  /** Webhooks per board (409 LIMIT_REACHED beyond). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  WEBHOOKS_PER_BOARD_MAX = 20;
+
+  /** Finished deliveries are kept in the log this long (s; retention job). */
+  @Transform(toInt) @IsInt() @Min(60)
+  WEBHOOK_DELIVERY_RETENTION_S = 7 * 24 * 3600;
+
+  /** Largest board file `POST /boards/import` accepts (bytes; 413 beyond). */
+  @Transform(toInt) @IsInt() @Min(1024)
+  IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
   /** How long a draining replica keeps serving while reporting not-ready, so a load balancer that
    * polls /health/ready stops routing to it before it closes (ms; 0 for nginx, which does not poll). */
@@ -355,5 +423,8 @@ function secretProblems(env: Env): string[] {
   return [];
 }
 
-/** Reads the environment of this process once; used by the Nest config module and the TypeORM CLI. */
-export const loadEnv = (): Env => validateEnv(process.env);
+/**
+ * Reads the environment of this process once; used by the Nest config module and the TypeORM CLI.
+ * @param overrides win over the environment (main.ts: `--role worker` as PROCESS_ROLE)
+ */
+export const loadEnv = (overrides: Record<string, string> = {}): Env => validateEnv({ ...process.env, ...overrides });

@@ -9,6 +9,7 @@ export function statusOf(code: ErrorCode): number {
     case 'VALIDATION_FAILED':
     case 'MALFORMED_REQUEST':
     case 'INVALID_POSITION':
+    case 'WEBHOOK_URL_REFUSED':
       return 400;
     case 'UNAUTHORIZED':
     case 'INVALID_CREDENTIALS':
@@ -25,6 +26,9 @@ export function statusOf(code: ErrorCode): number {
     case 'TASK_NOT_FOUND':
     case 'INVITATION_NOT_FOUND':
     case 'API_TOKEN_NOT_FOUND':
+    case 'WEBHOOK_NOT_FOUND':
+    case 'DELIVERY_NOT_FOUND':
+    case 'IMPORT_NOT_FOUND':
     case 'COMMENT_NOT_FOUND':
     case 'CHECKLIST_ITEM_NOT_FOUND':
     case 'LABEL_NOT_FOUND':

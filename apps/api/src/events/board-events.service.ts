@@ -11,6 +11,7 @@ import type { IdempotencyRequest } from '../idempotency/idempotency-key.decorato
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './board-notifier.js';
+import { BOARD_EVENT_SINK, type BoardEventSink } from './event-sink.js';
 import { BoardEventsRepository } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
 import { BoardGroupCommit } from './group-commit.js';
@@ -75,8 +76,8 @@ export interface WriteRequest {
  *      step 4 instead: the invitee is not a member yet;
  *   3. claim the Idempotency-Key, if any (a retry answers the stored response here, writing nothing);
  *   4. the caller's change (`work`);
- *   5. bump the seq and insert the event (the outbox row) in one statement; store the idempotent
- *      response.
+ *   5. bump the seq and insert the event (the outbox row) in one statement; hand it to the
+ *      BOARD_EVENT_SINK (webhook deliveries and their job); store the idempotent response.
  * After COMMIT the event is published (OutboxRelay → EventPublisher). A failure anywhere rolls
  * everything back: no change without its event, no event without its change, no gap in seq.
  * `writeWithoutEvent` is the same without step 5 (invitations); `create` is the same without
@@ -93,6 +94,7 @@ export class BoardEventsService {
     private readonly config: ConfigService<Env, true>,
     private readonly metrics: Metrics,
     @Optional() @Inject(BOARD_NOTIFIER) private readonly notifier?: BoardNotifier,
+    @Optional() @Inject(BOARD_EVENT_SINK) private readonly sink?: BoardEventSink,
   ) {
     this.groupCommit = new BoardGroupCommit(dataSource, (tx, boardId) => this.events.lock(tx, boardId), config.getOrThrow('GROUP_COMMIT_MAX', { infer: true }), (events, writes) => this.published(events, writes));
   }
@@ -117,6 +119,7 @@ export class BoardEventsService {
     return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
       const outcome = await work({ tx, seq: seq + 1 });
       const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null });
+      await this.sink?.record(tx, event);
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
       return { result: outcome.result, event, afterCommit };
     });

@@ -20,6 +20,8 @@ const TAGS: Record<string, string> = {
   activity: 'The board’s events as readable entries (“Ann moved ‘Write README’ from To do to Done”)',
   notifications: 'The caller’s notifications: assigned, mentioned, commented, invited; read state; per-user seq',
   search: 'Full-text search across every board the caller is a member of',
+  transfer: 'Board export (JSON, CSV) and import (Tasklane, Trello) as a new board',
+  webhooks: 'Signed HTTP callbacks of a board’s events (owners): manage, test, delivery log, redeliver',
   health: 'Liveness and readiness for load balancers and orchestrators',
 };
 

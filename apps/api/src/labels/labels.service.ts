@@ -40,6 +40,16 @@ export class LabelsService {
   }
 
   /** The board's labels by name. @throws AppError BOARD_NOT_FOUND */
+  /**
+   * Inside an imported board's creating transaction: its labels (names unique, colours #rrggbb,
+   * checked by the caller). Returns name → new label id.
+   */
+  async insertImported(tx: EntityManager, boardId: string, labels: readonly { name: string; color: string }[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const l of labels) ids.set(l.name, (await this.labels.insert(tx, { id: randomUUID(), boardId, name: l.name, color: l.color })).id);
+    return ids;
+  }
+
   async list(boardId: string, userId: string): Promise<LabelView[]> {
     await this.access.require(boardId, userId, 'viewer');
     return this.labels.listByBoard(this.dataSource.manager, boardId);

@@ -25,6 +25,17 @@ export interface OutboxCounts {
   oldestAgeSeconds: number;
 }
 
+/** One job name's queue as the job queue counts it (JobQueueCounts in jobs/job-queue.service.ts). */
+export interface JobCounts {
+  name: string;
+  queued: number;
+  active: number;
+  failed: number;
+}
+
+/** Buckets of job durations, seconds: 1 ms (a pruning pass with nothing to do) to 10 min (a large import). */
+const JOB_BUCKETS = [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600];
+
 /**
  * Buckets of the HTTP and SQL histograms, seconds: 1 ms to 10 s, dense where this API lives
  * (writes take 2–20 ms on the benchmark machine, docs/benchmarks.md).
@@ -58,6 +69,9 @@ export class Metrics {
   private socketSource: (() => SocketCounts) | null = null;
   private poolSource: (() => PoolCounts | null) | null = null;
   private outboxSource: (() => Promise<OutboxCounts>) | null = null;
+  private jobsSource: (() => Promise<JobCounts[]>) | null = null;
+  private readonly jobDurations: Histogram<'queue' | 'outcome'>;
+  private readonly webhookDeliveries: Counter<'outcome'>;
 
   constructor(config: ConfigService<Env, true>) {
     const registers = [this.registry];
@@ -116,6 +130,40 @@ export class Metrics {
     this.reconnects = new Counter({ name: 'tasklane_redis_reconnects_total', help: 'Reconnection attempts of the Redis connections', registers });
     this.queries = new Histogram({ name: 'tasklane_db_query_duration_seconds', help: 'SQL statements run by the repositories, by a short statement name', labelNames: ['statement'], buckets: LATENCY_BUCKETS, registers });
     this.rejections = new Counter({ name: 'tasklane_rate_limit_rejections_total', help: 'Requests, events and connections refused by a rate limit or cap', labelNames: ['limit'], registers });
+    let jobs: JobCounts[] = [];
+    const readJobs = async () => {
+      if (this.jobsSource) jobs = await this.jobsSource().catch(() => jobs);
+    };
+    new Gauge({
+      name: 'tasklane_jobs_queued',
+      help: 'Background jobs waiting (ready, deferred or retrying), by queue (job name); the same in every process (one queue in PostgreSQL)',
+      labelNames: ['queue'],
+      registers,
+      async collect() {
+        await readJobs();
+        for (const j of jobs) this.set({ queue: j.name }, j.queued);
+      },
+    });
+    new Gauge({ name: 'tasklane_jobs_active', help: 'Background jobs running now, by queue (cluster-wide)', labelNames: ['queue'], registers, collect() { for (const j of jobs) this.set({ queue: j.name }, j.active); } });
+    new Gauge({ name: 'tasklane_jobs_failed', help: 'Background jobs failed for good and still retained, by queue (cluster-wide)', labelNames: ['queue'], registers, collect() { for (const j of jobs) this.set({ queue: j.name }, j.failed); } });
+    // `queue`, not `job`: Prometheus' own target label is `job`.
+    this.jobDurations = new Histogram({ name: 'tasklane_job_duration_seconds', help: 'Background job runs in this process, by queue and outcome (completed, failed)', labelNames: ['queue', 'outcome'], buckets: JOB_BUCKETS, registers });
+    this.webhookDeliveries = new Counter({ name: 'tasklane_webhook_attempts_total', help: 'Webhook delivery attempts by this process, by outcome (succeeded, retrying, failed)', labelNames: ['outcome'], registers });
+  }
+
+  /** Where the job queue gauges come from (the job queue: pg-boss' queue counts). */
+  readJobsFrom(source: () => Promise<JobCounts[]>): void {
+    this.jobsSource = source;
+  }
+
+  /** One job run in this process. */
+  jobRun(job: string, outcome: 'completed' | 'failed', seconds: number): void {
+    this.jobDurations.observe({ queue: job, outcome }, seconds);
+  }
+
+  /** One webhook delivery attempt. */
+  webhookDelivery(outcome: 'succeeded' | 'retrying' | 'failed'): void {
+    this.webhookDeliveries.inc({ outcome });
   }
 
   /** The text exposition (Prometheus format 0.0.4) and its content type. */

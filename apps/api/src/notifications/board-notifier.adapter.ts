@@ -9,7 +9,7 @@ import { NotificationsRepository, type NewNotification } from './notifications.r
 import { NotificationsService } from './notifications.service.js';
 
 /** When one write names a user twice, the kind kept: a mention says more than "a comment on your task". */
-const PRIORITY: Record<NotificationKind, number> = { mentioned: 0, assigned: 1, commented: 2, invited: 3, due_soon: 4, overdue: 5 };
+const PRIORITY: Record<NotificationKind, number> = { mentioned: 0, assigned: 1, commented: 2, invited: 3, due_soon: 4, overdue: 5, webhook_disabled: 6 };
 
 /**
  * Which of a write's intents become notifications: never the actor's own, at most one per user

@@ -12,7 +12,7 @@ import type { NotificationKind } from '@tasklane/contracts';
  * partial (user_id) WHERE read_at IS NULL serves the unread count.
  */
 @Entity('notifications')
-@Check('ck_notifications_kind', `"kind" IN ('assigned', 'mentioned', 'commented', 'invited', 'due_soon', 'overdue')`)
+@Check('ck_notifications_kind', `"kind" IN ('assigned', 'mentioned', 'commented', 'invited', 'due_soon', 'overdue', 'webhook_disabled')`)
 @Index('ux_notifications_id', ['id'], { unique: true })
 @Index('ix_notifications_user_id_unread', ['userId'], { where: '"read_at" IS NULL' })
 export class Notification {

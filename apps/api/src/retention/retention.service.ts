@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -7,6 +7,8 @@ import { BoardsService } from '../boards/boards.service.js';
 import type { Env } from '../config/env.schema.js';
 import { BoardEventsService } from '../events/board-events.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { JobQueue } from '../jobs/job-queue.service.js';
+import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
@@ -18,26 +20,30 @@ export interface PruneReport {
   deletedBoards: number;
   /** Ended sessions, expired refresh tokens, old revoked or expired API tokens. */
   authTokens: number;
+  /** Finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_S. */
+  webhookDeliveries: number;
   /** Notifications read over 90 days ago, or older than a year. */
   notifications: number;
 }
 
 /**
- * Background retention. Every PRUNE_INTERVAL_MS one replica (elected by a transaction-scoped
- * advisory lock) deletes, each module through its own service:
+ * Background retention, as the scheduled job `retention.prune` (RETENTION_CRON, UTC; the schedule
+ * lives in the database, so it survives restarts, and each occurrence runs once cluster-wide on a
+ * job worker). A pass also takes a transaction-scoped advisory lock, so a pass still running when
+ * the next one starts (or a manual `pruneOnce`) never overlaps it. It deletes, each module through
+ * its own service:
  *  - board events older than EVENTS_RETENTION_AGE_S, and all but the newest EVENTS_RETENTION_COUNT
  *    of each board (either limit prunes); published ones only: an unpublished event is still in
  *    the outbox;
  *  - Idempotency-Key records older than 24 h; ended sessions and expired refresh tokens; API
  *    tokens revoked over a day or expired over 30 days ago; boards deleted longer than the
- *    retention age (their events go with them); notifications read over 90 days ago or older
- *    than a year.
+ *    retention age (their events go with them); finished webhook deliveries older than
+ *    WEBHOOK_DELIVERY_RETENTION_S; notifications read over 90 days ago or older than a year.
  * A client asking for events older than what is kept gets 410 and refetches the snapshot.
  */
 @Injectable()
-export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionService implements OnModuleInit {
   private readonly logger = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -48,15 +54,22 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly auth: AuthService,
     private readonly notifications: NotificationsService,
     private readonly config: ConfigService<Env, true>,
+    private readonly jobs: JobQueue,
+    private readonly webhooks: WebhookDeliveryService,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.pruneOnce().catch((e: Error) => this.logger.warn(`prune failed: ${e.message}`)), this.config.getOrThrow('PRUNE_INTERVAL_MS', { infer: true }));
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onModuleInit(): void {
+    // Idempotent: a pass deletes what is due at the time it runs; a repeated pass finds less.
+    this.jobs.define({
+      name: 'retention.prune',
+      cron: this.config.getOrThrow('RETENTION_CRON', { infer: true }),
+      // One pass at a time; a failed pass is not retried: the next occurrence does the same work.
+      queue: { policy: 'stately', retryLimit: 0 },
+      concurrency: 1,
+      handler: async () => {
+        await this.pruneOnce();
+      },
+    });
   }
 
   /** One pass in one transaction; returns null when another replica holds the retention lock. */
@@ -72,6 +85,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
         idempotencyKeys: await this.idempotency.prune(tx),
         deletedBoards: await this.boards.purgeDeleted(tx, age),
         authTokens: await this.auth.pruneTokens(tx),
+        webhookDeliveries: await this.webhooks.pruneDeliveries(tx),
         notifications: await this.notifications.prune(tx),
       };
       if (Object.values(report).some((n) => n > 0)) this.logger.log(`pruned ${JSON.stringify(report)}`);

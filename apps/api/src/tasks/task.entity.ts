@@ -46,6 +46,14 @@ export class Task {
   @Column('uuid', { name: 'assignee_ids', array: true, default: () => "'{}'" })
   assigneeIds: string[];
 
+  /**
+   * @deprecated The free-text labels of the previous release, kept one release so its replicas
+   * keep working during a rolling deploy (migration CollaborationContent). This code neither reads
+   * nor writes it; the next release converts what was written meanwhile and drops it.
+   */
+  @Column('text', { array: true, default: () => "'{}'" })
+  labels: string[];
+
   /** Ids of board_labels of this board (checked on write; a deleted label is removed in its transaction). */
   @Column('uuid', { name: 'label_ids', array: true, default: () => "'{}'" })
   labelIds: string[];

@@ -111,6 +111,47 @@ export class TasksRepository {
     return toTaskView(rows[0]);
   }
 
+  /** Inserts many tasks of one column in one statement (an imported board's); no assignees. */
+  async insertMany(
+    tx: EntityManager,
+    tasks: { id: string; boardId: string; columnId: string; title: string; description: string; position: string; labelIds: string[]; dueAt: string | null; archived: boolean; actorId: string }[],
+  ): Promise<void> {
+    if (tasks.length === 0) return;
+    // Label ids travel as one JSON array per task (unnest cannot take an array of arrays of varying length).
+    await runPrepared(
+      tx,
+      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, archived_at, created_by, updated_by)
+       SELECT id, board_id, column_id, title, description, position, '{}'::uuid[], ARRAY(SELECT jsonb_array_elements_text(label_ids))::uuid[], due_at,
+              CASE WHEN archived THEN now() END, actor, actor
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[], $10::boolean[], $9::uuid[])
+         AS t(id, board_id, column_id, title, description, position, label_ids, due_at, archived, actor)`,
+      [
+        tasks.map((t) => t.id),
+        tasks.map((t) => t.boardId),
+        tasks.map((t) => t.columnId),
+        tasks.map((t) => t.title),
+        tasks.map((t) => t.description),
+        tasks.map((t) => t.position),
+        tasks.map((t) => JSON.stringify(t.labelIds)),
+        tasks.map((t) => t.dueAt),
+        tasks.map((t) => t.actorId),
+        tasks.map((t) => t.archived),
+      ],
+    );
+  }
+
+  /** One page of a column's tasks by position (export), after `after` (position, id). */
+  async pageOfColumn(columnId: string, limit: number, after?: { position: string; id: string }): Promise<TaskView[]> {
+    const { rows } = await runPrepared<TaskRow>(
+      this.dataSource.manager,
+      after
+        ? `SELECT ${TASK_COLUMNS} FROM tasks WHERE column_id = $1 AND (position, id) > ($3, $4::uuid) ORDER BY position, id LIMIT $2`
+        : `SELECT ${TASK_COLUMNS} FROM tasks WHERE column_id = $1 ORDER BY position, id LIMIT $2`,
+      after ? [columnId, limit, after.position, after.id] : [columnId, limit],
+    );
+    return rows.map(toTaskView);
+  }
+
   /** The task on this board, or null. */
   async find(boardId: string, taskId: string, db: EntityManager = this.dataSource.manager): Promise<TaskView | null> {
     const { rows } = await runPrepared<TaskRow>(db, `SELECT ${TASK_COLUMNS} FROM tasks WHERE id = $1 AND board_id = $2`, [taskId, boardId]);

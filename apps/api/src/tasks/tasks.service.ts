@@ -10,7 +10,7 @@ import type { NotificationIntent } from '../events/board-notifier.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
-import { keyForSlot, type Slot } from '../positions/fractional-index.js';
+import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { Keyed, Keyset } from '../pagination/cursor.js';
@@ -122,6 +122,41 @@ export class TasksService {
       limit: limit + 1,
     });
     return toPage(rows, limit);
+  }
+
+  /**
+   * Inside an imported board's creating transaction: the tasks of one column, in order (positions
+   * spread over the column), without assignees, `labelIds` of the new board's labels, archived ones
+   * archived now. The caller checked the caps (TASKS_PER_BOARD_MAX). Returns the new ids, in order.
+   */
+  async insertImported(
+    tx: EntityManager,
+    boardId: string,
+    columnId: string,
+    tasks: readonly { title: string; description: string; labelIds: string[]; dueAt: string | null; archived: boolean }[],
+    actorId: string,
+  ): Promise<string[]> {
+    const positions = keysForNewList(tasks.length);
+    const ids = tasks.map(() => randomUUID());
+    await this.tasks.insertMany(tx, tasks.map((t, i) => ({ ...t, id: ids[i], boardId, columnId, position: positions[i], actorId })));
+    return ids;
+  }
+
+  /** A column's tasks in display order, `pageSize` at a time (export: never the whole board in memory). */
+  async *columnTasks(columnId: string, pageSize = 500): AsyncGenerator<TaskView[]> {
+    let after: { position: string; id: string } | undefined;
+    for (;;) {
+      const page = await this.tasks.pageOfColumn(columnId, pageSize, after);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      const last = page[page.length - 1];
+      after = { position: last.position, id: last.id };
+    }
+  }
+
+  /** TASKS_PER_BOARD_MAX, or Infinity with RATE_LIMITS=off (imports check it before writing). */
+  get tasksPerBoard(): number {
+    return this.maxTasks ?? Infinity;
   }
 
   /**

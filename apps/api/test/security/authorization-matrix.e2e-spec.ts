@@ -37,7 +37,7 @@ interface Ctx {
  * A valid request for the route as `actor` would send it; fresh resources when the request consumes
  * them. `auth` replaces the actor's own credentials (a fresh account for account-changing routes).
  */
-type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown; auth?: Record<string, string> }>;
+type Build = (ctx: Ctx, actor: Actor) => Promise<{ path: string; body?: unknown; auth?: Record<string, string>; /** sent as the multipart file field `file` instead of a JSON body */ multipart?: string }>;
 interface Rule {
   required: Required;
   /** Refused (403) to any API token, whatever its scopes: credential and token management. */
@@ -146,6 +146,35 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/users/me/notifications/unread-count': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/unread-count' }) },
   'POST /api/v1/users/me/notifications/read': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/read', body: { all: true } }) },
   'GET /api/v1/search': { required: 'user', build: async () => ({ path: '/api/v1/search?q=anything' }) },
+  // Webhooks: owners only, reads included (a webhook's URL may carry a token). The URL is a dead local port (private
+  // addresses are allowed in the e2e environment) and the events are ones these boards never emit.
+  'POST /api/v1/boards/{boardId}/webhooks': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/webhooks'), body: { url: 'http://127.0.0.1:9/hook', events: ['board.deleted'] } }) },
+  'GET /api/v1/boards/{boardId}/webhooks': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/webhooks') }) },
+  'GET /api/v1/boards/{boardId}/webhooks/{webhookId}': { required: 'owner', build: async (c) => webhookPath(c) },
+  'PATCH /api/v1/boards/{boardId}/webhooks/{webhookId}': { required: 'owner', build: async (c) => webhookPath(c, '', { events: ['column.deleted'] }) },
+  'DELETE /api/v1/boards/{boardId}/webhooks/{webhookId}': { required: 'owner', build: async (c) => webhookPath(c) },
+  'POST /api/v1/boards/{boardId}/webhooks/{webhookId}/test': { required: 'owner', build: async (c) => webhookPath(c, '/test') },
+  'GET /api/v1/boards/{boardId}/webhooks/{webhookId}/deliveries': { required: 'owner', build: async (c) => webhookPath(c, '/deliveries') },
+  'POST /api/v1/boards/{boardId}/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
+    required: 'owner',
+    build: async (c) => {
+      const { path } = await webhookPath(c, '/test');
+      const ping = await t0.http().post(path).set(c.users.owner.auth).expect(202);
+      return { path: path.replace(/\/test$/, `/deliveries/${(ping.body as { id: string }).id}/redeliver`) };
+    },
+  },
+  // Export: any member; import: any signed-in user (a POST, so not with a read-only token); an import's status: its importer only (here each actor's own).
+  'GET /api/v1/boards/{boardId}/export': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/export?format=csv') }) },
+  'POST /api/v1/boards/import': { required: 'user', build: async () => ({ path: '/api/v1/boards/import', multipart: JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'Imported' }, columns: [], tasks: [], members: [] }) }) },
+  'GET /api/v1/imports/{importId}': {
+    required: 'user',
+    build: async (c, actor) => {
+      const caller = await c.freshCaller(actor);
+      const file = JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'Imported' }, columns: [], tasks: [], members: [] });
+      const started = await t0.http().post('/api/v1/boards/import').set(caller.user.auth).attach('file', Buffer.from(file), { filename: 'b.json', contentType: 'application/json' }).expect(202);
+      return { path: `/api/v1/imports/${(started.body as { id: string }).id}`, auth: caller.auth };
+    },
+  },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };
@@ -156,6 +185,11 @@ async function columnPath(c: Ctx, body?: unknown) {
   const board = await c.board();
   const column = await c.column(board);
   return { path: b(board, `/columns/${column.id}`), body };
+}
+async function webhookPath(c: Ctx, suffix = '', body?: unknown) {
+  const board = await c.board();
+  const hook = await t0.http().post(b(board, '/webhooks')).set(c.users.owner.auth).send({ url: 'http://127.0.0.1:9/hook', events: ['board.deleted'] }).expect(201);
+  return { path: b(board, `/webhooks/${(hook.body as { id: string }).id}${suffix}`), body };
 }
 /** A comment on a new task, by the actor when the actor may write (the read-only token acts for the owner), else by the owner. */
 async function commentPath(c: Ctx, actor: Actor, body?: unknown) {
@@ -240,11 +274,11 @@ describe('API5/API1: route × actor authorization matrix, from the router’s ow
     for (const route of routesOf(t.app)) {
       const rule = RULES[`${route.method} ${route.path}`];
       for (const actor of rule.required === 'public' ? (['anonymous'] as Actor[]) : ACTORS) {
-        const { path, body, auth } = await rule.build(ctx, actor);
+        const { path, body, auth, multipart } = await rule.build(ctx, actor);
         let req = (t.http() as unknown as Record<string, (p: string) => import('supertest').Test>)[route.method.toLowerCase()](path);
         const headers = actor === 'anonymous' ? null : (auth ?? credentials[actor]);
         if (headers) req = req.set(headers);
-        const res = await (body === undefined ? req : req.send(body as object));
+        const res = await (multipart !== undefined ? req.attach('file', Buffer.from(multipart), { filename: 'board.json', contentType: 'application/json' }) : body === undefined ? req : req.send(body as object));
         const want = expected(rule, route.method, actor);
         const got = res.status >= 200 && res.status < 300 ? 'ok' : res.status;
         results.push(`${route.method} ${route.path} as ${actor}: ${got}`);

@@ -30,6 +30,14 @@ export default async function globalSetup() {
   // security/api4-rate-limits.e2e-spec.ts tests the defaults with addresses of its own.
   process.env.RATE_LIMIT_REGISTER = '100000/1h';
   process.env.RATE_LIMIT_REFRESH = '100000/1m';
+  // Webhooks: every suite's app runs job workers on the one database, so any of them may deliver
+  // another suite's webhook: the receivers are on 127.0.0.1 (allowed here; the SSRF rules are
+  // tested with an app of their own), and retries and polling are fast.
+  process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = 'true';
+  process.env.WEBHOOK_RETRY_BASE_MS = '200';
+  process.env.WEBHOOK_RETRY_MAX_MS = '2000';
+  process.env.WEBHOOK_DISABLE_AFTER = '5';
+  process.env.JOB_POLL_INTERVAL_S = '0.5';
   // The contract every e2e response is checked against (support/contract.ts): the document the
   // server serves at /docs-json, exported by the same builder.
   const openapi = join(mkdtempSync(join(tmpdir(), 'tasklane-openapi-')), 'openapi.json');

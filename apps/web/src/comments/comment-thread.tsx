@@ -138,7 +138,7 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                 </form>
               ) : (
                 // Sanitized by renderMarkdown (DOMPurify, Markdown's tags only).
-                <div className={styles.body} dangerouslySetInnerHTML={{ __html: renderMarkdown(c.body) }} />
+                <div className={styles.body} dangerouslySetInnerHTML={{ __html: renderMarkdown(c.body, c.mentionIds.map(nameOf)) }} />
               )}
             </li>
           ))}

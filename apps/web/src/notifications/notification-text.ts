@@ -17,6 +17,8 @@ export function notificationText(n: NotificationView): string {
       return `${task} is due soon`;
     case 'overdue':
       return `${task} is overdue`;
+    case 'webhook_disabled':
+      return `A webhook of ${board} was disabled after repeated delivery failures`;
   }
 }
 

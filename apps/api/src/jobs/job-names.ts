@@ -1,0 +1,23 @@
+/**
+ * Every background job: its name and the JSON payload it carries. A handler gets exactly this
+ * payload; `JobQueue.enqueue`/`send` accept nothing else for the name (the compiler checks both).
+ * Payloads hold ids, never whole rows: a handler reads the current state when it runs, which is
+ * what makes it idempotent (running it twice does the same as running it once).
+ */
+export interface JobPayloads {
+  /** Prunes old events, Idempotency-Keys, tokens and deleted boards (scheduled, RETENTION_CRON). */
+  'retention.prune': Record<string, never>;
+  /**
+   * Sends one webhook's pending deliveries, oldest seq first, until none is due (stately queue:
+   * at most one queued and one running per webhook, so deliveries of a webhook never overlap).
+   */
+  'webhooks.drain': { webhookId: string };
+  /** Creates the board of an uploaded file (board_imports row `importId`) in one transaction. */
+  'imports.run': { importId: string };
+}
+
+/** A job name. */
+export type JobName = keyof JobPayloads;
+
+/** Every job name, for metrics and the worker's registration. */
+export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run'];

@@ -1,0 +1,169 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { PgBoss, type Job, type Queue, type QueueResult, type SendOptions } from 'pg-boss';
+
+/** pg-boss' database port (its `IDatabase`, not exported by name). */
+type IDatabase = NonNullable<SendOptions['db']>;
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Env } from '../config/env.schema.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { JOB_NAMES, type JobName, type JobPayloads } from './job-names.js';
+
+/** Schema of pg-boss' tables (created and migrated by pg-boss itself, under its own advisory lock). */
+export const JOBS_SCHEMA = 'pgboss';
+
+/** A job's handler: must be idempotent (a job runs at least once; twice after a crash mid-run). */
+export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<void>;
+
+/** What a feature registers for one job name (in its `onModuleInit`, before the queue starts). */
+export interface JobDefinition<N extends JobName> {
+  name: N;
+  handler: JobHandler<N>;
+  /** Queue policy and retry options (pg-boss `createQueue`); retries default to JOB_RETRY_LIMIT with exponential backoff. */
+  queue?: Omit<Queue, 'name'>;
+  /** A cron expression (UTC): the job is scheduled in the database, so the schedule survives restarts; one job per occurrence cluster-wide. */
+  cron?: string;
+  /** Jobs of this name run in parallel in one process (default JOB_CONCURRENCY). */
+  concurrency?: number;
+}
+
+/** Queue counts of one job name, for the metrics. */
+export interface JobQueueCounts {
+  name: JobName;
+  /** Queued and ready, deferred, or retrying. */
+  queued: number;
+  active: number;
+  /** Failed for good and still retained (pg-boss deletes them after their retention). */
+  failed: number;
+}
+
+/** pg-boss' database port over a TypeORM transaction: its statements run on the write's own connection, inside its transaction. */
+function transactionDb(tx: EntityManager): IDatabase {
+  return {
+    executeSql: async (text, values) => {
+      const runner = tx.queryRunner;
+      if (!runner) throw new Error('enqueue needs the EntityManager of a transaction');
+      const result = await runner.query(text, values, true);
+      return { rows: result.records as unknown[] };
+    },
+  };
+}
+
+/**
+ * The background job queue: pg-boss on the application's PostgreSQL (its own schema `pgboss`), no
+ * Redis. Every process can enqueue; processes with job workers on (the worker role, and the API
+ * when JOB_WORKERS=true, the embedded default) also run the handlers, the schedules and pg-boss'
+ * supervisor (which fails jobs whose worker stopped sending heartbeats, so they are retried by
+ * another worker: a worker killed with -9 loses nothing). See docs/jobs.md.
+ *
+ * Features register their jobs with `define` in `onModuleInit`; the queue starts on application
+ * bootstrap and stops (waiting up to SHUTDOWN_TIMEOUT_MS for running jobs) before the database
+ * closes.
+ */
+@Injectable()
+export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly definitions = new Map<JobName, JobDefinition<JobName>>();
+  private boss: PgBoss | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: ConfigService<Env, true>,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** True when this process runs job handlers (worker role, or JOB_WORKERS=true). */
+  get runsWorkers(): boolean {
+    return this.config.getOrThrow('PROCESS_ROLE', { infer: true }) === 'worker' || this.config.getOrThrow('JOB_WORKERS', { infer: true });
+  }
+
+  /**
+   * Registers the handler (and queue options, schedule) of job `definition.name`. Call from
+   * `onModuleInit`. @throws Error when the name is defined twice or the queue already started
+   */
+  define<N extends JobName>(definition: JobDefinition<N>): void {
+    if (this.boss) throw new Error(`job ${definition.name} defined after the queue started`);
+    if (this.definitions.has(definition.name)) throw new Error(`job ${definition.name} defined twice`);
+    this.definitions.set(definition.name, definition as unknown as JobDefinition<JobName>);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const pool = (this.dataSource.driver as unknown as { master: { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> } }).master;
+    const workers = this.runsWorkers;
+    const interval = this.config.getOrThrow('JOB_SUPERVISE_INTERVAL_S', { infer: true });
+    const boss = new PgBoss({
+      db: { executeSql: (text, values) => pool.query(text, values) },
+      schema: JOBS_SCHEMA,
+      migrate: true,
+      supervise: workers,
+      schedule: workers,
+      superviseIntervalSeconds: interval,
+      monitorIntervalSeconds: interval,
+      cronMonitorIntervalSeconds: Math.min(interval, 45),
+      instanceName: `${this.config.getOrThrow('PROCESS_ROLE', { infer: true })}:${this.config.getOrThrow('REPLICA_ID', { infer: true })}`,
+    });
+    boss.on('error', (error: Error) => this.logger.warn(`pg-boss: ${error.message}`));
+    await boss.start();
+    this.boss = boss;
+    this.metrics.readJobsFrom(() => this.counts());
+    const retry = { retryLimit: this.config.getOrThrow('JOB_RETRY_LIMIT', { infer: true }), retryDelay: 1, retryBackoff: true, retryDelayMax: 3600 };
+    const heartbeatSeconds = this.config.getOrThrow('JOB_HEARTBEAT_S', { infer: true });
+    for (const name of JOB_NAMES) {
+      const definition = this.definitions.get(name);
+      await boss.createQueue(name, { ...retry, heartbeatSeconds, ...definition?.queue });
+    }
+    if (!workers) return;
+    const pollingIntervalSeconds = this.config.getOrThrow('JOB_POLL_INTERVAL_S', { infer: true });
+    for (const definition of this.definitions.values()) {
+      const localConcurrency = definition.concurrency ?? this.config.getOrThrow('JOB_CONCURRENCY', { infer: true });
+      await boss.work<JobPayloads[JobName]>(definition.name, { pollingIntervalSeconds, localConcurrency, batchSize: 1 }, async ([job]) => {
+        const started = performance.now();
+        try {
+          await definition.handler(job.data, job);
+          this.metrics.jobRun(definition.name, 'completed', (performance.now() - started) / 1000);
+        } catch (error) {
+          this.metrics.jobRun(definition.name, 'failed', (performance.now() - started) / 1000);
+          this.logger.warn(`job ${definition.name} ${job.id} failed (attempt ${job.retryCount + 1}): ${(error as Error).message}`);
+          throw error;
+        }
+      });
+      if (definition.cron) await boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
+    }
+    this.logger.log(`job workers on: ${[...this.definitions.keys()].join(', ')}`);
+  }
+
+  /** Stops fetching, waits for running jobs (up to SHUTDOWN_TIMEOUT_MS), then stops; before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const boss = this.boss;
+    this.boss = null;
+    await boss?.stop({ graceful: true, close: false, timeout: this.config.getOrThrow('SHUTDOWN_TIMEOUT_MS', { infer: true }) });
+  }
+
+  /**
+   * Enqueues job `name` inside the transaction `tx` (its statements run on tx's connection): the
+   * job exists if and only if the transaction commits. Returns the job id, or null when the queue's
+   * policy kept it out (a singleton already queued: that job will do the work).
+   * @throws Error before the queue started, or a database error (which fails the transaction)
+   */
+  enqueue<N extends JobName>(tx: EntityManager, name: N, data: JobPayloads[N], options: Omit<SendOptions, 'db'> = {}): Promise<string | null> {
+    return this.started().send(name, data, { ...options, db: transactionDb(tx) });
+  }
+
+  /** Enqueues job `name` on its own (autocommit). Same result as `enqueue`. */
+  send<N extends JobName>(name: N, data: JobPayloads[N], options: Omit<SendOptions, 'db'> = {}): Promise<string | null> {
+    return this.started().send(name, data, options);
+  }
+
+  /** Counts per job name (pg-boss' cached queue counts; fresh within the monitor interval). */
+  async counts(): Promise<JobQueueCounts[]> {
+    if (!this.boss) return [];
+    const queues: QueueResult[] = await this.boss.getQueues([...JOB_NAMES]);
+    return queues.map((q) => ({ name: q.name as JobName, queued: q.queuedCount, active: q.activeCount, failed: q.failedCount }));
+  }
+
+  private started(): PgBoss {
+    if (!this.boss) throw new Error('the job queue is not running');
+    return this.boss;
+  }
+}

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { stringify } from 'csv-stringify';
+import type { DataSource } from 'typeorm';
+import type { ChecklistItemView, CommentView, TaskView } from '@tasklane/contracts';
+import { BoardsService } from '../boards/boards.service.js';
+import { ChecklistsService } from '../checklists/checklists.service.js';
+import { CommentsService } from '../comments/comments.service.js';
+import { ColumnsService } from '../columns/columns.service.js';
+import { validationFailed } from '../errors/common.errors.js';
+import { JobQueue } from '../jobs/job-queue.service.js';
+import { TasksService } from '../tasks/tasks.service.js';
+import { BadBoardFile, BOARD_FILE_FORMAT, BOARD_FILE_VERSION, planFromFile } from './board-file.js';
+import { BoardImportsRepository, type ImportRecord } from './board-imports.repository.js';
+import type { ImportDto } from './transfer.dto.js';
+import { badFile, importNotFound } from './transfer.errors.js';
+
+/** The CSV columns of an export, one row per task. */
+export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'archivedAt', 'createdAt', 'updatedAt'] as const;
+
+const toImportView = (r: ImportRecord): ImportDto => ({
+  id: r.id,
+  source: r.source,
+  status: r.status,
+  columnCount: r.columnCount,
+  taskCount: r.taskCount,
+  skipped: r.skipped,
+  boardId: r.boardId,
+  error: r.error,
+  createdAt: r.createdAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
+});
+
+/**
+ * Export and import of boards (docs/api.md "Export and import").
+ *  - Export (any member): the head (board, labels, columns, members) from one snapshot, then the
+ *    tasks column by column, 500 at a time with their checklists and comments, written to the
+ *    response as they are read: never the whole board in memory. JSON in the versioned own format (board-file.ts), or CSV (csv-stringify).
+ *  - Import (any user): the uploaded file is parsed and checked now (400 naming every problem by
+ *    JSON path), stored as a plan in `board_imports`, and the `imports.run` job creates the board
+ *    in one transaction (nothing half-imported). Its status: `GET /imports/:importId`.
+ */
+@Injectable()
+export class TransferService implements OnModuleInit {
+  private readonly logger = new Logger('Imports');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly boards: BoardsService,
+    private readonly columns: ColumnsService,
+    private readonly tasks: TasksService,
+    private readonly imports: BoardImportsRepository,
+    private readonly jobs: JobQueue,
+    private readonly checklists: ChecklistsService,
+    private readonly comments: CommentsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.define({ name: 'imports.run', handler: ({ importId }) => this.run(importId) });
+  }
+
+  /** The board as a stream of JSON text (own format, version 1). @throws AppError BOARD_NOT_FOUND before the first byte */
+  async exportJson(boardId: string, userId: string): Promise<Readable> {
+    const head = await this.boards.exportHead(boardId, userId);
+    const names = new Map(head.members.map((m) => [m.userId, m.name]));
+    const labels = new Map(head.labels.map((l) => [l.id, l.name]));
+    const { tasks, checklists, comments } = this;
+    async function* chunks(): AsyncGenerator<string> {
+      const prefix = {
+        format: BOARD_FILE_FORMAT,
+        version: BOARD_FILE_VERSION,
+        exportedAt: new Date().toISOString(),
+        board: { name: head.name, description: head.description },
+        labels: head.labels.map((l) => ({ name: l.name, color: l.color })),
+        columns: head.columns.map((c) => ({ id: c.id, name: c.name })),
+        members: head.members.map((m) => ({ name: m.name, role: m.role })),
+      };
+      const text = JSON.stringify(prefix);
+      yield `${text.slice(0, -1)},"tasks":[`;
+      let first = true;
+      for (const column of head.columns) {
+        for await (const page of tasks.columnTasks(column.id)) {
+          const ids = page.map((t) => t.id);
+          const [items, said] = await Promise.all([checklists.listByTasks(ids), comments.listByTasks(ids)]);
+          const text = page.map((t) => JSON.stringify(exportTask(t, names, labels, items.get(t.id) ?? [], said.get(t.id) ?? []))).join(',');
+          yield first ? text : `,${text}`;
+          first = false;
+        }
+      }
+      yield ']}';
+    }
+    return Readable.from(chunks());
+  }
+
+  /** The board's tasks as CSV (CSV_HEADER), column by column in display order. @throws AppError BOARD_NOT_FOUND before the first byte */
+  async exportCsv(boardId: string, userId: string): Promise<Readable> {
+    const head = await this.boards.exportHead(boardId, userId);
+    const names = new Map(head.members.map((m) => [m.userId, m.name]));
+    const labels = new Map(head.labels.map((l) => [l.id, l.name]));
+    const tasks = this.tasks;
+    async function* rows(): AsyncGenerator<string[]> {
+      for (const column of head.columns) {
+        for await (const page of tasks.columnTasks(column.id)) {
+          for (const t of page) {
+            const row = [t.id, column.name, t.title, t.description, t.labelIds.map((id) => labels.get(id) ?? id).join(', '), t.assigneeIds.map((id) => names.get(id) ?? id).join(', ')];
+            yield [...row, t.dueAt ?? '', t.archivedAt ?? '', t.createdAt, t.updatedAt];
+          }
+        }
+      }
+    }
+    return Readable.from(rows()).pipe(stringify({ header: true, columns: [...CSV_HEADER] }));
+  }
+
+  /**
+   * Reads an uploaded file (UTF-8 JSON: our export or Trello's) and queues its import.
+   * @throws AppError VALIDATION_FAILED (400) naming what is wrong and where
+   */
+  async startImport(userId: string, file: Buffer): Promise<ImportDto> {
+    let json: unknown;
+    try {
+      json = JSON.parse(file.toString('utf8'));
+    } catch (error) {
+      throw validationFailed([{ field: 'file', errors: [`is not valid JSON: ${(error as Error).message}`] }]);
+    }
+    let plan;
+    try {
+      plan = planFromFile(json, { maxColumns: this.columns.columnsPerBoard, maxTasks: this.tasks.tasksPerBoard });
+    } catch (error) {
+      if (error instanceof BadBoardFile) throw badFile(error.problems);
+      throw error;
+    }
+    const id = randomUUID();
+    const record = await this.dataSource.transaction(async (tx) => {
+      const r = await this.imports.insert(tx, id, userId, plan);
+      await this.jobs.enqueue(tx, 'imports.run', { importId: id });
+      return r;
+    });
+    return toImportView(record);
+  }
+
+  /** The import, for its importer only. @throws AppError IMPORT_NOT_FOUND */
+  async status(userId: string, importId: string): Promise<ImportDto> {
+    const r = await this.imports.find(importId, userId);
+    if (!r) throw importNotFound();
+    return toImportView(r);
+  }
+
+  /**
+   * The `imports.run` job. Idempotent: the board's id is the import's, so a rerun after a crash
+   * between creating the board and marking the import finds the board (unique violation) and only
+   * marks it; a finished import is left alone.
+   */
+  async run(importId: string): Promise<void> {
+    const claimed = await this.imports.queued(importId);
+    if (!claimed) return;
+    try {
+      const plan = claimed.plan;
+      await this.boards.importBoard(claimed.userId, plan, importId, async (tx, boardId, taskIds) => {
+        for (const [i, column] of plan.columns.entries()) {
+          for (const [j, task] of column.tasks.entries()) {
+            await this.checklists.insertImported(tx, boardId, taskIds[i][j], task.checklist ?? []);
+            await this.comments.insertImported(tx, boardId, taskIds[i][j], claimed.userId, task.comments ?? []);
+          }
+        }
+      });
+      await this.imports.finish(null, importId, { boardId: importId });
+    } catch (error) {
+      const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
+      if (code === '23505') {
+        await this.imports.finish(null, importId, { boardId: importId });
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.warn(`import ${importId} failed: ${message}`);
+      // A refusal (a cap reached meanwhile) is final; anything else is retried by the queue.
+      if ((error as { name?: string }).name === 'AppError') await this.imports.finish(null, importId, { error: message.slice(0, 1000) });
+      else throw error;
+    }
+  }
+}
+
+/** One task of the own format: labels, assignees and comment authors by name (ids mean nothing on another board). */
+function exportTask(t: TaskView, names: Map<string, string>, labels: Map<string, string>, items: ChecklistItemView[], said: CommentView[]) {
+  return {
+    id: t.id,
+    columnId: t.columnId,
+    title: t.title,
+    description: t.description,
+    labels: t.labelIds.map((id) => labels.get(id)).filter((n): n is string => n !== undefined),
+    dueAt: t.dueAt,
+    archived: t.archivedAt !== null,
+    checklist: items.map((i) => ({ text: i.text, done: i.done })),
+    comments: said.map((c) => ({ author: names.get(c.authorId) ?? 'a former member', body: c.body, createdAt: c.createdAt })),
+    assignees: t.assigneeIds.map((id) => names.get(id) ?? id),
+    createdAt: t.createdAt,
+  };
+}
