@@ -84,6 +84,19 @@ describe('activity (e2e)', () => {
     ]);
   });
 
+  it('names an archived column, and says "a deleted column" for a deleted one', async () => {
+    const { owner, board, todo, done } = await tasksBoard(t);
+    const task = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Kept' });
+    await t.http().post(`${tasksPath(board.id)}/${task.id}/move`).set(owner.auth).send({ columnId: done.id }).expect(200);
+    await t.http().post(`/api/v1/boards/${board.id}/columns/${todo.id}/archive`).set(owner.auth).expect(200);
+    expect((await activity(owner.auth, `${tasksPath(board.id)}/${task.id}`)).items.map((e) => e.text)).toEqual(["Owner moved 'Kept' from Todo to Done", "Owner created 'Kept' in Todo"]);
+    await t.http().delete(`/api/v1/boards/${board.id}/columns/${todo.id}`).set(owner.auth).expect(204);
+    expect((await activity(owner.auth, `${tasksPath(board.id)}/${task.id}`)).items.map((e) => e.text)).toEqual([
+      "Owner moved 'Kept' from a deleted column to Done",
+      "Owner created 'Kept' in a deleted column",
+    ]);
+  });
+
   it('lets viewers read, and answers 404 to non-members and 401 to anonymous callers', async () => {
     const { owner, board, todo } = await tasksBoard(t);
     const viewer = await addMember(t, owner.auth, board.id, 'viewer');

@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { TasklaneSocket } from '@tasklane/client';
 import type { NotificationPage, NotificationView } from '@tasklane/contracts';
+import { DataSource } from 'typeorm';
+import { RetentionService } from '../src/retention/retention.service.js';
 import { addMember, createBoard, createTask, registerUser, tasksPath, type Auth } from './support/fixtures.js';
 import { connectSocket, stillConnectedAfter } from './support/sockets.js';
 import { tasksBoard } from './support/task-boards.js';
@@ -152,6 +154,20 @@ describe('notifications (e2e)', () => {
     for (const r of received) expect(r).toEqual([stored]);
     expect(stored).toMatchObject({ seq: 2, kind: 'assigned', taskId: task.id, taskTitle: 'Live' });
     expect(bobReceived).toEqual([]);
+  });
+
+  it('retention drops notifications read over 90 days ago and keeps unread and recently read ones, and seqs go on', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const ann = await addMember(t, owner.auth, board.id, 'editor');
+    for (const title of ['Old', 'Recent', 'Unread']) await createTask(t, owner.auth, board.id, { columnId: todo.id, title, assigneeIds: [ann.user.id] });
+    const [unread, recent, old, invited] = (await list(ann.auth)).items;
+    await t.http().post(`${NOTIFICATIONS}/read`).set(ann.auth).send({ ids: [old.id, recent.id, invited.id] }).expect(200);
+    await t.app.get(DataSource).query(`UPDATE notifications SET read_at = now() - interval '91 days' WHERE id = ANY($1::uuid[])`, [[old.id, invited.id]]);
+    const report = await t.app.get(RetentionService).pruneOnce();
+    expect(report?.notifications).toBeGreaterThanOrEqual(2);
+    expect((await list(ann.auth)).items.map((n) => n.id)).toEqual([unread.id, recent.id]);
+    await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'Next', assigneeIds: [ann.user.id] });
+    expect((await list(ann.auth)).items[0].seq).toBe(unread.seq + 1);
   });
 
   it('answers 400 to bad input and 401 without a token', async () => {

@@ -62,6 +62,11 @@ export class ActivityService {
       this.tasks.titlesOf(taskIds.map((taskId) => ({ boardId, taskId }))),
     ]);
     const columnNames = new Map(columns.map((c) => [c.id, c.name]));
+    // Columns the page names that are not live (archived ones; deleted ones stay unknown): few, one read each.
+    const referenced = new Set(page.flatMap((r) => [(r.event.data as { columnId?: unknown }).columnId, (r.before as { columnId?: unknown } | null)?.columnId]).filter((id): id is string => typeof id === 'string'));
+    for (const column of await Promise.all([...referenced].filter((id) => !columnNames.has(id)).map((id) => this.columns.find(this.dataSource.manager, boardId, id)))) {
+      if (column) columnNames.set(column.id, column.name);
+    }
     const items = page.map(({ event, before }) =>
       describeEvent(event, {
         userName: (id) => users.get(id)?.name ?? null,

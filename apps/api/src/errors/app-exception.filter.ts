@@ -6,7 +6,11 @@ import { statusOf } from './error-status.js';
 
 /** PostgreSQL / node-postgres failures that mean "the database is unreachable right now", not a bug. */
 // 55P03: lock_timeout while waiting for a busy board's row lock (retry shortly, like the others).
-const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '55P03', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+// 40P01: chosen as a deadlock victim. Group commit keeps a batch's row locks until its COMMIT, so two
+// batches of different boards that notify the same users in opposite orders can deadlock on their
+// notification_streams rows; PostgreSQL aborts one, which is safe to retry (nothing committed; the
+// Idempotency-Key makes the retry exact).
+const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '55P03', '40P01', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 const DB_UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /the database system is (starting|shutting) up/i];
 
 /** Classifies a thrown value as "PostgreSQL unavailable" (answered 503 + Retry-After). */

@@ -19,6 +19,6 @@ import { NotificationsService } from './notifications.service.js';
   imports: [BoardAccessModule, BoardsModule, TasksModule, UsersModule],
   controllers: [NotificationsController],
   providers: [NotificationsService, NotificationsRepository, BoardNotifierAdapter, { provide: BOARD_NOTIFIER, useExisting: BoardNotifierAdapter }],
-  exports: [BOARD_NOTIFIER],
+  exports: [BOARD_NOTIFIER, NotificationsService],
 })
 export class NotificationsModule {}

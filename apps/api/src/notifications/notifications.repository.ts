@@ -123,6 +123,17 @@ export class NotificationsRepository {
     });
   }
 
+  /** Deletes read notifications read more than `readAgeSeconds` ago and any older than `anyAgeSeconds`; returns how many. Seqs are not reused (the stream head stays). */
+  async prune(tx: EntityManager, readAgeSeconds: number, anyAgeSeconds: number): Promise<number> {
+    return (
+      await runPrepared(
+        tx,
+        `DELETE FROM notifications WHERE (read_at IS NOT NULL AND read_at < now() - make_interval(secs => $1)) OR created_at < now() - make_interval(secs => $2)`,
+        [readAgeSeconds, anyAgeSeconds],
+      )
+    ).rowCount;
+  }
+
   /** Marks the user's notifications with these ids read (others' ids and unknown ids match nothing); `ids` null: all of them. */
   async markRead(userId: string, ids: readonly string[] | null): Promise<void> {
     await runPrepared(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { NotificationPage, NotificationView, UnreadCount } from '@tasklane/contracts';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BoardsService } from '../boards/boards.service.js';
@@ -7,6 +8,11 @@ import { TasksService } from '../tasks/tasks.service.js';
 import { UsersService } from '../users/users.service.js';
 import type { ListNotificationsQueryDto } from './notifications.dto.js';
 import { NotificationsRepository, type NotificationRecord } from './notifications.repository.js';
+
+/** How long a read notification is kept after it was read (s). */
+export const NOTIFICATION_READ_RETENTION_S = 90 * 86_400;
+/** How long any notification is kept (s). */
+export const NOTIFICATION_RETENTION_S = 365 * 86_400;
 
 /**
  * A user's notifications: list (newest first, `unread`, `afterSeq` catch-up), unread count, mark
@@ -41,6 +47,14 @@ export class NotificationsService {
   async markRead(userId: string, ids: readonly string[] | null): Promise<UnreadCount> {
     await this.notifications.markRead(userId, ids);
     return this.unreadCount(userId);
+  }
+
+  /**
+   * Retention (inside the retention pass's transaction): read notifications go 90 days after they
+   * were read, any notification after 365 days. Returns how many were deleted.
+   */
+  prune(tx: EntityManager): Promise<number> {
+    return this.notifications.prune(tx, NOTIFICATION_READ_RETENTION_S, NOTIFICATION_RETENTION_S);
   }
 
   /** Rows → wire views, with the names each recipient may see (one look-up per kind of name). */

@@ -9,6 +9,7 @@ import { BoardEventsService } from '../events/board-events.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
 import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** How many rows each kind of pruning removed in one pass. */
@@ -21,6 +22,8 @@ export interface PruneReport {
   authTokens: number;
   /** Finished webhook deliveries older than WEBHOOK_DELIVERY_RETENTION_S. */
   webhookDeliveries: number;
+  /** Notifications read over 90 days ago, or older than a year. */
+  notifications: number;
 }
 
 /**
@@ -35,7 +38,7 @@ export interface PruneReport {
  *  - Idempotency-Key records older than 24 h; ended sessions and expired refresh tokens; API
  *    tokens revoked over a day or expired over 30 days ago; boards deleted longer than the
  *    retention age (their events go with them); finished webhook deliveries older than
- *    WEBHOOK_DELIVERY_RETENTION_S.
+ *    WEBHOOK_DELIVERY_RETENTION_S; notifications read over 90 days ago or older than a year.
  * A client asking for events older than what is kept gets 410 and refetches the snapshot.
  */
 @Injectable()
@@ -49,6 +52,7 @@ export class RetentionService implements OnModuleInit {
     private readonly idempotency: IdempotencyService,
     private readonly boards: BoardsService,
     private readonly auth: AuthService,
+    private readonly notifications: NotificationsService,
     private readonly config: ConfigService<Env, true>,
     private readonly jobs: JobQueue,
     private readonly webhooks: WebhookDeliveryService,
@@ -82,6 +86,7 @@ export class RetentionService implements OnModuleInit {
         deletedBoards: await this.boards.purgeDeleted(tx, age),
         authTokens: await this.auth.pruneTokens(tx),
         webhookDeliveries: await this.webhooks.pruneDeliveries(tx),
+        notifications: await this.notifications.prune(tx),
       };
       if (Object.values(report).some((n) => n > 0)) this.logger.log(`pruned ${JSON.stringify(report)}`);
       return report;

@@ -414,11 +414,11 @@ const SEARCH_FILTERS = `($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
 /**
  * How many matches a search ranks at most. Ranking reads every match's vector, so a very common
  * word or a 2-letter prefix over 100,000 tasks costs hundreds of ms (docs/benchmarks.md); past this
- * many matches the hits are the best of the first 5,000 the index returns, not of all of them,
+ * many matches the hits are the best of the first 2,000 the index returns, not of all of them,
  * and pages stay consistent only while the matches do not change. A query that specific is
  * better refined than paged.
  */
-export const SEARCH_RANK_CANDIDATES = 5_000;
+export const SEARCH_RANK_CANDIDATES = 2_000;
 
 /** Filters of a task search (see TasksRepository.search). */
 export interface TaskSearch {
