@@ -35,7 +35,8 @@ type Overlay = (typeof OVERLAYS)[number];
 /** Variables kept in the Secret tasklane-api-secrets, never in the ConfigMap. */
 const SECRET_KEYS = ['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL'];
 /** Schema variables deliberately absent from the ConfigMap: set per pod, or only read without DATABASE_URL. */
-const NOT_IN_CONFIGMAP = ['REPLICA_ID', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT'];
+// SMTP_URL: optional, and it holds a password: in the Secret when emails are wanted (docs/operations.md "Email").
+const NOT_IN_CONFIGMAP = ['REPLICA_ID', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'SMTP_URL'];
 /**
  * ConfigMap keys the API does not read yet: the proxy-trust and X-Replica switches come with
  * later work on the app. Remove a name from here when env.schema.ts gains it.

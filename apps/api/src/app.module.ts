@@ -28,6 +28,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
+import { EmailsModule } from './emails/emails.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -62,6 +63,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     RetentionModule,
     WebhooksModule,
     TransferModule,
+    EmailsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

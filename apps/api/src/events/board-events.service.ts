@@ -12,6 +12,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './board-notifier.js';
 import { BOARD_EVENT_SINK, type BoardEventSink } from './event-sink.js';
+import { NOTIFICATION_EMAILS, type NotificationEmailsPort } from './notification-emails.js';
 import { BoardEventsRepository } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
 import { BoardGroupCommit } from './group-commit.js';
@@ -95,6 +96,7 @@ export class BoardEventsService {
     private readonly metrics: Metrics,
     @Optional() @Inject(BOARD_NOTIFIER) private readonly notifier?: BoardNotifier,
     @Optional() @Inject(BOARD_EVENT_SINK) private readonly sink?: BoardEventSink,
+    @Optional() @Inject(NOTIFICATION_EMAILS) private readonly emails?: NotificationEmailsPort,
   ) {
     this.groupCommit = new BoardGroupCommit(dataSource, (tx, boardId) => this.events.lock(tx, boardId), config.getOrThrow('GROUP_COMMIT_MAX', { infer: true }), (events, writes) => this.published(events, writes));
   }
@@ -148,10 +150,11 @@ export class BoardEventsService {
     });
   }
 
-  /** Hands a write's intents to the notifier inside its transaction; what to run after COMMIT. */
+  /** Hands a write's intents to the emails (NOTIFICATION_EMAILS) and the notifier inside its transaction; what to run after COMMIT. */
   private async recordNotifications(tx: EntityManager, write: Parameters<BoardNotifier['record']>[1]): Promise<(() => void) | null> {
-    if (write.intents.length === 0 || !this.notifier) return null;
-    return this.notifier.record(tx, write);
+    if (write.intents.length === 0) return null;
+    await this.emails?.enqueue(tx, write);
+    return this.notifier ? this.notifier.record(tx, write) : null;
   }
 
   /**

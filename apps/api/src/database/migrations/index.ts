@@ -8,6 +8,7 @@ import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.
 import { CollaborationContent1796056647502 } from './1796056647502-CollaborationContent.js';
 import { Webhooks1796056925629 } from './1796056925629-Webhooks.js';
 import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
+import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   CollaborationContent1796056647502,
   Webhooks1796056925629,
   BoardImports1796058096172,
+  EmailPreferences1796059394317,
 ];
