@@ -1,4 +1,4 @@
-// Tasklane benchmark set: `npm run bench [-- --steps throughput,fanout,memory] [--max-sockets N]`.
+// Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,memory] [--max-sockets N]`.
 // Starts 3 built replicas behind nginx on a scratch database (apps/loadtest/support/
 // scratch-cluster.mjs: created, migrated, dropped after), drives them with the load tool
 // (dist/apps/loadtest/src/main.js, one child process per run) and writes
@@ -12,6 +12,10 @@
 //                 writes/s over --source-ips, halving on failure. One tool process holds at most
 //                 SOCKETS_PER_PROCESS sockets (RLIMIT_NOFILE); larger runs split into several
 //                 concurrent processes on separate boards, and their histograms are merged.
+//  0. hotboard    one board, 16 writers in flight through nginx and 3 replicas (closed loop, REST only),
+//                 alternating GROUP_COMMIT_MAX=1 (every write its own transaction: the old write path)
+//                 and the default group commit, two rounds each on fresh clusters, so both are
+//                 measured in the same window of a shared machine.
 //  3. memory      replicas restarted (fresh heaps), idle VmRSS of each replica pid, then VmRSS with
 //                 sockets connected (sampled in the measured phase, almost no writes) → KB per socket.
 //
@@ -31,14 +35,14 @@ import { spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
-const STEPS = ['throughput', 'fanout', 'memory'];
+const STEPS = ['hotboard', 'throughput', 'fanout', 'memory'];
 /** Sockets per load-tool process: below the 20,000 open-file limit of this machine, with headroom. */
 const SOCKETS_PER_PROCESS = 10_000;
 /** The load tool's own drain bound, plus a margin for setup and checks, per run (ms). */
 const DRAIN_MS = 30_000;
 const P99_TARGET_MS = 50;
 
-const usage = 'usage: npm run bench [-- --steps throughput,fanout,memory] [--max-sockets N] [--out DIR]';
+const usage = 'usage: npm run bench [-- --steps hotboard,throughput,fanout,memory] [--max-sockets N] [--out DIR]';
 const args = parseCliArgs(usage, {
   steps: { type: 'string', default: STEPS.join(',') },
   'max-sockets': { type: 'string', default: '20000' },
@@ -318,6 +322,44 @@ async function fanout() {
   }
 }
 
+/** Starts a fresh 3-replica scratch cluster (own database) with `env` for the replicas; sets `scratch`. */
+async function startBenchCluster(env = {}) {
+  scratch = await startScratchCluster({
+    replicas: 3,
+    databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
+    prefix: 'tasklane_bench',
+    env,
+    log,
+  });
+  log(`cluster: replicas ${scratch.cluster.replicaUrls.join(' ')} (pids ${replicaPids().join(' ')}), LB ${scratch.cluster.lbUrl}`);
+}
+
+async function hotboard() {
+  log('0/3 hot board: 1 board, 16 writers in flight through the load balancer, GROUP_COMMIT_MAX=1 vs the default');
+  const variants = [
+    { name: 'single', label: 'one transaction per write (GROUP_COMMIT_MAX=1)', env: { GROUP_COMMIT_MAX: '1' } },
+    { name: 'group', label: 'group commit (default GROUP_COMMIT_MAX)', env: {} },
+  ];
+  const rows = { single: [], group: [] };
+  for (let round_ = 1; round_ <= 2; round_++) {
+    for (const v of variants) {
+      await startBenchCluster(v.env);
+      const a = [...targetsLb(), '--users', '4', '--boards', '1', '--sockets', '0', '--rate', 'max', '--concurrency', '16', '--warmup', '2', '--duration', '10', '--quiet'];
+      const res = await runTool(`hotboard-${v.name}-${round_}`, a, { timeoutMs: boundFor(2, 10, 20) });
+      const r = res.report;
+      const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null });
+      rows[v.name].push(row);
+      log(`  ${v.name} round ${round_}: ${row.okPerSec ?? '?'} ok/s, p50 ${row.restP50} ms, p99 ${row.restP99} ms, max ${row.restMaxMs} ms, errors ${row.errors}, load ${row.loadavg1AtEnd}`);
+      await scratch.stop();
+      scratch = null;
+    }
+  }
+  const best = (xs) => xs.filter((x) => x.okPerSec !== undefined).sort((x, y) => y.okPerSec - x.okPerSec)[0] ?? null;
+  const pick = (x) => x && { writesPerSec: x.okPerSec, restP50Ms: x.restP50, restP99Ms: x.restP99, restMaxMs: x.restMaxMs, reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)})` };
+  summary.figures.hotBoard = { single: pick(best(rows.single)), group: pick(best(rows.group)), rounds: 2, note: 'best of two rounds each, alternated on fresh clusters' };
+}
+
 async function memory() {
   // As many sockets as the fan-out step held, or --max-sockets when memory runs on its own.
   const n = summary.figures.fanoutMax?.sockets ?? maxSockets;
@@ -347,14 +389,8 @@ async function memory() {
 
 try {
   log(`results: ${relative(root, outDir)}/`);
-  scratch = await startScratchCluster({
-  replicas: 3,
-    databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
-    redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
-    prefix: 'tasklane_bench',
-    log,
-  });
-  log(`cluster: replicas ${scratch.cluster.replicaUrls.join(' ')} (pids ${replicaPids().join(' ')}), LB ${scratch.cluster.lbUrl}`);
+  if (steps.includes('hotboard')) await hotboard();
+  if (steps.some((s) => s !== 'hotboard')) await startBenchCluster();
   if (steps.includes('throughput')) await throughput();
   if (steps.includes('fanout')) await fanout();
   if (steps.includes('memory')) await memory();
@@ -371,6 +407,12 @@ function printFigures() {
   const f = summary.figures;
   const lines = ['', `Tasklane bench — ${relative(root, outDir)}/summary.json`, ''];
   lines.push('To reproduce a figure: `npm run cluster -- --replicas 3` (prints <lb> and <replica-i>), then the command shown.');
+  if (f.hotBoard) {
+    const h = f.hotBoard;
+    const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms` : `  ${name}: no report`);
+    lines.push('', 'Hot board (1 board, 16 writers in flight, 3 replicas + LB; best of 2 rounds each):', line('one transaction per write', h.single), line('group commit', h.group));
+    if (h.group) lines.push(`  ${h.group.reproduce}`);
+  }
   if (f.saturationWritesPerSec) lines.push('', `Write saturation: ${f.saturationWritesPerSec.writesPerSec} writes/s (closed loop, concurrency ${f.saturationWritesPerSec.concurrency}, REST p99 ${f.saturationWritesPerSec.restP99Ms} ms)`, `  ${f.saturationWritesPerSec.reproduce}`);
   if ('maxRateWithP99Under50Ms' in f) {
     const m = f.maxRateWithP99Under50Ms;

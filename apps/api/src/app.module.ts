@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ActivityModule } from './activity/activity.module.js';
 import { ArchiveModule } from './archive/archive.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AccessTokenGuard } from './auth/access-token.guard.js';
@@ -22,10 +23,12 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { HttpRateLimitGuard } from './rate-limits/http-rate-limit.guard.js';
 import { RateLimitsModule } from './rate-limits/rate-limits.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { SearchModule } from './search/search.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
 import { EmailsModule } from './emails/emails.module.js';
@@ -58,6 +61,9 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     CommentsModule,
     ChecklistsModule,
     ArchiveModule,
+    ActivityModule,
+    NotificationsModule,
+    SearchModule,
     RealtimeModule,
     HealthModule,
     RetentionModule,

@@ -1,6 +1,7 @@
 // The CollaborationContent migration on data written with the previous schema: free-text task
 // labels become board labels (one per distinct name per board, ignoring case; palette colors in a
-// fixed order) and tasks refer to them by id; `down` gives the names back.
+// fixed order) and tasks refer to them by id; the old column stays for the previous release's
+// replicas during a rollout; `down` gives the names back.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
@@ -74,11 +75,21 @@ describe('migration CollaborationContent: free-text labels → board labels', ()
     expect(labelIdsOf(tasks[3][0])).toEqual([id(boardB, 'urgent')]);
     const [counters] = (await after.query(`SELECT comment_count, checklist_done, checklist_total, archived_at FROM tasks LIMIT 1`)) as Record<string, unknown>[];
     expect(counters).toEqual({ comment_count: 0, checklist_done: 0, checklist_total: 0, archived_at: null });
+    // The previous release's replicas still read and write `labels` during the rollout: it stays, untouched.
+    const kept = (await after.query(`SELECT id, labels FROM tasks`)) as { id: string; labels: string[] }[];
+    expect(kept.find((r) => r.id === tasks[0][0])?.labels).toEqual(['urgent', 'Bug', 'p1']);
+    await after.query(`INSERT INTO tasks (id, board_id, column_id, title, position, labels, created_by, updated_by) VALUES ($1, $2, $3, 'Old replica', 'z0', '{x}', $4, $4)`, [
+      randomUUID(),
+      boardA,
+      col,
+      user,
+    ]);
 
     await after.undoLastMigration();
     const reverted = (await after.query(`SELECT id, labels FROM tasks`)) as { id: string; labels: string[] }[];
     expect(reverted.find((r) => r.id === tasks[0][0])?.labels).toEqual(['urgent', 'Bug', 'p1']);
     expect(reverted.find((r) => r.id === tasks[1][0])?.labels).toEqual(['Bug', 'zeta']);
+    expect(reverted.find((r) => r.id === tasks[2][0])?.labels).toEqual([]);
     expect(reverted.find((r) => r.id === tasks[3][0])?.labels).toEqual(['URGENT']);
     await after.destroy();
   }, 60_000);

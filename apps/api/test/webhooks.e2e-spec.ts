@@ -157,6 +157,9 @@ describe('webhooks (e2e)', () => {
     expect(r.received).toHaveLength(5);
     const log = await t.http().get(`${path}/deliveries`).set(b.owner.auth).expect(200);
     expect(log.body.items[0]).toMatchObject({ status: 'pending', attempts: 5, responseCode: 500, error: 'HTTP 500' });
+    // The owners are told (a notification of their own, through the notifications module).
+    const notes = await t.http().get('/api/v1/users/me/notifications').set(b.owner.auth).expect(200);
+    expect(notes.body.items).toEqual([expect.objectContaining({ kind: 'webhook_disabled', boardId: b.board.id, taskId: null })]);
     // Nothing more while disabled.
     await new Promise((res) => setTimeout(res, 1500));
     expect(r.received).toHaveLength(5);

@@ -11,7 +11,7 @@ export function parseRoute(path: string): Route {
 
 /** Client-side navigation with the History API. */
 export function navigate(path: string): void {
-  if (path === location.pathname) return;
+  if (path === location.pathname + location.search) return;
   history.pushState(null, '', path);
   dispatchEvent(new PopStateEvent('popstate'));
 }
@@ -25,4 +25,25 @@ export function useRoute(): Route {
     return () => removeEventListener('popstate', update);
   }, []);
   return route;
+}
+
+/**
+ * The `?task=<id>` of the current URL (a notification or search hit opening a task), following
+ * navigation, and a function that drops it from the URL (replaceState) once the task is open.
+ */
+export function useTaskParam(): [string | null, () => void] {
+  const read = () => new URLSearchParams(location.search).get('task')?.toLowerCase() ?? null;
+  const [task, setTask] = useState(read);
+  useEffect(() => {
+    const update = () => setTask(read());
+    addEventListener('popstate', update);
+    return () => removeEventListener('popstate', update);
+  }, []);
+  return [
+    task,
+    () => {
+      history.replaceState(null, '', location.pathname);
+      setTask(null);
+    },
+  ];
 }

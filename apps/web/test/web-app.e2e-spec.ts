@@ -222,11 +222,14 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
       await a.getByRole('dialog', { name: 'Delete column?' }).getByRole('button', { name: 'Delete column' }).click();
     });
 
-    // The task dialog: description, labels, an assignee and a due date reach B too.
+    // The task dialog: description, labels (picked from the board's), an assignee and a due date reach B too.
+    const venue = await ana.rest.createLabel(boardId, { name: 'venue', color: '#46a758' });
+    const urgent = await ana.rest.createLabel(boardId, { name: 'urgent', color: '#e5484d' });
     await a.getByRole('button', { name: 'T4', exact: true }).click();
     const dialog = a.getByRole('dialog', { name: 'Edit task' });
     await dialog.getByLabel('Description').fill('Chairs for 40');
-    await dialog.getByLabel('Labels (comma-separated)').fill('venue, urgent');
+    await dialog.getByRole('checkbox', { name: 'venue', exact: true }).check();
+    await dialog.getByRole('checkbox', { name: 'urgent', exact: true }).check();
     await dialog.getByRole('checkbox', { name: 'Bruno' }).check();
     await dialog.getByLabel('Due date').fill('2030-01-15');
     await dialog.getByRole('button', { name: 'Save' }).click();
@@ -241,7 +244,7 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     expect(await readBoard(a)).toEqual(rest);
     expect(await readBoard(b)).toEqual(rest);
     const t4 = snapshot.tasks.find((t) => t.title === 'T4');
-    expect(t4).toMatchObject({ description: 'Chairs for 40', labels: ['venue', 'urgent'], assigneeIds: [bruno.id], dueAt: '2030-01-15T23:59:59.000Z' });
+    expect(t4).toMatchObject({ description: 'Chairs for 40', labelIds: [venue.id, urgent.id], assigneeIds: [bruno.id], dueAt: '2030-01-15T23:59:59.000Z' });
     for (const lag of Object.values(lags)) expect(lag).toBeLessThan(1_000);
     console.log(`live sync lags (ms, B after A showed the change): ${JSON.stringify(lags)}`);
   }, 120_000);

@@ -3,3 +3,4 @@ export * from './board-state.js';
 export * from './board-stream.js';
 export * from './seq-orderer.js';
 export * from './jwt.js';
+export * from './notification-stream.js';

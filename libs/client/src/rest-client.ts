@@ -1,4 +1,5 @@
 import type {
+  ActivityEntry,
   ApiTokenScope,
   ApiTokenView,
   ArchiveEntry,
@@ -16,10 +17,15 @@ import type {
   EventsPage,
   InvitationView,
   MemberView,
+  MarkNotificationsRead,
+  NotificationPage,
   Page,
   ReceivedInvitationView,
+  SearchDue,
+  SearchPage,
   SessionMode,
   TaskView,
+  UnreadCount,
   UserView,
 } from '@tasklane/contracts';
 
@@ -361,6 +367,55 @@ export class TasklaneRestClient {
   listEvents(boardId: string, after: number, limit?: number): Promise<EventsPage> {
     return this.request('GET', `/boards/${boardId}/events${qs({ after, limit })}`);
   }
+
+  // activity
+  /** The board's activity, newest first. */
+  boardActivity(boardId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<ActivityEntry>> {
+    return this.request('GET', `/boards/${boardId}/activity${qs(query)}`);
+  }
+  /** One task's activity, newest first. */
+  taskActivity(boardId: string, taskId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<ActivityEntry>> {
+    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/activity${qs(query)}`);
+  }
+
+  // notifications
+  /** My notifications, newest first; `afterSeq` for catch-up, `unread` for unread only. */
+  listNotifications(query: NotificationsQuery = {}): Promise<NotificationPage> {
+    return this.request('GET', `/users/me/notifications${qs(query)}`);
+  }
+  unreadNotifications(): Promise<UnreadCount> {
+    return this.request('GET', '/users/me/notifications/unread-count');
+  }
+  /** Marks `{ ids }` or `{ all: true }` read; answers the new unread count. */
+  markNotificationsRead(which: MarkNotificationsRead): Promise<UnreadCount> {
+    return this.request('POST', '/users/me/notifications/read', which);
+  }
+
+  // search
+  /** Full-text search across my boards. */
+  search(query: SearchQuery): Promise<SearchPage> {
+    return this.request('GET', `/search${qs(query)}`);
+  }
+}
+
+/** Query of `listNotifications`. */
+export interface NotificationsQuery {
+  unread?: boolean;
+  afterSeq?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+/** Query of `search`: `q` is required (1–200 characters). */
+export interface SearchQuery {
+  q: string;
+  boardId?: string;
+  assigneeId?: string;
+  labelId?: string;
+  due?: SearchDue;
+  archived?: boolean;
+  limit?: number;
+  cursor?: string;
 }
 
 function qs(query: object): string {

@@ -1,5 +1,6 @@
 import type { ErrorCode } from './errors.js';
 import type { AnyBoardEvent } from './events.js';
+import type { NotificationNotice } from './notifications.js';
 
 /** Socket.IO path, on the same port as REST. */
 export const SOCKET_PATH = '/socket.io';
@@ -113,4 +114,10 @@ export interface ServerToClientEvents {
   'presence:state': (notice: PresenceNotice) => void;
   /** Who is viewing the board, sent to the room when someone arrives or leaves (or a replica died). */
   'presence:update': (notice: PresenceNotice) => void;
+  /**
+   * A new notification of this socket's user, sent to every socket of the user (room `user:<id>`)
+   * on every replica, once, after the write that caused it committed. Its `seq` is the user's own:
+   * a gap means a missed one; fetch `GET /users/me/notifications?afterSeq=<last seen>`.
+   */
+  'notification:new': (notice: NotificationNotice) => void;
 }

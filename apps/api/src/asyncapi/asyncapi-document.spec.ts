@@ -26,6 +26,7 @@ describe('AsyncAPI document of the Socket.IO protocol', () => {
       'board:removed',
       'board:seq',
       'disconnect:reason',
+      'notification:new',
       'presence:state',
       'presence:update',
       'session:expired',
@@ -67,6 +68,12 @@ describe('AsyncAPI document of the Socket.IO protocol', () => {
     expect(validate('JoinAck', { ok: false, error: { code: 'NOPE', message: 'm' } })).toBe(false);
     expect(validate('PresenceNotice', { boardId: id, users: [{ userId: id }] })).toBe(true);
     expect(validate('PresenceNotice', { boardId: id, users: [id] })).toBe(false);
+    const notification = {
+      id, seq: 1, kind: 'assigned', boardId: id, boardName: 'B', taskId: id, taskTitle: 'T', commentId: null, actorId: id, actorName: 'Ann', createdAt: '2026-01-01T00:00:00.000Z', readAt: null,
+    };
+    expect(validate('NotificationView', notification)).toBe(true);
+    expect(validate('NotificationView', { ...notification, kind: 'poked' })).toBe(false);
+    expect(validate('NotificationView', { ...notification, seq: undefined })).toBe(false);
     expect(validate('AuthRefreshAck', { ok: true, expiresAt: '2026-01-01T00:15:00.000Z' })).toBe(true);
     expect(validate('AuthRefreshAck', { ok: true, expiresAt: null })).toBe(true);
     expect(validate('AuthRefreshAck', { ok: true })).toBe(false);

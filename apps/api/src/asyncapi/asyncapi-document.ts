@@ -20,6 +20,8 @@ import {
   type JoinOk,
   type JoinRequest,
   type MemberView,
+  type NotificationView,
+  NOTIFICATION_KINDS,
   type PresenceNotice,
   type PresenceUser,
   type ServerToClientEvents,
@@ -198,6 +200,23 @@ const schemas: Record<string, Schema> = {
     boardId: uuid,
     users: { type: 'array', items: ref('PresenceUser') },
   }),
+  NotificationView: object<NotificationView>(
+    "A notification of this socket's user. `seq` is the user's own sequence (1, 2, 3 … in commit order): after a gap or a reconnect, fetch `GET /api/v1/users/me/notifications?afterSeq=<last seen>`.",
+    {
+      id: uuid,
+      seq: { type: 'integer', minimum: 1 },
+      kind: { type: 'string', enum: [...NOTIFICATION_KINDS] },
+      boardId: uuid,
+      boardName: { type: ['string', 'null'] },
+      taskId: { oneOf: [uuid, { type: 'null' }] },
+      taskTitle: { type: ['string', 'null'] },
+      commentId: { oneOf: [uuid, { type: 'null' }] },
+      actorId: uuid,
+      actorName: str,
+      createdAt: time,
+      readAt: { oneOf: [time, { type: 'null' }] },
+    },
+  ),
 };
 
 interface MessageSpec {
@@ -220,6 +239,7 @@ const EVENT_MESSAGES: Record<keyof ClientToServerEvents | keyof ServerToClientEv
   'disconnect:reason': 'disconnectReason',
   'presence:state': 'presenceState',
   'presence:update': 'presenceUpdate',
+  'notification:new': 'notificationNew',
 };
 
 const MESSAGES: Record<string, MessageSpec> = {
@@ -236,6 +256,11 @@ const MESSAGES: Record<string, MessageSpec> = {
   boardRemoved: { name: 'board:removed', summary: 'This socket was taken out of the board room (membership revoked, board deleted).', schema: 'BoardRemoved' },
   presenceState: { name: 'presence:state', summary: 'Who is viewing the board, to a socket right after its join. Not in the seq stream.', schema: 'PresenceNotice' },
   presenceUpdate: { name: 'presence:update', summary: 'Who is viewing the board, to the room whenever the set changes. Not in the seq stream.', schema: 'PresenceNotice' },
+  notificationNew: {
+    name: 'notification:new',
+    summary: "A new notification, to every socket of its user on every replica, once each, after the write that caused it committed. Numbered by the user's own seq.",
+    schema: 'NotificationView',
+  },
 };
 schemas.BoardLeave = { type: 'object', properties: { boardId: uuid }, required: ['boardId'], additionalProperties: false };
 
@@ -293,6 +318,13 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
           presenceUpdate: message('presenceUpdate'),
         },
       },
+      user: {
+        address: 'user:{userId}',
+        title: "A user's room",
+        description: 'Every socket of one user, on every replica, joins it on connect (no request needed).',
+        parameters: { userId: { description: 'The user id (lower-case UUID).' } },
+        messages: { notificationNew: message('notificationNew') },
+      },
     },
     operations: {
       joinBoard: {
@@ -327,6 +359,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         channel: chanRef('board'),
         messages: [msgRef('board', 'presenceState'), msgRef('board', 'presenceUpdate')],
       },
+      sendNotification: { action: 'send', summary: 'A new notification of this user.', channel: chanRef('user'), messages: [msgRef('user', 'notificationNew')] },
     },
     components: {
       schemas,

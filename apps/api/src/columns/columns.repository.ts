@@ -68,6 +68,12 @@ export class ColumnsRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Ids of the archived columns of several boards (for search's `archived` filter). */
+  async archivedIdsOf(db: EntityManager, boardIds: string[]): Promise<string[]> {
+    const { rows } = await runPrepared<{ id: string }>(db, `SELECT id FROM columns WHERE board_id = ANY($1::uuid[]) AND archived_at IS NOT NULL`, [boardIds]);
+    return rows.map((r) => r.id);
+  }
+
   /** Sets or clears `archived_at` (now) without changing the version. */
   async setArchived(tx: EntityManager, boardId: string, columnId: string, archived: boolean): Promise<ColumnView> {
     const { rows } = await runPrepared<ColumnRow>(

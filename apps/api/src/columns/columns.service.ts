@@ -89,6 +89,11 @@ export class ColumnsService {
     return column;
   }
 
+  /** Ids of the archived columns of several boards (their tasks are archived with them), for search. */
+  archivedIdsOf(db: EntityManager, boardIds: string[]): Promise<string[]> {
+    return boardIds.length === 0 ? Promise.resolve([]) : this.columns.archivedIdsOf(db, boardIds);
+  }
+
   /** Ids of the board's archived columns (their tasks are hidden with them). */
   archivedIds(db: EntityManager, boardId: string): Promise<string[]> {
     return this.columns.archivedIds(db, boardId);

@@ -7,6 +7,8 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
  */
 @Entity('comments')
 @Index('ix_comments_task_id_created_at_id', ['taskId', 'createdAt', 'id'])
+// GIN on search_vector: GET /search finds a task by a word of its comments; created by migration CommentSearch.
+@Index('ix_comments_search_vector', { synchronize: false })
 export class Comment {
   @PrimaryColumn('uuid')
   id: string;
@@ -42,4 +44,8 @@ export class Comment {
 
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt: Date;
+
+  /** Full-text vector of the body ('simple', like tasks.search_vector), kept by PostgreSQL; never selected. */
+  @Column({ type: 'tsvector', name: 'search_vector', generatedType: 'STORED', asExpression: `to_tsvector('simple', "body")`, select: false, insert: false, update: false })
+  searchVector?: string;
 }

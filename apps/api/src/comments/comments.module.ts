@@ -8,5 +8,5 @@ import { CommentsRepository } from './comments.repository.js';
 import { CommentsService } from './comments.service.js';
 
 /** Comments on tasks, with mentions. */
-@Module({ imports: [BoardAccessModule, EventsModule, MembersModule, TasksModule], controllers: [CommentsController], exports: [CommentsService], providers: [CommentsService, CommentsRepository] })
+@Module({ imports: [BoardAccessModule, EventsModule, MembersModule, TasksModule], controllers: [CommentsController], providers: [CommentsService, CommentsRepository], exports: [CommentsService] })
 export class CommentsModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { CommentView } from '@tasklane/contracts';
+import { HEADLINE_OPTIONS, searchQuerySql, unmarked } from '../database/full-text.js';
 import { runPrepared } from '../database/prepared.js';
 import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
@@ -80,5 +81,38 @@ export class CommentsRepository {
       [taskId, after?.at ?? null, after?.id ?? null, limit],
     );
     return rows.map((r) => ({ item: toCommentView(r), key: { at: r.keyset_at, id: r.id } }));
+  }
+
+  /**
+   * Ids of the tasks (of `boardIds`) with a comment matching the search query (see
+   * database/full-text.ts), at most `limit`, each with its best comment's ts_rank_cd. GIN index
+   * ix_comments_search_vector.
+   */
+  async matchingTasks(db: EntityManager, boardIds: string[], rest: string, prefix: string | null, limit: number): Promise<Map<string, number>> {
+    const { rows } = await runPrepared<{ task_id: string; rank: number }>(
+      db,
+      `WITH q AS (SELECT ${searchQuerySql('$2', '$3')} AS tsq)
+       SELECT task_id, max(ts_rank_cd(c.search_vector, q.tsq)) AS rank
+         FROM (SELECT c.task_id, c.search_vector FROM comments c, q WHERE c.board_id = ANY($1::uuid[]) AND c.search_vector @@ q.tsq LIMIT $4) c, q
+        GROUP BY task_id`,
+      [boardIds, rest, prefix, limit],
+    );
+    return new Map(rows.map((r) => [r.task_id, r.rank]));
+  }
+
+  /** For each of `taskIds`, a ts_headline of its best-matching comment (\u0001 / \u0002 around matches): task id → headline. */
+  async snippets(db: EntityManager, taskIds: string[], rest: string, prefix: string | null): Promise<Map<string, string>> {
+    if (taskIds.length === 0) return new Map();
+    const { rows } = await runPrepared<{ task_id: string; snippet: string }>(
+      db,
+      `WITH q AS (SELECT ${searchQuerySql('$2', '$3')} AS tsq),
+       best AS (
+         SELECT DISTINCT ON (c.task_id) c.task_id, c.body, q.tsq FROM comments c, q
+          WHERE c.task_id = ANY($1::uuid[]) AND c.search_vector @@ q.tsq
+          ORDER BY c.task_id, ts_rank_cd(c.search_vector, q.tsq) DESC, c.created_at DESC)
+       SELECT task_id, ts_headline('simple', ${unmarked('body')}, tsq, ${HEADLINE_OPTIONS}) AS snippet FROM best`,
+      [taskIds, rest, prefix],
+    );
+    return new Map(rows.map((r) => [r.task_id, r.snippet]));
   }
 }

@@ -54,6 +54,16 @@ export class CommentsService {
   ) {}
 
   /** A page of the task's comments, oldest first. @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND, VALIDATION_FAILED (cursor) */
+  /** Tasks of `boardIds` with a comment matching a search (see CommentsRepository.matchingTasks): task id → best rank. The caller resolved the boards from the user's memberships. */
+  matchingTasks(boardIds: string[], rest: string, prefix: string | null, limit: number): Promise<Map<string, number>> {
+    return this.comments.matchingTasks(this.dataSource.manager, boardIds, rest, prefix, limit);
+  }
+
+  /** Highlighted excerpts of the best-matching comment of each task: task id → headline with \u0001 / \u0002 markers. */
+  commentSnippets(taskIds: string[], rest: string, prefix: string | null): Promise<Map<string, string>> {
+    return this.comments.snippets(this.dataSource.manager, taskIds, rest, prefix);
+  }
+
   async list(boardId: string, userId: string, taskId: string, page: { limit: number; cursor?: string }): Promise<Page<CommentView>> {
     await this.tasks.requireReadable(boardId, userId, taskId);
     return toPage(await this.comments.list(this.dataSource.manager, taskId, afterCursor(page.cursor), page.limit + 1), page.limit);

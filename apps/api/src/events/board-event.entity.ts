@@ -14,6 +14,10 @@ import type { BoardEventType } from '@tasklane/contracts';
 // BRIN on occurred_at for retention's age cut-off: rows arrive in time order, so a block-range
 // index is tiny and costs writes almost nothing. TypeORM cannot declare BRIN; see the migration.
 @Index('ix_board_events_occurred_at_brin', { synchronize: false })
+// Expression index (board_id, coalesce(data->>'id', data->>'userId'), seq) for activity's per-subject
+// reads; TypeORM cannot declare expression indexes: see migration ActivitySubjectIndex.
+@Index('ix_board_events_subject', { synchronize: false })
+@Index('ix_board_events_task', { synchronize: false })
 export class BoardEvent {
   @PrimaryColumn('uuid', { name: 'board_id' })
   boardId: string;

@@ -30,6 +30,9 @@ function toEnvelope(r: EventRow): AnyBoardEvent {
   return e;
 }
 
+/** SQL of an event's subject (the task, column or member it is about); the expression of ix_board_events_subject. */
+const SUBJECT = (alias: string): string => `coalesce(${alias}.data->>'id', ${alias}.data->>'userId')`;
+
 /** A board event's identity. */
 export interface EventKey {
   boardId: string;
@@ -116,6 +119,33 @@ export class BoardEventsRepository {
       limit,
     ]);
     return rows.map(toEnvelope);
+  }
+
+  /**
+   * A page of the board's events, newest first (seq < `beforeSeq` when given), optionally only those
+   * about one subject (a task, column or member id; for a task also its comments' and checklist's
+   * events, whose `data.taskId` names it), each with the `data` of the previous event about the
+   * same subject (for "moved from … to …"; null when none is retained). Subject =
+   * `coalesce(data->>'id', data->>'userId')`, served by the expression index ix_board_events_subject
+   * (board_id, subject, seq): the per-row look-back is one index probe; `data->>'taskId'` by the
+   * partial index ix_board_events_task.
+   */
+  async activity(boardId: string, page: { subject?: string; beforeSeq?: number; limit: number }): Promise<{ event: AnyBoardEvent; before: unknown }[]> {
+    const { rows } = await runPrepared<EventRow & { before: unknown }>(
+      this.dataSource.manager,
+      `SELECT e.board_id, e.seq, e.type, e.actor_id, e.occurred_at, e.data, e.idempotency_key, e.traceparent, prev.data AS before
+         FROM board_events e
+         LEFT JOIN LATERAL (
+           SELECT p.data FROM board_events p
+            WHERE p.board_id = e.board_id AND ${SUBJECT('p')} = ${SUBJECT('e')} AND p.seq < e.seq
+            ORDER BY p.seq DESC LIMIT 1
+         ) prev ON e.type IN ('task.updated', 'task.moved', 'task.deleted', 'column.updated', 'column.deleted', 'member.removed',
+                              'checklist.item_updated', 'checklist.item_deleted', 'label.updated', 'label.deleted')
+        WHERE e.board_id = $1 AND ($2::int IS NULL OR e.seq < $2) AND ($3::text IS NULL OR ${SUBJECT('e')} = $3 OR e.data->>'taskId' = $3)
+        ORDER BY e.seq DESC LIMIT $4`,
+      [boardId, page.beforeSeq ?? null, page.subject ?? null, page.limit],
+    );
+    return rows.map((r) => ({ event: toEnvelope(r), before: r.before ?? null }));
   }
 
   /** Marks events published (idempotent: already marked rows keep their time). */

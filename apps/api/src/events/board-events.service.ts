@@ -248,6 +248,16 @@ export class BoardEventsService {
   }
 
   /**
+   * Up to `limit` of the board's retained events, newest first, with seq < `beforeSeq` when given
+   * and only those about `subject` (a task, column or member id) when given; each with the `data`
+   * of the previous retained event about the same subject, or null. The caller checks membership.
+   * Read from `board_events` itself, so activity has the stream's retention.
+   */
+  activity(boardId: string, page: { subject?: string; beforeSeq?: number; limit: number }): Promise<{ event: AnyBoardEvent; before: unknown }[]> {
+    return this.events.activity(boardId, page);
+  }
+
+  /**
    * Retention of the stream (inside the caller's transaction): deletes published events older
    * than `ageSeconds`, and all but the newest `keep` of each board. Unpublished events are still in
    * the outbox and are kept. Returns how many each rule deleted.

@@ -62,11 +62,16 @@ export class InvitationsService {
       userId,
       'owner',
       async ({ tx }) => {
-        // The same three statements for every email: nothing here may depend on whether it has an account or a membership.
+        // The same four statements for every email: nothing here may depend on whether it has an account or a membership.
         const members = await this.access.count(tx, boardId);
         const pending = await this.invitations.countPendingExcept(tx, boardId, input.email);
         if (members + pending >= max) throw limitReached('members_per_board', max, 'members and pending invitations per board');
-        return { result: toView(await this.invitations.upsertPending(tx, { id: randomUUID(), boardId, email: input.email, role: input.role, invitedBy: userId, ttlSeconds })) };
+        const invitation = toView(await this.invitations.upsertPending(tx, { id: randomUUID(), boardId, email: input.email, role: input.role, invitedBy: userId, ttlSeconds }));
+        // An account with this email hears about it (`invited`; the notifier skips members). Only
+        // then does the notifier add its statements: a timing difference visible to owners only
+        // (who learn as much when the invitee accepts); see docs/security.md.
+        const invitee = await this.users.findByEmail(input.email, tx);
+        return { result: invitation, notify: invitee ? [{ userId: invitee.id, kind: 'invited' as const, taskId: null }] : [] };
       },
       req.idempotency,
     );

@@ -46,3 +46,14 @@ export function toPage<T>(rows: Keyed<T>[], limit: number): Page<T> {
   const page = rows.slice(0, limit);
   return { items: page.map((r) => r.item), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].key) : null };
 }
+
+/** Opaque cursor of a list in seq order (activity, notifications): base64url of `s:<seq>`. */
+export const encodeSeqCursor = (seq: number): string => Buffer.from(`s:${seq}`).toString('base64url');
+
+/** The seq a seq cursor names. @throws AppError VALIDATION_FAILED (400) when the cursor is not one `encodeSeqCursor` made. */
+export function decodeSeqCursor(cursor: string): number {
+  const m = /^s:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const seq = m ? Number(m[1]) : NaN;
+  if (!Number.isSafeInteger(seq) || seq > 2_147_483_647) throw validationFailed([{ field: 'cursor', errors: ['cursor is not valid'] }]);
+  return seq;
+}

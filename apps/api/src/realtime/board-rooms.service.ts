@@ -3,6 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { boardRoom, type JoinOk } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import { BoardEventsService } from '../events/board-events.service.js';
+import { NextFlight } from './next-flight.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketServer } from './socket-server.js';
 
@@ -18,6 +19,8 @@ export class BoardRoomsService implements OnApplicationShutdown {
   private readonly logger = new Logger(BoardRoomsService.name);
   private heartbeat: NodeJS.Timeout | null = null;
   private beating = false;
+  /** Joins of one board asking for the same page share one read that starts after they asked (reconnect storms). */
+  private readonly catchUps = new NextFlight<JoinOk>();
 
   constructor(
     private readonly sockets: SocketServer,
@@ -47,9 +50,17 @@ export class BoardRoomsService implements OnApplicationShutdown {
    * the events after it; `resync` when they are no longer retained or are more than one page
    * (EVENTS_PAGE_MAX events or EVENTS_PAGE_MAX_BYTES of JSON, see BoardEventsService.listAfter).
    * Read after the socket is in the room: every event committed after this read reaches it
-   * through the room, every earlier one is in the ack or the client's snapshot.
+   * through the room, every earlier one is in the ack or the client's snapshot. Concurrent joins
+   * asking for the same board and `afterSeq` share one read that starts after all of them asked
+   * (NextFlight), so a reconnect storm costs about one or two reads per board and page instead of
+   * one per socket, with the same guarantee. The shared ack is one object: callers must not mutate it.
    */
-  async catchUp(boardId: string, afterSeq: number | undefined): Promise<JoinOk> {
+  catchUp(boardId: string, afterSeq: number | undefined): Promise<JoinOk> {
+    return this.catchUps.run(`${boardId}:${afterSeq ?? '-'}`, () => this.readCatchUp(boardId, afterSeq));
+  }
+
+  /** One read of `catchUp`. */
+  private async readCatchUp(boardId: string, afterSeq: number | undefined): Promise<JoinOk> {
     if (afterSeq === undefined) return { ok: true, seq: (await this.events.currentSeq(boardId)) ?? 0 };
     try {
       const page = await this.events.listAfter(boardId, afterSeq);

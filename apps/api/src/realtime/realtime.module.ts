@@ -8,6 +8,8 @@ import { BoardAccessModule } from '../board-access/board-access.module.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { BoardRoomsService } from './board-rooms.service.js';
 import { PresenceService } from './presence.service.js';
+import { NOTIFICATION_SOCKETS } from '../notifications/notification-sockets.js';
+import { NotificationSocketsAdapter } from './notification-sockets.adapter.js';
 import { RealtimeGateway } from './realtime.gateway.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketEventPublisher } from './socket-event.publisher.js';
@@ -18,7 +20,7 @@ import { SocketSessionsService } from './socket-sessions.service.js';
 
 /**
  * Socket.IO: the gateway, the room rules, socket credentials and the publisher of committed events.
- * Global for two ports only: EVENT_PUBLISHER (the event stream sits below realtime in the module
+ * Global for three ports only: NOTIFICATION_SOCKETS (notifications delivers to user rooms through it), EVENT_PUBLISHER (the event stream sits below realtime in the module
  * graph, the gateway reads it, and publishes through this port without importing realtime) and
  * SESSION_SOCKETS (auth, also below realtime, ends the sockets of revoked sessions through it).
  */
@@ -35,9 +37,11 @@ import { SocketSessionsService } from './socket-sessions.service.js';
     SocketSessionsService,
     SocketLimitsService,
     SessionSocketsAdapter,
+    NotificationSocketsAdapter,
+    { provide: NOTIFICATION_SOCKETS, useExisting: NotificationSocketsAdapter },
     { provide: EVENT_PUBLISHER, useExisting: SocketEventPublisher },
     { provide: SESSION_SOCKETS, useExisting: SessionSocketsAdapter },
   ],
-  exports: [EVENT_PUBLISHER, SESSION_SOCKETS],
+  exports: [EVENT_PUBLISHER, SESSION_SOCKETS, NOTIFICATION_SOCKETS],
 })
 export class RealtimeModule {}

@@ -14,6 +14,8 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 // and synchronize: false keeps migration:generate from dropping it.
 @Index('ix_tasks_assignee_ids', { synchronize: false })
 @Index('ix_tasks_board_id_archived_at_id', ['boardId', 'archivedAt', 'id'], { where: '"archived_at" IS NOT NULL' })
+// GIN index on search_vector for full-text search (GET /search); created by migration TaskSearch.
+@Index('ix_tasks_search_vector', { synchronize: false })
 export class Task {
   @PrimaryColumn('uuid')
   id: string;
@@ -43,6 +45,14 @@ export class Task {
 
   @Column('uuid', { name: 'assignee_ids', array: true, default: () => "'{}'" })
   assigneeIds: string[];
+
+  /**
+   * @deprecated The free-text labels of the previous release, kept one release so its replicas
+   * keep working during a rolling deploy (migration CollaborationContent). This code neither reads
+   * nor writes it; the next release converts what was written meanwhile and drops it.
+   */
+  @Column('text', { array: true, default: () => "'{}'" })
+  labels: string[];
 
   /** Ids of board_labels of this board (checked on write; a deleted label is removed in its transaction). */
   @Column('uuid', { name: 'label_ids', array: true, default: () => "'{}'" })
@@ -80,4 +90,20 @@ export class Task {
 
   @Column('uuid', { name: 'updated_by' })
   updatedBy: string;
+
+  /**
+   * Full-text vector of the title (weight A) and description (weight B), kept by PostgreSQL
+   * (generated, stored), 'simple' configuration: no stemming, so prefix queries match what
+   * was typed, in any language. Never selected by the app; GET /search matches and ranks on it.
+   */
+  @Column({
+    type: 'tsvector',
+    name: 'search_vector',
+    generatedType: 'STORED',
+    asExpression: `setweight(to_tsvector('simple', coalesce("title", '')), 'A') || setweight(to_tsvector('simple', coalesce("description", '')), 'B')`,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  searchVector?: string;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChecklistProgress, TaskView } from '@tasklane/contracts';
+import { HEADLINE_OPTIONS, searchQuerySql, unmarked } from '../database/full-text.js';
 import { runPrepared } from '../database/prepared.js';
 import { keysetAt, type Keyed, type Keyset } from '../pagination/cursor.js';
 
@@ -336,4 +337,119 @@ export class TasksRepository {
     );
     return rows[0]?.position ?? null;
   }
+
+  /** Titles of tasks by id, each only if it is on the board named with it: id → title (deleted or mismatched ones are absent). */
+  async titlesOf(refs: readonly { boardId: string; taskId: string }[]): Promise<Map<string, string>> {
+    if (refs.length === 0) return new Map();
+    const { rows } = await runPrepared<{ id: string; title: string }>(
+      this.dataSource.manager,
+      `SELECT t.id, t.title FROM tasks t JOIN unnest($1::uuid[], $2::uuid[]) AS r(board_id, id) ON t.id = r.id AND t.board_id = r.board_id`,
+      [refs.map((r) => r.boardId), refs.map((r) => r.taskId)],
+    );
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+
+  /**
+   * Full-text search over the tasks of `boardIds` (search_vector @@ the query; GIN index
+   * ix_tasks_search_vector), ranked by ts_rank_cd (descending, then id), keyset after `after`.
+   * At most SEARCH_RANK_CANDIDATES matches are ranked (see there).
+   * The query: websearch_to_tsquery('simple', `rest`) AND, when `prefix` is given, the prefix
+   * query `prefix:*` (search as you type). `prefix` must be letters and digits only (the service
+   * makes it so): it is spliced into to_tsquery's syntax. Snippets come from ts_headline on the
+   * page's rows only, with \u0001 / \u0002 around matches (stripped from the text first), for the
+   * service to escape and turn into <mark>.
+   */
+  async search(f: TaskSearch): Promise<SearchRow[]> {
+    const { rows } = await runPrepared<SearchRow>(
+      this.dataSource.manager,
+      `WITH q AS (
+         SELECT ${searchQuerySql('$2', '$3')} AS tsq
+       ), matches AS (
+         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
+            FROM tasks t, q WHERE t.board_id = ANY($1::uuid[]) AND t.search_vector @@ q.tsq AND ${SEARCH_FILTERS} LIMIT $10)
+         UNION ALL
+         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
+            FROM tasks t, q WHERE t.id = ANY($11::uuid[]) AND t.board_id = ANY($1::uuid[]) AND ${SEARCH_FILTERS})
+       ), hits AS (
+         -- A match in the task's own text outranks one in its comments only (a tenth of the comment's rank).
+         SELECT DISTINCT ON (m.id) m.id, m.board_id, m.column_id, m.title, m.description, m.assignee_ids, m.due_at,
+                (ts_rank_cd(m.search_vector, m.tsq) + coalesce(c.rank, 0) * 0.1)::real AS rank, m.tsq
+           FROM matches m LEFT JOIN unnest($11::uuid[], $12::real[]) AS c(task_id, rank) ON c.task_id = m.id
+       ), page AS (
+         SELECT * FROM hits
+          WHERE $7::real IS NULL OR rank < $7::real OR (rank = $7::real AND id > $8::uuid)
+          ORDER BY rank DESC, id LIMIT $9
+       )
+       SELECT id, board_id, column_id, title, assignee_ids, due_at, rank,
+              ts_headline('simple', CASE WHEN to_tsvector('simple', description) @@ tsq THEN ${unmarked('description')} ELSE ${unmarked('title')} END, tsq, ${HEADLINE_OPTIONS}) AS snippet
+         FROM page ORDER BY rank DESC, id`,
+      [
+        f.boardIds,
+        f.rest,
+        f.prefix,
+        f.assigneeId ?? null,
+        f.due ?? null,
+        f.archived,
+        f.after?.rank ?? null,
+        f.after?.id ?? null,
+        f.limit,
+        SEARCH_RANK_CANDIDATES,
+        [...f.commentMatches.keys()],
+        [...f.commentMatches.values()],
+        f.labelId ?? null,
+        f.archivedColumnIds,
+      ],
+    );
+    return rows;
+  }
+}
+
+/** The filters of a search ($4 assignee, $5 due, $13 label, $6 archived with $14 archived columns), on `t`. */
+const SEARCH_FILTERS = `($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
+  AND ($5::text IS NULL OR ($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))
+  AND ($13::uuid IS NULL OR t.label_ids @> ARRAY[$13::uuid])
+  AND CASE WHEN $6::boolean THEN (t.archived_at IS NOT NULL OR t.column_id = ANY($14::uuid[]))
+           ELSE (t.archived_at IS NULL AND NOT (t.column_id = ANY($14::uuid[]))) END`;
+
+/**
+ * How many matches a search ranks at most. Ranking reads every match's vector, so a very common
+ * word or a 2-letter prefix over 100,000 tasks costs hundreds of ms (docs/benchmarks.md); past this
+ * many matches the hits are the best of the first 5,000 the index returns, not of all of them,
+ * and pages stay consistent only while the matches do not change. A query that specific is
+ * better refined than paged.
+ */
+export const SEARCH_RANK_CANDIDATES = 5_000;
+
+/** Filters of a task search (see TasksRepository.search). */
+export interface TaskSearch {
+  boardIds: string[];
+  /** websearch_to_tsquery input (the text minus the prefix word, when there is one). */
+  rest: string;
+  /** The last word, letters and digits only, matched as a prefix; null: none. */
+  prefix: string | null;
+  assigneeId?: string;
+  labelId?: string;
+  due?: 'overdue' | 'week';
+  /** Archived tasks (archived themselves or in an archived column) instead of live ones. */
+  archived: boolean;
+  /** The archived columns of `boardIds` (their tasks count as archived). */
+  archivedColumnIds: string[];
+  /** Tasks matched by a comment (CommentsService.matchingTasks): task id → the comment's rank. */
+  commentMatches: Map<string, number>;
+  /** Keyset: the last hit of the previous page. */
+  after?: { rank: number; id: string };
+  limit: number;
+}
+
+/** A search hit as the query returns it. */
+export interface SearchRow {
+  id: string;
+  board_id: string;
+  column_id: string;
+  title: string;
+  assignee_ids: string[];
+  due_at: Date | null;
+  rank: number;
+  /** ts_headline output with \u0001 / \u0002 around matches. */
+  snippet: string;
 }

@@ -6,6 +6,7 @@ import type { ChecklistProgress, ColumnView, Page, TaskView } from '@tasklane/co
 import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { limitReached, preconditionFailed, validationFailed } from '../errors/common.errors.js';
+import type { NotificationIntent } from '../events/board-notifier.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
@@ -14,10 +15,16 @@ import { invalidPosition } from '../positions/positions.errors.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { Keyed, Keyset } from '../pagination/cursor.js';
 import { taskArchived, taskNotFound } from './tasks.errors.js';
-import { TasksRepository, type TaskFields } from './tasks.repository.js';
+import { SEARCH_RANK_CANDIDATES, TasksRepository, type SearchRow, type TaskFields, type TaskSearch } from './tasks.repository.js';
+
+export { SEARCH_RANK_CANDIDATES };
 import type { ListTasksQueryDto } from './tasks.dto.js';
 
 const TASK_SLOT = { after: 'afterTaskId', before: 'beforeTaskId' };
+
+/** `assigned` notifications for the users in `now` who were not in `before` (the notifier drops the actor). */
+const assigned = (now: readonly string[], before: readonly string[], taskId: string): NotificationIntent[] =>
+  now.filter((id) => !before.includes(id)).map((userId) => ({ userId, kind: 'assigned', taskId }));
 
 /** Where a task goes: a column and optional adjacent anchors (default: the end of the column). */
 export interface TaskPlacement {
@@ -77,10 +84,20 @@ export class TasksService {
           dueAt: input.dueAt ?? null,
           actorId: userId,
         });
-        return { result: task, event: { type: 'task.created', data: task } };
+        return { result: task, event: { type: 'task.created', data: task }, notify: assigned(task.assigneeIds, [], task.id) };
       },
       req.idempotency,
     );
+  }
+
+  /** Full-text search over the given boards' tasks (the caller resolved the boards from the user's memberships). */
+  search(filter: TaskSearch): Promise<SearchRow[]> {
+    return this.tasks.search(filter);
+  }
+
+  /** Current titles of tasks, each on its board: id → title (deleted ones absent). For notification views. */
+  titlesOf(refs: readonly { boardId: string; taskId: string }[]): Promise<Map<string, string>> {
+    return this.tasks.titlesOf(refs);
   }
 
   /** @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND */
@@ -218,9 +235,11 @@ export class TasksService {
         await this.requireLive(tx, boardId, taskId);
         await this.requireMembers(tx, boardId, patch.assigneeIds);
         await this.labels.requireLabels(tx, boardId, patch.labelIds);
+        // Who was assigned before, to notify only the newly added (under the board's lock: no write in between).
+        const before = patch.assigneeIds ? ((await this.tasks.find(boardId, taskId, tx))?.assigneeIds ?? []) : [];
         const task = await this.tasks.update(tx, boardId, taskId, patch, userId, req.ifMatch);
         if (!task) throw preconditionFailed(await this.requireTask(tx, boardId, taskId));
-        return { result: task, event: { type: 'task.updated', data: task } };
+        return { result: task, event: { type: 'task.updated', data: task }, notify: patch.assigneeIds ? assigned(task.assigneeIds, before, task.id) : [] };
       },
       req.idempotency,
     );

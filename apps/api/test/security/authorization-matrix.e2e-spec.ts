@@ -140,6 +140,12 @@ const RULES: Record<string, Rule> = {
     },
   },
   'GET /api/v1/boards/{boardId}/events': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/events?after=0') }) },
+  'GET /api/v1/boards/{boardId}/activity': { required: 'viewer', build: async (c) => ({ path: b(await c.board(), '/activity') }) },
+  'GET /api/v1/boards/{boardId}/tasks/{taskId}/activity': { required: 'viewer', build: async (c) => taskPath(c, '/activity') },
+  'GET /api/v1/users/me/notifications': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications' }) },
+  'GET /api/v1/users/me/notifications/unread-count': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/unread-count' }) },
+  'POST /api/v1/users/me/notifications/read': { required: 'user', build: async () => ({ path: '/api/v1/users/me/notifications/read', body: { all: true } }) },
+  'GET /api/v1/search': { required: 'user', build: async () => ({ path: '/api/v1/search?q=anything' }) },
   // Webhooks: owners only, reads included (a webhook's URL may carry a token). The URL is a dead local port (private
   // addresses are allowed in the e2e environment) and the events are ones these boards never emit.
   'POST /api/v1/boards/{boardId}/webhooks': { required: 'owner', build: async (c) => ({ path: b(await c.board(), '/webhooks'), body: { url: 'http://127.0.0.1:9/hook', events: ['board.deleted'] } }) },

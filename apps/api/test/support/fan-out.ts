@@ -28,6 +28,12 @@ export interface FanOutOptions {
   catchUpTimeoutMs?: number;
   /** Followers are pushed here as they join (so the caller can close them in afterAll). */
   followers: Follower[];
+  /**
+   * Also write comments (create, edit by their author, delete), checklist items (create, check,
+   * move, delete), labels (create, rename, delete, put on tasks) and archive/restore tasks, so
+   * those events follow the same checks as tasks'.
+   */
+  content?: boolean;
 }
 
 /** Figures of one run, for the suite's log line. */
@@ -101,7 +107,20 @@ export async function checkFanOut(cluster: Cluster, options: FanOutOptions): Pro
   const columns = board.columns.map((c) => c.id);
   const rejected: number[] = [];
   const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
-  const kinds = ['task.create', 'task.create', 'task.update', 'task.move', 'task.move', 'task.delete', 'column.create', 'column.update', 'board.update', 'member.update'];
+  const baseKinds = ['task.create', 'task.create', 'task.update', 'task.move', 'task.move', 'task.delete', 'column.create', 'column.update', 'board.update', 'member.update'];
+  const contentKinds = [
+    'comment.create', 'comment.create', 'comment.update', 'comment.delete',
+    'checklist.create', 'checklist.create', 'checklist.update', 'checklist.move', 'checklist.delete',
+    'label.create', 'label.update', 'label.delete', 'task.label',
+    'task.archive', 'task.restore',
+  ];
+  const kinds = options.content ? [...baseKinds, ...contentKinds] : baseKinds;
+  const comments: { id: string; taskId: string; author: number }[] = [];
+  const items: { id: string; taskId: string }[] = [];
+  const labels: string[] = [];
+  const archived: TaskView[] = [];
+  const authorOf = (i: number) => i % writers.length;
+  const asAuthor = (author: number, i: number) => new TasklaneRestClient(targets[i % targets.length], writers[author].token);
   const plan = Array.from({ length: writes }, (_, i) => (i < 40 ? 'task.create' : kinds[i % kinds.length]));
   let late: Promise<void>[] = [];
   await runPool(plan, 24, async (kind, i) => {
@@ -149,6 +168,95 @@ export async function checkFanOut(cluster: Cluster, options: FanOutOptions): Pro
           ok.push({ type: 'board.updated', id: b.id, version: b.version });
           break;
         }
+        case 'comment.create': {
+          const c = await api.createComment(board.id, pick(tasks).id, `comment ${i} @Editor 0 **bold**`);
+          comments.push({ id: c.id, taskId: c.taskId, author: authorOf(i) });
+          ok.push({ type: 'comment.created', id: c.id, version: c.version });
+          break;
+        }
+        case 'comment.update': {
+          const mine = comments.length ? pick(comments) : null;
+          if (!mine) break;
+          const c = await asAuthor(mine.author, i).updateComment(board.id, mine.taskId, mine.id, `edited ${i}`);
+          ok.push({ type: 'comment.updated', id: c.id, version: c.version });
+          break;
+        }
+        case 'comment.delete': {
+          const gone = comments.length ? comments.splice(Math.floor(Math.random() * comments.length), 1)[0] : null;
+          if (!gone) break;
+          await asAuthor(gone.author, i).deleteComment(board.id, gone.taskId, gone.id);
+          ok.push({ type: 'comment.deleted', id: gone.id });
+          break;
+        }
+        case 'checklist.create': {
+          const item = await api.createChecklistItem(board.id, pick(tasks).id, { text: `item ${i}`, done: i % 3 === 0 });
+          items.push({ id: item.id, taskId: item.taskId });
+          ok.push({ type: 'checklist.item_created', id: item.id, version: item.version });
+          break;
+        }
+        case 'checklist.update': {
+          const it = items.length ? pick(items) : null;
+          if (!it) break;
+          const item = await api.updateChecklistItem(board.id, it.taskId, it.id, { done: i % 2 === 0, text: `item ${i}` });
+          ok.push({ type: 'checklist.item_updated', id: item.id, version: item.version });
+          break;
+        }
+        case 'checklist.move': {
+          const it = items.length ? pick(items) : null;
+          const anchor = it ? items.find((x) => x.taskId === it.taskId && x.id !== it.id) : undefined;
+          if (!it || !anchor) break;
+          const item = await api.updateChecklistItem(board.id, it.taskId, it.id, { afterItemId: anchor.id });
+          ok.push({ type: 'checklist.item_updated', id: item.id, version: item.version });
+          break;
+        }
+        case 'checklist.delete': {
+          const gone = items.length ? items.splice(Math.floor(Math.random() * items.length), 1)[0] : null;
+          if (!gone) break;
+          await api.deleteChecklistItem(board.id, gone.taskId, gone.id);
+          ok.push({ type: 'checklist.item_deleted', id: gone.id });
+          break;
+        }
+        case 'label.create': {
+          const l = await api.createLabel(board.id, { name: `label ${i}`, color: '#0090ff' });
+          labels.push(l.id);
+          ok.push({ type: 'label.created', id: l.id, version: l.version });
+          break;
+        }
+        case 'label.update': {
+          const id = labels.length ? pick(labels) : null;
+          if (!id) break;
+          const l = await api.updateLabel(board.id, id, { name: `renamed label ${i}`, color: '#e5484d' });
+          ok.push({ type: 'label.updated', id: l.id, version: l.version });
+          break;
+        }
+        case 'label.delete': {
+          const id = labels.length ? labels.splice(Math.floor(Math.random() * labels.length), 1)[0] : null;
+          if (!id) break;
+          await api.deleteLabel(board.id, id);
+          ok.push({ type: 'label.deleted', id });
+          break;
+        }
+        case 'task.label': {
+          if (!labels.length) break;
+          const t = await api.updateTask(board.id, pick(tasks).id, { labelIds: [pick(labels)] });
+          ok.push({ type: 'task.updated', id: t.id, version: t.version });
+          break;
+        }
+        case 'task.archive': {
+          const task = tasks.splice(Math.floor(Math.random() * tasks.length), 1)[0];
+          const t = await api.archiveTask(board.id, task.id);
+          archived.push(t);
+          ok.push({ type: 'task.archived', id: t.id, version: t.version });
+          break;
+        }
+        case 'task.restore': {
+          const task = archived.length ? archived.splice(Math.floor(Math.random() * archived.length), 1)[0] : null;
+          if (!task) break;
+          const t = await api.restoreTask(board.id, task.id);
+          tasks.push(t);
+          ok.push({ type: 'task.restored', id: t.id, version: t.version });
+          break;
+        }
         case 'member.update': {
           const e = pick(editors);
           const m = await new TasklaneRestClient(targets[i % targets.length], owner.token).updateMember(board.id, e.auth.user.id, 'editor');
@@ -157,8 +265,13 @@ export async function checkFanOut(cluster: Cluster, options: FanOutOptions): Pro
         }
       }
     } catch (error) {
-      // A write can lose a race with a concurrent one (e.g. moving a task another writer deleted): 404, no event.
-      if (error instanceof TasklaneHttpError && error.status === 404) rejected.push(i);
+      // A write can lose a race with a concurrent one, and then answers without an event: 404 (moving
+      // a task another writer deleted), 409 TASK_ARCHIVED / NOT_ARCHIVED (a task archived or restored
+      // meanwhile), 400 for a label deleted meanwhile.
+      const lost =
+        error instanceof TasklaneHttpError &&
+        (error.status === 404 || (error.status === 409 && ['TASK_ARCHIVED', 'NOT_ARCHIVED'].includes(error.code ?? '')) || (error.status === 400 && kind === 'task.label'));
+      if (lost) rejected.push(i);
       else throw error;
     }
   });

@@ -178,3 +178,13 @@ describe('dueStatus', () => {
     expect(dueStatus('2026-06-17T12:00:01.000Z', now)).toBe('later');
   });
 });
+
+describe('applyEventImmutably', () => {
+  it('gives new arrays for what an event changes (labels too), so memoised views re-render, and leaves the old state as it was', () => {
+    const before = { ...board(), labels: [{ id: 'l1', boardId: 'b', name: 'bug', color: '#e5484d', version: 1 }] };
+    const after = applyEventImmutably(before, event({ type: 'label.updated', data: { id: 'l1', boardId: 'b', name: 'regression', color: '#e5484d', version: 2 } }));
+    expect(after.labels).not.toBe(before.labels);
+    expect(after.labels.map((l) => l.name)).toEqual(['regression']);
+    expect(before.labels.map((l) => l.name)).toEqual(['bug']);
+  });
+});

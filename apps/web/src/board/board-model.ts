@@ -1,4 +1,5 @@
 import { applyEvent, type BoardState } from '@tasklane/client';
+import { activitySubject, type ActivityEntry, type ActivityLookup } from '@tasklane/contracts';
 import type { AnyBoardEvent, ColumnView, MemberView, TaskView } from '@tasklane/contracts';
 import { generateKeyBetween } from 'fractional-indexing';
 
@@ -36,7 +37,7 @@ export function positionBetween(before: string | null, after: string | null): st
 
 /** Event application without mutating `state` (copies the lists it changes; entities are replaced, never edited). */
 export function applyEventImmutably(state: BoardState, event: AnyBoardEvent): BoardState {
-  return applyEvent({ ...state, columns: [...state.columns], tasks: [...state.tasks], members: [...state.members] }, event);
+  return applyEvent({ ...state, columns: [...state.columns], tasks: [...state.tasks], members: [...state.members], labels: [...state.labels] }, event);
 }
 
 function placeTask(tasks: TaskView[], task: TaskView, afterTaskId?: string, beforeTaskId?: string): TaskView {
@@ -284,4 +285,25 @@ export function presenceList(userIds: readonly string[], members: readonly Membe
   return [...new Set(userIds)]
     .flatMap((id) => byId.get(id) ?? [])
     .sort((a, b) => (a.userId === me ? -1 : b.userId === me ? 1 : a.name.localeCompare(b.name)));
+}
+
+/**
+ * What libs/contracts' activity renderer (`describeEvent`, the API's too) may look up for `event`
+ * on this board: names from the state after the event (falling back to before it), and the
+ * event's subject as it was just before (the task, column or member), so a live entry reads
+ * "moved 'X' from To do to Done" like the API's.
+ */
+export function activityLookup(event: AnyBoardEvent, before: BoardState, after: BoardState): ActivityLookup {
+  const users = new Map([...before.members, ...after.members].map((m) => [m.userId, m.name]));
+  const columns = new Map([...before.columns, ...after.columns].map((c) => [c.id, c.name]));
+  const subject = activitySubject(event);
+  const prior = subject ? (before.tasks.find((t) => t.id === subject) ?? before.columns.find((c) => c.id === subject) ?? before.members.find((m) => m.userId === subject) ?? null) : null;
+  const titles = new Map([...before.tasks, ...after.tasks].map((t) => [t.id, t.title]));
+  return { userName: (id) => users.get(id) ?? null, columnName: (id) => columns.get(id) ?? null, taskTitle: (id) => titles.get(id) ?? null, before: prior };
+}
+
+/** Live entries on top of fetched ones, newest first, each seq once. */
+export function mergeActivity(live: readonly ActivityEntry[], fetched: readonly ActivityEntry[]): ActivityEntry[] {
+  const seen = new Set<number>();
+  return [...live, ...fetched].filter((e) => !seen.has(e.seq) && seen.add(e.seq)).sort((a, b) => b.seq - a.seq);
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import {
   closestCorners,
   DndContext,
@@ -18,14 +18,16 @@ import { ArchiveDialog } from '../archive/archive-dialog.js';
 import { LabelManager } from '../labels/label-manager.js';
 import { LabelsContext } from '../labels/labels-context.js';
 import { MembersDialog } from '../members/members-dialog.js';
-import { navigate } from '../router.js';
+import { navigate, useTaskParam } from '../router.js';
 import { ConflictDialog } from '../tasks/conflict-dialog.js';
 import { TaskDialog } from '../tasks/task-dialog.js';
-import { AppHeader } from '../ui/app-header.js';
+import { AppHeader } from '../header/app-header.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import ui from '../ui/ui.module.css';
+import { ActivityList } from './activity-panel.js';
+import activityStyles from './activity.module.css';
 import { anchorsFor, dropTarget, keepUnchanged, presenceList, tasksByColumn } from './board-model.js';
 import { ColumnView, type ColumnActions } from './column-view.js';
 import { TaskCardBody, type TaskActions } from './task-card.js';
@@ -50,6 +52,17 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const [activeId, setActiveId] = useState<string | null>(null);
   const [renamingBoard, setRenamingBoard] = useState(false);
   const [deletingColumn, setDeletingColumn] = useState<Column | null>(null);
+  const [showActivity, setShowActivity] = useState(false);
+  const [taskParam, clearTaskParam] = useTaskParam();
+  // A notification or search hit opened this page for one task: open its dialog once the board has it.
+  useEffect(() => {
+    if (taskParam && state?.tasks.some((t) => t.id === taskParam)) {
+      setOpenTaskId(taskParam);
+      clearTaskParam();
+    }
+  }, [taskParam, state, clearTaskParam]);
+  const loadBoardActivity = useCallback((cursor?: string) => session.rest.boardActivity(boardId, { cursor }), [session, boardId]);
+  const loadTaskActivity = useCallback((cursor?: string) => session.rest.taskActivity(boardId, openTaskId ?? '', { cursor }), [session, boardId, openTaskId]);
 
   const previousGroups = useRef(new Map<string, TaskView[]>());
   const byColumn = useMemo(() => {
@@ -195,6 +208,9 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           </Button>
         )}
         {board.role === 'viewer' && <span className={styles.readOnly}>Read only</span>}
+        <Button small aria-pressed={showActivity} onClick={() => setShowActivity(!showActivity)}>
+          Activity
+        </Button>
       </AppHeader>
       <div className={styles.alerts}>
         {board.error && (
@@ -209,65 +225,74 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       <p className="visually-hidden" aria-live="polite">
         {board.activity}
       </p>
-      {!state ? (
-        <p role="status" className={styles.message}>
-          Loading the board…
-        </p>
-      ) : (
-        <DndContext
-          sensors={sensors}
-          collisionDetection={closestCorners}
-          accessibility={{ announcements }}
-          onDragStart={(e: DragStartEvent) => setActiveId(String(e.active.id))}
-          onDragCancel={() => setActiveId(null)}
-          onDragEnd={onDragEnd}
-        >
-          <main className={styles.columns} aria-label="Columns">
-            {state.columns.map((column, i) => (
-              <ColumnView
-                key={column.id}
-                column={column}
-                index={i}
-                count={state.columns.length}
-                tasks={byColumn.get(column.id) ?? []}
-                members={members}
-                canEdit={canEdit}
-                flashes={board.flashes}
-                activeId={activeTask?.columnId === column.id ? activeTask.id : null}
-                insertAfter={insertAfter?.columnId === column.id ? insertAfter : null}
-                onInsertDone={insertDone}
-                actions={columnActions}
-                taskActions={taskActions}
-              />
-            ))}
-            {canEdit && (
-              <form className={styles.addColumn} onSubmit={addColumn} aria-label="Add a column">
-                <input name="name" className={styles.inlineInput} aria-label="New column name" placeholder="Add a column…" maxLength={200} />
-                <Button type="submit" small>
-                  Add column
-                </Button>
-              </form>
-            )}
-          </main>
-          <DragOverlay>
-            {activeTask && (
-              <article className={`${styles.card} ${styles.overlay}`}>
-                <div className={styles.cardTop}>
-                  <span className={styles.handle}>⠿</span>
-                  <span className={styles.title}>{activeTask.title}</span>
-                </div>
-                <TaskCardBody task={activeTask} members={members} />
-              </article>
-            )}
-          </DragOverlay>
-        </DndContext>
-      )}
+      <div className={styles.body}>
+        {!state ? (
+          <p role="status" className={styles.message}>
+            Loading the board…
+          </p>
+        ) : (
+          <DndContext
+            sensors={sensors}
+            collisionDetection={closestCorners}
+            accessibility={{ announcements }}
+            onDragStart={(e: DragStartEvent) => setActiveId(String(e.active.id))}
+            onDragCancel={() => setActiveId(null)}
+            onDragEnd={onDragEnd}
+          >
+            <main className={styles.columns} aria-label="Columns">
+              {state.columns.map((column, i) => (
+                <ColumnView
+                  key={column.id}
+                  column={column}
+                  index={i}
+                  count={state.columns.length}
+                  tasks={byColumn.get(column.id) ?? []}
+                  members={members}
+                  canEdit={canEdit}
+                  flashes={board.flashes}
+                  activeId={activeTask?.columnId === column.id ? activeTask.id : null}
+                  insertAfter={insertAfter?.columnId === column.id ? insertAfter : null}
+                  onInsertDone={insertDone}
+                  actions={columnActions}
+                  taskActions={taskActions}
+                />
+              ))}
+              {canEdit && (
+                <form className={styles.addColumn} onSubmit={addColumn} aria-label="Add a column">
+                  <input name="name" className={styles.inlineInput} aria-label="New column name" placeholder="Add a column…" maxLength={200} />
+                  <Button type="submit" small>
+                    Add column
+                  </Button>
+                </form>
+              )}
+            </main>
+            <DragOverlay>
+              {activeTask && (
+                <article className={`${styles.card} ${styles.overlay}`}>
+                  <div className={styles.cardTop}>
+                    <span className={styles.handle}>⠿</span>
+                    <span className={styles.title}>{activeTask.title}</span>
+                  </div>
+                  <TaskCardBody task={activeTask} members={members} />
+                </article>
+              )}
+            </DragOverlay>
+          </DndContext>
+        )}
+        {showActivity && (
+          <aside className={activityStyles.panel} aria-labelledby="activity-title">
+            <h2 id="activity-title">Activity</h2>
+            <ActivityList load={loadBoardActivity} live={board.liveActivity} label="Board activity" />
+          </aside>
+        )}
+      </div>
       {openTask && state && (
         <TaskDialog
           task={openTask}
           columns={state.columns}
           members={state.members}
           canEdit={canEdit}
+          activity={<ActivityList load={loadTaskActivity} live={board.liveActivity.filter((e) => e.taskId === openTask.id)} label="Task activity" />}
           onClose={() => setOpenTaskId(null)}
           onSave={(base, patch, columnId) => {
             setOpenTaskId(null);

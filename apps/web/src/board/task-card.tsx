@@ -3,6 +3,7 @@ import { useSortable } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { MemberView, TaskView } from '@tasklane/contracts';
 import { Avatar } from '../ui/avatar.js';
+import { ChecklistIcon, CommentIcon } from '../ui/icons.js';
 import { Menu } from '../ui/menu.js';
 import { LabelChip, useLabels } from '../labels/labels-context.js';
 import { dueStatus } from './board-model.js';
@@ -47,12 +48,12 @@ export function TaskCardBody({ task, members, flash }: Pick<Props, 'task' | 'mem
           )}
           {total > 0 && (
             <span className={`${styles.badge} ${done === total ? styles.complete : ''}`} aria-label={`Checklist ${done} of ${total} done`}>
-              ☑ {done}/{total}
+              <ChecklistIcon /> {done}/{total}
             </span>
           )}
           {task.commentCount > 0 && (
             <span className={styles.badge} aria-label={`${task.commentCount} comment${task.commentCount === 1 ? '' : 's'}`}>
-              💬 {task.commentCount}
+              <CommentIcon /> {task.commentCount}
             </span>
           )}
           <span className={styles.assignees}>

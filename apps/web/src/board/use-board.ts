@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { BoardStream, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
-import type { AnyBoardEvent, BoardRole, ColumnView, LabelView, TaskView } from '@tasklane/contracts';
+import { describeEvent as describeActivity, type ActivityEntry, type AnyBoardEvent, type BoardRole, type ColumnView, type LabelView, type TaskView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import type { Conflict } from '../tasks/conflict.js';
 import type { Session } from '../api/session.js';
 import {
+  activityLookup,
   afterSnapshot,
   applyEventImmutably,
   confirm,
@@ -35,6 +36,8 @@ export interface BoardHandle {
   flashes: ReadonlyMap<string, Flash>;
   /** The latest change, for the live region ("Ana moved “X”"). */
   activity: string;
+  /** Activity entries of the events received live since the page opened, newest first (at most 200), rendered like the API's. */
+  liveActivity: ActivityEntry[];
   error: string | null;
   conflict: Conflict | null;
   removed: string | null;
@@ -83,6 +86,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const [viewers, setViewers] = useState<string[]>([]);
   const [flashes, setFlashes] = useState<Map<string, Flash>>(new Map());
   const [activity, setActivity] = useState('');
+  const [liveActivity, setLiveActivity] = useState<ActivityEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [removed, setRemoved] = useState<string | null>(null);
@@ -116,6 +120,8 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         for (const listener of listeners.current) listener(event);
         const nameOf = memberNames(next.members.length ? next.members : before.members);
         setActivity(describeEvent(event, nameOf, before));
+        const entry = describeActivity(event, activityLookup(event, before, next));
+        setLiveActivity((a) => [entry, ...a].slice(0, 200));
         const target = highlightTarget(event);
         if (target && event.actorId !== me) {
           setFlashes((f) => new Map(f).set(target, { actor: nameOf(event.actorId), until: Date.now() + FLASH_MS }));
@@ -176,6 +182,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     viewers,
     flashes,
     activity,
+    liveActivity,
     error,
     conflict,
     removed,

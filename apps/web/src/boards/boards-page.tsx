@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { BoardSummary, UserView } from '@tasklane/contracts';
 import { useSessionObject } from '../api/session-context.js';
 import { navigate } from '../router.js';
-import { AppHeader } from '../ui/app-header.js';
+import { AppHeader } from '../header/app-header.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import { Menu } from '../ui/menu.js';

@@ -56,6 +56,13 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: 
       return false;
     }
   };
+  /** Shows the new state at once; the item_updated event (a higher version) confirms it, a failure reloads the list. */
+  const toggle = (item: ChecklistItemView, done: boolean) => {
+    setItems((list) => list?.map((x) => (x.id === item.id ? { ...x, done } : x)) ?? list);
+    void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, { done }, { headers }), 'Checking the item').then((ok) => {
+      if (!ok) rest.listChecklist(boardId, taskId).then(setItems, () => undefined);
+    });
+  };
   const done = items?.filter((i) => i.done).length ?? 0;
   const total = items?.length ?? 0;
   /** Moves item `i` one place up (-1) or down (+1): right before the one above, or right after the one below. */
@@ -94,7 +101,7 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: 
                   type="checkbox"
                   checked={item.done}
                   disabled={!canEdit}
-                  onChange={(e) => void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, { done: e.target.checked }, { headers }), 'Checking the item')}
+                  onChange={(e) => toggle(item, e.target.checked)}
                 />
                 <span className={item.done ? styles.doneText : undefined}>{item.text}</span>
               </label>
@@ -121,7 +128,10 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: 
           onSubmit={(e) => {
             e.preventDefault();
             const text = draft.trim();
-            if (text) void run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item').then((ok) => ok && setDraft(''));
+            if (!text) return;
+            // Cleared at once so the next item can be typed; given back if adding fails.
+            setDraft('');
+            void run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item').then((ok) => ok || setDraft(text));
           }}
         >
           <input className={ui.input} aria-label="New checklist item" placeholder="Add an item…" value={draft} maxLength={500} onChange={(e) => setDraft(e.target.value)} />

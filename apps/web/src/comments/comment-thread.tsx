@@ -138,7 +138,7 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                 </form>
               ) : (
                 // Sanitized by renderMarkdown (DOMPurify, Markdown's tags only).
-                <div className={styles.body} dangerouslySetInnerHTML={{ __html: renderMarkdown(c.body) }} />
+                <div className={styles.body} dangerouslySetInnerHTML={{ __html: renderMarkdown(c.body, c.mentionIds.map(nameOf)) }} />
               )}
             </li>
           ))}
@@ -150,7 +150,9 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           onSubmit={(e) => {
             e.preventDefault();
             const body = draft;
-            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok && setDraft(''));
+            // Cleared at once; given back if posting fails.
+            setDraft('');
+            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok || setDraft(body));
           }}
         >
           <textarea

@@ -9,7 +9,8 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<em>it</em>');
     expect(html).toContain('<code>code</code>');
     expect(html).toContain('<li>one</li>');
-    expect(html).toContain('<a target="_blank" rel="noopener noreferrer nofollow" href="https://example.com">site</a>');
+    const link = new DOMParser().parseFromString(html, 'text/html').querySelector('a');
+    expect([link?.getAttribute('href'), link?.getAttribute('target'), link?.getAttribute('rel'), link?.textContent]).toEqual(['https://example.com', '_blank', 'noopener noreferrer nofollow', 'site']);
   });
 
   it('shows raw HTML as text and never renders a script, an event handler, an image or an iframe', () => {
@@ -35,5 +36,19 @@ describe('renderMarkdown', () => {
 
   it('drops Markdown images (no tracking pixels)', () => {
     expect(renderMarkdown('![x](https://tracker.test/p.gif)')).not.toContain('<img');
+  });
+});
+
+describe('renderMarkdown mentions', () => {
+  it('marks @Name of the given members (longest first, ignoring case), not in code, links, emails or longer words', () => {
+    const html = renderMarkdown('Hi @ann lee and @Bob, not `@Bob` nor bob@Bob.com nor @Bobby', ['Ann Lee', 'Ann', 'Bob']);
+    const dom = new DOMParser().parseFromString(html, 'text/html');
+    expect([...dom.querySelectorAll('span.mention')].map((s) => s.textContent)).toEqual(['@ann lee', '@Bob']);
+    expect(dom.querySelector('code')?.textContent).toBe('@Bob');
+  });
+
+  it('cannot be used to inject markup through a member name', () => {
+    const html = renderMarkdown('@<img src=x onerror=alert(1)>', ['<img src=x onerror=alert(1)>']);
+    expect(new DOMParser().parseFromString(html, 'text/html').querySelectorAll('img').length).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { TasklaneRestClient, UpdateTaskInput } from '@tasklane/client';
 import type { AnyBoardEvent, ColumnView, MemberView, TaskView } from '@tasklane/contracts';
 import { ChecklistSection } from '../checklists/checklist-section.js';
@@ -15,6 +15,8 @@ interface Props {
   columns: ColumnView[];
   members: MemberView[];
   canEdit: boolean;
+  /** The task's activity list, shown under the form. */
+  activity?: ReactNode;
   onClose(): void;
   /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
   onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void;
@@ -32,7 +34,7 @@ interface Props {
  * changed fields (sent with If-Match of the version opened, so a change made meanwhile by someone
  * else is a conflict, not overwritten); viewers read.
  */
-export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe }: Props) {
+export function TaskDialog({ task, columns, members, canEdit, activity, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe }: Props) {
   const boardLabels = useLabels();
   // The version this edit started from: later live updates must not move the base of the edit.
   const [base] = useState(task);
@@ -128,6 +130,12 @@ export function TaskDialog({ task, columns, members, canEdit, onClose, onSave, o
       </form>
       <ChecklistSection rest={rest} boardId={task.boardId} taskId={task.id} canEdit={canEdit} subscribe={subscribe} />
       <CommentThread rest={rest} boardId={task.boardId} taskId={task.id} me={me} canComment={canEdit} isOwner={isOwner} members={members} subscribe={subscribe} />
+      {activity && (
+        <details className={styles.activity} open>
+          <summary>Activity</summary>
+          {activity}
+        </details>
+      )}
     </Dialog>
   );
 }

@@ -14,7 +14,9 @@ export const LABEL_PALETTE = ['#e5484d', '#f76b15', '#ffc53d', '#46a758', '#12a5
  * - `board_labels` (unique name per board ignoring case), and `tasks.label_ids` replacing the
  *   free-text `tasks.labels`: every distinct name (ignoring case; the smallest spelling wins) of a
  *   board becomes one label with a palette color, and each task refers to its labels' ids in the
- *   order it listed the names;
+ *   order it listed the names. `tasks.labels` stays for one release (replicas of the previous
+ *   release still read and write it during a rolling deploy: docs/operations.md); the next
+ *   release converts what they wrote meanwhile, the same way, and drops it;
  * - `archived_at` on tasks and columns, with partial indexes for the board's archive list.
  * `down` turns labels back into names (colors are lost).
  */
@@ -96,9 +98,6 @@ export class CollaborationContent1796056647502 implements MigrationInterface {
              WHERE t.id = ids.id
         `);
     await queryRunner.query(`
-            ALTER TABLE "tasks" DROP COLUMN "labels"
-        `);
-    await queryRunner.query(`
             ALTER TABLE "tasks"
             ADD "archived_at" TIMESTAMP WITH TIME ZONE
         `);
@@ -156,7 +155,6 @@ export class CollaborationContent1796056647502 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "tasks" DROP COLUMN "checklist_done"`);
     await queryRunner.query(`ALTER TABLE "tasks" DROP COLUMN "comment_count"`);
     await queryRunner.query(`ALTER TABLE "tasks" DROP COLUMN "archived_at"`);
-    await queryRunner.query(`ALTER TABLE "tasks" ADD "labels" text array NOT NULL DEFAULT '{}'`);
     await queryRunner.query(`
             UPDATE tasks t SET labels = names.labels
               FROM (SELECT t2.id, array_agg(bl.name ORDER BY l.ord) AS labels

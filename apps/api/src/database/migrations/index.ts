@@ -6,8 +6,13 @@ import { AuthSessionsAndApiTokens1796047124893 } from './1796047124893-AuthSessi
 import { Invitations1796047182119 } from './1796047182119-Invitations.js';
 import { EventTraceparent1796050390207 } from './1796050390207-EventTraceparent.js';
 import { CollaborationContent1796056647502 } from './1796056647502-CollaborationContent.js';
+import { ActivitySubjectIndex1796056900000 } from './1796056900000-ActivitySubjectIndex.js';
 import { Webhooks1796056925629 } from './1796056925629-Webhooks.js';
+import { Notifications1796057008431 } from './1796057008431-Notifications.js';
+import { TaskSearch1796057328903 } from './1796057328903-TaskSearch.js';
+import { CommentSearch1796058000000 } from './1796058000000-CommentSearch.js';
 import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
+import { NotificationKindWebhookDisabled1796058200000 } from './1796058200000-NotificationKindWebhookDisabled.js';
 import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
@@ -20,7 +25,12 @@ export const MIGRATIONS: Function[] = [
   Invitations1796047182119,
   EventTraceparent1796050390207,
   CollaborationContent1796056647502,
+  ActivitySubjectIndex1796056900000,
   Webhooks1796056925629,
+  Notifications1796057008431,
+  TaskSearch1796057328903,
+  CommentSearch1796058000000,
   BoardImports1796058096172,
+  NotificationKindWebhookDisabled1796058200000,
   EmailPreferences1796059394317,
 ];

@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
 import type { UserView } from '@tasklane/contracts';
 import { useSessionObject } from '../api/session-context.js';
+import { NotificationBell } from '../notifications/notification-bell.js';
 import { navigate } from '../router.js';
-import { Avatar } from './avatar.js';
-import { Button } from './button.js';
+import { SearchBox } from '../search/search-box.js';
+import { Avatar } from '../ui/avatar.js';
+import { Button } from '../ui/button.js';
 import styles from './app-header.module.css';
 
-/** The top bar: the app name (a link home), page-specific content, the signed-in user and "Sign out". */
+/** The top bar: the app name (a link home), page-specific content, search (`/`), the notification bell, the signed-in user and "Sign out". */
 export function AppHeader({ user, children }: { user: UserView; children?: ReactNode }) {
   const session = useSessionObject();
   return (
@@ -24,6 +26,8 @@ export function AppHeader({ user, children }: { user: UserView; children?: React
       </a>
       <div className={styles.middle}>{children}</div>
       <div className={styles.user}>
+        <SearchBox />
+        <NotificationBell />
         <Avatar userId={user.id} name={user.name} small />
         <span className={styles.userName}>{user.name}</span>
         <Button small onClick={() => void session.signOut().then(() => navigate('/'))}>

@@ -1,0 +1,38 @@
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { NotificationStream, type NotificationsState } from '@tasklane/client';
+import type { MarkNotificationsRead } from '@tasklane/contracts';
+import type { Session } from '../api/session.js';
+
+export interface NotificationsHandle extends NotificationsState {
+  markRead(which: MarkNotificationsRead): Promise<void>;
+}
+
+const EMPTY: NotificationsHandle = { items: [], unreadCount: 0, lastSeq: 0, markRead: async () => {} };
+const NotificationsContext = createContext<NotificationsHandle>(EMPTY);
+
+/**
+ * One NotificationStream (libs/client) for the signed-in user, for as long as the session lasts:
+ * the first page over REST, then `notification:new` live on its own socket, caught up by seq after
+ * a gap or reconnect. Provides the state and `markRead` to the bell.
+ */
+export function NotificationsProvider({ session, children }: { session: Session; children: ReactNode }) {
+  const [handle, setHandle] = useState<NotificationsHandle>(EMPTY);
+  useEffect(() => {
+    const stream = new NotificationStream({
+      baseUrl: session.rest.baseUrl,
+      token: session.token,
+      rest: session.rest,
+      onChange: (state) => setHandle({ ...state, markRead: (which) => stream.markRead(which) }),
+    });
+    stream.start().catch(() => {
+      /* the bell stays empty; a later reconnect of the page retries */
+    });
+    return () => stream.close();
+  }, [session]);
+  return <NotificationsContext.Provider value={handle}>{children}</NotificationsContext.Provider>;
+}
+
+/** The signed-in user's notifications (empty outside NotificationsProvider). */
+export function useNotifications(): NotificationsHandle {
+  return useContext(NotificationsContext);
+}

@@ -1,0 +1,121 @@
+import { useEffect, useRef, useState } from 'react';
+import type { SearchHit } from '@tasklane/contracts';
+import { useSessionObject } from '../api/session-context.js';
+import { navigate } from '../router.js';
+import { isSearchShortcut, snippetParts } from './snippet.js';
+import styles from './search.module.css';
+
+const DEBOUNCE_MS = 150;
+
+/**
+ * Search across my boards (`GET /search`) as I type; `/` anywhere focuses it. Results show the
+ * task, its board and the highlighted snippet; a click opens the task on its board.
+ */
+export function SearchBox() {
+  const session = useSessionObject();
+  const input = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [q, setQ] = useState('');
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [open, setOpen] = useState(false);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isSearchShortcut(e)) return;
+      e.preventDefault();
+      input.current?.focus();
+    };
+    const onDown = (e: MouseEvent) => {
+      if (!box.current?.contains(e.target as Node)) setOpen(false);
+    };
+    addEventListener('keydown', onKey);
+    addEventListener('mousedown', onDown);
+    return () => {
+      removeEventListener('keydown', onKey);
+      removeEventListener('mousedown', onDown);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!q.trim()) {
+      setHits(null);
+      return;
+    }
+    let current = true;
+    const timer = setTimeout(() => {
+      session.rest.search({ q: q.slice(0, 200), limit: 10 }).then(
+        (page) => {
+          if (!current) return;
+          setFailed(false);
+          setHits(page.items);
+        },
+        () => current && setFailed(true),
+      );
+    }, DEBOUNCE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [q, session]);
+
+  const openHit = (hit: SearchHit) => {
+    setOpen(false);
+    setQ('');
+    input.current?.blur();
+    navigate(`/boards/${hit.boardId}?task=${hit.taskId}`);
+  };
+
+  return (
+    <div className={styles.search} ref={box} role="search">
+      <input
+        ref={input}
+        type="search"
+        className={styles.input}
+        aria-label="Search tasks"
+        placeholder="Search  /"
+        value={q}
+        maxLength={200}
+        onChange={(e) => {
+          setQ(e.target.value);
+          setOpen(true);
+        }}
+        onFocus={() => setOpen(true)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            setOpen(false);
+            e.currentTarget.blur();
+          }
+        }}
+      />
+      {open && q.trim() && (
+        <section className={styles.results} aria-label="Search results">
+          {failed ? (
+            <p className={styles.empty}>Search failed; try again.</p>
+          ) : hits === null ? (
+            <p className={styles.empty}>Searching…</p>
+          ) : hits.length === 0 ? (
+            <p className={styles.empty}>No tasks match.</p>
+          ) : (
+            <ul className={styles.list}>
+              {hits.map((hit) => (
+                <li key={hit.taskId}>
+                  <button type="button" className={styles.hit} onClick={() => openHit(hit)}>
+                    <span className={styles.title}>{hit.title}</span>
+                    <span className={styles.board}>
+                      {hit.boardName}
+                      {hit.matchedIn === 'comment' ? ' · in a comment' : ''}
+                    </span>
+                    <span className={styles.snippet}>
+                      {snippetParts(hit.snippet).map((p, i) => (p.mark ? <mark key={i}>{p.text}</mark> : <span key={i}>{p.text}</span>))}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { TasklaneRestClient } from '@tasklane/client';
+import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { BoardRole } from '@tasklane/contracts';
+import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
+
+/**
+ * Issue 10 in real Chromium, 3 replicas behind nginx: two users on two replicas with the same task
+ * open. A comment typed by one appears live in the other's dialog (rendered Markdown, raw HTML
+ * shown as text, never run), and the checklist, labels, counts and archive follow live too.
+ */
+const PASSWORD = 'correct horse battery staple';
+
+interface TestUser {
+  id: string;
+  name: string;
+  email: string;
+  rest: TasklaneRestClient;
+}
+
+async function register(origin: string, name: string): Promise<TestUser> {
+  const rest = new TasklaneRestClient(origin);
+  const email = `${name.toLowerCase()}-${randomBytes(4).toString('hex')}@example.com`;
+  const auth = await rest.register(email, PASSWORD, name);
+  return { id: auth.user.id, name, email, rest };
+}
+
+async function addMember(owner: TestUser, boardId: string, member: TestUser, role: BoardRole): Promise<void> {
+  const invitation = await owner.rest.inviteMember(boardId, member.email, role);
+  await member.rest.acceptInvitation(invitation.id);
+}
+
+describe('web app: comments, checklists, labels and archive live across replicas (e2e)', () => {
+  let cluster: Cluster;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let ana: TestUser;
+  let bruno: TestUser;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ replicas: 3, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' } });
+    browser = await launchChromium();
+    const lb = cluster.lbUrl ?? '';
+    [ana, bruno] = await Promise.all([register(lb, 'Ana'), register(lb, 'Bruno')]);
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await cluster?.stop();
+  });
+
+  async function userPage(user: TestUser, origin: string, options: { dark?: boolean } = {}): Promise<Page> {
+    const context = await newUser(browser, options);
+    contexts.push(context);
+    const page = await context.newPage();
+    await signIn(page, origin, user.email, PASSWORD);
+    return page;
+  }
+
+  it('a comment typed in one browser appears live in another on another replica; checklist, labels and archive follow', async () => {
+    const board = await ana.rest.createBoard({ name: `Collab ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Done'] });
+    await addMember(ana, board.id, bruno, 'editor');
+    const bug = await ana.rest.createLabel(board.id, { name: 'bug', color: '#e5484d' });
+    const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Fix sign-in', labelIds: [bug.id], dueAt: new Date(Date.now() - 86_400_000).toISOString() });
+    await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Plan the demo', dueAt: new Date(Date.now() + 2 * 86_400_000).toISOString() });
+
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    const b = await userPage(bruno, cluster.replicaUrls[1], { dark: true });
+    const errors: string[] = [];
+    for (const p of [a, b]) p.on('pageerror', (e) => errors.push(e.message));
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+    await openBoard(b, cluster.replicaUrls[1], board.id);
+
+    // Cards: the label chip and due badges.
+    const card = (p: Page, title: string) => p.getByRole('article', { name: title });
+    await expect(card(b, 'Fix sign-in').getByText('bug', { exact: true }).isVisible()).resolves.toBe(true);
+    await expect(card(b, 'Fix sign-in').locator('[data-due="overdue"]').textContent()).resolves.toContain('Overdue');
+    await expect(card(b, 'Plan the demo').locator('[data-due="soon"]').textContent()).resolves.toContain('Due soon');
+
+    // Both open the task; Ana comments; Bruno sees it within 2 s, rendered, raw HTML as text.
+    for (const p of [a, b]) {
+      await p.getByRole('button', { name: 'Fix sign-in', exact: true }).click();
+      await p.getByRole('region', { name: 'Comments' }).getByText('No comments yet.').waitFor();
+    }
+    const body = 'Looks like **Safari 17** again, @Bruno <script>window.__pwned = 1</script>';
+    await a.getByLabel('New comment').fill(body);
+    const sent = Date.now();
+    await a.getByRole('button', { name: 'Comment', exact: true }).click();
+    const theirs = b.getByRole('listitem', { name: 'Comment by Ana' });
+    await theirs.waitFor({ timeout: 2000 });
+    const lag = Date.now() - sent;
+    await expect(theirs.locator('strong', { hasText: 'Safari 17' }).count()).resolves.toBe(1);
+    await expect(theirs.locator('span.mention').allTextContents()).resolves.toEqual(['@Bruno']);
+    await expect(theirs.textContent()).resolves.toContain('<script>window.__pwned = 1</script>');
+    await expect(theirs.locator('script').count()).resolves.toBe(0);
+    await expect(b.evaluate('window.__pwned')).resolves.toBeUndefined();
+    const stored = await bruno.rest.listComments(board.id, task.id);
+    expect(stored.items.map((c) => [c.body, c.mentionIds])).toEqual([[body, [bruno.id]]]);
+
+    // Bruno adds a checklist item and checks it; Ana's dialog and both cards follow.
+    await b.getByLabel('New checklist item').fill('Reproduce on an iPad');
+    await b.getByRole('button', { name: 'Add item' }).click();
+    await b.getByLabel('New checklist item').fill('Write the fix');
+    await b.getByRole('button', { name: 'Add item' }).click();
+    await a.getByRole('region', { name: 'Checklist' }).getByText('Write the fix').waitFor({ timeout: 2000 });
+    await a.getByRole('checkbox', { name: 'Reproduce on an iPad' }).check();
+    await b.getByRole('checkbox', { name: 'Reproduce on an iPad' }).and(b.locator(':checked')).waitFor({ timeout: 2000 });
+    await screenshot(b, 'collab-task-dialog-dark');
+    await b.getByRole('region', { name: 'Comments' }).scrollIntoViewIfNeeded();
+    await screenshot(b, 'collab-comments-dark');
+    await screenshot(a, 'collab-task-dialog-light');
+    for (const p of [a, b]) await p.keyboard.press('Escape');
+    for (const p of [a, b]) {
+      await card(p, 'Fix sign-in').getByLabel('Checklist 1 of 2 done').waitFor({ timeout: 2000 });
+      await card(p, 'Fix sign-in').getByLabel('1 comment').waitFor({ timeout: 2000 });
+    }
+    await screenshot(a, 'collab-board-light');
+
+    // Labels: Bruno renames the label in the manager; Ana's card shows the new name.
+    await b.getByRole('button', { name: 'Labels (1)' }).click();
+    await b.getByLabel('Name of bug').fill('regression');
+    await b.getByLabel('Name of bug').press('Tab');
+    await card(a, 'Fix sign-in').getByText('regression', { exact: true }).waitFor({ timeout: 2000 });
+    await screenshot(b, 'collab-labels-dark');
+    await b.keyboard.press('Escape');
+
+    // Archive: Ana archives the task from its menu; it leaves Bruno's board and shows in his archive view, from which he restores it.
+    await a.getByRole('button', { name: 'Actions for task Fix sign-in', exact: true }).click();
+    await a.getByRole('list', { name: 'Actions for task Fix sign-in', exact: true }).getByRole('button', { name: 'Archive', exact: true }).click();
+    await card(b, 'Fix sign-in').waitFor({ state: 'detached', timeout: 2000 });
+    await b.getByRole('button', { name: 'Archive', exact: true }).click();
+    await b.getByRole('button', { name: 'Restore Fix sign-in' }).waitFor({ timeout: 2000 });
+    await screenshot(b, 'collab-archive-dark');
+    await b.getByRole('button', { name: 'Restore Fix sign-in' }).click();
+    await card(a, 'Fix sign-in').waitFor({ timeout: 2000 });
+    expect(errors).toEqual([]);
+    console.log(`collaboration: comment from replica-0 shown on replica-1 after ${lag} ms`);
+  }, 120_000);
+});

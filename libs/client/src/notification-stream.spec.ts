@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { NotificationPage, NotificationView } from '@tasklane/contracts';
+import type { TasklaneSocket } from './board-stream.js';
+import { NotificationStream } from './notification-stream.js';
+import type { NotificationsQuery, TasklaneRestClient } from './rest-client.js';
+
+// NotificationStream with a stubbed REST client and a fake socket: notices are injected as the
+// server would emit them; the "server" is an array of stored notifications.
+const note = (seq: number, readAt: string | null = null): NotificationView => ({
+  id: `n${seq}`, seq, kind: 'assigned', boardId: 'b', boardName: 'B', taskId: 't', taskTitle: 'T', commentId: null, actorId: 'a', actorName: 'Ann', createdAt: '', readAt,
+});
+
+class FakeSocket {
+  connected = true;
+  private readonly handlers = new Map<string, Set<(...args: unknown[]) => void>>();
+  on(event: string, fn: (...args: unknown[]) => void) {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(fn);
+    return this;
+  }
+  off(event: string, fn: (...args: unknown[]) => void) {
+    this.handlers.get(event)?.delete(fn);
+    return this;
+  }
+  emit(event: string, ...args: unknown[]) {
+    for (const fn of this.handlers.get(event) ?? []) fn(...args);
+  }
+}
+
+function server(stored: NotificationView[]) {
+  const calls: NotificationsQuery[] = [];
+  const rest = {
+    listNotifications: async (q: NotificationsQuery = {}): Promise<NotificationPage> => {
+      calls.push(q);
+      const all = stored.filter((n) => q.afterSeq === undefined || n.seq > q.afterSeq).sort((a, b) => b.seq - a.seq);
+      const from = q.cursor ? all.findIndex((n) => n.seq < Number(q.cursor)) : 0;
+      const limit = q.limit ?? 30;
+      const items = from < 0 ? [] : all.slice(from, from + limit);
+      const more = from >= 0 && all.length > from + limit;
+      return { items, nextCursor: more ? String(items[items.length - 1].seq) : null, unreadCount: stored.filter((n) => !n.readAt).length, lastSeq: Math.max(0, ...stored.map((n) => n.seq)) };
+    },
+    markNotificationsRead: async () => ({ unreadCount: 0 }),
+  };
+  return { rest: rest as unknown as TasklaneRestClient, calls };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 10));
+const streams: NotificationStream[] = [];
+afterEach(() => streams.splice(0).forEach((s) => s.close()));
+
+function make(stored: NotificationView[]) {
+  const socket = new FakeSocket();
+  const { rest, calls } = server(stored);
+  const seen: number[] = [];
+  const s = new NotificationStream({ baseUrl: 'http://127.0.0.1:9', token: 't', rest, socket: socket as unknown as TasklaneSocket, keep: 3, onNotification: (n) => seen.push(n.seq) });
+  streams.push(s);
+  return { s, socket, calls, seen };
+}
+
+describe('NotificationStream', () => {
+  it('starts from the first page, applies the next seq live, drops duplicates', async () => {
+    const stored = [note(1, 'x'), note(2)];
+    const { s, socket, seen } = make(stored);
+    await s.start();
+    expect(s.state).toMatchObject({ unreadCount: 1, lastSeq: 2 });
+    socket.emit('notification:new', note(2)); // already in the first page
+    stored.push(note(3));
+    socket.emit('notification:new', note(3));
+    socket.emit('notification:new', note(3)); // twice
+    await settle();
+    expect(seen).toEqual([3]);
+    expect(s.state.unreadCount).toBe(2);
+    expect(s.state.items.map((n) => n.seq)).toEqual([3, 2, 1]);
+  });
+
+  it('fills a gap from REST afterSeq, in seq order, each once', async () => {
+    const stored = [note(1)];
+    const { s, socket, seen, calls } = make(stored);
+    await s.start();
+    stored.push(note(2), note(3), note(4), note(5));
+    socket.emit('notification:new', note(5)); // 2..4 were missed
+    socket.emit('notification:new', note(4));
+    await settle();
+    expect(seen).toEqual([2, 3, 4, 5]);
+    expect(calls.some((q) => q.afterSeq === 1)).toBe(true);
+    expect(s.state).toMatchObject({ lastSeq: 5, unreadCount: 5 });
+    expect(s.state.items.map((n) => n.seq)).toEqual([5, 4, 3]); // keep: 3
+  });
+
+  it('catches up on every reconnect', async () => {
+    const stored: NotificationView[] = [];
+    const { s, socket, seen } = make(stored);
+    await s.start();
+    stored.push(note(1), note(2));
+    socket.emit('connect');
+    await settle();
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('marks read locally with the server’s count', async () => {
+    const { s } = make([note(1), note(2)]);
+    await s.start();
+    await s.markRead({ ids: ['n1'] });
+    expect(s.state.items.find((n) => n.id === 'n1')?.readAt).toEqual(expect.any(String));
+    expect(s.state.items.find((n) => n.id === 'n2')?.readAt).toBeNull();
+    expect(s.state.unreadCount).toBe(0);
+  });
+});
+
+describe('NotificationStream, first page racing a live notice', () => {
+  it('never lists one notification twice nor counts it twice', async () => {
+    // A server whose first page already has seq 2 but whose lastSeq/unread predate it (the race
+    // the API's one-snapshot read prevents; the stream stays correct regardless).
+    const socket = new FakeSocket();
+    const seen: number[] = [];
+    const rest = {
+      listNotifications: async (): Promise<NotificationPage> => ({ items: [note(2), note(1, 'x')], nextCursor: null, unreadCount: 0, lastSeq: 1 }),
+      markNotificationsRead: async () => ({ unreadCount: 0 }),
+    } as unknown as TasklaneRestClient;
+    const s = new NotificationStream({ baseUrl: 'http://127.0.0.1:9', token: 't', rest, socket: socket as unknown as TasklaneSocket, onNotification: (n) => seen.push(n.seq) });
+    streams.push(s);
+    await s.start();
+    socket.emit('notification:new', note(2));
+    await settle();
+    expect(s.state.items.map((n) => n.seq)).toEqual([2, 1]);
+    expect(s.state.lastSeq).toBe(2);
+    expect(seen).toEqual([]);
+  });
+});

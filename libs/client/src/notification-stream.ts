@@ -1,0 +1,172 @@
+import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
+import { SOCKET_PATH, type MarkNotificationsRead, type NotificationView } from '@tasklane/contracts';
+import type { TasklaneSocket } from './board-stream.js';
+import { TasklaneRestClient } from './rest-client.js';
+
+/** What a NotificationStream holds: the newest notifications, the unread count and the last seq applied. */
+export interface NotificationsState {
+  /** Newest first, at most `keep`. */
+  items: NotificationView[];
+  unreadCount: number;
+  /** The user's last notification seq this stream has applied (0 before the first). */
+  lastSeq: number;
+}
+
+export interface NotificationStreamOptions {
+  /** Server (replica or load balancer) base URL. */
+  baseUrl: string;
+  /** Access token, or a function returning the current one (read at every (re)connect). */
+  token: string | (() => string);
+  /** REST client (default: one on baseUrl with the same token). */
+  rest?: TasklaneRestClient;
+  /**
+   * A socket of this user to listen on (its owner connects it). Default: the stream opens its own,
+   * which reconnects by itself, also after the server ended it (expired access token: the token
+   * function should have a fresh one by then).
+   */
+  socket?: TasklaneSocket;
+  /** How many notifications `state.items` keeps (default 50). */
+  keep?: number;
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** Called after every change of `state` (a copy). */
+  onChange?: (state: NotificationsState) => void;
+  /** Called once per notification that arrives after start, in seq order, exactly once (live or caught up). */
+  onNotification?: (notification: NotificationView) => void;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Follows the user's notifications the way BoardStream follows a board: the first page over REST,
+ * then `notification:new` live; each carries the user's seq, so a duplicate (seq already applied)
+ * is dropped and a gap (seq > last + 1), like every (re)connect, is filled from
+ * `GET /users/me/notifications?afterSeq=<last>`. `onNotification` therefore sees each one once,
+ * in seq order. `markRead` updates the count from the server's answer.
+ */
+export class NotificationStream {
+  private current: NotificationsState = { items: [], unreadCount: 0, lastSeq: 0 };
+  private readonly rest: TasklaneRestClient;
+  private readonly socket: TasklaneSocket;
+  private readonly ownsSocket: boolean;
+  private readonly keep: number;
+  private started = false;
+  private closed = false;
+  /** The catch-up in flight; live notices wait behind it. */
+  private catchingUp: Promise<void> | null = null;
+  private readonly onNew = (n: NotificationView) => void this.receive(n);
+  private readonly onConnect = () => {
+    if (this.started) void this.catchUp();
+  };
+  private readonly onDisconnect = (reason: string) => {
+    // The server ended the socket (expired token, revoked session): Socket.IO does not come back by itself.
+    if (this.ownsSocket && reason === 'io server disconnect' && !this.closed) setTimeout(() => !this.closed && this.socket.connect(), 1_000);
+  };
+
+  constructor(private readonly options: NotificationStreamOptions) {
+    const token = () => (typeof options.token === 'function' ? options.token() : options.token);
+    this.rest = options.rest ?? new TasklaneRestClient(options.baseUrl, token);
+    this.keep = options.keep ?? 50;
+    this.ownsSocket = !options.socket;
+    this.socket =
+      options.socket ??
+      io(options.baseUrl, {
+        path: SOCKET_PATH,
+        transports: ['websocket'],
+        autoConnect: false,
+        forceNew: true,
+        reconnectionDelay: 200,
+        reconnectionDelayMax: 5000,
+        auth: (cb) => cb({ token: token() }),
+        ...options.socketOptions,
+      });
+    this.socket.on('notification:new', this.onNew);
+    this.socket.on('connect', this.onConnect);
+    this.socket.on('disconnect', this.onDisconnect);
+  }
+
+  /** A copy of the current state. */
+  get state(): NotificationsState {
+    return { ...this.current, items: [...this.current.items] };
+  }
+
+  /** Reads the first page, then connects (its own socket) and follows. @throws the REST error of the first page */
+  async start(): Promise<void> {
+    const page = await this.rest.listNotifications({ limit: this.keep });
+    this.current = { items: page.items, unreadCount: page.unreadCount, lastSeq: page.lastSeq };
+    this.started = true;
+    this.changed();
+    if (this.ownsSocket) this.socket.connect();
+    else if (this.socket.connected) void this.catchUp();
+  }
+
+  /** Marks `{ ids }` or `{ all: true }` read, here and on the server. @throws TasklaneHttpError */
+  async markRead(which: MarkNotificationsRead): Promise<void> {
+    const { unreadCount } = await this.rest.markNotificationsRead(which);
+    const now = new Date().toISOString();
+    const ids = 'ids' in which ? new Set(which.ids) : null;
+    this.current = { ...this.current, unreadCount, items: this.current.items.map((n) => (n.readAt === null && (!ids || ids.has(n.id)) ? { ...n, readAt: now } : n)) };
+    this.changed();
+  }
+
+  /** Stops listening; disconnects the socket only if the stream opened it. */
+  close(): void {
+    this.closed = true;
+    this.socket.off('notification:new', this.onNew);
+    this.socket.off('connect', this.onConnect);
+    this.socket.off('disconnect', this.onDisconnect);
+    if (this.ownsSocket) this.socket.disconnect();
+  }
+
+  private async receive(n: NotificationView): Promise<void> {
+    if (this.catchingUp) await this.catchingUp;
+    if (this.closed || !this.started || n.seq <= this.current.lastSeq) return; // a duplicate, or one the first page had
+    if (n.seq === this.current.lastSeq + 1) this.apply([n]);
+    else await this.catchUp(); // a gap: fetch everything after the last applied seq (n among them)
+  }
+
+  /** Fetches every notification after `lastSeq` (paging back through newest-first pages) and applies them oldest first. */
+  private catchUp(): Promise<void> {
+    if (!this.catchingUp) {
+      this.catchingUp = (async () => {
+        try {
+          const after = this.current.lastSeq;
+          const missed: NotificationView[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await this.rest.listNotifications({ afterSeq: after, cursor, limit: 100 });
+            missed.push(...page.items);
+            cursor = page.nextCursor ?? undefined;
+          } while (cursor && !this.closed);
+          if (!this.closed) this.apply(missed.filter((n) => n.seq > this.current.lastSeq).sort((a, b) => a.seq - b.seq));
+        } catch (error) {
+          this.options.onError?.(error);
+        } finally {
+          this.catchingUp = null;
+        }
+      })();
+    }
+    return this.catchingUp;
+  }
+
+  /** Applies notifications in seq order (each > lastSeq). */
+  private apply(ordered: readonly NotificationView[]): void {
+    if (ordered.length === 0) return;
+    const items = [...this.current.items];
+    const have = new Set(items.map((n) => n.id));
+    let { unreadCount, lastSeq } = this.current;
+    const added: NotificationView[] = [];
+    for (const n of ordered) {
+      lastSeq = Math.max(lastSeq, n.seq);
+      if (have.has(n.id)) continue; // already listed (defensive: the server's first page and lastSeq are one snapshot)
+      items.unshift(n);
+      added.push(n);
+      if (n.readAt === null) unreadCount += 1;
+    }
+    this.current = { items: items.slice(0, this.keep), unreadCount, lastSeq };
+    for (const n of added) this.options.onNotification?.(n);
+    this.changed();
+  }
+
+  private changed(): void {
+    if (!this.closed) this.options.onChange?.(this.state);
+  }
+}

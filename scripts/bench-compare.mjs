@@ -1,0 +1,59 @@
+// `npm run bench:compare [-- --baseline scripts/bench-baseline.json] [--current <summary.json>]`: prints every
+// numeric figure of a bench summary (default: the newest bench-results/*/summary.json) beside the
+// committed baseline, as a ratio, and marks what got worse by more than 10 %. Which way is better
+// comes from the figure's name: per-second rates and socket counts up, milliseconds and KB down.
+// Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseCliArgs } from './cli-args.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const usage = 'usage: npm run bench:compare [-- --baseline FILE] [--current FILE]';
+const args = parseCliArgs(usage, {
+  baseline: { type: 'string', default: join(root, 'scripts/bench-baseline.json') },
+  current: { type: 'string', default: '' },
+});
+
+/** The newest bench-results/<timestamp>/summary.json, or null. */
+function newestSummary() {
+  const dir = join(root, 'bench-results');
+  if (!existsSync(dir)) return null;
+  const runs = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'summary.json'))).sort();
+  return runs.length ? join(dir, runs.at(-1), 'summary.json') : null;
+}
+
+/** Numeric leaves of `figures` as path → value (`reproduce` strings and arrays skipped). */
+function leaves(value, path = [], out = new Map()) {
+  if (typeof value === 'number') out.set(path.join('.'), value);
+  else if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) leaves(v, [...path, k], out);
+  return out;
+}
+
+/** +1 when bigger is better, -1 when smaller is better, 0 when the name does not say. */
+function direction(path) {
+  const last = path.split('.').at(-1);
+  if (/PerSec$|^sockets$/.test(last)) return 1;
+  if (/Ms$|^p\d+$|^max$|^kbPerSocket$/.test(last)) return -1;
+  return 0;
+}
+
+const currentFile = args.current || newestSummary();
+if (!currentFile) {
+  console.error(`no bench-results/*/summary.json: run npm run bench first\n${usage}`);
+  process.exit(2);
+}
+const base = leaves(JSON.parse(readFileSync(args.baseline, 'utf8')).figures);
+const now = leaves(JSON.parse(readFileSync(currentFile, 'utf8')).figures);
+const rows = [];
+for (const [path, b] of base) {
+  const c = now.get(path);
+  const dir = direction(path);
+  if (c === undefined || dir === 0) continue;
+  const ratio = b === 0 ? null : c / b;
+  const worse = ratio !== null && (dir > 0 ? ratio < 0.9 : ratio > 1.1);
+  rows.push([path, String(b), String(c), ratio === null ? '-' : `${ratio.toFixed(2)}x`, dir > 0 ? 'higher is better' : 'lower is better', worse ? 'WORSE' : '']);
+}
+console.log(`baseline ${relative(root, resolve(args.baseline))}\ncurrent  ${relative(root, resolve(currentFile))}\n`);
+if (rows.length === 0) console.log('no figure in both (run the steps the baseline has: npm run bench)');
+const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), ['figure', 'baseline', 'current', 'ratio', '', ''].map((h) => h.length));
+for (const r of [['figure', 'baseline', 'current', 'ratio', '', ''], ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
