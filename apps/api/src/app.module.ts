@@ -32,6 +32,7 @@ import { SearchModule } from './search/search.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
 import { EmailsModule } from './emails/emails.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -70,6 +71,7 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     WebhooksModule,
     TransferModule,
     EmailsModule,
+    RemindersModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

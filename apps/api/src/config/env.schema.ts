@@ -237,6 +237,10 @@ export class Env {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
   PUBLIC_URL = 'http://localhost:3000';
 
+  /** How long before a task's due date its `due_soon` reminder is sent (s; `overdue` at the due date). */
+  @Transform(toInt) @IsInt() @Min(1)
+  REMINDER_LEAD_S = 24 * 3600;
+
   /** How long a draining replica keeps serving while reporting not-ready, so a load balancer that
    * polls /health/ready stops routing to it before it closes (ms; 0 for nginx, which does not poll). */
   @Transform(toInt) @IsInt() @Min(0)

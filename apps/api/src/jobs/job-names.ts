@@ -18,10 +18,12 @@ export interface JobPayloads {
   'imports.run': { importId: string };
   /** Emails one notification to `userId` (emails/emails.service.ts), unless they muted its kind. */
   'emails.notify': { userId: string; kind: NotificationKind; boardId: string; taskId: string | null; actorId: string };
+  /** A due-date reminder of a task, for the due date it was scheduled for (a changed or cleared date cancels it). */
+  'reminders.due': { boardId: string; taskId: string; dueAt: string; kind: 'due_soon' | 'overdue' };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, for metrics and the worker's registration. */
-export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'emails.notify'];
+export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'emails.notify', 'reminders.due'];
