@@ -25,11 +25,11 @@ process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as { port: num
 process.env.PUBLIC_URL = 'http://tasklane.test';
 const { useTestApp } = await import('./support/test-app.js');
 
-/** Waits until `count` mails for `to` arrived. */
-async function mailsFor(to: string, count: number, timeoutMs = 20_000): Promise<ParsedMail[]> {
+/** Waits until `count` mails for `to` (whose subject matches `about`, default any) arrived. */
+async function mailsFor(to: string, count: number, timeoutMs = 20_000, about = /mentioned you/): Promise<ParsedMail[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mine = received.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === to)));
+    const mine = received.filter((m) => about.test(m.subject ?? '') && (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === to)));
     if (mine.length >= count || Date.now() > deadline) return mine;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -59,7 +59,9 @@ describe('notification emails (e2e, a real SMTP server)', () => {
 
   const mention = () => t.http().post(`/api/v1/boards/${boardId}/tasks/${taskId}/comments`).set(owner.auth).send({ body: 'Please look, @Mia Mention' }).expect(201);
 
-  it('emails a mention: plain text and HTML, with working unsubscribe links; preferences turn it back on', async () => {
+  it('emails an invitation and a mention: plain text and HTML, with working unsubscribe links; preferences turn it back on', async () => {
+    // Joining the board (beforeAll) was an invitation: emailed too.
+    expect((await mailsFor(mia.user.email, 1, 20_000, /invited you/))[0].subject).toBe('Olga Owner invited you to a board');
     await mention();
     const [mail] = await mailsFor(mia.user.email, 1);
     expect(mail).toBeDefined();
@@ -72,7 +74,7 @@ describe('notification emails (e2e, a real SMTP server)', () => {
     expect(mail.html).toContain(link.replace(/&/g, '&amp;'));
     expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toContain(link);
     // The owner (the actor) gets nothing.
-    expect(await mailsFor(owner.user.email, 1, 500)).toEqual([]);
+    expect(await mailsFor(owner.user.email, 1, 500, /./)).toEqual([]);
 
     // The link works without signing in, and mutes mentions only.
     const path = link.replace('http://tasklane.test', '');

@@ -49,14 +49,14 @@ export class EmailsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define({ name: 'emails.notify', handler: (data) => this.send(data) });
+    // Only a process that can send takes these jobs; the others leave them in the queue.
+    if (this.config.get('SMTP_URL', { infer: true })) this.jobs.define({ name: 'emails.notify', handler: (data) => this.send(data) });
   }
 
   /** The `emails.notify` job. */
   async send(job: JobPayloads['emails.notify']): Promise<void> {
     const url = this.config.get('SMTP_URL', { infer: true });
-    // Jobs exist only where SMTP_URL is set; a worker without it leaves the job to one with it (retry).
-    if (!url) throw new Error('SMTP_URL is not set on this worker: cannot send');
+    if (!url) throw new Error('SMTP_URL is not set on this worker: cannot send'); // not registered then (onModuleInit)
     const prefs = await this.prefs.get(job.userId);
     if (prefs.mutedKinds.includes(job.kind)) return;
     const [recipient, actor] = await Promise.all([this.users.getById(job.userId).catch(() => null), this.users.getById(job.actorId).catch(() => null)]);
