@@ -35,7 +35,8 @@ type Overlay = (typeof OVERLAYS)[number];
 /** Variables kept in the Secret tasklane-api-secrets, never in the ConfigMap. */
 const SECRET_KEYS = ['DATABASE_URL', 'JWT_SECRET', 'REDIS_URL'];
 /** Schema variables deliberately absent from the ConfigMap: set per pod, or only read without DATABASE_URL. */
-const NOT_IN_CONFIGMAP = ['REPLICA_ID', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT'];
+// SMTP_URL: optional, and it holds a password: in the Secret when emails are wanted (docs/operations.md "Email").
+const NOT_IN_CONFIGMAP = ['REPLICA_ID', 'EMBEDDED_PG_DIR', 'EMBEDDED_PG_PORT', 'SMTP_URL'];
 /**
  * ConfigMap keys the API does not read yet: the proxy-trust and X-Replica switches come with
  * later work on the app. Remove a name from here when env.schema.ts gains it.
@@ -312,14 +313,14 @@ describe('kustomize overlays', () => {
       expect(worker.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(ms(env(), 'SHUTDOWN_TIMEOUT_MS'));
     });
 
-    it('network policies of the workers: Prometheus in on http; out to PostgreSQL, Redis, DNS and public addresses on 80/443 only', () => {
+    it('network policies of the workers: Prometheus in on http; out to PostgreSQL, Redis, DNS, SMTP (465/587) and public addresses on 80/443 only', () => {
       const policy = one(objects(), 'NetworkPolicy', 'tasklane-worker');
       const labels = one(objects(), 'Deployment', 'tasklane-worker').spec.template.metadata.labels;
       expect(matches(policy.spec.podSelector.matchLabels, labels)).toBe(true);
       expect(policy.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
       expect(policy.spec.ingress.flatMap((r: Obj) => r.from.map((f: Obj) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name']))).toEqual(['monitoring']);
       const ports = policy.spec.egress.flatMap((r: Obj) => r.ports.map((x: Obj) => `${x.port}/${x.protocol}`)).sort();
-      expect(ports).toEqual(['443/TCP', '53/TCP', '53/UDP', '5432/TCP', '6379/TCP', '80/TCP']);
+      expect(ports).toEqual(['443/TCP', '465/TCP', '53/TCP', '53/UDP', '5432/TCP', '587/TCP', '6379/TCP', '80/TCP']);
       const web = policy.spec.egress.find((r: Obj) => r.ports.some((x: Obj) => x.port === 443));
       expect(web.to[0].ipBlock.except).toEqual(expect.arrayContaining(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16']));
       // The API's own egress policy does not reach the workers (it would open PostgreSQL… to nothing more, but say so).

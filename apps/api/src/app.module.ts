@@ -31,6 +31,8 @@ import { RetentionModule } from './retention/retention.module.js';
 import { SearchModule } from './search/search.module.js';
 import { TasksModule } from './tasks/tasks.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
+import { EmailsModule } from './emails/emails.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -68,6 +70,8 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     RetentionModule,
     WebhooksModule,
     TransferModule,
+    EmailsModule,
+    RemindersModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

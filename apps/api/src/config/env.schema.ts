@@ -225,6 +225,22 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(1024)
   IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
+  /** smtp(s)://user:pass@host:port of the mail server for notification emails; unset: no emails. */
+  @IsOptional() @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  /** Sender of notification emails. */
+  @IsString() @MinLength(3)
+  EMAIL_FROM = 'Tasklane <no-reply@tasklane.invalid>';
+
+  /** The app's public origin, for links in emails (open the board, unsubscribe). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'PUBLIC_URL must be an http:// or https:// URL' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  /** How long before a task's due date its `due_soon` reminder is sent (s; `overdue` at the due date). */
+  @Transform(toInt) @IsInt() @Min(1)
+  REMINDER_LEAD_S = 24 * 3600;
+
   /** How long a draining replica keeps serving while reporting not-ready, so a load balancer that
    * polls /health/ready stops routing to it before it closes (ms; 0 for nginx, which does not poll). */
   @Transform(toInt) @IsInt() @Min(0)

@@ -11,7 +11,8 @@ import type { IdempotencyRequest } from '../idempotency/idempotency-key.decorato
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './board-notifier.js';
-import { BOARD_EVENT_SINK, type BoardEventSink } from './event-sink.js';
+import { BOARD_EVENT_SINK, DUE_DATE_SINK, type BoardEventSink } from './event-sink.js';
+import { NOTIFICATION_EMAILS, type NotificationEmailsPort } from './notification-emails.js';
 import { BoardEventsRepository } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
 import { BoardGroupCommit } from './group-commit.js';
@@ -77,7 +78,8 @@ export interface WriteRequest {
  *   3. claim the Idempotency-Key, if any (a retry answers the stored response here, writing nothing);
  *   4. the caller's change (`work`);
  *   5. bump the seq and insert the event (the outbox row) in one statement; hand it to the
- *      BOARD_EVENT_SINK (webhook deliveries and their job); store the idempotent response.
+ *      BOARD_EVENT_SINK (webhook deliveries and their job) and DUE_DATE_SINK (reminder jobs);
+ *      store the idempotent response.
  * After COMMIT the event is published (OutboxRelay → EventPublisher). A failure anywhere rolls
  * everything back: no change without its event, no event without its change, no gap in seq.
  * `writeWithoutEvent` is the same without step 5 (invitations); `create` is the same without
@@ -95,6 +97,8 @@ export class BoardEventsService {
     private readonly metrics: Metrics,
     @Optional() @Inject(BOARD_NOTIFIER) private readonly notifier?: BoardNotifier,
     @Optional() @Inject(BOARD_EVENT_SINK) private readonly sink?: BoardEventSink,
+    @Optional() @Inject(NOTIFICATION_EMAILS) private readonly emails?: NotificationEmailsPort,
+    @Optional() @Inject(DUE_DATE_SINK) private readonly reminders?: BoardEventSink,
   ) {
     this.groupCommit = new BoardGroupCommit(dataSource, (tx, boardId) => this.events.lock(tx, boardId), config.getOrThrow('GROUP_COMMIT_MAX', { infer: true }), (events, writes) => this.published(events, writes));
   }
@@ -120,6 +124,7 @@ export class BoardEventsService {
       const outcome = await work({ tx, seq: seq + 1 });
       const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null });
       await this.sink?.record(tx, event);
+      await this.reminders?.record(tx, event);
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
       return { result: outcome.result, event, afterCommit };
     });
@@ -148,10 +153,11 @@ export class BoardEventsService {
     });
   }
 
-  /** Hands a write's intents to the notifier inside its transaction; what to run after COMMIT. */
+  /** Hands a write's intents to the emails (NOTIFICATION_EMAILS) and the notifier inside its transaction; what to run after COMMIT. */
   private async recordNotifications(tx: EntityManager, write: Parameters<BoardNotifier['record']>[1]): Promise<(() => void) | null> {
-    if (write.intents.length === 0 || !this.notifier) return null;
-    return this.notifier.record(tx, write);
+    if (write.intents.length === 0) return null;
+    await this.emails?.enqueue(tx, write);
+    return this.notifier ? this.notifier.record(tx, write) : null;
   }
 
   /**

@@ -14,3 +14,6 @@ export interface BoardEventSink {
 
 /** Injection token of the BoardEventSink (optional: without webhooks, events go nowhere else). */
 export const BOARD_EVENT_SINK = Symbol('BOARD_EVENT_SINK');
+
+/** Injection token of the second BoardEventSink: due-date reminders (optional). */
+export const DUE_DATE_SINK = Symbol('DUE_DATE_SINK');

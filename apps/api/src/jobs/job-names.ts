@@ -1,3 +1,5 @@
+import type { NotificationKind } from '@tasklane/contracts';
+
 /**
  * Every background job: its name and the JSON payload it carries. A handler gets exactly this
  * payload; `JobQueue.enqueue`/`send` accept nothing else for the name (the compiler checks both).
@@ -14,10 +16,14 @@ export interface JobPayloads {
   'webhooks.drain': { webhookId: string };
   /** Creates the board of an uploaded file (board_imports row `importId`) in one transaction. */
   'imports.run': { importId: string };
+  /** Emails one notification to `userId` (emails/emails.service.ts), unless they muted its kind. */
+  'emails.notify': { userId: string; kind: NotificationKind; boardId: string; taskId: string | null; actorId: string };
+  /** A due-date reminder of a task, for the due date it was scheduled for (a changed or cleared date cancels it). */
+  'reminders.due': { boardId: string; taskId: string; dueAt: string; kind: 'due_soon' | 'overdue' };
 }
 
 /** A job name. */
 export type JobName = keyof JobPayloads;
 
 /** Every job name, for metrics and the worker's registration. */
-export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run'];
+export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'emails.notify', 'reminders.due'];

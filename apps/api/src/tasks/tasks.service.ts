@@ -154,6 +154,11 @@ export class TasksService {
     }
   }
 
+  /** The task as stored (archived ones too), or null; no access check (background jobs). */
+  findAny(boardId: string, taskId: string): Promise<TaskView | null> {
+    return this.tasks.find(boardId, taskId);
+  }
+
   /** TASKS_PER_BOARD_MAX, or Infinity with RATE_LIMITS=off (imports check it before writing). */
   get tasksPerBoard(): number {
     return this.maxTasks ?? Infinity;

@@ -175,6 +175,10 @@ const RULES: Record<string, Rule> = {
       return { path: `/api/v1/imports/${(started.body as { id: string }).id}`, auth: caller.auth };
     },
   },
+  // Email preferences: the caller's own; the unsubscribe link: public (its token is the secret; an unknown one mutes nothing).
+  'GET /api/v1/users/me/preferences': { required: 'user', build: async () => ({ path: '/api/v1/users/me/preferences' }) },
+  'PATCH /api/v1/users/me/preferences': { required: 'user', build: async () => ({ path: '/api/v1/users/me/preferences', body: { emails: { commented: true } } }) },
+  'GET /api/v1/unsubscribe': { required: 'public', build: async () => ({ path: `/api/v1/unsubscribe?id=${crypto.randomUUID()}&kind=mentioned` }) },
   'GET /health/live': { required: 'public', build: async () => ({ path: '/health/live' }) },
   'GET /health/ready': { required: 'public', build: async () => ({ path: '/health/ready' }) },
 };

@@ -13,6 +13,7 @@ import { TaskSearch1796057328903 } from './1796057328903-TaskSearch.js';
 import { CommentSearch1796058000000 } from './1796058000000-CommentSearch.js';
 import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
 import { NotificationKindWebhookDisabled1796058200000 } from './1796058200000-NotificationKindWebhookDisabled.js';
+import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   CommentSearch1796058000000,
   BoardImports1796058096172,
   NotificationKindWebhookDisabled1796058200000,
+  EmailPreferences1796059394317,
 ];

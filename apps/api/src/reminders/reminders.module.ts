@@ -1,0 +1,9 @@
+import { Global, Module } from '@nestjs/common';
+import { DUE_DATE_SINK } from '../events/event-sink.js';
+import { TasksModule } from '../tasks/tasks.module.js';
+import { ReminderScheduler, RemindersService } from './reminders.service.js';
+
+/** Due-date reminders. Global for one port only: DUE_DATE_SINK, through which the event stream schedules them. */
+@Global()
+@Module({ imports: [TasksModule], providers: [RemindersService, ReminderScheduler, { provide: DUE_DATE_SINK, useExisting: ReminderScheduler }], exports: [DUE_DATE_SINK] })
+export class RemindersModule {}

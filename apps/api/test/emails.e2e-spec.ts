@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { addMember, createBoard, createTask, registerUser, type TestUser } from './support/fixtures.js';
+
+// A real SMTP server on a random port, started before the app reads SMTP_URL (config is read at import).
+const received: ParsedMail[] = [];
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, _session, done) {
+    simpleParser(stream).then(
+      (mail) => {
+        received.push(mail);
+        done();
+      },
+      (error: Error) => done(error),
+    );
+  },
+});
+await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+const saved = { smtp: process.env.SMTP_URL, public: process.env.PUBLIC_URL };
+process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`;
+process.env.PUBLIC_URL = 'http://tasklane.test';
+const { useTestApp } = await import('./support/test-app.js');
+
+/** Waits until `count` mails for `to` (whose subject matches `about`, default any) arrived. */
+async function mailsFor(to: string, count: number, timeoutMs = 20_000, about = /mentioned you/): Promise<ParsedMail[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const mine = received.filter((m) => about.test(m.subject ?? '') && (Array.isArray(m.to) ? m.to : [m.to]).some((a) => a?.value.some((v) => v.address === to)));
+    if (mine.length >= count || Date.now() > deadline) return mine;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('notification emails (e2e, a real SMTP server)', () => {
+  const t = useTestApp();
+  let owner: TestUser;
+  let mia: TestUser;
+  let boardId: string;
+  let taskId: string;
+  beforeAll(async () => {
+    owner = await registerUser(t, 'Olga Owner');
+    mia = await registerUser(t, 'Mia Mention');
+    const board = await createBoard(t, owner.auth);
+    boardId = board.id;
+    await addMember(t, owner.auth, boardId, 'editor', mia);
+    taskId = (await createTask(t, owner.auth, boardId, { columnId: board.columns[0].id, title: 'Ship <it>' })).id;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    for (const [k, v] of Object.entries({ SMTP_URL: saved.smtp, PUBLIC_URL: saved.public })) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  const mention = () => t.http().post(`/api/v1/boards/${boardId}/tasks/${taskId}/comments`).set(owner.auth).send({ body: 'Please look, @Mia Mention' }).expect(201);
+
+  it('emails an invitation and a mention: plain text and HTML, with working unsubscribe links; preferences turn it back on', async () => {
+    // Joining the board (beforeAll) was an invitation: emailed too.
+    expect((await mailsFor(mia.user.email, 1, 20_000, /invited you/))[0].subject).toBe('Olga Owner invited you to a board');
+    await mention();
+    const [mail] = await mailsFor(mia.user.email, 1);
+    expect(mail).toBeDefined();
+    expect(mail.subject).toBe('Olga Owner mentioned you on “Ship <it>”');
+    expect(mail.text).toContain('Hello Mia Mention,');
+    expect(mail.text).toContain(`Open it: http://tasklane.test/boards/${boardId}`);
+    expect(mail.html).toContain('Ship &lt;it&gt;'); // escaped in HTML
+    expect(mail.html).not.toContain('<it>');
+    const link = /Stop these emails: (\S+)/.exec(mail.text!)![1];
+    expect(mail.html).toContain(link.replace(/&/g, '&amp;'));
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toContain(link);
+    // The owner (the actor) gets nothing.
+    expect(await mailsFor(owner.user.email, 1, 500, /./)).toEqual([]);
+
+    // The link works without signing in, and mutes mentions only.
+    const path = link.replace('http://tasklane.test', '');
+    expect((await t.http().get(path).expect(200)).body).toEqual({ muted: ['mentioned'] });
+    const prefs = await t.http().get('/api/v1/users/me/preferences').set(mia.auth).expect(200);
+    expect(prefs.body.emails).toMatchObject({ mentioned: false, commented: true, assigned: true });
+    await mention();
+    expect(await mailsFor(mia.user.email, 2, 3000)).toHaveLength(1);
+
+    const back = await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({ emails: { mentioned: true } }).expect(200);
+    expect(back.body.emails.mentioned).toBe(true);
+    await mention();
+    expect(await mailsFor(mia.user.email, 2)).toHaveLength(2);
+  });
+
+  it('answers 400 for bad preferences and links; an unknown token mutes nothing', async () => {
+    await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({ emails: { mentioned: 'yes' } }).expect(400);
+    await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({ emails: { shouting: true } }).expect(400);
+    await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({}).expect(400);
+    await t.http().get('/api/v1/unsubscribe?id=nope').expect(400);
+    await t.http().get('/api/v1/unsubscribe?id=00000000-0000-4000-8000-000000000000&kind=loud').expect(400);
+    expect((await t.http().get('/api/v1/unsubscribe?id=00000000-0000-4000-8000-000000000000').expect(200)).body).toEqual({ muted: [] });
+    await t.http().get('/api/v1/users/me/preferences').expect(401);
+  });
+});

@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { addMember, createBoard, createTask, registerUser } from './support/fixtures.js';
+
+// A short lead so the reminders fire within the test; read when the app is created (beforeAll), restored after.
+const saved = process.env.REMINDER_LEAD_S;
+process.env.REMINDER_LEAD_S = '5';
+const { useTestApp } = await import('./support/test-app.js');
+
+describe('due-date reminders (e2e)', () => {
+  const t = useTestApp();
+  afterAll(() => {
+    if (saved === undefined) delete process.env.REMINDER_LEAD_S;
+    else process.env.REMINDER_LEAD_S = saved;
+  });
+
+  // Due in 15 s, due soon at 10 s: the setup (cancelling three of them) has 10 s even on a loaded machine.
+  it('notifies the assignee due soon (lead time before) and overdue (at the due date); not for a date cleared, changed or a task deleted meanwhile', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const assignee = await addMember(t, owner.auth, board.id, 'editor');
+    const columnId = board.columns[0].id;
+    const due = (ms: number) => new Date(Date.now() + ms).toISOString();
+    const live = await createTask(t, owner.auth, board.id, { columnId, title: 'due in 15 s', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
+    const cleared = await createTask(t, owner.auth, board.id, { columnId, title: 'cleared', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
+    const moved = await createTask(t, owner.auth, board.id, { columnId, title: 'moved to next year', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
+    const deleted = await createTask(t, owner.auth, board.id, { columnId, title: 'deleted', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
+    await t.http().patch(`/api/v1/boards/${board.id}/tasks/${cleared.id}`).set(owner.auth).send({ dueAt: null }).expect(200);
+    await t.http().patch(`/api/v1/boards/${board.id}/tasks/${moved.id}`).set(owner.auth).send({ dueAt: due(365 * 24 * 3600 * 1000) }).expect(200);
+    await t.http().delete(`/api/v1/boards/${board.id}/tasks/${deleted.id}`).set(owner.auth).expect(204);
+
+    const kinds = async () =>
+      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[])
+        .filter((n) => n.kind === 'due_soon' || n.kind === 'overdue')
+        .map((n) => `${n.kind}:${n.taskId}`)
+        .sort();
+    const started = Date.now();
+    let got: string[] = [];
+    while (got.length < 2 && Date.now() - started < 45_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      got = await kinds();
+    }
+    expect(got).toEqual([`due_soon:${live.id}`, `overdue:${live.id}`]);
+    // Nothing more arrives for the others (their jobs have run and cancelled themselves).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await kinds()).toEqual(got);
+    // The owner (not assigned) gets none.
+    const ownerKinds = ((await t.http().get('/api/v1/users/me/notifications').set(owner.auth).expect(200)).body.items as { kind: string }[]).map((n) => n.kind);
+    expect(ownerKinds.filter((k) => k === 'due_soon' || k === 'overdue')).toEqual([]);
+  });
+});
