@@ -33,10 +33,15 @@ const toCommentView = (r: CommentRow): CommentView => ({
 /** SQL for `comments` (index (task_id, created_at, id)). Writes run inside a board write. */
 @Injectable()
 export class CommentsRepository {
+  /**
+   * Inserts a comment stamped with clock_timestamp(), not now(): now() is the transaction's start,
+   * shared by every comment of a group-commit batch or an import, which would leave "oldest first"
+   * to the ids.
+   */
   async insert(tx: EntityManager, c: { id: string; boardId: string; taskId: string; authorId: string; body: string; mentionIds: string[] }): Promise<CommentView> {
     const { rows } = await runPrepared<CommentRow>(
       tx,
-      `INSERT INTO comments (id, board_id, task_id, author_id, body, mention_ids) VALUES ($1, $2, $3, $4, $5, $6::uuid[]) RETURNING ${COMMENT_COLUMNS}`,
+      `INSERT INTO comments (id, board_id, task_id, author_id, body, mention_ids, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6::uuid[], clock_timestamp(), clock_timestamp()) RETURNING ${COMMENT_COLUMNS}`,
       [c.id, c.boardId, c.taskId, c.authorId, c.body, c.mentionIds],
     );
     return toCommentView(rows[0]);

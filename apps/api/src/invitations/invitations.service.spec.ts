@@ -109,7 +109,7 @@ describe('InvitationsService.invite', () => {
       runs.push({ calls: s.calls, required: s.required, keys: Object.keys(view), status: view.status });
       expect(view).not.toHaveProperty('invitedBy');
     }
-    expect(runs).toEqual(Array(3).fill({ calls: ['count', 'countPendingExcept', 'upsertPending'], required: ['owner'], keys: ['id', 'boardId', 'email', 'role', 'status', 'expiresAt', 'createdAt'], status: 'pending' }));
+    expect(runs).toEqual(Array(3).fill({ calls: ['count', 'countPendingExcept', 'upsertPending', 'findByEmail'], required: ['owner'], keys: ['id', 'boardId', 'email', 'role', 'status', 'expiresAt', 'createdAt'], status: 'pending' }));
   });
 
   it('hands the upsert a fresh id, the inviter and INVITATION_TTL_S', async () => {
