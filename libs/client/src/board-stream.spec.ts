@@ -75,6 +75,40 @@ describe('BoardStream recovery', () => {
     expect(errors[0]).toBeInstanceOf(TasklaneHttpError);
   });
 
+  it('skips an event type it does not know (newer server), holds later events back and resyncs from a snapshot covering them', async () => {
+    const delivered: number[] = [];
+    const snapshots: number[] = [];
+    let boardCalls = 0;
+    // The first snapshot (seq 6) predates event 7, which was already consumed: it must be refused.
+    const rest = { getBoard: async () => snap(++boardCalls === 1 ? 6 : 7), listEvents: async () => ({ items: [], lastSeq: 7 }) };
+    const s = new BoardStream({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 't',
+      boardId,
+      from: 5,
+      rest: rest as unknown as TasklaneRestClient,
+      onEvent: (e) => delivered.push(e.seq),
+      onResync: (b) => snapshots.push(b.seq),
+    });
+    streams.push(s);
+    const socket = (s as unknown as Internals).socket;
+    socket.timeout = () => ({ emitWithAck: async () => ({ ok: true, seq: 5, events: [] }) });
+    socket.connect = () => socket;
+    const started = s.start();
+    socket.emitReserved('connect');
+    await started;
+    socket.emitReserved('board:event', { ...ev(6), type: 'task.teleported' });
+    socket.emitReserved('board:event', ev(7));
+    for (let i = 0; i < 100 && snapshots.length === 0; i++) await sleep(20);
+    expect(s.stats.unknownTypes).toBe(1);
+    expect(delivered).toEqual([]); // neither the unknown event nor the one after it
+    expect(snapshots).toEqual([7]);
+    expect(boardCalls).toBe(2);
+    socket.emitReserved('board:event', ev(8));
+    expect(delivered).toEqual([8]);
+    expect(s.seq).toBe(8);
+  });
+
   it('matches the board id whatever its case', async () => {
     const delivered: number[] = [];
     const { s, emit } = makeStream({ getBoard: async () => snap(5), listEvents: async () => ({ items: [], lastSeq: 5 }) }, async () => ({ ok: true, seq: 5, events: [] }), (e) =>

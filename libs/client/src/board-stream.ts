@@ -1,5 +1,6 @@
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
+  BOARD_EVENT_TYPES,
   SOCKET_PATH,
   UNAUTHORIZED,
   type AnyBoardEvent,
@@ -97,9 +98,16 @@ export interface BoardStreamStats {
   resyncs: number;
   /** Successful joins after the first (i.e. after reconnects). */
   rejoins: number;
+  /**
+   * Events of a type this client does not know (a newer server during a rolling deploy): skipped,
+   * not handed to `onEvent`, and followed by a snapshot resync that includes their effect.
+   */
+  unknownTypes: number;
 }
 
 const DEFAULT_GAP_TIMEOUT_MS = 250;
+/** The event types this build of the client can apply; others come from a newer server. */
+const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(BOARD_EVENT_TYPES);
 const DEFAULT_AUTH_REFRESH_LEAD_MS = 60_000;
 /** Bounds of the pause before asking the token function again for a newer token (ms). */
 const AUTH_RETRY_MIN_MS = 100;
@@ -116,7 +124,7 @@ const AUTH_RETRY_MAX_MS = 5_000;
  * With `from: 'snapshot'` it also maintains `state` (the board as of `seq`).
  */
 export class BoardStream {
-  readonly stats: BoardStreamStats = { received: 0, duplicates: 0, caughtUp: 0, gapFills: 0, resyncs: 0, rejoins: 0 };
+  readonly stats: BoardStreamStats = { received: 0, duplicates: 0, caughtUp: 0, gapFills: 0, resyncs: 0, rejoins: 0, unknownTypes: 0 };
   /** Board state (only with `from: 'snapshot'`). */
   state: BoardState | null = null;
   readonly socket: TasklaneSocket;
@@ -133,6 +141,8 @@ export class BoardStream {
   private readonly boardId: string;
   private readonly timers = new Set<Timer>();
   private resyncing: Promise<void> | null = null;
+  /** Seq of the newest skipped event of an unknown type, until a snapshot covering every event taken since arrives. */
+  private staleAt: number | null = null;
   private joinFailures = 0;
   private fillFailures = 0;
   /** The token the socket is authenticated with now (handshake or last `auth:refresh`). */
@@ -450,9 +460,16 @@ export class BoardStream {
   /** Delivers every contiguous buffered event; schedules a catch-up if a gap remains. */
   private drain(): void {
     for (const event of this.order.take()) {
+      if (!KNOWN_EVENT_TYPES.has(event.type)) {
+        this.stats.unknownTypes += 1;
+        this.staleAt = event.seq;
+        continue;
+      }
+      if (this.staleAt !== null) continue; // the snapshot being fetched will include it
       if (this.state) applyEvent(this.state, event);
       this.options.onEvent?.(event);
     }
+    if (this.staleAt !== null) this.resyncAfterUnknown();
     const last = this.order.last;
     if (last === null) return;
     const remaining: typeof this.waiters = [];
@@ -516,6 +533,24 @@ export class BoardStream {
   }
 
   /**
+   * After an event of an unknown type (rolling deploy: the server is newer than this client), the
+   * local state can no longer follow events: fetch a snapshot at or after that seq, retrying with
+   * backoff; events delivered meanwhile are held back (the snapshot includes them).
+   */
+  private resyncAfterUnknown(attempt = 0): void {
+    if (this.closed || this.resyncing || this.staleAt === null) return;
+    this.resync().then(
+      () => {
+        if (this.staleAt !== null) this.later(() => this.resyncAfterUnknown(attempt + 1), BoardStream.backoff(250, attempt + 1, 10_000));
+      },
+      (error: unknown) => {
+        this.options.onError?.(error);
+        this.later(() => this.resyncAfterUnknown(attempt + 1), BoardStream.backoff(250, attempt + 1, 10_000));
+      },
+    );
+  }
+
+  /**
    * Starts over from a fresh snapshot: the events in between are no longer available. One at a
    * time; a snapshot that is not ahead of what was already applied (a concurrent catch-up got
    * further) is dropped, so `seq` never moves backwards and no event is delivered twice.
@@ -527,7 +562,12 @@ export class BoardStream {
         const snapshot = await this.rest.getBoard(this.boardId);
         if (this.closed) return;
         const last = this.order.last;
-        if (last !== null && snapshot.seq <= last) return;
+        // Stale after an unknown event type: events up to `last` were consumed without being
+        // applied, so only a snapshot that covers all of them will do.
+        const stale = this.staleAt !== null && (last === null || snapshot.seq >= last);
+        if (this.staleAt !== null && !stale) return;
+        if (last !== null && snapshot.seq <= last && !stale) return;
+        this.staleAt = null;
         this.stats.resyncs += 1;
         if (this.state || this.options.from === 'snapshot') this.state = snapshot;
         this.order.resetTo(snapshot.seq);
