@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ChecklistItemView } from '@tasklane/contracts';
 import { limitReached, preconditionFailed } from '../errors/common.errors.js';
-import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
+import type { WriteRequest } from '../events/board-events.service.js';
 import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
 import { invalidPosition } from '../positions/positions.errors.js';
 import { TasksService } from '../tasks/tasks.service.js';
@@ -24,7 +24,7 @@ export interface ItemPlacement {
 
 /**
  * Checklists: the ordered items of a task (fractional positions, like tasks in a column), each
- * with a `done` flag. Writes run in `BoardEventsService.write` with `checklist.item_created|
+ * with a `done` flag. Writes run in `TasksService.writeOnLiveTask` (a `BoardEventsService.write` that checks the task is live) with `checklist.item_created|
  * item_updated|item_deleted` carrying the task's progress after the change; the task keeps its
  * counters. A task that is archived (or in an archived column) takes no writes (409 TASK_ARCHIVED).
  */
@@ -33,7 +33,6 @@ export class ChecklistsService {
   constructor(
     private readonly items: ChecklistsRepository,
     private readonly tasks: TasksService,
-    private readonly events: BoardEventsService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
@@ -61,23 +60,16 @@ export class ChecklistsService {
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED (409), CHECKLIST_ITEM_NOT_FOUND (anchor), INVALID_POSITION, LIMIT_REACHED (409, `checklist_items_per_task`) */
   create(boardId: string, userId: string, taskId: string, input: ItemPlacement & { text: string; done?: boolean }, req: WriteRequest = {}): Promise<ChecklistItemView> {
-    return this.events.write(
-      boardId,
-      userId,
-      'editor',
-      async ({ tx }) => {
-        await this.tasks.requireLive(tx, boardId, taskId);
-        if ((await this.items.count(tx, taskId)) >= CHECKLIST_ITEMS_PER_TASK_MAX) {
-          throw limitReached('checklist_items_per_task', CHECKLIST_ITEMS_PER_TASK_MAX, 'checklist items per task');
-        }
-        const position = keyForSlot(await this.slot(tx, boardId, taskId, input, null), ITEM_SLOT);
-        const done = input.done ?? false;
-        const item = await this.items.insert(tx, { id: randomUUID(), boardId, taskId, text: input.text, done, position });
-        const progress = await this.tasks.addChecklistProgress(tx, taskId, { done: done ? 1 : 0, total: 1 });
-        return { result: item, event: { type: 'checklist.item_created', data: { ...item, progress } } };
-      },
-      req.idempotency,
-    );
+    return this.tasks.writeOnLiveTask(boardId, userId, taskId, req, async (tx) => {
+      if ((await this.items.count(tx, taskId)) >= CHECKLIST_ITEMS_PER_TASK_MAX) {
+        throw limitReached('checklist_items_per_task', CHECKLIST_ITEMS_PER_TASK_MAX, 'checklist items per task');
+      }
+      const position = keyForSlot(await this.slot(tx, boardId, taskId, input, null), ITEM_SLOT);
+      const done = input.done ?? false;
+      const item = await this.items.insert(tx, { id: randomUUID(), boardId, taskId, text: input.text, done, position });
+      const progress = await this.tasks.addChecklistProgress(tx, taskId, { done: done ? 1 : 0, total: 1 });
+      return { result: item, event: { type: 'checklist.item_created', data: { ...item, progress } } };
+    });
   }
 
   /**
@@ -85,41 +77,27 @@ export class ChecklistsService {
    * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED, CHECKLIST_ITEM_NOT_FOUND, INVALID_POSITION, PRECONDITION_FAILED (412, If-Match)
    */
   update(boardId: string, userId: string, taskId: string, itemId: string, patch: ItemPlacement & { text?: string; done?: boolean }, req: WriteRequest = {}): Promise<ChecklistItemView> {
-    return this.events.write(
-      boardId,
-      userId,
-      'editor',
-      async ({ tx }) => {
-        await this.tasks.requireLive(tx, boardId, taskId);
-        const current = await this.requireItem(tx, boardId, taskId, itemId);
-        if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
-        const moves = patch.afterItemId !== undefined || patch.beforeItemId !== undefined;
-        const position = moves ? keyForSlot(await this.slot(tx, boardId, taskId, patch, itemId), ITEM_SLOT) : current.position;
-        const done = patch.done ?? current.done;
-        const item = await this.items.update(tx, itemId, { text: patch.text ?? current.text, done, position });
-        const progress = await this.tasks.addChecklistProgress(tx, taskId, { done: Number(done) - Number(current.done), total: 0 });
-        return { result: item, event: { type: 'checklist.item_updated', data: { ...item, progress } } };
-      },
-      req.idempotency,
-    );
+    return this.tasks.writeOnLiveTask(boardId, userId, taskId, req, async (tx) => {
+      const current = await this.requireItem(tx, boardId, taskId, itemId);
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
+      const moves = patch.afterItemId !== undefined || patch.beforeItemId !== undefined;
+      const position = moves ? keyForSlot(await this.slot(tx, boardId, taskId, patch, itemId), ITEM_SLOT) : current.position;
+      const done = patch.done ?? current.done;
+      const item = await this.items.update(tx, itemId, { text: patch.text ?? current.text, done, position });
+      const progress = await this.tasks.addChecklistProgress(tx, taskId, { done: Number(done) - Number(current.done), total: 0 });
+      return { result: item, event: { type: 'checklist.item_updated', data: { ...item, progress } } };
+    });
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED, CHECKLIST_ITEM_NOT_FOUND, PRECONDITION_FAILED */
   remove(boardId: string, userId: string, taskId: string, itemId: string, req: WriteRequest = {}): Promise<null> {
-    return this.events.write(
-      boardId,
-      userId,
-      'editor',
-      async ({ tx }) => {
-        await this.tasks.requireLive(tx, boardId, taskId);
-        const current = await this.requireItem(tx, boardId, taskId, itemId);
-        if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
-        await this.items.delete(tx, itemId);
-        const progress = await this.tasks.addChecklistProgress(tx, taskId, { done: current.done ? -1 : 0, total: -1 });
-        return { result: null, event: { type: 'checklist.item_deleted', data: { id: itemId, taskId, progress } } };
-      },
-      req.idempotency,
-    );
+    return this.tasks.writeOnLiveTask(boardId, userId, taskId, req, async (tx) => {
+      const current = await this.requireItem(tx, boardId, taskId, itemId);
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
+      await this.items.delete(tx, itemId);
+      const progress = await this.tasks.addChecklistProgress(tx, taskId, { done: current.done ? -1 : 0, total: -1 });
+      return { result: null, event: { type: 'checklist.item_deleted', data: { id: itemId, taskId, progress } } };
+    });
   }
 
   private async requireItem(tx: EntityManager, boardId: string, taskId: string, itemId: string): Promise<ChecklistItemView> {

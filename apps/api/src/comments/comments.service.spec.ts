@@ -2,7 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import type { EntityManager } from 'typeorm';
 import type { CommentView, TaskView } from '@tasklane/contracts';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
-import type { BoardEventsService, WriteContext, WriteOutcome } from '../events/board-events.service.js';
+import type { WriteOutcome } from '../events/board-events.service.js';
 import type { MembersService } from '../members/members.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
 import type { CommentsRepository } from './comments.repository.js';
@@ -18,26 +18,26 @@ const tx = {} as EntityManager;
 const task = { id: 't', createdBy: CREATOR, assigneeIds: [ASSIGNEE, AUTHOR], commentCount: 3 } as unknown as TaskView;
 const members = [AUTHOR, CREATOR, ASSIGNEE, MENTIONED].map((userId) => ({ userId, name: userId[0].toUpperCase() + userId.slice(1) }));
 
-/** A CommentsService whose write runs the work function and keeps the whole outcome (event and intents). */
+/** A CommentsService whose writeOnLiveTask runs the work function and keeps the whole outcome (event and intents). */
 function setup(existing?: Partial<CommentView>) {
   const outcomes: WriteOutcome<unknown>[] = [];
-  const events = {
-    write: jest.fn(async (_b: string, _u: string, _r: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
-      const outcome = await work({ tx, seq: 1 });
-      outcomes.push(outcome);
-      return outcome.result;
-    }),
-  } as unknown as BoardEventsService;
   const stored = (c: Partial<CommentView>): CommentView => ({ id: 'c1', boardId: BOARD, taskId: 't', authorId: AUTHOR, body: '', mentionIds: [], version: 1, createdAt: T, updatedAt: T, ...c });
   const repo = {
     insert: async (_tx: EntityManager, c: Partial<CommentView>) => stored(c),
     find: async () => (existing ? stored(existing) : null),
     update: async (_tx: EntityManager, id: string, body: string, mentionIds: string[]) => stored({ ...existing, id, body, mentionIds, version: 2 }),
   } as unknown as CommentsRepository;
-  const tasks = { requireLive: async () => task, addCommentCount: async () => 4 } as unknown as TasksService;
+  const tasks = {
+    writeOnLiveTask: jest.fn(async (_b: string, _u: string, _t: string, _req: unknown, work: (tx: EntityManager, task: TaskView) => Promise<WriteOutcome<unknown>>) => {
+      const outcome = await work(tx, task);
+      outcomes.push(outcome);
+      return outcome.result;
+    }),
+    addCommentCount: async () => 4,
+  } as unknown as TasksService;
   const membersService = { listAll: async () => members } as unknown as MembersService;
   const access = { roleOf: async () => 'editor' } as unknown as BoardAccessService;
-  const service = new CommentsService(repo, tasks, membersService, events, access, {} as never);
+  const service = new CommentsService(repo, tasks, membersService, access, {} as never);
   return { service, outcomes };
 }
 

@@ -6,7 +6,7 @@ import type { CommentView, Page, TaskView } from '@tasklane/contracts';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { preconditionFailed } from '../errors/common.errors.js';
 import type { NotificationIntent } from '../events/board-notifier.js';
-import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
+import type { WriteRequest } from '../events/board-events.service.js';
 import { MembersService } from '../members/members.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { TasksService } from '../tasks/tasks.service.js';
@@ -38,7 +38,7 @@ export function commentIntents(task: Pick<TaskView, 'id' | 'createdBy' | 'assign
 
 /**
  * Comments on tasks: list (oldest first), create, edit (author only), delete (author or an owner).
- * Writes run in `BoardEventsService.write` with `comment.created|updated|deleted`, keep the task's
+ * Writes run in `TasksService.writeOnLiveTask` (a `BoardEventsService.write` that checks the task is live) with `comment.created|updated|deleted`, keep the task's
  * comment count, and return notification intents (commentIntents) to BOARD_NOTIFIER. A task that
  * is archived (or in an archived column) takes no comment writes (409 TASK_ARCHIVED).
  */
@@ -48,7 +48,6 @@ export class CommentsService {
     private readonly comments: CommentsRepository,
     private readonly tasks: TasksService,
     private readonly members: MembersService,
-    private readonly events: BoardEventsService,
     private readonly access: BoardAccessService,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
@@ -87,56 +86,35 @@ export class CommentsService {
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED (409) */
   create(boardId: string, userId: string, taskId: string, body: string, req: WriteRequest = {}): Promise<CommentView> {
-    return this.events.write(
-      boardId,
-      userId,
-      'editor',
-      async ({ tx }) => {
-        const task = await this.tasks.requireLive(tx, boardId, taskId);
-        const comment = await this.comments.insert(tx, { id: randomUUID(), boardId, taskId, authorId: userId, body, mentionIds: await this.mentions(tx, boardId, body) });
-        const commentCount = await this.tasks.addCommentCount(tx, taskId, 1);
-        return { result: comment, event: { type: 'comment.created', data: { ...comment, commentCount } }, notify: commentIntents(task, comment) };
-      },
-      req.idempotency,
-    );
+    return this.tasks.writeOnLiveTask(boardId, userId, taskId, req, async (tx, task) => {
+      const comment = await this.comments.insert(tx, { id: randomUUID(), boardId, taskId, authorId: userId, body, mentionIds: await this.mentions(tx, boardId, body) });
+      const commentCount = await this.tasks.addCommentCount(tx, taskId, 1);
+      return { result: comment, event: { type: 'comment.created', data: { ...comment, commentCount } }, notify: commentIntents(task, comment) };
+    });
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (also: not the author), TASK_NOT_FOUND, TASK_ARCHIVED, COMMENT_NOT_FOUND, PRECONDITION_FAILED (412, If-Match) */
   update(boardId: string, userId: string, taskId: string, commentId: string, body: string, req: WriteRequest = {}): Promise<CommentView> {
-    return this.events.write(
-      boardId,
-      userId,
-      'editor',
-      async ({ tx }) => {
-        const task = await this.tasks.requireLive(tx, boardId, taskId);
-        const current = await this.requireComment(tx, boardId, taskId, commentId);
-        if (current.authorId !== userId) throw notTheAuthor('edit');
-        if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
-        const comment = await this.comments.update(tx, commentId, body, await this.mentions(tx, boardId, body));
-        const commentCount = task.commentCount;
-        return { result: comment, event: { type: 'comment.updated', data: { ...comment, commentCount } }, notify: commentIntents(task, comment, current.mentionIds) };
-      },
-      req.idempotency,
-    );
+    return this.tasks.writeOnLiveTask(boardId, userId, taskId, req, async (tx, task) => {
+      const current = await this.requireComment(tx, boardId, taskId, commentId);
+      if (current.authorId !== userId) throw notTheAuthor('edit');
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
+      const comment = await this.comments.update(tx, commentId, body, await this.mentions(tx, boardId, body));
+      const commentCount = task.commentCount;
+      return { result: comment, event: { type: 'comment.updated', data: { ...comment, commentCount } }, notify: commentIntents(task, comment, current.mentionIds) };
+    });
   }
 
   /** @throws AppError BOARD_NOT_FOUND, FORBIDDEN (neither the author nor an owner), TASK_NOT_FOUND, TASK_ARCHIVED, COMMENT_NOT_FOUND, PRECONDITION_FAILED */
   remove(boardId: string, userId: string, taskId: string, commentId: string, req: WriteRequest = {}): Promise<null> {
-    return this.events.write(
-      boardId,
-      userId,
-      'editor',
-      async ({ tx }) => {
-        await this.tasks.requireLive(tx, boardId, taskId);
-        const current = await this.requireComment(tx, boardId, taskId, commentId);
-        if (current.authorId !== userId && (await this.access.roleOf(boardId, userId, tx)) !== 'owner') throw notTheAuthor('delete');
-        if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
-        await this.comments.delete(tx, commentId);
-        const commentCount = await this.tasks.addCommentCount(tx, taskId, -1);
-        return { result: null, event: { type: 'comment.deleted', data: { id: commentId, taskId, commentCount } } };
-      },
-      req.idempotency,
-    );
+    return this.tasks.writeOnLiveTask(boardId, userId, taskId, req, async (tx) => {
+      const current = await this.requireComment(tx, boardId, taskId, commentId);
+      if (current.authorId !== userId && (await this.access.roleOf(boardId, userId, tx)) !== 'owner') throw notTheAuthor('delete');
+      if (req.ifMatch !== undefined && current.version !== req.ifMatch) throw preconditionFailed(current);
+      await this.comments.delete(tx, commentId);
+      const commentCount = await this.tasks.addCommentCount(tx, taskId, -1);
+      return { result: null, event: { type: 'comment.deleted', data: { id: commentId, taskId, commentCount } } };
+    });
   }
 
   private async requireComment(tx: EntityManager, boardId: string, taskId: string, commentId: string): Promise<CommentView> {

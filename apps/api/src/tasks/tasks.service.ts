@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { EntityManager } from 'typeorm';
-import type { ChecklistProgress, ColumnView, Page, TaskView } from '@tasklane/contracts';
+import type { BoardEventType, ChecklistProgress, ColumnView, Page, TaskView } from '@tasklane/contracts';
 import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { limitReached, preconditionFailed, validationFailed } from '../errors/common.errors.js';
 import type { NotificationIntent } from '../events/board-notifier.js';
-import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
+import { BoardEventsService, type WriteOutcome, type WriteRequest } from '../events/board-events.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { keyForSlot, keysForNewList, type Slot } from '../positions/fractional-index.js';
@@ -185,6 +185,23 @@ export class TasksService {
     const task = await this.requireTask(tx, boardId, taskId);
     if (task.archivedAt || (await this.columns.find(tx, boardId, task.columnId))?.archivedAt) throw taskArchived();
     return task;
+  }
+
+  /**
+   * A write to something that belongs to a live task (its comments, its checklist): an editor's
+   * write on the board that first checks, under the board's lock, that the task is live, then runs
+   * `work` with the task as it is now.
+   * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND (404), TASK_ARCHIVED (409),
+   *   IDEMPOTENCY_KEY_REUSED, and whatever `work` throws (after rolling back)
+   */
+  writeOnLiveTask<R, T extends BoardEventType>(
+    boardId: string,
+    userId: string,
+    taskId: string,
+    req: WriteRequest,
+    work: (tx: EntityManager, task: TaskView) => Promise<WriteOutcome<R, T>>,
+  ): Promise<R> {
+    return this.events.write(boardId, userId, 'editor', async ({ tx }) => work(tx, await this.requireLive(tx, boardId, taskId)), req.idempotency);
   }
 
   /** The task (archived or not) for readers of its comments and checklist. @throws AppError BOARD_NOT_FOUND, TASK_NOT_FOUND */
