@@ -1,14 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import type { BoardSnapshot } from '@tasklane/contracts';
+import type { TasklaneSocket } from '@tasklane/client';
+import type { BoardSnapshot, ImportProgressNotice } from '@tasklane/contracts';
 import { boardWithMembers, createTask, registerUser, snapshot, type TestUser } from './support/fixtures.js';
+import { connectSocket } from './support/sockets.js';
 
 const { useTestApp } = await import('./support/test-app.js');
 
 const TRELLO = readFileSync(new URL('./fixtures/trello-board.json', import.meta.url), 'utf8');
 
 describe('board export and import (e2e)', () => {
-  const t = useTestApp();
+  const sockets: TasklaneSocket[] = [];
+  const t = useTestApp({ beforeClose: () => sockets.splice(0).forEach((s) => s.disconnect()) });
 
   /** Uploads `content` as the multipart field `file` and returns the 202 body. */
   const upload = (user: TestUser, content: string | Buffer, field = 'file') =>
@@ -149,5 +152,39 @@ describe('board export and import (e2e)', () => {
     await upload(user, TRELLO, 'other').expect(400);
     await t.http().post('/api/v1/boards/import').set(user.auth).send({ name: 'x' }).expect(400);
     expect((await t.http().get('/api/v1/boards').set(user.auth).expect(200)).body.items.length).toBe(before);
+  });
+
+  it('pushes import:progress to the importer\'s sockets only: monotonic running counts, then succeeded with the board', async () => {
+    const [importer, stranger] = [await registerUser(t), await registerUser(t)];
+    const mine = await connectSocket(t.url, importer.accessToken);
+    const theirs = await connectSocket(t.url, stranger.accessToken);
+    sockets.push(mine, theirs);
+    const heard: ImportProgressNotice[] = [];
+    const overheard: ImportProgressNotice[] = [];
+    mine.on('import:progress', (n) => heard.push(n));
+    theirs.on('import:progress', (n) => overheard.push(n));
+    const final = new Promise<ImportProgressNotice>((resolve) => mine.on('import:progress', (n) => n.status !== 'running' && resolve(n)));
+    const tasks = Array.from({ length: 60 }, (_, i) => ({ columnId: i % 2 ? 'a' : 'b', title: `task ${i}`, checklist: [{ text: 'item', done: false }], comments: [{ author: 'Ann', body: 'hi', createdAt: '2026-01-01T00:00:00.000Z' }] }));
+    const file = { format: 'tasklane.board', version: 1, board: { name: 'Progress', description: '' }, labels: [], columns: [{ id: 'a', name: 'A' }, { id: 'b', name: 'B' }], tasks, members: [] };
+    const started = await upload(importer, JSON.stringify(file)).expect(202);
+    expect(started.body).toMatchObject({ status: 'queued', processed: 0, taskCount: 60 });
+    const last = await final;
+    expect(last).toEqual({ importId: started.body.id, status: 'succeeded', processed: 60, total: 60, boardId: started.body.id });
+    // Running notices first, each for this import with a count that never goes down, then exactly one final notice.
+    const running = heard.slice(0, -1);
+    expect(running.length).toBeGreaterThanOrEqual(2);
+    expect(running.every((n) => n.status === 'running' && n.importId === started.body.id && n.total === 60)).toBe(true);
+    const counts = running.map((n) => n.processed);
+    expect(counts).toEqual([...counts].sort((x, y) => x - y));
+    expect(counts[0]).toBe(0);
+    expect(counts.at(-1)).toBeGreaterThan(0);
+    expect(heard.at(-1)).toEqual(last);
+    // The same outcome over REST, and the board exists for the importer.
+    const status = await t.http().get(started.headers.location).set(importer.auth).expect(200);
+    expect(status.body).toMatchObject({ status: 'succeeded', processed: 60, boardId: started.body.id });
+    expect((await snapshot(t, importer.auth, last.boardId!)).tasks).toHaveLength(60);
+    // Nothing for anyone else, also after a moment for stragglers.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(overheard).toEqual([]);
   });
 });

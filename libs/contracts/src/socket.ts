@@ -88,6 +88,31 @@ export interface PresenceNotice {
   users: PresenceUser[];
 }
 
+/** Where a board import stands (`import:progress`; `GET /api/v1/imports/:id` reports the same `processed`). */
+export type ImportProgressStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/**
+ * `import:progress`: a board import's progress, to every socket of its importer (room `user:<id>`)
+ * on every replica. `processed` counts the tasks written so far (with their checklists and
+ * comments) out of `total`; it never decreases, also across a retried job. The stream is
+ * `running` notices, then exactly one final `succeeded` (with `boardId`; `processed` = `total`) or
+ * `failed` (with `error`, nothing imported). `queued` is never sent: it is what the 202 answer says.
+ * Delivery is at most once per socket: a socket that was away reads the import's status from
+ * `GET /api/v1/imports/:id` (the final status is always there).
+ */
+export interface ImportProgressNotice {
+  importId: string;
+  status: ImportProgressStatus;
+  /** Tasks written so far, 0 … total. */
+  processed: number;
+  /** Tasks in the file (the import's `taskCount`). */
+  total: number;
+  /** The new board, with `succeeded`. */
+  boardId?: string;
+  /** Why it failed, with `failed`. */
+  error?: string;
+}
+
 /** Events the client sends (typed Socket.IO: `Socket<ServerToClientEvents, ClientToServerEvents>`). */
 export interface ClientToServerEvents {
   'board:join': (request: JoinRequest, ack: (response: JoinAck) => void) => void;
@@ -120,4 +145,6 @@ export interface ServerToClientEvents {
    * a gap means a missed one; fetch `GET /users/me/notifications?afterSeq=<last seen>`.
    */
   'notification:new': (notice: NotificationNotice) => void;
+  /** Progress of a board import, to every socket of its importer only (see ImportProgressNotice). */
+  'import:progress': (notice: ImportProgressNotice) => void;
 }

@@ -26,6 +26,7 @@ describe('AsyncAPI document of the Socket.IO protocol', () => {
       'board:removed',
       'board:seq',
       'disconnect:reason',
+      'import:progress',
       'notification:new',
       'presence:state',
       'presence:update',

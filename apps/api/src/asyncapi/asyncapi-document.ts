@@ -17,6 +17,7 @@ import {
   type ColumnView,
   type DisconnectNotice,
   type DeletedRef,
+  type ImportProgressNotice,
   type JoinOk,
   type JoinRequest,
   type MemberView,
@@ -200,6 +201,18 @@ const schemas: Record<string, Schema> = {
     boardId: uuid,
     users: { type: 'array', items: ref('PresenceUser') },
   }),
+  ImportProgressNotice: object<ImportProgressNotice>(
+    "A board import's progress, to its importer's sockets only: `running` notices with a `processed` that never decreases, then one `succeeded` (with `boardId`) or `failed` (with `error`). At most once per socket; `GET /api/v1/imports/{importId}` always has the final status.",
+    {
+      importId: uuid,
+      status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed'] },
+      processed: int,
+      total: int,
+      boardId: uuid,
+      error: str,
+    },
+    ['boardId', 'error'],
+  ),
   NotificationView: object<NotificationView>(
     "A notification of this socket's user. `seq` is the user's own sequence (1, 2, 3 … in commit order): after a gap or a reconnect, fetch `GET /api/v1/users/me/notifications?afterSeq=<last seen>`.",
     {
@@ -240,6 +253,7 @@ const EVENT_MESSAGES: Record<keyof ClientToServerEvents | keyof ServerToClientEv
   'presence:state': 'presenceState',
   'presence:update': 'presenceUpdate',
   'notification:new': 'notificationNew',
+  'import:progress': 'importProgress',
 };
 
 const MESSAGES: Record<string, MessageSpec> = {
@@ -260,6 +274,11 @@ const MESSAGES: Record<string, MessageSpec> = {
     name: 'notification:new',
     summary: "A new notification, to every socket of its user on every replica, once each, after the write that caused it committed. Numbered by the user's own seq.",
     schema: 'NotificationView',
+  },
+  importProgress: {
+    name: 'import:progress',
+    summary: "A board import's progress, to every socket of its importer on every replica: `running` (monotonic `processed`), then `succeeded` or `failed`.",
+    schema: 'ImportProgressNotice',
   },
 };
 schemas.BoardLeave = { type: 'object', properties: { boardId: uuid }, required: ['boardId'], additionalProperties: false };
@@ -323,7 +342,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         title: "A user's room",
         description: 'Every socket of one user, on every replica, joins it on connect (no request needed).',
         parameters: { userId: { description: 'The user id (lower-case UUID).' } },
-        messages: { notificationNew: message('notificationNew') },
+        messages: { notificationNew: message('notificationNew'), importProgress: message('importProgress') },
       },
     },
     operations: {
@@ -360,6 +379,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         messages: [msgRef('board', 'presenceState'), msgRef('board', 'presenceUpdate')],
       },
       sendNotification: { action: 'send', summary: 'A new notification of this user.', channel: chanRef('user'), messages: [msgRef('user', 'notificationNew')] },
+      sendImportProgress: { action: 'send', summary: "Progress of this user's board import.", channel: chanRef('user'), messages: [msgRef('user', 'importProgress')] },
     },
     components: {
       schemas,

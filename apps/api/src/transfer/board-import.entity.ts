@@ -3,7 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 /**
  * An uploaded board file waiting for, or done with, its import job: `plan` is the file already
  * read and checked (transfer/board-file.ts ImportPlan), so the job only writes. `status`
- * queued → succeeded (board_id set) | failed (error). Visible to its importer only.
+ * queued → succeeded (board_id set) | failed (error); `processed` counts the tasks written while
+ * queued. Visible to its importer only.
  */
 @Entity('board_imports')
 @Index('ix_board_imports_user', ['userId', 'createdAt'])
@@ -32,6 +33,10 @@ export class BoardImport {
 
   @Column('jsonb', { default: () => `'{}'` })
   skipped: unknown;
+
+  /** Tasks written so far by the job (0 … task_count); only ever raised, also across retries (`import:progress`). */
+  @Column('integer', { default: 0 })
+  processed: number;
 
   @Column('uuid', { name: 'board_id', nullable: true })
   boardId: string | null;

@@ -78,6 +78,7 @@ export class ImportDto {
   @ApiProperty({ type: 'integer' }) columnCount: number;
   @ApiProperty({ type: 'integer' }) taskCount: number;
   @ApiProperty({ type: SkippedDto }) skipped: SkippedDto;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Tasks written so far (never decreases; `taskCount` once succeeded). The socket event `import:progress` pushes the same to the importer.' }) processed: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The new board, once succeeded' }) boardId: string | null;
   @ApiProperty({ type: String, nullable: true, maxLength: 1000 }) error: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import type { DataSource } from 'typeorm';
-import type { ChecklistItemView, CommentView, TaskView } from '@tasklane/contracts';
+import type { ChecklistItemView, CommentView, ImportProgressNotice, TaskView } from '@tasklane/contracts';
 import { BoardsService } from '../boards/boards.service.js';
 import { ChecklistsService } from '../checklists/checklists.service.js';
 import { CommentsService } from '../comments/comments.service.js';
@@ -14,8 +14,12 @@ import { JobQueue } from '../jobs/job-queue.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { BadBoardFile, BOARD_FILE_FORMAT, BOARD_FILE_VERSION, planFromFile } from './board-file.js';
 import { BoardImportsRepository, type ImportRecord } from './board-imports.repository.js';
+import { IMPORT_PROGRESS_SOCKETS, type ImportProgressSockets } from './import-progress.js';
 import type { ImportDto } from './transfer.dto.js';
 import { badFile, importNotFound } from './transfer.errors.js';
+
+/** How many `running` notices an import sends at most (besides the first): one per 1/PROGRESS_STEPS of its tasks. */
+export const PROGRESS_STEPS = 20;
 
 /** The CSV columns of an export, one row per task. */
 export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'archivedAt', 'createdAt', 'updatedAt'] as const;
@@ -27,6 +31,7 @@ const toImportView = (r: ImportRecord): ImportDto => ({
   columnCount: r.columnCount,
   taskCount: r.taskCount,
   skipped: r.skipped,
+  processed: r.processed,
   boardId: r.boardId,
   error: r.error,
   createdAt: r.createdAt.toISOString(),
@@ -55,6 +60,7 @@ export class TransferService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly checklists: ChecklistsService,
     private readonly comments: CommentsService,
+    @Optional() @Inject(IMPORT_PROGRESS_SOCKETS) private readonly progressSockets?: ImportProgressSockets,
   ) {}
 
   onModuleInit(): void {
@@ -150,34 +156,71 @@ export class TransferService implements OnModuleInit {
   /**
    * The `imports.run` job. Idempotent: the board's id is the import's, so a rerun after a crash
    * between creating the board and marking the import finds the board (unique violation) and only
-   * marks it; a finished import is left alone.
+   * marks it; a finished import is left alone (its final notice is sent again, in case the crash
+   * came before it). Pushes `import:progress` to the importer's sockets: `running` at the start and
+   * after every 1/PROGRESS_STEPS of the tasks (the count stored first with GREATEST, so it never
+   * goes down, also across retries), then the final `succeeded` or `failed` once it is stored.
    */
   async run(importId: string): Promise<void> {
     const claimed = await this.imports.queued(importId);
-    if (!claimed) return;
+    if (!claimed) {
+      const done = await this.imports.get(importId);
+      if (done && done.status !== 'queued') this.pushFinal(done);
+      return;
+    }
+    const { userId, plan, total } = claimed;
+    const running = async (processed: number): Promise<void> => {
+      const stored = await this.imports.progress(importId, processed);
+      if (stored !== null) this.push(userId, { importId, status: 'running', processed: stored, total });
+    };
     try {
-      const plan = claimed.plan;
-      await this.boards.importBoard(claimed.userId, plan, importId, async (tx, boardId, taskIds) => {
+      await running(0);
+      const step = Math.max(1, Math.ceil(total / PROGRESS_STEPS));
+      let processed = 0;
+      await this.boards.importBoard(userId, plan, importId, async (tx, boardId, taskIds) => {
         for (const [i, column] of plan.columns.entries()) {
           for (const [j, task] of column.tasks.entries()) {
             await this.checklists.insertImported(tx, boardId, taskIds[i][j], task.checklist ?? []);
-            await this.comments.insertImported(tx, boardId, taskIds[i][j], claimed.userId, task.comments ?? []);
+            await this.comments.insertImported(tx, boardId, taskIds[i][j], userId, task.comments ?? []);
+            processed++;
+            if (processed % step === 0 && processed < total) await running(processed);
           }
         }
       });
-      await this.imports.finish(null, importId, { boardId: importId });
+      await this.finished(importId, { boardId: importId });
     } catch (error) {
       const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
       if (code === '23505') {
-        await this.imports.finish(null, importId, { boardId: importId });
+        await this.finished(importId, { boardId: importId });
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`import ${importId} failed: ${message}`);
       // A refusal (a cap reached meanwhile) is final; anything else is retried by the queue.
-      if ((error as { name?: string }).name === 'AppError') await this.imports.finish(null, importId, { error: message.slice(0, 1000) });
+      if ((error as { name?: string }).name === 'AppError') await this.finished(importId, { error: message.slice(0, 1000) });
       else throw error;
     }
+  }
+
+  /** Stores the outcome and pushes the final notice (only the run that stored it does). */
+  private async finished(importId: string, outcome: { boardId: string } | { error: string }): Promise<void> {
+    const record = await this.imports.finish(null, importId, outcome);
+    if (record) this.pushFinal(record);
+  }
+
+  private pushFinal(r: ImportRecord): void {
+    this.push(r.userId, {
+      importId: r.id,
+      status: r.status,
+      processed: r.processed,
+      total: r.taskCount,
+      ...(r.boardId ? { boardId: r.boardId } : {}),
+      ...(r.error ? { error: r.error } : {}),
+    });
+  }
+
+  private push(userId: string, notice: ImportProgressNotice): void {
+    this.progressSockets?.deliver(userId, notice);
   }
 }
 

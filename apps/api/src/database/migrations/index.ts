@@ -14,6 +14,7 @@ import { CommentSearch1796058000000 } from './1796058000000-CommentSearch.js';
 import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
 import { NotificationKindWebhookDisabled1796058200000 } from './1796058200000-NotificationKindWebhookDisabled.js';
 import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.js';
+import { BoardImportProgress1796073999179 } from './1796073999179-BoardImportProgress.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -33,4 +34,5 @@ export const MIGRATIONS: Function[] = [
   BoardImports1796058096172,
   NotificationKindWebhookDisabled1796058200000,
   EmailPreferences1796059394317,
+  BoardImportProgress1796073999179,
 ];
