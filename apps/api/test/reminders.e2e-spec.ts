@@ -47,4 +47,36 @@ describe('due-date reminders (e2e)', () => {
     const ownerKinds = ((await t.http().get('/api/v1/users/me/notifications').set(owner.auth).expect(200)).body.items as { kind: string }[]).map((n) => n.kind);
     expect(ownerKinds.filter((k) => k === 'due_soon' || k === 'overdue')).toEqual([]);
   });
+
+  // Due in 12 s, due soon at 7 s. After due_soon fired, re-saving the task (same date) enqueues the
+  // same reminders again (pg-boss' singletonKey only holds while a job waits or runs); they must not notify twice.
+  it('reminds once per task, due date and kind: re-saving the same date after it fired adds nothing; a new date reminds again', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const assignee = await addMember(t, owner.auth, board.id, 'editor');
+    const dueAt = new Date(Date.now() + 12_000).toISOString();
+    const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'resaved', assigneeIds: [assignee.user.id], dueAt });
+    const taskPath = `/api/v1/boards/${board.id}/tasks/${task.id}`;
+    const count = async (kind: string) =>
+      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
+    const until = async (kind: string, n: number, ms: number) => {
+      const deadline = Date.now() + ms;
+      while ((await count(kind)) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+      return count(kind);
+    };
+    expect(await until('due_soon', 1, 30_000)).toBe(1);
+    // Re-save: another field, then the same due date sent again. Both events schedule due_soon "now" (its moment has passed).
+    await t.http().patch(taskPath).set(owner.auth).send({ title: 'resaved, renamed' }).expect(200);
+    await t.http().patch(taskPath).set(owner.auth).send({ dueAt }).expect(200);
+    // The re-enqueued jobs run within a poll (0.5 s): give them 3 s.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await count('due_soon')).toBe(1);
+    expect(await until('overdue', 1, 30_000)).toBe(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await count('overdue')).toBe(1);
+    // A new due date is a new reminder: due soon at once (within the lead), overdue 6 s later.
+    await t.http().patch(taskPath).set(owner.auth).send({ dueAt: new Date(Date.now() + 6_000).toISOString() }).expect(200);
+    expect(await until('due_soon', 2, 30_000)).toBe(2);
+    expect(await until('overdue', 2, 30_000)).toBe(2);
+  }, 120_000);
 });

@@ -12,6 +12,7 @@ import { Invitation } from '../invitations/invitation.entity.js';
 import { BoardLabel } from '../labels/board-label.entity.js';
 import { BoardMember } from '../board-access/board-member.entity.js';
 import { Notification, NotificationStream } from '../notifications/notification.entity.js';
+import { ReminderSent } from '../reminders/reminder-sent.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { EmailPreferences } from '../emails/email-preferences.entity.js';
 import { BoardImport } from '../transfer/board-import.entity.js';
@@ -20,4 +21,4 @@ import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 import { Webhook } from '../webhooks/webhook.entity.js';
 
 /** Every entity, listed explicitly (globs do not work reliably under ESM). Entities describe the schema for migrations; queries are SQL in each module's repository. */
-export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation, Comment, ChecklistItem, BoardLabel, Notification, NotificationStream, Webhook, WebhookDelivery, BoardImport, EmailPreferences];
+export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation, Comment, ChecklistItem, BoardLabel, Notification, NotificationStream, Webhook, WebhookDelivery, BoardImport, EmailPreferences, ReminderSent];

@@ -15,6 +15,7 @@ import { BoardImports1796058096172 } from './1796058096172-BoardImports.js';
 import { NotificationKindWebhookDisabled1796058200000 } from './1796058200000-NotificationKindWebhookDisabled.js';
 import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.js';
 import { BoardImportProgress1796073999179 } from './1796073999179-BoardImportProgress.js';
+import { RemindersSent1796074245207 } from './1796074245207-RemindersSent.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: Function[] = [
   NotificationKindWebhookDisabled1796058200000,
   EmailPreferences1796059394317,
   BoardImportProgress1796073999179,
+  RemindersSent1796074245207,
 ];

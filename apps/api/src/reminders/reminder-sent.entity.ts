@@ -1,0 +1,26 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+
+/**
+ * A due-date reminder that was sent: one row per (task, kind, due date). The `reminders.due` job
+ * inserts it in the transaction of its notification and notifies only when the insert added the
+ * row, so a reminder goes out once however often the task is re-saved with the same date (each
+ * save enqueues the job again once the previous one finished). Goes with its task.
+ */
+@Entity('reminders_sent')
+export class ReminderSent {
+  @PrimaryColumn('uuid', { name: 'task_id' })
+  taskId: string;
+
+  @ManyToOne('Task', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'task_id' })
+  task?: unknown;
+
+  @PrimaryColumn('text')
+  kind: 'due_soon' | 'overdue';
+
+  @PrimaryColumn('timestamptz', { name: 'due_at' })
+  dueAt: Date;
+
+  @Column('timestamptz', { name: 'sent_at', default: () => 'now()' })
+  sentAt: Date;
+}
