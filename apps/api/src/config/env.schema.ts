@@ -356,6 +356,10 @@ export class Env {
   @Transform(toRateLimit) @IsRateLimit()
   RATE_LIMIT_REFRESH: RateLimitValue = { count: 30, windowMs: 60_000 };
 
+  /** `GET /unsubscribe` (the link in every email) per client address (fixed window), apart from the refresh limit. */
+  @Transform(toRateLimit) @IsRateLimit()
+  RATE_LIMIT_UNSUBSCRIBE: RateLimitValue = { count: 20, windowMs: 60_000 };
+
   /** Authenticated writes (POST, PATCH, DELETE) per user: the sustained rate of a token bucket of RATE_LIMIT_WRITES_BURST. */
   @Transform(toRateLimit) @IsRateLimit()
   RATE_LIMIT_WRITES: RateLimitValue = { count: 20, windowMs: 1_000 };

@@ -33,8 +33,8 @@ export class EmailsController {
 
   @Get('unsubscribe')
   @Public()
-  // Per client address, under the refresh limit (RATE_LIMIT_REFRESH): a limit of its own is a follow-up.
-  @RateLimit('refresh')
+  // Per client address, a limit of its own (RATE_LIMIT_UNSUBSCRIBE): link clicks neither use up nor are starved by token refreshes.
+  @RateLimit('unsubscribe')
   @ApiOperation({
     summary: 'Unsubscribe (link in every email)',
     description: 'Mutes the kind (or `all`) for the link’s owner; no sign-in: `id` is the secret of that user’s links. An unknown `id` mutes nothing (`muted: []`): the answer tells nobody whether a token exists.',

@@ -12,7 +12,7 @@ import type { RateLimitStore } from './rate-limit.store.js';
  * The HTTP rate limits (global APP_GUARD, registered after AccessTokenGuard so that it knows the
  * user). @nestjs/throttler's guard iterates the named throttlers of RateLimitsModule; each request
  * is counted by the one throttler of its kind (see `routeLimit`):
- *  - `register`, `refresh`: per client address, fixed window;
+ *  - `register`, `refresh`, `unsubscribe`: per client address, fixed window, each its own;
  *  - `reads`: per user, fixed window;
  *  - `writes`: per user, a token bucket (GCRA): the throttler's `limit` is the burst and `ttl` the
  *    time the bucket takes to refill, so RATE_LIMIT_WRITES=20/1s with burst 40 is limit 40 per

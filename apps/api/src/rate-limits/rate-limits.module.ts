@@ -13,13 +13,14 @@ import { RateLimitStore } from './rate-limit.store.js';
  * bucket takes to refill at RATE_LIMIT_WRITES (see HttpRateLimitGuard).
  */
 export function throttlerOptions(config: ConfigService<Env, true>, redis: RedisConnections): ThrottlerModuleOptions {
-  const get = <K extends 'RATE_LIMIT_REGISTER' | 'RATE_LIMIT_REFRESH' | 'RATE_LIMIT_READS' | 'RATE_LIMIT_WRITES'>(key: K) => config.getOrThrow(key, { infer: true });
+  const get = <K extends 'RATE_LIMIT_REGISTER' | 'RATE_LIMIT_REFRESH' | 'RATE_LIMIT_UNSUBSCRIBE' | 'RATE_LIMIT_READS' | 'RATE_LIMIT_WRITES'>(key: K) => config.getOrThrow(key, { infer: true });
   const writes = get('RATE_LIMIT_WRITES');
   const burst = config.getOrThrow('RATE_LIMIT_WRITES_BURST', { infer: true });
   return {
     throttlers: [
       { name: 'register', limit: get('RATE_LIMIT_REGISTER').count, ttl: get('RATE_LIMIT_REGISTER').windowMs },
       { name: 'refresh', limit: get('RATE_LIMIT_REFRESH').count, ttl: get('RATE_LIMIT_REFRESH').windowMs },
+      { name: 'unsubscribe', limit: get('RATE_LIMIT_UNSUBSCRIBE').count, ttl: get('RATE_LIMIT_UNSUBSCRIBE').windowMs },
       { name: 'reads', limit: get('RATE_LIMIT_READS').count, ttl: get('RATE_LIMIT_READS').windowMs },
       { name: 'writes', limit: burst, ttl: (writes.windowMs * burst) / writes.count },
     ],

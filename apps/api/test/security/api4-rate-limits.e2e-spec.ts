@@ -10,9 +10,10 @@ import type { HttpTarget } from '../support/test-app.js';
 // for the other suites; this one puts it back). TRUST_PROXY=loopback lets each test speak from
 // client addresses of its own through `X-Forwarded-For`, as nginx would send them. Set before the
 // app module is imported (config is validated at import), restored afterwards.
-const saved = { register: process.env.RATE_LIMIT_REGISTER, refresh: process.env.RATE_LIMIT_REFRESH, trust: process.env.TRUST_PROXY };
+const saved = { register: process.env.RATE_LIMIT_REGISTER, refresh: process.env.RATE_LIMIT_REFRESH, unsubscribe: process.env.RATE_LIMIT_UNSUBSCRIBE, trust: process.env.TRUST_PROXY };
 process.env.RATE_LIMIT_REGISTER = '5/1h';
 process.env.RATE_LIMIT_REFRESH = '30/1m';
+process.env.RATE_LIMIT_UNSUBSCRIBE = '20/1m';
 process.env.TRUST_PROXY = 'loopback';
 
 const { useTestApp } = await import('../support/test-app.js');
@@ -55,7 +56,7 @@ function expectRateLimited(res: Response, limit: number, maxSeconds: number, max
 describe('REST rate limits (e2e, one replica, default limits)', () => {
   const t = useTestApp();
   afterAll(() => {
-    for (const [k, v] of Object.entries({ RATE_LIMIT_REGISTER: saved.register, RATE_LIMIT_REFRESH: saved.refresh, TRUST_PROXY: saved.trust })) {
+    for (const [k, v] of Object.entries({ RATE_LIMIT_REGISTER: saved.register, RATE_LIMIT_REFRESH: saved.refresh, RATE_LIMIT_UNSUBSCRIBE: saved.unsubscribe, TRUST_PROXY: saved.trust })) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
@@ -118,6 +119,26 @@ describe('REST rate limits (e2e, one replica, default limits)', () => {
     expectRateLimited(refused, 30, 60);
     expect(refused.headers['cache-control']).toBe('no-store');
     await t.http().post('/api/v1/auth/refresh').set('X-Forwarded-For', address()).send({ refreshToken: user.refreshToken }).expect(200);
+  });
+
+  it('limits the unsubscribe link on its own: 20 per address per minute, then 429; refreshes from that address are unaffected, and vice versa', async () => {
+    const from = address();
+    const user = await registerFrom(t, address());
+    const unsubscribe = (id = randomUUID()) => t.http().get(`/api/v1/unsubscribe?id=${id}`).set('X-Forwarded-For', from);
+    for (let i = 0; i < 20; i++) {
+      const res = await unsubscribe().expect(200);
+      expect(limitHeaders(res)).toEqual({ limit: 20, remaining: 19 - i, reset: expect.any(Number) });
+    }
+    expectRateLimited(await unsubscribe(), 20, 60);
+    // The refresh window of this address has not been touched: a valid refresh works and has used 1 of 30.
+    const refreshed = await t.http().post('/api/v1/auth/refresh').set('X-Forwarded-For', from).send({ refreshToken: user.refreshToken }).expect(200);
+    expect(limitHeaders(refreshed)).toEqual({ limit: 30, remaining: 29, reset: expect.any(Number) });
+    // And refreshes do not use up the link: another address spends its whole refresh window, then unsubscribes.
+    const other = address();
+    for (let i = 0; i < 30; i++) await t.http().post('/api/v1/auth/refresh').set('X-Forwarded-For', other).send({ refreshToken: `not-a-token-${i}` }).expect(401);
+    await t.http().post('/api/v1/auth/refresh').set('X-Forwarded-For', other).send({ refreshToken: 'x' }).expect(429);
+    const link = await t.http().get(`/api/v1/unsubscribe?id=${randomUUID()}`).set('X-Forwarded-For', other).expect(200);
+    expect(limitHeaders(link)).toEqual({ limit: 20, remaining: 19, reset: expect.any(Number) });
   });
 
   it('lets a user write a burst of 40, then answers 429 until the bucket refills at 20 per second; other users write on', async () => {
