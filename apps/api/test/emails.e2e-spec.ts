@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -98,5 +99,46 @@ describe('notification emails (e2e, a real SMTP server)', () => {
     await t.http().get('/api/v1/unsubscribe?id=00000000-0000-4000-8000-000000000000&kind=loud').expect(400);
     expect((await t.http().get('/api/v1/unsubscribe?id=00000000-0000-4000-8000-000000000000').expect(200)).body).toEqual({ muted: [] });
     await t.http().get('/api/v1/users/me/preferences').expect(401);
+  });
+
+  it('emails an invitation to an address without an account: sign up with it, then accept; the same answer as for an account; its unsubscribe link stops it', async () => {
+    const board = await createBoard(t, owner.auth, { name: 'Launch <plan>' });
+    const stranger = `new-${randomUUID()}@example.test`;
+    const invite = (email: string) => t.http().post(`/api/v1/boards/${board.id}/invitations`).set(owner.auth).send({ email, role: 'editor' }).expect(201);
+    // An address without an account and one with: the same status and the same fields.
+    const unknown = await invite(stranger);
+    const known = await invite(mia.user.email);
+    expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(known.body).sort());
+    expect(unknown.body).toMatchObject({ email: stranger, role: 'editor', status: 'pending' });
+
+    const [mail] = await mailsFor(stranger, 1, 20_000, /invited you/);
+    expect(mail).toBeDefined();
+    expect(mail.subject).toBe('Olga Owner invited you to “Launch <plan>” on Tasklane');
+    expect(mail.text).toContain(`Create your Tasklane account with this address (${stranger})`);
+    expect(mail.text).toContain('Start here: http://tasklane.test/');
+    expect(mail.html).toContain('Launch &lt;plan&gt;');
+    expect(mail.html).not.toContain('<plan>');
+    expect(mail.html).toContain('href="http://tasklane.test/"');
+    const link = /Stop emails to this address: (\S+)/.exec(mail.text!)![1];
+    expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line).toContain(link);
+    // The account got its `invited` notification email, not this one.
+    const miaMails = await mailsFor(mia.user.email, 1, 3000, /Launch/);
+    expect(miaMails).toEqual([]);
+
+    // Following the link: sign up with the address, and the invitation is there to accept.
+    const res = await t.http().post('/api/v1/auth/register').send({ email: stranger, password: 'correct horse battery', name: 'New Person' }).expect(201);
+    const auth = { Authorization: `Bearer ${res.body.accessToken}` };
+    const mine = await t.http().get('/api/v1/users/me/invitations').set(auth).expect(200);
+    expect(mine.body.items).toEqual([expect.objectContaining({ id: unknown.body.id, boardName: 'Launch <plan>' })]);
+    await t.http().post(`/api/v1/invitations/${unknown.body.id}/accept`).set(auth).expect(200);
+
+    // The unsubscribe link of an address without an account works without signing in and stops further invitation emails.
+    const other = `quiet-${randomUUID()}@example.test`;
+    await invite(other);
+    const [first] = await mailsFor(other, 1, 20_000, /invited you/);
+    const stop = /Stop emails to this address: (\S+)/.exec(first.text!)![1].replace('http://tasklane.test', '');
+    expect((await t.http().get(stop).expect(200)).body).toEqual({ muted: ['invited'] });
+    await invite(other); // renews the invitation: its job runs, and sends nothing
+    expect(await mailsFor(other, 2, 3000, /invited you/)).toHaveLength(1);
   });
 });

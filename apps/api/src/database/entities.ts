@@ -15,10 +15,11 @@ import { Notification, NotificationStream } from '../notifications/notification.
 import { ReminderSent } from '../reminders/reminder-sent.entity.js';
 import { Task } from '../tasks/task.entity.js';
 import { EmailPreferences } from '../emails/email-preferences.entity.js';
+import { EmailRecipient } from '../emails/email-recipient.entity.js';
 import { BoardImport } from '../transfer/board-import.entity.js';
 import { User } from '../users/user.entity.js';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 import { Webhook } from '../webhooks/webhook.entity.js';
 
 /** Every entity, listed explicitly (globs do not work reliably under ESM). Entities describe the schema for migrations; queries are SQL in each module's repository. */
-export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation, Comment, ChecklistItem, BoardLabel, Notification, NotificationStream, Webhook, WebhookDelivery, BoardImport, EmailPreferences, ReminderSent];
+export const ENTITIES = [User, AuthSession, RefreshToken, ApiToken, Board, BoardStream, BoardMember, BoardColumn, Task, BoardEvent, IdempotencyKey, Invitation, Comment, ChecklistItem, BoardLabel, Notification, NotificationStream, Webhook, WebhookDelivery, BoardImport, EmailPreferences, ReminderSent, EmailRecipient];

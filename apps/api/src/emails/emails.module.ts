@@ -8,14 +8,15 @@ import { EmailsRepository } from './emails.repository.js';
 import { EmailsService } from './emails.service.js';
 
 /**
- * Notification emails and email preferences. Global for one port only: NOTIFICATION_EMAILS, through
- * which the write path hands every write's notification intents to the emails.
+ * Notification emails and email preferences. Global for one port: NOTIFICATION_EMAILS, through
+ * which the write path hands every write's notification intents to the emails; exports
+ * EmailsService for the invitation emails (invitations import this module).
  */
 @Global()
 @Module({
   imports: [UsersModule, TasksModule],
   controllers: [EmailsController],
   providers: [EmailsService, EmailsRepository, EmailOutbox, { provide: NOTIFICATION_EMAILS, useExisting: EmailOutbox }],
-  exports: [NOTIFICATION_EMAILS],
+  exports: [NOTIFICATION_EMAILS, EmailsService],
 })
 export class EmailsModule {}

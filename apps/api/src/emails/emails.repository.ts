@@ -17,7 +17,7 @@ interface Row {
 }
 const toRecord = (r: Row): PreferencesRecord => ({ userId: r.user_id, mutedKinds: r.muted_kinds, unsubscribeToken: r.unsubscribe_token });
 
-/** `email_preferences`: every statement of the emails feature. */
+/** `email_preferences` and `email_recipients`: every statement of the emails feature. */
 @Injectable()
 export class EmailsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -45,13 +45,29 @@ export class EmailsRepository {
     return toRecord(rows[0]);
   }
 
-  /** Mutes `kind` (or every kind, `all`) for the owner of `token`; false for an unknown token. */
+  /**
+   * Mutes `kind` (or every kind, `all`) for the owner of `token`, or, for the token of an address
+   * without an account (`email_recipients`), stops every email to it; false for an unknown token.
+   */
   async unsubscribe(token: string, kinds: string[]): Promise<boolean> {
     const { rowCount } = await runPrepared(
       this.dataSource.manager,
       `UPDATE email_preferences SET muted_kinds = ARRAY(SELECT DISTINCT unnest(muted_kinds || $2::text[]) ORDER BY 1), updated_at = now() WHERE unsubscribe_token = $1`,
       [token, kinds],
     );
-    return rowCount > 0;
+    if (rowCount > 0) return true;
+    const recipient = await runPrepared(this.dataSource.manager, `UPDATE email_recipients SET suppressed_at = coalesce(suppressed_at, now()) WHERE unsubscribe_token = $1`, [token]);
+    return recipient.rowCount > 0;
+  }
+
+  /** The unsubscribe secret of an address without an account (created on first use), and whether it unsubscribed. */
+  async recipient(email: string): Promise<{ unsubscribeToken: string; suppressed: boolean }> {
+    const { rows } = await runPrepared<{ unsubscribe_token: string; suppressed_at: Date | null }>(
+      this.dataSource.manager,
+      `INSERT INTO email_recipients (email, unsubscribe_token) VALUES ($1, gen_random_uuid()) ON CONFLICT (email) DO UPDATE SET email = excluded.email
+       RETURNING unsubscribe_token, suppressed_at`,
+      [email],
+    );
+    return { unsubscribeToken: rows[0].unsubscribe_token, suppressed: rows[0].suppressed_at !== null };
   }
 }

@@ -33,7 +33,9 @@ const toView = (p: PreferencesRecord): PreferencesDto => ({ emails: Object.fromE
  *    recipient: no longer a member, nothing), and sends a plain-text and an HTML part through
  *    nodemailer, with an unsubscribe link for the kind and for everything (also as
  *    `List-Unsubscribe`). Idempotent enough for email: a retry after a failed send sends once more.
- *  - preferences (`GET|PATCH /users/me/preferences`) and the unsubscribe link.
+ *  - invitations to addresses without an account (`sendInvitation`, for the invitations' job);
+ *  - preferences (`GET|PATCH /users/me/preferences`) and the unsubscribe link (an account's, or an
+ *    invited address's, which stops every email to it).
  */
 @Injectable()
 export class EmailsService implements OnModuleInit {
@@ -51,6 +53,44 @@ export class EmailsService implements OnModuleInit {
   onModuleInit(): void {
     // Only a process that can send takes these jobs; the others leave them in the queue.
     if (this.config.get('SMTP_URL', { infer: true })) this.jobs.define({ name: 'emails.notify', handler: (data) => this.send(data) });
+  }
+
+  /**
+   * Sends an invitation to `to`, an address without an account: who invited, to which board and
+   * role, until when, and the web app's start page (`PUBLIC_URL/`), where they create an account
+   * with this address and find the invitation to accept. Nothing when the address used its
+   * unsubscribe link (`email_recipients.suppressed_at`). Plain text and HTML, with an unsubscribe
+   * link (also `List-Unsubscribe`).
+   * @throws Error when SMTP_URL is unset, or the SMTP server refuses (the job retries)
+   */
+  async sendInvitation(to: string, invitation: { boardName: string; inviterName: string; role: string; expiresAt: string }): Promise<void> {
+    const url = this.config.get('SMTP_URL', { infer: true });
+    if (!url) throw new Error('SMTP_URL is not set on this worker: cannot send');
+    const recipient = await this.prefs.recipient(to);
+    if (recipient.suppressed) return;
+    const base = this.config.getOrThrow('PUBLIC_URL', { infer: true }).replace(/\/$/, '');
+    const start = `${base}/`;
+    const unsubscribe = `${base}/api/v1/unsubscribe?id=${recipient.unsubscribeToken}&kind=invited`;
+    const subject = `${invitation.inviterName} invited you to “${invitation.boardName}” on Tasklane`;
+    const until = invitation.expiresAt.slice(0, 10);
+    const how = `Create your Tasklane account with this address (${to}), then accept the invitation on your board list. It is open until ${until}.`;
+    const text = ['Hello,', '', `${subject}, as ${invitation.role}.`, '', how, '', `Start here: ${start}`, '', '--', `Stop emails to this address: ${unsubscribe}`].join('\n');
+    const html = [
+      '<p>Hello,</p>',
+      `<p>${escapeHtml(subject)}, as ${escapeHtml(invitation.role)}.</p>`,
+      `<p>${escapeHtml(how)}</p>`,
+      `<p><a href="${escapeHtml(start)}">Create your account and accept</a></p>`,
+      `<hr><p style="font-size:small"><a href="${escapeHtml(unsubscribe)}">Stop emails to this address</a></p>`,
+    ].join('\n');
+    this.transport ??= createTransport(url);
+    await this.transport.sendMail({
+      from: this.config.getOrThrow('EMAIL_FROM', { infer: true }),
+      to,
+      subject,
+      text,
+      html,
+      list: { unsubscribe: { url: unsubscribe, comment: 'Stop emails to this address' } },
+    });
   }
 
   /** The `emails.notify` job. */

@@ -69,6 +69,12 @@ export class InvitationsRepository {
     return toRecord(rows[0]);
   }
 
+  /** The invitation while it is pending and unexpired, else null (the invitation email's job). */
+  async findPending(id: string): Promise<InvitationRecord | null> {
+    const { rows } = await runPrepared<InvitationRow>(this.dataSource.manager, `SELECT ${INVITATION_COLUMNS} FROM invitations WHERE id = $1 AND ${PENDING}`, [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
   /** How many pending invitations the board has for emails other than `email` (that one would be renewed, not added). */
   async countPendingExcept(tx: EntityManager, boardId: string, email: string): Promise<number> {
     const { rows } = await runPrepared<{ n: number }>(tx, `SELECT count(*)::int AS n FROM invitations WHERE board_id = $1 AND ${PENDING} AND email <> $2`, [

@@ -4,8 +4,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardSummary, UserView } from '@tasklane/contracts';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
 import type { BoardsService } from '../boards/boards.service.js';
+import type { EmailsService } from '../emails/emails.service.js';
 import { AppError } from '../errors/app-error.js';
 import { AUTHORIZED_BY_INVITATION, type BoardEventsService, type WriteContext, type WriteOutcome } from '../events/board-events.service.js';
+import type { JobQueue } from '../jobs/job-queue.service.js';
 import type { UsersService } from '../users/users.service.js';
 import type { InvitationRecord, InvitationsRepository } from './invitations.repository.js';
 import { InvitationsService } from './invitations.service.js';
@@ -43,6 +45,12 @@ interface Options {
   added?: boolean;
   live?: string[];
   writeFails?: AppError;
+  /** SMTP_URL is set. */
+  smtp?: boolean;
+  /** findByEmail finds an account for this email. */
+  accountFor?: string;
+  /** findPending's answer (default: a pending invitation). */
+  pending?: InvitationRecord | null;
 }
 
 function setup(o: Options = {}) {
@@ -74,6 +82,7 @@ function setup(o: Options = {}) {
     upsertPending: jest.fn(track('upsertPending', async (_tx: EntityManager, i: { id: string; email: string; role: string }) => record({ id: i.id, email: i.email, role: i.role as never }))),
     boardOfAddressed: jest.fn(async (_id: string, email: string) => (o.addressedTo === undefined ? (email === invitee.email ? BOARD : null) : o.addressedTo)),
     respond: jest.fn(async () => (o.respond === undefined ? record() : o.respond)),
+    findPending: jest.fn(async () => (o.pending === undefined ? record() : o.pending)),
     revoke: jest.fn(async () => false),
     listPendingOfEmail: jest.fn(async () => [
       { item: record({ id: 'i1', boardId: 'live' }), key: { at: T, id: 'i1' } },
@@ -92,12 +101,17 @@ function setup(o: Options = {}) {
   const users = {
     getById: jest.fn(async () => invitee),
     findByIds: jest.fn(async (ids: string[]) => new Map(ids.map((id) => [id, { id, email: `${id}@x`, name: `name ${id}`, createdAt: T }]))),
-    findByEmail: jest.fn(track('findByEmail', async () => null)),
+    findByEmail: jest.fn(track('findByEmail', async (email: string) => (email === o.accountFor ? invitee : null))),
   } as unknown as UsersService;
   const dataSource = { transaction: async (fn: (tx: EntityManager) => Promise<unknown>) => fn(tx) } as unknown as DataSource;
-  const config = { getOrThrow: (key: string) => ({ INVITATION_TTL_S: 60, MEMBERS_PER_BOARD_MAX: MAX, RATE_LIMITS: 'on' })[key] } as unknown as ConfigService<never, true>;
-  const service = new InvitationsService(dataSource, repo, events, access, boards, users, config);
-  return { service, calls, required, emitted, repo, access, events };
+  const config = {
+    getOrThrow: (key: string) => ({ INVITATION_TTL_S: 60, MEMBERS_PER_BOARD_MAX: MAX, RATE_LIMITS: 'on' })[key],
+    get: (key: string) => (key === 'SMTP_URL' && o.smtp ? 'smtp://127.0.0.1:25' : undefined),
+  } as unknown as ConfigService<never, true>;
+  const jobs = { enqueue: jest.fn(track('enqueue', async () => undefined)), define: jest.fn() } as unknown as JobQueue;
+  const emails = { sendInvitation: jest.fn(async () => undefined) } as unknown as EmailsService;
+  const service = new InvitationsService(dataSource, repo, events, access, boards, users, config, jobs, emails);
+  return { service, calls, required, emitted, repo, access, events, jobs, emails };
 }
 
 describe('InvitationsService.invite', () => {
@@ -110,6 +124,18 @@ describe('InvitationsService.invite', () => {
       expect(view).not.toHaveProperty('invitedBy');
     }
     expect(runs).toEqual(Array(3).fill({ calls: ['count', 'countPendingExcept', 'upsertPending', 'findByEmail'], required: ['owner'], keys: ['id', 'boardId', 'email', 'role', 'status', 'expiresAt', 'createdAt'], status: 'pending' }));
+  });
+
+  it('with SMTP_URL, queues the invitation email for every email alike (the job decides), in the write', async () => {
+    const runs = [];
+    for (const email of ['known@example.test', 'nobody@example.test']) {
+      const s = setup({ smtp: true, accountFor: 'known@example.test' });
+      const view = await s.service.invite(BOARD, OWNER, { email, role: 'viewer' });
+      expect(s.jobs.enqueue).toHaveBeenCalledWith(tx, 'emails.invitation', { invitationId: view.id });
+      runs.push({ calls: s.calls, keys: Object.keys(view) });
+    }
+    expect(runs[0]).toEqual(runs[1]);
+    expect(runs[0].calls).toEqual(['count', 'countPendingExcept', 'upsertPending', 'enqueue', 'findByEmail']);
   });
 
   it('hands the upsert a fresh id, the inviter and INVITATION_TTL_S', async () => {
@@ -188,5 +214,21 @@ describe('InvitationsService.listMine', () => {
       items: [{ id: 'i1', boardId: 'live', boardName: 'name of live', role: 'editor', invitedBy: { userId: OWNER, name: `name ${OWNER}` }, expiresAt: T, createdAt: T }],
       nextCursor: null,
     });
+  });
+});
+
+describe('InvitationsService.emailInvitation (the emails.invitation job)', () => {
+  it('emails an address without an account: board, inviter, role and expiry', async () => {
+    const { service, emails } = setup({ smtp: true, pending: record({ email: 'new@example.test' }) });
+    await service.emailInvitation(INVITATION);
+    expect(emails.sendInvitation).toHaveBeenCalledWith('new@example.test', { boardName: `name of ${BOARD}`, inviterName: `name ${OWNER}`, role: 'editor', expiresAt: T });
+  });
+
+  it('sends nothing to an address with an account (its notification email covers it), for an invitation no longer pending, or a board gone', async () => {
+    for (const o of [{ accountFor: 'ivy@example.test' }, { pending: null }, { live: [] }]) {
+      const { service, emails } = setup({ smtp: true, ...o });
+      await service.emailInvitation(INVITATION);
+      expect(emails.sendInvitation).not.toHaveBeenCalled();
+    }
   });
 });

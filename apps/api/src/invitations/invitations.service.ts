@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -9,6 +9,8 @@ import { BoardsService } from '../boards/boards.service.js';
 import type { Env } from '../config/env.schema.js';
 import { AppError } from '../errors/app-error.js';
 import { AUTHORIZED_BY_INVITATION, BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
+import { EmailsService } from '../emails/emails.service.js';
+import { JobQueue } from '../jobs/job-queue.service.js';
 import { alreadyMember } from '../members/members.errors.js';
 import { afterCursor, toPage } from '../pagination/cursor.js';
 import { UsersService } from '../users/users.service.js';
@@ -22,7 +24,9 @@ const toView = ({ invitedBy: _invitedBy, ...view }: InvitationRecord): Invitatio
 
 /**
  * Invitations: how a user joins a board. Owners invite an email address with a role; the account
- * with that email (now or once it registers) lists, accepts or declines it.
+ * with that email (now or once it registers) lists, accepts or declines it. With SMTP_URL, an
+ * address without an account is emailed the invitation (the `emails.invitation` job), an account
+ * gets the `invited` notification and its email.
  *
  * Privacy rules, which the e2e suite checks:
  *  - Inviting answers the same shape and status, after the same statements, whether the email has
@@ -36,7 +40,7 @@ const toView = ({ invitedBy: _invitedBy, ...view }: InvitationRecord): Invitatio
  *  - Every "not yours, not pending, not there" answer is the same 404 INVITATION_NOT_FOUND.
  */
 @Injectable()
-export class InvitationsService {
+export class InvitationsService implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly invitations: InvitationsRepository,
@@ -45,7 +49,14 @@ export class InvitationsService {
     private readonly boards: BoardsService,
     private readonly users: UsersService,
     private readonly config: ConfigService<Env, true>,
+    private readonly jobs: JobQueue,
+    private readonly emails: EmailsService,
   ) {}
+
+  onModuleInit(): void {
+    // Only a process that can send takes these jobs (as for `emails.notify`).
+    if (this.config.get('SMTP_URL', { infer: true })) this.jobs.define({ name: 'emails.invitation', handler: ({ invitationId }) => this.emailInvitation(invitationId) });
+  }
 
   /**
    * Invites `email` (lower-cased by the DTO) with `role`, or renews the pending invitation of that
@@ -67,6 +78,8 @@ export class InvitationsService {
         const pending = await this.invitations.countPendingExcept(tx, boardId, input.email);
         if (members + pending >= max) throw limitReached('members_per_board', max, 'members and pending invitations per board');
         const invitation = toView(await this.invitations.upsertPending(tx, { id: randomUUID(), boardId, email: input.email, role: input.role, invitedBy: userId, ttlSeconds }));
+        // The invitation email's job, for every email alike (the job skips addresses with an account: they get the `invited` notification's email).
+        if (this.config.get('SMTP_URL', { infer: true })) await this.jobs.enqueue(tx, 'emails.invitation', { invitationId: invitation.id });
         // An account with this email hears about it (`invited`; the notifier skips members). Only
         // then does the notifier add its statements: a timing difference visible to owners only
         // (who learn as much when the invitee accepts); see docs/security.md.
@@ -75,6 +88,22 @@ export class InvitationsService {
       },
       req.idempotency,
     );
+  }
+
+  /**
+   * The `emails.invitation` job: emails a pending invitation to an address without an account
+   * (EmailsService.sendInvitation: sign up with this address, then accept). Nothing when the
+   * invitation is no longer pending, its board is gone, or the address has an account by now (that
+   * account got the `invited` notification, and its email through its preferences). A rerun may
+   * send the email again (as for notification emails).
+   */
+  async emailInvitation(invitationId: string): Promise<void> {
+    const invitation = await this.invitations.findPending(invitationId);
+    if (!invitation || (await this.users.findByEmail(invitation.email))) return;
+    const boardName = (await this.boards.liveNames([invitation.boardId])).get(invitation.boardId);
+    if (boardName === undefined) return;
+    const inviter = (await this.users.findByIds([invitation.invitedBy])).get(invitation.invitedBy);
+    await this.emails.sendInvitation(invitation.email, { boardName, inviterName: inviter?.name ?? 'Someone', role: invitation.role, expiresAt: invitation.expiresAt });
   }
 
   /** The board's pending invitations, oldest first, keyset-paginated. Owners only. @throws AppError BOARD_NOT_FOUND, FORBIDDEN, VALIDATION_FAILED (cursor) */

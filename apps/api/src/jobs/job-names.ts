@@ -18,6 +18,12 @@ export interface JobPayloads {
   'imports.run': { importId: string };
   /** Emails one notification to `userId` (emails/emails.service.ts), unless they muted its kind. */
   'emails.notify': { userId: string; kind: NotificationKind; boardId: string; taskId: string | null; actorId: string };
+  /**
+   * Emails an invitation to an address without an account (invitations/invitations.service.ts;
+   * accounts get the `invited` notification email instead). Enqueued for every invitation when
+   * SMTP_URL is set, whoever the address belongs to: the job decides, so inviting looks the same.
+   */
+  'emails.invitation': { invitationId: string };
   /** A due-date reminder of a task, for the due date it was scheduled for (a changed or cleared date cancels it). */
   'reminders.due': { boardId: string; taskId: string; dueAt: string; kind: 'due_soon' | 'overdue' };
 }
@@ -26,4 +32,4 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 
 /** Every job name, for metrics and the worker's registration. */
-export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'emails.notify', 'reminders.due'];
+export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'emails.notify', 'emails.invitation', 'reminders.due'];

@@ -16,6 +16,7 @@ import { NotificationKindWebhookDisabled1796058200000 } from './1796058200000-No
 import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.js';
 import { BoardImportProgress1796073999179 } from './1796073999179-BoardImportProgress.js';
 import { RemindersSent1796074245207 } from './1796074245207-RemindersSent.js';
+import { EmailRecipients1796074525248 } from './1796074525248-EmailRecipients.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: Function[] = [
   EmailPreferences1796059394317,
   BoardImportProgress1796073999179,
   RemindersSent1796074245207,
+  EmailRecipients1796074525248,
 ];
