@@ -14,6 +14,7 @@ import { loadEnv, type Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
 import { API_PREFIX, API_PREFIX_OPTIONS, apiPath } from './http/api-prefix.js';
 import { isListedOrigin } from './http/cors.js';
+import { refuseMultipart } from './http/multipart.js';
 import { FASTIFY_REQUEST } from './logging/logging.module.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
@@ -98,8 +99,10 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   // The refresh-token cookie of cookie sessions (auth/refresh-cookie.ts), and the request context
   // of audit lines (audit/request-context.ts).
   await app.register(fastifyCookie);
-  // Board imports (transfer/): one file per request, at most IMPORT_MAX_BYTES; only the import route reads parts.
+  // Board imports (transfer/): one file per request, at most IMPORT_MAX_BYTES. The parser is the
+  // whole instance's, so every route not marked @AcceptsMultipart() refuses multipart with 415.
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 0, fileSize: config.getOrThrow('IMPORT_MAX_BYTES', { infer: true }), parts: 1 }, throwFileSizeLimit: true });
+  fastify.addHook('onRequest', refuseMultipart);
   fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },

@@ -187,4 +187,31 @@ describe('board export and import (e2e)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(overheard).toEqual([]);
   });
+
+  it('takes multipart only on the import route: JSON routes answer 415, the import reads files past the 1 MiB JSON body limit up to 50 MiB, then 413', async () => {
+    const { owner, board } = await boardWithMembers(t, { board: { name: 'Multipart', columns: ['A'] } });
+    const standard = (res: { status: number; body: unknown; headers: Record<string, string> }, status: number, code: string) =>
+      expect({ status: res.status, body: res.body }).toEqual({ status, body: { statusCode: status, code, message: expect.any(String), requestId: res.headers['x-request-id'] } });
+    // A multipart body to JSON routes (a create, an update): 415, and nothing written.
+    const created = await t.http().post('/api/v1/boards').set(owner.auth).field('name', 'via form');
+    standard(created, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'before' });
+    const patched = await t.http().patch(`/api/v1/boards/${board.id}/tasks/${task.id}`).set(owner.auth).attach('file', Buffer.from('{"title":"after"}'), { filename: 'x.json', contentType: 'application/json' });
+    standard(patched, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect((await snapshot(t, owner.auth, board.id)).tasks.map((x) => x.title)).toEqual(['before']);
+    // An unknown route stays 404.
+    expect((await t.http().post('/api/v1/nowhere').set(owner.auth).field('a', 'b')).status).toBe(404);
+
+    // The import route: a 3 MiB file (over the JSON body limit) is read and queued.
+    const importer = await registerUser(t);
+    const tasks = Array.from({ length: 170 }, (_, i) => ({ columnId: 'a', title: `big ${i}`, description: 'd'.repeat(19_000) }));
+    const big = JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'Big', description: '' }, labels: [], columns: [{ id: 'a', name: 'A' }], tasks, members: [] });
+    expect(big.length).toBeGreaterThan(3 * 1024 * 1024);
+    const accepted = await upload(importer, big).expect(202);
+    expect(accepted.body).toMatchObject({ status: 'queued', taskCount: 170 });
+    expect(await finished(importer, accepted.headers.location)).toMatchObject({ status: 'succeeded' });
+    // One byte over IMPORT_MAX_BYTES (50 MiB): 413 in the standard shape.
+    const tooBig = await upload(importer, Buffer.alloc(50 * 1024 * 1024 + 1, 0x20));
+    standard(tooBig, 413, 'PAYLOAD_TOO_LARGE');
+  }, 60_000);
 });

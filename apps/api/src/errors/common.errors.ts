@@ -40,3 +40,6 @@ export const limitReached = (limit: string, max: number, what: string): AppError
 
 /** 429 RATE_LIMITED: too many requests; the caller retries after `Retry-After` seconds. */
 export const rateLimited = (retryAfterSeconds: number): AppError => new AppError('RATE_LIMITED', `Too many requests, retry in ${retryAfterSeconds} s`);
+
+/** 415 UNSUPPORTED_MEDIA_TYPE: the body's Content-Type is not one the route reads. */
+export const unsupportedMediaType = (message: string): AppError => new AppError('UNSUPPORTED_MEDIA_TYPE', message);

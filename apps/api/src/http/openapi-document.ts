@@ -87,7 +87,7 @@ function addCommonResponses(document: OpenAPIObject): void {
         else if (!('$ref' in given)) given.description = `${given.description}; ${readOnly}`;
       }
       if (op.requestBody && !responses['413']) responses['413'] = errorResponse('PAYLOAD_TOO_LARGE: the body exceeds 1 MiB');
-      if (op.requestBody && !responses['415']) responses['415'] = errorResponse('UNSUPPORTED_MEDIA_TYPE: send `Content-Type: application/json`');
+      if (op.requestBody && !responses['415']) responses['415'] = errorResponse('UNSUPPORTED_MEDIA_TYPE: send `Content-Type: application/json` (a multipart body too: only the import takes uploads)');
       if (takesInput && !responses['400']) responses['400'] = errorResponse('VALIDATION_FAILED: `details` lists each invalid field; MALFORMED_REQUEST: unparsable JSON');
       if (path.startsWith('/api/') && !responses['503']) {
         responses['503'] = errorResponse('SERVICE_UNAVAILABLE: the database is unreachable; retry after `Retry-After` seconds', { 'Retry-After': RETRY_AFTER });

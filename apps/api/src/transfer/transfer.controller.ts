@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { BoardId } from '../board-access/board-access.errors.js';
 import { validationFailed } from '../errors/common.errors.js';
 import { apiPath } from '../http/api-prefix.js';
+import { AcceptsMultipart } from '../http/multipart.js';
 import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { ApiErrors } from '../http/openapi.decorators.js';
 import { SetLocation } from '../http/resource-headers.interceptor.js';
@@ -41,6 +42,7 @@ export class TransferController {
   }
 
   @Post('boards/import')
+  @AcceptsMultipart()
   @HttpCode(202)
   @ApiOperation({
     summary: 'Import a board',
@@ -51,7 +53,11 @@ export class TransferController {
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', maxLength: 52428800, description: 'The JSON file' } } } })
   @ApiAcceptedResponse({ type: ImportDto, headers: { Location: { description: 'The import’s status', schema: { type: 'string', maxLength: 100 } } } })
   @SetLocation((i: ImportDto) => apiPath('imports', i.id))
-  @ApiErrors({ 400: 'VALIDATION_FAILED: not multipart, no file, not JSON, or not a board export (details name each problem)', 413: 'PAYLOAD_TOO_LARGE: over IMPORT_MAX_BYTES' })
+  @ApiErrors({
+    400: 'VALIDATION_FAILED: not multipart, no file, not JSON, or not a board export (details name each problem)',
+    413: 'PAYLOAD_TOO_LARGE: over IMPORT_MAX_BYTES',
+    415: 'UNSUPPORTED_MEDIA_TYPE: a body that is neither multipart/form-data nor JSON',
+  })
   async import(@Req() request: FastifyRequest, @CurrentUser() user: AuthUser): Promise<ImportDto> {
     if (!request.isMultipart()) throw validationFailed([{ field: 'file', errors: ['send the file as multipart/form-data, field "file"'] }]);
     const part = await request.file();
