@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import type { TasklaneSocket } from '@tasklane/client';
+import { followImport, TasklaneRestClient, type TasklaneSocket } from '@tasklane/client';
 import type { BoardSnapshot, ImportProgressNotice } from '@tasklane/contracts';
 import { boardWithMembers, createTask, registerUser, snapshot, type TestUser } from './support/fixtures.js';
 import { connectSocket } from './support/sockets.js';
@@ -183,6 +183,10 @@ describe('board export and import (e2e)', () => {
     const status = await t.http().get(started.headers.location).set(importer.auth).expect(200);
     expect(status.body).toMatchObject({ status: 'succeeded', processed: 60, boardId: started.body.id });
     expect((await snapshot(t, importer.auth, last.boardId!)).tasks).toHaveLength(60);
+    // The typed client's followImport (socket + GET) ends with the same final notice for a second import.
+    const second = await upload(importer, JSON.stringify({ ...file, tasks: tasks.slice(0, 5) })).expect(202);
+    const followed = followImport({ socket: mine, rest: new TasklaneRestClient(t.url, importer.accessToken), importId: second.body.id });
+    await expect(followed.done).resolves.toEqual({ importId: second.body.id, status: 'succeeded', processed: 5, total: 5, boardId: second.body.id });
     // Nothing for anyone else, also after a moment for stragglers.
     await new Promise((r) => setTimeout(r, 300));
     expect(overheard).toEqual([]);

@@ -4,3 +4,4 @@ export * from './board-stream.js';
 export * from './seq-orderer.js';
 export * from './jwt.js';
 export * from './notification-stream.js';
+export * from './import-progress.js';

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import type { ImportView } from '@tasklane/contracts';
 
 /** Query of `GET …/export`. */
 export class ExportQueryDto {
@@ -70,8 +71,8 @@ class SkippedDto {
   @ApiProperty({ type: 'integer', description: 'Cards of closed Trello lists left out (closed cards of open lists are imported as archived tasks)' }) archivedTasks: number;
 }
 
-/** An import and its outcome. */
-export class ImportDto {
+/** An import and its outcome (ImportView in libs/contracts). */
+export class ImportDto implements ImportView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['tasklane', 'trello'] }) source: 'tasklane' | 'trello';
   @ApiProperty({ enum: ['queued', 'succeeded', 'failed'] }) status: 'queued' | 'succeeded' | 'failed';
