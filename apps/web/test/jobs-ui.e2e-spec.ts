@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startCluster, type Cluster } from '@tasklane/cluster';
@@ -270,4 +271,46 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
     // And the API agrees.
     await expect(bruno.rest.listWebhooks(board.id)).rejects.toMatchObject({ status: 403 });
   }, 60_000);
+
+  it('accessibility: axe finds no serious or critical violation on the new screens, light and dark', async () => {
+    const hook = await ana.rest.createWebhook(board.id, { url: receiver.url, events: ['*'] });
+    await ana.rest.testWebhook(board.id, hook.id);
+    const problems: string[] = [];
+    try {
+      for (const dark of [false, true]) {
+        const page = await userPage(ana, origin, { dark });
+        const check = async (name: string) => {
+          const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+          for (const v of result.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical')) {
+            problems.push(`${name}${dark ? ' (dark)' : ''}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          }
+        };
+        await page.getByRole('button', { name: 'Import board' }).click();
+        await page.getByRole('dialog', { name: 'Import board' }).waitFor();
+        await check('import dialog');
+        await page.getByRole('dialog', { name: 'Import board' }).getByRole('button', { name: 'Close' }).click();
+        await page.getByRole('button', { name: 'Email preferences' }).click();
+        await page.getByRole('dialog', { name: 'Email preferences' }).getByRole('switch').first().waitFor();
+        await check('email preferences');
+        await page.getByRole('dialog', { name: 'Email preferences' }).getByRole('button', { name: 'Close' }).click();
+        await openBoard(page, origin, board.id);
+        await boardSettings(page);
+        await check('board settings menu');
+        await page.getByRole('list', { name: 'Board settings' }).getByRole('button', { name: 'Webhooks' }).click();
+        const dialog = page.getByRole('dialog', { name: 'Webhooks' });
+        await dialog.getByRole('listitem', { name: receiver.url }).waitFor();
+        await check('webhooks list');
+        await dialog.getByRole('button', { name: `Deliveries of ${receiver.url}` }).click();
+        await dialog.getByRole('table', { name: 'Deliveries' }).getByText('webhook.test').waitFor({ timeout: 10_000 });
+        await check('deliveries');
+        await dialog.getByRole('button', { name: '← Back to webhooks' }).click();
+        await dialog.getByRole('button', { name: `Edit ${receiver.url}` }).click();
+        await dialog.getByRole('form', { name: 'Edit webhook' }).waitFor();
+        await check('webhook form');
+      }
+    } finally {
+      await ana.rest.deleteWebhook(board.id, hook.id);
+    }
+    expect(problems).toEqual([]);
+  }, 90_000);
 });
