@@ -5,7 +5,15 @@ import type {
   ArchiveEntry,
   ChecklistItemView,
   CommentView,
+  CreateWebhookInput,
+  DeliveryView,
+  ImportView,
   LabelView,
+  PreferencesView,
+  UpdatePreferencesInput,
+  UpdateWebhookInput,
+  WebhookCreated,
+  WebhookView,
   AuthResponse,
   CreatedApiToken,
   BoardRole,
@@ -141,33 +149,44 @@ export class TasklaneRestClient {
 
   /** Low-level call: JSON in, JSON out; 204 resolves undefined. @throws TasklaneHttpError */
   async request<T>(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
-    const send = () => {
-      const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-      if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.send(method, path, { headers, body: body === undefined ? undefined : JSON.stringify(body), signal: options.signal });
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Sends one request with the access token (and the client's `credentials`), refreshing once on a
+   * 401 through `onUnauthorized` and sending again. `init.body` must be re-sendable (a string,
+   * Blob or FormData). Resolves with the 2xx response, its body unread.
+   * @throws TasklaneHttpError for any other status (body parsed when it is JSON)
+   */
+  protected async send(method: string, path: string, init: { headers?: Record<string, string>; body?: string | Blob | FormData; signal?: AbortSignal }): Promise<Response> {
+    const attempt = () => {
+      const headers: Record<string, string> = { ...init.headers };
       const token = this.currentToken();
       if (token) headers.authorization = `Bearer ${token}`;
       return fetch(`${this.baseUrl}/api/v1${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: options.signal,
+        body: init.body,
+        signal: init.signal,
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       });
     };
-    let res = await send();
-    if (res.status === 401 && this.options.onUnauthorized && !path.startsWith('/auth/') && (await this.options.onUnauthorized())) res = await send();
+    let res = await attempt();
+    if (res.status === 401 && this.options.onUnauthorized && !path.startsWith('/auth/') && (await this.options.onUnauthorized())) res = await attempt();
+    if (res.ok) return res;
     const text = await res.text();
-    if (!res.ok) {
-      // A proxy's error page (nginx 502/504) is not JSON: keep the status, drop the body.
-      let body: ErrorBody | undefined;
-      try {
-        body = text ? (JSON.parse(text) as ErrorBody) : undefined;
-      } catch {
-        body = undefined;
-      }
-      throw new TasklaneHttpError(res.status, body, method, path);
+    // A proxy's error page (nginx 502/504) is not JSON: keep the status, drop the body.
+    let body: ErrorBody | undefined;
+    try {
+      body = text ? (JSON.parse(text) as ErrorBody) : undefined;
+    } catch {
+      body = undefined;
     }
-    return (text ? JSON.parse(text) : undefined) as T;
+    throw new TasklaneHttpError(res.status, body, method, path);
   }
 
   // accounts and sessions. Each call that answers an AuthResponse makes its access token this
@@ -403,6 +422,74 @@ export class TasklaneRestClient {
   search(query: SearchQuery): Promise<SearchPage> {
     return this.request('GET', `/search${qs(query)}`);
   }
+
+  // webhooks (owners of the board)
+  /** The board's webhooks, oldest first (one page: a board has at most WEBHOOKS_PER_BOARD_MAX). */
+  async listWebhooks(boardId: string): Promise<WebhookView[]> {
+    return (await this.request<Page<WebhookView>>('GET', `/boards/${boardId}/webhooks`)).items;
+  }
+  /** The answer carries the HMAC `secret` this once. @throws TasklaneHttpError 400 WEBHOOK_URL_REFUSED (SSRF rules) or VALIDATION_FAILED */
+  createWebhook(boardId: string, input: CreateWebhookInput, o?: RequestOptions): Promise<WebhookCreated> {
+    return this.request('POST', `/boards/${boardId}/webhooks`, input, o);
+  }
+  updateWebhook(boardId: string, webhookId: string, input: UpdateWebhookInput, o?: RequestOptions): Promise<WebhookView> {
+    return this.request('PATCH', `/boards/${boardId}/webhooks/${webhookId}`, input, o);
+  }
+  deleteWebhook(boardId: string, webhookId: string, o?: RequestOptions): Promise<void> {
+    return this.request('DELETE', `/boards/${boardId}/webhooks/${webhookId}`, undefined, o);
+  }
+  /** Queues a signed `webhook.test` delivery; resolves with its (pending) log entry. */
+  testWebhook(boardId: string, webhookId: string, o?: RequestOptions): Promise<DeliveryView> {
+    return this.request('POST', `/boards/${boardId}/webhooks/${webhookId}/test`, undefined, o);
+  }
+  /** The webhook's delivery log, newest first. */
+  listDeliveries(boardId: string, webhookId: string, query: PageQuery = {}): Promise<Page<DeliveryView>> {
+    return this.request('GET', `/boards/${boardId}/webhooks/${webhookId}/deliveries${qs(query)}`);
+  }
+  /** Sends the delivery again, next, with the same `Tasklane-Delivery` id. */
+  redeliver(boardId: string, webhookId: string, deliveryId: string, o?: RequestOptions): Promise<DeliveryView> {
+    return this.request('POST', `/boards/${boardId}/webhooks/${webhookId}/deliveries/${deliveryId}/redeliver`, undefined, o);
+  }
+
+  // export and import
+  /**
+   * Downloads the board's export (any member): `json` is the Tasklane board file that
+   * `importBoard` reads back, `csv` one row per task. Resolves with the file and the name the
+   * server gave it (Content-Disposition), e.g. `tasklane-board-<id>.csv`.
+   */
+  async exportBoard(boardId: string, format: 'json' | 'csv', o: RequestOptions = {}): Promise<{ blob: Blob; fileName: string }> {
+    const res = await this.send('GET', `/boards/${boardId}/export${qs({ format })}`, { headers: { accept: format === 'csv' ? 'text/csv' : 'application/json', ...o.headers }, signal: o.signal });
+    return { blob: await res.blob(), fileName: attachmentName(res.headers.get('content-disposition')) ?? `tasklane-board-${boardId}.${format}` };
+  }
+  /**
+   * Uploads a Tasklane export or a Trello board export (JSON, multipart field `file`) to become a
+   * new board owned by the caller; resolves with the queued import (follow it with `getImport`).
+   * @throws TasklaneHttpError 400 VALIDATION_FAILED whose `details` (FieldError[]) name each problem by its JSON path; 413 over the size limit
+   */
+  importBoard(file: Blob, fileName = 'board.json', o: RequestOptions = {}): Promise<ImportView> {
+    const form = new FormData();
+    form.append('file', file, fileName);
+    return this.send('POST', '/boards/import', { headers: { accept: 'application/json', ...o.headers }, body: form, signal: o.signal }).then((res) => res.json() as Promise<ImportView>);
+  }
+  /** An import's status: `queued`, then `succeeded` with `boardId` or `failed` with `error`. */
+  getImport(importId: string, o: RequestOptions = {}): Promise<ImportView> {
+    return this.request('GET', `/imports/${importId}`, undefined, o);
+  }
+
+  // email preferences
+  preferences(): Promise<PreferencesView> {
+    return this.request('GET', '/users/me/preferences');
+  }
+  /** Kinds absent are unchanged; resolves with every kind. */
+  updatePreferences(input: UpdatePreferencesInput): Promise<PreferencesView> {
+    return this.request('PATCH', '/users/me/preferences', input);
+  }
+}
+
+/** The `filename` of a Content-Disposition header (quoted or bare), or null. */
+export function attachmentName(header: string | null): string | null {
+  const m = header ? /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(header) : null;
+  return m ? decodeURIComponent(m[1]) : null;
 }
 
 /** Query of `listNotifications`. */

@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './activity.js';
 export * from './notifications.js';
 export * from './search.js';
+export * from './jobs.js';

@@ -25,6 +25,9 @@ import { AppHeader } from '../header/app-header.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
+import { Menu } from '../ui/menu.js';
+import { downloadExport } from '../transfer/download-export.js';
+import { WebhooksDialog } from '../webhooks/webhooks-dialog.js';
 import ui from '../ui/ui.module.css';
 import { ActivityList } from './activity-panel.js';
 import activityStyles from './activity.module.css';
@@ -53,6 +56,8 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const [renamingBoard, setRenamingBoard] = useState(false);
   const [deletingColumn, setDeletingColumn] = useState<Column | null>(null);
   const [showActivity, setShowActivity] = useState(false);
+  const [showWebhooks, setShowWebhooks] = useState(false);
+  const [transferMessage, setTransferMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [taskParam, clearTaskParam] = useTaskParam();
   // A notification or search hit opened this page for one task: open its dialog once the board has it.
   useEffect(() => {
@@ -137,6 +142,16 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
     form.reset();
   }
 
+  async function exportAs(format: 'json' | 'csv') {
+    setTransferMessage(null);
+    try {
+      const name = await downloadExport(session.rest, boardId, format);
+      setTransferMessage({ ok: true, text: `Downloaded ${name}.` });
+    } catch (error) {
+      setTransferMessage({ ok: false, text: `Export failed: ${(error as { body?: { message?: string } }).body?.message ?? 'the server could not be reached'}.` });
+    }
+  }
+
   if (board.removed) {
     return (
       <>
@@ -207,12 +222,33 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
             Archive
           </Button>
         )}
+        {state && (
+          <Menu
+            label="Board settings"
+            text
+            items={[
+              ...(board.role === 'owner' ? [{ label: 'Webhooks', onSelect: () => setShowWebhooks(true) }] : []),
+              { label: 'Export JSON', onSelect: () => void exportAs('json') },
+              { label: 'Export CSV', onSelect: () => void exportAs('csv') },
+            ]}
+          >
+            Settings ▾
+          </Menu>
+        )}
         {board.role === 'viewer' && <span className={styles.readOnly}>Read only</span>}
         <Button small aria-pressed={showActivity} onClick={() => setShowActivity(!showActivity)}>
           Activity
         </Button>
       </AppHeader>
       <div className={styles.alerts}>
+        {transferMessage && (
+          <div role={transferMessage.ok ? 'status' : 'alert'} className={ui.alert} data-ok={transferMessage.ok || undefined}>
+            <span>{transferMessage.text}</span>
+            <Button small onClick={() => setTransferMessage(null)}>
+              Dismiss
+            </Button>
+          </div>
+        )}
         {board.error && (
           <div role="alert" className={ui.alert}>
             <span>{board.error}</span>
@@ -354,6 +390,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       {showLabels && state && (
         <LabelManager labels={state.labels} canEdit={canEdit} onClose={() => setShowLabels(false)} onCreate={board.createLabel} onUpdate={board.updateLabel} onDelete={board.deleteLabel} />
       )}
+      {showWebhooks && board.role === 'owner' && <WebhooksDialog rest={session.rest} boardId={boardId} onClose={() => setShowWebhooks(false)} />}
       {showArchive && (
         <ArchiveDialog rest={session.rest} boardId={boardId} canEdit={canEdit} onClose={() => setShowArchive(false)} onRestore={board.restore} subscribe={subscribe} />
       )}

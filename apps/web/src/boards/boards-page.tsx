@@ -3,6 +3,7 @@ import type { BoardSummary, UserView } from '@tasklane/contracts';
 import { useSessionObject } from '../api/session-context.js';
 import { navigate } from '../router.js';
 import { AppHeader } from '../header/app-header.js';
+import { ImportDialog } from '../transfer/import-dialog.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import { Menu } from '../ui/menu.js';
@@ -10,12 +11,13 @@ import ui from '../ui/ui.module.css';
 import styles from './boards.module.css';
 import { useBoards } from './use-boards.js';
 
-/** My boards with my role; create, rename (editors and owners), delete (owners); my invitations. */
+/** My boards with my role; create, import, rename (editors and owners), delete (owners); my invitations. */
 export function BoardsPage({ user }: { user: UserView }) {
   const session = useSessionObject();
   const { boards, invitations, error, createBoard, renameBoard, deleteBoard, accept, decline } = useBoards(session);
   const [renaming, setRenaming] = useState<BoardSummary | null>(null);
   const [deleting, setDeleting] = useState<BoardSummary | null>(null);
+  const [importing, setImporting] = useState(false);
 
   async function create(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -28,7 +30,10 @@ export function BoardsPage({ user }: { user: UserView }) {
     <>
       <AppHeader user={user} />
       <main className={styles.main}>
-        <h1>Your boards</h1>
+        <div className={styles.titleRow}>
+          <h1>Your boards</h1>
+          <Button onClick={() => setImporting(true)}>Import board</Button>
+        </div>
         {error && (
           <p role="alert" className={ui.alert}>
             {error}
@@ -123,6 +128,7 @@ export function BoardsPage({ user }: { user: UserView }) {
           </form>
         </Dialog>
       )}
+      {importing && <ImportDialog onClose={() => setImporting(false)} />}
       {deleting && (
         <Dialog title="Delete board?" onClose={() => setDeleting(null)}>
           <p>

@@ -5,8 +5,9 @@ import styles from './ui.module.css';
 /**
  * A modal dialog on the native <dialog> (focus trapped, Escape closes, focus returns to the opener).
  * Rendered open while mounted; `onClose` runs on Escape, the close button or a backdrop click.
+ * `wide` for tables (52rem instead of 36rem, still within the window).
  */
-export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
+export function Dialog({ title, onClose, children, wide }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -16,7 +17,7 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
   return (
     <dialog
       ref={ref}
-      className={styles.dialog}
+      className={wide ? `${styles.dialog} ${styles.wide}` : styles.dialog}
       aria-labelledby="dialog-title"
       onCancel={(e) => {
         e.preventDefault();

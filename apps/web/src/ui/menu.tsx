@@ -21,8 +21,9 @@ function placement(button: HTMLElement, items: number): CSSProperties {
  * A disclosure menu: a button (`label` is its accessible name) that opens a list of actions. The
  * list is portalled to <body> with fixed positioning, so no scrolling column clips it; focus moves
  * to its first action, Escape or a click outside closes it and focus returns to the button.
+ * `text`: a bordered text button (like the header's other buttons) instead of a ghost icon.
  */
-export function Menu({ label, children, items }: { label: string; children: ReactNode; items: MenuItem[] }) {
+export function Menu({ label, children, items, text }: { label: string; children: ReactNode; items: MenuItem[]; text?: boolean }) {
   const [style, setStyle] = useState<CSSProperties | null>(null);
   const id = useId();
   const button = useRef<HTMLButtonElement>(null);
@@ -52,9 +53,9 @@ export function Menu({ label, children, items }: { label: string; children: Reac
     <>
       <Button
         ref={button}
-        variant="ghost"
+        variant={text ? 'default' : 'ghost'}
         small
-        icon
+        icon={!text}
         aria-label={label}
         aria-haspopup="true"
         aria-expanded={open}

@@ -91,8 +91,8 @@ export async function until<T>(read: () => Promise<T>, expected: T, timeoutMs: n
   throw new Error(`not reached within ${timeoutMs} ms:\nexpected ${JSON.stringify(expected)}\nlast     ${JSON.stringify(last)}`);
 }
 
-/** Where the test run's screenshots go (git-ignored). */
-export const SCREENSHOT_DIR = resolve(import.meta.dirname, '../../../../test-results/screenshots');
+/** Where the test run's screenshots go: `SCREENSHOT_DIR` from the environment, else test-results/screenshots (git-ignored). */
+export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR ? resolve(process.env.SCREENSHOT_DIR) : resolve(import.meta.dirname, '../../../../test-results/screenshots');
 
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
