@@ -44,7 +44,7 @@ describe('mergeImportProgress', () => {
 describe('followImport', () => {
   it('merges live notices of its import only, and resolves with the final one', async () => {
     const socket = new FakeSocket();
-    const rest = { importStatus: async () => view('queued', 0) } as unknown as TasklaneRestClient;
+    const rest = { getImport: async () => view('queued', 0) } as unknown as TasklaneRestClient;
     const seen: number[] = [];
     const { done } = followImport({ socket: socket as unknown as TasklaneSocket, rest, importId: 'i', onProgress: (p) => seen.push(p.processed) });
     await tick();
@@ -60,7 +60,7 @@ describe('followImport', () => {
   it('recovers the final state from GET after a reconnect when the notice was missed', async () => {
     const socket = new FakeSocket();
     let answer = view('queued', 2);
-    const rest = { importStatus: async () => answer } as unknown as TasklaneRestClient;
+    const rest = { getImport: async () => answer } as unknown as TasklaneRestClient;
     const { done } = followImport({ socket: socket as unknown as TasklaneSocket, rest, importId: 'i' });
     await tick();
     answer = view('succeeded', 10, 'b');

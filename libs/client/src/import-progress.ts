@@ -72,7 +72,7 @@ export function followImport(options: FollowImportOptions): { done: Promise<Impo
     if (n.importId === importId) apply(n);
   };
   const fetchNow = () => {
-    rest.importStatus(importId).then((view) => apply(importViewToProgress(view)), fail);
+    rest.getImport(importId).then((view) => apply(importViewToProgress(view)), fail);
   };
   const stop = () => {
     socket.off('import:progress', onNotice);

@@ -22,7 +22,6 @@ import type {
   ColumnView,
   ErrorBody,
   ErrorCode,
-  ImportView,
   EventsPage,
   InvitationView,
   MemberView,
@@ -409,12 +408,6 @@ export class TasklaneRestClient {
   /** Marks `{ ids }` or `{ all: true }` read; answers the new unread count. */
   markNotificationsRead(which: MarkNotificationsRead): Promise<UnreadCount> {
     return this.request('POST', '/users/me/notifications/read', which);
-  }
-
-  // imports
-  /** An import of mine: its status and `processed` (see ImportProgress for following it live). */
-  importStatus(importId: string): Promise<ImportView> {
-    return this.request('GET', `/imports/${importId}`);
   }
 
   // search

@@ -70,6 +70,8 @@ export interface ImportView {
   columnCount: number;
   taskCount: number;
   skipped: { archivedColumns: number; archivedTasks: number };
+  /** Tasks written so far (never decreases; `taskCount` once succeeded); `import:progress` pushes the same. */
+  processed: number;
   /** The new board, once succeeded. */
   boardId: string | null;
   error: string | null;

@@ -113,22 +113,6 @@ export interface ImportProgressNotice {
   error?: string;
 }
 
-/** A board import as `GET /api/v1/imports/:importId` answers it (the API's ImportDto). */
-export interface ImportView {
-  id: string;
-  source: 'tasklane' | 'trello';
-  status: 'queued' | 'succeeded' | 'failed';
-  columnCount: number;
-  taskCount: number;
-  skipped: { archivedColumns: number; archivedTasks: number };
-  /** Tasks written so far (never decreases; `taskCount` once succeeded). */
-  processed: number;
-  boardId: string | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-
 /** Events the client sends (typed Socket.IO: `Socket<ServerToClientEvents, ClientToServerEvents>`). */
 export interface ClientToServerEvents {
   'board:join': (request: JoinRequest, ack: (response: JoinAck) => void) => void;

@@ -10,6 +10,7 @@ const view = (over: Partial<ImportView> = {}): ImportView => ({
   columnCount: 3,
   taskCount: 5,
   skipped: { archivedColumns: 0, archivedTasks: 0 },
+  processed: 0,
   boardId: null,
   error: null,
   createdAt: '2026-11-30T00:00:00Z',
@@ -23,6 +24,7 @@ describe('progressFromView', () => {
     expect(progressFromView(view())).toEqual({ importId: 'i1', status: 'queued', processed: 0, total: 5 });
     expect(progressFromView(view({ status: 'succeeded', boardId: 'b1' }))).toEqual({ importId: 'i1', status: 'succeeded', processed: 5, total: 5, boardId: 'b1' });
     expect(progressFromView(view({ status: 'failed', error: 'boom' }))).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(progressFromView(view({ processed: 2 }))).toEqual({ importId: 'i1', status: 'running', processed: 2, total: 5 });
   });
 });
 

@@ -22,12 +22,12 @@ const TERMINAL = new Set<ImportProgress['status']>(['succeeded', 'failed']);
 /** True once the import has finished either way. */
 export const isFinished = (p: ImportProgress | null): boolean => p !== null && TERMINAL.has(p.status);
 
-/** An `ImportView` (REST) as progress: a succeeded import has processed every task. */
+/** An `ImportView` (REST) as progress: its `processed` count (a queued import that has written tasks is running; a succeeded one has processed every task). */
 export function progressFromView(view: ImportView): ImportProgress {
   return {
     importId: view.id,
-    status: view.status,
-    processed: view.status === 'succeeded' ? view.taskCount : 0,
+    status: view.status === 'queued' && view.processed > 0 ? 'running' : view.status,
+    processed: view.status === 'succeeded' ? view.taskCount : view.processed,
     total: view.taskCount,
     ...(view.boardId ? { boardId: view.boardId } : {}),
     ...(view.error ? { error: view.error } : {}),
