@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify } from 'csv-stringify';
 import type { DataSource } from 'typeorm';
@@ -9,6 +10,7 @@ import { BoardsService } from '../boards/boards.service.js';
 import { ChecklistsService } from '../checklists/checklists.service.js';
 import { CommentsService } from '../comments/comments.service.js';
 import { ColumnsService } from '../columns/columns.service.js';
+import type { Env } from '../config/env.schema.js';
 import { validationFailed } from '../errors/common.errors.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
@@ -60,11 +62,14 @@ export class TransferService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly checklists: ChecklistsService,
     private readonly comments: CommentsService,
+    private readonly config: ConfigService<Env, true>,
     @Optional() @Inject(IMPORT_PROGRESS_SOCKETS) private readonly progressSockets?: ImportProgressSockets,
   ) {}
 
   onModuleInit(): void {
-    this.jobs.define({ name: 'imports.run', handler: ({ importId }) => this.run(importId) });
+    // The queue retries imports.run JOB_RETRY_LIMIT times (JobQueue's default queue options); the last attempt records a failure instead of throwing.
+    const retryLimit = this.config.getOrThrow('JOB_RETRY_LIMIT', { infer: true });
+    this.jobs.define({ name: 'imports.run', handler: ({ importId }, job) => this.run(importId, job.retryCount >= retryLimit) });
   }
 
   /** The board as a stream of JSON text (own format, version 1). @throws AppError BOARD_NOT_FOUND before the first byte */
@@ -160,8 +165,10 @@ export class TransferService implements OnModuleInit {
    * came before it). Pushes `import:progress` to the importer's sockets: `running` at the start and
    * after every 1/PROGRESS_STEPS of the tasks (the count stored first with GREATEST, so it never
    * goes down, also across retries), then the final `succeeded` or `failed` once it is stored.
+   * `lastAttempt`: the queue will not retry this run; an unexpected error then marks the import
+   * failed (with a generic message; the error goes to the log) instead of being thrown.
    */
-  async run(importId: string): Promise<void> {
+  async run(importId: string, lastAttempt = false): Promise<void> {
     const claimed = await this.imports.queued(importId);
     if (!claimed) {
       const done = await this.imports.get(importId);
@@ -196,8 +203,10 @@ export class TransferService implements OnModuleInit {
       }
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`import ${importId} failed: ${message}`);
-      // A refusal (a cap reached meanwhile) is final; anything else is retried by the queue.
+      // A refusal (a cap reached meanwhile) is final; anything else is retried by the queue, and on
+      // the last attempt recorded as failed, so the import (and its final notice) always ends.
       if ((error as { name?: string }).name === 'AppError') await this.finished(importId, { error: message.slice(0, 1000) });
+      else if (lastAttempt) await this.finished(importId, { error: 'The import failed on the server; nothing was imported. Try again later.' });
       else throw error;
     }
   }

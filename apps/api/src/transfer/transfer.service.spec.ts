@@ -1,0 +1,71 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import type { ConfigService } from '@nestjs/config';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ImportProgressNotice } from '@tasklane/contracts';
+import type { BoardsService } from '../boards/boards.service.js';
+import type { ChecklistsService } from '../checklists/checklists.service.js';
+import type { ColumnsService } from '../columns/columns.service.js';
+import type { CommentsService } from '../comments/comments.service.js';
+import type { JobQueue } from '../jobs/job-queue.service.js';
+import type { TasksService } from '../tasks/tasks.service.js';
+import type { BoardImportsRepository, ImportRecord } from './board-imports.repository.js';
+import { TransferService } from './transfer.service.js';
+
+// The imports.run job's progress and outcome with the repository and the other services stubbed;
+// the SQL and the sockets are covered by transfer.e2e-spec.ts.
+const ID = '00000000-0000-4000-8000-0000000000aa';
+const USER = '00000000-0000-4000-8000-0000000000bb';
+const plan = { source: 'tasklane', name: 'B', description: '', labels: [], columns: [{ name: 'A', tasks: Array.from({ length: 40 }, (_, i) => ({ title: `t${i}`, description: '', labels: [], dueAt: null, archived: false })) }], skipped: { archivedColumns: 0, archivedTasks: 0 } };
+
+function setup(importBoard: () => Promise<void>, stored = 0) {
+  const notices: ImportProgressNotice[] = [];
+  let processed = stored;
+  const finished: unknown[] = [];
+  const imports = {
+    queued: async () => ({ userId: USER, plan, total: 40, processed }),
+    progress: async (_id: string, n: number) => (processed = Math.max(processed, n)),
+    finish: jest.fn(async (_tx: unknown, _id: string, outcome: { boardId?: string; error?: string }) => {
+      finished.push(outcome);
+      const r: Partial<ImportRecord> = { id: ID, userId: USER, status: outcome.boardId ? 'succeeded' : 'failed', processed: outcome.boardId ? 40 : processed, taskCount: 40, boardId: outcome.boardId ?? null, error: outcome.error ?? null };
+      return r as ImportRecord;
+    }),
+  } as unknown as BoardImportsRepository;
+  const boards = {
+    importBoard: async (_u: string, p: typeof plan, _id: string, after: (tx: EntityManager, b: string, ids: string[][]) => Promise<void>) => {
+      await after({} as EntityManager, ID, [p.columns[0].tasks.map((_, i) => `task${i}`)]);
+      await importBoard();
+    },
+  } as unknown as BoardsService;
+  const noop = { insertImported: async () => undefined };
+  const config = { getOrThrow: () => 10 } as unknown as ConfigService<never, true>;
+  const service = new TransferService(
+    {} as DataSource, boards, {} as ColumnsService, {} as TasksService, imports, {} as JobQueue,
+    noop as unknown as ChecklistsService, noop as unknown as CommentsService, config, { deliver: (_u, n) => notices.push(n) },
+  );
+  return { service, notices, finished };
+}
+
+describe('TransferService.run (imports.run)', () => {
+  it('pushes running counts that never go down (from what an earlier attempt stored), then succeeded', async () => {
+    const { service, notices } = setup(async () => undefined, 12);
+    await service.run(ID);
+    const counts = notices.filter((n) => n.status === 'running').map((n) => n.processed);
+    expect(counts[0]).toBe(12);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.length).toBeLessThanOrEqual(21);
+    expect(notices.at(-1)).toEqual({ importId: ID, status: 'succeeded', processed: 40, total: 40, boardId: ID });
+  });
+
+  it('rethrows an unexpected error for the queue to retry, and records it as failed on the last attempt', async () => {
+    const boom = async () => {
+      throw new Error('connection reset');
+    };
+    const retried = setup(boom);
+    await expect(retried.service.run(ID)).rejects.toThrow('connection reset');
+    expect(retried.finished).toEqual([]);
+    const last = setup(boom);
+    await expect(last.service.run(ID, true)).resolves.toBeUndefined();
+    expect(last.finished).toEqual([{ error: expect.stringMatching(/nothing was imported/) }]);
+    expect(last.notices.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/nothing was imported/) });
+  });
+});
