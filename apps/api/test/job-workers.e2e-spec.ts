@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { TasklaneSocket } from '@tasklane/client';
+import type { ImportProgressNotice } from '@tasklane/contracts';
 import pg from 'pg';
 import { PgBoss } from 'pg-boss';
 import { createBoard, registerUser } from './support/fixtures.js';
 import { logTail, startPostgres, type FaultPostgres } from './support/fault-env.js';
+import { connectSocket } from './support/sockets.js';
 import { httpTarget, type HttpTarget } from './support/test-app.js';
 import { startWebhookReceiver, verifySignature, type WebhookReceiver } from './support/webhook-receiver.js';
 
@@ -57,6 +60,34 @@ describe('job workers (e2e, real processes)', () => {
     for (const path of ['/api/v1/boards', '/docs', '/socket.io/?EIO=4&transport=polling', '/']) expect([path, (await fetch(`${worker}${path}`)).status]).toEqual([path, 404]);
     const post = await fetch(`${worker}/health/live`, { method: 'POST' });
     expect(post.status).toBe(404);
+  });
+
+  it('import progress from a job on a worker (no listening Socket.IO server) reaches the importer’s socket on the API replica, and nobody else’s', async () => {
+    const [importer, stranger] = [await registerUser(api), await registerUser(api)];
+    const sockets: TasklaneSocket[] = [await connectSocket(cluster.replicaUrls[0], importer.accessToken), await connectSocket(cluster.replicaUrls[0], stranger.accessToken)];
+    try {
+      const heard: ImportProgressNotice[] = [];
+      const overheard: ImportProgressNotice[] = [];
+      sockets[1].on('import:progress', (n) => overheard.push(n));
+      const final = new Promise<ImportProgressNotice>((resolve) =>
+        sockets[0].on('import:progress', (n) => {
+          heard.push(n);
+          if (n.status !== 'running') resolve(n);
+        }),
+      );
+      const tasks = Array.from({ length: 30 }, (_, i) => ({ columnId: 'a', title: `t${i}` }));
+      const file = JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'From a worker', description: '' }, labels: [], columns: [{ id: 'a', name: 'A' }], tasks, members: [] });
+      const started = await api.http().post('/api/v1/boards/import').set(importer.auth).attach('file', Buffer.from(file), { filename: 'b.json', contentType: 'application/json' }).expect(202);
+      await expect(final).resolves.toEqual({ importId: started.body.id, status: 'succeeded', processed: 30, total: 30, boardId: started.body.id });
+      expect(heard.filter((n) => n.status === 'running').length).toBeGreaterThanOrEqual(2);
+      // The job ran on a worker: the API replica runs none (JOB_WORKERS=false).
+      const runs = await Promise.all(cluster.workers.map(async (w) => /tasklane_job_duration_seconds_count\{[^}]*queue="imports\.run"[^}]*\} [1-9]/.test(await (await fetch(`${w.url}/metrics`)).text())));
+      expect(runs).toContain(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(overheard).toEqual([]);
+    } finally {
+      sockets.forEach((s) => s.disconnect());
+    }
   });
 
   it('a worker killed with -9 mid-delivery loses nothing: another worker sends it again, then the rest in order', async () => {
