@@ -1,7 +1,9 @@
 // `npm run bench:compare [-- --baseline scripts/bench-baseline.json] [--current <summary.json>]`: prints every
 // numeric figure of a bench summary (default: the newest bench-results/*/summary.json) beside the
 // committed baseline, as a ratio, and marks what got worse by more than 10 %. Which way is better
-// comes from the figure's name: per-second rates and socket counts up, milliseconds and KB down.
+// comes from the figure's name: per-second rates and socket counts up; milliseconds, KB, per-board
+// costs (the reconnect storm's extra statements and reads per board or lost socket), failed sockets and
+// error counts down. Figures of a step the baseline has none of yet are listed as new.
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -33,7 +35,7 @@ function leaves(value, path = [], out = new Map()) {
 function direction(path) {
   const last = path.split('.').at(-1);
   if (/PerSec$|^sockets$/.test(last)) return 1;
-  if (/Ms$|^p\d+$|^max$|^kbPerSocket$/.test(last)) return -1;
+  if (/Ms$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|^failed$|Errors$/.test(last)) return -1;
   return 0;
 }
 
@@ -52,6 +54,13 @@ for (const [path, b] of base) {
   const ratio = b === 0 ? null : c / b;
   const worse = ratio !== null && (dir > 0 ? ratio < 0.9 : ratio > 1.1);
   rows.push([path, String(b), String(c), ratio === null ? '-' : `${ratio.toFixed(2)}x`, dir > 0 ? 'higher is better' : 'lower is better', worse ? 'WORSE' : '']);
+}
+// Figures of a step the baseline has nothing of yet (e.g. storm before its first accepted run).
+const baseSteps = new Set([...base.keys()].map((p) => p.split('.')[0]));
+for (const [path, c] of now) {
+  const dir = direction(path);
+  if (baseSteps.has(path.split('.')[0]) || dir === 0) continue;
+  rows.push([path, '-', String(c), 'new', dir > 0 ? 'higher is better' : 'lower is better', '']);
 }
 console.log(`baseline ${relative(root, resolve(args.baseline))}\ncurrent  ${relative(root, resolve(currentFile))}\n`);
 if (rows.length === 0) console.log('no figure in both (run the steps the baseline has: npm run bench)');

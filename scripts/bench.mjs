@@ -1,4 +1,5 @@
-// Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,memory] [--max-sockets N]`.
+// Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,memory,storm] [--max-sockets N]
+// [--storm-sockets N] [--storm-boards N]`.
 // Starts 3 built replicas behind nginx on a scratch database (apps/loadtest/support/
 // scratch-cluster.mjs: created, migrated, dropped after), drives them with the load tool
 // (dist/apps/loadtest/src/main.js, one child process per run) and writes
@@ -18,6 +19,12 @@
 //                 measured in the same window of a shared machine.
 //  3. memory      replicas restarted (fresh heaps), idle VmRSS of each replica pid, then VmRSS with
 //                 sockets connected (sampled in the measured phase, almost no writes) → KB per socket.
+//  4. storm       reconnect storm on a fresh cluster: --storm-sockets (default 6,000) over --storm-boards
+//                 (default 60) through nginx (round robin: each replica holds about a third), 60 writes/s
+//                 open loop throughout; kill -9 of replica 0 by pid → per lost socket the time from the
+//                 kill until it is connected, live and at its board's head again (the load tool's
+//                 sockets.outages), the PostgreSQL cost of the storm (replica statement counters and
+//                 pg_stat_database, storm window minus an equal window before the kill) and consistency.
 //
 // Every run is bounded (setup + warmup + duration + 30 s drain + margin, then SIGKILL) and every
 // process started here is stopped by pid on exit, failure, SIGINT or SIGTERM. The machine is
@@ -31,27 +38,41 @@ import { join, relative, resolve } from 'node:path';
 import { parseCliArgs } from './cli-args.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
+import pg from 'pg';
 import { spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
-const STEPS = ['hotboard', 'throughput', 'fanout', 'memory'];
+const STEPS = ['hotboard', 'throughput', 'fanout', 'memory', 'storm'];
 /** Sockets per load-tool process: below the 20,000 open-file limit of this machine, with headroom. */
 const SOCKETS_PER_PROCESS = 10_000;
 /** The load tool's own drain bound, plus a margin for setup and checks, per run (ms). */
 const DRAIN_MS = 30_000;
 const P99_TARGET_MS = 50;
 
-const usage = 'usage: npm run bench [-- --steps hotboard,throughput,fanout,memory] [--max-sockets N] [--out DIR]';
+const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--out DIR]`;
 const args = parseCliArgs(usage, {
   steps: { type: 'string', default: STEPS.join(',') },
   'max-sockets': { type: 'string', default: '20000' },
+  'storm-sockets': { type: 'string', default: '6000' },
+  'storm-boards': { type: 'string', default: '60' },
   out: { type: 'string', default: 'bench-results' },
 });
 const steps = args.steps.split(',').map((s) => s.trim()).filter(Boolean);
 const maxSockets = Number(args['max-sockets']);
-if (steps.some((s) => !STEPS.includes(s)) || !Number.isInteger(maxSockets) || maxSockets < 100) {
-  console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100\n${usage}`);
+const stormSockets = Number(args['storm-sockets']);
+const stormBoards = Number(args['storm-boards']);
+if (
+  steps.some((s) => !STEPS.includes(s)) ||
+  !Number.isInteger(maxSockets) ||
+  maxSockets < 100 ||
+  !Number.isInteger(stormBoards) ||
+  stormBoards < 1 ||
+  !Number.isInteger(stormSockets) ||
+  stormSockets < stormBoards ||
+  stormSockets > SOCKETS_PER_PROCESS
+) {
+  console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100; --storm-boards an integer >= 1; --storm-sockets an integer from --storm-boards to ${SOCKETS_PER_PROCESS} (one load-tool process)\n${usage}`);
   process.exit(2);
 }
 
@@ -63,6 +84,8 @@ mkdirSync(outDir, { recursive: true });
 /** Load-tool runs in progress, so every exit path can stop them. */
 const children = new Set();
 let scratch = null;
+/** The storm step's PostgreSQL connection (pg_stat_database), closed before the scratch database is dropped. */
+let stormDb = null;
 let finishing = false;
 
 async function finish(code, reason) {
@@ -70,6 +93,7 @@ async function finish(code, reason) {
   finishing = true;
   if (reason) log(reason);
   await Promise.all([...children].map((c) => c.stop()));
+  await stormDb?.end().catch(() => {});
   if (scratch) {
     log('stopping the cluster and dropping the scratch database…');
     await scratch.stop();
@@ -387,13 +411,220 @@ async function memory() {
   log(`  idle ${idleKb.join(' / ')} KB, with sockets ${withKb.join(' / ')} KB → ${summary.figures.memory.kbPerSocket} KB per socket`);
 }
 
+/** Seconds of steady load before the kill: the baseline window the storm's database cost is compared with. */
+const STORM_BASELINE_S = 10;
+/** The storm window after the kill, for the database counters (s); equal to the baseline window. */
+const STORM_WINDOW_S = STORM_BASELINE_S;
+/** A lost socket not back and caught up this long after the kill counts as failed (ms); the load runs this long after it. */
+const STORM_RECOVERY_BOUND_MS = 15_000;
+/** Writes per second, open loop, before, during and after the storm. */
+const STORM_RATE = 60;
+
+/** Prometheus text exposition → metric name → [{ labels, value }]. */
+function parseMetrics(text) {
+  const out = new Map();
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((x) => [x[1], x[2]]));
+    if (!out.has(m[1])) out.set(m[1], []);
+    out.get(m[1]).push({ labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+/**
+ * One reading of the storm's counters: per replica (null once it is gone) its connected sockets,
+ * board:join events received and SQL statements by name (the replicas' /metrics), and the scratch
+ * database's pg_stat_database row.
+ */
+async function stormReading(db) {
+  const replicas = await Promise.all(
+    scratch.cluster.replicaUrls.map(async (url) => {
+      try {
+        const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) });
+        if (!res.ok) return null;
+        const m = parseMetrics(await res.text());
+        const statements = {};
+        for (const x of m.get('tasklane_db_query_duration_seconds_count') ?? []) statements[x.labels.statement] = (statements[x.labels.statement] ?? 0) + x.value;
+        return {
+          connected: m.get('tasklane_socket_connected')?.[0]?.value ?? null,
+          joins: (m.get('tasklane_socket_events_received_total') ?? []).filter((x) => x.labels.event === 'board:join').reduce((n, x) => n + x.value, 0),
+          statements,
+        };
+      } catch {
+        return null;
+      }
+    }),
+  );
+  const { rows } = await db.query(
+    'SELECT xact_commit + xact_rollback AS xacts, tup_returned, tup_fetched, tup_inserted + tup_updated + tup_deleted AS tup_written FROM pg_stat_database WHERE datname = current_database()',
+  );
+  return { at: Date.now(), replicas, database: Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)])) };
+}
+
+/** Counter increase from reading `a` to `b` over the replicas `which` (indices): joins, statements by name, their total. */
+function replicaDelta(a, b, which) {
+  const statements = {};
+  let joins = 0;
+  for (const i of which) {
+    joins += b.replicas[i].joins - a.replicas[i].joins;
+    for (const [name, n] of Object.entries(b.replicas[i].statements)) statements[name] = (statements[name] ?? 0) + n - (a.replicas[i].statements[name] ?? 0);
+  }
+  return { joins, statements, statementsTotal: Object.values(statements).reduce((x, y) => x + y, 0) };
+}
+
+const nearestRank = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : null);
+
+/**
+ * Reconnect storm (issue 13: "kill -9 one of 3 replicas holding 2,000 of 6,000 sockets (60 boards) →
+ * every socket back and caught up ≤ 5 s"). On a fresh cluster, one load-tool process holds
+ * --storm-sockets BoardStreams over --storm-boards boards through nginx (round robin, so each
+ * replica holds about a third; the killed replica's clients reconnect through nginx to the other
+ * two) with STORM_RATE writes/s. STORM_BASELINE_S into the measured phase replica 0 gets SIGKILL;
+ * the load goes on for STORM_RECOVERY_BOUND_MS more. Counters are read at the start of the
+ * baseline window, at the kill and STORM_WINDOW_S after it.
+ */
+async function storm() {
+  if (scratch) {
+    await scratch.stop();
+    scratch = null;
+  }
+  log(`4 reconnect storm: ${stormSockets} sockets on ${stormBoards} boards through nginx, ${STORM_RATE} writes/s, kill -9 of one of 3 replicas`);
+  await startBenchCluster();
+  summary.notes.push(
+    'Storm database cost: the 10 s after the kill minus the 10 s before (3 replicas then, 2 after; the baseline also holds the killed replica\'s own background work). Statement counts are the replicas\' exact counters; pg_stat_database is flushed by each backend at most once a second (an idle one up to 10 s late), so its transaction and tuple deltas are approximate.',
+  );
+  const db = new pg.Client({ connectionString: scratch.databaseUrl });
+  db.on('error', (e) => log(`  storm: PostgreSQL connection: ${e.message}`));
+  stormDb = db;
+  await db.connect();
+  try {
+    const { rows: ext } = await db.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_stat_statements'");
+    const pgStatStatements = ext[0].n > 0;
+    const victim = scratch.cluster.replicas[0];
+    const durationS = STORM_BASELINE_S + STORM_RECOVERY_BOUND_MS / 1000 + 2;
+    const a = [
+      ...targetsLb(),
+      ...['--users', '20', '--boards', String(stormBoards), '--sockets', String(stormSockets), '--rate', String(STORM_RATE), '--warmup', '2', '--duration', String(durationS)],
+      ...(stormSockets > 2000 ? ['--source-ips', '127.0.0.2-127.0.0.20'] : []),
+    ];
+    const readings = {};
+    let kill = null;
+    let timeline = null;
+    let timelineError = null;
+    const read = (name) =>
+      stormReading(db).then(
+        (r) => (readings[name] = r),
+        (e) => log(`  storm: reading ${name} failed: ${e.message}`),
+      );
+    const setupS = 30 + Math.round(stormSockets / 100);
+    const res = await runTool('storm', a, {
+      timeoutMs: boundFor(2, durationS, setupS),
+      onLine: (line) => {
+        if (timeline || !/^\[ *\d+s measure/.test(line)) return;
+        // The measured phase began: baseline reading now, the kill STORM_BASELINE_S later.
+        timeline = (async () => {
+          await read('baselineStart');
+          if (!readings.baselineStart) throw new Error('no baseline reading: the storm was not started');
+          await sleep(STORM_BASELINE_S * 1000 - (Date.now() - readings.baselineStart.at));
+          await read('atKill');
+          const pid = victim.pid;
+          const before = readings.atKill?.replicas.map((r) => r?.connected ?? null) ?? [];
+          process.kill(pid, 'SIGKILL');
+          kill = { at: Date.now(), pid, replica: 0, socketsPerReplicaBefore: before };
+          log(`  storm: kill -9 ${pid} (replica 0, ${before[0] ?? '?'} of ${before.reduce((x, y) => x + (y ?? 0), 0)} sockets)`);
+          await victim.kill('SIGKILL'); // reaps it
+          await sleep(STORM_WINDOW_S * 1000 - (Date.now() - kill.at));
+          await read('windowEnd');
+        })().catch((e) => {
+          // Caught here, so the failure cannot go unhandled while the tool still runs; rethrown below.
+          timelineError = e;
+          log(`  storm: ${e.message}`);
+        });
+      },
+    });
+    await timeline;
+    if (timelineError) throw timelineError;
+    const r = res.report;
+    const extra = { pgStatStatements };
+    let figure = null;
+    if (r && kill && readings.baselineStart && readings.atKill && readings.windowEnd) {
+      const lost = r.sockets.outages.filter((o) => o.lostAt >= kill.at - 50);
+      const earlier = r.sockets.outages.length - lost.length;
+      const recovery = lost.map((o) => (o.recoveredAt === null ? Infinity : o.recoveredAt - kill.at)).sort((x, y) => x - y);
+      const reconnect = lost.map((o) => (o.reconnectedAt === null ? Infinity : o.reconnectedAt - kill.at)).sort((x, y) => x - y);
+      const failed = recovery.filter((ms) => ms > STORM_RECOVERY_BOUND_MS).length;
+      const ok = recovery.filter((ms) => ms <= STORM_RECOVERY_BOUND_MS);
+      const pct = (xs) => ({ p50: nearestRank(xs, 50), p95: nearestRank(xs, 95), p99: nearestRank(xs, 99), max: xs.at(-1) ?? null });
+      const survivors = [1, 2];
+      const baseline = replicaDelta(readings.baselineStart, readings.atKill, [0, 1, 2]);
+      const during = replicaDelta(readings.atKill, readings.windowEnd, survivors);
+      const statementsExtra = Object.fromEntries(
+        [...new Set([...Object.keys(baseline.statements), ...Object.keys(during.statements)])]
+          .map((k) => [k, (during.statements[k] ?? 0) - (baseline.statements[k] ?? 0)])
+          .filter(([, n]) => n !== 0)
+          .sort((x, y) => y[1] - x[1]),
+      );
+      const dbDelta = (x, y) => Object.fromEntries(Object.keys(y.database).map((k) => [k, y.database[k] - x.database[k]]));
+      const dbBaseline = dbDelta(readings.baselineStart, readings.atKill);
+      const dbStorm = dbDelta(readings.atKill, readings.windowEnd);
+      const perBoard = (n) => round(n / stormBoards, 1);
+      figure = {
+        sockets: r.sockets.started,
+        boards: stormBoards,
+        socketsPerReplicaBeforeKill: kill.socketsPerReplicaBefore,
+        affected: lost.length,
+        failed,
+        recoveryMs: pct(ok),
+        allBackMs: failed === 0 ? (ok.at(-1) ?? 0) : null,
+        reconnectP99Ms: nearestRank(reconnect.filter(Number.isFinite), 99),
+        target: 'every lost socket back and caught up within 5 s (issue 13)',
+        consistencyErrors: r.consistency.errors,
+        writeErrors: r.errors.total,
+        outagesBeforeKill: earlier,
+        loadgenEventLoopP99Ms: round(r.loadgen.eventLoopDelayP99Ms, 1),
+        fanoutP99Ms: round(r.fanout.perDelivery.p99, 2),
+        db: {
+          windowS: STORM_WINDOW_S,
+          joinsOnSurvivors: during.joins,
+          statementsBaseline: baseline.statementsTotal,
+          statementsStorm: during.statementsTotal,
+          statementsExtraPerBoard: perBoard(during.statementsTotal - baseline.statementsTotal),
+          statementsExtraPerLostSocket: lost.length ? round((during.statementsTotal - baseline.statementsTotal) / lost.length, 2) : null,
+          catchUpReadsExtraPerBoard: perBoard(statementsExtra['select board_events'] ?? 0),
+          statementsExtraByName: statementsExtra,
+          transactionsBaseline: dbBaseline.xacts,
+          transactionsStorm: dbStorm.xacts,
+          tuplesReturnedBaseline: dbBaseline.tup_returned,
+          tuplesReturnedStorm: dbStorm.tup_returned,
+          tuplesFetchedBaseline: dbBaseline.tup_fetched,
+          tuplesFetchedStorm: dbStorm.tup_fetched,
+          pgStatStatements: pgStatStatements ? 'installed (not read: the statement counters above are per replica and exact)' : 'not installed in the scratch database; statements are the replicas\u2019 own counters (tasklane_db_query_duration_seconds_count)',
+        },
+        reproduce: `npm run bench -- --steps storm --storm-sockets ${stormSockets} --storm-boards ${stormBoards}`,
+      };
+    }
+    const row = record('storm', `${stormSockets} sockets, ${stormBoards} boards, kill -9 of replica 0`, a, res, { ...extra, kill, readings });
+    summary.figures.storm = figure;
+    if (!figure) throw new Error(`storm: no figures (report ${r ? 'written' : 'missing'}, kill ${kill ? 'done' : 'not done'}, exit ${row.exit})`);
+    log(
+      `  storm: ${figure.affected} sockets lost, ${figure.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; back and caught up p50 ${figure.recoveryMs.p50} p95 ${figure.recoveryMs.p95} p99 ${figure.recoveryMs.p99} max ${figure.recoveryMs.max} ms; consistency errors ${figure.consistencyErrors}, write errors ${figure.writeErrors}; load tool event loop p99 ${figure.loadgenEventLoopP99Ms} ms`,
+    );
+  } finally {
+    stormDb = null;
+    await db.end().catch(() => {});
+  }
+}
+
 try {
   log(`results: ${relative(root, outDir)}/`);
   if (steps.includes('hotboard')) await hotboard();
-  if (steps.some((s) => s !== 'hotboard')) await startBenchCluster();
+  if (steps.some((s) => s !== 'hotboard' && s !== 'storm')) await startBenchCluster();
   if (steps.includes('throughput')) await throughput();
   if (steps.includes('fanout')) await fanout();
   if (steps.includes('memory')) await memory();
+  if (steps.includes('storm')) await storm();
   summary.finishedAt = new Date().toISOString();
   writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   printFigures();
@@ -429,6 +660,19 @@ function printFigures() {
   if (f.memory) {
     const m = f.memory;
     lines.push('', `Memory: replica VmRSS idle ${m.idleRssKb.join(' / ')} KB, with ${m.sockets} sockets ${m.withSocketsRssKb.join(' / ')} KB → ${m.kbPerSocket} KB per socket`, ...m.reproduce.map((c) => `  ${c}`));
+  }
+  if (f.storm) {
+    const x = f.storm;
+    lines.push(
+      '',
+      `Reconnect storm: ${x.sockets} sockets on ${x.boards} boards (per replica before the kill: ${x.socketsPerReplicaBeforeKill.join(' / ')}), kill -9 of one of 3 replicas at ${STORM_RATE} writes/s:`,
+      `  ${x.affected} sockets lost their connection, ${x.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; kill → connected and caught up p50 ${x.recoveryMs.p50} p95 ${x.recoveryMs.p95} p99 ${x.recoveryMs.p99} max ${x.recoveryMs.max} ms; all back ${x.allBackMs ?? '-'} ms (target 5,000 ms); reconnect p99 ${x.reconnectP99Ms} ms`,
+      `  consistency errors ${x.consistencyErrors}, write errors ${x.writeErrors}, fan-out p99 ${x.fanoutP99Ms} ms; load tool event loop p99 ${x.loadgenEventLoopP99Ms} ms`,
+      `  PostgreSQL, ${x.db.windowS} s after the kill vs the ${x.db.windowS} s before: statements ${x.db.statementsStorm} vs ${x.db.statementsBaseline} (${x.db.statementsExtraPerBoard} extra per board, ${x.db.statementsExtraPerLostSocket} per lost socket; catch-up reads select board_events ${x.db.catchUpReadsExtraPerBoard} extra per board); pg_stat_database transactions ${x.db.transactionsStorm} vs ${x.db.transactionsBaseline}; tuples returned ${x.db.tuplesReturnedStorm} vs ${x.db.tuplesReturnedBaseline}, fetched ${x.db.tuplesFetchedStorm} vs ${x.db.tuplesFetchedBaseline}; ${x.db.joinsOnSurvivors} board:join on the survivors`,
+      `  extra statements by name: ${Object.entries(x.db.statementsExtraByName).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
+      `  pg_stat_statements: ${x.db.pgStatStatements}`,
+      `  ${x.reproduce}`,
+    );
   }
   console.log(lines.join('\n'));
 }

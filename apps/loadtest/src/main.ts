@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConsistencyChecker, type FinalSnapshots } from './consistency.js';
 import { formatProgress, formatReport, Metrics, type LoadTestReport, type Phase, type SocketReport } from './metrics.js';
+import { OutageTracker } from './outages.js';
 import { OPS, OptionsError, parseOptions, USAGE, type LoadTestOptions } from './options.js';
 import { runPool, Scenario, type StreamHandle } from './scenario.js';
 import { WriteCorrelator, WriteDriver } from './write-driver.js';
@@ -27,6 +28,7 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
   const metrics = new Metrics();
   const checker = new ConsistencyChecker();
   const correlator = new WriteCorrelator(metrics);
+  const outages = new OutageTracker();
   let streamErrors = 0;
   let failedToStart = 0;
 
@@ -37,6 +39,7 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
       addStream: (board, via, start) => checker.addStream(board.id, via, start),
       onEvent: (h: StreamHandle, e) => {
         checker.onEvent(h.id, e);
+        outages.onApplied(h.board.id, e.seq);
         correlator.onDelivery(e, performance.now());
       },
       onSnapshot: (h, snapshot) => checker.onSnapshot(h.id, snapshot),
@@ -71,6 +74,7 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
   }, options.warmupS * 1000);
   let phase: Phase = options.warmupS > 0 ? 'warmup' : 'measure';
   const started = scenario.streams.filter((h) => h.started).length;
+  for (const h of scenario.streams) if (h.started) outages.watch(h.id, h.board.id, h.stream);
   const progress = setInterval(() => {
     if (phase === 'warmup' && performance.now() >= measureFrom) phase = 'measure';
     const sample = metrics.sample((performance.now() - t0) / 1000, phase, { connected: scenario.connected, started }, driver.inFlight);
@@ -106,6 +110,7 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
       duplicates: sum(scenario.streams, (h) => h.stream.stats.duplicates),
       caughtUp: sum(scenario.streams, (h) => h.stream.stats.caughtUp),
       streamErrors,
+      outages: outages.outages,
     };
     const perSecond = (n: number) => (measuredS > 0 ? n / measuredS : 0);
     return {
@@ -150,6 +155,7 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
     clearTimeout(measureTimer);
     clearInterval(progress);
     eventLoop.disable();
+    outages.close();
     scenario.close();
   }
 }

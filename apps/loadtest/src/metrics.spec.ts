@@ -164,7 +164,7 @@ describe('formatting', () => {
     fanout: { perDelivery: summary(5, 9980), perEventLastClient: summary(9, 998), incompleteEvents: 0, unmatchedEvents: 0 },
     throughput: { writesSent: 1000, writesOk: 998, writesFailed: 2, writesPerSec: 100, okPerSec: 99.8, deliveries: 9980, deliveriesPerSec: 998 },
     errors: { total: 2, byStatus: { '404': 2 }, samples: ['404: move: gone'] },
-    sockets: { planned: 20, started: 20, failedToStart: 0, connectedAtEnd: 20, reconnects: 1, resyncs: 0, gapFills: 2, duplicates: 0, caughtUp: 3, streamErrors: 0 },
+    sockets: { planned: 20, started: 20, failedToStart: 0, connectedAtEnd: 20, reconnects: 1, resyncs: 0, gapFills: 2, duplicates: 0, caughtUp: 3, streamErrors: 0, outages: [] },
     loadgen: { eventLoopDelayP99Ms: 11, eventLoopDelayMaxMs: 20, cpuPercentOfOneCore: 35 },
     consistency,
     histograms: {},

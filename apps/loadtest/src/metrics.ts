@@ -1,5 +1,6 @@
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { OPS, type LoadTestOptions, type Op } from './options.js';
+import type { Outage } from './outages.js';
 
 /** Highest latency a histogram tracks: one hour, in microseconds. Larger values are clamped. */
 const HIGHEST_US = 3_600_000_000;
@@ -226,6 +227,8 @@ export interface SocketReport {
   caughtUp: number;
   /** Errors reported through BoardStream onError (connect errors, failed catch-ups). */
   streamErrors: number;
+  /** Every lost connection of a started stream and when it was back and caught up (outages.ts). */
+  outages: Outage[];
 }
 
 /** Result of the end-of-run consistency checks (see consistency.ts). */

@@ -1,0 +1,100 @@
+/**
+ * Connection outages of the load tool's streams, for reconnect-storm measurements
+ * (`scripts/bench.mjs --steps storm` kills a replica and reads these from the JSON report).
+ *
+ * An outage opens when a started stream's socket disconnects and closes ("recovered") once the
+ * socket is connected again, the stream is `live` (rejoined, no gap, no catch-up running) and its
+ * applied seq is at least the board's head as the tool knew it when the socket reconnected: the
+ * highest seq any of the tool's streams of that board had applied by then. Times are wall-clock
+ * epoch milliseconds (Date.now()), so another process on the same machine (the bench, which
+ * knows when it sent the SIGKILL) can subtract its own timestamps.
+ */
+
+/** What the tracker needs of a stream: its socket's connection state and where it stands. */
+export interface TrackedStream {
+  readonly socket: { readonly connected: boolean; on(event: 'connect' | 'disconnect', listener: () => void): unknown };
+  readonly status: string;
+  readonly seq: number | null;
+}
+
+/** One outage of one stream (epoch ms; null: not (yet) reached). */
+export interface Outage {
+  stream: number;
+  board: string;
+  lostAt: number;
+  reconnectedAt: number | null;
+  /** The board head the stream had to reach (set at reconnect). */
+  targetSeq: number | null;
+  recoveredAt: number | null;
+}
+
+/** How often open outages are checked for recovery (ms): the resolution of `recoveredAt`. */
+export const OUTAGE_POLL_MS = 20;
+
+/**
+ * Records every outage of the streams it watches. Call {@link onApplied} for every event a stream
+ * applies (it keeps the board heads), {@link close} at the end.
+ */
+export class OutageTracker {
+  readonly outages: Outage[] = [];
+  private readonly heads = new Map<string, number>();
+  private readonly open = new Map<number, { outage: Outage; stream: TrackedStream }>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Starts watching a started stream `id` of board `boardId`. */
+  watch(id: number, boardId: string, stream: TrackedStream): void {
+    this.noteSeq(boardId, stream.seq);
+    stream.socket.on('disconnect', () => {
+      if (this.closed) return; // the tool closing its sockets at the end is no outage
+      const current = this.open.get(id);
+      if (current) {
+        // Lost again before it recovered: still the same outage, it needs a new reconnect.
+        current.outage.reconnectedAt = current.outage.targetSeq = null;
+        return;
+      }
+      const outage: Outage = { stream: id, board: boardId, lostAt: this.now(), reconnectedAt: null, targetSeq: null, recoveredAt: null };
+      this.outages.push(outage);
+      this.open.set(id, { outage, stream });
+      this.timer ??= setInterval(() => this.check(), OUTAGE_POLL_MS);
+    });
+    stream.socket.on('connect', () => {
+      const current = this.open.get(id);
+      if (!current) return;
+      current.outage.reconnectedAt = this.now();
+      current.outage.targetSeq = this.heads.get(boardId) ?? 0;
+    });
+  }
+
+  /** A stream of `boardId` applied an event with `seq`. */
+  onApplied(boardId: string, seq: number): void {
+    this.noteSeq(boardId, seq);
+  }
+
+  /** Closes every open outage whose stream has recovered; runs on a timer while any is open. */
+  check(): void {
+    for (const [id, { outage, stream }] of this.open) {
+      if (outage.targetSeq === null || !stream.socket.connected || stream.status !== 'live') continue;
+      if ((stream.seq ?? -1) < outage.targetSeq) continue;
+      outage.recoveredAt = this.now();
+      this.open.delete(id);
+    }
+    if (this.open.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Stops watching (later disconnects are ignored); open outages stay unrecovered. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private noteSeq(boardId: string, seq: number | null): void {
+    if (seq !== null && seq > (this.heads.get(boardId) ?? -1)) this.heads.set(boardId, seq);
+  }
+}
