@@ -30,6 +30,7 @@ const task = (n: number, title = `t${n}`): TaskView => ({
   assigneeIds: [],
   labelIds: [],
   dueAt: null,
+  completedAt: null,
   version: 1,
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:00.000Z',

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ACTIVITY_RENDERERS, BOARD_EVENT_TYPES, describeEvent, type ActivityLookup, type AnyBoardEvent, type TaskView } from '@tasklane/contracts';
 
 const task: TaskView = {
-  id: 't1', boardId: 'b1', columnId: 'c2', title: 'Write README', description: '', position: 'a0', assigneeIds: ['u2'], labelIds: [], dueAt: null,
+  id: 't1', boardId: 'b1', columnId: 'c2', title: 'Write README', description: '', position: 'a0', assigneeIds: ['u2'], labelIds: [], dueAt: null, completedAt: null,
   version: 2, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', updatedBy: 'u1',
   archivedAt: null, commentCount: 0, checklist: { done: 0, total: 0 },
 };
@@ -35,6 +35,16 @@ describe('describeEvent', () => {
     expect(describeEvent(event('task.updated', task), lookup({ ...task, assigneeIds: [] })).text).toBe("Ann assigned Bob to 'Write README'");
     expect(describeEvent(event('task.updated', { ...task, dueAt: null }), lookup({ ...task, dueAt: '2030-01-02T00:00:00.000Z' })).text).toBe("Ann cleared the due date of 'Write README'");
     expect(describeEvent(event('task.updated', task), lookup()).text).toBe("Ann edited 'Write README'");
+  });
+
+  it('says a task was marked done or reopened when only its completion changed', () => {
+    const done = { ...task, completedAt: '2030-01-02T00:00:00.000Z' };
+    expect(describeEvent(event('task.updated', done), lookup(task)).text).toBe("Ann marked 'Write README' done");
+    expect(describeEvent(event('task.updated', task), lookup(done)).text).toBe("Ann reopened 'Write README'");
+    // Done again (the time kept) is no change; a previous state from before completion existed says nothing about it.
+    expect(describeEvent(event('task.updated', done), lookup(done)).text).toBe("Ann edited 'Write README'");
+    const { completedAt: _omitted, ...older } = task;
+    expect(describeEvent(event('task.updated', done), lookup(older)).text).toBe("Ann edited 'Write README'");
   });
 
   it('never throws for unknown names or a missing previous state, and returns the entry fields', () => {

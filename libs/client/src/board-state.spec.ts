@@ -51,6 +51,7 @@ const task = (id: string, columnId: string, position: string, extra: Partial<Tas
   assigneeIds: [],
   labelIds: [],
   dueAt: null,
+  completedAt: null,
   version: 1,
   createdAt: T,
   updatedAt: T,

@@ -61,10 +61,12 @@ export interface CreateTaskInput {
   /** Ids of this board's labels. */
   labelIds?: string[];
   dueAt?: string | null;
+  /** Done: true sets `completedAt` (unless set), false clears it. */
+  completed?: boolean;
   afterTaskId?: string;
   beforeTaskId?: string;
 }
-export type UpdateTaskInput = Partial<Pick<CreateTaskInput, 'title' | 'description' | 'assigneeIds' | 'labelIds' | 'dueAt'>>;
+export type UpdateTaskInput = Partial<Pick<CreateTaskInput, 'title' | 'description' | 'assigneeIds' | 'labelIds' | 'dueAt' | 'completed'>>;
 export interface MoveTaskInput {
   columnId: string;
   afterTaskId?: string;

@@ -70,6 +70,8 @@ function taskChanges(lookup: ActivityLookup, after: TaskView): string {
   if (before.description !== undefined && before.description !== after.description) parts.push(`edited the description of ${q(after.title)}`);
   if (before.dueAt !== undefined && before.dueAt !== after.dueAt) parts.push(after.dueAt ? `set the due date of ${q(after.title)} to ${after.dueAt.slice(0, 10)}` : `cleared the due date of ${q(after.title)}`);
   if (before.labelIds !== undefined && JSON.stringify(before.labelIds) !== JSON.stringify(after.labelIds)) parts.push(`changed the labels of ${q(after.title)}`);
+  // `completedAt` absent from `before` (an event of an older release) says nothing about a change.
+  if (before.completedAt !== undefined && (before.completedAt === null) !== (after.completedAt === null)) parts.push(after.completedAt ? `marked ${q(after.title)} done` : `reopened ${q(after.title)}`);
   return parts.length ? parts.join('; ') : `edited ${q(after.title)}`;
 }
 

@@ -134,6 +134,8 @@ export interface TaskView {
   /** Ids of this board's labels (LabelView), in the order they were set. */
   labelIds: string[];
   dueAt: string | null;
+  /** When the task was marked done (ISO-8601); null while open. A done task gets no due-date reminders and is never overdue. */
+  completedAt: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

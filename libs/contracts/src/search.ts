@@ -20,6 +20,8 @@ export interface SearchHit {
   matchedIn: 'task' | 'comment';
   assigneeIds: string[];
   dueAt: string | null;
+  /** When the task was marked done; null while open. */
+  completedAt: string | null;
   /** ts_rank_cd of the match; higher is better. */
   rank: number;
 }

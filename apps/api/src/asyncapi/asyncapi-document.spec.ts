@@ -44,7 +44,7 @@ describe('AsyncAPI document of the Socket.IO protocol', () => {
     expect(variants).toEqual([...BOARD_EVENT_TYPES]);
     const id = '0b5e9a3c-2a5d-4a57-9e6a-7b3c1f8d2e11';
     const task = {
-      id, boardId: id, columnId: id, title: 'T', description: '', position: 'a0', assigneeIds: [id], labelIds: [id], dueAt: null, version: 2,
+      id, boardId: id, columnId: id, title: 'T', description: '', position: 'a0', assigneeIds: [id], labelIds: [id], dueAt: null, completedAt: '2026-01-02T00:00:00.000Z', version: 2,
       createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', createdBy: id, updatedBy: id,
       archivedAt: null, commentCount: 2, checklist: { done: 1, total: 3 },
     };

@@ -104,6 +104,7 @@ const schemas: Record<string, Schema> = {
     assigneeIds: { type: 'array', items: uuid },
     labelIds: { type: 'array', items: uuid },
     dueAt: { oneOf: [time, { type: 'null' }] },
+    completedAt: { oneOf: [time, { type: 'null' }] },
     version: int,
     createdAt: time,
     updatedAt: time,

@@ -64,7 +64,7 @@ export class BoardsService {
       name: string;
       description: string;
       labels: { name: string; color: string }[];
-      columns: { name: string; tasks: { title: string; description: string; labels: string[]; dueAt: string | null; archived: boolean }[] }[];
+      columns: { name: string; tasks: { title: string; description: string; labels: string[]; dueAt: string | null; completedAt?: string | null; archived: boolean }[] }[];
     },
     boardId: string = randomUUID(),
     /** Runs in the same transaction once the tasks exist: their ids, column by column in plan order (checklists, comments). */
@@ -79,7 +79,7 @@ export class BoardsService {
       const labelIds = await this.labels.insertImported(tx, boardId, plan.labels);
       const taskIds: string[][] = [];
       for (const [i, column] of plan.columns.entries()) {
-        const tasks = column.tasks.map((t) => ({ ...t, labelIds: t.labels.map((name) => labelIds.get(name)).filter((id): id is string => id !== undefined) }));
+        const tasks = column.tasks.map((t) => ({ ...t, completedAt: t.completedAt ?? null, labelIds: t.labels.map((name) => labelIds.get(name)).filter((id): id is string => id !== undefined) }));
         taskIds.push(await this.tasks.insertImported(tx, boardId, columnIds[i], tasks, userId));
       }
       await afterTasks?.(tx, boardId, taskIds);

@@ -51,6 +51,7 @@ export class SearchHitDto implements SearchHit {
   @ApiProperty({ enum: ['task', 'comment'], description: 'Where the words were found: the task itself, or only one of its comments (the snippet is then the comment’s)' }) matchedIn: 'task' | 'comment';
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50 }) assigneeIds: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the task was marked done; null while open' }) completedAt: string | null;
   @ApiProperty({ type: 'number', minimum: 0, description: 'Relevance (ts_rank_cd); higher is better' }) rank: number;
 }
 

@@ -113,6 +113,7 @@ export class SearchService {
       matchedIn: commentSnippets.has(r.id) ? 'comment' : 'task',
       assigneeIds: r.assignee_ids,
       dueAt: r.due_at ? r.due_at.toISOString() : null,
+      completedAt: r.completed_at ? r.completed_at.toISOString() : null,
       rank: r.rank,
     }));
     const last = page[page.length - 1];

@@ -76,6 +76,10 @@ export class Task {
   @Column('timestamptz', { name: 'due_at', nullable: true })
   dueAt: Date | null;
 
+  /** Set while the task is done (the time it was marked done); its reminders are then cancelled. */
+  @Column('timestamptz', { name: 'completed_at', nullable: true })
+  completedAt: Date | null;
+
   @Column('integer', { default: 1 })
   version: number;
 

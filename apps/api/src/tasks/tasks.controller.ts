@@ -56,7 +56,7 @@ export class TasksController {
   }
 
   @Patch(':taskId')
-  @ApiOperation({ summary: 'Edit a task', description: 'Absent fields are unchanged; `dueAt: null` clears the due date. Emits `task.updated`.' })
+  @ApiOperation({ summary: 'Edit a task', description: 'Absent fields are unchanged; `dueAt: null` clears the due date; `completed: true` marks the task done (sets `completedAt` unless set), `false` reopens it. Emits `task.updated`.' })
   @ApiOkResource(TaskDto)
   @ApiErrors({ 400: 'VALIDATION_FAILED (also labelIds of no label of this board)', 403: 'FORBIDDEN: viewers cannot write', 404: 'BOARD_NOT_FOUND / TASK_NOT_FOUND', 409: 'TASK_ARCHIVED' })
   @ApiConditionalWrite()

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import type { TaskView } from '@tasklane/contracts';
 import { IsDateTime, LowerCaseUuid, Trim } from '../errors/field-validators.js';
 import { PageDto, PageQueryDto } from '../pagination/pagination.dto.js';
@@ -20,6 +20,11 @@ class TaskFieldsDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'RFC 3339 with a time zone; null clears it' })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsDateTime()
   dueAt?: string | null;
+
+  @ApiPropertyOptional({ type: Boolean, description: 'Done: `true` sets `completedAt` to now unless already set, `false` clears it (reopens)' })
+  // Absent is "unchanged"; null is refused (unlike @IsOptional), as it would mean neither done nor open.
+  @ValidateIf((_, v) => v !== undefined) @IsBoolean()
+  completed?: boolean;
 }
 
 /** Body of `POST …/tasks`: default place is the end of the column; `afterTaskId` / `beforeTaskId` (adjacent when both) place it elsewhere. */
@@ -41,7 +46,7 @@ export class CreateTaskDto extends TaskFieldsDto {
   beforeTaskId?: string;
 }
 
-/** Body of `PATCH …/tasks/:taskId`; absent fields are unchanged, `dueAt: null` clears the due date. */
+/** Body of `PATCH …/tasks/:taskId`; absent fields are unchanged, `dueAt: null` clears the due date, `completed` marks done or reopens. */
 export class UpdateTaskDto extends TaskFieldsDto {
   @ApiPropertyOptional({ maxLength: 500 })
   @IsOptional() @Trim() @IsString() @MinLength(1) @MaxLength(500)
@@ -81,7 +86,7 @@ export class ListTasksQueryDto extends PageQueryDto({ max: 200, default: 50 }) {
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
   q?: string;
 
-  @ApiPropertyOptional({ enum: DUE_FILTERS, description: '`overdue`: due before now; `week`: due from now to 7 days (168 h) later' })
+  @ApiPropertyOptional({ enum: DUE_FILTERS, description: '`overdue`: due before now; `week`: due from now to 7 days (168 h) later; done tasks are left out of both' })
   @IsOptional() @IsIn(DUE_FILTERS)
   due?: DueFilter;
 }
@@ -103,6 +108,7 @@ export class TaskDto implements TaskView {
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50 }) assigneeIds: string[];
   @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 50, description: 'Ids of this board’s labels' }) labelIds: string[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When marked done; null while open' }) completedAt: string | null;
   @ApiProperty({ type: 'integer', minimum: 1 }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -17,6 +17,7 @@ interface TaskRow {
   assignee_ids: string[];
   label_ids: string[];
   due_at: Date | null;
+  completed_at: Date | null;
   archived_at: Date | null;
   comment_count: number;
   checklist_done: number;
@@ -29,7 +30,7 @@ interface TaskRow {
 }
 
 const TASK_COLUMNS =
-  'id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, version, created_at, updated_at, created_by, updated_by, archived_at, comment_count, checklist_done, checklist_total';
+  'id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, version, created_at, updated_at, created_by, updated_by, archived_at, comment_count, checklist_done, checklist_total';
 
 /** The one mapping from a row to the wire shape. */
 const toTaskView = (r: TaskRow): TaskView => ({
@@ -42,6 +43,7 @@ const toTaskView = (r: TaskRow): TaskView => ({
   assigneeIds: r.assignee_ids,
   labelIds: r.label_ids,
   dueAt: r.due_at ? r.due_at.toISOString() : null,
+  completedAt: r.completed_at ? r.completed_at.toISOString() : null,
   version: r.version,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
@@ -59,6 +61,8 @@ export interface TaskFields {
   assigneeIds: string[];
   labelIds: string[];
   dueAt: string | null;
+  /** Done or not: true sets `completed_at` to the transaction's time unless already set, false clears it. */
+  completed: boolean;
 }
 
 /** Filters of the task list; `after` is where the previous page ended. */
@@ -67,7 +71,7 @@ export interface TaskFilter {
   assigneeId?: string;
   /** Case-insensitive substring of title or description (LIKE wildcards are escaped here). */
   q?: string;
-  /** `overdue`: due before `now`; `week`: due from `now` to 7 days later. */
+  /** `overdue`: due before `now`; `week`: due from `now` to 7 days later; either leaves done tasks out. */
   due?: { kind: 'overdue' | 'week'; now: Date };
   /** Columns whose tasks are hidden (archived columns). */
   hiddenColumnIds: string[];
@@ -103,10 +107,10 @@ export class TasksRepository {
   async insert(tx: EntityManager, t: TaskFields & { id: string; boardId: string; columnId: string; position: string; actorId: string }): Promise<TaskView> {
     const { rows } = await runPrepared<TaskRow>(
       tx,
-      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, created_by, updated_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8::uuid[], $9, $10, $10)
+      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, created_by, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::uuid[], $8::uuid[], $9, CASE WHEN $11::boolean THEN now() END, $10, $10)
        RETURNING ${TASK_COLUMNS}`,
-      [t.id, t.boardId, t.columnId, t.title, t.description, t.position, t.assigneeIds, t.labelIds, t.dueAt, t.actorId],
+      [t.id, t.boardId, t.columnId, t.title, t.description, t.position, t.assigneeIds, t.labelIds, t.dueAt, t.actorId, t.completed],
     );
     return toTaskView(rows[0]);
   }
@@ -114,17 +118,17 @@ export class TasksRepository {
   /** Inserts many tasks of one column in one statement (an imported board's); no assignees. */
   async insertMany(
     tx: EntityManager,
-    tasks: { id: string; boardId: string; columnId: string; title: string; description: string; position: string; labelIds: string[]; dueAt: string | null; archived: boolean; actorId: string }[],
+    tasks: { id: string; boardId: string; columnId: string; title: string; description: string; position: string; labelIds: string[]; dueAt: string | null; completedAt: string | null; archived: boolean; actorId: string }[],
   ): Promise<void> {
     if (tasks.length === 0) return;
     // Label ids travel as one JSON array per task (unnest cannot take an array of arrays of varying length).
     await runPrepared(
       tx,
-      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, archived_at, created_by, updated_by)
+      `INSERT INTO tasks (id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, archived_at, created_by, updated_by)
        SELECT id, board_id, column_id, title, description, position, '{}'::uuid[], ARRAY(SELECT jsonb_array_elements_text(label_ids))::uuid[], due_at,
-              CASE WHEN archived THEN now() END, actor, actor
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[], $10::boolean[], $9::uuid[])
-         AS t(id, board_id, column_id, title, description, position, label_ids, due_at, archived, actor)`,
+              completed_at, CASE WHEN archived THEN now() END, actor, actor
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::timestamptz[], $11::timestamptz[], $10::boolean[], $9::uuid[])
+         AS t(id, board_id, column_id, title, description, position, label_ids, due_at, completed_at, archived, actor)`,
       [
         tasks.map((t) => t.id),
         tasks.map((t) => t.boardId),
@@ -136,6 +140,7 @@ export class TasksRepository {
         tasks.map((t) => t.dueAt),
         tasks.map((t) => t.actorId),
         tasks.map((t) => t.archived),
+        tasks.map((t) => t.completedAt),
       ],
     );
   }
@@ -168,6 +173,7 @@ export class TasksRepository {
          assignee_ids = COALESCE($5::uuid[], assignee_ids),
          label_ids = COALESCE($6::uuid[], label_ids),
          due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
+         completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
          version = version + 1, updated_at = now(), updated_by = $9
        WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10)
        RETURNING ${TASK_COLUMNS}`,
@@ -182,6 +188,7 @@ export class TasksRepository {
         patch.dueAt ?? null,
         actorId,
         ifMatch ?? null,
+        patch.completed ?? null,
       ],
     );
     return rows[0] ? toTaskView(rows[0]) : null;
@@ -290,6 +297,8 @@ export class TasksRepository {
     if (f.columnId) add((n) => `column_id = $${n}`, f.columnId);
     if (f.assigneeId) add((n) => `assignee_ids @> ARRAY[$${n}]::uuid[]`, f.assigneeId);
     if (f.q) add((n) => `(title ILIKE $${n} OR description ILIKE $${n})`, `%${escapeLike(f.q)}%`);
+    // A done task is neither overdue nor due this week.
+    if (f.due) where.push('completed_at IS NULL');
     if (f.due?.kind === 'overdue') add((n) => `due_at < $${n}::timestamptz`, f.due.now);
     if (f.due?.kind === 'week') {
       params.push(f.due.now);
@@ -365,14 +374,14 @@ export class TasksRepository {
       `WITH q AS (
          SELECT ${searchQuerySql('$2', '$3')} AS tsq
        ), matches AS (
-         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
+         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.completed_at, t.search_vector, q.tsq
             FROM tasks t, q WHERE t.board_id = ANY($1::uuid[]) AND t.search_vector @@ q.tsq AND ${SEARCH_FILTERS} LIMIT $10)
          UNION ALL
-         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.search_vector, q.tsq
+         (SELECT t.id, t.board_id, t.column_id, t.title, t.description, t.assignee_ids, t.due_at, t.completed_at, t.search_vector, q.tsq
             FROM tasks t, q WHERE t.id = ANY($11::uuid[]) AND t.board_id = ANY($1::uuid[]) AND ${SEARCH_FILTERS})
        ), hits AS (
          -- A match in the task's own text outranks one in its comments only (a tenth of the comment's rank).
-         SELECT DISTINCT ON (m.id) m.id, m.board_id, m.column_id, m.title, m.description, m.assignee_ids, m.due_at,
+         SELECT DISTINCT ON (m.id) m.id, m.board_id, m.column_id, m.title, m.description, m.assignee_ids, m.due_at, m.completed_at,
                 (ts_rank_cd(m.search_vector, m.tsq) + coalesce(c.rank, 0) * 0.1)::real AS rank, m.tsq
            FROM matches m LEFT JOIN unnest($11::uuid[], $12::real[]) AS c(task_id, rank) ON c.task_id = m.id
        ), page AS (
@@ -380,7 +389,7 @@ export class TasksRepository {
           WHERE $7::real IS NULL OR rank < $7::real OR (rank = $7::real AND id > $8::uuid)
           ORDER BY rank DESC, id LIMIT $9
        )
-       SELECT id, board_id, column_id, title, assignee_ids, due_at, rank,
+       SELECT id, board_id, column_id, title, assignee_ids, due_at, completed_at, rank,
               ts_headline('simple', CASE WHEN to_tsvector('simple', description) @@ tsq THEN ${unmarked('description')} ELSE ${unmarked('title')} END, tsq, ${HEADLINE_OPTIONS}) AS snippet
          FROM page ORDER BY rank DESC, id`,
       [
@@ -404,9 +413,9 @@ export class TasksRepository {
   }
 }
 
-/** The filters of a search ($4 assignee, $5 due, $13 label, $6 archived with $14 archived columns), on `t`. */
+/** The filters of a search ($4 assignee, $5 due (done tasks never match it), $13 label, $6 archived with $14 archived columns), on `t`. */
 const SEARCH_FILTERS = `($4::uuid IS NULL OR t.assignee_ids @> ARRAY[$4::uuid])
-  AND ($5::text IS NULL OR ($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))
+  AND ($5::text IS NULL OR (t.completed_at IS NULL AND (($5 = 'overdue' AND t.due_at < now()) OR ($5 = 'week' AND t.due_at >= now() AND t.due_at < now() + interval '7 days'))))
   AND ($13::uuid IS NULL OR t.label_ids @> ARRAY[$13::uuid])
   AND CASE WHEN $6::boolean THEN (t.archived_at IS NOT NULL OR t.column_id = ANY($14::uuid[]))
            ELSE (t.archived_at IS NULL AND NOT (t.column_id = ANY($14::uuid[]))) END`;
@@ -449,6 +458,7 @@ export interface SearchRow {
   title: string;
   assignee_ids: string[];
   due_at: Date | null;
+  completed_at: Date | null;
   rank: number;
   /** ts_headline output with \u0001 / \u0002 around matches. */
   snippet: string;

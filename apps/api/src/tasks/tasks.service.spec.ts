@@ -31,6 +31,7 @@ const task = (id: string, over: Partial<TaskView> = {}): TaskView => ({
   assigneeIds: [],
   labelIds: [],
   dueAt: null,
+  completedAt: null,
   version: 1,
   createdAt: new Date(0).toISOString(),
   updatedAt: new Date(0).toISOString(),

@@ -82,6 +82,7 @@ export class TasksService {
           assigneeIds: input.assigneeIds ?? [],
           labelIds: input.labelIds ?? [],
           dueAt: input.dueAt ?? null,
+          completed: input.completed ?? false,
           actorId: userId,
         });
         return { result: task, event: { type: 'task.created', data: task }, notify: assigned(task.assigneeIds, [], task.id) };
@@ -133,7 +134,7 @@ export class TasksService {
     tx: EntityManager,
     boardId: string,
     columnId: string,
-    tasks: readonly { title: string; description: string; labelIds: string[]; dueAt: string | null; archived: boolean }[],
+    tasks: readonly { title: string; description: string; labelIds: string[]; dueAt: string | null; completedAt: string | null; archived: boolean }[],
     actorId: string,
   ): Promise<string[]> {
     const positions = keysForNewList(tasks.length);
@@ -245,7 +246,7 @@ export class TasksService {
   }
 
   /**
-   * Sets the given fields (absent = unchanged, `dueAt: null` clears).
+   * Sets the given fields (absent = unchanged, `dueAt: null` clears, `completed` marks done or reopens; the version bumps either way).
    * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, TASK_NOT_FOUND, TASK_ARCHIVED (409), VALIDATION_FAILED (assignees, labels), PRECONDITION_FAILED (412, If-Match)
    */
   update(boardId: string, userId: string, taskId: string, patch: Partial<TaskFields>, req: WriteRequest = {}): Promise<TaskView> {

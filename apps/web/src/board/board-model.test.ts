@@ -19,7 +19,7 @@ import {
 
 const col = (id: string, position: string, name = id): ColumnView => ({ id, boardId: 'b', name, position, version: 1, archivedAt: null });
 const task = (id: string, columnId: string, position: string, title = id): TaskView => ({
-  id, boardId: 'b', columnId, title, description: '', position, assigneeIds: [], labelIds: [], dueAt: null, version: 1,
+  id, boardId: 'b', columnId, title, description: '', position, assigneeIds: [], labelIds: [], dueAt: null, completedAt: null, version: 1,
   createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', createdBy: 'u1', updatedBy: 'u1',
   archivedAt: null, commentCount: 0, checklist: { done: 0, total: 0 },
 });

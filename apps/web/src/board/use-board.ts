@@ -202,7 +202,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       const key = newIdempotencyKey();
       const now = new Date().toISOString();
       const task: TaskView = {
-        id: `pending-${key}`, boardId, columnId, title, description: '', position: '', assigneeIds: [], labelIds: [], dueAt: null,
+        id: `pending-${key}`, boardId, columnId, title, description: '', position: '', assigneeIds: [], labelIds: [], dueAt: null, completedAt: null,
         version: 0, createdAt: now, updatedAt: now, createdBy: me, updatedBy: me, archivedAt: null, commentCount: 0, checklist: { done: 0, total: 0 },
       };
       void optimistic({ kind: 'task.create', key, task, ...anchors }, (headers) => rest.createTask(boardId, { columnId, title, ...anchors }, { headers }), `Adding “${title}”`);

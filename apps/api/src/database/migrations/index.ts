@@ -17,6 +17,7 @@ import { EmailPreferences1796059394317 } from './1796059394317-EmailPreferences.
 import { BoardImportProgress1796073999179 } from './1796073999179-BoardImportProgress.js';
 import { RemindersSent1796074245207 } from './1796074245207-RemindersSent.js';
 import { EmailRecipients1796074525248 } from './1796074525248-EmailRecipients.js';
+import { TaskCompletedAt1796077863898 } from './1796077863898-TaskCompletedAt.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: Function[] = [
   BoardImportProgress1796073999179,
   RemindersSent1796074245207,
   EmailRecipients1796074525248,
+  TaskCompletedAt1796077863898,
 ];
