@@ -14,7 +14,7 @@ describe('due-date reminders (e2e)', () => {
   });
 
   // Due in 15 s, due soon at 10 s: the setup (cancelling three of them) has 10 s even on a loaded machine.
-  it('notifies the assignee due soon (lead time before) and overdue (at the due date); not for a date cleared, changed or a task deleted meanwhile', async () => {
+  it('notifies the assignee due soon (lead time before) and overdue (at the due date); not for a date cleared, changed, a task deleted or completed meanwhile, or created done', async () => {
     const owner = await registerUser(t, 'Owner');
     const board = await createBoard(t, owner.auth);
     const assignee = await addMember(t, owner.auth, board.id, 'editor');
@@ -24,6 +24,13 @@ describe('due-date reminders (e2e)', () => {
     const cleared = await createTask(t, owner.auth, board.id, { columnId, title: 'cleared', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
     const moved = await createTask(t, owner.auth, board.id, { columnId, title: 'moved to next year', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
     const deleted = await createTask(t, owner.auth, board.id, { columnId, title: 'deleted', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
+    // Identical to `live` but marked done after its reminders were scheduled: the jobs must cancel themselves.
+    const completed = await createTask(t, owner.auth, board.id, { columnId, title: 'completed', assigneeIds: [assignee.user.id], dueAt: due(15_000) });
+    // Created done: nothing is scheduled.
+    const createdDone = await createTask(t, owner.auth, board.id, { columnId, title: 'created done', assigneeIds: [assignee.user.id], dueAt: due(15_000), completed: true });
+    expect(createdDone.completedAt).not.toBeNull();
+    const done = await t.http().patch(`/api/v1/boards/${board.id}/tasks/${completed.id}`).set(owner.auth).send({ completed: true }).expect(200);
+    expect(done.body.completedAt).not.toBeNull();
     await t.http().patch(`/api/v1/boards/${board.id}/tasks/${cleared.id}`).set(owner.auth).send({ dueAt: null }).expect(200);
     await t.http().patch(`/api/v1/boards/${board.id}/tasks/${moved.id}`).set(owner.auth).send({ dueAt: due(365 * 24 * 3600 * 1000) }).expect(200);
     await t.http().delete(`/api/v1/boards/${board.id}/tasks/${deleted.id}`).set(owner.auth).expect(204);
@@ -42,6 +49,7 @@ describe('due-date reminders (e2e)', () => {
     expect(got).toEqual([`due_soon:${live.id}`, `overdue:${live.id}`]);
     // Nothing more arrives for the others (their jobs have run and cancelled themselves).
     await new Promise((r) => setTimeout(r, 1500));
+    expect(got.some((k) => k.endsWith(completed.id) || k.endsWith(createdDone.id))).toBe(false);
     expect(await kinds()).toEqual(got);
     // The owner (not assigned) gets none.
     const ownerKinds = ((await t.http().get('/api/v1/users/me/notifications').set(owner.auth).expect(200)).body.items as { kind: string }[]).map((n) => n.kind);

@@ -19,8 +19,8 @@ const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
  * or `task.updated` event with a due date, it enqueues two `reminders.due` jobs for that date:
  * `due_soon` REMINDER_LEAD_S before it (at once when that moment has passed) and `overdue` at it,
  * keyed by task, kind and date (a write that keeps the date adds none while they wait; once one
- * has run, `reminders_sent` keeps it from notifying again). The job cancels itself
- * when the task is gone, archived, or its due date is no longer the one it was scheduled for
+ * has run, `reminders_sent` keeps it from notifying again). Nothing is enqueued for a done task. The
+ * job cancels itself when the task is gone, archived, done, or its due date is no longer the one it was scheduled for
  * (changed or cleared); else the assignees (the creator when there are none) are notified through
  * BOARD_NOTIFIER, as members only.
  */
@@ -39,7 +39,7 @@ export class ReminderScheduler implements BoardEventSink {
   async record(tx: EntityManager, event: AnyBoardEvent): Promise<void> {
     if (event.type !== 'task.created' && event.type !== 'task.updated') return;
     const task = event.data as TaskView;
-    if (!task.dueAt || task.archivedAt) return;
+    if (!task.dueAt || task.archivedAt || task.completedAt) return;
     const due = Date.parse(task.dueAt);
     if (due <= Date.now()) return;
     const soon = new Date(Math.max(Date.now(), due - this.config.getOrThrow('REMINDER_LEAD_S', { infer: true }) * 1000));
@@ -53,8 +53,8 @@ export class ReminderScheduler implements BoardEventSink {
  * Due-date reminders (docs/jobs.md). ReminderScheduler, in the transaction of every `task.created`
  * or `task.updated` event with a due date, enqueues two `reminders.due` jobs for that date:
  * `due_soon` REMINDER_LEAD_S before it (at once when that moment has passed) and `overdue` at it,
- * keyed by task, kind and date (a write that keeps the date adds none). The job (here) cancels
- * itself when the task is gone, archived, or its due date is no longer the one it was scheduled
+ * keyed by task, kind and date (a write that keeps the date adds none), none for a done task. The
+ * job (here) cancels itself when the task is gone, archived, done (`completedAt` set), or its due date is no longer the one it was scheduled
  * for (changed or cleared); else the assignees (the creator when there are none) are notified
  * through BOARD_NOTIFIER, as members only.
  */
@@ -80,7 +80,7 @@ export class RemindersService implements OnModuleInit {
    */
   async remind(job: JobPayloads['reminders.due']): Promise<void> {
     const task = await this.tasks.findAny(job.boardId, job.taskId);
-    if (!task || task.archivedAt || task.dueAt !== job.dueAt || !this.notifier) return;
+    if (!task || task.archivedAt || task.completedAt || task.dueAt !== job.dueAt || !this.notifier) return;
     const notifier = this.notifier;
     const recipients = task.assigneeIds.length > 0 ? task.assigneeIds : [task.createdBy];
     const afterCommit = await this.dataSource.transaction(async (tx) => {
