@@ -34,7 +34,7 @@ describe('board export and import (e2e)', () => {
       name: s.name,
       description: s.description,
       labels: s.labels.map((l) => ({ name: l.name, color: l.color })),
-      columns: s.columns.map((c) => ({ name: c.name, tasks: s.tasks.filter((x) => x.columnId === c.id).map((x) => ({ title: x.title, description: x.description, labels: x.labelIds.map((id) => labels.get(id)), dueAt: x.dueAt })) })),
+      columns: s.columns.map((c) => ({ name: c.name, tasks: s.tasks.filter((x) => x.columnId === c.id).map((x) => ({ title: x.title, description: x.description, labels: x.labelIds.map((id) => labels.get(id)), dueAt: x.dueAt, completedAt: x.completedAt })) })),
     };
   };
 
@@ -51,7 +51,11 @@ describe('board export and import (e2e)', () => {
       await t.http().post(`/api/v1/boards/${board.id}/tasks/${withExtras.id}/checklist`).set(owner.auth).send({ text, done }).expect(201);
     }
     await t.http().post(`/api/v1/boards/${board.id}/tasks/${withExtras.id}/comments`).set(owner.auth).send({ body: 'A *comment*' }).expect(201);
+    // A done task: its completedAt (not only "done") survives the round trip.
+    const doneTask = (await snapshot(t, owner.auth, board.id)).tasks.find((x) => x.dueAt !== null)!;
+    await t.http().patch(`/api/v1/boards/${board.id}/tasks/${doneTask.id}`).set(owner.auth).send({ completed: true }).expect(200);
     const original = await snapshot(t, owner.auth, board.id);
+    expect(original.tasks.filter((x) => x.completedAt !== null).map((x) => x.id)).toEqual([doneTask.id]);
 
     const exported = await t.http().get(`/api/v1/boards/${board.id}/export?format=json`).set(owner.auth).expect(200);
     expect(exported.headers['content-type']).toMatch(/^application\/json/);
@@ -87,23 +91,28 @@ describe('board export and import (e2e)', () => {
     const { owner, board } = await boardWithMembers(t);
     const label = async (name: string) => ((await t.http().post(`/api/v1/boards/${board.id}/labels`).set(owner.auth).send({ name, color: '#123456' }).expect(201)).body as { id: string }).id;
     await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'has, comma and "quote"', labelIds: [await label('l1'), await label('l2')] });
-    await createTask(t, owner.auth, board.id, { columnId: board.columns[1].id, title: 'plain' });
+    const plain = await createTask(t, owner.auth, board.id, { columnId: board.columns[1].id, title: 'plain' });
+    const done = (await t.http().patch(`/api/v1/boards/${board.id}/tasks/${plain.id}`).set(owner.auth).send({ completed: true }).expect(200)).body as { completedAt: string };
     const res = await t.http().get(`/api/v1/boards/${board.id}/export?format=csv`).set(owner.auth).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\n');
-    expect(lines[0]).toBe('id,column,title,description,labels,assignees,dueAt,archivedAt,createdAt,updatedAt');
+    expect(lines[0]).toBe('id,column,title,description,labels,assignees,dueAt,completedAt,archivedAt,createdAt,updatedAt');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`,To do,"has, comma and ""quote""",,"l1, l2",`);
     expect(lines[2]).toContain(',Doing,plain,,');
+    // dueAt empty, then completedAt, then archivedAt empty.
+    expect(lines[2]).toContain(`,,${done.completedAt},,`);
+    expect(lines[1]).toMatch(/,,,[^,]+,[^,]+$/);
     await t.http().get(`/api/v1/boards/${board.id}/export?format=xml`).set(owner.auth).expect(400);
     const stranger = await registerUser(t);
     await t.http().get(`/api/v1/boards/${board.id}/export`).set(stranger.auth).expect(404);
   });
 
-  it('imports a Trello board export: lists → columns, cards → tasks in order, labels, due dates, checklists and comments', async () => {
+  it('imports a Trello board export: lists → columns, cards → tasks in order, labels, due dates, done cards, checklists and comments', async () => {
     const user = await registerUser(t);
+    const importStarted = Date.now();
     const started = await upload(user, TRELLO).expect(202);
-    expect(started.body).toMatchObject({ source: 'trello', columnCount: 3, taskCount: 5, skipped: { archivedColumns: 1, archivedTasks: 1 } });
+    expect(started.body).toMatchObject({ source: 'trello', columnCount: 3, taskCount: 6, skipped: { archivedColumns: 1, archivedTasks: 1 } });
     const done = await finished(user, started.headers.location);
     expect(done.status).toBe('succeeded');
     const board = await snapshot(t, user.auth, done.boardId!);
@@ -111,7 +120,7 @@ describe('board export and import (e2e)', () => {
     expect(shape(board).columns.map((c) => [c.name, c.tasks.map((x) => x.title)])).toEqual([
       ['Backlog', ['Pick the launch date', 'Write the press release']],
       ['Doing', ['Build the landing page']],
-      ['Done', ['Kick-off meeting']],
+      ['Done', ['Kick-off meeting', 'Book the venue']],
     ]);
     expect(shape(board).labels).toEqual([
       { name: 'Blocked', color: '#eb5a46' },
@@ -131,6 +140,13 @@ describe('board export and import (e2e)', () => {
     const press = board.tasks.find((x) => x.title === 'Write the press release')!;
     expect(press).toMatchObject({ dueAt: '2027-03-01T17:00:00.000Z', description: 'Draft in the shared doc.' });
     expect(shape(board).columns[0].tasks[1].labels).toEqual(['Blocked']);
+    // dueComplete: done at the card's dateLastActivity, else at the import; dueComplete false or absent: open.
+    expect(press.completedAt).toBeNull();
+    expect(board.tasks.find((x) => x.title === 'Build the landing page')!.completedAt).toBeNull();
+    expect(board.tasks.find((x) => x.title === 'Kick-off meeting')!.completedAt).toBe('2027-01-10T11:30:00.000Z');
+    const venue = Date.parse(board.tasks.find((x) => x.title === 'Book the venue')!.completedAt!);
+    expect(venue).toBeGreaterThanOrEqual(importStarted - 1000);
+    expect(venue).toBeLessThanOrEqual(Date.now());
   });
 
   it('refuses bad files with 400 naming what is wrong and where, and creates nothing', async () => {

@@ -16,15 +16,16 @@ const problems = (file: unknown): string[] => {
 describe('board files', () => {
   it('reads the own format: columns in order, tasks into their columns, labels trimmed and unique, dates normalised', () => {
     const plan = planFromFile(
-      own({ labels: [{ name: 'a', color: '#AABBCC' }], columns: [{ id: 'c1', name: 'One' }, { id: 'c2', name: 'Two' }], tasks: [{ columnId: 'c2', title: 'T', labels: [' a', 'a', ''], dueAt: '2027-01-01T10:00:00+02:00', archived: true }] }),
+      own({ labels: [{ name: 'a', color: '#AABBCC' }], columns: [{ id: 'c1', name: 'One' }, { id: 'c2', name: 'Two' }], tasks: [{ columnId: 'c2', title: 'T', labels: [' a', 'a', ''], dueAt: '2027-01-01T10:00:00+02:00', completedAt: '2027-01-02T10:00:00+02:00', archived: true }] }),
       limits,
     );
     expect(plan.columns).toEqual([
       { name: 'One', tasks: [] },
-      { name: 'Two', tasks: [{ title: 'T', description: '', labels: ['a'], dueAt: '2027-01-01T08:00:00.000Z', archived: true, checklist: [], comments: [] }] },
+      { name: 'Two', tasks: [{ title: 'T', description: '', labels: ['a'], dueAt: '2027-01-01T08:00:00.000Z', completedAt: '2027-01-02T08:00:00.000Z', archived: true, checklist: [], comments: [] }] },
     ]);
     expect(plan.labels).toEqual([{ name: 'a', color: '#aabbcc' }]);
     expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', labels: ['nope'] }] }))).toEqual(['tasks[0].labels: names a label that is not in labels: nope']);
+    expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', completedAt: 'yesterday' }] }))).toEqual(['tasks[0].completedAt: must be an ISO 8601 date-time or null']);
     expect(problems(own({ labels: [{ name: 'a', color: 'red' }, { name: 'a', color: '#000000' }] }))).toEqual(['labels[0].color: must be #rrggbb', 'labels[1].name: is used by another label']);
   });
 

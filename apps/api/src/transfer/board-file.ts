@@ -7,14 +7,15 @@
  * { format, version, exportedAt, board: { name, description },
  *   labels: [{ name, color }],                    // the board's labels (#rrggbb)
  *   columns: [{ id, name }],                      // in display order
- *   tasks: [{ id, columnId, title, description, labels: [names], dueAt, archived,
+ *   tasks: [{ id, columnId, title, description, labels: [names], dueAt, completedAt, archived,
  *             checklist: [{ text, done }], comments: [{ author, body, createdAt }],
  *             assignees: [names], createdAt }],    // column by column, in display order
  *   members: [{ name, role }] }
  * ```
  * Trello: a board's "Export as JSON" (Trello REST board object with `lists`, `cards`, `labels`,
  * `checklists`, `actions`): lists → columns (by `pos`), cards → tasks (by `pos`; `name`, `desc`,
- * `due`, labels with their colours), closed cards → archived tasks, checklists → checklist items
+ * `due`, labels with their colours; `dueComplete: true` → done, at the card's `dateLastActivity`, else
+ * at the time of the import), closed cards → archived tasks, checklists → checklist items
  * (with the checklist's name in front when a card has several), comment actions → comments by the
  * importer with the original author's name and date in the text; closed lists are skipped and
  * counted.
@@ -42,6 +43,8 @@ export interface ImportTask {
   /** Names of labels of the plan. */
   labels: string[];
   dueAt: string | null;
+  /** When the task was done (ISO-8601); null while open. Absent from files of older exports: open. */
+  completedAt: string | null;
   archived: boolean;
   /** Checklist items in order. */
   checklist: { text: string; done: boolean }[];
@@ -143,6 +146,9 @@ class Problems {
   }
 }
 
+/** An ISO-8601 date-time as ISO (UTC), or null for anything else: for Trello's metadata, which is no reason to refuse a file. */
+const lenientDate = (v: unknown): string | null => (typeof v === 'string' && /\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null);
+
 /** Trimmed, non-empty, unique labels of at most LABEL_MAX characters, at most LABELS_MAX of them. */
 function normaliseLabels(labels: string[]): string[] {
   return [...new Set(labels.map((l) => l.trim().slice(0, LABEL_MAX)).filter((l) => l !== ''))].slice(0, LABELS_MAX);
@@ -207,6 +213,7 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
         description: p.text(t.description, `tasks[${i}].description`, DESCRIPTION_MAX, false),
         labels: p.labels(t.labels, `tasks[${i}].labels`),
         dueAt: p.date(t.dueAt, `tasks[${i}].dueAt`),
+        completedAt: p.date(t.completedAt, `tasks[${i}].completedAt`),
         archived: t.archived === true,
         checklist: [] as ImportTask['checklist'],
         comments: [] as string[],
@@ -244,6 +251,8 @@ const byPos = <T extends Json>(items: T[]): T[] =>
     .map((x) => x.item);
 
 function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
+  // When a done card has no (valid) dateLastActivity, it is done as of the import.
+  const importedAt = new Date().toISOString();
   const p = new Problems();
   const name = p.text(file.name, 'name', NAME_MAX);
   const description = p.text(file.desc, 'desc', BOARD_DESCRIPTION_MAX, false);
@@ -312,6 +321,7 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
       description: p.text(c.desc, `cards[${i}].desc`, DESCRIPTION_MAX, false),
       labels: normaliseLabels(labels),
       dueAt: p.date(c.due, `cards[${i}].due`),
+      completedAt: c.dueComplete === true ? (lenientDate(c.dateLastActivity) ?? importedAt) : null,
       archived: c.closed === true,
       checklist,
       comments: comments.get(String(c.id)) ?? [],

@@ -40,6 +40,7 @@ class ExportTaskDto {
   @ApiProperty({ type: [ExportChecklistItemDto], maxItems: 200, description: 'In order' }) checklist: ExportChecklistItemDto[];
   @ApiProperty({ type: [ExportCommentDto], maxItems: 100000, description: 'Oldest first; imported as the importer’s comments with the author’s name and date in front' }) comments: ExportCommentDto[];
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dueAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the task was marked done; null while open (imported as is)' }) completedAt: string | null;
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: 200 }, maxItems: 50, description: 'Names of the assignees (not imported: they need not be members of the new board)' }) assignees: string[];
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -24,7 +24,7 @@ import { badFile, importNotFound } from './transfer.errors.js';
 export const PROGRESS_STEPS = 20;
 
 /** The CSV columns of an export, one row per task. */
-export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'archivedAt', 'createdAt', 'updatedAt'] as const;
+export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'completedAt', 'archivedAt', 'createdAt', 'updatedAt'] as const;
 
 const toImportView = (r: ImportRecord): ImportDto => ({
   id: r.id,
@@ -116,7 +116,7 @@ export class TransferService implements OnModuleInit {
         for await (const page of tasks.columnTasks(column.id)) {
           for (const t of page) {
             const row = [t.id, column.name, t.title, t.description, t.labelIds.map((id) => labels.get(id) ?? id).join(', '), t.assigneeIds.map((id) => names.get(id) ?? id).join(', ')];
-            yield [...row, t.dueAt ?? '', t.archivedAt ?? '', t.createdAt, t.updatedAt];
+            yield [...row, t.dueAt ?? '', t.completedAt ?? '', t.archivedAt ?? '', t.createdAt, t.updatedAt];
           }
         }
       }
@@ -242,6 +242,7 @@ function exportTask(t: TaskView, names: Map<string, string>, labels: Map<string,
     description: t.description,
     labels: t.labelIds.map((id) => labels.get(id)).filter((n): n is string => n !== undefined),
     dueAt: t.dueAt,
+    completedAt: t.completedAt,
     archived: t.archivedAt !== null,
     checklist: items.map((i) => ({ text: i.text, done: i.done })),
     comments: said.map((c) => ({ author: names.get(c.authorId) ?? 'a former member', body: c.body, createdAt: c.createdAt })),
