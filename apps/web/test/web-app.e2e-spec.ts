@@ -217,11 +217,14 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     await dialog.getByRole('checkbox', { name: 'urgent', exact: true }).check();
     await dialog.getByRole('checkbox', { name: 'Bruno' }).check();
     await dialog.getByLabel('Due date').fill('2030-01-15');
+    await dialog.getByRole('checkbox', { name: 'Done', exact: true }).check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     const started = Date.now();
     const card = b.getByRole('article', { name: 'T4' });
     await card.getByText('urgent').waitFor({ timeout: 1_000 });
     await card.getByRole('img', { name: 'Bruno' }).waitFor({ timeout: 1_000 });
+    await card.getByRole('img', { name: 'Done', exact: true }).waitFor({ timeout: 1_000 });
+    await screenshot(b, 'task-done-card');
     lags['task dialog'] = Date.now() - started;
 
     const snapshot = await ana.rest.getBoard(boardId);
@@ -230,6 +233,7 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     expect(await readBoard(b)).toEqual(rest);
     const t4 = snapshot.tasks.find((t) => t.title === 'T4');
     expect(t4).toMatchObject({ description: 'Chairs for 40', labelIds: [venue.id, urgent.id], assigneeIds: [bruno.id], dueAt: '2030-01-15T23:59:59.000Z' });
+    expect(t4?.completedAt).not.toBeNull();
     for (const lag of Object.values(lags)) expect(lag).toBeLessThan(1_000);
     console.log(`live sync lags (ms, B after A showed the change): ${JSON.stringify(lags)}`);
   }, 120_000);

@@ -14,6 +14,7 @@ import {
   tasksByColumn,
   withPending,
   dueStatus,
+  optimisticTaskPatch,
   type Pending,
 } from './board-model.js';
 
@@ -176,6 +177,30 @@ describe('dueStatus', () => {
     expect(dueStatus('2026-06-10T12:00:00.000Z', now)).toBe('soon');
     expect(dueStatus('2026-06-17T12:00:00.000Z', now)).toBe('soon');
     expect(dueStatus('2026-06-17T12:00:01.000Z', now)).toBe('later');
+  });
+
+  it('is done, never overdue nor soon, for a completed task with a due date', () => {
+    expect(dueStatus('2026-06-10T11:59:59.000Z', now, '2026-06-10T11:00:00.000Z')).toBe('done');
+    expect(dueStatus('2026-06-12T12:00:00.000Z', now, '2026-06-10T11:00:00.000Z')).toBe('done');
+    expect(dueStatus(null, now, '2026-06-10T11:00:00.000Z')).toBeNull();
+  });
+});
+
+describe('optimisticTaskPatch', () => {
+  const now = '2026-06-10T12:00:00.000Z';
+  it('turns `completed` into the completedAt the server will answer, keeping the first time, and passes other fields', () => {
+    expect(optimisticTaskPatch({ completedAt: null }, { completed: true, title: 'x' }, now)).toEqual({ title: 'x', completedAt: now });
+    expect(optimisticTaskPatch({ completedAt: '2026-01-01T00:00:00.000Z' }, { completed: true }, now)).toEqual({ completedAt: '2026-01-01T00:00:00.000Z' });
+    expect(optimisticTaskPatch({ completedAt: '2026-01-01T00:00:00.000Z' }, { completed: false }, now)).toEqual({ completedAt: null });
+    expect(optimisticTaskPatch({ completedAt: null }, { dueAt: null }, now)).toEqual({ dueAt: null });
+  });
+
+  it('shows the card done at once through withPending', () => {
+    const state = board();
+    const t = state.tasks[0];
+    const op = pending({ kind: 'task.update', key: 'k', taskId: t.id, patch: optimisticTaskPatch(t, { completed: true }, now) });
+    expect(withPending(state, [op]).tasks[0].completedAt).toBe(now);
+    expect(state.tasks[0].completedAt).toBeNull();
   });
 });
 

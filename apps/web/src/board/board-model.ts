@@ -9,7 +9,7 @@ import { generateKeyBetween } from 'fractional-indexing';
  */
 export type Optimistic =
   | { kind: 'task.create'; key: string; task: TaskView; afterTaskId?: string; beforeTaskId?: string }
-  | { kind: 'task.update'; key: string; taskId: string; patch: Partial<Pick<TaskView, 'title' | 'description' | 'labelIds' | 'assigneeIds' | 'dueAt'>> }
+  | { kind: 'task.update'; key: string; taskId: string; patch: Partial<Pick<TaskView, 'title' | 'description' | 'labelIds' | 'assigneeIds' | 'dueAt' | 'completedAt'>> }
   | { kind: 'task.move'; key: string; taskId: string; columnId: string; afterTaskId?: string; beforeTaskId?: string }
   | { kind: 'task.delete'; key: string; taskId: string }
   | { kind: 'column.create'; key: string; column: ColumnView }
@@ -241,14 +241,30 @@ export function describeEvent(event: AnyBoardEvent, nameOf: (userId: string) => 
 export const DUE_SOON_HOURS = 7 * 24;
 
 /**
- * A card's due badge: `overdue` when the due time has passed, `soon` when it is within the next
+ * A card's due badge: `done` for a completed task (`completedAt` set: never overdue, like the
+ * API's due filters), `overdue` when the due time has passed, `soon` when it is within the next
  * DUE_SOON_HOURS, else `later`; null without a due date. `now` in ms since the epoch.
  */
-export function dueStatus(dueAt: string | null, now: number): 'overdue' | 'soon' | 'later' | null {
+export function dueStatus(dueAt: string | null, now: number, completedAt: string | null = null): 'done' | 'overdue' | 'soon' | 'later' | null {
   if (!dueAt) return null;
+  if (completedAt) return 'done';
   const due = Date.parse(dueAt);
   if (due < now) return 'overdue';
   return due - now <= DUE_SOON_HOURS * 3_600_000 ? 'soon' : 'later';
+}
+
+/**
+ * The optimistic form of a task PATCH: the request's `completed` becomes the `completedAt` the
+ * server will answer (kept when already done, `now` (ISO) when newly done, null when reopened);
+ * the other fields as they are.
+ */
+export function optimisticTaskPatch(
+  task: Pick<TaskView, 'completedAt'>,
+  patch: Partial<Pick<TaskView, 'title' | 'description' | 'labelIds' | 'assigneeIds' | 'dueAt'>> & { completed?: boolean },
+  now: string,
+): Partial<Pick<TaskView, 'title' | 'description' | 'labelIds' | 'assigneeIds' | 'dueAt' | 'completedAt'>> {
+  const { completed, ...fields } = patch;
+  return completed === undefined ? fields : { ...fields, completedAt: completed ? (task.completedAt ?? now) : null };
 }
 
 /** The entity an event highlights (a task or column id), if any. */

@@ -31,7 +31,7 @@ export function TaskCardBody({ task, members, flash }: Pick<Props, 'task' | 'mem
   const labels = useLabels();
   const taskLabels = task.labelIds.flatMap((id) => labels.get(id) ?? []);
   const due = task.dueAt ? new Date(task.dueAt) : null;
-  const status = dueStatus(task.dueAt, Date.now());
+  const status = dueStatus(task.dueAt, Date.now(), task.completedAt);
   const { done, total } = task.checklist;
   return (
     <>
@@ -89,9 +89,10 @@ export const TaskCard = memo(function TaskCard({ task, members, canEdit, flash, 
     <article
       ref={setNodeRef}
       style={style}
-      className={`${styles.card} ${flash ? styles.flash : ''} ${isDragging ? styles.dragging : ''}`}
+      className={`${styles.card} ${flash ? styles.flash : ''} ${isDragging ? styles.dragging : ''} ${task.completedAt ? styles.done : ''}`}
       aria-label={task.title}
       data-task-id={task.id}
+      data-done={task.completedAt ? 'true' : undefined}
     >
       <div className={styles.cardTop}>
         {canEdit && (
@@ -121,9 +122,17 @@ export const TaskCard = memo(function TaskCard({ task, members, canEdit, flash, 
             />
           </form>
         ) : (
-          <button type="button" className={styles.title} onClick={() => actions.open(task)} onDoubleClick={() => canEdit && setEditing(true)} disabled={pendingTask}>
-            {task.title}
-          </button>
+          <>
+            {/* Beside the title, not in it: the card's and the title button's names stay the title. */}
+            {task.completedAt && (
+              <span className={styles.doneMark} role="img" aria-label="Done" title="Done">
+                ✓
+              </span>
+            )}
+            <button type="button" className={styles.title} onClick={() => actions.open(task)} onDoubleClick={() => canEdit && setEditing(true)} disabled={pendingTask}>
+              {task.title}
+            </button>
+          </>
         )}
         {canEdit && !editing && !pendingTask && (
           <Menu

@@ -12,6 +12,7 @@ import {
   describeEvent,
   highlightTarget,
   memberNames,
+  optimisticTaskPatch,
   withPending,
   type Optimistic,
   type Pending,
@@ -209,7 +210,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     },
     async updateTask(task, patch) {
       const key = newIdempotencyKey();
-      setPending((p) => [...p, { op: { kind: 'task.update', key, taskId: task.id, patch: { ...patch } }, settled: false }]);
+      setPending((p) => [...p, { op: { kind: 'task.update', key, taskId: task.id, patch: optimisticTaskPatch(task, patch, new Date().toISOString()) }, settled: false }]);
       try {
         await withRetries(key, (headers) => rest.updateTask(boardId, task.id, patch, { headers: { ...headers, 'If-Match': `"${task.version}"` } }));
         setPending((p) => p.map((x) => (x.op.key === key ? { ...x, settled: true } : x)));

@@ -30,7 +30,7 @@ interface Props {
 
 /**
  * A task's details: title, description, labels (picked from the board's), assignees (board
- * members), due date and column; below, its checklist and comments, both live. Editors save the
+ * members), a Done box (marks the task completed, or reopens it), due date and column; below, its checklist and comments, both live. Editors save the
  * changed fields (sent with If-Match of the version opened, so a change made meanwhile by someone
  * else is a conflict, not overwritten); viewers read.
  */
@@ -90,6 +90,10 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
             </label>
           ))}
         </fieldset>
+        <label className={styles.check}>
+          <input type="checkbox" disabled={readOnly} checked={values.done} onChange={(e) => setValues({ ...values, done: e.target.checked })} />
+          Done
+        </label>
         <div className={styles.row}>
           <label className={ui.field}>
             <span>Due date</span>

@@ -10,6 +10,8 @@ export interface TaskFormValues {
   assigneeIds: string[];
   /** `YYYY-MM-DD` or '' (no due date). */
   due: string;
+  /** The "Done" checkbox. */
+  done: boolean;
 }
 
 export const toFormValues = (t: TaskView): TaskFormValues => ({
@@ -18,13 +20,15 @@ export const toFormValues = (t: TaskView): TaskFormValues => ({
   labelIds: [...t.labelIds],
   assigneeIds: [...t.assigneeIds],
   due: t.dueAt ? t.dueAt.slice(0, 10) : '',
+  done: t.completedAt !== null,
 });
 
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * The PATCH body for what changed between `task` and the form: only changed fields; label ids
- * deduplicated (order kept); a due date is the end of that day in UTC, '' clears it.
+ * deduplicated (order kept); a due date is the end of that day in UTC, '' clears it; `completed`
+ * only when the Done box differs from the task's state.
  */
 export function taskPatch(task: TaskView, v: TaskFormValues): UpdateTaskInput {
   const patch: UpdateTaskInput = {};
@@ -37,5 +41,6 @@ export function taskPatch(task: TaskView, v: TaskFormValues): UpdateTaskInput {
   if (!sameList(assignees, [...task.assigneeIds].sort())) patch.assigneeIds = assignees;
   const dueAt = v.due ? `${v.due}T23:59:59.000Z` : null;
   if ((task.dueAt?.slice(0, 10) ?? null) !== (dueAt?.slice(0, 10) ?? null)) patch.dueAt = dueAt;
+  if (v.done !== (task.completedAt !== null)) patch.completed = v.done;
   return patch;
 }
