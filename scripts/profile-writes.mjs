@@ -1,8 +1,11 @@
 // Where a write's time goes: `npm run profile:writes [-- --concurrency 32 --duration 10]`.
 // Starts ONE built replica under `node --cpu-prof` on a scratch database (created, migrated,
 // dropped after) and the local Redis, drives it with the load tool in a closed loop of task
-// writes (no sockets), stops it, and prints the replica's CPU profile summarised by package and
-// by function (self time). The .cpuprofile and the replica's log are kept under bench-results/.
+// writes (no sockets) over --boards boards (default 20), stops it, and prints the replica's CPU
+// profile summarised by package and by function (self time), and the CPU per write of the replica
+// and of PostgreSQL (all `postgres` processes) over the measured phase, from /proc/<pid>/stat
+// (the replica's figure includes the profiler's own overhead). The .cpuprofile, the load tool's
+// report and the replica's log are kept under bench-results/.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,7 +13,35 @@ import { parseArgs } from 'node:util';
 import { createScratchDatabase, describeExit, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' } } });
+const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' } } });
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux x86_64). */
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) a process has used, or 0 when it is gone. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ; // fields 14 and 15 of proc(5)
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of every running `postgres` process (the server and its backends), by pid. */
+function postgresCpu() {
+  const byPid = new Map();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') byPid.set(pid, cpuSeconds(pid));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return byPid;
+}
+/** CPU PostgreSQL used between two postgresCpu() readings (a backend that ended meanwhile counts up to the first reading). */
+const postgresDelta = (before, after) => [...after].reduce((sum, [pid, s]) => sum + s - (before.get(pid) ?? 0), 0);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -29,19 +60,44 @@ try {
     env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
   });
   await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
+  const report = resolve(out, 'loadtest.json');
   const tool = spawnTracked(
     'load tool',
     process.execPath,
-    ['dist/apps/loadtest/src/main.js', '--target', url, '--users', '4', '--boards', '8', '--sockets', '0', '--rate', 'max', '--concurrency', args.concurrency, '--warmup', '2', '--duration', args.duration, '--quiet'],
-    { cwd: root, stdio: 'inherit' },
+    ['dist/apps/loadtest/src/main.js', '--target', url, '--users', '4', '--boards', args.boards, '--sockets', '0', '--rate', 'max', '--concurrency', args.concurrency, '--warmup', '2', '--duration', args.duration, '--json', report],
+    { cwd: root, stdio: 'pipe' },
   );
+  // CPU over the measured phase: from the tool's first `[ Ns measure]` line to its last one.
+  let start = null;
+  let end = null;
+  let partial = '';
+  tool.stderr.on('data', (d) => {
+    partial += d;
+    const lines = partial.split('\n');
+    partial = lines.pop();
+    for (const line of lines) {
+      if (!/^\[ *\d+s measure/.test(line)) continue;
+      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid), postgres: postgresCpu() };
+      if (start) end = reading;
+      else start = reading;
+    }
+  });
   const toolExit = await tool.exited;
   if (toolExit.code !== 0) throw new Error(`load tool ${describeExit(toolExit)}`);
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  let cpuLine = 'CPU per write: the measured phase was too short to read';
+  if (start && end) {
+    const seconds = (end.at - start.at) / 1000;
+    const writes = r.throughput.okPerSec * seconds;
+    const replicaMs = ((end.replica - start.replica) * 1000) / writes;
+    const postgresMs = (postgresDelta(start.postgres, end.postgres) * 1000) / writes;
+    cpuLine = `CPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms`;
+  }
   await replica.stop('SIGINT');
   replica = null;
 
   const file = readdirSync(out).find((f) => f.endsWith('.cpuprofile'));
-  const summary = summarise(JSON.parse(readFileSync(resolve(out, file), 'utf8')));
+  const summary = `${cpuLine}\n${summarise(JSON.parse(readFileSync(resolve(out, file), 'utf8')))}`;
   writeFileSync(resolve(out, 'summary.txt'), summary);
   console.log(`\n${summary}\nprofile: ${resolve(out, file)} (open in Chrome DevTools › Performance)`);
 } finally {

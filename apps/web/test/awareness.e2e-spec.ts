@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TasklaneRestClient } from '@tasklane/client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import type { BoardSnapshot } from '@tasklane/contracts';
 import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
+import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 
 /**
  * Awareness in real Chromium, 2 built replicas behind real nginx: the bell counts an assignment
@@ -12,22 +12,6 @@ import { launchChromium, newUser, openBoard, screenshot, signIn } from './suppor
  * of its description, and another by a word of its comment, and opens it; the activity panel shows
  * history and a live move "from … to …".
  */
-const PASSWORD = 'correct horse battery staple';
-
-interface TestUser {
-  id: string;
-  name: string;
-  email: string;
-  rest: TasklaneRestClient;
-}
-
-async function register(origin: string, name: string): Promise<TestUser> {
-  const rest = new TasklaneRestClient(origin);
-  const email = `${name.toLowerCase()}-${randomBytes(4).toString('hex')}@example.com`;
-  const auth = await rest.register(email, PASSWORD, name);
-  return { id: auth.user.id, name, email, rest };
-}
-
 describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas behind nginx)', () => {
   let cluster: Cluster;
   let browser: Browser;
@@ -39,7 +23,7 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
   beforeAll(async () => {
     cluster = await startCluster({ replicas: 2, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' } });
     browser = await launchChromium();
-    [ana, bruno] = await Promise.all([register(cluster.replicaUrls[0], 'Ana'), register(cluster.replicaUrls[1], 'Bruno')]);
+    [ana, bruno] = await Promise.all([registerUser(cluster.replicaUrls[0], 'Ana'), registerUser(cluster.replicaUrls[1], 'Bruno')]);
     board = await ana.rest.createBoard({ name: `Launch ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Done'] });
     const invitation = await ana.rest.inviteMember(board.id, bruno.email, 'editor');
     await bruno.rest.acceptInvitation(invitation.id);

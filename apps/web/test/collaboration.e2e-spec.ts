@@ -1,32 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TasklaneRestClient } from '@tasklane/client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import type { BoardRole } from '@tasklane/contracts';
 import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
+import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 
 /**
  * Issue 10 in real Chromium, 3 replicas behind nginx: two users on two replicas with the same task
  * open. A comment typed by one appears live in the other's dialog (rendered Markdown, raw HTML
  * shown as text, never run), and the checklist, labels, counts and archive follow live too.
  */
-const PASSWORD = 'correct horse battery staple';
-
-interface TestUser {
-  id: string;
-  name: string;
-  email: string;
-  rest: TasklaneRestClient;
-}
-
-async function register(origin: string, name: string): Promise<TestUser> {
-  const rest = new TasklaneRestClient(origin);
-  const email = `${name.toLowerCase()}-${randomBytes(4).toString('hex')}@example.com`;
-  const auth = await rest.register(email, PASSWORD, name);
-  return { id: auth.user.id, name, email, rest };
-}
-
 async function addMember(owner: TestUser, boardId: string, member: TestUser, role: BoardRole): Promise<void> {
   const invitation = await owner.rest.inviteMember(boardId, member.email, role);
   await member.rest.acceptInvitation(invitation.id);
@@ -43,7 +27,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
     cluster = await startCluster({ replicas: 3, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' } });
     browser = await launchChromium();
     const lb = cluster.lbUrl ?? '';
-    [ana, bruno] = await Promise.all([register(lb, 'Ana'), register(lb, 'Bruno')]);
+    [ana, bruno] = await Promise.all([registerUser(lb, 'Ana'), registerUser(lb, 'Bruno')]);
   }, 120_000);
 
   afterAll(async () => {

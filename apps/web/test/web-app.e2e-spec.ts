@@ -7,28 +7,13 @@ import { BoardStream, TasklaneRestClient } from '@tasklane/client';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import type { BoardRole, BoardSnapshot } from '@tasklane/contracts';
 import { column, connection, launchChromium, newUser, openBoard, readBoard, recordStatuses, screenshot, signIn, until, type BoardDom } from './support/browser.js';
+import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 
 /**
  * The web app in real Chromium against 3 built replicas behind real nginx, with the run's
  * PostgreSQL and Redis (e2e global setup). Each user is an isolated browser context; user A and
  * user B browse different replicas (or nginx), so every change B sees crossed Redis.
  */
-const PASSWORD = 'correct horse battery staple';
-
-interface TestUser {
-  id: string;
-  name: string;
-  email: string;
-  rest: TasklaneRestClient;
-}
-
-async function register(origin: string, name: string): Promise<TestUser> {
-  const rest = new TasklaneRestClient(origin);
-  const email = `${name.toLowerCase()}-${randomBytes(4).toString('hex')}@example.com`;
-  const auth = await rest.register(email, PASSWORD, name);
-  return { id: auth.user.id, name, email, rest };
-}
-
 /** Makes `member` a member of the board the way people join: `owner` invites, `member` accepts. */
 async function addMember(owner: TestUser, boardId: string, member: TestUser, role: BoardRole): Promise<void> {
   const invitation = await owner.rest.inviteMember(boardId, member.email, role);
@@ -87,7 +72,7 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     lb = cluster.lbUrl ?? '';
     browser = await launchChromium();
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
-    [ana, bruno, vera] = await Promise.all([register(lb, 'Ana'), register(lb, 'Bruno'), register(lb, 'Vera')]);
+    [ana, bruno, vera] = await Promise.all([registerUser(lb, 'Ana'), registerUser(lb, 'Bruno'), registerUser(lb, 'Vera')]);
     const board = await ana.rest.createBoard({ name: `Launch ${randomBytes(2).toString('hex')}` });
     boardId = board.id;
     await addMember(ana, boardId, bruno, 'editor');

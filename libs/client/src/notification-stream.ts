@@ -45,7 +45,8 @@ export interface NotificationStreamOptions {
 export class NotificationStream {
   private current: NotificationsState = { items: [], unreadCount: 0, lastSeq: 0 };
   private readonly rest: TasklaneRestClient;
-  private readonly socket: TasklaneSocket;
+  /** The user's socket it listens on: other `user:<id>` room events (e.g. `import:progress`, see followImport) can be followed on it. */
+  readonly socket: TasklaneSocket;
   private readonly ownsSocket: boolean;
   private readonly keep: number;
   private started = false;

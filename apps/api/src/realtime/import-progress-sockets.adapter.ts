@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { userRoom, type ImportProgressNotice } from '@tasklane/contracts';
+import { Injectable } from '@nestjs/common';
+import type { ImportProgressNotice } from '@tasklane/contracts';
 import type { ImportProgressSockets } from '../transfer/import-progress.js';
 import { SocketServer } from './socket-server.js';
 
@@ -10,16 +10,9 @@ import { SocketServer } from './socket-server.js';
  */
 @Injectable()
 export class ImportProgressSocketsAdapter implements ImportProgressSockets {
-  private readonly logger = new Logger(ImportProgressSocketsAdapter.name);
-
   constructor(private readonly sockets: SocketServer) {}
 
   deliver(userId: string, notice: ImportProgressNotice): void {
-    if (!this.sockets.initialised) return;
-    try {
-      this.sockets.io.to(userRoom(userId)).emit('import:progress', notice);
-    } catch (error) {
-      this.logger.error({ err: error, userId, importId: notice.importId }, 'import:progress emit failed; the client reads GET /imports/:id');
-    }
+    this.sockets.emitToUser(userId, 'import:progress', notice, { importId: notice.importId, fallback: 'the client reads GET /imports/:id' });
   }
 }

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { userRoom, type NotificationView } from '@tasklane/contracts';
+import { Injectable } from '@nestjs/common';
+import type { NotificationView } from '@tasklane/contracts';
 import type { NotificationSockets } from '../notifications/notification-sockets.js';
 import { SocketServer } from './socket-server.js';
 
@@ -10,16 +10,9 @@ import { SocketServer } from './socket-server.js';
  */
 @Injectable()
 export class NotificationSocketsAdapter implements NotificationSockets {
-  private readonly logger = new Logger(NotificationSocketsAdapter.name);
-
   constructor(private readonly sockets: SocketServer) {}
 
   deliver(userId: string, notification: NotificationView): void {
-    if (!this.sockets.initialised) return;
-    try {
-      this.sockets.io.to(userRoom(userId)).emit('notification:new', notification);
-    } catch (error) {
-      this.logger.error({ err: error, userId, seq: notification.seq }, 'notification:new emit failed; the client catches up by seq');
-    }
+    this.sockets.emitToUser(userId, 'notification:new', notification, { seq: notification.seq, fallback: 'the client catches up by seq' });
   }
 }

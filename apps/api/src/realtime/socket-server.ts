@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '@tasklane/contracts';
+import { userRoom, type ClientToServerEvents, type ServerToClientEvents } from '@tasklane/contracts';
 
 /** Per-socket data set by the handshake middleware. */
 export interface SocketData {
@@ -22,6 +22,7 @@ export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record
  */
 @Injectable()
 export class SocketServer {
+  private readonly logger = new Logger(SocketServer.name);
   private server: IoServer | null = null;
 
   attach(server: IoServer): void {
@@ -36,5 +37,22 @@ export class SocketServer {
 
   get initialised(): boolean {
     return this.server !== null;
+  }
+
+  /**
+   * Emits `event` to the user's room `user:<id>` on every replica (through the adapter; every
+   * socket joins its user's room in the handshake). At most once: before the gateway initialised
+   * nothing is sent, and a failed emit is logged with `context`, never thrown, since callers run
+   * after COMMIT and their clients recover over REST.
+   * @param context what the log line says about the payload (ids), and what the client falls back to
+   */
+  emitToUser<E extends keyof ServerToClientEvents>(userId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0], context: { fallback: string } & Record<string, unknown>): void {
+    if (!this.server) return;
+    try {
+      this.server.to(userRoom(userId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+    } catch (error) {
+      const { fallback, ...ids } = context;
+      this.logger.error({ err: error, userId, ...ids }, `${event} emit failed; ${fallback}`);
+    }
   }
 }

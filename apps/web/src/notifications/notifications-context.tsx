@@ -1,19 +1,22 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { NotificationStream, type NotificationsState } from '@tasklane/client';
+import { NotificationStream, type NotificationsState, type TasklaneSocket } from '@tasklane/client';
 import type { MarkNotificationsRead } from '@tasklane/contracts';
 import type { Session } from '../api/session.js';
 
 export interface NotificationsHandle extends NotificationsState {
   markRead(which: MarkNotificationsRead): Promise<void>;
+  /** The user's socket (its `user:<id>` room), for other per-user events such as `import:progress`; null outside the provider. */
+  socket: TasklaneSocket | null;
 }
 
-const EMPTY: NotificationsHandle = { items: [], unreadCount: 0, lastSeq: 0, markRead: async () => {} };
+const EMPTY: NotificationsHandle = { items: [], unreadCount: 0, lastSeq: 0, markRead: async () => {}, socket: null };
 const NotificationsContext = createContext<NotificationsHandle>(EMPTY);
 
 /**
  * One NotificationStream (libs/client) for the signed-in user, for as long as the session lasts:
  * the first page over REST, then `notification:new` live on its own socket, caught up by seq after
- * a gap or reconnect. Provides the state and `markRead` to the bell.
+ * a gap or reconnect. Provides the state and `markRead` to the bell, and the socket to other
+ * per-user listeners (the import dialog).
  */
 export function NotificationsProvider({ session, children }: { session: Session; children: ReactNode }) {
   const [handle, setHandle] = useState<NotificationsHandle>(EMPTY);
@@ -22,8 +25,9 @@ export function NotificationsProvider({ session, children }: { session: Session;
       baseUrl: session.rest.baseUrl,
       token: session.token,
       rest: session.rest,
-      onChange: (state) => setHandle({ ...state, markRead: (which) => stream.markRead(which) }),
+      onChange: (state) => setHandle({ ...state, markRead: (which) => stream.markRead(which), socket: stream.socket }),
     });
+    setHandle({ ...EMPTY, markRead: (which) => stream.markRead(which), socket: stream.socket });
     stream.start().catch(() => {
       /* the bell stays empty; a later reconnect of the page retries */
     });

@@ -1,5 +1,6 @@
 import { useEffect, useRef, type FormEvent } from 'react';
 import { useSessionObject } from '../api/session-context.js';
+import { useNotifications } from '../notifications/notifications-context.js';
 import { navigate } from '../router.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
@@ -10,12 +11,12 @@ import { useImport } from './use-import.js';
 
 /**
  * "Import board": a Tasklane export or a Trello board export (JSON) becomes a new board of mine.
- * Shows the upload, then the import's progress until it is done, and opens the new board; a
+ * Shows the upload, then the import's progress (`import:progress` on the user's socket) until it is done, and opens the new board; a
  * refused file shows the server's message and each problem it names.
  */
 export function ImportDialog({ onClose }: { onClose: () => void }) {
   const rest = useSessionObject().rest;
-  const { progress, refused, uploading, start } = useImport(rest);
+  const { progress, refused, uploading, start } = useImport(rest, useNotifications().socket);
   const alertRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {

@@ -1,25 +1,31 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TasklaneRestClient } from '@tasklane/client';
-import { applyProgress, isFinished, progressFromView, uploadProblems, type ImportProgress } from './import-progress.js';
-
-/** How often the status is polled while an import runs (ms). */
-export const IMPORT_POLL_MS = 500;
+import { followImport, importViewToProgress, isFinalImport, mergeImportProgress, type TasklaneRestClient, type TasklaneSocket } from '@tasklane/client';
+import type { ImportProgressNotice } from '@tasklane/contracts';
+import { uploadProblems } from './import-progress.js';
 
 /**
- * One board import: `start(file)` uploads it, then follows it until it finishes. Today it polls
- * `GET /imports/:id`; `report` takes an update from any other source (the coming
- * `import:progress` socket event: call `report(payload)` from its listener) into the same state,
- * through `applyProgress`, so the two can run side by side.
- * `refused` holds a 400's message and problems; `progress` the running or finished import.
+ * How often `GET /imports/:id` is asked while an import runs (ms): a safety net beside the
+ * `import:progress` socket notices (at most once each), and the only source without a socket.
  */
-export function useImport(rest: TasklaneRestClient) {
-  const [progress, setProgress] = useState<ImportProgress | null>(null);
+export const IMPORT_POLL_MS = { withSocket: 5_000, withoutSocket: 500 } as const;
+
+/**
+ * One board import: `start(file)` uploads it, then follows it until it finishes: the user's
+ * `import:progress` notices on `socket` (followImport, libs/client: live, and a GET after every
+ * reconnect) and a slow poll, both folded by mergeImportProgress (a finished import stays
+ * finished; `processed` never goes down).
+ * `refused` holds a 400's message and problems; `progress` the running or finished import.
+ * @param socket the signed-in user's socket (NotificationsProvider), or null to poll only
+ */
+export function useImport(rest: TasklaneRestClient, socket: TasklaneSocket | null) {
+  const [progress, setProgress] = useState<ImportProgressNotice | null>(null);
   const [refused, setRefused] = useState<{ message: string; problems: string[] } | null>(null);
   const [uploading, setUploading] = useState(false);
-  const current = useRef<ImportProgress | null>(null);
+  const current = useRef<ImportProgressNotice | null>(null);
 
-  const report = useCallback((update: ImportProgress) => {
-    current.current = applyProgress(current.current, update);
+  const report = useCallback((update: ImportProgressNotice) => {
+    if (!current.current || current.current.importId !== update.importId) return;
+    current.current = mergeImportProgress(current.current, update);
     setProgress(current.current);
   }, []);
 
@@ -29,7 +35,7 @@ export function useImport(rest: TasklaneRestClient) {
       setUploading(true);
       try {
         const view = await rest.importBoard(file, file.name);
-        current.current = progressFromView(view);
+        current.current = importViewToProgress(view);
         setProgress(current.current);
       } catch (error) {
         setRefused(uploadProblems(error));
@@ -40,23 +46,29 @@ export function useImport(rest: TasklaneRestClient) {
     [rest],
   );
 
-  // Poll while the import is not finished (and the component is mounted).
+  // Follow the import while it is not finished (and the component is mounted).
   const importId = progress?.importId;
-  const finished = isFinished(progress);
+  const finished = progress !== null && isFinalImport(progress);
   useEffect(() => {
     if (!importId || finished) return;
     const abort = new AbortController();
-    const timer = setInterval(() => {
-      rest.getImport(importId, { signal: abort.signal }).then(
-        (view) => report(progressFromView(view)),
-        () => undefined, // a failed poll is retried at the next tick
-      );
-    }, IMPORT_POLL_MS);
+    const follower = socket ? followImport({ socket, rest, importId, onProgress: report }) : null;
+    follower?.done.catch(() => undefined); // a failed GET: the poll below keeps asking
+    const timer = setInterval(
+      () => {
+        rest.getImport(importId, { signal: abort.signal }).then(
+          (view) => report(importViewToProgress(view)),
+          () => undefined, // a failed poll is retried at the next tick
+        );
+      },
+      socket ? IMPORT_POLL_MS.withSocket : IMPORT_POLL_MS.withoutSocket,
+    );
     return () => {
+      follower?.stop();
       clearInterval(timer);
       abort.abort();
     };
-  }, [rest, importId, finished, report]);
+  }, [rest, socket, importId, finished, report]);
 
   const reset = useCallback(() => {
     current.current = null;
