@@ -1,9 +1,10 @@
 // `npm run bench:compare [-- --baseline scripts/bench-baseline.json] [--current <summary.json>]`: prints every
 // numeric figure of a bench summary (default: the newest bench-results/*/summary.json) beside the
 // committed baseline, as a ratio, and marks what got worse by more than 10 %. Which way is better
-// comes from the figure's name: per-second rates and socket counts up; milliseconds, KB, per-board
-// costs (the reconnect storm's extra statements and reads per board or lost socket), failed sockets and
-// error counts down. Figures of a step the baseline has none of yet are listed as new.
+// comes from the figure's name: per-second rates, socket counts, pgbench TPS and writes per pgbench
+// TPS up; milliseconds, KB, per-board costs (the reconnect storm's extra statements and reads per
+// board or lost socket), CPU seconds per 1,000 deliveries, ratios to bare Socket.IO (…OverBare),
+// failed sockets, missing deliveries and error counts down. Figures of a step the baseline has none of yet are listed as new.
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -34,8 +35,8 @@ function leaves(value, path = [], out = new Map()) {
 /** +1 when bigger is better, -1 when smaller is better, 0 when the name does not say. */
 function direction(path) {
   const last = path.split('.').at(-1);
-  if (/PerSec$|^sockets$/.test(last)) return 1;
-  if (/Ms$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|^failed$|Errors$/.test(last)) return -1;
+  if (/PerSec$|^sockets$|^tps$|PerPgbenchTps$/.test(last)) return 1;
+  if (/Ms$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|Per1000Deliveries$|OverBare$|^failed$|Failed$|^failedTransactions$|Missing$|Errors$/.test(last)) return -1;
   return 0;
 }
 

@@ -1,4 +1,4 @@
-// Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,memory,storm] [--max-sockets N]
+// Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,baselines,memory,storm] [--max-sockets N]
 // [--storm-sockets N] [--storm-boards N]`.
 // Starts 3 built replicas behind nginx on a scratch database (apps/loadtest/support/
 // scratch-cluster.mjs: created, migrated, dropped after), drives them with the load tool
@@ -17,6 +17,15 @@
 //                 alternating GROUP_COMMIT_MAX=1 (every write its own transaction: the old write path)
 //                 and the default group commit, two rounds each on fresh clusters, so both are
 //                 measured in the same window of a shared machine.
+//  2b. baselines  the same window's yardsticks (issue 13), with the Tasklane cluster stopped first so the
+//                 baselines get the cores (memory starts a fresh one): pgbench INSERT on a scratch database
+//                 (one bigserial table, `pgbench -n -c 8 -j 2 -T 10`) → TPS and average latency; bare
+//                 Socket.IO in the fan-out step's shape (2,000 sockets on 20 rooms, 200 messages/s open loop,
+//                 3 plain socket.io servers with @socket.io/redis-adapter on REDIS_URL: scripts/
+//                 bench-bare-socketio-server.mjs, driven by scripts/bench-bare-socketio.mjs) → per delivery
+//                 p50/p99/max, deliveries/s, the servers' CPU and the client's event-loop lag; with the
+//                 fanout and throughput steps in the same invocation, the ratios Tasklane / bare fan-out p99
+//                 (target ≤ 2) and saturation writes/s per pgbench INSERT TPS.
 //  3. memory      replicas restarted (fresh heaps), idle VmRSS of each replica pid, then VmRSS with
 //                 sockets connected (sampled in the measured phase, almost no writes) → KB per socket.
 //  4. storm       reconnect storm on a fresh cluster: --storm-sockets (default 6,000) over --storm-boards
@@ -33,17 +42,18 @@
 //
 // Environment: DATABASE_URL (server for the scratch database), REDIS_URL — as the smoke script.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseCliArgs } from './cli-args.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import pg from 'pg';
-import { spawnTracked } from '../libs/cluster/dist/index.js';
+import { createDatabase, databaseUrl, dropDatabase, spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
-const STEPS = ['hotboard', 'throughput', 'fanout', 'memory', 'storm'];
+const STEPS = ['hotboard', 'throughput', 'fanout', 'baselines', 'memory', 'storm'];
 /** Sockets per load-tool process: below the 20,000 open-file limit of this machine, with headroom. */
 const SOCKETS_PER_PROCESS = 10_000;
 /** The load tool's own drain bound, plus a margin for setup and checks, per run (ms). */
@@ -86,6 +96,8 @@ const children = new Set();
 let scratch = null;
 /** The storm step's PostgreSQL connection (pg_stat_database), closed before the scratch database is dropped. */
 let stormDb = null;
+/** The pgbench scratch database while it exists: { adminUrl, name }, dropped on every exit path. */
+let pgbenchDb = null;
 let finishing = false;
 
 async function finish(code, reason) {
@@ -94,6 +106,7 @@ async function finish(code, reason) {
   if (reason) log(reason);
   await Promise.all([...children].map((c) => c.stop()));
   await stormDb?.end().catch(() => {});
+  if (pgbenchDb) await dropDatabase(pgbenchDb.adminUrl, pgbenchDb.name).catch((e) => log(`could not drop ${pgbenchDb.name}: ${e.message}`));
   if (scratch) {
     log('stopping the cluster and dropping the scratch database…');
     await scratch.stop();
@@ -385,6 +398,7 @@ async function hotboard() {
 }
 
 async function memory() {
+  if (!scratch) await startBenchCluster(); // the baselines step stopped the cluster
   // As many sockets as the fan-out step held, or --max-sockets when memory runs on its own.
   const n = summary.figures.fanoutMax?.sockets ?? maxSockets;
   log(`3/3 memory: restarting the replicas, idle RSS, then RSS with ${n} sockets connected`);
@@ -409,6 +423,198 @@ async function memory() {
     reproduce: result.commands,
   };
   log(`  idle ${idleKb.join(' / ')} KB, with sockets ${withKb.join(' / ')} KB → ${summary.figures.memory.kbPerSocket} KB per socket`);
+}
+
+const PGBENCH = '/usr/bin/pgbench';
+const BARE_SERVER = resolve(root, 'scripts/bench-bare-socketio-server.mjs');
+const BARE_CLIENT = resolve(root, 'scripts/bench-bare-socketio.mjs');
+/** The bare Socket.IO run's shape: the fanout step's 2,000 sockets on 20 boards at 200 writes/s, 3 s warmup, 20 s measured. */
+/** The installed socket.io version (the app's), for the figure's description. */
+const SOCKET_IO_VERSION = JSON.parse(readFileSync(resolve(root, 'node_modules/socket.io/package.json'), 'utf8')).version;
+const BARE = { servers: 3, sockets: 2000, rooms: 20, rate: 200, warmup: 3, duration: 20 };
+
+/**
+ * Runs `command args` as a tracked child (stopped on every exit path), collecting its output; lines
+ * of stderr that match `show` are echoed. Past `timeoutMs` it gets SIGTERM, then SIGKILL 5 s later.
+ * @returns {Promise<{ code: number, out: string, err: string }>} code 128 when killed by a signal.
+ */
+async function runChild(name, cmd, cmdArgs, { timeoutMs, show = /^$/ }) {
+  const child = spawnTracked(name, cmd, cmdArgs, { cwd: root, stdio: 'pipe', graceMs: 5000, timeoutMs });
+  children.add(child);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => {
+    for (const line of String(d).split('\n')) if (line && show.test(line)) console.error(`    ${name}: ${line}`);
+    err += d;
+  });
+  const exit = await child.exited;
+  children.delete(child);
+  if (exit.timedOut) log(`${name}: over its ${timeoutMs / 1000} s bound, stopped`);
+  return { code: exit.code ?? 128, out, err };
+}
+
+/**
+ * pgbench INSERT on a scratch database of the DATABASE_URL server (created here, dropped after):
+ * one table with a bigserial key, 8 clients on 2 threads for 10 s, one INSERT per transaction.
+ * @returns the figure: TPS (without connection time), average latency, the exact command.
+ * @throws when pgbench fails or prints no TPS line.
+ */
+async function pgbenchInsert() {
+  const adminUrl = databaseUrl(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, 'postgres');
+  const name = `tasklane_pgbench_${randomBytes(4).toString('hex')}`;
+  const url = await createDatabase(adminUrl, name);
+  pgbenchDb = { adminUrl, name };
+  try {
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      await db.query('CREATE TABLE bench_insert (id bigserial PRIMARY KEY, v integer NOT NULL)');
+    } finally {
+      await db.end().catch(() => {});
+    }
+    const script = join(outDir, 'pgbench-insert.sql');
+    const scriptText = '\\set r random(1, 1000000)\nINSERT INTO bench_insert (v) VALUES (:r);\n';
+    writeFileSync(script, scriptText);
+    const u = new URL(url);
+    const pgArgs = ['-n', '-c', '8', '-j', '2', '-T', '10', '-f', script, '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), name];
+    log(`baselines: ${PGBENCH} ${pgArgs.join(' ')}`);
+    const res = await runChild('pgbench', PGBENCH, pgArgs, { timeoutMs: 60_000, show: /error|fatal/i });
+    const text = `${res.out}\n${res.err}`;
+    const num = (re) => {
+      const m = re.exec(text);
+      return m ? Number(m[1]) : null;
+    };
+    const figure = {
+      tps: round(num(/^tps = ([\d.]+) \(without initial connection time\)/m), 0),
+      latencyAverageMs: round(num(/^latency average = ([\d.]+) ms/m), 3),
+      transactions: num(/^number of transactions actually processed: (\d+)/m),
+      failedTransactions: num(/^number of failed transactions: (\d+)/m),
+      clients: 8,
+      threads: 2,
+      durationS: 10,
+      script: scriptText,
+      table: 'CREATE TABLE bench_insert (id bigserial PRIMARY KEY, v integer NOT NULL)',
+      command: `${PGBENCH} ${pgArgs.map((a) => (a === script ? '<pgbench-insert.sql>' : a === name ? '<scratch database>' : a)).join(' ')}`,
+      reproduce: 'npm run bench -- --steps baselines',
+    };
+    summary.runs.push({ step: 'baselines', name: 'pgbench INSERT', command: figure.command, exit: res.code, loadavg1AtEnd: round(loadavg()[0], 2), tps: figure.tps });
+    if (res.code !== 0 || figure.tps === null) throw new Error(`pgbench failed (exit ${res.code}):\n${text.slice(-2000)}`);
+    return figure;
+  } finally {
+    await dropDatabase(adminUrl, name).catch((e) => log(`could not drop ${name}: ${e.message}`));
+    pgbenchDb = null;
+  }
+}
+
+/**
+ * Starts one bare Socket.IO server (scripts/bench-bare-socketio-server.mjs) and waits for its
+ * `{"port","pid"}` line. @returns {{ child, url }} @throws when it exits or says nothing within 15 s.
+ */
+async function startBareServer(k, key) {
+  const child = spawnTracked(`bare-server-${k}`, process.execPath, [BARE_SERVER, '--redis-url', process.env.REDIS_URL ?? DEFAULT_REDIS_URL, '--key', key], { cwd: root, stdio: 'pipe', graceMs: 5000 });
+  children.add(child);
+  let err = '';
+  child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
+  const listening = new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`bare-server-${k}: not listening after 15 s\n${err}`)), 15_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) {
+        clearTimeout(timer);
+        ok(out.split('\n')[0]);
+      }
+    });
+    void child.exited.then((e) => {
+      clearTimeout(timer);
+      fail(new Error(`bare-server-${k} exited (code ${e.code}, signal ${e.signal})\n${err}`));
+    });
+  });
+  try {
+    const { port } = JSON.parse(await listening);
+    return { child, url: `http://127.0.0.1:${port}` };
+  } catch (error) {
+    await child.stop();
+    children.delete(child);
+    throw error;
+  }
+}
+
+/** Bare Socket.IO in the fan-out step's shape (BARE), its servers always stopped by pid at the end. */
+async function bareFanout() {
+  const key = `bench-bare-${randomBytes(4).toString('hex')}`; // its own Redis channels, apart from any Tasklane's
+  const servers = [];
+  try {
+    for (let k = 0; k < BARE.servers; k++) servers.push(await startBareServer(k, key));
+    log(`baselines: bare Socket.IO servers ${servers.map((s) => `${s.url} (pid ${s.child.pid})`).join(', ')}`);
+    const file = join(outDir, 'bare-fanout-2000.json');
+    const a = ['--sockets', BARE.sockets, '--rooms', BARE.rooms, '--rate', BARE.rate, '--warmup', BARE.warmup, '--duration', BARE.duration].map(String);
+    const res = await runChild('bare-fanout', process.execPath, [BARE_CLIENT, '--servers', servers.map((s) => s.url).join(','), ...a, '--json', file], {
+      timeoutMs: (60 + BARE.warmup + BARE.duration + 10) * 1000,
+      show: /connected|open loop|measure|p99|error|fail/i,
+    });
+    let r = null;
+    try {
+      r = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new Error(`bare fan-out: no report (exit ${res.code})\n${res.err.slice(-2000)}`);
+    }
+    summary.runs.push({ step: 'baselines', name: 'bare Socket.IO, 2000 sockets, 200 messages/s', exit: res.code, loadavg1AtEnd: round(loadavg()[0], 2), report: relative(root, file) });
+    return {
+      sockets: r.sockets.connected,
+      socketsFailed: r.sockets.failed,
+      perDelivery: r.perDelivery,
+      perMessageLastClient: r.perMessageLastClient,
+      deliveriesPerSec: r.deliveries.perSec,
+      deliveriesMissing: r.deliveries.missing,
+      serverCpuPercentOfCore: r.servers.cpuPercentOfCore,
+      serverCpuSecondsPer1000Deliveries: r.servers.cpuSecondsPer1000Deliveries,
+      serverEmitLateMaxMs: r.servers.lateMaxMs,
+      loadgenEventLoopP99Ms: r.loadgen.eventLoopDelayP99Ms,
+      loadgenCpuPercent: r.loadgen.cpuPercentOfOneCore,
+      shape: `${BARE.servers} socket.io ${SOCKET_IO_VERSION} servers with @socket.io/redis-adapter (ioredis) on REDIS_URL, clients straight to the servers (socket i via server ⌊i/20⌋ mod 3); ${BARE.sockets} sockets on ${BARE.rooms} rooms, ${BARE.rate} messages/s open loop emitted by server i mod 3; latency from the intended send time`,
+      reproduce: `node scripts/bench-bare-socketio-server.mjs --key K  (×3, each prints its port), then node scripts/bench-bare-socketio.mjs --servers <s0>,<s1>,<s2> ${a.join(' ')} --json out.json; or npm run bench -- --steps baselines`,
+    };
+  } finally {
+    await Promise.all(servers.map((s) => s.child.stop()));
+    for (const s of servers) children.delete(s.child);
+  }
+}
+
+/**
+ * The same window's yardsticks (issue 13): pgbench INSERT and bare Socket.IO in the fan-out shape,
+ * with the Tasklane cluster stopped first so they get the cores; then the ratios to the figures
+ * this invocation measured (fanout, throughput), when it did.
+ */
+async function baselines() {
+  if (scratch) {
+    log('baselines: stopping the Tasklane cluster first (the baselines get the cores)');
+    await scratch.stop();
+    scratch = null;
+  }
+  log(`baselines: pgbench INSERT (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  summary.figures.pgbenchInsert = await pgbenchInsert();
+  const p = summary.figures.pgbenchInsert;
+  log(`  pgbench INSERT: ${p.tps} TPS, latency average ${p.latencyAverageMs} ms (${p.transactions} transactions, ${p.failedTransactions ?? 0} failed)`);
+  log(`baselines: bare Socket.IO, ${BARE.sockets} sockets on ${BARE.rooms} rooms, ${BARE.rate} messages/s over ${BARE.servers} servers (load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+  summary.figures.bareFanout2000 = await bareFanout();
+  const b = summary.figures.bareFanout2000;
+  log(
+    `  bare: per delivery p50 ${b.perDelivery.p50} p99 ${b.perDelivery.p99} max ${b.perDelivery.max} ms; ${b.deliveriesPerSec} deliveries/s (${b.deliveriesMissing} missing); servers ${b.serverCpuPercentOfCore.join(' / ')} % of a core, ${b.serverCpuSecondsPer1000Deliveries} CPU s per 1,000 deliveries; client event loop p99 ${b.loadgenEventLoopP99Ms} ms`,
+  );
+  const t = summary.figures.fanout2000;
+  const sat = summary.figures.saturationWritesPerSec;
+  summary.figures.baselineRatios = {
+    fanoutP99OverBare: t?.perDelivery.p99 && b.perDelivery.p99 ? round(t.perDelivery.p99 / b.perDelivery.p99, 2) : null,
+    fanoutP50OverBare: t?.perDelivery.p50 && b.perDelivery.p50 ? round(t.perDelivery.p50 / b.perDelivery.p50, 2) : null,
+    fanoutP99Target: 'Tasklane fan-out p99 within 2× of bare Socket.IO (issue 13)',
+    saturationWritesPerPgbenchTps: sat?.writesPerSec && p.tps ? round(sat.writesPerSec / p.tps, 3) : null,
+    note: 'null where this invocation did not run the step the ratio needs (fanout, throughput)',
+  };
+  const q = summary.figures.baselineRatios;
+  log(`  ratios: fan-out p99 Tasklane / bare ${q.fanoutP99OverBare ?? '- (no fanout step in this run)'} (target ≤ 2), p50 ${q.fanoutP50OverBare ?? '-'}; saturation writes/s per pgbench INSERT TPS ${q.saturationWritesPerPgbenchTps ?? '- (no throughput step in this run)'}`);
+  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
 }
 
 /** Seconds of steady load before the kill: the baseline window the storm's database cost is compared with. */
@@ -620,9 +826,10 @@ async function storm() {
 try {
   log(`results: ${relative(root, outDir)}/`);
   if (steps.includes('hotboard')) await hotboard();
-  if (steps.some((s) => s !== 'hotboard' && s !== 'storm')) await startBenchCluster();
+  if (steps.some((s) => ['throughput', 'fanout', 'memory'].includes(s))) await startBenchCluster();
   if (steps.includes('throughput')) await throughput();
   if (steps.includes('fanout')) await fanout();
+  if (steps.includes('baselines')) await baselines();
   if (steps.includes('memory')) await memory();
   if (steps.includes('storm')) await storm();
   summary.finishedAt = new Date().toISOString();
@@ -656,6 +863,15 @@ function printFigures() {
   if (f.fanoutMax) {
     const x = f.fanoutMax;
     lines.push('', `Most sockets held: ${x.sockets} at 100 writes/s: per delivery p50 ${x.fanoutPerDelivery.p50} p99 ${x.fanoutPerDelivery.p99} ms; last client p99 ${x.fanoutPerEventLastClient.p99} ms; ${x.deliveriesPerSec} deliveries/s; reconnects ${x.reconnects}`, ...x.reproduce.map((c) => `  ${c}`));
+  }
+  if (f.pgbenchInsert) lines.push('', `pgbench INSERT (8 clients, 10 s, scratch database): ${f.pgbenchInsert.tps} TPS, latency average ${f.pgbenchInsert.latencyAverageMs} ms`, `  ${f.pgbenchInsert.command}`);
+  if (f.bareFanout2000) {
+    const x = f.bareFanout2000;
+    lines.push('', `Bare Socket.IO + Redis adapter, 2,000 sockets / 20 rooms / 200 messages/s: per delivery p50 ${x.perDelivery.p50} p99 ${x.perDelivery.p99} max ${x.perDelivery.max} ms; ${x.deliveriesPerSec} deliveries/s; servers ${x.serverCpuPercentOfCore.join(' / ')} % of a core (${x.serverCpuSecondsPer1000Deliveries} CPU s per 1,000 deliveries); client event loop p99 ${x.loadgenEventLoopP99Ms} ms`, `  ${x.reproduce}`);
+  }
+  if (f.baselineRatios) {
+    const q = f.baselineRatios;
+    lines.push('', `Ratios (same run): fan-out p99 Tasklane / bare ${q.fanoutP99OverBare ?? '-'} (target ≤ 2), p50 ${q.fanoutP50OverBare ?? '-'}; saturation writes/s per pgbench INSERT TPS ${q.saturationWritesPerPgbenchTps ?? '-'}`);
   }
   if (f.memory) {
     const m = f.memory;
