@@ -88,6 +88,12 @@ describe('search (e2e)', () => {
     expect(await ids({ due: 'week' })).toEqual([soon.id]);
     expect(await ids({ archived: 'false' })).toEqual([overdue.id, soon.id, later.id].sort());
     expect(await ids({ archived: 'true' })).toEqual([archived.id, inArchivedColumn.id].sort());
+    // Done tasks are neither overdue nor due this week, but still found; hits carry completedAt.
+    for (const task of [overdue, soon]) await t.http().patch(`${tasksPath(board.id)}/${task.id}`).set(owner.auth).send({ completed: true }).expect(200);
+    expect(await ids({ due: 'overdue' })).toEqual([]);
+    expect(await ids({ due: 'week' })).toEqual([]);
+    const hits = (await search(owner.auth, { q: w })).items;
+    expect(hits.filter((h) => h.completedAt !== null).map((h) => h.taskId).sort()).toEqual([overdue.id, soon.id].sort());
   });
 
   it('finds a task by a word of its comments, ranked below tasks that have the word themselves, with the comment as snippet', async () => {
