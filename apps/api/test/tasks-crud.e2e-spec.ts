@@ -31,6 +31,7 @@ describe('tasks (e2e)', () => {
         createdBy: owner.user.id,
         updatedBy: owner.user.id,
         archivedAt: null,
+        completedAt: null,
         commentCount: 0,
         checklist: { done: 0, total: 0 },
       });
