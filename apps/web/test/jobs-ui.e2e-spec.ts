@@ -233,8 +233,10 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
     await until(() => readBoard(page), [
       { name: 'Backlog', tasks: ['Pick the launch date', 'Write the press release'] },
       { name: 'Doing', tasks: ['Build the landing page'] },
-      { name: 'Done', tasks: ['Kick-off meeting'] },
+      { name: 'Done', tasks: ['Kick-off meeting', 'Book the venue'] },
     ], 15_000, 100);
+    // The fixture's two cards with dueComplete arrive done (✓ beside the title).
+    expect(await page.getByRole('img', { name: 'Done' }).count()).toBe(2);
     const boardId = new URL(page.url()).pathname.split('/')[2];
     expect((await ana.rest.getBoard(boardId)).role).toBe('owner');
     await screenshot(page, 'import-landed');
