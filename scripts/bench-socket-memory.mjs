@@ -1,0 +1,158 @@
+// What one idle socket costs the replica: `npm run bench:memory [-- --sockets 2000 --users 4 --boards 8 --snapshot]`.
+// Starts ONE built replica (dist/, so run `npm run build` first; the npm script does) on a scratch
+// database (created, migrated, dropped after) and the local Redis, with RATE_LIMITS=off and
+// LOG_LEVEL=warn; registers --users users who own --boards boards between them through REST;
+// reads the replica's RSS (/proc/<pid>/status VmRSS) and V8 heap used (`tasklane_nodejs_heap_size_used_bytes`
+// on /metrics) with no socket open; opens --sockets idle sockets the way the load tool's BoardStream
+// does (socket.io-client, websocket transport only, `auth: { token }`, one connection per socket,
+// then `board:join` on one of the user's boards); waits until every join is acked and the figures
+// settle, reads them again, and prints the difference per socket. Each figure is the median of
+// READINGS readings a second apart (the replica cannot be made to collect garbage from outside, so
+// heap figures carry up to a young generation of noise; RSS also holds the heap's free space).
+// With --snapshot the replica also writes a V8 heap snapshot (SIGUSR2, which runs a full GC first)
+// after the sockets settled, under bench-results/, to open in Chrome DevTools › Memory.
+// Localhost only; the replica and the sockets are closed and the database dropped on exit.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { io } from 'socket.io-client';
+import { createScratchDatabase, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+
+const root = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    sockets: { type: 'string', default: '2000' },
+    users: { type: 'string', default: '4' },
+    boards: { type: 'string', default: '8' },
+    snapshot: { type: 'boolean', default: false },
+  },
+});
+const sockets = Number(args.sockets);
+const users = Number(args.users);
+const boards = Math.max(Number(args.boards), users);
+/** Readings per figure (one a second); the median is used. */
+const READINGS = 5;
+/** Sockets connecting at once. */
+const CONNECT_CONCURRENCY = 100;
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const out = resolve(root, 'bench-results', `socket-memory-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+mkdirSync(out, { recursive: true });
+
+/** Resident set size of a process in KB, from /proc/<pid>/status. */
+function rssKb(pid) {
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+}
+
+/** V8 heap used in KB, from the replica's /metrics (prom-client's default metrics). */
+async function heapKb(url) {
+  const res = await fetch(`${url}/metrics`);
+  const text = await res.text();
+  const m = /^tasklane_nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text);
+  if (!m) throw new Error(`GET /metrics ${res.status}: no tasklane_nodejs_heap_size_used_bytes in ${text.slice(0, 200)}`);
+  return Number(m[1]) / 1024;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median RSS and heap over READINGS readings a second apart. */
+async function readings(pid, url) {
+  const rss = [];
+  const heap = [];
+  for (let i = 0; i < READINGS; i += 1) {
+    if (i > 0) await sleep(1000);
+    rss.push(rssKb(pid));
+    heap.push(await heapKb(url));
+  }
+  return { rss: median(rss), heap: median(heap) };
+}
+
+/** JSON request to the replica; throws on a non-2xx answer. */
+async function api(url, method, path, body, token) {
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Opens one socket as BoardStream does and joins `boardId`; resolves with the socket once the join is acked. */
+function openSocket(url, token, boardId) {
+  return new Promise((resolveSocket, reject) => {
+    const socket = io(url, { path: '/socket.io', transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
+    socket.once('connect_error', (error) => reject(error));
+    socket.once('connect', () =>
+      socket.timeout(10_000).emit('board:join', { boardId, afterSeq: 0 }, (error, ack) => {
+        if (error || !ack?.ok) return reject(error ?? new Error(`board:join refused: ${JSON.stringify(ack)}`));
+        resolveSocket(socket);
+      }),
+    );
+  });
+}
+
+const db = await createScratchDatabase(adminUrl, { prefix: 'tasklane_sockmem' });
+let replica = null;
+const open = [];
+try {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  replica = spawnTracked('replica', process.execPath, [...(args.snapshot ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${out}`] : []), 'dist/apps/api/src/main.js'], {
+    cwd: root,
+    logFile: resolve(out, 'replica.log'),
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
+  });
+  await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
+
+  const password = randomBytes(12).toString('base64url');
+  const runId = randomBytes(4).toString('hex');
+  const accounts = [];
+  for (let u = 0; u < users; u += 1) {
+    const auth = await api(url, 'POST', '/auth/register', { email: `sockmem-${runId}-${u}@example.test`, password, name: `Memory ${u}` });
+    accounts.push({ token: auth.accessToken, boards: [] });
+  }
+  for (let b = 0; b < boards; b += 1) {
+    const owner = accounts[b % users];
+    owner.boards.push((await api(url, 'POST', '/boards', { name: `sockmem ${b}`, columns: ['To do', 'Done'] }, owner.token)).id);
+  }
+  // Warm the socket path (code, JIT, Redis scripts) so that one-off costs do not count per socket.
+  for (const s of await Promise.all(accounts.map((a) => openSocket(url, a.token, a.boards[0])))) s.close();
+  await sleep(2000);
+
+  const before = await readings(replica.pid, url);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONNECT_CONCURRENCY, sockets) }, async () => {
+      while (next < sockets) {
+        const i = next++;
+        const account = accounts[i % users];
+        open.push(await openSocket(url, account.token, account.boards[Math.floor(i / users) % account.boards.length]));
+      }
+    }),
+  );
+  const connectSeconds = (performance.now() - started) / 1000;
+  await sleep(3000); // let presence writes and the heartbeat's first round settle
+  const after = await readings(replica.pid, url);
+  if (args.snapshot) {
+    process.kill(replica.pid, 'SIGUSR2');
+    await sleep(Math.max(5000, sockets * 5)); // the snapshot is written synchronously by the replica
+  }
+  const perSocket = (k) => (after[k] - before[k]) / sockets;
+  console.log(
+    [
+      `${sockets} idle sockets (${users} users, ${boards} boards, one board room each) opened in ${connectSeconds.toFixed(1)} s on one replica`,
+      `RSS:  ${(before.rss / 1024).toFixed(1)} MB → ${(after.rss / 1024).toFixed(1)} MB = ${perSocket('rss').toFixed(1)} KB per socket`,
+      `heap: ${(before.heap / 1024).toFixed(1)} MB → ${(after.heap / 1024).toFixed(1)} MB = ${perSocket('heap').toFixed(1)} KB per socket`,
+      `(medians of ${READINGS} readings each; reproduce: npm run build && node scripts/bench-socket-memory.mjs --sockets ${sockets})`,
+      ...(args.snapshot ? [`heap snapshot: ${readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')).map((f) => resolve(out, f)).join(', ') || '(not written yet)'}`] : []),
+    ].join('\n'),
+  );
+} finally {
+  for (const s of open) s.close();
+  await replica?.stop('SIGKILL');
+  await db.drop();
+}
