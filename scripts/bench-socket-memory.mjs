@@ -7,9 +7,10 @@
 // does (socket.io-client, websocket transport only, `auth: { token }`, one connection per socket,
 // then `board:join` on one of the user's boards); waits until every join is acked and the figures
 // settle, reads them again, and prints the difference per socket. Each figure is the median of
-// READINGS readings a second apart (the replica cannot be made to collect garbage from outside, so
-// heap figures carry up to a young generation of noise; RSS also holds the heap's free space).
-// With --snapshot the replica also writes a V8 heap snapshot (SIGUSR2, which runs a full GC first)
+// READINGS readings a second apart, each taken after a full garbage collection (the replica runs
+// with --expose-gc and a preloaded SIGPWR handler (Nest's shutdown hooks take SIGUSR2, Node's inspector SIGUSR1) that calls gc(); nothing of the app changes),
+// so the heap figure counts live objects; RSS also holds the heap's free space and native buffers.
+// With --snapshot the replica also writes a V8 heap snapshot (SIGWINCH, which runs a full GC first)
 // after the sockets settled, under bench-results/, to open in Chrome DevTools › Memory.
 // Localhost only; the replica and the sockets are closed and the database dropped on exit.
 import { randomBytes } from 'node:crypto';
@@ -55,6 +56,9 @@ async function heapKb(url) {
   return Number(m[1]) / 1024;
 }
 
+/** Preloaded into the replica: a full garbage collection on SIGPWR, so that heap readings hold live objects only. */
+const GC_ON_SIGNAL = `data:text/javascript,process.on('SIGPWR',()=>globalThis.gc())`;
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median RSS and heap over READINGS readings a second apart. */
@@ -62,7 +66,8 @@ async function readings(pid, url) {
   const rss = [];
   const heap = [];
   for (let i = 0; i < READINGS; i += 1) {
-    if (i > 0) await sleep(1000);
+    process.kill(pid, 'SIGPWR'); // full GC (see GC_ON_SIGNAL)
+    await sleep(1000);
     rss.push(rssKb(pid));
     heap.push(await heapKb(url));
   }
@@ -100,7 +105,7 @@ const open = [];
 try {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  replica = spawnTracked('replica', process.execPath, [...(args.snapshot ? [`--heapsnapshot-signal=SIGUSR2`, `--diagnostic-dir=${out}`] : []), 'dist/apps/api/src/main.js'], {
+  replica = spawnTracked('replica', process.execPath, ['--expose-gc', `--import=${GC_ON_SIGNAL}`, ...(args.snapshot ? [`--heapsnapshot-signal=SIGWINCH`, `--diagnostic-dir=${out}`] : []), 'dist/apps/api/src/main.js'], {
     cwd: root,
     logFile: resolve(out, 'replica.log'),
     env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
@@ -138,7 +143,7 @@ try {
   await sleep(3000); // let presence writes and the heartbeat's first round settle
   const after = await readings(replica.pid, url);
   if (args.snapshot) {
-    process.kill(replica.pid, 'SIGUSR2');
+    process.kill(replica.pid, 'SIGWINCH');
     await sleep(Math.max(5000, sockets * 5)); // the snapshot is written synchronously by the replica
   }
   const perSocket = (k) => (after[k] - before[k]) / sockets;
