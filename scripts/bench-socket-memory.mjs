@@ -14,7 +14,7 @@
 // after the sockets settled, under bench-results/, to open in Chrome DevTools › Memory.
 // Localhost only; the replica and the sockets are closed and the database dropped on exit.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -144,7 +144,15 @@ try {
   const after = await readings(replica.pid, url);
   if (args.snapshot) {
     process.kill(replica.pid, 'SIGWINCH');
-    await sleep(Math.max(5000, sockets * 5)); // the snapshot is written synchronously by the replica
+    // The replica writes the snapshot synchronously: wait until the file stops growing (at most a minute).
+    let size = -1;
+    for (let waited = 0; waited < 60; waited += 1) {
+      await sleep(1000);
+      const file = readdirSync(out).find((f) => f.endsWith('.heapsnapshot'));
+      const now = file ? statSync(resolve(out, file)).size : -1;
+      if (now > 0 && now === size) break;
+      size = now;
+    }
   }
   const perSocket = (k) => (after[k] - before[k]) / sockets;
   console.log(
