@@ -9,6 +9,7 @@ import type { AuthResponse, UserView } from '@tasklane/contracts';
 import { AuditLog, emailHash } from '../audit/audit-log.service.js';
 import type { Env } from '../config/env.schema.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
+import { NextFlight } from '../realtime/next-flight.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
@@ -45,6 +46,13 @@ export interface IssuedSession {
 export class AuthService {
   /** Verified against when the email is unknown, so both failures cost the same time. */
   private readonly dummyHash = hash('tasklane-timing-equaliser', ARGON2);
+  /**
+   * Concurrent liveness checks of one session share one `auth_sessions` read that starts after
+   * all of them asked (NextFlight, nothing cached past the read): during a reconnect storm the
+   * sockets of one login cost one or two reads instead of one each, and a revocation committed
+   * before a socket asked is still seen by it.
+   */
+  private readonly liveSessions = new NextFlight<boolean>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -181,7 +189,8 @@ export class AuthService {
   async isLive(user: AuthUser): Promise<boolean> {
     if (user.expiresAt !== null && user.expiresAt <= Date.now()) return false;
     if (user.kind === 'api-token') return this.apiTokens.isLive(user.tokenId);
-    return user.sessionId === null || this.sessions.isLive(user.sessionId);
+    const sessionId = user.sessionId;
+    return sessionId === null || this.liveSessions.run(sessionId, () => this.sessions.isLive(sessionId));
   }
 
   /** Returns the caller for a valid access token, or null (bad signature, expired, wrong type). */
