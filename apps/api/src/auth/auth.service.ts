@@ -9,7 +9,7 @@ import type { AuthResponse, UserView } from '@tasklane/contracts';
 import { AuditLog, emailHash } from '../audit/audit-log.service.js';
 import type { Env } from '../config/env.schema.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
-import { NextFlight } from '../realtime/next-flight.js';
+import { NextFlight } from '../database/next-flight.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';

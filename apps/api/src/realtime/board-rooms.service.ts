@@ -3,7 +3,7 @@ import { ConfigService } from '@nestjs/config';
 import { boardRoom, type JoinOk } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import { BoardEventsService } from '../events/board-events.service.js';
-import { NextFlight } from './next-flight.js';
+import { NextFlight } from '../database/next-flight.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketServer } from './socket-server.js';
 
