@@ -48,7 +48,9 @@ interface QueuedWrite {
  *   2. each write runs its step: the first one directly, every later one inside a SAVEPOINT, so a
  *      write that fails (403, 412, a constraint) is rolled back alone and rejected with its error;
  *      when the first one fails the whole transaction is rolled back (it holds nothing else) and
- *      the rest go on in a new one. A lone write so costs no statement more than without batching;
+ *      the rest go on in a new one. A lone write so costs no statement more than without batching,
+ *      and each later write one more round trip (the previous savepoint's RELEASE and the next
+ *      SAVEPOINT go as one query; COMMIT takes the last one with it);
  *   3. COMMIT; `onCommitted` gets the batch's events in seq order; each write's `afterCommit` runs
  *      and its promise resolves, in order. If BEGIN, the lock or COMMIT fails, every write of the
  *      batch is rejected with that error (nothing of it was committed).
@@ -130,10 +132,17 @@ export class BoardGroupCommit {
         await runner.rollbackTransaction();
         return;
       }
+      // The savepoint of the previous write: none yet, `clean` (rolled back to, so it can serve the
+      // next write as it is) or `used` (it holds a write that succeeded).
+      let savepoint: 'none' | 'clean' | 'used' = 'none';
       while (queue.length > 0 && done.length < this.maxBatch) {
         current = queue.shift()!;
         const first = done.length === 0;
-        if (!first) await runner.query('SAVEPOINT tl_write');
+        if (!first && savepoint !== 'clean') {
+          // One round trip: the previous write's savepoint is released (merged into the
+          // transaction) and the next one set, in one simple-protocol query.
+          await runner.query(savepoint === 'used' ? 'RELEASE SAVEPOINT tl_write; SAVEPOINT tl_write' : 'SAVEPOINT tl_write');
+        }
         let outcome: StepOutcome<unknown>;
         try {
           outcome = await current.step(tx, seq);
@@ -145,14 +154,17 @@ export class BoardGroupCommit {
             await runner.rollbackTransaction();
             return;
           }
+          // ROLLBACK TO keeps the savepoint: the next write runs inside it without another statement.
           await runner.query('ROLLBACK TO SAVEPOINT tl_write');
+          savepoint = 'clean';
           continue;
         }
-        if (!first) await runner.query('RELEASE SAVEPOINT tl_write');
+        if (!first) savepoint = 'used';
         done.push({ write: current, outcome });
         current = null;
         if (outcome.event) seq = outcome.event.seq;
       }
+      // COMMIT also commits a savepoint still open: the last write's is never released on its own.
       await runner.commitTransaction();
     } catch (error) {
       // BEGIN, the lock, a savepoint statement or COMMIT failed: nothing of this batch committed.

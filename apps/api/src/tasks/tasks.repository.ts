@@ -163,7 +163,25 @@ export class TasksRepository {
     return rows[0] ? toTaskView(rows[0]) : null;
   }
 
-  /** Applies `patch` and bumps the version; null when no row matched (unknown task, or `ifMatch` differs). */
+  /**
+   * The task (archived or not) and whether its column is archived, in one statement (the live
+   * check of every write to a task); null for an unknown task.
+   */
+  async findWithColumnState(tx: EntityManager, boardId: string, taskId: string): Promise<{ task: TaskView; columnArchived: boolean } | null> {
+    const { rows } = await runPrepared<TaskRow & { column_archived: boolean }>(
+      tx,
+      `SELECT ${TASK_COLUMNS}, EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL) AS column_archived
+         FROM tasks WHERE id = $1 AND board_id = $2`,
+      [taskId, boardId],
+    );
+    return rows[0] ? { task: toTaskView(rows[0]), columnArchived: rows[0].column_archived } : null;
+  }
+
+  /**
+   * Applies `patch` and bumps the version, only to a live task (not archived, nor in an archived
+   * column: the live check is part of the statement); null when no row matched (unknown or archived
+   * task, or `ifMatch` differs).
+   */
   async update(tx: EntityManager, boardId: string, taskId: string, patch: Partial<TaskFields>, actorId: string, ifMatch?: number): Promise<TaskView | null> {
     const { rows } = await runPrepared<TaskRow>(
       tx,
@@ -175,7 +193,8 @@ export class TasksRepository {
          due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
          completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
          version = version + 1, updated_at = now(), updated_by = $9
-       WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10)
+       WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10) AND archived_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL)
        RETURNING ${TASK_COLUMNS}`,
       [
         taskId,

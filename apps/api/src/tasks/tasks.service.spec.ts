@@ -63,7 +63,13 @@ function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: {
   const access = { nonMembers: async () => options.strangers ?? [] } as unknown as BoardAccessService;
   const settings: Record<string, unknown> = { RATE_LIMITS: options.limits ?? 'on', TASKS_PER_BOARD_MAX: options.maxTasks ?? 10_000 };
   const config = { getOrThrow: (key: string) => settings[key] } as unknown as ConfigService<Env, true>;
-  const service = new TasksService({ countUpTo: async () => 0, ...repo } as unknown as TasksRepository, columns, events, access, labels, config);
+  // The live check reads the task with its column's state; the stubs give the task through `find`.
+  const find = repo.find as ((boardId: string, taskId: string) => Promise<TaskView | null>) | undefined;
+  const findWithColumnState = async (_tx: unknown, boardId: string, taskId: string) => {
+    const task = (await find?.(boardId, taskId)) ?? null;
+    return task ? { task, columnArchived: false } : null;
+  };
+  const service = new TasksService({ countUpTo: async () => 0, findWithColumnState, ...repo } as unknown as TasksRepository, columns, events, access, labels, config);
   return { service, emitted };
 }
 

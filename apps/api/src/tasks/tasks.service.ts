@@ -183,9 +183,10 @@ export class TasksService {
    * @throws AppError TASK_NOT_FOUND (404), TASK_ARCHIVED (409)
    */
   async requireLive(tx: EntityManager, boardId: string, taskId: string): Promise<TaskView> {
-    const task = await this.requireTask(tx, boardId, taskId);
-    if (task.archivedAt || (await this.columns.find(tx, boardId, task.columnId))?.archivedAt) throw taskArchived();
-    return task;
+    const found = await this.tasks.findWithColumnState(tx, boardId, taskId);
+    if (!found) throw taskNotFound();
+    if (found.task.archivedAt || found.columnArchived) throw taskArchived();
+    return found.task;
   }
 
   /**
@@ -255,13 +256,16 @@ export class TasksService {
       userId,
       'editor',
       async ({ tx }) => {
-        await this.requireLive(tx, boardId, taskId);
+        // With assignees or labels, the task's state is checked first (404 / 409 before their
+        // validation) and gives who was assigned before, to notify only the newly added (under the
+        // board's lock: no write in between). Without them, the UPDATE checks it itself: one round
+        // trip, and the reason is looked up only when no row matched.
+        const current = patch.assigneeIds || patch.labelIds ? await this.requireLive(tx, boardId, taskId) : null;
         await this.requireMembers(tx, boardId, patch.assigneeIds);
         await this.labels.requireLabels(tx, boardId, patch.labelIds);
-        // Who was assigned before, to notify only the newly added (under the board's lock: no write in between).
-        const before = patch.assigneeIds ? ((await this.tasks.find(boardId, taskId, tx))?.assigneeIds ?? []) : [];
+        const before = patch.assigneeIds ? (current?.assigneeIds ?? []) : [];
         const task = await this.tasks.update(tx, boardId, taskId, patch, userId, req.ifMatch);
-        if (!task) throw preconditionFailed(await this.requireTask(tx, boardId, taskId));
+        if (!task) throw preconditionFailed(await this.requireLive(tx, boardId, taskId));
         return { result: task, event: { type: 'task.updated', data: task }, notify: patch.assigneeIds ? assigned(task.assigneeIds, before, task.id) : [] };
       },
       req.idempotency,
