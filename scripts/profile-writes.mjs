@@ -4,8 +4,10 @@
 // writes (no sockets) over --boards boards (default 20), stops it, and prints the replica's CPU
 // profile summarised by package and by function (self time), and the CPU per write of the replica
 // and of PostgreSQL (all `postgres` processes) over the measured phase, from /proc/<pid>/stat
-// (the replica's figure includes the profiler's own overhead). The .cpuprofile, the load tool's
-// report and the replica's log are kept under bench-results/.
+// (the replica's figure includes the profiler's own overhead), and the SQL statements per write
+// over the same phase, from the replica's /metrics (`tasklane_db_query_duration_seconds_count` by
+// statement, plus BEGIN and COMMIT per committed group-commit batch). The .cpuprofile, the load
+// tool's report and the replica's log are kept under bench-results/.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -77,7 +79,7 @@ try {
     partial = lines.pop();
     for (const line of lines) {
       if (!/^\[ *\d+s measure/.test(line)) continue;
-      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid), postgres: postgresCpu() };
+      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid), postgres: postgresCpu(), statements: statementCounts(url) };
       if (start) end = reading;
       else start = reading;
     }
@@ -91,7 +93,7 @@ try {
     const writes = r.throughput.okPerSec * seconds;
     const replicaMs = ((end.replica - start.replica) * 1000) / writes;
     const postgresMs = (postgresDelta(start.postgres, end.postgres) * 1000) / writes;
-    cpuLine = `CPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms`;
+    cpuLine = `${await statementsPerWrite(await start.statements, await end.statements)}\nCPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms`;
   }
   await replica.stop('SIGINT');
   replica = null;
@@ -103,6 +105,31 @@ try {
 } finally {
   await replica?.stop('SIGKILL');
   await db.drop();
+}
+
+/**
+ * The replica's statement counters now: statement label → count, plus `(batches)` and `(writes)`
+ * of the group commit (a batch is one BEGIN and one COMMIT). Read from /metrics (Prometheus text).
+ */
+async function statementCounts(url) {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts = new Map();
+  for (const m of text.matchAll(/^tasklane_db_query_duration_seconds_count\{[^}]*statement="([^"]+)"[^}]*\} (\d+)/gm)) counts.set(m[1], Number(m[2]));
+  counts.set('(batches)', Number(/^tasklane_group_commit_writes_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0));
+  counts.set('(writes)', Number(/^tasklane_group_commit_writes_sum(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0));
+  return counts;
+}
+
+/** Statements per committed write between two statementCounts() readings, as printable lines. */
+function statementsPerWrite(before, after) {
+  const delta = (k) => (after.get(k) ?? 0) - (before.get(k) ?? 0);
+  const writes = delta('(writes)');
+  if (writes <= 0) return 'statements per write: no write committed in the measured phase';
+  const rows = [...after.keys()].filter((k) => !k.startsWith('(') && delta(k) > 0).map((k) => [k, delta(k) / writes]);
+  rows.push(['BEGIN + COMMIT', (2 * delta('(batches)')) / writes]);
+  const total = rows.reduce((sum, [, n]) => sum + n, 0);
+  const lines = rows.sort((a, b) => b[1] - a[1]).map(([k, n]) => `  ${n.toFixed(2).padStart(5)}  ${k}`);
+  return `SQL statements per write over ${writes} writes (${(writes / delta('(batches)')).toFixed(2)} writes per transaction; savepoints not counted): ${total.toFixed(2)}\n${lines.join('\n')}`;
 }
 
 /** Self time by package and by function, as percentages of all samples (idle included). */

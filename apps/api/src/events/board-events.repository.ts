@@ -39,6 +39,12 @@ export interface EventKey {
   seq: number;
 }
 
+/** A locked board stream: its last seq, and whether the board has an enabled webhook. */
+export interface StreamHead {
+  seq: number;
+  webhooks: boolean;
+}
+
 /** What a write appends to its board's stream. */
 export interface NewEvent {
   type: BoardEventType;
@@ -73,15 +79,20 @@ export class BoardEventsRepository {
    * a busy board from every replica are served first come, first served. The CTE holds a volatile
    * function, so it is evaluated before the join, and the row lock (LockRows) after it.
    * A hash collision of two boards only serialises their writes; it never breaks anything.
+   * The same statement reads whether the board has an enabled webhook (`webhooks`, on the
+   * webhooks' board index): webhooks are created and enabled only by writes under this lock, so the
+   * answer holds for the transaction, and a write on a board without webhooks skips the webhook
+   * sink's statement (see BoardEventsService.write).
    */
-  async lock(tx: EntityManager, boardId: string): Promise<number | null> {
-    const { rows } = await runPrepared<{ seq: number }>(
+  async lock(tx: EntityManager, boardId: string): Promise<StreamHead | null> {
+    const { rows } = await runPrepared<StreamHead>(
       tx,
       `WITH turn AS (SELECT pg_advisory_xact_lock(${BOARD_LOCK_SPACE}, hashtext($1::uuid::text)))
-       SELECT s.seq FROM turn, board_streams s WHERE s.board_id = $1::uuid FOR UPDATE OF s`,
+       SELECT s.seq, EXISTS (SELECT 1 FROM webhooks w WHERE w.board_id = s.board_id AND w.enabled) AS webhooks
+         FROM turn, board_streams s WHERE s.board_id = $1::uuid FOR UPDATE OF s`,
       [boardId],
     );
-    return rows[0]?.seq ?? null;
+    return rows[0] ?? null;
   }
 
   /** Bumps the stream's seq and inserts the event with it, in one statement (the caller holds the lock). */

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics/metrics.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
 import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
 import type { BoardNotifier, NotifiedWrite } from './board-notifier.js';
+import type { BoardEventSink } from './event-sink.js';
 import type { OutboxRelay } from './outbox.relay.js';
 
 // The write path's decisions with its collaborators stubbed: the order of the steps, what a retry,
@@ -20,7 +21,16 @@ const KEY = { userId: USER, key: 'k1', requestHash: 'h' };
 const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.deleted', actorId: USER, occurredAt: new Date(0).toISOString(), data: { id: 't' } });
 
 function setup(
-  options: { seq?: number | null; role?: 'viewer' | 'editor' | 'owner' | null; replay?: { body: unknown } | null; lastSeq?: number | null; page?: AnyBoardEvent[]; storeFails?: boolean } = {},
+  options: {
+    seq?: number | null;
+    role?: 'viewer' | 'editor' | 'owner' | null;
+    replay?: { body: unknown } | null;
+    lastSeq?: number | null;
+    page?: AnyBoardEvent[];
+    storeFails?: boolean;
+    /** What the lock reads: whether the board has an enabled webhook. */
+    webhooks?: boolean;
+  } = {},
 ) {
   const steps: string[] = [];
   const tx = { name: 'tx' } as unknown as EntityManager;
@@ -55,7 +65,7 @@ function setup(
     },
   } as unknown as DataSource;
   const events = {
-    lock: jest.fn(async () => (steps.push('lock'), options.seq === undefined ? 4 : options.seq)),
+    lock: jest.fn(async () => (steps.push('lock'), options.seq === null ? null : { seq: options.seq ?? 4, webhooks: options.webhooks ?? false })),
     append: jest.fn(async () => (steps.push('append'), event((options.seq ?? 4) + 1))),
     open: jest.fn(async () => void steps.push('open')),
     seqOf: jest.fn(async () => (options.lastSeq === undefined ? 10 : options.lastSeq)),
@@ -86,8 +96,9 @@ function setup(
     }),
   } satisfies BoardNotifier;
   const metrics = { eventCommitted: jest.fn(), groupCommitted: jest.fn() } as unknown as Metrics;
-  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, metrics, notifier);
-  return { service, steps, events, relay, access, notifier, metrics };
+  const sink = { record: jest.fn(async (_tx: EntityManager, e: AnyBoardEvent) => void steps.push(`webhook sink ${e.seq}`)) } satisfies BoardEventSink;
+  const service = new BoardEventsService(dataSource, events, access, idempotency, relay, config, metrics, notifier, sink);
+  return { service, steps, events, relay, access, notifier, metrics, sink };
 }
 
 const work = (result: unknown = { id: 't' }) =>
@@ -98,6 +109,26 @@ describe('BoardEventsService.write', () => {
     const { service, steps } = setup();
     await service.write(BOARD, USER, 'editor', work(), KEY);
     expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'store', 'COMMIT', 'publish']);
+  });
+
+  it('hands the event to the webhook sink only when the lock saw an enabled webhook', async () => {
+    const without = setup({ webhooks: false });
+    await without.service.write(BOARD, USER, 'editor', work());
+    expect(without.sink.record).not.toHaveBeenCalled();
+    const withHooks = setup({ webhooks: true });
+    await withHooks.service.write(BOARD, USER, 'editor', work());
+    expect(withHooks.steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'webhook sink 5', 'COMMIT', 'publish']);
+  });
+
+  it('hands the events of later writes in the same transaction to the webhook sink once a write enabled a webhook', async () => {
+    const { service, steps, sink } = setup({ webhooks: false, role: 'owner' });
+    // Queued in the same tick: the second joins the first one's batch (group commit).
+    await Promise.all([
+      service.writeWithoutEvent(BOARD, USER, 'owner', async ({ webhookEnabled }) => (webhookEnabled(), { result: 'created' })),
+      service.write(BOARD, USER, 'editor', work()),
+    ]);
+    expect(steps.filter((s) => s === 'BEGIN' || s === 'COMMIT')).toEqual(['BEGIN', 'COMMIT']);
+    expect(sink.record).toHaveBeenCalledTimes(1);
   });
 
   it('hands the change the seq its event will get and returns the change’s result', async () => {

@@ -13,7 +13,7 @@ import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './board-notifier.js';
 import { BOARD_EVENT_SINK, DUE_DATE_SINK, type BoardEventSink } from './event-sink.js';
 import { NOTIFICATION_EMAILS, type NotificationEmailsPort } from './notification-emails.js';
-import { BoardEventsRepository } from './board-events.repository.js';
+import { BoardEventsRepository, type StreamHead } from './board-events.repository.js';
 import { eventsExpired } from './events.errors.js';
 import { BoardGroupCommit } from './group-commit.js';
 import { OutboxRelay } from './outbox.relay.js';
@@ -46,6 +46,12 @@ export interface WriteContext {
   tx: EntityManager;
   /** The seq this write's event will get (the board's last seq + 1; 0 for a new board, which has no event). */
   seq: number;
+  /**
+   * Tells the stream that the board has an enabled webhook from now on: a write that creates or
+   * enables one calls it, so the later writes of its transaction (group commit) hand their events
+   * to the webhook sink. The lock reads the flag once per transaction (BoardEventsRepository.lock).
+   */
+  webhookEnabled(): void;
 }
 
 /**
@@ -78,7 +84,8 @@ export interface WriteRequest {
  *   3. claim the Idempotency-Key, if any (a retry answers the stored response here, writing nothing);
  *   4. the caller's change (`work`);
  *   5. bump the seq and insert the event (the outbox row) in one statement; hand it to the
- *      BOARD_EVENT_SINK (webhook deliveries and their job) and DUE_DATE_SINK (reminder jobs);
+ *      BOARD_EVENT_SINK (webhook deliveries and their job; only when the board has an enabled
+ *      webhook, which step 1 reads) and DUE_DATE_SINK (reminder jobs);
  *      store the idempotent response.
  * After COMMIT the event is published (OutboxRelay → EventPublisher). A failure anywhere rolls
  * everything back: no change without its event, no event without its change, no gap in seq.
@@ -120,10 +127,11 @@ export class BoardEventsService {
     work: (ctx: WriteContext) => Promise<WriteOutcome<R, T>>,
     idempotency?: IdempotencyRequest,
   ): Promise<R> {
-    return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
-      const outcome = await work({ tx, seq: seq + 1 });
+    return this.locked(boardId, actorId, required, idempotency, async (tx, seq, head) => {
+      const outcome = await work({ tx, seq: seq + 1, webhookEnabled: () => (head.webhooks = true) });
       const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null });
-      await this.sink?.record(tx, event);
+      // Webhook deliveries only on a board that has an enabled webhook (read with the lock).
+      if (head.webhooks) await this.sink?.record(tx, event);
       await this.reminders?.record(tx, event);
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
       return { result: outcome.result, event, afterCommit };
@@ -146,8 +154,8 @@ export class BoardEventsService {
     work: (ctx: WriteContext) => Promise<{ result: R; notify?: readonly NotificationIntent[] }>,
     idempotency?: IdempotencyRequest,
   ): Promise<R> {
-    return this.locked(boardId, actorId, required, idempotency, async (tx, seq) => {
-      const outcome = await work({ tx, seq });
+    return this.locked(boardId, actorId, required, idempotency, async (tx, seq, head) => {
+      const outcome = await work({ tx, seq, webhookEnabled: () => (head.webhooks = true) });
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: 0, intents: outcome.notify ?? [] });
       return { result: outcome.result, event: null, afterCommit };
     });
@@ -170,11 +178,11 @@ export class BoardEventsService {
     actorId: string,
     required: BoardRole | typeof AUTHORIZED_BY_INVITATION,
     idempotency: IdempotencyRequest | undefined,
-    body: (tx: EntityManager, seq: number) => Promise<{ result: R; event: AnyBoardEvent | null; afterCommit?: (() => void) | null }>,
+    body: (tx: EntityManager, seq: number, head: StreamHead) => Promise<{ result: R; event: AnyBoardEvent | null; afterCommit?: (() => void) | null }>,
   ): Promise<R> {
-    const committed = await this.groupCommit.run(boardId, async (tx, seq) => {
+    const committed = await this.groupCommit.run(boardId, async (tx, seq, head) => {
       if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
-      return this.idempotently(tx, idempotency, () => body(tx, seq));
+      return this.idempotently(tx, idempotency, () => body(tx, seq, head));
     });
     return committed.result;
   }
@@ -196,7 +204,8 @@ export class BoardEventsService {
   async create<R>(boardId: string, work: (ctx: WriteContext) => Promise<R>, idempotency?: IdempotencyRequest): Promise<R> {
     const committed = await this.dataSource.transaction((tx) =>
       this.idempotently(tx, idempotency, async () => {
-        const result = await work({ tx, seq: 0 });
+        // A new board has no webhook and no event: nothing to tell.
+        const result = await work({ tx, seq: 0, webhookEnabled: () => undefined });
         await this.events.open(tx, boardId);
         return { result, event: null };
       }),

@@ -40,7 +40,7 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
     log.push('lock');
     if (boardId !== 'other') await lockGate;
     if (options.lockFails) throw Object.assign(new Error('canceling statement due to lock timeout'), { code: '55P03' });
-    return options.seq === null ? null : head;
+    return options.seq === null ? null : { seq: head, webhooks: false };
   });
   // The stream's seq as committed (what the next batch's lock reads).
   let head = options.seq ?? 10;

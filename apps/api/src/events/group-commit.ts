@@ -3,6 +3,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import { Logger } from '@nestjs/common';
 import { boardNotFound } from '../board-access/board-access.errors.js';
+import type { StreamHead } from './board-events.repository.js';
 
 const logger = new Logger('BoardGroupCommit');
 
@@ -16,16 +17,18 @@ export interface StepOutcome<R> {
 
 /**
  * One write of a board: everything the write does after the board's lock is held. Runs with `tx`
- * (the batch's transaction, inside a savepoint unless it is the batch's first write) and `seq`,
- * the board's last seq before this write (its own event, if any, takes `seq + 1`).
+ * (the batch's transaction, inside a savepoint unless it is the batch's first write), `seq`, the
+ * board's last seq before this write (its own event, if any, takes `seq + 1`), and the batch's
+ * `head` (what the lock read; a write that adds an enabled webhook sets `head.webhooks`, so the
+ * batch's later writes see it).
  */
-export type WriteStep<R> = (tx: EntityManager, seq: number) => Promise<StepOutcome<R>>;
+export type WriteStep<R> = (tx: EntityManager, seq: number, head: StreamHead) => Promise<StepOutcome<R>>;
 
 /** Told once per committed batch, before any of its writes resolves: the events in seq order. */
 export type CommittedListener = (events: AnyBoardEvent[], writes: number) => void;
 
-/** Locks the board's stream for the transaction and returns its last seq; null for no such board. */
-export type StreamLock = (tx: EntityManager, boardId: string) => Promise<number | null>;
+/** Locks the board's stream for the transaction and returns its head (last seq …); null for no such board. */
+export type StreamLock = (tx: EntityManager, boardId: string) => Promise<StreamHead | null>;
 
 interface QueuedWrite {
   step: WriteStep<unknown>;
@@ -125,13 +128,14 @@ export class BoardGroupCommit {
       await runner.connect();
       await runner.startTransaction();
       const tx = runner.manager;
-      let seq = await this.lock(tx, boardId);
-      if (seq === null) {
+      const head = await this.lock(tx, boardId);
+      if (head === null) {
         // No such board: every write queued for it fails the same way.
         for (const write of queue.splice(0)) settle(write, 'reject', boardNotFound());
         await runner.rollbackTransaction();
         return;
       }
+      let seq = head.seq;
       // The savepoint of the previous write: none yet, `clean` (rolled back to, so it can serve the
       // next write as it is) or `used` (it holds a write that succeeded).
       let savepoint: 'none' | 'clean' | 'used' = 'none';
@@ -145,7 +149,7 @@ export class BoardGroupCommit {
         }
         let outcome: StepOutcome<unknown>;
         try {
-          outcome = await current.step(tx, seq);
+          outcome = await current.step(tx, seq, head);
         } catch (error) {
           settle(current, 'reject', error);
           current = null;

@@ -68,13 +68,13 @@ function setup(o: Options = {}) {
     write: jest.fn(async (_b: string, _u: string, role: unknown, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
       required.push(role);
       if (o.writeFails) throw o.writeFails;
-      const outcome = await work({ tx, seq: 8 });
+      const outcome = await work({ tx, seq: 8, webhookEnabled: () => undefined });
       emitted.push(outcome.event);
       return outcome.result;
     }),
     writeWithoutEvent: jest.fn(async (_b: string, _u: string, role: unknown, work: (ctx: WriteContext) => Promise<{ result: unknown }>) => {
       required.push(role);
-      return (await work({ tx, seq: 7 })).result;
+      return (await work({ tx, seq: 7, webhookEnabled: () => undefined })).result;
     }),
   } as unknown as BoardEventsService;
   const repo = {

@@ -22,7 +22,7 @@ function setup(access: Partial<Record<keyof BoardAccessService, unknown>>) {
   const events = {
     write: jest.fn(async (_b: string, _u: string, role: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
       required.push(role);
-      const outcome = await work({ tx, seq: 1 });
+      const outcome = await work({ tx, seq: 1, webhookEnabled: () => undefined });
       emitted.push(outcome.event);
       return outcome.result;
     }),

@@ -47,7 +47,7 @@ function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: {
   const emitted: WriteOutcome<unknown>['event'][] = [];
   const events = {
     write: jest.fn(async (_b: string, _u: string, _r: string, work: (ctx: WriteContext) => Promise<WriteOutcome<unknown>>) => {
-      const outcome = await work({ tx, seq: 1 });
+      const outcome = await work({ tx, seq: 1, webhookEnabled: () => undefined });
       emitted.push(outcome.event);
       return outcome.result;
     }),

@@ -74,10 +74,11 @@ export class WebhooksService {
       boardId,
       userId,
       'owner',
-      async ({ tx }) => {
+      async ({ tx, webhookEnabled }) => {
         if ((await this.webhooks.countOnBoard(tx, boardId)) >= max) throw limitReached('webhooks_per_board', max, 'webhooks per board');
         const secret = dto.secret ?? randomBytes(32).toString('hex');
         const created = await this.webhooks.insert(tx, { id: randomUUID(), boardId, url, events: dto.events, secret, createdBy: userId });
+        webhookEnabled();
         return { result: { ...toWebhookView(created), secret } };
       },
       req.idempotency,
@@ -106,9 +107,10 @@ export class WebhooksService {
       boardId,
       userId,
       'owner',
-      async ({ tx }) => {
+      async ({ tx, webhookEnabled }) => {
         const updated = await this.webhooks.update(tx, boardId, webhookId, { url, events: dto.events, enabled: dto.enabled });
         if (!updated) throw webhookNotFound();
+        if (updated.enabled) webhookEnabled();
         if (dto.enabled === true) await this.jobs.enqueue(tx, 'webhooks.drain', { webhookId }, { singletonKey: webhookId });
         return { result: toWebhookView(updated) };
       },
