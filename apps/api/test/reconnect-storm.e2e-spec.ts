@@ -5,8 +5,8 @@ import { useTestApp } from './support/test-app.js';
 
 /**
  * PostgreSQL statements a reconnect storm costs on one replica (issue 13), counted from the
- * replica's own `tasklane_db_query_duration_seconds_count{statement=...}` on /metrics: 50 sockets
- * of one login reconnecting at once share their `auth_sessions` liveness reads, their joins share
+ * replica's own `tasklane_db_query_duration_seconds_count{statement=...}` on /metrics: 20 sockets
+ * of one login (SOCKETS_PER_USER) reconnecting at once share their `auth_sessions` liveness reads, their joins share
  * the catch-up read, and membership is still checked on every join (a removed member stays out).
  */
 describe('reconnect storm statements', () => {
@@ -30,6 +30,7 @@ describe('reconnect storm statements', () => {
     const auth0 = await queries('select auth_sessions');
     const members0 = await queries('select board_members');
     const events0 = await queries('select board_events');
+    const since = performance.now();
     const sockets = await Promise.all(Array.from({ length: SOCKETS }, () => connectSocket(t.url, member.accessToken)));
     try {
       const auth1 = await queries('select auth_sessions');
@@ -37,14 +38,19 @@ describe('reconnect storm statements', () => {
       expect(acks.every((a) => (a as { ok: boolean }).ok)).toBe(true);
       const members1 = await queries('select board_members');
       const events1 = await queries('select board_events');
+      // The `board:seq` heartbeat's membership sweep (one board_members read per SEQ_HEARTBEAT_MS
+      // = 2 s while rooms have sockets) may fall into the window.
+      const heartbeats = Math.ceil((performance.now() - since) / 2000) + 1;
       const figures = { auth: auth1 - auth0, boardMembers: members1 - members0, catchUp: events1 - events0 };
       console.log(`reconnect storm, ${SOCKETS} sockets: ${JSON.stringify(figures)}`);
       // At most one auth_sessions read per socket; handshakes that overlap share one (NextFlight).
       // Measured 2026-12-01 on an idle-ish app: 20 of 20 (handshakes arrive one after another
       // faster than a read takes, so they rarely overlap here; a loaded replica overlaps more).
       expect(figures.auth).toBeLessThanOrEqual(SOCKETS);
-      // Authorization on every join: two board_members reads per join, never shared.
-      expect(figures.boardMembers).toBe(2 * SOCKETS);
+      // Authorization on every join: two board_members reads per join, never shared (plus the
+      // heartbeat's sweeps, if any fell into the window).
+      expect(figures.boardMembers).toBeGreaterThanOrEqual(2 * SOCKETS);
+      expect(figures.boardMembers).toBeLessThanOrEqual(2 * SOCKETS + heartbeats);
       expect(figures.catchUp).toBeLessThan(SOCKETS); // measured 5 of 20: joins that overlap share one read
 
       // A member removed now cannot join, even with a socket connected before the removal.
