@@ -6,6 +6,7 @@ import { createApp } from '../src/app.factory.js';
 import { loadEnv } from '../src/config/env.schema.js';
 import { MetricsHttp } from '../src/metrics/metrics-http.service.js';
 import { createBoard, createTask, registerUser } from './support/fixtures.js';
+import { samples, sum } from './support/metrics.js';
 import { connectSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -39,21 +40,6 @@ const EXPECTED = [
   'tasklane_process_resident_memory_bytes',
   'tasklane_nodejs_heap_size_used_bytes',
 ];
-
-/** The samples of a text exposition: name, labels and value per line (comments skipped). */
-function samples(text: string): { name: string; labels: Record<string, string>; value: number }[] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!m) throw new Error(`not an exposition line: ${line}`);
-      const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-      return { name: m[1], labels, value: Number(m[3]) };
-    });
-}
-const sum = (all: ReturnType<typeof samples>, name: string, labels: Record<string, string> = {}) =>
-  all.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
 
 describe('GET /metrics', () => {
   const t = useTestApp();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { addMember, createBoard, registerUser } from './support/fixtures.js';
+import { samples, sum } from './support/metrics.js';
 import { connectSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
 
@@ -13,13 +14,10 @@ describe('reconnect storm statements', () => {
   const t = useTestApp();
   const SOCKETS = 20; // SOCKETS_PER_USER: the most one login may hold
 
-  /** The replica's query count of one statement label (all buckets' `_count` summed). */
+  /** The replica's query count of one statement label. */
   async function queries(statement: string): Promise<number> {
     const res = await t.http().get('/metrics').expect(200);
-    const re = /^tasklane_db_query_duration_seconds_count\{([^}]*)\} (\S+)$/gm;
-    let n = 0;
-    for (const m of res.text.matchAll(re)) if (m[1].includes(`statement="${statement}"`)) n += Number(m[2]);
-    return n;
+    return sum(samples(res.text), 'tasklane_db_query_duration_seconds_count', { statement });
   }
 
   it('20 sockets of one session connect and join at once: shared auth and catch-up reads where they overlap, membership read twice per join', async () => {
