@@ -83,4 +83,31 @@ describe('group commit (e2e)', () => {
     expect(snap.tasks.filter((task) => task.title === 'once')).toHaveLength(1);
     expect(snap.seq).toBe(1);
   });
+
+  it('answers retries whose own change would fail (the task is gone, the If-Match is stale) with the first response, inside one batch and after it', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const doomed = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'doomed' });
+    const edited = await createTask(t, owner.auth, board.id, { columnId: todo.id, title: 'edited' });
+    const seqBefore = (await snapshot(t, owner.auth, board.id)).seq;
+    const deleteKey = randomUUID();
+    const patchKey = randomUUID();
+    const del = () => t.http().delete(`${tasksPath(board.id)}/${doomed.id}`).set({ ...owner.auth, 'Idempotency-Key': deleteKey });
+    const patch = () => t.http().patch(`${tasksPath(board.id)}/${edited.id}`).set({ ...owner.auth, 'Idempotency-Key': patchKey, 'If-Match': '"1"' }).send({ title: 'edited once' });
+    // Sent at once, most retries land in the first attempt's batch (uncommitted when they fail).
+    const answers = await Promise.all([...Array.from({ length: 8 }, del), ...Array.from({ length: 8 }, patch)]);
+    expect(answers.slice(0, 8).map((a) => a.status)).toEqual(Array(8).fill(204));
+    expect(answers.slice(8).map((a) => a.status)).toEqual(Array(8).fill(200));
+    // Equal bodies (a replay comes from jsonb, which orders keys its own way).
+    for (const a of answers.slice(9)) expect(a.body).toEqual(answers[8].body);
+    expect(answers[8].body).toMatchObject({ id: edited.id, title: 'edited once', version: 2 });
+    // And once more after everything committed.
+    await del().expect(204);
+    expect((await patch().expect(200)).body).toEqual(answers[8].body);
+    // The key of another request is still refused, though its change would fail anyway.
+    const reused = await t.http().delete(`${tasksPath(board.id)}/${edited.id}`).set({ ...owner.auth, 'Idempotency-Key': deleteKey, 'If-Match': '"9"' }).expect(422);
+    expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const events = (await t.http().get(`/api/v1/boards/${board.id}/events?after=${seqBefore}`).set(owner.auth).expect(200)).body.items as AnyBoardEvent[];
+    expect(events.map((e) => e.type).sort()).toEqual(['task.deleted', 'task.updated']);
+    expect(events.every((e) => e.idempotencyKey === deleteKey || e.idempotencyKey === patchKey)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import type { AnyBoardEvent } from '@tasklane/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardAccessService } from '../board-access/board-access.service.js';
 import { AppError } from '../errors/app-error.js';
-import type { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { IdempotentReplay, type IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { Metrics } from '../metrics/metrics.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
 import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
@@ -24,7 +24,10 @@ function setup(
   options: {
     seq?: number | null;
     role?: 'viewer' | 'editor' | 'owner' | null;
+    /** The key already holds this body for the same request: `record` finds the write is a retry. */
     replay?: { body: unknown } | null;
+    /** What the read after a failed keyed write finds: the first attempt's body, another request's key (422), or a broken database. */
+    prior?: { body: unknown } | 'other request' | 'read fails' | null;
     lastSeq?: number | null;
     page?: AnyBoardEvent[];
     storeFails?: boolean;
@@ -81,10 +84,16 @@ function setup(
     }),
   } as unknown as BoardAccessService;
   const idempotency = {
-    claim: jest.fn(async () => (steps.push('claim'), options.replay ?? null)),
-    store: jest.fn(async () => {
-      steps.push('store');
+    record: jest.fn(async () => {
+      steps.push('record');
       if (options.storeFails) throw new Error('store failed');
+      if (options.replay) throw new IdempotentReplay(options.replay.body);
+    }),
+    replayAfterFailure: jest.fn(async () => {
+      steps.push('lookup');
+      if (options.prior === 'other request') throw new AppError('IDEMPOTENCY_KEY_REUSED', 'reused');
+      if (options.prior === 'read fails') throw new Error('connection refused');
+      return options.prior ?? null;
     }),
   } as unknown as IdempotencyService;
   const relay = { publishCommitted: jest.fn(() => void steps.push('publish')) } as unknown as OutboxRelay;
@@ -105,10 +114,10 @@ const work = (result: unknown = { id: 't' }) =>
   jest.fn(async (ctx: { seq: number }) => ({ result: { ...(result as object), seenSeq: ctx.seq }, event: { type: 'task.deleted' as const, data: { id: 't' } } }));
 
 describe('BoardEventsService.write', () => {
-  it('locks the stream, then checks the role, claims the key, changes, appends, stores, commits, then publishes', async () => {
+  it('locks the stream, then checks the role, changes, appends, records the key with the response, commits, then publishes', async () => {
     const { service, steps } = setup();
     await service.write(BOARD, USER, 'editor', work(), KEY);
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'store', 'COMMIT', 'publish']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'record', 'COMMIT', 'publish']);
   });
 
   it('hands the event to the webhook sink only when the lock saw an enabled webhook', async () => {
@@ -154,28 +163,43 @@ describe('BoardEventsService.write', () => {
       const change = work();
       await expect(service.write(BOARD, USER, 'owner', change, KEY)).rejects.toMatchObject({ code });
       expect(change).not.toHaveBeenCalled();
-      expect(steps).not.toContain('claim');
+      expect(steps).not.toContain('record');
       expect(relay.publishCommitted).not.toHaveBeenCalled();
     }
   });
 
-  it('answers an Idempotency-Key retry with the stored body: no change, no event, no publish', async () => {
-    const { service, steps, events } = setup({ replay: { body: { id: 'first' } } });
-    const change = work();
-    await expect(service.write(BOARD, USER, 'editor', change, KEY)).resolves.toEqual({ id: 'first' });
-    expect(change).not.toHaveBeenCalled();
-    expect(events.append).not.toHaveBeenCalled();
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'COMMIT']);
+  it('answers an Idempotency-Key retry with the stored body: its own change and event rolled back, nothing published', async () => {
+    const { service, steps, relay } = setup({ replay: { body: { id: 'first' } } });
+    await expect(service.write(BOARD, USER, 'editor', work(), KEY)).resolves.toEqual({ id: 'first' });
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'record', 'ROLLBACK']);
+    expect(relay.publishCommitted).not.toHaveBeenCalled();
   });
 
-  it('rolls back and publishes nothing when the change throws', async () => {
-    const { service, steps, events } = setup();
-    const failing = jest.fn(async () => {
+  const failing = () =>
+    jest.fn(async (): Promise<never> => {
       throw new AppError('TASK_NOT_FOUND', 'Task not found');
     });
-    await expect(service.write(BOARD, USER, 'editor', failing, KEY)).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
+
+  it('rolls back and publishes nothing when the change throws; a keyed write then looks its key up once, after the rollback', async () => {
+    const { service, steps, events } = setup();
+    await expect(service.write(BOARD, USER, 'editor', failing(), KEY)).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
     expect(events.append).not.toHaveBeenCalled();
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'ROLLBACK']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'ROLLBACK', 'lookup']);
+    const unkeyed = setup();
+    await expect(unkeyed.service.write(BOARD, USER, 'editor', failing())).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
+    expect(unkeyed.steps).toEqual(['BEGIN', 'lock', 'require editor', 'ROLLBACK']);
+  });
+
+  it('answers the first response when a retry’s change fails because the first attempt committed it (the task it deletes is gone)', async () => {
+    const { service, steps, relay } = setup({ prior: { body: { id: 'first' } } });
+    await expect(service.write(BOARD, USER, 'editor', failing(), KEY)).resolves.toEqual({ id: 'first' });
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'ROLLBACK', 'lookup']);
+    expect(relay.publishCommitted).not.toHaveBeenCalled();
+  });
+
+  it('answers 422 for a key of another request even when the change fails, and keeps the change’s own error when the lookup cannot read', async () => {
+    await expect(setup({ prior: 'other request' }).service.write(BOARD, USER, 'editor', failing(), KEY)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await expect(setup({ prior: 'read fails' }).service.write(BOARD, USER, 'editor', failing(), KEY)).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
   });
 
   it('stamps the event with the request’s Idempotency-Key, or null without one', async () => {
@@ -195,7 +219,7 @@ describe('BoardEventsService notifications (BOARD_NOTIFIER)', () => {
   it('records the intents inside the transaction, after the event, with its seq, and delivers only after COMMIT and the publish', async () => {
     const { service, steps, notifier } = setup({ seq: 7 });
     await service.write(BOARD, USER, 'editor', notifying(), KEY);
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'notify', 'store', 'COMMIT', 'publish', 'deliver']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'notify', 'record', 'COMMIT', 'publish', 'deliver']);
     expect(notifier.record).toHaveBeenCalledWith(expect.anything(), { boardId: BOARD, actorId: USER, seq: 8, intents });
   });
 
@@ -208,13 +232,13 @@ describe('BoardEventsService notifications (BOARD_NOTIFIER)', () => {
   it('delivers nothing when the transaction rolls back after recording', async () => {
     const { service, steps } = setup({ storeFails: true });
     await expect(service.write(BOARD, USER, 'editor', notifying(), KEY)).rejects.toThrow('store failed');
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'claim', 'append', 'notify', 'store', 'ROLLBACK']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'notify', 'record', 'ROLLBACK', 'lookup']);
   });
 
   it('records the intents of a write without an event (seq 0) and delivers after COMMIT', async () => {
     const { service, steps, notifier } = setup({ role: 'owner' });
     await expect(service.writeWithoutEvent(BOARD, USER, 'owner', async () => ({ result: 'ok', notify: intents }), KEY)).resolves.toBe('ok');
-    expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'claim', 'notify', 'store', 'COMMIT', 'deliver']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'notify', 'record', 'COMMIT', 'deliver']);
     expect(notifier.record).toHaveBeenCalledWith(expect.anything(), { boardId: BOARD, actorId: USER, seq: 0, intents });
   });
 });
@@ -224,7 +248,7 @@ describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', ()
     const { service, steps, access } = setup({ role: null });
     await expect(service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, work({ id: 'm' }), KEY)).resolves.toEqual({ id: 'm', seenSeq: 5 });
     expect(access.require).not.toHaveBeenCalled();
-    expect(steps).toEqual(['BEGIN', 'lock', 'claim', 'append', 'store', 'COMMIT', 'publish']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'append', 'record', 'COMMIT', 'publish']);
   });
 
   it('leaves the refusal to the change: when it throws, everything rolls back and nothing is published', async () => {
@@ -235,17 +259,17 @@ describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', ()
     await expect(service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, refusing, KEY)).rejects.toMatchObject({ code: 'INVITATION_NOT_FOUND' });
     expect(events.append).not.toHaveBeenCalled();
     expect(relay.publishCommitted).not.toHaveBeenCalled();
-    expect(steps).toEqual(['BEGIN', 'lock', 'claim', 'ROLLBACK']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'ROLLBACK', 'lookup']);
   });
 
-  it('still answers BOARD_NOT_FOUND for a board without a stream, and replays a retry without running the change', async () => {
+  it('still answers BOARD_NOT_FOUND for a board without a stream, and replays a retry with its change rolled back', async () => {
     const gone = setup({ seq: null, role: null });
     const change = work();
     await expect(gone.service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, change)).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
     expect(change).not.toHaveBeenCalled();
     const retry = setup({ role: null, replay: { body: { id: 'first' } } });
     await expect(retry.service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, change, KEY)).resolves.toEqual({ id: 'first' });
-    expect(change).not.toHaveBeenCalled();
+    expect(retry.steps).toEqual(['BEGIN', 'lock', 'append', 'record', 'ROLLBACK']);
     expect(retry.relay.publishCommitted).not.toHaveBeenCalled();
   });
 
@@ -257,11 +281,11 @@ describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', ()
 });
 
 describe('BoardEventsService.writeWithoutEvent', () => {
-  it('locks, checks the role, claims the key, changes and stores, with no event, no new seq and no publish', async () => {
+  it('locks, checks the role, changes and records the key, with no event, no new seq and no publish', async () => {
     const { service, steps, events, relay } = setup({ seq: 7, role: 'owner' });
     const change = jest.fn(async (ctx: { seq: number }) => ({ result: { invited: true, seenSeq: ctx.seq } }));
     await expect(service.writeWithoutEvent(BOARD, USER, 'owner', change, KEY)).resolves.toEqual({ invited: true, seenSeq: 7 });
-    expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'claim', 'store', 'COMMIT']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require owner', 'record', 'COMMIT']);
     expect(events.append).not.toHaveBeenCalled();
     expect(relay.publishCommitted).not.toHaveBeenCalled();
   });
@@ -275,7 +299,7 @@ describe('BoardEventsService.writeWithoutEvent', () => {
       const change = jest.fn(async () => ({ result: null }));
       await expect(service.writeWithoutEvent(BOARD, USER, 'owner', change, KEY)).rejects.toMatchObject({ code });
       expect(change).not.toHaveBeenCalled();
-      expect(steps).not.toContain('claim');
+      expect(steps).not.toContain('record');
     }
   });
 });
@@ -285,7 +309,13 @@ describe('BoardEventsService.create', () => {
     const { service, steps } = setup();
     const change = jest.fn(async (ctx: { seq: number }) => ({ created: true, seq: ctx.seq }));
     await expect(service.create(BOARD, change, KEY)).resolves.toEqual({ created: true, seq: 0 });
-    expect(steps).toEqual(['BEGIN', 'claim', 'open', 'store', 'COMMIT']);
+    expect(steps).toEqual(['BEGIN', 'open', 'record', 'COMMIT']);
+  });
+
+  it('answers a retried creation with the first response, its own board rolled back', async () => {
+    const { service, steps } = setup({ replay: { body: { created: 'first' } } });
+    await expect(service.create(BOARD, async () => ({ created: 'again' }), KEY)).resolves.toEqual({ created: 'first' });
+    expect(steps).toEqual(['BEGIN', 'open', 'record', 'ROLLBACK']);
   });
 });
 

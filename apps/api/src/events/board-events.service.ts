@@ -8,7 +8,7 @@ import type { Env } from '../config/env.schema.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { currentTraceparent } from '../tracing/trace-context.js';
 import type { IdempotencyRequest } from '../idempotency/idempotency-key.decorator.js';
-import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { IdempotencyService, IdempotentReplay } from '../idempotency/idempotency.service.js';
 import { BoardAccessService } from '../board-access/board-access.service.js';
 import { BOARD_NOTIFIER, type BoardNotifier, type NotificationIntent } from './board-notifier.js';
 import { BOARD_EVENT_SINK, DUE_DATE_SINK, type BoardEventSink } from './event-sink.js';
@@ -56,7 +56,7 @@ export interface WriteContext {
 
 /**
  * `required` of the one write whose actor is not a member of the board yet: accepting an
- * invitation. `write` still locks the board's stream and claims the Idempotency-Key, but checks no
+ * invitation. `write` still locks the board's stream and records the Idempotency-Key, but checks no
  * role: the work function MUST authorize the actor itself, with `ctx.tx`, under the lock (the
  * invitation is pending, unexpired and addressed to the actor's account email; the board is live)
  * and throw when not. Nothing else may use it.
@@ -81,16 +81,17 @@ export interface WriteRequest {
  *      statement sees what committed before it, so a removal or demotion by the write we waited
  *      for is seen (404 / 403). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
  *      step 4 instead: the invitee is not a member yet;
- *   3. claim the Idempotency-Key, if any (a retry answers the stored response here, writing nothing);
- *   4. the caller's change (`work`);
- *   5. bump the seq and insert the event (the outbox row) in one statement; hand it to the
+ *   3. the caller's change (`work`);
+ *   4. bump the seq and insert the event (the outbox row) in one statement; hand it to the
  *      BOARD_EVENT_SINK (webhook deliveries and their job; only when the board has an enabled
  *      webhook, which step 1 reads) and DUE_DATE_SINK (reminder jobs);
- *      store the idempotent response.
+ *   5. record the Idempotency-Key, if any, with the response, in one statement. A retry of a
+ *      write that committed finds the key here (its own work is rolled back and it answers the
+ *      stored response) or, when its work failed, right after (IdempotencyService).
  * After COMMIT the event is published (OutboxRelay → EventPublisher). A failure anywhere rolls
  * everything back: no change without its event, no event without its change, no gap in seq.
- * `writeWithoutEvent` is the same without step 5 (invitations); `create` is the same without
- * steps 1, 2 and 5: a new board starts at seq 0.
+ * `writeWithoutEvent` is the same without step 4 (invitations); `create` is the same without
+ * steps 1, 2 and 4: a new board starts at seq 0.
  */
 @Injectable()
 export class BoardEventsService {
@@ -170,8 +171,8 @@ export class BoardEventsService {
 
   /**
    * The transaction of `write` and `writeWithoutEvent`, shared with the board's other concurrent
-   * writes on this replica (BoardGroupCommit): lock, then per write authorize, claim the key,
-   * `body`, store; COMMIT; then publish the events and notify.
+   * writes on this replica (BoardGroupCommit): lock, then per write authorize, `body`, record the
+   * key; COMMIT; then publish the events and notify. A retry answers the first response.
    */
   private async locked<R>(
     boardId: string,
@@ -180,11 +181,17 @@ export class BoardEventsService {
     idempotency: IdempotencyRequest | undefined,
     body: (tx: EntityManager, seq: number, head: StreamHead) => Promise<{ result: R; event: AnyBoardEvent | null; afterCommit?: (() => void) | null }>,
   ): Promise<R> {
-    const committed = await this.groupCommit.run(boardId, async (tx, seq, head) => {
-      if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
-      return this.idempotently(tx, idempotency, () => body(tx, seq, head));
-    });
-    return committed.result;
+    try {
+      const committed = await this.groupCommit.run(boardId, async (tx, seq, head) => {
+        if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
+        return this.idempotently(tx, idempotency, () => body(tx, seq, head));
+      });
+      return committed.result;
+    } catch (error) {
+      // BoardGroupCommit rejects a failed write only after its batch ended, so a first attempt
+      // committed in the same batch is visible to the read in `retried`.
+      return this.retried<R>(idempotency, error);
+    }
   }
 
   /** After a batch's COMMIT: count and publish its events, in seq order. */
@@ -202,30 +209,47 @@ export class BoardEventsService {
    * @throws AppError IDEMPOTENCY_KEY_REUSED (422), and whatever `work` throws (after rolling back).
    */
   async create<R>(boardId: string, work: (ctx: WriteContext) => Promise<R>, idempotency?: IdempotencyRequest): Promise<R> {
-    const committed = await this.dataSource.transaction((tx) =>
-      this.idempotently(tx, idempotency, async () => {
-        // A new board has no webhook and no event: nothing to tell.
-        const result = await work({ tx, seq: 0, webhookEnabled: () => undefined });
-        await this.events.open(tx, boardId);
-        return { result, event: null };
-      }),
-    );
-    return committed.result;
+    try {
+      const committed = await this.dataSource.transaction((tx) =>
+        this.idempotently(tx, idempotency, async () => {
+          // A new board has no webhook and no event: nothing to tell.
+          const result = await work({ tx, seq: 0, webhookEnabled: () => undefined });
+          await this.events.open(tx, boardId);
+          return { result, event: null };
+        }),
+      );
+      return committed.result;
+    } catch (error) {
+      return this.retried<R>(idempotency, error);
+    }
   }
 
-  /** Claims the key, runs `body` unless it is a retry, stores the response: all in the caller's transaction. */
+  /** Runs `body`, then records the Idempotency-Key, if any, with its result: both in the caller's transaction. */
   private async idempotently<R, E>(
     tx: EntityManager,
     idempotency: IdempotencyRequest | undefined,
     body: () => Promise<{ result: R; event: E | null; afterCommit?: (() => void) | null }>,
   ): Promise<{ result: R; event: E | null; afterCommit?: (() => void) | null }> {
-    if (idempotency) {
-      const replay = await this.idempotency.claim(tx, idempotency);
-      if (replay) return { result: replay.body as R, event: null };
-    }
     const done = await body();
-    if (idempotency) await this.idempotency.store(tx, idempotency, done.result);
+    if (idempotency) await this.idempotency.record(tx, idempotency, done.result);
     return done;
+  }
+
+  /**
+   * A keyed write that failed and was rolled back, or turned out to be a retry: answers the first
+   * attempt's response when the key holds it, else rethrows `error`. Costs a read only for a keyed
+   * write that failed; when that read fails too (the database is down), the write's own error stands.
+   * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request, or `error`.
+   */
+  private async retried<R>(idempotency: IdempotencyRequest | undefined, error: unknown): Promise<R> {
+    if (error instanceof IdempotentReplay) return error.body as R;
+    if (!idempotency || (error as { code?: unknown }).code === 'IDEMPOTENCY_KEY_REUSED') throw error;
+    const replay = await this.idempotency.replayAfterFailure(this.dataSource.manager, idempotency).catch((readError: unknown) => {
+      if ((readError as { code?: unknown }).code === 'IDEMPOTENCY_KEY_REUSED') throw readError;
+      return null;
+    });
+    if (replay) return replay.body as R;
+    throw error;
   }
 
   /** The board's current last seq, or null for an unknown board. */

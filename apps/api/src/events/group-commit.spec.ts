@@ -100,15 +100,29 @@ describe('BoardGroupCommit', () => {
     const b = group.run(BOARD, failing('b', log));
     const c = group.run(BOARD, ok('c', log));
     release();
-    await expect(b).rejects.toThrow('b refused');
+    // The failed write is rejected only once its batch has ended, so that whoever handles the
+    // rejection (an Idempotency-Key lookup) sees what the batch's earlier writes committed.
+    await expect(b.catch(() => log.push('b rejected'))).resolves.toBeDefined();
     await expect(Promise.all([a, c])).resolves.toMatchObject([{ event: { seq: 11 } }, { event: { seq: 12 } }]);
+    await expect(b).rejects.toThrow('b refused');
     expect(log).toEqual([
       'BEGIN', 'lock', 'a@10',
       'SAVEPOINT tl_write', 'b!', 'ROLLBACK TO SAVEPOINT tl_write',
       'c@11',
       'COMMIT',
+      'b rejected',
     ]);
     expect(committed).toHaveLength(1);
+  });
+
+  it('rejects a write rolled back to its savepoint with its own error when the batch’s COMMIT then fails', async () => {
+    const { group, log, holdLock } = setup({ commitFails: true });
+    const release = holdLock();
+    const a = group.run(BOARD, ok('a', log));
+    const b = group.run(BOARD, failing('b', log));
+    release();
+    await expect(a).rejects.toThrow('could not commit');
+    await expect(b).rejects.toThrow('b refused');
   });
 
   it('when the first write of a batch fails, rolls the transaction back and runs the rest in a new one', async () => {

@@ -49,9 +49,11 @@ interface QueuedWrite {
  *   1. BEGIN, lock the board's stream (`lock`: the board's advisory lock, which PostgreSQL grants
  *      in arrival order, then its row lock) and read its seq;
  *   2. each write runs its step: the first one directly, every later one inside a SAVEPOINT, so a
- *      write that fails (403, 412, a constraint) is rolled back alone and rejected with its error;
- *      when the first one fails the whole transaction is rolled back (it holds nothing else) and
- *      the rest go on in a new one. A lone write so costs no statement more than without batching,
+ *      write that fails (403, 412, a constraint) is rolled back alone and rejected with its error
+ *      once the batch has ended (committed or not), so that whoever handles the rejection reads
+ *      what the batch's earlier writes committed (an Idempotency-Key retry finds its first
+ *      attempt); when the first one fails the whole transaction is rolled back (it holds nothing
+ *      else), it is rejected at once, and the rest go on in a new one. A lone write so costs no statement more than without batching,
  *      and each later write one more round trip (the previous savepoint's RELEASE and the next
  *      SAVEPOINT go as one query; COMMIT takes the last one with it);
  *   3. COMMIT; `onCommitted` gets the batch's events in seq order; each write's `afterCommit` runs
@@ -121,6 +123,8 @@ export class BoardGroupCommit {
   /** One transaction: takes writes from the head of `queue` until it is empty or the batch is full. */
   private async batch(boardId: string, queue: QueuedWrite[]): Promise<void> {
     const done: Array<{ write: QueuedWrite; outcome: StepOutcome<unknown> }> = [];
+    // Writes rolled back to their savepoint: rejected once the batch has ended (see step 2).
+    const failed: Array<{ write: QueuedWrite; error: unknown }> = [];
     let runner: QueryRunner | null = null;
     let current: QueuedWrite | null = null;
     try {
@@ -151,13 +155,15 @@ export class BoardGroupCommit {
         try {
           outcome = await current.step(tx, seq, head);
         } catch (error) {
-          settle(current, 'reject', error);
-          current = null;
           if (first) {
+            settle(current, 'reject', error);
+            current = null;
             // Nothing else is in this transaction: roll it all back, and the rest go on in a new one.
             await runner.rollbackTransaction();
             return;
           }
+          failed.push({ write: current, error });
+          current = null;
           // ROLLBACK TO keeps the savepoint: the next write runs inside it without another statement.
           await runner.query('ROLLBACK TO SAVEPOINT tl_write');
           savepoint = 'clean';
@@ -179,6 +185,8 @@ export class BoardGroupCommit {
       // the writes waiting now would wait as long and likely fail the same way; they fail now,
       // which also guarantees that every batch settles at least one write.
       if (done.length === 0 && !current) for (const write of queue.splice(0)) settle(write, 'reject', error);
+      // A write already rolled back keeps its own error: it would have failed in any batch.
+      for (const { write, error: own } of failed) settle(write, 'reject', own);
       return;
     } finally {
       await runner?.release().catch(() => undefined);
@@ -199,6 +207,7 @@ export class BoardGroupCommit {
       }
       settle(write, 'resolve', outcome);
     }
+    for (const { write, error } of failed) settle(write, 'reject', error);
   }
 }
 

@@ -4,35 +4,59 @@ import { idempotencyKeyReused } from '../errors/common.errors.js';
 import type { IdempotencyRequest } from './idempotency-key.decorator.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
 
-/** A replayed response: the body the first request with this key answered with. */
-export interface Replay {
-  body: unknown;
+/**
+ * Thrown by `record` when the key was already recorded for the same request: the write that just
+ * ran is a retry. Whoever runs the transaction rolls it back (the retry's work is undone) and
+ * answers `body`, the first request's response.
+ */
+export class IdempotentReplay extends Error {
+  constructor(readonly body: unknown) {
+    super('Idempotency-Key retry: answered with the first response');
+    this.name = 'IdempotentReplay';
+  }
 }
 
 /**
- * `Idempotency-Key` bookkeeping inside a write's transaction: a key is recorded if and only if its
- * write commits, with the response body to answer retries with (the status is the route's own).
+ * `Idempotency-Key` bookkeeping, recorded optimistically: a write runs, then `record` stores its
+ * key and response in its transaction in ONE statement, so the key is stored if and only if the
+ * write commits, and a first attempt (the common case) costs one statement instead of a claim
+ * before and a store after. A retry finds the key when it records it (`IdempotentReplay`, its own
+ * work rolled back) or, when its work failed (the task it deletes is gone, its If-Match is stale),
+ * in `replayAfterFailure`. Writes to one board are serialised by the board's stream lock, so a
+ * retry runs after the first attempt committed, or in the same transaction (group commit) after
+ * it; a retry elsewhere (board creation) waits on the first attempt's row lock. The same pattern
+ * as Stripe's idempotency keys, with the recovery point at commit ("Implementing Stripe-like
+ * Idempotency Keys in Postgres", brandur.org, 2017).
  */
 @Injectable()
 export class IdempotencyService {
   constructor(private readonly keys: IdempotencyRepository) {}
 
   /**
-   * Claims `req.key` inside the caller's transaction. Returns null when the key is new (go on
-   * with the write, then `store` its response), or the earlier request's response.
+   * Stores `req.key` with the write's response `body` inside the write's transaction.
+   * @throws IdempotentReplay when the key holds the same request's response (roll the write back, answer it)
    * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request.
    */
-  async claim(tx: EntityManager, req: IdempotencyRequest): Promise<Replay | null> {
-    if (await this.keys.insert(tx, req.userId, req.key, req.requestHash)) return null;
+  async record(tx: EntityManager, req: IdempotencyRequest, body: unknown): Promise<void> {
+    if (await this.keys.insert(tx, req.userId, req.key, req.requestHash, body)) return;
+    // The row exists (the insert conflicted) and cannot be deleted while this transaction runs.
     const prior = await this.keys.find(tx, req.userId, req.key);
-    // The row exists (the insert conflicted) and cannot be deleted while we hold this transaction's snapshot of it.
     if (!prior || prior.requestHash !== req.requestHash) throw idempotencyKeyReused();
-    return { body: prior.response };
+    throw new IdempotentReplay(prior.response);
   }
 
-  /** Records the response of the write that claimed the key (same transaction). */
-  store(tx: EntityManager, req: IdempotencyRequest, body: unknown): Promise<void> {
-    return this.keys.storeResponse(tx, req.userId, req.key, body);
+  /**
+   * After a keyed write failed and was rolled back: the first response when the key holds the same
+   * request (the failure came from redoing a write that had already committed), null when the key
+   * is unknown (the failure stands). Reads with `db` outside the failed transaction, so call it
+   * only after the transaction the failure happened in has ended (its batch committed or rolled back).
+   * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request.
+   */
+  async replayAfterFailure(db: EntityManager, req: IdempotencyRequest): Promise<{ body: unknown } | null> {
+    const prior = await this.keys.find(db, req.userId, req.key);
+    if (!prior) return null;
+    if (prior.requestHash !== req.requestHash) throw idempotencyKeyReused();
+    return { body: prior.response };
   }
 
   /** Deletes keys older than 24 h (retention); returns how many. */
