@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type TasklaneSocket } from '@tasklane/client';
-import type { AnyBoardEvent, JoinAck } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardRole, JoinAck } from '@tasklane/contracts';
+import { BoardAccessService } from '../src/board-access/board-access.service.js';
 import { addMember, createBoard, registerUser } from './support/fixtures.js';
 import { connected, openSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
@@ -124,5 +125,41 @@ describe('realtime gateway (e2e, one replica)', () => {
     expect(received.map((e) => e.type)).not.toContain('column.created');
     // and cannot join again
     expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(false);
+  });
+
+  it('refuses a join when the member is removed between its two membership checks, and sends nothing after', async () => {
+    const owner = await registerUser(t);
+    const member = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    await addMember(t, owner.auth, board.id, 'editor', member);
+    const s = openSocket(t.url, member.accessToken);
+    sockets.push(s);
+    await connected(s);
+    // The removal commits right after the first check's read (which still sees the member) and
+    // before the gateway joins the room: the eviction finds nobody in it, so only the second
+    // check, read after that commit, can keep the socket out.
+    const access = t.app.get(BoardAccessService);
+    const rolesAmong = access.rolesAmong.bind(access);
+    let firstCheck: Map<string, BoardRole> | undefined;
+    access.rolesAmong = async (pairs) => {
+      const roles = await rolesAmong(pairs);
+      if (!firstCheck && pairs.some((p) => p.boardId === board.id && p.userId === member.user.id)) {
+        firstCheck = roles;
+        await t.http().delete(`/api/v1/boards/${board.id}/members/${member.user.id}`).set(owner.auth).expect(204);
+      }
+      return roles;
+    };
+    try {
+      const ack = (await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck;
+      expect(firstCheck?.get(`${board.id}:${member.user.id}`)).toBe('editor');
+      expect(ack).toEqual({ ok: false, error: { code: 'BOARD_NOT_FOUND', message: expect.any(String) } });
+    } finally {
+      access.rolesAmong = rolesAmong;
+    }
+    const received: AnyBoardEvent[] = [];
+    s.on('board:event', (e) => received.push(e));
+    await t.http().post(`/api/v1/boards/${board.id}/columns`).set(owner.auth).send({ name: 'after removal' }).expect(201);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received).toEqual([]);
   });
 });

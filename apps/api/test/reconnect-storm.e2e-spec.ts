@@ -8,7 +8,8 @@ import { useTestApp } from './support/test-app.js';
  * PostgreSQL statements a reconnect storm costs on one replica (issue 13), counted from the
  * replica's own `tasklane_db_query_duration_seconds_count{statement=...}` on /metrics: 20 sockets
  * of one login (SOCKETS_PER_USER) reconnecting at once share their `auth_sessions` liveness reads, their joins share
- * the catch-up read, and membership is still checked on every join (a removed member stays out).
+ * the catch-up read and their membership reads, and membership is still checked on every join (a
+ * removed member stays out).
  */
 describe('reconnect storm statements', () => {
   const t = useTestApp();
@@ -20,7 +21,7 @@ describe('reconnect storm statements', () => {
     return sum(samples(res.text), 'tasklane_db_query_duration_seconds_count', { statement });
   }
 
-  it('20 sockets of one session connect and join at once: shared auth and catch-up reads where they overlap, membership read twice per join', async () => {
+  it('20 sockets of one session connect and join at once: shared auth, catch-up and membership reads where they overlap', async () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth, { name: 'Storm', columns: ['A'] });
     const member = await addMember(t, owner.auth, board.id, 'editor');
@@ -45,10 +46,17 @@ describe('reconnect storm statements', () => {
       // Measured 2026-12-01 on an idle-ish app: 20 of 20 (handshakes arrive one after another
       // faster than a read takes, so they rarely overlap here; a loaded replica overlaps more).
       expect(figures.auth).toBeLessThanOrEqual(SOCKETS);
-      // Authorization on every join: two board_members reads per join, never shared (plus the
-      // heartbeat's sweeps, if any fell into the window).
-      expect(figures.boardMembers).toBeGreaterThanOrEqual(2 * SOCKETS);
-      expect(figures.boardMembers).toBeLessThanOrEqual(2 * SOCKETS + heartbeats);
+      // Authorization on every join, twice (before and after joining the room), but concurrent
+      // checks share one board_members read (RoomAccessService.roleOf, NextBatch): measured
+      // 2026-12-01: 2 reads for the 40 checks (all first checks in one, all second checks in the
+      // next). At least 2: a join's second check is asked after its first check's read ended, so
+      // never shares it. The upper bound, half a read per join (a quarter of the 40 unshared reads
+      // of before), leaves room for CI load: a read starts only for a check that finds no read in
+      // flight or scheduled (every other check rides in the next one), so the 40 checks of joins
+      // the client sent in one tick would have to find the batcher idle more than 10 times. Plus
+      // the heartbeat's sweeps.
+      expect(figures.boardMembers).toBeGreaterThanOrEqual(2);
+      expect(figures.boardMembers).toBeLessThanOrEqual(SOCKETS / 2 + heartbeats);
       expect(figures.catchUp).toBeLessThan(SOCKETS); // measured 5 of 20: joins that overlap share one read
 
       // A member removed now cannot join, even with a socket connected before the removal.

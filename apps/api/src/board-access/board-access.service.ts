@@ -57,7 +57,15 @@ export class BoardAccessService {
 
   /** Which of the (board, user) pairs are memberships of live boards, as `<boardId>:<userId>` keys (one query). */
   async membershipsAmong(pairs: { boardId: string; userId: string }[]): Promise<Set<string>> {
-    return pairs.length === 0 ? new Set() : this.members.existing(pairs);
+    return new Set((await this.rolesAmong(pairs)).keys());
+  }
+
+  /**
+   * The roles of the (board, user) pairs that are memberships of live boards, by
+   * `<boardId>:<userId>` (lowercase UUIDs); a non-member's pair is absent. One query (none for no pairs).
+   */
+  async rolesAmong(pairs: { boardId: string; userId: string }[]): Promise<Map<string, BoardRole>> {
+    return pairs.length === 0 ? new Map() : this.members.rolesAmong(pairs);
   }
 
   /** The ids among `userIds` that are not members of the board. */

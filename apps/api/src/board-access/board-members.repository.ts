@@ -33,14 +33,18 @@ export class BoardMembersRepository {
     return rows[0]?.role ?? null;
   }
 
-  /** Which of the (board, user) pairs are memberships, as `<boardId>:<userId>` keys. One query for any number of pairs. */
-  async existing(pairs: { boardId: string; userId: string }[]): Promise<Set<string>> {
-    const { rows } = await runPrepared<{ board_id: string; user_id: string }>(
+  /**
+   * The roles of the (board, user) pairs that are memberships, by `<boardId>:<userId>` (lowercase
+   * UUIDs, as PostgreSQL prints them); pairs that are not are absent. One query for any number of
+   * pairs (two array parameters), each a primary-key lookup.
+   */
+  async rolesAmong(pairs: { boardId: string; userId: string }[]): Promise<Map<string, BoardRole>> {
+    const { rows } = await runPrepared<{ board_id: string; user_id: string; role: BoardRole }>(
       this.dataSource.manager,
-      `SELECT board_id, user_id FROM board_members WHERE (board_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
+      `SELECT board_id, user_id, role FROM board_members WHERE (board_id, user_id) IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
       [pairs.map((p) => p.boardId), pairs.map((p) => p.userId)],
     );
-    return new Set(rows.map((r) => `${r.board_id}:${r.user_id}`));
+    return new Map(rows.map((r) => [`${r.board_id}:${r.user_id}`, r.role]));
   }
 
   /** The ids among `userIds` that are members of the board. */

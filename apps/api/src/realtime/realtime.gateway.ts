@@ -81,7 +81,8 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
    * that order (see BoardRoomsService.catchUp). A non-member is never in the room, not even while
    * the check runs. A removal that commits between the check and the join is caught by a second
    * check right after the join (its eviction may have run before the socket was in the room); any
-   * failure leaves the room. Also sends `board:seq` with the ack's seq. Ack: JoinAck.
+   * failure leaves the room. Each check reads after it was asked; concurrent joins' checks share
+   * one query (RoomAccessService.roleOf). Also sends `board:seq` with the ack's seq. Ack: JoinAck.
    */
   @SubscribeMessage('board:join')
   async join(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<JoinAck> {

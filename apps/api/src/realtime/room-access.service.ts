@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { boardRoom, userRoom, type AnyBoardEvent, type BoardRole } from '@tasklane/contracts';
 import { BoardAccessService } from '../board-access/board-access.service.js';
+import { NextBatch } from '../database/next-batch.js';
 import { SocketServer } from './socket-server.js';
+
+/**
+ * Most (board, user) pairs in one batched membership read (two uuid[] parameters of this length,
+ * one primary-key lookup each): a larger burst is split into several reads that run side by side,
+ * so no single query's parameters or run time grow with the storm.
+ */
+export const MEMBERSHIP_CHECKS_PER_READ = 500;
 
 /**
  * Who may be in a board room, kept out of the gateway (which only handles sockets): the check
@@ -10,14 +18,30 @@ import { SocketServer } from './socket-server.js';
  */
 @Injectable()
 export class RoomAccessService {
+  /** Membership checks of joins, batched (see `roleOf`). */
+  private readonly checks: NextBatch<{ boardId: string; userId: string }, BoardRole>;
+
   constructor(
     private readonly sockets: SocketServer,
     private readonly access: BoardAccessService,
-  ) {}
+  ) {
+    this.checks = new NextBatch((pairs) => this.access.rolesAmong(pairs), {
+      // The keys of rolesAmong's map: PostgreSQL prints UUIDs in lowercase.
+      id: (p) => `${p.boardId}:${p.userId}`.toLowerCase(),
+      maxBatchSize: MEMBERSHIP_CHECKS_PER_READ,
+    });
+  }
 
-  /** The user's role on the board, or null (not a member, deleted or unknown board). */
-  roleOf(boardId: string, userId: string): Promise<BoardRole | null> {
-    return this.access.roleOf(boardId, userId);
+  /**
+   * The user's role on the board, or null (not a member, deleted or unknown board), from a read that
+   * starts after this call: a removal committed before it is seen. Concurrent checks share their
+   * reads (NextBatch): those asked in one event-loop turn, or while a read is in flight, go into one
+   * `board_members` query of up to MEMBERSHIP_CHECKS_PER_READ pairs, so a reconnect storm's joins
+   * cost a few queries per replica instead of two per join (docs/delivery.md).
+   * @throws the query's error (every check of that read gets it)
+   */
+  async roleOf(boardId: string, userId: string): Promise<BoardRole | null> {
+    return (await this.checks.load({ boardId, userId })) ?? null;
   }
 
   /**
