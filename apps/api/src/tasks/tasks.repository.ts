@@ -338,13 +338,21 @@ export class TasksRepository {
     return rows.map((r) => ({ item: toTaskView(r), key: { at: r.keyset_at, id: r.id } }));
   }
 
-  /** The last position in the column, ignoring `selfId`; null for an empty column. */
-  async lastPosition(tx: EntityManager, columnId: string, selfId: string | null): Promise<string | null> {
-    const { rows } = await runPrepared<{ position: string }>(tx, `SELECT position FROM tasks WHERE column_id = $1 AND id <> $2 ORDER BY position DESC LIMIT 1`, [
-      columnId,
-      selfId ?? NO_ID,
-    ]);
-    return rows[0]?.position ?? null;
+  /**
+   * The column's state and its last task position (ignoring `selfId`), in one statement: the
+   * column check and the end slot of a create or a move to the end of a column. Reads `columns`
+   * like findWithColumnState (the column's existence and archived flag only). `column` is null
+   * for a column that is not on this board; `lastPosition` is null for an empty column.
+   */
+  async columnEnd(tx: EntityManager, boardId: string, columnId: string, selfId: string | null): Promise<{ column: { archived: boolean } | null; lastPosition: string | null }> {
+    const { rows } = await runPrepared<{ archived: boolean; last_position: string | null }>(
+      tx,
+      `SELECT c.archived_at IS NOT NULL AS archived,
+              (SELECT position FROM tasks WHERE column_id = c.id AND id <> $3 ORDER BY position DESC LIMIT 1) AS last_position
+         FROM columns c WHERE c.id = $1 AND c.board_id = $2`,
+      [columnId, boardId, selfId ?? NO_ID],
+    );
+    return rows[0] ? { column: { archived: rows[0].archived }, lastPosition: rows[0].last_position } : { column: null, lastPosition: null };
   }
 
   /** Column and position of a task on this board (an anchor), or null. */

@@ -69,7 +69,9 @@ function setup(repo: Partial<Record<keyof TasksRepository, unknown>>, options: {
     const task = (await find?.(boardId, taskId)) ?? null;
     return task ? { task, columnArchived: false } : null;
   };
-  const service = new TasksService({ countUpTo: async () => 0, findWithColumnState, ...repo } as unknown as TasksRepository, columns, events, access, labels, config);
+  // A create or move to the end of a column reads the column's state with its last position.
+  const columnEnd = async () => ({ column: (options.columnExists ?? true) ? { archived: false } : null, lastPosition: null });
+  const service = new TasksService({ countUpTo: async () => 0, findWithColumnState, columnEnd, ...repo } as unknown as TasksRepository, columns, events, access, labels, config);
   return { service, emitted };
 }
 
@@ -85,7 +87,7 @@ const code = async (p: Promise<unknown>) => {
 describe('TasksService', () => {
   it('appends a new task after the last one of the column', async () => {
     const insert = jest.fn(async (_tx: EntityManager, t: { position: string }) => task('n', { position: t.position }));
-    const { service, emitted } = setup({ lastPosition: async () => 'a3', insert });
+    const { service, emitted } = setup({ columnEnd: async () => ({ column: { archived: false }, lastPosition: 'a3' }), insert });
     const created = await service.create(BOARD, USER, { columnId: COLUMN, title: 'x' });
     const position = (insert.mock.calls[0][1] as { position: string }).position;
     expect(position > 'a3').toBe(true);
@@ -139,7 +141,7 @@ describe('TasksService', () => {
       code: 'PRECONDITION_FAILED',
       details: { current: { id: 't1', version: 3, title: 'now' } },
     });
-    const moved = setup({ find: async () => task('t1', { version: 3 }), lastPosition: async () => null, move: jest.fn() });
+    const moved = setup({ find: async () => task('t1', { version: 3 }), columnEnd: async () => ({ column: { archived: false }, lastPosition: null }), move: jest.fn() });
     expect(await code(moved.service.move(BOARD, USER, 't1', { columnId: COLUMN }, { ifMatch: 1 }))).toBe('PRECONDITION_FAILED');
   });
 
@@ -158,13 +160,13 @@ describe('TasksService', () => {
   it('refuses a task beyond TASKS_PER_BOARD_MAX with LIMIT_REACHED, counting inside the write, and not with RATE_LIMITS=off', async () => {
     const countUpTo = jest.fn(async (_tx: EntityManager, _board: string, upTo: number) => upTo);
     const insert = jest.fn(async () => task('t9'));
-    const full = setup({ countUpTo, insert, lastPosition: async () => null }, { maxTasks: 3 });
+    const full = setup({ countUpTo, insert, columnEnd: async () => ({ column: { archived: false }, lastPosition: null }) }, { maxTasks: 3 });
     await expect(full.service.create(BOARD, USER, { columnId: COLUMN, title: 'x' })).rejects.toMatchObject({ code: 'LIMIT_REACHED', details: { limit: 'tasks_per_board', max: 3 } });
     expect(countUpTo).toHaveBeenCalledWith(tx, BOARD, 3);
     expect(insert).not.toHaveBeenCalled();
-    const below = setup({ countUpTo: async () => 2, insert, lastPosition: async () => null }, { maxTasks: 3 });
+    const below = setup({ countUpTo: async () => 2, insert, columnEnd: async () => ({ column: { archived: false }, lastPosition: null }) }, { maxTasks: 3 });
     await expect(below.service.create(BOARD, USER, { columnId: COLUMN, title: 'x' })).resolves.toMatchObject({ id: 't9' });
-    const off = setup({ countUpTo, insert, lastPosition: async () => null }, { maxTasks: 3, limits: 'off' });
+    const off = setup({ countUpTo, insert, columnEnd: async () => ({ column: { archived: false }, lastPosition: null }) }, { maxTasks: 3, limits: 'off' });
     countUpTo.mockClear();
     await expect(off.service.create(BOARD, USER, { columnId: COLUMN, title: 'x' })).resolves.toMatchObject({ id: 't9' });
     expect(countUpTo).not.toHaveBeenCalled();

@@ -15,6 +15,7 @@ import { invalidPosition } from '../positions/positions.errors.js';
 import { LabelsService } from '../labels/labels.service.js';
 import type { Keyed, Keyset } from '../pagination/cursor.js';
 import { taskArchived, taskNotFound } from './tasks.errors.js';
+import { columnArchived, columnNotFound } from '../columns/columns.errors.js';
 import { SEARCH_RANK_CANDIDATES, TasksRepository, type SearchRow, type TaskFields, type TaskSearch } from './tasks.repository.js';
 
 export { SEARCH_RANK_CANDIDATES };
@@ -323,9 +324,15 @@ export class TasksService {
    * @throws AppError COLUMN_NOT_FOUND, COLUMN_ARCHIVED, TASK_NOT_FOUND (unknown anchor), INVALID_POSITION (anchor in another column, the task itself, or non-adjacent anchors)
    */
   private async slot(tx: EntityManager, boardId: string, p: TaskPlacement, selfId: string | null): Promise<Slot> {
-    await this.columns.requireLive(tx, boardId, p.columnId);
     const { afterTaskId: afterId, beforeTaskId: beforeId } = p;
-    if (!afterId && !beforeId) return { prev: await this.tasks.lastPosition(tx, p.columnId, selfId), next: null };
+    if (!afterId && !beforeId) {
+      // The most common placement: the column check and its last position in one statement.
+      const end = await this.tasks.columnEnd(tx, boardId, p.columnId, selfId);
+      if (!end.column) throw columnNotFound();
+      if (end.column.archived) throw columnArchived();
+      return { prev: end.lastPosition, next: null };
+    }
+    await this.columns.requireLive(tx, boardId, p.columnId);
     const anchor = async (id: string, field: string) => {
       if (id === selfId) throw invalidPosition(`${field} cannot be the task being moved`);
       const placed = await this.tasks.placement(tx, boardId, id);
