@@ -49,7 +49,7 @@ import { parseCliArgs } from './cli-args.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import pg from 'pg';
-import { createDatabase, databaseUrl, dropDatabase, spawnTracked } from '../libs/cluster/dist/index.js';
+import { createDatabase, databaseUrl, dropDatabase, rssKb, spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
@@ -160,15 +160,6 @@ const targetsAll = () => [...scratch.cluster.replicaUrls, scratch.cluster.lbUrl]
 const boundFor = (warmup, duration, setupS) => (setupS + warmup + duration) * 1000 + DRAIN_MS + 30_000;
 const round = (n, d = 1) => (n === null || n === undefined ? null : Math.round(n * 10 ** d) / 10 ** d);
 
-/** VmRSS of a pid in KiB, or null when it is gone. */
-function rssKb(pid) {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
 const replicaPids = () => scratch.cluster.replicas.map((r) => r.pid);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
