@@ -16,11 +16,12 @@
 //     end of the measured window, and its event-loop delay over the window (monitorEventLoopDelay);
 //  5. waits up to 5 s for late deliveries, writes the report (JSON) to --json and exits 0; 3 when
 //     sockets failed to connect or a server did not start.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { build } from 'hdr-histogram-js';
 import { io } from 'socket.io-client';
 import { parseCliArgs } from './cli-args.mjs';
+import { cpuSeconds } from '../libs/cluster/dist/index.js';
 
 const usage = 'usage: node scripts/bench-bare-socketio.mjs --servers URL[,URL…] [--sockets 2000] [--rooms 20] [--rate 200] [--warmup 3] [--duration 20] --json FILE';
 const args = parseCliArgs(usage, {
@@ -41,17 +42,6 @@ if (!servers.length || !args.json || ![sockets, rooms, rate, warmupS, durationS]
 
 const log = (m) => console.error(`[bare] ${m}`);
 const nowMs = () => performance.timeOrigin + performance.now();
-const CLK_TCK = 100; // getconf CLK_TCK on Linux x86-64 and arm64
-/** utime + stime of `pid` in seconds, or null when it is gone. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
-    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // 14th and 15th of the line
-  } catch {
-    return null;
-  }
-}
 const round = (n, d = 2) => (n === null || n === undefined || !Number.isFinite(n) ? null : Math.round(n * 10 ** d) / 10 ** d);
 
 // 1. Sockets, opened 50 at a time (a 2-core box accepts about that many handshakes at once without timeouts).

@@ -5,6 +5,8 @@
 // TPS up; milliseconds, KB, per-board costs (the reconnect storm's extra statements and reads per
 // board or lost socket), CPU seconds per 1,000 deliveries, ratios to bare Socket.IO (…OverBare),
 // failed sockets, missing deliveries and error counts down. Figures of a step the baseline has none of yet are listed as new.
+// A warning line comes first when one run was pinned (`npm run bench -- --pin`, summary.json
+// `pinning.pinned`) and the other not (a summary without `pinning` counts as not pinned).
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -45,8 +47,12 @@ if (!currentFile) {
   console.error(`no bench-results/*/summary.json: run npm run bench first\n${usage}`);
   process.exit(2);
 }
-const base = leaves(JSON.parse(readFileSync(args.baseline, 'utf8')).figures);
-const now = leaves(JSON.parse(readFileSync(currentFile, 'utf8')).figures);
+const baseSummary = JSON.parse(readFileSync(args.baseline, 'utf8'));
+const nowSummary = JSON.parse(readFileSync(currentFile, 'utf8'));
+const base = leaves(baseSummary.figures);
+const now = leaves(nowSummary.figures);
+/** Whether a summary's run was pinned (--pin); older summaries have no `pinning`: not pinned. */
+const pinned = (summary) => summary.pinning?.pinned === true;
 const rows = [];
 for (const [path, b] of base) {
   const c = now.get(path);
@@ -64,6 +70,10 @@ for (const [path, c] of now) {
   rows.push([path, '-', String(c), 'new', dir > 0 ? 'higher is better' : 'lower is better', '']);
 }
 console.log(`baseline ${relative(root, resolve(args.baseline))}\ncurrent  ${relative(root, resolve(currentFile))}\n`);
+if (pinned(baseSummary) !== pinned(nowSummary)) {
+  const which = (summary) => (pinned(summary) ? 'pinned (--pin: load generators and servers on separate CPUs)' : 'not pinned');
+  console.log(`warning: the current run is ${which(nowSummary)}, the baseline ${which(baseSummary)}: the ratios mix two setups\n`);
+}
 if (rows.length === 0) console.log('no figure in both (run the steps the baseline has: npm run bench)');
 const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), ['figure', 'baseline', 'current', 'ratio', '', ''].map((h) => h.length));
 for (const r of [['figure', 'baseline', 'current', 'ratio', '', ''], ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());

@@ -14,12 +14,12 @@
 // after the sockets settled, under bench-results/, to open in Chrome DevTools › Memory.
 // Localhost only; the replica and the sockets are closed and the database dropped on exit.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
-import { createScratchDatabase, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+import { createScratchDatabase, findFreePort, rssKb, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -42,11 +42,6 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `socket-memory-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 mkdirSync(out, { recursive: true });
 
-/** Resident set size of a process in KB, from /proc/<pid>/status. */
-function rssKb(pid) {
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-}
-
 /** V8 heap used in KB, from the replica's /metrics (prom-client's default metrics). */
 async function heapKb(url) {
   const res = await fetch(`${url}/metrics`);
@@ -68,7 +63,9 @@ async function readings(pid, url) {
   for (let i = 0; i < READINGS; i += 1) {
     process.kill(pid, 'SIGPWR'); // full GC (see GC_ON_SIGNAL)
     await sleep(1000);
-    rss.push(rssKb(pid));
+    const kb = rssKb(pid); // VmRSS of /proc/<pid>/status
+    if (kb === null) throw new Error(`replica (pid ${pid}) is gone: no VmRSS to read`);
+    rss.push(kb);
     heap.push(await heapKb(url));
   }
   return { rss: median(rss), heap: median(heap) };

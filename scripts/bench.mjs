@@ -1,5 +1,5 @@
 // Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,baselines,memory,storm] [--max-sockets N]
-// [--storm-sockets N] [--storm-boards N]`.
+// [--storm-sockets N] [--storm-boards N] [--pin]`.
 // Starts 3 built replicas behind nginx on a scratch database (apps/loadtest/support/
 // scratch-cluster.mjs: created, migrated, dropped after), drives them with the load tool
 // (dist/apps/loadtest/src/main.js, one child process per run) and writes
@@ -40,6 +40,15 @@
 // shared: the figures include the load tool, nginx, PostgreSQL and Redis on the same cores, and
 // each step prints the command that reproduces it.
 //
+// --pin (needs 2 CPUs and util-linux taskset): every load-generator process (the load tool, the bare
+// Socket.IO client) runs under `taskset -c 0` and every server process (the API replicas, the bare
+// Socket.IO servers) under `taskset -c 1`, so the generator's work does not land on the servers'
+// core (issue: "load generator pinned to one core, the replicas to the other"; the generator's own
+// event-loop lag is reported beside every latency either way). Not pinned: PostgreSQL, Redis and
+// nginx (started outside this script or shared by both sides), pgbench, and this script itself.
+// summary.json says whether the run was pinned (`pinning`), and bench:compare warns when a pinned
+// run is compared with an unpinned baseline or the other way round.
+//
 // Environment: DATABASE_URL (server for the scratch database), REDIS_URL — as the smoke script.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -49,7 +58,7 @@ import { parseCliArgs } from './cli-args.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import pg from 'pg';
-import { createDatabase, databaseUrl, dropDatabase, spawnTracked } from '../libs/cluster/dist/index.js';
+import { checkCpus, cpuAffinity, createDatabase, databaseUrl, dropDatabase, rssKb, spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
@@ -59,14 +68,20 @@ const SOCKETS_PER_PROCESS = 10_000;
 /** The load tool's own drain bound, plus a margin for setup and checks, per run (ms). */
 const DRAIN_MS = 30_000;
 const P99_TARGET_MS = 50;
+/** --pin: the CPU of every load-generator process, and that of every server process (taskset lists). */
+const LOADGEN_CPUS = '0';
+const SERVER_CPUS = '1';
 
-const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--out DIR]`;
+const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--out DIR] [--pin]
+  --pin  load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, API replicas and bare Socket.IO servers on CPU ${SERVER_CPUS} (taskset -c);
+         PostgreSQL, Redis, nginx and pgbench stay unpinned. Needs 2 CPUs and taskset (util-linux).`;
 const args = parseCliArgs(usage, {
   steps: { type: 'string', default: STEPS.join(',') },
   'max-sockets': { type: 'string', default: '20000' },
   'storm-sockets': { type: 'string', default: '6000' },
   'storm-boards': { type: 'string', default: '60' },
   out: { type: 'string', default: 'bench-results' },
+  pin: { type: 'boolean', default: false },
 });
 const steps = args.steps.split(',').map((s) => s.trim()).filter(Boolean);
 const maxSockets = Number(args['max-sockets']);
@@ -85,6 +100,18 @@ if (
   console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100; --storm-boards an integer >= 1; --storm-sockets an integer from --storm-boards to ${SOCKETS_PER_PROCESS} (one load-tool process)\n${usage}`);
   process.exit(2);
 }
+if (args.pin) {
+  try {
+    if (cpus().length < 2) throw new Error(`this machine has ${cpus().length} CPU`);
+    checkCpus(`${LOADGEN_CPUS},${SERVER_CPUS}`);
+  } catch (error) {
+    console.error(`--pin needs 2 CPUs (${LOADGEN_CPUS} for the load generators, ${SERVER_CPUS} for the servers) and taskset: ${error.message}`);
+    process.exit(2);
+  }
+}
+/** spawnTracked options that pin a load-generator process, and a server process, with --pin (else none). */
+const loadgenPin = args.pin ? { cpus: LOADGEN_CPUS } : {};
+const serverPin = args.pin ? { cpus: SERVER_CPUS } : {};
 
 const log = (m) => console.error(`[bench] ${m}`);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -122,7 +149,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void finish
  */
 async function runTool(name, toolArgs, { timeoutMs, onLine } = {}) {
   const file = join(outDir, `${name}.json`);
-  const child = spawnTracked(name, process.execPath, [TOOL, ...toolArgs, '--json', file], { cwd: root, stdio: 'pipe', graceMs: 5000, timeoutMs });
+  const child = spawnTracked(name, process.execPath, [TOOL, ...toolArgs, '--json', file], { cwd: root, stdio: 'pipe', graceMs: 5000, timeoutMs, ...loadgenPin });
   children.add(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -160,15 +187,6 @@ const targetsAll = () => [...scratch.cluster.replicaUrls, scratch.cluster.lbUrl]
 const boundFor = (warmup, duration, setupS) => (setupS + warmup + duration) * 1000 + DRAIN_MS + 30_000;
 const round = (n, d = 1) => (n === null || n === undefined ? null : Math.round(n * 10 ** d) / 10 ** d);
 
-/** VmRSS of a pid in KiB, or null when it is gone. */
-function rssKb(pid) {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
 const replicaPids = () => scratch.cluster.replicas.map((r) => r.pid);
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -180,6 +198,10 @@ const summary = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, loadavgAtStart: loadavg().map((x) => round(x, 2)) },
   cluster: { replicas: 3, nginx: true },
+  // Whether --pin was given; bench:compare warns when the baseline's differs (a baseline without it was not pinned).
+  pinning: args.pin
+    ? { pinned: true, loadGeneratorCpus: LOADGEN_CPUS, serverCpus: SERVER_CPUS, loadGenerators: 'load tool, bare Socket.IO client', servers: 'API replicas, bare Socket.IO servers', notPinned: 'PostgreSQL, Redis, nginx, pgbench, the bench script' }
+    : { pinned: false },
   notes: [
     'One 2-core machine runs everything: replicas, nginx, PostgreSQL, Redis and the load tool; other work on the machine shows up in the figures.',
     'REST latency counts from the intended send time (open loop) or the send time (closed loop); fan-out from the intended send time to the event reaching a client.',
@@ -367,9 +389,11 @@ async function startBenchCluster(env = {}) {
     redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
     prefix: 'tasklane_bench',
     env,
+    ...serverPin,
     log,
   });
   log(`cluster: replicas ${scratch.cluster.replicaUrls.join(' ')} (pids ${replicaPids().join(' ')}), LB ${scratch.cluster.lbUrl}`);
+  if (args.pin) log(`  pinned: replicas on CPU ${replicaPids().map((pid) => cpuAffinity(pid)?.join(',') ?? '?').join(' / ')} (taskset -c ${SERVER_CPUS}); nginx, PostgreSQL and Redis unpinned`);
 }
 
 async function hotboard() {
@@ -436,10 +460,11 @@ const BARE = { servers: 3, sockets: 2000, rooms: 20, rate: 200, warmup: 3, durat
 /**
  * Runs `command args` as a tracked child (stopped on every exit path), collecting its output; lines
  * of stderr that match `show` are echoed. Past `timeoutMs` it gets SIGTERM, then SIGKILL 5 s later.
+ * `pin`: spawnTracked options that pin it (loadgenPin), or none.
  * @returns {Promise<{ code: number, out: string, err: string }>} code 128 when killed by a signal.
  */
-async function runChild(name, cmd, cmdArgs, { timeoutMs, show = /^$/ }) {
-  const child = spawnTracked(name, cmd, cmdArgs, { cwd: root, stdio: 'pipe', graceMs: 5000, timeoutMs });
+async function runChild(name, cmd, cmdArgs, { timeoutMs, show = /^$/, pin = {} }) {
+  const child = spawnTracked(name, cmd, cmdArgs, { cwd: root, stdio: 'pipe', graceMs: 5000, timeoutMs, ...pin });
   children.add(child);
   let out = '';
   let err = '';
@@ -512,7 +537,7 @@ async function pgbenchInsert() {
  * `{"port","pid"}` line. @returns {{ child, url }} @throws when it exits or says nothing within 15 s.
  */
 async function startBareServer(k, key) {
-  const child = spawnTracked(`bare-server-${k}`, process.execPath, [BARE_SERVER, '--redis-url', process.env.REDIS_URL ?? DEFAULT_REDIS_URL, '--key', key], { cwd: root, stdio: 'pipe', graceMs: 5000 });
+  const child = spawnTracked(`bare-server-${k}`, process.execPath, [BARE_SERVER, '--redis-url', process.env.REDIS_URL ?? DEFAULT_REDIS_URL, '--key', key], { cwd: root, stdio: 'pipe', graceMs: 5000, ...serverPin });
   children.add(child);
   let err = '';
   child.stderr.on('data', (d) => (err = (err + d).slice(-4000)));
@@ -553,6 +578,7 @@ async function bareFanout() {
     const res = await runChild('bare-fanout', process.execPath, [BARE_CLIENT, '--servers', servers.map((s) => s.url).join(','), ...a, '--json', file], {
       timeoutMs: (60 + BARE.warmup + BARE.duration + 10) * 1000,
       show: /connected|open loop|measure|p99|error|fail/i,
+      pin: loadgenPin,
     });
     let r = null;
     try {
@@ -845,6 +871,7 @@ function printFigures() {
   const f = summary.figures;
   const lines = ['', `Tasklane bench — ${relative(root, outDir)}/summary.json`, ''];
   lines.push('To reproduce a figure: `npm run cluster -- --replicas 3` (prints <lb> and <replica-i>), then the command shown.');
+  if (args.pin) lines.push(`Pinned (--pin): load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, replicas and bare Socket.IO servers on CPU ${SERVER_CPUS}; PostgreSQL, Redis, nginx and pgbench unpinned.`);
   if (f.hotBoard) {
     const h = f.hotBoard;
     const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms` : `  ${name}: no report`);

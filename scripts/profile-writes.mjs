@@ -12,38 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createScratchDatabase, describeExit, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' } } });
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux x86_64). */
-const USER_HZ = 100;
-
-/** CPU seconds (user + system) a process has used, or 0 when it is gone. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ; // fields 14 and 15 of proc(5)
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of every running `postgres` process (the server and its backends), by pid. */
-function postgresCpu() {
-  const byPid = new Map();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') byPid.set(pid, cpuSeconds(pid));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return byPid;
-}
-/** CPU PostgreSQL used between two postgresCpu() readings (a backend that ended meanwhile counts up to the first reading). */
-const postgresDelta = (before, after) => [...after].reduce((sum, [pid, s]) => sum + s - (before.get(pid) ?? 0), 0);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -79,7 +51,9 @@ try {
     partial = lines.pop();
     for (const line of lines) {
       if (!/^\[ *\d+s measure/.test(line)) continue;
-      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid), postgres: postgresCpu(), statements: statementCounts(url) };
+      // PostgreSQL: the server and every backend (`postgres` processes); a backend that ends before the
+      // second reading counts nothing.
+      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid) ?? 0, postgres: cpuSecondsByCommand('postgres'), statements: statementCounts(url) };
       if (start) end = reading;
       else start = reading;
     }
@@ -92,7 +66,7 @@ try {
     const seconds = (end.at - start.at) / 1000;
     const writes = r.throughput.okPerSec * seconds;
     const replicaMs = ((end.replica - start.replica) * 1000) / writes;
-    const postgresMs = (postgresDelta(start.postgres, end.postgres) * 1000) / writes;
+    const postgresMs = (cpuSecondsBetween(start.postgres, end.postgres) * 1000) / writes;
     cpuLine = `${await statementsPerWrite(await start.statements, await end.statements)}\nCPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms`;
   }
   await replica.stop('SIGINT');

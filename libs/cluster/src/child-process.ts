@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { execa, type Options, type ResultPromise } from 'execa';
+import { cpuAffinity, parseCpuList } from './process-stats.js';
 
 /** How a child ended: exit code or signal, or the spawn error (e.g. ENOENT for a missing binary). */
 export interface ChildExit {
@@ -41,6 +42,13 @@ export interface SpawnTrackedOptions {
    * server a test forgot to stop cannot hold the test process open (it is still killed on exit).
    */
   unref?: boolean;
+  /**
+   * CPUs the child may run on, in taskset's list format (`0`, `1`, `0-1`, `0,2`): the command runs
+   * as `taskset -c <cpus> <command> <args>` (util-linux), which sets the CPU affinity and execs the
+   * command, so the pid stays the child's own; processes it starts inherit the affinity. Checked by
+   * {@link checkCpus} before the spawn. Default: not pinned (this process's affinity is inherited).
+   */
+  cpus?: string;
 }
 
 /**
@@ -50,6 +58,27 @@ export interface SpawnTrackedOptions {
  * so the pid stays the child's own.
  */
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
+
+/** util-linux `taskset`, where present: runs a command on given CPUs ({@link SpawnTrackedOptions.cpus}). */
+const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => existsSync(p)) ?? null;
+
+/**
+ * Checks that children can be pinned to the CPU list `cpus` ({@link SpawnTrackedOptions.cpus}):
+ * taskset is installed and every listed CPU is one this process may run on (its own affinity, from
+ * /proc/self/status, is what a container or an outer taskset left it; on a 2-core machine, `0-1`).
+ * @returns the CPU numbers of the list.
+ * @throws RangeError for a malformed list; Error `taskset not found ...` or `CPU 1 is not available ...`.
+ */
+export function checkCpus(cpus: string): number[] {
+  const wanted = parseCpuList(cpus);
+  if (!TASKSET) throw new Error(`cannot pin to CPUs ${cpus}: taskset not found in /usr/bin or /bin (it is in util-linux: apt-get install util-linux)`);
+  const allowed = cpuAffinity(process.pid) ?? wanted; // null: no /proc to check against, taskset will say
+  const missing = wanted.filter((cpu) => !allowed.includes(cpu));
+  if (missing.length) {
+    throw new Error(`cannot pin to CPUs ${cpus}: CPU ${missing.join(', ')} not available to this process (it may run on ${allowed.join(', ')} of this machine's CPUs)`);
+  }
+  return wanted;
+}
 
 /**
  * Every child still running, by pid. A single process 'exit' listener SIGKILLs their process groups,
@@ -91,7 +120,9 @@ export class TrackedChild {
     this.graceMs = options.graceMs ?? STOP_GRACE_MS;
     const fd = options.logFile ? openSync(options.logFile, 'a') : null;
     const output = fd ?? options.stdio ?? 'inherit';
-    const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
+    // taskset takes no `--` before the command; it stops parsing its own options at the command.
+    const [pinned, pinnedArgs] = options.cpus ? [TASKSET ?? 'taskset', ['-c', options.cpus, command, ...args]] : [command, args];
+    const [cmd, argv] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'KILL', '--', pinned, ...pinnedArgs]] : [pinned, pinnedArgs];
     try {
       const execaOptions: Options = {
         cwd: options.cwd,
@@ -204,10 +235,12 @@ export class TrackedChild {
  * present, stdout and stderr appended to `logFile` (or inherited / piped), SIGKILLed with its group
  * when this process exits. Never throws for a missing binary: `exited` resolves with the spawn error
  * (or, through setpriv, exit code 127).
+ * With `cpus`, the command runs under `taskset -c <cpus>` (see {@link SpawnTrackedOptions.cpus}).
  * @param name used in messages, e.g. `replica-0`.
- * @throws the error of opening `logFile`.
+ * @throws the error of opening `logFile`; with `cpus`, the errors of {@link checkCpus}.
  */
 export function spawnTracked(name: string, command: string, args: string[], options: SpawnTrackedOptions): TrackedChild {
+  if (options.cpus !== undefined) checkCpus(options.cpus);
   return new TrackedChild(name, command, args, options);
 }
 

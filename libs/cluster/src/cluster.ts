@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
+import { checkCpus, notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
 import { nginxConfig } from './nginx-config.js';
 import { findFreePorts } from './ports.js';
 import { makeTempDir } from './temp-dir.js';
@@ -58,6 +58,13 @@ export interface ClusterOptions {
    * job workers itself.
    */
   workers?: number;
+  /**
+   * CPUs the replicas and workers run on, in taskset's list format (e.g. `1`): each runs under
+   * `taskset -c <cpus>` (see SpawnTrackedOptions.cpus), restarts included. nginx is not pinned.
+   * Default: not pinned.
+   * @throws (from startCluster) when taskset is missing or a listed CPU is not available.
+   */
+  cpus?: string;
 }
 
 /** One API replica process of a {@link Cluster}. */
@@ -111,6 +118,7 @@ class Replica implements ReplicaHandle {
     private readonly env: NodeJS.ProcessEnv,
     private readonly logFile: string,
     private readonly role: 'api' | 'worker' = 'api',
+    private readonly cpus?: string,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -128,6 +136,7 @@ class Replica implements ReplicaHandle {
         cwd: ROOT,
         env: { ...this.env, PORT: String(this.port) },
         logFile: this.logFile,
+        ...(this.cpus === undefined ? {} : { cpus: this.cpus }),
       });
     }
     await this.child.ready((signal) => waitForHttp(`${this.url}/health/ready`, READY_TIMEOUT_MS, { signal }));
@@ -149,7 +158,9 @@ class Replica implements ReplicaHandle {
  * Children are SIGKILLed if the calling process exits without stop(). Migrations are the caller's
  * job (`npm run migration:run`).
  *
- * @throws RangeError for invalid options; Error when the built server is missing, or a replica or
+ * With `cpus`, the replicas and workers run under `taskset -c <cpus>`; nginx does not.
+ *
+ * @throws RangeError for invalid options; Error when taskset or a CPU of `cpus` is missing, the built server is missing, or a replica or
  *   nginx fails to start within 30 s (message includes the log tail). Everything already started is
  *   stopped before the error is thrown.
  */
@@ -161,6 +172,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (basePort !== undefined && (!Number.isInteger(basePort) || basePort < 1 || basePort + count - 1 > 65535)) {
     throw new RangeError(`basePort must leave room for ${count} ports below 65536, got ${basePort}`);
   }
+  if (options.cpus !== undefined) checkCpus(options.cpus);
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex');
   if (jwtSecret.length < 32) throw new RangeError('jwtSecret must be at least 32 characters');
   const entry = resolve(options.serverEntry ?? join(ROOT, 'dist/apps/api/src/main.js'));
@@ -190,8 +202,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     REPLICA_ID: replicaId,
   });
   const workerPorts = await findFreePorts(workerCount);
-  const workers = workerPorts.map((port, index) => new Replica(index, port, entry, envOf(`worker-${index}`), join(logDir, `worker-${index}.log`), 'worker'));
-  const replicas = Array.from({ length: count }, (_, index) => new Replica(index, ports[index], entry, envOf(`replica-${index}`), join(logDir, `replica-${index}.log`)));
+  const workers = workerPorts.map((port, index) => new Replica(index, port, entry, envOf(`worker-${index}`), join(logDir, `worker-${index}.log`), 'worker', options.cpus));
+  const replicas = Array.from({ length: count }, (_, index) => new Replica(index, ports[index], entry, envOf(`replica-${index}`), join(logDir, `replica-${index}.log`), 'api', options.cpus));
 
   let nginx: TrackedChild | null = null;
   let keepLogs = options.keepLogs ?? false;
