@@ -3,8 +3,8 @@ import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 /**
  * A due-date reminder that was sent: one row per (task, kind, due date). The `reminders.due` job
  * inserts it in the transaction of its notification and notifies only when the insert added the
- * row, so a reminder goes out once however often the task is re-saved with the same date (each
- * save enqueues the job again once the previous one finished). Goes with its task.
+ * row, so a reminder goes out once however often a job for that date runs (a reopened or restored
+ * task gets its jobs enqueued again, maybe beside waiting ones). Goes with its task.
  */
 @Entity('reminders_sent')
 export class ReminderSent {
