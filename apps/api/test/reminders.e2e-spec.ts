@@ -6,6 +6,8 @@ import { addMember, createBoard, createTask, registerUser } from './support/fixt
 const saved = process.env.REMINDER_LEAD_S;
 process.env.REMINDER_LEAD_S = '5';
 const { useTestApp } = await import('./support/test-app.js');
+const { RetentionService } = await import('../src/retention/retention.service.js');
+const { REMINDERS_SENT_RETENTION_S } = await import('../src/reminders/reminders.service.js');
 
 describe('due-date reminders (e2e)', () => {
   const t = useTestApp();
@@ -175,4 +177,26 @@ describe('due-date reminders (e2e)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect([await count('due_soon'), await count('overdue')]).toEqual([1, 1]);
   }, 90_000);
+
+  it('retention deletes reminders_sent rows more than REMINDERS_SENT_RETENTION_S past their due date and keeps the others', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'pruned reminders' });
+    const db = t.app.get(DataSource);
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const old = ago(REMINDERS_SENT_RETENTION_S + 3600);
+    const recent = ago(REMINDERS_SENT_RETENTION_S - 3600);
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    for (const [kind, dueAt] of [['overdue', old], ['due_soon', old], ['overdue', recent], ['due_soon', future]]) {
+      await db.query(`INSERT INTO reminders_sent (task_id, kind, due_at) VALUES ($1, $2, $3)`, [task.id, kind, dueAt]);
+    }
+    // null: the app's own scheduled pass holds the retention lock this very moment; try again.
+    let report = await t.app.get(RetentionService).pruneOnce();
+    for (let i = 0; report === null && i < 20; i++) report = await new Promise((r) => setTimeout(r, 100)).then(() => t.app.get(RetentionService).pruneOnce());
+    expect(report?.remindersSent).toBeGreaterThanOrEqual(2);
+    const left = ((await db.query(`SELECT kind, due_at FROM reminders_sent WHERE task_id = $1 ORDER BY due_at`, [task.id])) as { kind: string; due_at: Date }[]).map(
+      (r) => `${r.kind}@${r.due_at.toISOString()}`,
+    );
+    expect(left).toEqual([`overdue@${recent}`, `due_soon@${future}`]);
+  });
 });

@@ -15,6 +15,16 @@ import { RemindersRepository } from './reminders.repository.js';
 const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
 
 /**
+ * How long a `reminders_sent` row is kept past its due date: 15 days. It only has to outlive every
+ * `reminders.due` job for that (task, kind, date), and each one starts at or before the date (it
+ * is enqueued only while the date is ahead) and runs by 14 days after its start at the latest:
+ * pg-boss deletes a job still waiting then (`keep_until` = start + the queue's retention, the
+ * default 14 days: `reminders.due` sets none). Retries add under 20 minutes (JOB_RETRY_LIMIT 10,
+ * backoff from 1 s); one more day is the margin.
+ */
+export const REMINDERS_SENT_RETENTION_S = 15 * 24 * 3600;
+
+/**
  * DUE_DATE_SINK: schedules the reminders of a task in the transaction of the event that makes
  * them due (see RemindersService): two `reminders.due` jobs for its due date, `due_soon`
  * REMINDER_LEAD_S before it (at once when that moment has passed) and `overdue` at it, when the
@@ -63,7 +73,7 @@ export class ReminderScheduler implements BoardEventSink {
  * restored). The job (here) cancels itself when the task is gone, archived, done (`completedAt`
  * set), or its due date is no longer the one it was scheduled for (changed or cleared); else the
  * assignees (the creator when there are none) are notified through BOARD_NOTIFIER, as members
- * only.
+ * only. Retention prunes `reminders_sent` (`prune`).
  */
 @Injectable()
 export class RemindersService implements OnModuleInit {
@@ -95,5 +105,14 @@ export class RemindersService implements OnModuleInit {
       return notifier.record(tx, { boardId: job.boardId, actorId: SYSTEM_ACTOR, seq: 0, intents: recipients.map((userId) => ({ userId, kind: job.kind, taskId: task.id })) });
     });
     afterCommit?.();
+  }
+
+  /**
+   * Retention (inside the retention pass's transaction): deletes the `reminders_sent` rows whose
+   * due date is more than REMINDERS_SENT_RETENTION_S (15 days) ago, when no job for that date can
+   * run any more. Returns how many were deleted.
+   */
+  prune(tx: EntityManager): Promise<number> {
+    return this.reminders.prune(tx, REMINDERS_SENT_RETENTION_S);
   }
 }
