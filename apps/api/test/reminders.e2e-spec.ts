@@ -1,16 +1,75 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { addMember, createBoard, createTask, registerUser } from './support/fixtures.js';
 
 // A short lead so the reminders fire within the test; read when the app is created (beforeAll), restored after.
 const saved = process.env.REMINDER_LEAD_S;
 process.env.REMINDER_LEAD_S = '5';
 const { useTestApp } = await import('./support/test-app.js');
+const { RetentionService } = await import('../src/retention/retention.service.js');
+const { REMINDERS_SENT_RETENTION_S } = await import('../src/reminders/reminders.service.js');
 
 describe('due-date reminders (e2e)', () => {
   const t = useTestApp();
   afterAll(() => {
     if (saved === undefined) delete process.env.REMINDER_LEAD_S;
     else process.env.REMINDER_LEAD_S = saved;
+  });
+
+  /** The task's `reminders.due` jobs in pgboss.job (any state), oldest first: `kind@dueAt`. */
+  const jobsOf = async (taskId: string): Promise<string[]> =>
+    (
+      (await t.app.get(DataSource).query(`SELECT data->>'kind' AS kind, data->>'dueAt' AS due FROM pgboss.job WHERE name = 'reminders.due' AND data->>'taskId' = $1 ORDER BY created_on, data->>'kind'`, [taskId])) as {
+        kind: string;
+        due: string;
+      }[]
+    ).map((j) => `${j.kind}@${j.due}`);
+
+  // Dates a day and more ahead: every job waits, so pgboss.job shows exactly what each write enqueued.
+  it('enqueues reminder jobs only when they matter: created with a due date, date changed, reopened, restored; not for a rename or the same date again', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const day = 24 * 3600 * 1000;
+    const first = new Date(Date.now() + day).toISOString();
+    const second = new Date(Date.now() + 2 * day).toISOString();
+    const both = (due: string) => [`due_soon@${due}`, `overdue@${due}`];
+    const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'counted', dueAt: first });
+    const taskPath = `/api/v1/boards/${board.id}/tasks/${task.id}`;
+    const patch = (body: Record<string, unknown>) => t.http().patch(taskPath).set(owner.auth).send(body).expect(200);
+    expect(await jobsOf(task.id)).toEqual(both(first));
+    // Plain updates with the due date unchanged: none added.
+    await patch({ title: 'counted, renamed' });
+    await patch({ description: 'more words' });
+    await patch({ dueAt: first });
+    await patch({ assigneeIds: [owner.user.id] });
+    expect(await jobsOf(task.id)).toEqual(both(first));
+    // A new date: two more (the first two cancel themselves when they run: the date is not theirs).
+    await patch({ dueAt: second });
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second)]);
+    // Done: none; a rename while done: none; reopened: the current date's two again (a job that ran
+    // while the task was done sent nothing, so only a new one can remind).
+    await patch({ completed: true });
+    await patch({ title: 'done, renamed' });
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second)]);
+    await patch({ completed: false });
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second), ...both(second)]);
+    // Reopening an open task changes nothing.
+    await patch({ completed: false });
+    expect(await jobsOf(task.id)).toHaveLength(6);
+    // Archived: none; restored: the current date's two again (the jobs that ran while archived sent nothing).
+    await t.http().post(`${taskPath}/archive`).set(owner.auth).expect(200);
+    expect(await jobsOf(task.id)).toHaveLength(6);
+    await t.http().post(`${taskPath}/restore`).set(owner.auth).expect(200);
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second), ...both(second), ...both(second)]);
+    // Cleared: none.
+    await patch({ dueAt: null });
+    expect(await jobsOf(task.id)).toHaveLength(8);
+    // Created without a date, or done: none.
+    const plain = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'no date' });
+    const createdDone = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'done', dueAt: first, completed: true });
+    await t.http().patch(`/api/v1/boards/${board.id}/tasks/${plain.id}`).set(owner.auth).send({ title: 'still no date' }).expect(200);
+    expect(await jobsOf(plain.id)).toEqual([]);
+    expect(await jobsOf(createdDone.id)).toEqual([]);
   });
 
   // Due in 15 s, due soon at 10 s: the setup (cancelling three of them) has 10 s even on a loaded machine.
@@ -56,8 +115,8 @@ describe('due-date reminders (e2e)', () => {
     expect(ownerKinds.filter((k) => k === 'due_soon' || k === 'overdue')).toEqual([]);
   });
 
-  // Due in 12 s, due soon at 7 s. After due_soon fired, re-saving the task (same date) enqueues the
-  // same reminders again (pg-boss' singletonKey only holds while a job waits or runs); they must not notify twice.
+  // Due in 12 s, due soon at 7 s. After due_soon fired, re-saving the task (same date) enqueues
+  // nothing; a job for the same date that runs again (a reopened task's) must not notify twice.
   it('reminds once per task, due date and kind: re-saving the same date after it fired adds nothing; a new date reminds again', async () => {
     const owner = await registerUser(t, 'Owner');
     const board = await createBoard(t, owner.auth);
@@ -73,7 +132,7 @@ describe('due-date reminders (e2e)', () => {
       return count(kind);
     };
     expect(await until('due_soon', 1, 30_000)).toBe(1);
-    // Re-save: another field, then the same due date sent again. Both events schedule due_soon "now" (its moment has passed).
+    // Re-save: another field, then the same due date sent again (neither schedules a job: the date did not change).
     await t.http().patch(taskPath).set(owner.auth).send({ title: 'resaved, renamed' }).expect(200);
     await t.http().patch(taskPath).set(owner.auth).send({ dueAt }).expect(200);
     // The re-enqueued jobs run within a poll (0.5 s): give them 3 s.
@@ -87,4 +146,57 @@ describe('due-date reminders (e2e)', () => {
     expect(await until('due_soon', 2, 30_000)).toBe(2);
     expect(await until('overdue', 2, 30_000)).toBe(2);
   }, 120_000);
+  // Due in 12 s, due soon at 7 s; marked done at once, so the due_soon job runs while it is done and
+  // cancels itself. Reopening must schedule the reminders again, or due_soon would never come.
+  it('reminds a task reopened after its due_soon job ran while it was done', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const assignee = await addMember(t, owner.auth, board.id, 'editor');
+    const dueAt = new Date(Date.now() + 12_000).toISOString();
+    const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'reopened', assigneeIds: [assignee.user.id], dueAt });
+    const taskPath = `/api/v1/boards/${board.id}/tasks/${task.id}`;
+    await t.http().patch(taskPath).set(owner.auth).send({ completed: true }).expect(200);
+    const dueSoonState = async () =>
+      ((await t.app.get(DataSource).query(`SELECT state FROM pgboss.job WHERE name = 'reminders.due' AND data->>'taskId' = $1 AND data->>'kind' = 'due_soon'`, [task.id])) as { state: string }[]).map((j) => j.state);
+    const deadline = Date.now() + 30_000;
+    while ((await dueSoonState()).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await dueSoonState()).toEqual(['completed']);
+    const count = async (kind: string) =>
+      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
+    expect(await count('due_soon')).toBe(0);
+    await t.http().patch(taskPath).set(owner.auth).send({ completed: false }).expect(200);
+    expect(await jobsOf(task.id)).toEqual([`due_soon@${dueAt}`, `overdue@${dueAt}`, `due_soon@${dueAt}`, `overdue@${dueAt}`]);
+    const until = async (kind: string, ms: number) => {
+      const end = Date.now() + ms;
+      while ((await count(kind)) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+      return count(kind);
+    };
+    expect(await until('due_soon', 30_000)).toBe(1);
+    // Overdue: the first overdue job (scheduled at creation) and the reopened one both run at the date; one notifies.
+    expect(await until('overdue', 30_000)).toBe(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([await count('due_soon'), await count('overdue')]).toEqual([1, 1]);
+  }, 90_000);
+
+  it('retention deletes reminders_sent rows more than REMINDERS_SENT_RETENTION_S past their due date and keeps the others', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'pruned reminders' });
+    const db = t.app.get(DataSource);
+    const ago = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+    const old = ago(REMINDERS_SENT_RETENTION_S + 3600);
+    const recent = ago(REMINDERS_SENT_RETENTION_S - 3600);
+    const future = new Date(Date.now() + 3600_000).toISOString();
+    for (const [kind, dueAt] of [['overdue', old], ['due_soon', old], ['overdue', recent], ['due_soon', future]]) {
+      await db.query(`INSERT INTO reminders_sent (task_id, kind, due_at) VALUES ($1, $2, $3)`, [task.id, kind, dueAt]);
+    }
+    // null: the app's own scheduled pass holds the retention lock this very moment; try again.
+    let report = await t.app.get(RetentionService).pruneOnce();
+    for (let i = 0; report === null && i < 20; i++) report = await new Promise((r) => setTimeout(r, 100)).then(() => t.app.get(RetentionService).pruneOnce());
+    expect(report?.remindersSent).toBeGreaterThanOrEqual(2);
+    const left = ((await db.query(`SELECT kind, due_at FROM reminders_sent WHERE task_id = $1 ORDER BY due_at`, [task.id])) as { kind: string; due_at: Date }[]).map(
+      (r) => `${r.kind}@${r.due_at.toISOString()}`,
+    );
+    expect(left).toEqual([`overdue@${recent}`, `due_soon@${future}`]);
+  });
 });

@@ -39,6 +39,8 @@ export interface WriteOutcome<R, T extends BoardEventType = BoardEventType> {
   result: R;
   event: { type: T; data: BoardEventDataMap[T] };
   notify?: readonly NotificationIntent[];
+  /** The changed entity's fields before the write, read by a statement the write runs anyway (handed to DUE_DATE_SINK). */
+  before?: Partial<BoardEventDataMap[T]>;
 }
 
 /** Passed to a write's work function. */
@@ -133,7 +135,7 @@ export class BoardEventsService {
       const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null });
       // Webhook deliveries only on a board that has an enabled webhook (read with the lock).
       if (head.webhooks) await this.sink?.record(tx, event);
-      await this.reminders?.record(tx, event);
+      await this.reminders?.record(tx, event, outcome.before);
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
       return { result: outcome.result, event, afterCommit };
     });

@@ -8,8 +8,13 @@ import type { AnyBoardEvent } from '@tasklane/contracts';
  * write: a failure here rolls the write back, and a rolled-back write leaves no delivery.
  */
 export interface BoardEventSink {
-  /** Records `event` (just appended, in `tx`). Throws only for a database error. */
-  record(tx: EntityManager, event: AnyBoardEvent): Promise<void>;
+  /**
+   * Records `event` (just appended, in `tx`). `before`: the changed entity's fields as they were
+   * before the write, when the write handed them over (WriteOutcome.before; e.g. a task's `dueAt`
+   * and `completedAt` on `task.updated`), for a sink that acts only on some changes. Throws only
+   * for a database error.
+   */
+  record(tx: EntityManager, event: AnyBoardEvent, before?: object): Promise<void>;
 }
 
 /** Injection token of the BoardEventSink (optional: without webhooks, events go nowhere else). */

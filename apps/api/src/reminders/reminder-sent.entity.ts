@@ -1,10 +1,11 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 
 /**
  * A due-date reminder that was sent: one row per (task, kind, due date). The `reminders.due` job
  * inserts it in the transaction of its notification and notifies only when the insert added the
- * row, so a reminder goes out once however often the task is re-saved with the same date (each
- * save enqueues the job again once the previous one finished). Goes with its task.
+ * row, so a reminder goes out once however often a job for that date runs (a reopened or restored
+ * task gets its jobs enqueued again, maybe beside waiting ones). Goes with its task; retention
+ * deletes it 15 days after its due date (REMINDERS_SENT_RETENTION_S), through ix_reminders_sent_due_at.
  */
 @Entity('reminders_sent')
 export class ReminderSent {
@@ -18,6 +19,7 @@ export class ReminderSent {
   @PrimaryColumn('text')
   kind: 'due_soon' | 'overdue';
 
+  @Index('ix_reminders_sent_due_at')
   @PrimaryColumn('timestamptz', { name: 'due_at' })
   dueAt: Date;
 

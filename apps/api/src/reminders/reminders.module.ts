@@ -4,7 +4,14 @@ import { TasksModule } from '../tasks/tasks.module.js';
 import { RemindersRepository } from './reminders.repository.js';
 import { ReminderScheduler, RemindersService } from './reminders.service.js';
 
-/** Due-date reminders. Global for one port only: DUE_DATE_SINK, through which the event stream schedules them. */
+/**
+ * Due-date reminders. Global for one port only: DUE_DATE_SINK, through which the event stream
+ * schedules them. Exports RemindersService for retention (RetentionModule imports this module).
+ */
 @Global()
-@Module({ imports: [TasksModule], providers: [RemindersService, RemindersRepository, ReminderScheduler, { provide: DUE_DATE_SINK, useExisting: ReminderScheduler }], exports: [DUE_DATE_SINK] })
+@Module({
+  imports: [TasksModule],
+  providers: [RemindersService, RemindersRepository, ReminderScheduler, { provide: DUE_DATE_SINK, useExisting: ReminderScheduler }],
+  exports: [DUE_DATE_SINK, RemindersService],
+})
 export class RemindersModule {}

@@ -14,4 +14,10 @@ export class RemindersRepository {
     const { rowCount } = await runPrepared(tx, `INSERT INTO reminders_sent (task_id, kind, due_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [taskId, kind, dueAt]);
     return rowCount === 1;
   }
+
+  /** Deletes the rows whose `due_at` is more than `ageSeconds` ago (index ix_reminders_sent_due_at); returns how many. */
+  async prune(tx: EntityManager, ageSeconds: number): Promise<number> {
+    const { rowCount } = await runPrepared(tx, `DELETE FROM reminders_sent WHERE due_at < now() - make_interval(secs => $1)`, [ageSeconds]);
+    return rowCount;
+  }
 }

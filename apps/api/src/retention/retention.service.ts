@@ -10,6 +10,7 @@ import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
 import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
 /** How many rows each kind of pruning removed in one pass. */
@@ -24,6 +25,8 @@ export interface PruneReport {
   webhookDeliveries: number;
   /** Notifications read over 90 days ago, or older than a year. */
   notifications: number;
+  /** `reminders_sent` rows whose due date is over 15 days ago (REMINDERS_SENT_RETENTION_S). */
+  remindersSent: number;
 }
 
 /**
@@ -38,7 +41,8 @@ export interface PruneReport {
  *  - Idempotency-Key records older than 24 h; ended sessions and expired refresh tokens; API
  *    tokens revoked over a day or expired over 30 days ago; boards deleted longer than the
  *    retention age (their events go with them); finished webhook deliveries older than
- *    WEBHOOK_DELIVERY_RETENTION_S; notifications read over 90 days ago or older than a year.
+ *    WEBHOOK_DELIVERY_RETENTION_S; notifications read over 90 days ago or older than a year;
+ *    records of sent due-date reminders 15 days past their due date (no job for it can run then).
  * A client asking for events older than what is kept gets 410 and refetches the snapshot.
  */
 @Injectable()
@@ -56,6 +60,7 @@ export class RetentionService implements OnModuleInit {
     private readonly config: ConfigService<Env, true>,
     private readonly jobs: JobQueue,
     private readonly webhooks: WebhookDeliveryService,
+    private readonly reminders: RemindersService,
   ) {}
 
   onModuleInit(): void {
@@ -87,6 +92,7 @@ export class RetentionService implements OnModuleInit {
         authTokens: await this.auth.pruneTokens(tx),
         webhookDeliveries: await this.webhooks.pruneDeliveries(tx),
         notifications: await this.notifications.prune(tx),
+        remindersSent: await this.reminders.prune(tx),
       };
       if (Object.values(report).some((n) => n > 0)) this.logger.log(`pruned ${JSON.stringify(report)}`);
       return report;

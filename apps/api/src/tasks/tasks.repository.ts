@@ -180,10 +180,21 @@ export class TasksRepository {
   /**
    * Applies `patch` and bumps the version, only to a live task (not archived, nor in an archived
    * column: the live check is part of the statement); null when no row matched (unknown or archived
-   * task, or `ifMatch` differs).
+   * task, or `ifMatch` differs). Returns the task and, from the same statement, its `dueAt` and
+   * `completedAt` before the change (for the reminders: TasksService.update). PostgreSQL before 18
+   * has no `RETURNING old.*`, so the row joins itself through a sub-select that locks it first
+   * (FOR UPDATE: the values it reads are the ones this UPDATE replaces, even under a concurrent
+   * write, which the board's stream lock already rules out).
    */
-  async update(tx: EntityManager, boardId: string, taskId: string, patch: Partial<TaskFields>, actorId: string, ifMatch?: number): Promise<TaskView | null> {
-    const { rows } = await runPrepared<TaskRow>(
+  async update(
+    tx: EntityManager,
+    boardId: string,
+    taskId: string,
+    patch: Partial<TaskFields>,
+    actorId: string,
+    ifMatch?: number,
+  ): Promise<{ task: TaskView; before: Pick<TaskView, 'dueAt' | 'completedAt'> } | null> {
+    const { rows } = await runPrepared<TaskRow & { before_due_at: Date | null; before_completed_at: Date | null }>(
       tx,
       `UPDATE tasks SET
          title = COALESCE($3, title),
@@ -193,9 +204,10 @@ export class TasksRepository {
          due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
          completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
          version = version + 1, updated_at = now(), updated_by = $9
+       FROM (SELECT due_at AS before_due_at, completed_at AS before_completed_at FROM tasks WHERE id = $1 AND board_id = $2 FOR UPDATE) prev
        WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10) AND archived_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL)
-       RETURNING ${TASK_COLUMNS}`,
+       RETURNING ${TASK_COLUMNS}, prev.before_due_at, prev.before_completed_at`,
       [
         taskId,
         boardId,
@@ -210,7 +222,9 @@ export class TasksRepository {
         patch.completed ?? null,
       ],
     );
-    return rows[0] ? toTaskView(rows[0]) : null;
+    const row = rows[0];
+    if (!row) return null;
+    return { task: toTaskView(row), before: { dueAt: row.before_due_at?.toISOString() ?? null, completedAt: row.before_completed_at?.toISOString() ?? null } };
   }
 
   async move(tx: EntityManager, boardId: string, taskId: string, columnId: string, position: string, actorId: string): Promise<TaskView> {

@@ -264,10 +264,12 @@ export class TasksService {
         const current = patch.assigneeIds || patch.labelIds ? await this.requireLive(tx, boardId, taskId) : null;
         await this.requireMembers(tx, boardId, patch.assigneeIds);
         await this.labels.requireLabels(tx, boardId, patch.labelIds);
-        const before = patch.assigneeIds ? (current?.assigneeIds ?? []) : [];
-        const task = await this.tasks.update(tx, boardId, taskId, patch, userId, req.ifMatch);
-        if (!task) throw preconditionFailed(await this.requireLive(tx, boardId, taskId));
-        return { result: task, event: { type: 'task.updated', data: task }, notify: patch.assigneeIds ? assigned(task.assigneeIds, before, task.id) : [] };
+        const assignedBefore = patch.assigneeIds ? (current?.assigneeIds ?? []) : [];
+        const updated = await this.tasks.update(tx, boardId, taskId, patch, userId, req.ifMatch);
+        if (!updated) throw preconditionFailed(await this.requireLive(tx, boardId, taskId));
+        const { task } = updated;
+        // `before` (due date and done state before the change, from the UPDATE itself): the reminders schedule only when those changed.
+        return { result: task, event: { type: 'task.updated', data: task }, before: updated.before, notify: patch.assigneeIds ? assigned(task.assigneeIds, assignedBefore, task.id) : [] };
       },
       req.idempotency,
     );

@@ -18,6 +18,7 @@ import { BoardImportProgress1796073999179 } from './1796073999179-BoardImportPro
 import { RemindersSent1796074245207 } from './1796074245207-RemindersSent.js';
 import { EmailRecipients1796074525248 } from './1796074525248-EmailRecipients.js';
 import { TaskCompletedAt1796077863898 } from './1796077863898-TaskCompletedAt.js';
+import { RemindersSentDueAtIndex1796098609154 } from './1796098609154-RemindersSentDueAtIndex.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -41,4 +42,5 @@ export const MIGRATIONS: Function[] = [
   RemindersSent1796074245207,
   EmailRecipients1796074525248,
   TaskCompletedAt1796077863898,
+  RemindersSentDueAtIndex1796098609154,
 ];
