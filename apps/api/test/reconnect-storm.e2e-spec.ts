@@ -47,14 +47,12 @@ describe('reconnect storm statements', () => {
       // faster than a read takes, so they rarely overlap here; a loaded replica overlaps more).
       expect(figures.auth).toBeLessThanOrEqual(SOCKETS);
       // Authorization on every join, twice (before and after joining the room), but concurrent
-      // checks share one board_members read (RoomAccessService.roleOf, NextBatch): measured
-      // 2026-12-01: 2 reads for the 40 checks (all first checks in one, all second checks in the
-      // next). At least 2: a join's second check is asked after its first check's read ended, so
-      // never shares it. The upper bound, half a read per join (a quarter of the 40 unshared reads
-      // of before), leaves room for CI load: a read starts only for a check that finds no read in
-      // flight or scheduled (every other check rides in the next one), so the 40 checks of joins
-      // the client sent in one tick would have to find the batcher idle more than 10 times. Plus
-      // the heartbeat's sweeps.
+      // checks share one board_members read (RoomAccessService.roleOf, DataLoader): the checks
+      // asked in one event-loop turn go into one read. At least 2: a join's second check is asked
+      // after its first check's read ended, so never shares it. The upper bound, half a read per
+      // join (a quarter of the 40 unshared reads of before), leaves room for CI load: the 20 joins
+      // the client sends in one tick would have to spread over more than 5 turns on the server
+      // for each of their two rounds of checks. Plus the heartbeat's sweeps.
       expect(figures.boardMembers).toBeGreaterThanOrEqual(2);
       expect(figures.boardMembers).toBeLessThanOrEqual(SOCKETS / 2 + heartbeats);
       expect(figures.catchUp).toBeLessThan(SOCKETS); // measured 5 of 20: joins that overlap share one read

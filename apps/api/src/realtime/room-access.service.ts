@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import { boardRoom, userRoom, type AnyBoardEvent, type BoardRole } from '@tasklane/contracts';
 import { BoardAccessService } from '../board-access/board-access.service.js';
-import { NextBatch } from '../database/next-batch.js';
 import { SocketServer } from './socket-server.js';
 
 /**
@@ -19,29 +19,35 @@ export const MEMBERSHIP_CHECKS_PER_READ = 500;
 @Injectable()
 export class RoomAccessService {
   /** Membership checks of joins, batched (see `roleOf`). */
-  private readonly checks: NextBatch<{ boardId: string; userId: string }, BoardRole>;
+  private readonly checks: DataLoader<{ boardId: string; userId: string }, BoardRole | null>;
 
   constructor(
     private readonly sockets: SocketServer,
     private readonly access: BoardAccessService,
   ) {
-    this.checks = new NextBatch((pairs) => this.access.rolesAmong(pairs), {
-      // The keys of rolesAmong's map: PostgreSQL prints UUIDs in lowercase.
-      id: (p) => `${p.boardId}:${p.userId}`.toLowerCase(),
-      maxBatchSize: MEMBERSHIP_CHECKS_PER_READ,
-    });
+    // graphql/dataloader without its cache (every load is read afresh) and with the batch
+    // dispatched at setImmediate: every check asked in the current poll phase shares one read.
+    this.checks = new DataLoader(
+      async (pairs) => {
+        const roles = await this.access.rolesAmong([...pairs]);
+        // The keys of rolesAmong's map: PostgreSQL prints UUIDs in lowercase.
+        return pairs.map((p) => roles.get(`${p.boardId}:${p.userId}`.toLowerCase()) ?? null);
+      },
+      { cache: false, maxBatchSize: MEMBERSHIP_CHECKS_PER_READ, batchScheduleFn: (dispatch) => void setImmediate(dispatch) },
+    );
   }
 
   /**
    * The user's role on the board, or null (not a member, deleted or unknown board), from a read that
    * starts after this call: a removal committed before it is seen. Concurrent checks share their
-   * reads (NextBatch): those asked in one event-loop turn, or while a read is in flight, go into one
-   * `board_members` query of up to MEMBERSHIP_CHECKS_PER_READ pairs, so a reconnect storm's joins
-   * cost a few queries per replica instead of two per join (docs/delivery.md).
+   * reads: those asked in one event-loop turn go into one `board_members` query of up to
+   * MEMBERSHIP_CHECKS_PER_READ pairs (DataLoader, no cache), so a reconnect storm's joins cost a
+   * few queries per replica and turn instead of two per join (docs/delivery.md). Batches do not
+   * wait for each other: a check never queues behind a read already in flight.
    * @throws the query's error (every check of that read gets it)
    */
-  async roleOf(boardId: string, userId: string): Promise<BoardRole | null> {
-    return (await this.checks.load({ boardId, userId })) ?? null;
+  roleOf(boardId: string, userId: string): Promise<BoardRole | null> {
+    return this.checks.load({ boardId, userId });
   }
 
   /**
