@@ -24,9 +24,10 @@ export class IdempotentReplay extends Error {
  * work rolled back) or, when its work failed (the task it deletes is gone, its If-Match is stale),
  * in `replayAfterFailure`. Writes to one board are serialised by the board's stream lock, so a
  * retry runs after the first attempt committed, or in the same transaction (group commit) after
- * it; a retry elsewhere (board creation) waits on the first attempt's row lock. The same pattern
- * as Stripe's idempotency keys, with the recovery point at commit ("Implementing Stripe-like
- * Idempotency Keys in Postgres", brandur.org, 2017).
+ * it; a retry elsewhere (board creation) waits on the first attempt's row lock. Keys are scoped to
+ * the user and tied to a fingerprint of the request, as in "Implementing Stripe-like Idempotency
+ * Keys in Postgres" (brandur.org, 2017); unlike that design's key row claimed first and advanced
+ * through recovery points, the key is written last, because every board write is one transaction.
  */
 @Injectable()
 export class IdempotencyService {
