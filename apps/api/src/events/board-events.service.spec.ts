@@ -197,6 +197,20 @@ describe('BoardEventsService.write', () => {
     expect(relay.publishCommitted).not.toHaveBeenCalled();
   });
 
+  it('looks the key up after a constraint violation (what the first attempt inserted), but not after an infrastructure failure', async () => {
+    const violating = setup({ prior: { body: { id: 'first' } } });
+    const unique = jest.fn(async (): Promise<never> => {
+      throw Object.assign(new Error('duplicate key value violates unique constraint'), { driverError: { code: '23505' } });
+    });
+    await expect(violating.service.write(BOARD, USER, 'editor', unique, KEY)).resolves.toEqual({ id: 'first' });
+    const broken = setup({ prior: { body: { id: 'first' } } });
+    const down = jest.fn(async (): Promise<never> => {
+      throw Object.assign(new Error('Connection terminated'), { code: 'ECONNRESET' });
+    });
+    await expect(broken.service.write(BOARD, USER, 'editor', down, KEY)).rejects.toThrow('Connection terminated');
+    expect(broken.steps).not.toContain('lookup');
+  });
+
   it('answers 422 for a key of another request even when the change fails, and keeps the change’s own error when the lookup cannot read', async () => {
     await expect(setup({ prior: 'other request' }).service.write(BOARD, USER, 'editor', failing(), KEY)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     await expect(setup({ prior: 'read fails' }).service.write(BOARD, USER, 'editor', failing(), KEY)).rejects.toMatchObject({ code: 'TASK_NOT_FOUND' });
@@ -232,7 +246,7 @@ describe('BoardEventsService notifications (BOARD_NOTIFIER)', () => {
   it('delivers nothing when the transaction rolls back after recording', async () => {
     const { service, steps } = setup({ storeFails: true });
     await expect(service.write(BOARD, USER, 'editor', notifying(), KEY)).rejects.toThrow('store failed');
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'notify', 'record', 'ROLLBACK', 'lookup']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'notify', 'record', 'ROLLBACK']);
   });
 
   it('records the intents of a write without an event (seq 0) and delivers after COMMIT', async () => {

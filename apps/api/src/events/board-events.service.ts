@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
 import { boardNotFound } from '../board-access/board-access.errors.js';
+import { AppError } from '../errors/app-error.js';
 import type { Env } from '../config/env.schema.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { currentTraceparent } from '../tracing/trace-context.js';
@@ -29,6 +30,18 @@ export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
     if (used > maxBytes && i > 0) return events.slice(0, i);
   }
   return [...events];
+}
+
+/**
+ * Whether a write's failure could come from redoing a write that already committed (a retry):
+ * a refusal (AppError: 404 for what the first attempt deleted, 412 for the version it bumped …)
+ * other than IDEMPOTENCY_KEY_REUSED, or an integrity constraint violation (SQLSTATE class 23:
+ * what the first attempt inserted).
+ */
+function mayBeRetryOfCommitted(error: unknown): boolean {
+  if (error instanceof AppError) return error.code !== 'IDEMPOTENCY_KEY_REUSED';
+  const sqlState = (error as { driverError?: { code?: unknown }; code?: unknown }).driverError?.code ?? (error as { code?: unknown }).code;
+  return typeof sqlState === 'string' && sqlState.startsWith('23');
 }
 
 /**
@@ -82,7 +95,7 @@ export interface WriteRequest {
  *   2. read the caller's role in its own statement, after the lock: under READ COMMITTED each
  *      statement sees what committed before it, so a removal or demotion by the write we waited
  *      for is seen (404 / 403). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
- *      step 4 instead: the invitee is not a member yet;
+ *      step 3 instead: the invitee is not a member yet;
  *   3. the caller's change (`work`);
  *   4. bump the seq and insert the event (the outbox row) in one statement; hand it to the
  *      BOARD_EVENT_SINK (webhook deliveries and their job; only when the board has an enabled
@@ -119,6 +132,10 @@ export class BoardEventsService {
    * Runs `work` as a write on board `boardId` by `actorId`, who needs at least `required`, and
    * returns its result (or, for an Idempotency-Key retry, the first response's).
    * `required` = AUTHORIZED_BY_INVITATION skips the role check (see there): `work` authorizes.
+   * A keyed write refused with an AppError or a constraint violation answers the first response
+   * instead when its key holds the same request: it is a retry of a write that committed, even
+   * when the refusal comes before `work` (the caller was removed since, the board deleted: the
+   * client gets the answer it missed, as documented in docs/api.md).
    * @throws AppError BOARD_NOT_FOUND (404) for non-members and deleted or unknown boards,
    *   FORBIDDEN (403) for a too-low role, IDEMPOTENCY_KEY_REUSED (422), and whatever `work`
    *   throws (after rolling back).
@@ -208,6 +225,7 @@ export class BoardEventsService {
   /**
    * Creates a board: `work` inserts it (and its owner, columns …) inside the transaction, then the
    * board's stream opens at seq 0. No event: nobody can have joined a board that did not exist.
+   * An Idempotency-Key retry answers the first response (as `write`).
    * @throws AppError IDEMPOTENCY_KEY_REUSED (422), and whatever `work` throws (after rolling back).
    */
   async create<R>(boardId: string, work: (ctx: WriteContext) => Promise<R>, idempotency?: IdempotencyRequest): Promise<R> {
@@ -239,13 +257,15 @@ export class BoardEventsService {
 
   /**
    * A keyed write that failed and was rolled back, or turned out to be a retry: answers the first
-   * attempt's response when the key holds it, else rethrows `error`. Costs a read only for a keyed
-   * write that failed; when that read fails too (the database is down), the write's own error stands.
+   * attempt's response when the key holds it, else rethrows `error`. Only a refusal (an AppError)
+   * or a constraint violation (SQLSTATE class 23) can be the effect of a first attempt that
+   * committed, so only those cost a read of the key; an infrastructure failure (no connection, a
+   * timeout) is rethrown at once, and a failed read leaves the write's own error standing.
    * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request, or `error`.
    */
   private async retried<R>(idempotency: IdempotencyRequest | undefined, error: unknown): Promise<R> {
     if (error instanceof IdempotentReplay) return error.body as R;
-    if (!idempotency || (error as { code?: unknown }).code === 'IDEMPOTENCY_KEY_REUSED') throw error;
+    if (!idempotency || !mayBeRetryOfCommitted(error)) throw error;
     const replay = await this.idempotency.replayAfterFailure(this.dataSource.manager, idempotency).catch((readError: unknown) => {
       if ((readError as { code?: unknown }).code === 'IDEMPOTENCY_KEY_REUSED') throw readError;
       return null;

@@ -115,14 +115,30 @@ describe('BoardGroupCommit', () => {
     expect(committed).toHaveLength(1);
   });
 
-  it('rejects a write rolled back to its savepoint with its own error when the batch’s COMMIT then fails', async () => {
+  it('rejects a write rolled back to its savepoint with the batch’s error when the COMMIT then fails (its own may have come from a write that did not commit)', async () => {
     const { group, log, holdLock } = setup({ commitFails: true });
     const release = holdLock();
     const a = group.run(BOARD, ok('a', log));
     const b = group.run(BOARD, failing('b', log));
     release();
     await expect(a).rejects.toThrow('could not commit');
+    await expect(b).rejects.toThrow('could not commit');
+  });
+
+  it('undoes what a failed write changed of the batch’s head (an enabled webhook) with its savepoint', async () => {
+    const { group, log, holdLock } = setup();
+    const release = holdLock();
+    const seen: boolean[] = [];
+    const a = group.run(BOARD, ok('a', log));
+    const b = group.run(BOARD, async (_tx, _seq, head) => {
+      head.webhooks = true;
+      throw new Error('b refused');
+    });
+    const c = group.run(BOARD, async (_tx, seq, head) => (seen.push(head.webhooks), { result: 'c', event: event(seq + 1) }));
+    release();
+    await expect(Promise.all([a, c])).resolves.toHaveLength(2);
     await expect(b).rejects.toThrow('b refused');
+    expect(seen).toEqual([false]);
   });
 
   it('when the first write of a batch fails, rolls the transaction back and runs the rest in a new one', async () => {

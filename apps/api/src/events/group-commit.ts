@@ -50,10 +50,10 @@ interface QueuedWrite {
  *      in arrival order, then its row lock) and read its seq;
  *   2. each write runs its step: the first one directly, every later one inside a SAVEPOINT, so a
  *      write that fails (403, 412, a constraint) is rolled back alone and rejected with its error
- *      once the batch has ended (committed or not), so that whoever handles the rejection reads
- *      what the batch's earlier writes committed (an Idempotency-Key retry finds its first
- *      attempt); when the first one fails the whole transaction is rolled back (it holds nothing
- *      else), it is rejected at once, and the rest go on in a new one. A lone write so costs no statement more than without batching,
+ *      once the batch has committed, so that whoever handles the rejection reads what the batch's
+ *      earlier writes committed (an Idempotency-Key retry finds its first attempt); when the first
+ *      one fails the whole transaction is rolled back (it holds nothing else), it is rejected at
+ *      once, and the rest go on in a new one. A lone write so costs no statement more than without batching,
  *      and each later write one more round trip (the previous savepoint's RELEASE and the next
  *      SAVEPOINT go as one query; COMMIT takes the last one with it);
  *   3. COMMIT; `onCommitted` gets the batch's events in seq order; each write's `afterCommit` runs
@@ -152,9 +152,12 @@ export class BoardGroupCommit {
           await runner.query(savepoint === 'used' ? 'RELEASE SAVEPOINT tl_write; SAVEPOINT tl_write' : 'SAVEPOINT tl_write');
         }
         let outcome: StepOutcome<unknown>;
+        // What the step may change of `head` in memory (webhookEnabled) is undone with its savepoint.
+        const webhooks = head.webhooks;
         try {
           outcome = await current.step(tx, seq, head);
         } catch (error) {
+          head.webhooks = webhooks;
           if (first) {
             settle(current, 'reject', error);
             current = null;
@@ -185,8 +188,10 @@ export class BoardGroupCommit {
       // the writes waiting now would wait as long and likely fail the same way; they fail now,
       // which also guarantees that every batch settles at least one write.
       if (done.length === 0 && !current) for (const write of queue.splice(0)) settle(write, 'reject', error);
-      // A write already rolled back keeps its own error: it would have failed in any batch.
-      for (const { write, error: own } of failed) settle(write, 'reject', own);
+      // Writes rolled back to their savepoint get the batch's error too: theirs may have been
+      // caused by a write of this batch that did not commit after all (a 412 after its version
+      // bump, an Idempotency-Key retry of it), so it says nothing; the client retries.
+      for (const { write } of failed) settle(write, 'reject', error);
       return;
     } finally {
       await runner?.release().catch(() => undefined);

@@ -16,7 +16,7 @@ export class IdempotencyKey {
   @Column('text', { name: 'request_hash' })
   requestHash: string;
 
-  /** The response body of the write that claimed the key (null until it committed). */
+  /** The response body of the write that recorded the key (JSON null for a response without a body, e.g. 204). */
   @Column('jsonb', { nullable: true })
   response: unknown;
 

@@ -39,11 +39,16 @@ export class IdempotencyService {
    * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request.
    */
   async record(tx: EntityManager, req: IdempotencyRequest, body: unknown): Promise<void> {
-    if (await this.keys.insert(tx, req.userId, req.key, req.requestHash, body)) return;
-    // The row exists (the insert conflicted) and cannot be deleted while this transaction runs.
-    const prior = await this.keys.find(tx, req.userId, req.key);
-    if (!prior || prior.requestHash !== req.requestHash) throw idempotencyKeyReused();
-    throw new IdempotentReplay(prior.response);
+    // Twice at most: retention may delete a key older than 24 h between the conflicting insert and
+    // the read (the insert locks nothing it did not write); the key is then free to record.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await this.keys.insert(tx, req.userId, req.key, req.requestHash, body)) return;
+      const prior = await this.keys.find(tx, req.userId, req.key);
+      if (!prior) continue;
+      if (prior.requestHash !== req.requestHash) throw idempotencyKeyReused();
+      throw new IdempotentReplay(prior.response);
+    }
+    throw new Error(`Idempotency-Key ${req.key} conflicted twice but could not be read`);
   }
 
   /**

@@ -20,7 +20,8 @@ const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
  * is enqueued only while the date is ahead) and runs by 14 days after its start at the latest:
  * pg-boss deletes a job still waiting then (`keep_until` = start + the queue's retention, the
  * default 14 days: `reminders.due` sets none). Retries add under 20 minutes (JOB_RETRY_LIMIT 10,
- * backoff from 1 s); one more day is the margin.
+ * backoff from 1 s, doubling, at most 1 h apart); one more day is the margin. A JOB_RETRY_LIMIT
+ * above about 30 could outlast it (a reminder sent twice); docs/operations.md says so.
  */
 export const REMINDERS_SENT_RETENTION_S = 15 * 24 * 3600;
 
