@@ -28,7 +28,8 @@ export function observeQueries(dataSource: DataSource, observer: QueryObserver |
 
 /**
  * A short, bounded name for a statement, for metrics: its verb and first table, e.g.
- * `select board_streams`, `insert board_events` (also for `WITH … INSERT INTO board_events`),
+ * `select board_streams`, `insert board_events` (also for `WITH … INSERT INTO board_events`, named
+ * after the last INSERT or DELETE of a statement with CTEs),
  * `update tasks`, `select board_streams for update`.
  * Never the SQL text itself, never a value.
  */
@@ -39,10 +40,12 @@ export function statementLabel(text: string): string {
     let verb = (/^\w+/.exec(sql)?.[0] ?? 'sql').toLowerCase();
     let body = sql;
     if (verb === 'with') {
-      // A statement with CTEs is named after what it writes: its INSERT or DELETE, if any.
-      const main = /\b(insert\s+into|delete\s+from)\s+\w+.*$/i.exec(sql);
+      // A statement with CTEs is named after what it writes: its last INSERT or DELETE, if any
+      // (the main statement comes after the CTEs, e.g. the event's INSERT after the key's).
+      const writes = [...sql.matchAll(/\b(insert\s+into|delete\s+from)\s+\w+/gi)];
+      const main = writes.at(-1);
       if (main) {
-        body = main[0];
+        body = sql.slice(main.index);
         verb = main[1].split(/\s/)[0].toLowerCase();
       }
     }

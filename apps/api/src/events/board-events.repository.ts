@@ -53,6 +53,11 @@ export interface NewEvent {
   idempotencyKey: string | null;
   /** W3C trace context of the write (null when not traced). */
   traceparent: string | null;
+  /**
+   * Records `idempotencyKey` for this user with the write's response in the same statement (see
+   * `append`); absent or without a key, nothing is recorded.
+   */
+  keyRecord?: { userId: string; requestHash: string; response: unknown };
 }
 
 /**
@@ -95,17 +100,41 @@ export class BoardEventsRepository {
     return rows[0] ?? null;
   }
 
-  /** Bumps the stream's seq and inserts the event with it, in one statement (the caller holds the lock). */
-  async append(tx: EntityManager, boardId: string, e: NewEvent): Promise<AnyBoardEvent> {
-    const { rows } = await runPrepared<EventRow>(
+  /**
+   * Bumps the stream's seq and inserts the event with it, in one statement (the caller holds the
+   * lock). With `e.keyRecord` and a key, the same statement also records the Idempotency-Key with
+   * the write's response (`INSERT INTO idempotency_keys … ON CONFLICT DO NOTHING`, a data-modifying
+   * CTE): the one statement of the idempotency module's table written outside
+   * idempotency.repository.ts, because it saves a round trip on every keyed write (issue 13;
+   * docs/architecture.md). `keyRecorded` is false when the key already existed (a retry: the caller
+   * resolves it through IdempotencyService.recordedOrReplay) or none was given.
+   */
+  async append(tx: EntityManager, boardId: string, e: NewEvent): Promise<{ event: AnyBoardEvent; keyRecorded: boolean }> {
+    const record = e.idempotencyKey !== null && e.keyRecord !== undefined;
+    const { rows } = await runPrepared<EventRow & { keys_recorded: number }>(
       tx,
-      `WITH next AS (UPDATE board_streams SET seq = seq + 1 WHERE board_id = $1 RETURNING seq)
+      `WITH next AS (UPDATE board_streams SET seq = seq + 1 WHERE board_id = $1 RETURNING seq),
+            recorded AS (
+              INSERT INTO idempotency_keys (user_id, key, request_hash, response)
+              SELECT $7::uuid, $5, $8, $9::jsonb WHERE $10::boolean
+              ON CONFLICT (user_id, key) DO NOTHING RETURNING 1)
        INSERT INTO board_events (board_id, seq, type, actor_id, occurred_at, data, idempotency_key, traceparent)
        SELECT $1, next.seq, $2, $3, clock_timestamp(), $4::jsonb, $5, $6 FROM next
-       RETURNING ${EVENT_COLUMNS}`,
-      [boardId, e.type, e.actorId, JSON.stringify(e.data), e.idempotencyKey, e.traceparent],
+       RETURNING ${EVENT_COLUMNS}, (SELECT count(*) FROM recorded)::int AS keys_recorded`,
+      [
+        boardId,
+        e.type,
+        e.actorId,
+        JSON.stringify(e.data),
+        e.idempotencyKey,
+        e.traceparent,
+        e.keyRecord?.userId ?? null,
+        e.keyRecord?.requestHash ?? null,
+        JSON.stringify(e.keyRecord?.response ?? null),
+        record,
+      ],
     );
-    return toEnvelope(rows[0]);
+    return { event: toEnvelope(rows[0]), keyRecorded: rows[0].keys_recorded > 0 };
   }
 
   /** The board's last seq, or null for an unknown board. */

@@ -69,7 +69,7 @@ function setup(
   } as unknown as DataSource;
   const events = {
     lock: jest.fn(async () => (steps.push('lock'), options.seq === null ? null : { seq: options.seq ?? 4, webhooks: options.webhooks ?? false })),
-    append: jest.fn(async () => (steps.push('append'), event((options.seq ?? 4) + 1))),
+    append: jest.fn(async () => (steps.push('append'), { event: event((options.seq ?? 4) + 1), keyRecorded: !options.replay && !options.storeFails })),
     open: jest.fn(async () => void steps.push('open')),
     seqOf: jest.fn(async () => (options.lastSeq === undefined ? 10 : options.lastSeq)),
     listAfter: jest.fn(async () => options.page ?? []),
@@ -85,6 +85,12 @@ function setup(
   } as unknown as BoardAccessService;
   const idempotency = {
     record: jest.fn(async () => {
+      steps.push('record');
+      if (options.storeFails) throw new Error('store failed');
+      if (options.replay) throw new IdempotentReplay(options.replay.body);
+    }),
+    // After the event's statement, which recorded the key unless it existed (a retry) or failed.
+    recordedOrReplay: jest.fn(async () => {
       steps.push('record');
       if (options.storeFails) throw new Error('store failed');
       if (options.replay) throw new IdempotentReplay(options.replay.body);
@@ -233,7 +239,7 @@ describe('BoardEventsService notifications (BOARD_NOTIFIER)', () => {
   it('records the intents inside the transaction, after the event, with its seq, and delivers only after COMMIT and the publish', async () => {
     const { service, steps, notifier } = setup({ seq: 7 });
     await service.write(BOARD, USER, 'editor', notifying(), KEY);
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'notify', 'record', 'COMMIT', 'publish', 'deliver']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'record', 'notify', 'COMMIT', 'publish', 'deliver']);
     expect(notifier.record).toHaveBeenCalledWith(expect.anything(), { boardId: BOARD, actorId: USER, seq: 8, intents });
   });
 
@@ -243,10 +249,11 @@ describe('BoardEventsService notifications (BOARD_NOTIFIER)', () => {
     expect(notifier.record).not.toHaveBeenCalled();
   });
 
-  it('delivers nothing when the transaction rolls back after recording', async () => {
-    const { service, steps } = setup({ storeFails: true });
+  it('records and delivers nothing when the write fails after its change (recording the key)', async () => {
+    const { service, steps, notifier } = setup({ storeFails: true });
     await expect(service.write(BOARD, USER, 'editor', notifying(), KEY)).rejects.toThrow('store failed');
-    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'notify', 'record', 'ROLLBACK']);
+    expect(steps).toEqual(['BEGIN', 'lock', 'require editor', 'append', 'record', 'ROLLBACK']);
+    expect(notifier.record).not.toHaveBeenCalled();
   });
 
   it('records the intents of a write without an event (seq 0) and delivers after COMMIT', async () => {

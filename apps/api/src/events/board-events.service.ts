@@ -32,6 +32,14 @@ export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
   return [...events];
 }
 
+/** What one write's body returns inside its transaction: result, event, what to run after COMMIT, and whether it recorded its Idempotency-Key itself. */
+interface Done<R, E> {
+  result: R;
+  event: E | null;
+  afterCommit?: (() => void) | null;
+  keyRecorded?: boolean;
+}
+
 /**
  * Whether a write's failure could come from redoing a write that already committed (a retry):
  * a refusal (AppError: 404 for what the first attempt deleted, 412 for the version it bumped …)
@@ -97,12 +105,14 @@ export interface WriteRequest {
  *      for is seen (404 / 403). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
  *      step 3 instead: the invitee is not a member yet;
  *   3. the caller's change (`work`);
- *   4. bump the seq and insert the event (the outbox row) in one statement; hand it to the
- *      BOARD_EVENT_SINK (webhook deliveries and their job; only when the board has an enabled
- *      webhook, which step 1 reads) and DUE_DATE_SINK (reminder jobs);
- *   5. record the Idempotency-Key, if any, with the response, in one statement. A retry of a
- *      write that committed finds the key here (its own work is rolled back and it answers the
- *      stored response) or, when its work failed, right after (IdempotencyService).
+ *   4. bump the seq, insert the event (the outbox row) and record the Idempotency-Key, if any,
+ *      with the response, in one statement; hand the event to the BOARD_EVENT_SINK (webhook
+ *      deliveries and their job; only when the board has an enabled webhook, which step 1 reads)
+ *      and DUE_DATE_SINK (reminder jobs). A retry of a write that committed finds its key taken
+ *      here (its own work is rolled back and it answers the stored response) or, when its work
+ *      failed, right after (IdempotencyService);
+ *   5. the notification intents (BOARD_NOTIFIER). Without an event (`writeWithoutEvent`,
+ *      `create`) the key is recorded here, in a statement of its own.
  * After COMMIT the event is published (OutboxRelay → EventPublisher). A failure anywhere rolls
  * everything back: no change without its event, no event without its change, no gap in seq.
  * `writeWithoutEvent` is the same without step 4 (invitations); `create` is the same without
@@ -149,12 +159,15 @@ export class BoardEventsService {
   ): Promise<R> {
     return this.locked(boardId, actorId, required, idempotency, async (tx, seq, head) => {
       const outcome = await work({ tx, seq: seq + 1, webhookEnabled: () => (head.webhooks = true) });
-      const event = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null });
+      // The event's statement also records the Idempotency-Key with the response (one round trip).
+      const keyRecord = idempotency ? { userId: idempotency.userId, requestHash: idempotency.requestHash, response: outcome.result } : undefined;
+      const { event, keyRecorded } = await this.events.append(tx, boardId, { ...outcome.event, actorId, idempotencyKey: idempotency?.key ?? null, traceparent: currentTraceparent() ?? null, keyRecord });
+      if (idempotency) await this.idempotency.recordedOrReplay(tx, idempotency, outcome.result, keyRecorded);
       // Webhook deliveries only on a board that has an enabled webhook (read with the lock).
       if (head.webhooks) await this.sink?.record(tx, event);
       await this.reminders?.record(tx, event, outcome.before);
       const afterCommit = await this.recordNotifications(tx, { boardId, actorId, seq: event.seq, intents: outcome.notify ?? [] });
-      return { result: outcome.result, event, afterCommit };
+      return { result: outcome.result, event, afterCommit, keyRecorded: true };
     });
   }
 
@@ -198,7 +211,7 @@ export class BoardEventsService {
     actorId: string,
     required: BoardRole | typeof AUTHORIZED_BY_INVITATION,
     idempotency: IdempotencyRequest | undefined,
-    body: (tx: EntityManager, seq: number, head: StreamHead) => Promise<{ result: R; event: AnyBoardEvent | null; afterCommit?: (() => void) | null }>,
+    body: (tx: EntityManager, seq: number, head: StreamHead) => Promise<Done<R, AnyBoardEvent>>,
   ): Promise<R> {
     try {
       const committed = await this.groupCommit.run(boardId, async (tx, seq, head) => {
@@ -244,14 +257,13 @@ export class BoardEventsService {
     }
   }
 
-  /** Runs `body`, then records the Idempotency-Key, if any, with its result: both in the caller's transaction. */
-  private async idempotently<R, E>(
-    tx: EntityManager,
-    idempotency: IdempotencyRequest | undefined,
-    body: () => Promise<{ result: R; event: E | null; afterCommit?: (() => void) | null }>,
-  ): Promise<{ result: R; event: E | null; afterCommit?: (() => void) | null }> {
+  /**
+   * Runs `body`, then records the Idempotency-Key, if any, with its result, unless `body` did
+   * (`keyRecorded`: `write` records it with its event): both in the caller's transaction.
+   */
+  private async idempotently<R, E>(tx: EntityManager, idempotency: IdempotencyRequest | undefined, body: () => Promise<Done<R, E>>): Promise<Done<R, E>> {
     const done = await body();
-    if (idempotency) await this.idempotency.record(tx, idempotency, done.result);
+    if (idempotency && !done.keyRecorded) await this.idempotency.record(tx, idempotency, done.result);
     return done;
   }
 

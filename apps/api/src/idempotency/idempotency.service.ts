@@ -39,16 +39,28 @@ export class IdempotencyService {
    * @throws AppError IDEMPOTENCY_KEY_REUSED (422) when the key was used for a different request.
    */
   async record(tx: EntityManager, req: IdempotencyRequest, body: unknown): Promise<void> {
+    await this.recordedOrReplay(tx, req, body, await this.keys.insert(tx, req.userId, req.key, req.requestHash, body));
+  }
+
+  /**
+   * After an insert of `req.key` with `body` that reported `inserted` (here, or in the statement
+   * that appends a write's event: BoardEventsRepository.append): nothing when it was inserted;
+   * otherwise the key exists, and this is a retry (or a reuse).
+   * @throws IdempotentReplay / AppError IDEMPOTENCY_KEY_REUSED (422), as `record`.
+   */
+  async recordedOrReplay(tx: EntityManager, req: IdempotencyRequest, body: unknown, inserted: boolean): Promise<void> {
     // Twice at most: retention may delete a key older than 24 h between the conflicting insert and
     // the read (the insert locks nothing it did not write); the key is then free to record.
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (await this.keys.insert(tx, req.userId, req.key, req.requestHash, body)) return;
+      if (inserted) return;
       const prior = await this.keys.find(tx, req.userId, req.key);
-      if (!prior) continue;
-      if (prior.requestHash !== req.requestHash) throw idempotencyKeyReused();
-      throw new IdempotentReplay(prior.response);
+      if (prior) {
+        if (prior.requestHash !== req.requestHash) throw idempotencyKeyReused();
+        throw new IdempotentReplay(prior.response);
+      }
+      inserted = await this.keys.insert(tx, req.userId, req.key, req.requestHash, body);
     }
-    throw new Error(`Idempotency-Key ${req.key} conflicted twice but could not be read`);
+    if (!inserted) throw new Error(`Idempotency-Key ${req.key} conflicted twice but could not be read`);
   }
 
   /**
