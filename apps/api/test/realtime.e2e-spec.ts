@@ -106,7 +106,8 @@ describe('realtime gateway (e2e, one replica)', () => {
     expect(stream.stats.duplicates).toBe(0);
   });
 
-  it('removing a member takes their sockets out of the board room', async () => {
+  /** An owner's board, an editor on it, and the editor's connected socket (not joined yet). */
+  async function editorSocket() {
     const owner = await registerUser(t);
     const member = await registerUser(t);
     const board = await createBoard(t, owner.auth);
@@ -114,6 +115,11 @@ describe('realtime gateway (e2e, one replica)', () => {
     const s = openSocket(t.url, member.accessToken);
     sockets.push(s);
     await connected(s);
+    return { owner, member, board, s };
+  }
+
+  it('removing a member takes their sockets out of the board room', async () => {
+    const { owner, member, board, s } = await editorSocket();
     expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
     const received: AnyBoardEvent[] = [];
     s.on('board:event', (e) => received.push(e));
@@ -128,13 +134,7 @@ describe('realtime gateway (e2e, one replica)', () => {
   });
 
   it('refuses a join when the member is removed between its two membership checks, and sends nothing after', async () => {
-    const owner = await registerUser(t);
-    const member = await registerUser(t);
-    const board = await createBoard(t, owner.auth);
-    await addMember(t, owner.auth, board.id, 'editor', member);
-    const s = openSocket(t.url, member.accessToken);
-    sockets.push(s);
-    await connected(s);
+    const { owner, member, board, s } = await editorSocket();
     // The removal commits right after the first check's read (which still sees the member) and
     // before the gateway joins the room: the eviction finds nobody in it, so only the second
     // check, read after that commit, can keep the socket out.
