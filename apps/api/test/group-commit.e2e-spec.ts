@@ -5,6 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { AnyBoardEvent } from '@tasklane/contracts';
+import { DataSource } from 'typeorm';
+import { isDatabaseUnavailable } from '../src/errors/app-exception.filter.js';
+import { BoardGroupCommit, type WriteStep } from '../src/events/group-commit.js';
 import { addMember, createTask, snapshot, tasksPath } from './support/fixtures.js';
 import { tasksBoard } from './support/task-boards.js';
 import { useTestApp } from './support/test-app.js';
@@ -109,5 +112,41 @@ describe('group commit (e2e)', () => {
     const events = (await t.http().get(`/api/v1/boards/${board.id}/events?after=${seqBefore}`).set(owner.auth).expect(200)).body.items as AnyBoardEvent[];
     expect(events.map((e) => e.type).sort()).toEqual(['task.deleted', 'task.updated']);
     expect(events.every((e) => e.idempotencyKey === deleteKey || e.idempotencyKey === patchKey)).toBe(true);
+  });
+
+  it('when a batch’s connection breaks (backend terminated), rejects its writes with a 503 error and runs the writes not yet taken on a new connection', async () => {
+    // The group commit itself on the app's real pool, with a write that terminates its own backend
+    // as a PostgreSQL restart does to every connection. TypeORM then releases the runner, and what
+    // the batch sends next fails with an error that says nothing about why: the writes queued
+    // behind it used to inherit that error (500).
+    const dataSource = t.app.get(DataSource);
+    const terminate: WriteStep<unknown> = async (tx) => ({ result: await tx.query('SELECT pg_terminate_backend(pg_backend_pid())'), event: null });
+    const select = (n: number): WriteStep<unknown> => async (tx) => ({ result: await tx.query(`SELECT ${n} AS n`), event: null });
+    const rejection = (write: Promise<unknown>) => write.then(() => null, (e: unknown) => e);
+    /** A group commit whose batches wait at the lock until `open()`, so that writes pile up into one batch. */
+    const heldGroup = () => {
+      let open!: () => void;
+      const held = new Promise<void>((resolve) => (open = resolve));
+      return { group: new BoardGroupCommit(dataSource, async (tx) => (await held, await tx.query('SELECT 1'), { seq: 0, webhooks: false }), 32, () => undefined), open };
+    };
+
+    // The first write breaks the connection: it fails, the one behind it runs in a new transaction.
+    const first = heldGroup();
+    const broken = first.group.run('board', terminate);
+    const next = first.group.run('board', select(1));
+    first.open();
+    expect(isDatabaseUnavailable(await rejection(broken))).toBe(true);
+    await expect(next).resolves.toMatchObject({ result: [{ n: 1 }] });
+
+    // A later write breaks it: every write of that batch fails with a database-unavailable error (503).
+    const later = heldGroup();
+    const batch = [later.group.run('board', select(2)), later.group.run('board', terminate)];
+    later.open();
+    for (const write of batch) expect(isDatabaseUnavailable(await rejection(write))).toBe(true);
+    await expect(later.group.run('board', select(3))).resolves.toMatchObject({ result: [{ n: 3 }] });
+
+    // And the app's own group commit serves requests as before.
+    const { owner, board, todo } = await tasksBoard(t);
+    await t.http().post(tasksPath(board.id)).set(owner.auth).send({ columnId: todo.id, title: 'after' }).expect(201);
   });
 });

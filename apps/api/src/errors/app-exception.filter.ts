@@ -11,7 +11,8 @@ import { statusOf } from './error-status.js';
 // notification_streams rows; PostgreSQL aborts one, which is safe to retry (nothing committed; the
 // Idempotency-Key makes the retry exact).
 const DB_UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '55P03', '40P01', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
-const DB_UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /the database system is (starting|shutting) up/i];
+// "… is not queryable": node-postgres refuses queries on a client whose connection failed or closed.
+const DB_UNAVAILABLE_MESSAGES = [/timeout exceeded when trying to connect/i, /Connection terminated/i, /the database system is (starting|shutting) up/i, /is not queryable/i];
 
 /** Classifies a thrown value as "PostgreSQL unavailable" (answered 503 + Retry-After). */
 export function isDatabaseUnavailable(error: unknown): boolean {

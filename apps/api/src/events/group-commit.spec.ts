@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it, jest } from '@jest/globals';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
+import { isDatabaseUnavailable } from '../errors/app-exception.filter.js';
 import { BoardGroupCommit, type StepOutcome, type WriteStep } from './group-commit.js';
 
 // The batching decisions with a scripted query runner: which writes share a transaction, what a
@@ -14,25 +15,37 @@ const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'tas
 function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number | null; lockFails?: boolean } = {}) {
   const log: string[] = [];
   const committed: AnyBoardEvent[][] = [];
+  // Releases the current runner, as TypeORM does when its connection fails.
+  let lose = () => undefined as void;
   let lockGate: Promise<void> = Promise.resolve();
   const dataSource = {
     createQueryRunner: () => {
       let active = false;
+      let released = false;
+      // As TypeORM does: a runner released (here by a step that "loses" the connection) refuses every query.
+      const send = (sql: string) => {
+        if (released) throw new Error('Query runner already released. Cannot run queries anymore.');
+        log.push(sql);
+      };
+      lose = () => void (released = true);
       return {
         manager: tx,
         get isTransactionActive() {
           return active;
         },
+        get isReleased() {
+          return released;
+        },
         connect: async () => undefined,
         startTransaction: async () => void ((active = true), log.push('BEGIN')),
         commitTransaction: async () => {
-          log.push('COMMIT');
+          send('COMMIT');
           active = false;
           if (options.commitFails) throw new Error('could not commit');
         },
-        rollbackTransaction: async () => void ((active = false), log.push('ROLLBACK')),
-        query: async (sql: string) => void log.push(sql),
-        release: async () => undefined,
+        rollbackTransaction: async () => void (send('ROLLBACK'), (active = false)),
+        query: async (sql: string) => send(sql),
+        release: async () => void (released = true),
       };
     },
   } as unknown as DataSource;
@@ -54,7 +67,13 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
     lockGate = new Promise((r) => (release = r));
     return () => release();
   };
-  return { group, log, committed, lock, holdLock };
+  /** A step whose connection breaks under it (PostgreSQL restarting): the runner is released, the step fails. */
+  const losesConnection = (name: string): WriteStep<string> => async () => {
+    log.push(`${name}!`);
+    lose();
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  };
+  return { group, log, committed, lock, holdLock, losesConnection };
 }
 
 /** A step that appends one event at seq + 1 and names itself in the log. */
@@ -150,6 +169,33 @@ describe('BoardGroupCommit', () => {
     await expect(a).rejects.toThrow('a refused');
     await expect(b).resolves.toMatchObject({ event: { seq: 11 } });
     expect(log).toEqual(['BEGIN', 'lock', 'a!', 'ROLLBACK', 'BEGIN', 'lock', 'b@10', 'COMMIT']);
+  });
+
+  it('when the first write loses the connection, rejects it with its own error and runs the rest in a new transaction (no ROLLBACK on the dead one)', async () => {
+    const { group, log, holdLock, losesConnection } = setup();
+    const release = holdLock();
+    const a = group.run(BOARD, losesConnection('a'));
+    const b = group.run(BOARD, ok('b', log));
+    release();
+    await expect(a).rejects.toMatchObject({ code: '57P01' });
+    await expect(b).resolves.toMatchObject({ event: { seq: 11 } });
+    expect(log).toEqual(['BEGIN', 'lock', 'a!', 'BEGIN', 'lock', 'b@10', 'COMMIT']);
+  });
+
+  it('when a later write loses the connection, rejects the batch’s writes with connection_failure (503), not the released runner’s error, and runs the writes not yet taken in a new transaction', async () => {
+    const { group, log, committed, holdLock, losesConnection } = setup();
+    const release = holdLock();
+    const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, losesConnection('b'))];
+    const c = group.run(BOARD, ok('c', log));
+    release();
+    for (const w of writes) {
+      const error = await w.then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({ code: '08006', cause: expect.objectContaining({ message: expect.stringContaining('already released') }) });
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    }
+    await expect(c).resolves.toMatchObject({ event: { seq: 11 } });
+    expect(log).toEqual(['BEGIN', 'lock', 'a@10', 'SAVEPOINT tl_write', 'b!', 'BEGIN', 'lock', 'c@10', 'COMMIT']);
+    expect(committed).toEqual([[expect.objectContaining({ seq: 11 })]]);
   });
 
   it('rejects every write of a batch whose COMMIT fails, and publishes none of them', async () => {

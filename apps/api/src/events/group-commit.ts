@@ -58,7 +58,8 @@ interface QueuedWrite {
  *      SAVEPOINT go as one query; COMMIT takes the last one with it);
  *   3. COMMIT; `onCommitted` gets the batch's events in seq order; each write's `afterCommit` runs
  *      and its promise resolves, in order. If BEGIN, the lock or COMMIT fails, every write of the
- *      batch is rejected with that error (nothing of it was committed).
+ *      batch is rejected with that error (nothing of it was committed); if the connection broke
+ *      mid-batch, with `connectionLost` (503).
  * Each write keeps its own validation, role check, Idempotency-Key, ETag check, result and event:
  * only the transaction is shared. Steps run in the async context of the request that queued them
  * (AsyncResource), so traces, request ids and audit lines stay the request's own.
@@ -162,7 +163,11 @@ export class BoardGroupCommit {
             settle(current, 'reject', error);
             current = null;
             // Nothing else is in this transaction: roll it all back, and the rest go on in a new one.
-            await runner.rollbackTransaction();
+            // When the write failed because the connection broke (PostgreSQL restarting, backend
+            // terminated), its transaction died with it and the ROLLBACK cannot be sent (TypeORM has
+            // released the runner, or the client is no longer queryable): the rest still go on in a
+            // new one, on a new connection, instead of inheriting that error.
+            await runner.rollbackTransaction().catch(() => undefined);
             return;
           }
           failed.push({ write: current, error });
@@ -179,8 +184,12 @@ export class BoardGroupCommit {
       }
       // COMMIT also commits a savepoint still open: the last write's is never released on its own.
       await runner.commitTransaction();
-    } catch (error) {
+    } catch (caught) {
       // BEGIN, the lock, a savepoint statement or COMMIT failed: nothing of this batch committed.
+      // TypeORM releases a runner whose connection fails, and every later query on it throws
+      // QueryRunnerAlreadyReleasedError, which says nothing about why: the writes get "connection
+      // lost" (503, retried by the client) instead.
+      const error = runner?.isReleased ? connectionLost(caught) : caught;
       if (runner?.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       if (current) settle(current, 'reject', error);
       for (const { write } of done) settle(write, 'reject', error);
@@ -214,6 +223,14 @@ export class BoardGroupCommit {
     }
     for (const { write, error } of failed) settle(write, 'reject', error);
   }
+}
+
+/**
+ * The error a batch's writes get when its connection was lost mid-batch: SQLSTATE 08006
+ * (connection_failure), which the HTTP layer answers 503 + Retry-After; `cause` is what was thrown.
+ */
+export function connectionLost(cause: unknown): Error {
+  return Object.assign(new Error('The connection to PostgreSQL was lost during the transaction', { cause }), { code: '08006' });
 }
 
 /** Resolves or rejects a queued write once. */
