@@ -26,7 +26,7 @@ describe('due-date reminders (e2e)', () => {
     ).map((j) => `${j.kind}@${j.due}`);
 
   // Dates a day and more ahead: every job waits, so pgboss.job shows exactly what each write enqueued.
-  it('enqueues reminder jobs only when they matter: created with a due date, date changed, reopened, restored; not for a rename or the same date again', async () => {
+  it('enqueues reminder jobs only when they matter: created with a due date, date changed; reopened or restored only when its jobs no longer wait; not for a rename or the same date again', async () => {
     const owner = await registerUser(t, 'Owner');
     const board = await createBoard(t, owner.auth);
     const day = 24 * 3600 * 1000;
@@ -46,24 +46,30 @@ describe('due-date reminders (e2e)', () => {
     // A new date: two more (the first two cancel themselves when they run: the date is not theirs).
     await patch({ dueAt: second });
     expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second)]);
-    // Done: none; a rename while done: none; reopened: the current date's two again (a job that ran
-    // while the task was done sent nothing, so only a new one can remind).
+    // Done: none; a rename while done: none; reopened: none either, because the current date's two
+    // jobs still wait and will remind (a reopen after one of them ran adds it again: the test
+    // 'reminds a task reopened after its due_soon job ran while it was done').
     await patch({ completed: true });
     await patch({ title: 'done, renamed' });
     expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second)]);
     await patch({ completed: false });
-    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second), ...both(second)]);
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second)]);
     // Reopening an open task changes nothing.
     await patch({ completed: false });
-    expect(await jobsOf(task.id)).toHaveLength(6);
-    // Archived: none; restored: the current date's two again (the jobs that ran while archived sent nothing).
+    expect(await jobsOf(task.id)).toHaveLength(4);
+    // Archived: none; restored: none while the current date's jobs wait.
     await t.http().post(`${taskPath}/archive`).set(owner.auth).expect(200);
-    expect(await jobsOf(task.id)).toHaveLength(6);
+    expect(await jobsOf(task.id)).toHaveLength(4);
     await t.http().post(`${taskPath}/restore`).set(owner.auth).expect(200);
-    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second), ...both(second), ...both(second)]);
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second)]);
+    // Done and reopened with a new date in one write: the new date's two.
+    await patch({ completed: true });
+    const third = new Date(Date.now() + 3 * day).toISOString();
+    await patch({ completed: false, dueAt: third });
+    expect(await jobsOf(task.id)).toEqual([...both(first), ...both(second), ...both(third)]);
     // Cleared: none.
     await patch({ dueAt: null });
-    expect(await jobsOf(task.id)).toHaveLength(8);
+    expect(await jobsOf(task.id)).toHaveLength(6);
     // Created without a date, or done: none.
     const plain = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'no date' });
     const createdDone = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'done', dueAt: first, completed: true });
@@ -164,19 +170,125 @@ describe('due-date reminders (e2e)', () => {
     const count = async (kind: string) =>
       ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
     expect(await count('due_soon')).toBe(0);
+    // Reopened: a new due_soon job (the first one ran); the overdue job still waits and is kept, not doubled.
     await t.http().patch(taskPath).set(owner.auth).send({ completed: false }).expect(200);
-    expect(await jobsOf(task.id)).toEqual([`due_soon@${dueAt}`, `overdue@${dueAt}`, `due_soon@${dueAt}`, `overdue@${dueAt}`]);
+    expect(await jobsOf(task.id)).toEqual([`due_soon@${dueAt}`, `overdue@${dueAt}`, `due_soon@${dueAt}`]);
     const until = async (kind: string, ms: number) => {
       const end = Date.now() + ms;
       while ((await count(kind)) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
       return count(kind);
     };
     expect(await until('due_soon', 30_000)).toBe(1);
-    // Overdue: the first overdue job (scheduled at creation) and the reopened one both run at the date; one notifies.
+    // Overdue: the job scheduled at creation, at the date.
     expect(await until('overdue', 30_000)).toBe(1);
     await new Promise((r) => setTimeout(r, 1500));
     expect([await count('due_soon'), await count('overdue')]).toEqual([1, 1]);
   }, 90_000);
+
+  // Dates a day ahead: every job waits, so pgboss.job shows what each write enqueued.
+  it('schedules the reminders of the open tasks with a date ahead that come back with a restored column; archiving it adds none', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const columnId = board.columns[0].id;
+    const ahead = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    const open = await createTask(t, owner.auth, board.id, { columnId, title: 'open, due ahead', dueAt: ahead });
+    const done = await createTask(t, owner.auth, board.id, { columnId, title: 'done', dueAt: ahead, completed: true });
+    const alone = await createTask(t, owner.auth, board.id, { columnId, title: 'archived on its own', dueAt: ahead });
+    const past = await createTask(t, owner.auth, board.id, { columnId, title: 'due an hour ago', dueAt: new Date(Date.now() - 3600_000).toISOString() });
+    const plain = await createTask(t, owner.auth, board.id, { columnId, title: 'no date' });
+    const elsewhere = await createTask(t, owner.auth, board.id, { columnId: board.columns[1].id, title: 'other column', dueAt: ahead });
+    await t.http().post(`/api/v1/boards/${board.id}/tasks/${alone.id}/archive`).set(owner.auth).expect(200);
+    const counts = async () => Promise.all([open, done, alone, past, plain, elsewhere].map(async (x) => (await jobsOf(x.id)).length));
+    expect(await counts()).toEqual([2, 0, 2, 0, 0, 2]);
+    await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/archive`).set(owner.auth).expect(200);
+    expect(await counts()).toEqual([2, 0, 2, 0, 0, 2]);
+    // Restored: the open task's two again (jobs that ran while the column was archived sent
+    // nothing); not the one archived on its own (it stays archived), nor the done, past or undated ones.
+    const restored = await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/restore`).set(owner.auth).expect(200);
+    expect(restored.body.archivedAt).toBeNull();
+    expect(await counts()).toEqual([4, 0, 2, 0, 0, 2]);
+    expect(await jobsOf(open.id)).toEqual([`due_soon@${ahead}`, `overdue@${ahead}`, `due_soon@${ahead}`, `overdue@${ahead}`]);
+  });
+
+  // Due in 10 s, due soon at 5 s; its column is archived at once, so the due_soon job runs while the
+  // task is hidden and must send nothing. Restoring the column schedules it again: due soon at once.
+  it('sends no reminder for a task in an archived column, and reminds it again once the column is restored', async () => {
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const assignee = await addMember(t, owner.auth, board.id, 'editor');
+    const columnId = board.columns[0].id;
+    const dueAt = new Date(Date.now() + 10_000).toISOString();
+    const task = await createTask(t, owner.auth, board.id, { columnId, title: 'hidden with its column', assigneeIds: [assignee.user.id], dueAt });
+    await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/archive`).set(owner.auth).expect(200);
+    const states = async () =>
+      ((await t.app.get(DataSource).query(`SELECT state FROM pgboss.job WHERE name = 'reminders.due' AND data->>'taskId' = $1 AND data->>'kind' = 'due_soon'`, [task.id])) as { state: string }[]).map((j) => j.state);
+    const deadline = Date.now() + 30_000;
+    while ((await states()).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await states()).toEqual(['completed']);
+    const count = async (kind: string) =>
+      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
+    expect(await count('due_soon')).toBe(0);
+    await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/restore`).set(owner.auth).expect(200);
+    const until = async (kind: string, ms: number) => {
+      const end = Date.now() + ms;
+      while ((await count(kind)) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+      return count(kind);
+    };
+    expect(await until('due_soon', 30_000)).toBe(1);
+    // Overdue: the job scheduled at creation and the restore's both run at the date; one notifies.
+    expect(await until('overdue', 30_000)).toBe(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([await count('due_soon'), await count('overdue')]).toEqual([1, 1]);
+  }, 90_000);
+
+  // One task due in 9 s (due soon 4 s from now, 5 s lead) and one a day ahead get their jobs; done,
+  // archived, past and undated ones get nothing.
+  it('schedules the reminders of imported open tasks with a date ahead, in the import, and reminds the importer', async () => {
+    const importer = await registerUser(t, 'Importer');
+    const soon = new Date(Date.now() + 9_000).toISOString();
+    const ahead = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    const task = (title: string, fields: Record<string, unknown>) => ({ id: title, columnId: 'c1', title, description: '', labels: [], dueAt: null, completedAt: null, archived: false, ...fields });
+    const file = {
+      format: 'tasklane.board',
+      version: 1,
+      board: { name: 'Imported with dates', description: '' },
+      labels: [],
+      columns: [{ id: 'c1', name: 'To do' }],
+      tasks: [
+        task('soon', { dueAt: soon }),
+        task('ahead', { dueAt: ahead }),
+        task('done', { dueAt: ahead, completedAt: new Date().toISOString() }),
+        task('archived', { dueAt: ahead, archived: true }),
+        task('past', { dueAt: new Date(Date.now() - 3600_000).toISOString() }),
+        task('undated', {}),
+      ],
+      members: [],
+    };
+    const started = await t
+      .http()
+      .post('/api/v1/boards/import')
+      .set(importer.auth)
+      .attach('file', Buffer.from(JSON.stringify(file)), { filename: 'board.json', contentType: 'application/json' })
+      .expect(202);
+    let status = started.body as { status: string; boardId: string | null };
+    for (const end = Date.now() + 30_000; status.status === 'queued' && Date.now() < end; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await t.http().get(started.headers.location).set(importer.auth).expect(200)).body;
+    }
+    expect(status).toMatchObject({ status: 'succeeded' });
+    const ids = new Map(
+      ((await t.app.get(DataSource).query(`SELECT id, title FROM tasks WHERE board_id = $1`, [status.boardId])) as { id: string; title: string }[]).map((r) => [r.title, r.id]),
+    );
+    const jobs = Object.fromEntries(await Promise.all(['soon', 'ahead', 'done', 'archived', 'past', 'undated'].map(async (title) => [title, await jobsOf(ids.get(title) as string)])));
+    expect(jobs).toMatchObject({ ahead: [`due_soon@${ahead}`, `overdue@${ahead}`], done: [], archived: [], past: [], undated: [] });
+    expect([...jobs.soon].sort()).toEqual([`due_soon@${soon}`, `overdue@${soon}`]);
+    // The importer (imported tasks have no assignees) is reminded due soon.
+    const dueSoon = async () =>
+      ((await t.http().get('/api/v1/users/me/notifications').set(importer.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === 'due_soon').map((n) => n.taskId);
+    const end = Date.now() + 20_000;
+    while ((await dueSoon()).length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
+    expect(await dueSoon()).toEqual([ids.get('soon')]);
+  }, 60_000);
 
   it('retention deletes reminders_sent rows more than REMINDERS_SENT_RETENTION_S past their due date and keeps the others', async () => {
     const owner = await registerUser(t, 'Owner');

@@ -150,6 +150,28 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     return this.started().send(name, data, { ...options, db: transactionDb(tx) });
   }
 
+  /**
+   * Enqueues many jobs of `name` inside the transaction `tx` in one statement (pg-boss `insert`,
+   * which applies the queue's options as `send` does): they exist iff the transaction commits.
+   * Nothing is sent for an empty list.
+   * @throws Error before the queue started, or a database error (which fails the transaction)
+   */
+  async enqueueMany<N extends JobName>(tx: EntityManager, name: N, jobs: readonly { data: JobPayloads[N]; startAfter?: Date; singletonKey?: string }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.started().insert(name, [...jobs], { db: transactionDb(tx) });
+  }
+
+  /**
+   * Enqueues job `name` inside the transaction `tx` unless a job with the same `singletonKey` still
+   * waits (created or retrying): then that job is updated to this `data` and `startAfter` instead
+   * (pg-boss `upsert`, by the key; index job_i17). One statement when a job waits, two when not.
+   * A job that is running or done does not count: a new one is enqueued.
+   * @throws Error before the queue started, or a database error (which fails the transaction)
+   */
+  async enqueueUnlessWaiting<N extends JobName>(tx: EntityManager, name: N, data: JobPayloads[N], options: { singletonKey: string; startAfter?: Date }): Promise<void> {
+    await this.started().upsert(name, data, { ...options, db: transactionDb(tx) });
+  }
+
   /** Enqueues job `name` on its own (autocommit). Same result as `enqueue`. */
   send<N extends JobName>(name: N, data: JobPayloads[N], options: Omit<SendOptions, 'db'> = {}): Promise<string | null> {
     return this.started().send(name, data, options);

@@ -6,12 +6,13 @@ import { ReminderScheduler, RemindersService } from './reminders.service.js';
 
 /**
  * Due-date reminders. Global for one port only: DUE_DATE_SINK, through which the event stream
- * schedules them. Exports RemindersService for retention (RetentionModule imports this module).
+ * schedules them. Exports RemindersService for retention (RetentionModule imports this module)
+ * and ReminderScheduler for board imports (TransferModule), which schedule the tasks they create.
  */
 @Global()
 @Module({
   imports: [TasksModule],
   providers: [RemindersService, RemindersRepository, ReminderScheduler, { provide: DUE_DATE_SINK, useExisting: ReminderScheduler }],
-  exports: [DUE_DATE_SINK, RemindersService],
+  exports: [DUE_DATE_SINK, RemindersService, ReminderScheduler],
 })
 export class RemindersModule {}

@@ -25,6 +25,12 @@ const SYSTEM_ACTOR = '00000000-0000-0000-0000-000000000000';
  */
 export const REMINDERS_SENT_RETENTION_S = 15 * 24 * 3600;
 
+/** What the scheduler reads of a task (a TaskView has it): its ids, due date, and whether it is done or archived. */
+export type ReminderTask = Pick<TaskView, 'id' | 'boardId' | 'dueAt' | 'completedAt' | 'archivedAt'>;
+
+/** At most this many jobs go into one INSERT (an import of a large board: its JSON parameter stays under ~1 MB). */
+const JOBS_PER_INSERT = 2000;
+
 /**
  * DUE_DATE_SINK: schedules the reminders of a task in the transaction of the event that makes
  * them due (see RemindersService): two `reminders.due` jobs for its due date, `due_soon`
@@ -37,10 +43,15 @@ export const REMINDERS_SENT_RETENTION_S = 15 * 24 * 3600;
  *    TasksService.update reads in its UPDATE). A rename or any other change adds no job (before,
  *    every update of a task with a date ahead added two: the queue is standard, so the
  *    `singletonKey` dedupes nothing). Without `before`, an update counts as a change;
- *  - `task.restored` (jobs that ran while it was archived sent nothing).
- * A reopened or restored task may get a second job for a date whose first still waits; the one that
- * runs second finds the `reminders_sent` row and stays silent. Depends on nothing of the write
- * path, so the event stream can use it.
+ *  - `task.restored` (jobs that ran while it was archived sent nothing);
+ *  - `column.restored`: the tasks that come back with the column (the event lists them; jobs that
+ *    ran while the column was archived sent nothing).
+ * Imports call `schedule` for the tasks they create, in the import's transaction.
+ * A reopened or restored task whose job for the date still waits keeps that job (updated in
+ * place, JobQueue.enqueueUnlessWaiting) instead of getting a second one; the tasks of a restored
+ * column are enqueued in one statement without that check, so one of them may get a second job
+ * beside a waiting one: the one that runs second finds the `reminders_sent` row and stays silent.
+ * Depends on nothing of the write path, so the event stream can use it.
  */
 @Injectable()
 export class ReminderScheduler implements BoardEventSink {
@@ -50,16 +61,50 @@ export class ReminderScheduler implements BoardEventSink {
   ) {}
 
   async record(tx: EntityManager, event: AnyBoardEvent, before?: object): Promise<void> {
-    if (event.type !== 'task.created' && event.type !== 'task.updated' && event.type !== 'task.restored') return;
-    const task = event.data;
-    if (!task.dueAt || task.archivedAt || task.completedAt) return;
-    if (event.type === 'task.updated' && before && !ReminderScheduler.changed(before as Partial<TaskView>, task)) return;
-    const due = Date.parse(task.dueAt);
-    if (due <= Date.now()) return;
-    const soon = new Date(Math.max(Date.now(), due - this.config.getOrThrow('REMINDER_LEAD_S', { infer: true }) * 1000));
-    for (const [kind, at] of [['due_soon', soon], ['overdue', new Date(due)]] as const) {
-      await this.jobs.enqueue(tx, 'reminders.due', { boardId: task.boardId, taskId: task.id, dueAt: task.dueAt, kind }, { startAfter: at, singletonKey: `${task.id}:${kind}:${task.dueAt}` });
+    switch (event.type) {
+      case 'task.created':
+        return this.schedule(tx, [event.data]);
+      case 'task.updated': {
+        const was = before as Partial<TaskView> | undefined;
+        if (was && !ReminderScheduler.changed(was, event.data)) return;
+        // Reopened with the same date (or not known): that date's jobs may still wait.
+        return this.schedule(tx, [event.data], { mayBeWaiting: !was || was.dueAt === event.data.dueAt });
+      }
+      case 'task.restored':
+        return this.schedule(tx, [event.data], { mayBeWaiting: true });
+      case 'column.restored':
+        return this.schedule(tx, event.data.tasks);
+      default:
+        return;
     }
+  }
+
+  /**
+   * Enqueues, inside `tx`, the two `reminders.due` jobs of each of `tasks` that is open (not done,
+   * not archived) with a due date ahead; the others are skipped. One INSERT per JOBS_PER_INSERT
+   * jobs; with `mayBeWaiting` (a task that comes back: reopened, restored), a job whose twin
+   * (same task, kind and date) still waits is not added again (a statement or two per job).
+   * @throws a database error (which fails the transaction)
+   */
+  async schedule(tx: EntityManager, tasks: readonly ReminderTask[], options: { mayBeWaiting?: boolean } = {}): Promise<void> {
+    const now = Date.now();
+    const lead = this.config.getOrThrow('REMINDER_LEAD_S', { infer: true }) * 1000;
+    const jobs = tasks.flatMap((task) => {
+      if (!task.dueAt || task.archivedAt || task.completedAt) return [];
+      const due = Date.parse(task.dueAt);
+      if (due <= now) return [];
+      const soon = new Date(Math.max(now, due - lead));
+      return ([['due_soon', soon], ['overdue', new Date(due)]] as const).map(([kind, at]) => ({
+        data: { boardId: task.boardId, taskId: task.id, dueAt: task.dueAt as string, kind },
+        startAfter: at,
+        singletonKey: `${task.id}:${kind}:${task.dueAt}`,
+      }));
+    });
+    if (options.mayBeWaiting) {
+      for (const { data, ...keyed } of jobs) await this.jobs.enqueueUnlessWaiting(tx, 'reminders.due', data, keyed);
+      return;
+    }
+    for (let i = 0; i < jobs.length; i += JOBS_PER_INSERT) await this.jobs.enqueueMany(tx, 'reminders.due', jobs.slice(i, i + JOBS_PER_INSERT));
   }
 
   /** Whether an update set or moved the due date, or reopened the task (`before` = its fields before the write). */
@@ -71,10 +116,11 @@ export class ReminderScheduler implements BoardEventSink {
 /**
  * Due-date reminders (docs/jobs.md). ReminderScheduler enqueues two `reminders.due` jobs for a
  * task's due date when a write makes them due (created with a date, date set or moved, reopened,
- * restored). The job (here) cancels itself when the task is gone, archived, done (`completedAt`
- * set), or its due date is no longer the one it was scheduled for (changed or cleared); else the
- * assignees (the creator when there are none) are notified through BOARD_NOTIFIER, as members
- * only. Retention prunes `reminders_sent` (`prune`).
+ * restored, its column restored, imported). The job (here) cancels itself when the task is gone,
+ * archived or in an archived column (hidden from the board), done (`completedAt` set), or its due
+ * date is no longer the one it was scheduled for (changed or cleared); else the assignees (the
+ * creator when there are none) are notified through BOARD_NOTIFIER, as members only. Retention
+ * prunes `reminders_sent` (`prune`).
  */
 @Injectable()
 export class RemindersService implements OnModuleInit {
@@ -91,14 +137,18 @@ export class RemindersService implements OnModuleInit {
   }
 
   /**
-   * The `reminders.due` job. Idempotent per (task, kind, due date): the notification is recorded
-   * in the same transaction as the `reminders_sent` row, and only when that row is new, so a second
-   * job for the same date (a reopened or restored task's, beside one that already ran or still
-   * waits: the queue does not dedupe), or a retry after a crash, notifies nobody a second time.
+   * The `reminders.due` job. Sends nothing when the task is gone, archived, in an archived column
+   * (read with the task, one statement), done, or due at another date than `job.dueAt`.
+   * Idempotent per (task, kind, due date): the notification is recorded in the same transaction as
+   * the `reminders_sent` row, and only when that row is new, so a second job for the same date (a
+   * task's in a restored column beside one that already ran or still waits, a reopened task's beside
+   * one that ran), or a retry after a crash, notifies nobody a second time.
    */
   async remind(job: JobPayloads['reminders.due']): Promise<void> {
-    const task = await this.tasks.findAny(job.boardId, job.taskId);
-    if (!task || task.archivedAt || task.completedAt || task.dueAt !== job.dueAt || !this.notifier) return;
+    const found = await this.tasks.findAnyWithColumnState(job.boardId, job.taskId);
+    if (!found || found.columnArchived || !this.notifier) return;
+    const { task } = found;
+    if (task.archivedAt || task.completedAt || task.dueAt !== job.dueAt) return;
     const notifier = this.notifier;
     const recipients = task.assigneeIds.length > 0 ? task.assigneeIds : [task.createdBy];
     const afterCommit = await this.dataSource.transaction(async (tx) => {

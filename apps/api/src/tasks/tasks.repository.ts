@@ -165,7 +165,7 @@ export class TasksRepository {
 
   /**
    * The task (archived or not) and whether its column is archived, in one statement (the live
-   * check of every write to a task); null for an unknown task.
+   * check of every write to a task, and of a due-date reminder when it runs); null for an unknown task.
    */
   async findWithColumnState(tx: EntityManager, boardId: string, taskId: string): Promise<{ task: TaskView; columnArchived: boolean } | null> {
     const { rows } = await runPrepared<TaskRow & { column_archived: boolean }>(

@@ -156,9 +156,13 @@ export class TasksService {
     }
   }
 
-  /** The task as stored (archived ones too), or null; no access check (background jobs). */
-  findAny(boardId: string, taskId: string): Promise<TaskView | null> {
-    return this.tasks.find(boardId, taskId);
+  /**
+   * The task as stored (archived ones too) and whether its column is archived (the task is then
+   * hidden with it), in one statement on the pool; null for an unknown task. No access check
+   * (background jobs).
+   */
+  findAnyWithColumnState(boardId: string, taskId: string): Promise<{ task: TaskView; columnArchived: boolean } | null> {
+    return this.tasks.findWithColumnState(this.tasks.pool(), boardId, taskId);
   }
 
   /** TASKS_PER_BOARD_MAX, or Infinity with RATE_LIMITS=off (imports check it before writing). */

@@ -7,6 +7,7 @@ import type { ChecklistsService } from '../checklists/checklists.service.js';
 import type { ColumnsService } from '../columns/columns.service.js';
 import type { CommentsService } from '../comments/comments.service.js';
 import type { JobQueue } from '../jobs/job-queue.service.js';
+import type { ReminderScheduler } from '../reminders/reminders.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
 import type { BoardImportsRepository, ImportRecord } from './board-imports.repository.js';
 import { TransferService } from './transfer.service.js';
@@ -38,9 +39,10 @@ function setup(importBoard: () => Promise<void>, stored = 0) {
   } as unknown as BoardsService;
   const noop = { insertImported: async () => undefined };
   const config = { getOrThrow: () => 10 } as unknown as ConfigService<never, true>;
+  const reminders = { schedule: async () => undefined } as unknown as ReminderScheduler;
   const service = new TransferService(
     {} as DataSource, boards, {} as ColumnsService, {} as TasksService, imports, {} as JobQueue,
-    noop as unknown as ChecklistsService, noop as unknown as CommentsService, config, { deliver: (_u, n) => notices.push(n) },
+    noop as unknown as ChecklistsService, noop as unknown as CommentsService, reminders, config, { deliver: (_u, n) => notices.push(n) },
   );
   return { service, notices, finished };
 }

@@ -13,6 +13,7 @@ import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { validationFailed } from '../errors/common.errors.js';
 import { JobQueue } from '../jobs/job-queue.service.js';
+import { ReminderScheduler } from '../reminders/reminders.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { BadBoardFile, BOARD_FILE_FORMAT, BOARD_FILE_VERSION, planFromFile } from './board-file.js';
 import { BoardImportsRepository, type ImportRecord } from './board-imports.repository.js';
@@ -62,6 +63,7 @@ export class TransferService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly checklists: ChecklistsService,
     private readonly comments: CommentsService,
+    private readonly reminders: ReminderScheduler,
     private readonly config: ConfigService<Env, true>,
     @Optional() @Inject(IMPORT_PROGRESS_SOCKETS) private readonly progressSockets?: ImportProgressSockets,
   ) {}
@@ -162,7 +164,8 @@ export class TransferService implements OnModuleInit {
    * The `imports.run` job. Idempotent: the board's id is the import's, so a rerun after a crash
    * between creating the board and marking the import finds the board (unique violation) and only
    * marks it; a finished import is left alone (its final notice is sent again, in case the crash
-   * came before it). Pushes `import:progress` to the importer's sockets: `running` at the start and
+   * came before it). The open tasks with a due date ahead get their reminders (ReminderScheduler),
+   * in the same transaction. Pushes `import:progress` to the importer's sockets: `running` at the start and
    * after every 1/PROGRESS_STEPS of the tasks (the count stored first with GREATEST, so it never
    * goes down, also across retries), then the final `succeeded` or `failed` once it is stored.
    * `lastAttempt`: the queue will not retry this run; an unexpected error then marks the import
@@ -193,6 +196,14 @@ export class TransferService implements OnModuleInit {
             if (processed % step === 0 && processed < total) await running(processed);
           }
         }
+        // Due-date reminders of the open tasks with a date ahead, as a created task gets them (the importer is reminded: imported tasks have no assignees).
+        const archivedAt = new Date().toISOString();
+        await this.reminders.schedule(
+          tx,
+          plan.columns.flatMap((column, i) =>
+            column.tasks.map((task, j) => ({ id: taskIds[i][j], boardId, dueAt: task.dueAt, completedAt: task.completedAt ?? null, archivedAt: task.archived ? archivedAt : null })),
+          ),
+        );
       });
       await this.finished(importId, { boardId: importId });
     } catch (error) {
