@@ -15,7 +15,8 @@ import { startWebhookReceiver, verifySignature, type WebhookReceiver } from './s
  * and two `main.js --role worker` processes. A worker killed with -9 in the middle of a webhook
  * POST loses nothing: pg-boss' supervisor (on the other worker) fails the job once its heartbeats
  * stop (JOB_HEARTBEAT_S=10, supervisor every second), and the retry sends the same delivery again,
- * then everything queued behind it, in seq order.
+ * then everything queued behind it, in seq order. An import whose last attempt is killed the same
+ * way ends failed through pg-boss' dead letter queue (`imports.fail`).
  */
 describe('job workers (e2e, real processes)', () => {
   let db: FaultPostgres;
@@ -89,6 +90,66 @@ describe('job workers (e2e, real processes)', () => {
       sockets.forEach((s) => s.disconnect());
     }
   });
+
+  it('an import whose last attempt dies with its worker (kill -9) ends failed, with the final notice a failed last attempt sends', async () => {
+    const importer = await registerUser(api);
+    const socket = await connectSocket(cluster.replicaUrls[0], importer.accessToken);
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const locker = new pg.Client({ connectionString: db.url });
+    await locker.connect();
+    const [doomed, other] = cluster.workers;
+    try {
+      const final = new Promise<ImportProgressNotice>((resolve) => socket.on('import:progress', (n) => n.status !== 'running' && resolve(n)));
+      // No worker while the import is queued, so it waits for the one we kill.
+      await Promise.all([doomed.kill('SIGTERM'), other.kill('SIGTERM')]);
+      const tasks = Array.from({ length: 5 }, (_, i) => ({ columnId: 'a', title: `t${i}` }));
+      const file = JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'Doomed', description: '' }, labels: [], columns: [{ id: 'a', name: 'A' }], tasks, members: [] });
+      const started = await api.http().post('/api/v1/boards/import').set(importer.auth).attach('file', Buffer.from(file), { filename: 'b.json', contentType: 'application/json' }).expect(202);
+      const importId = started.body.id as string;
+      // Its last attempt: the ten retries (JOB_RETRY_LIMIT) used up, as if ten workers had died before.
+      const { rows: jobs } = await client.query(`UPDATE pgboss.job SET retry_count = retry_limit WHERE name = 'imports.run' AND data->>'importId' = $1 RETURNING id`, [importId]);
+      expect(jobs).toHaveLength(1);
+      // The import's row locked: the run stops at its first write (the `running` count) until we let go.
+      await locker.query('BEGIN');
+      await locker.query(`SELECT id FROM board_imports WHERE id = $1 FOR UPDATE`, [importId]);
+      await doomed.start();
+      const waiting = async () => (await client.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE board_imports SET processed%'`)).rows[0].n as number;
+      for (const deadline = Date.now() + 20_000; (await waiting()) === 0; ) {
+        if (Date.now() > deadline) throw new Error(`the import never started on worker-0\n${logTail(`${cluster.logDir}/worker-0.log`)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect((await client.query(`SELECT state FROM pgboss.job WHERE id = $1`, [jobs[0].id])).rows[0].state).toBe('active');
+      const pid = doomed.pid!;
+      await doomed.kill('SIGKILL');
+      expect(() => process.kill(pid, 0)).toThrow();
+      await locker.query('COMMIT');
+      // The other worker's supervisor fails the job once its heartbeat is JOB_HEARTBEAT_S (10 s) old.
+      await other.start();
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no final notice\n${logTail(`${cluster.logDir}/worker-1.log`)}`)), 40_000)));
+      const generic = 'The import failed on the server; nothing was imported. Try again later.';
+      await expect(Promise.race([final, timeout]).finally(() => clearTimeout(timer))).resolves.toEqual({ importId, status: 'failed', processed: 0, total: 5, error: generic });
+      const status = await api.http().get(started.headers.location).set(importer.auth).expect(200);
+      expect(status.body).toMatchObject({ id: importId, status: 'failed', error: generic, boardId: null, finishedAt: expect.any(String) });
+      expect((await api.http().get('/api/v1/boards').set(importer.auth).expect(200)).body.items).toEqual([]);
+      // pg-boss failed the job for good and moved its payload to the dead letter queue, whose job did this.
+      expect((await client.query(`SELECT state FROM pgboss.job WHERE id = $1`, [jobs[0].id])).rows[0].state).toBe('failed');
+      // (The notice is pushed just before the handler returns: give pg-boss a moment to complete it.)
+      let dead: unknown[] = [];
+      for (let i = 0; i < 50 && (dead[0] as { state?: string } | undefined)?.state !== 'completed'; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 100));
+        dead = (await client.query(`SELECT name, state, data FROM pgboss.job WHERE source_id = $1`, [jobs[0].id])).rows;
+      }
+      expect(dead).toEqual([{ name: 'imports.fail', state: 'completed', data: { importId } }]);
+    } finally {
+      socket.disconnect();
+      await locker.end();
+      await client.end();
+      // Both workers running again for the tests after this one.
+      await Promise.all([doomed.start(), other.start()]);
+    }
+  }, 90_000);
 
   it('a worker killed with -9 mid-delivery loses nothing: another worker sends it again, then the rest in order', async () => {
     const owner = await registerUser(api);

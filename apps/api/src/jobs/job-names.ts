@@ -16,6 +16,12 @@ export interface JobPayloads {
   'webhooks.drain': { webhookId: string };
   /** Creates the board of an uploaded file (board_imports row `importId`) in one transaction. */
   'imports.run': { importId: string };
+  /**
+   * The dead letter queue of `imports.run`: pg-boss sends it the payload of an `imports.run` job
+   * that failed for good, also when its last attempt died (SIGKILL, OOM) and the heartbeat expired;
+   * marks the import failed if it is still queued.
+   */
+  'imports.fail': { importId: string };
   /** Emails one notification to `userId` (emails/emails.service.ts), unless they muted its kind. */
   'emails.notify': { userId: string; kind: NotificationKind; boardId: string; taskId: string | null; actorId: string };
   /**
@@ -32,4 +38,4 @@ export interface JobPayloads {
 export type JobName = keyof JobPayloads;
 
 /** Every job name, for metrics and the worker's registration. */
-export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'emails.notify', 'emails.invitation', 'reminders.due'];
+export const JOB_NAMES: readonly JobName[] = ['retention.prune', 'webhooks.drain', 'imports.run', 'imports.fail', 'emails.notify', 'emails.invitation', 'reminders.due'];

@@ -20,7 +20,12 @@ export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobP
 export interface JobDefinition<N extends JobName> {
   name: N;
   handler: JobHandler<N>;
-  /** Queue policy and retry options (pg-boss `createQueue`); retries default to JOB_RETRY_LIMIT with exponential backoff. */
+  /**
+   * Queue policy and retry options (pg-boss `createQueue`); retries default to JOB_RETRY_LIMIT with
+   * exponential backoff. `deadLetter` names another defined job: pg-boss copies the payload of a job
+   * that failed for good (its last attempt threw, timed out or lost its heartbeat) into it, in the
+   * statement that fails it; also set on a queue created before.
+   */
   queue?: Omit<Queue, 'name'>;
   /** A cron expression (UTC): the job is scheduled in the database, so the schedule survives restarts; one job per occurrence cluster-wide. */
   cron?: string;
@@ -109,9 +114,15 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     this.metrics.readJobsFrom(() => this.counts());
     const retry = { retryLimit: this.config.getOrThrow('JOB_RETRY_LIMIT', { infer: true }), retryDelay: 1, retryBackoff: true, retryDelayMax: 3600 };
     const heartbeatSeconds = this.config.getOrThrow('JOB_HEARTBEAT_S', { infer: true });
-    for (const name of JOB_NAMES) {
+    // A dead letter queue must exist before a queue naming it is created (a foreign key in pgboss.queue).
+    const deadLetters = new Set([...this.definitions.values()].map((d) => d.queue?.deadLetter).filter((n) => n !== undefined));
+    for (const name of [...JOB_NAMES].sort((a, b) => Number(deadLetters.has(b)) - Number(deadLetters.has(a)))) {
       const definition = this.definitions.get(name);
       await boss.createQueue(name, { ...retry, heartbeatSeconds, ...definition?.queue });
+      // createQueue leaves an existing queue as it is: a database from before the queue had its dead
+      // letter queue gets it here (jobs take the queue's dead_letter when they are sent).
+      const deadLetter = definition?.queue?.deadLetter;
+      if (deadLetter && (await boss.getQueue(name))?.deadLetter !== deadLetter) await boss.updateQueue(name, { deadLetter });
     }
     if (!workers) return;
     const pollingIntervalSeconds = this.config.getOrThrow('JOB_POLL_INTERVAL_S', { infer: true });

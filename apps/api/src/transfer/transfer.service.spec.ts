@@ -10,22 +10,31 @@ import type { JobQueue } from '../jobs/job-queue.service.js';
 import type { ReminderScheduler } from '../reminders/reminders.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
 import type { BoardImportsRepository, ImportRecord } from './board-imports.repository.js';
-import { TransferService } from './transfer.service.js';
+import { IMPORT_FAILED, TransferService } from './transfer.service.js';
 
 // The imports.run job's progress and outcome with the repository and the other services stubbed;
 // the SQL and the sockets are covered by transfer.e2e-spec.ts.
 const ID = '00000000-0000-4000-8000-0000000000aa';
 const USER = '00000000-0000-4000-8000-0000000000bb';
+const TX = {} as EntityManager;
 const plan = { source: 'tasklane', name: 'B', description: '', labels: [], columns: [{ name: 'A', tasks: Array.from({ length: 40 }, (_, i) => ({ title: `t${i}`, description: '', labels: [], dueAt: null, archived: false })) }], skipped: { archivedColumns: 0, archivedTasks: 0 } };
 
-function setup(importBoard: () => Promise<void>, stored = 0) {
+/**
+ * The service over an in-memory import. `importBoard` runs where the board's statements would, before
+ * the transaction's callback; `ended`: the import has ended already (another run, or abandon()).
+ */
+function setup(importBoard: () => Promise<void>, stored = 0, ended: ImportRecord | null = null) {
   const notices: ImportProgressNotice[] = [];
   let processed = stored;
   const finished: unknown[] = [];
+  /** One entry per callback that threw: its transaction would roll back. */
+  const transactionFailed: boolean[] = [];
   const imports = {
     queued: async () => ({ userId: USER, plan, total: 40, processed }),
+    get: async () => ended,
     progress: async (_id: string, n: number) => (processed = Math.max(processed, n)),
     finish: jest.fn(async (_tx: unknown, _id: string, outcome: { boardId?: string; error?: string }) => {
+      if (ended) return null;
       finished.push(outcome);
       const r: Partial<ImportRecord> = { id: ID, userId: USER, status: outcome.boardId ? 'succeeded' : 'failed', processed: outcome.boardId ? 40 : processed, taskCount: 40, boardId: outcome.boardId ?? null, error: outcome.error ?? null };
       return r as ImportRecord;
@@ -33,8 +42,12 @@ function setup(importBoard: () => Promise<void>, stored = 0) {
   } as unknown as BoardImportsRepository;
   const boards = {
     importBoard: async (_u: string, p: typeof plan, _id: string, after: (tx: EntityManager, b: string, ids: string[][]) => Promise<void>) => {
-      await after({} as EntityManager, ID, [p.columns[0].tasks.map((_, i) => `task${i}`)]);
       await importBoard();
+      await after(TX, ID, [p.columns[0].tasks.map((_, i) => `task${i}`)]).catch((error: unknown) => {
+        transactionFailed.push(true);
+        throw error;
+      });
+      return ID;
     },
   } as unknown as BoardsService;
   const noop = { insertImported: async () => undefined };
@@ -44,7 +57,7 @@ function setup(importBoard: () => Promise<void>, stored = 0) {
     {} as DataSource, boards, {} as ColumnsService, {} as TasksService, imports, {} as JobQueue,
     noop as unknown as ChecklistsService, noop as unknown as CommentsService, reminders, config, { deliver: (_u, n) => notices.push(n) },
   );
-  return { service, notices, finished };
+  return { service, notices, finished, finish: imports.finish, transactionFailed };
 }
 
 describe('TransferService.run (imports.run)', () => {
@@ -69,5 +82,34 @@ describe('TransferService.run (imports.run)', () => {
     await expect(last.service.run(ID, true)).resolves.toBeUndefined();
     expect(last.finished).toEqual([{ error: expect.stringMatching(/nothing was imported/) }]);
     expect(last.notices.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/nothing was imported/) });
+  });
+
+  it('marks the import succeeded inside the board\'s transaction, and throws there (rolling the board back) when the import has ended meanwhile', async () => {
+    const fresh = setup(async () => undefined);
+    await fresh.service.run(ID);
+    expect(fresh.finish).toHaveBeenCalledWith(TX, ID, { boardId: ID });
+    const failed = { id: ID, userId: USER, status: 'failed', processed: 0, taskCount: 40, boardId: null, error: IMPORT_FAILED } as ImportRecord;
+    const late = setup(async () => undefined, 0, failed);
+    await expect(late.service.run(ID)).resolves.toBeUndefined();
+    expect(late.finish).toHaveBeenCalledWith(TX, ID, { boardId: ID });
+    expect(late.transactionFailed).toEqual([true]);
+    expect(late.notices.filter((n) => n.status !== 'running')).toEqual([]);
+  });
+});
+
+describe('TransferService.abandon (imports.fail, the dead letter queue of imports.run)', () => {
+  it('marks a queued import failed with the generic message and pushes the final notice, like a last attempt that failed', async () => {
+    const { service, finished, notices } = setup(async () => undefined, 7);
+    await service.abandon(ID);
+    expect(finished).toEqual([{ error: IMPORT_FAILED }]);
+    expect(notices).toEqual([{ importId: ID, status: 'failed', processed: 7, total: 40, error: IMPORT_FAILED }]);
+  });
+
+  it('leaves an import that has ended as it is and sends its final notice again', async () => {
+    const succeeded = { id: ID, userId: USER, status: 'succeeded', processed: 40, taskCount: 40, boardId: ID, error: null } as ImportRecord;
+    const { service, finished, notices } = setup(async () => undefined, 0, succeeded);
+    await service.abandon(ID);
+    expect(finished).toEqual([]);
+    expect(notices).toEqual([{ importId: ID, status: 'succeeded', processed: 40, total: 40, boardId: ID }]);
   });
 });

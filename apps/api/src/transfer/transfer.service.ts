@@ -24,6 +24,12 @@ import { badFile, importNotFound } from './transfer.errors.js';
 /** How many `running` notices an import sends at most (besides the first): one per 1/PROGRESS_STEPS of its tasks. */
 export const PROGRESS_STEPS = 20;
 
+/** The `error` of an import that failed on the server (the cause is in the log, not shown to the importer). */
+export const IMPORT_FAILED = 'The import failed on the server; nothing was imported. Try again later.';
+
+/** Thrown inside an import's transaction when its import has ended meanwhile: rolls the board back. */
+class ImportEnded extends Error {}
+
 /** The CSV columns of an export, one row per task. */
 export const CSV_HEADER = ['id', 'column', 'title', 'description', 'labels', 'assignees', 'dueAt', 'completedAt', 'archivedAt', 'createdAt', 'updatedAt'] as const;
 
@@ -70,8 +76,10 @@ export class TransferService implements OnModuleInit {
 
   onModuleInit(): void {
     // The queue retries imports.run JOB_RETRY_LIMIT times (JobQueue's default queue options); the last attempt records a failure instead of throwing.
+    // A last attempt that never gets to (its process died, or recording failed) reaches pg-boss' dead letter queue imports.fail: see abandon().
     const retryLimit = this.config.getOrThrow('JOB_RETRY_LIMIT', { infer: true });
-    this.jobs.define({ name: 'imports.run', handler: ({ importId }, job) => this.run(importId, job.retryCount >= retryLimit) });
+    this.jobs.define({ name: 'imports.fail', handler: ({ importId }) => this.abandon(importId) });
+    this.jobs.define({ name: 'imports.run', handler: ({ importId }, job) => this.run(importId, job.retryCount >= retryLimit), queue: { deadLetter: 'imports.fail' } });
   }
 
   /** The board as a stream of JSON text (own format, version 1). @throws AppError BOARD_NOT_FOUND before the first byte */
@@ -161,15 +169,20 @@ export class TransferService implements OnModuleInit {
   }
 
   /**
-   * The `imports.run` job. Idempotent: the board's id is the import's, so a rerun after a crash
-   * between creating the board and marking the import finds the board (unique violation) and only
-   * marks it; a finished import is left alone (its final notice is sent again, in case the crash
-   * came before it). The open tasks with a due date ahead get their reminders (ReminderScheduler),
-   * in the same transaction. Pushes `import:progress` to the importer's sockets: `running` at the start and
-   * after every 1/PROGRESS_STEPS of the tasks (the count stored first with GREATEST, so it never
-   * goes down, also across retries), then the final `succeeded` or `failed` once it is stored.
-   * `lastAttempt`: the queue will not retry this run; an unexpected error then marks the import
-   * failed (with a generic message; the error goes to the log) instead of being thrown.
+   * The `imports.run` job. Idempotent: the import is marked succeeded in the transaction that
+   * creates the board, so the board exists if and only if the import succeeded; a finished import
+   * is left alone (its final notice is sent again, in case the crash came before it). The board's
+   * id is the import's, so of two runs at once (a stalled attempt and its retry) the second meets
+   * a unique violation and only marks the import (as for a board an older version created without
+   * marking it). The open tasks with a due date ahead get their reminders (ReminderScheduler), in
+   * the same transaction. A run that finds its import finished meanwhile (failed by `abandon` while
+   * this run was still alive, e.g. its heartbeats stalled) rolls its board back. Pushes
+   * `import:progress` to the importer's sockets: `running` at the start and after every
+   * 1/PROGRESS_STEPS of the tasks (the count stored first with GREATEST,
+   * so it never goes down, also across retries), then the final `succeeded` or `failed` once it is
+   * stored. `lastAttempt`: the queue will not retry this run; an unexpected error then marks the
+   * import failed (with a generic message; the error goes to the log) instead of being thrown.
+   * @throws the unexpected error of an attempt that is not the last (for the queue to retry it)
    */
   async run(importId: string, lastAttempt = false): Promise<void> {
     const claimed = await this.imports.queued(importId);
@@ -187,6 +200,7 @@ export class TransferService implements OnModuleInit {
       await running(0);
       const step = Math.max(1, Math.ceil(total / PROGRESS_STEPS));
       let processed = 0;
+      let succeeded = null as ImportRecord | null;
       await this.boards.importBoard(userId, plan, importId, async (tx, boardId, taskIds) => {
         for (const [i, column] of plan.columns.entries()) {
           for (const [j, task] of column.tasks.entries()) {
@@ -204,9 +218,16 @@ export class TransferService implements OnModuleInit {
             column.tasks.map((task, j) => ({ id: taskIds[i][j], boardId, dueAt: task.dueAt, completedAt: task.completedAt ?? null, archivedAt: task.archived ? archivedAt : null })),
           ),
         );
+        // Last of the import's statements: the import's row stays locked only until the commit, and progress() (its own connection) has no more to write.
+        succeeded = await this.imports.finish(tx, importId, { boardId: importId });
+        if (!succeeded) throw new ImportEnded();
       });
-      await this.finished(importId, { boardId: importId });
+      if (succeeded) this.pushFinal(succeeded);
     } catch (error) {
+      if (error instanceof ImportEnded) {
+        this.logger.warn(`import ${importId} ended while this run was creating its board; the board was rolled back`);
+        return;
+      }
       const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
       if (code === '23505') {
         await this.finished(importId, { boardId: importId });
@@ -217,9 +238,26 @@ export class TransferService implements OnModuleInit {
       // A refusal (a cap reached meanwhile) is final; anything else is retried by the queue, and on
       // the last attempt recorded as failed, so the import (and its final notice) always ends.
       if ((error as { name?: string }).name === 'AppError') await this.finished(importId, { error: message.slice(0, 1000) });
-      else if (lastAttempt) await this.finished(importId, { error: 'The import failed on the server; nothing was imported. Try again later.' });
+      else if (lastAttempt) await this.finished(importId, { error: IMPORT_FAILED });
       else throw error;
     }
+  }
+
+  /**
+   * The `imports.fail` job, pg-boss' dead letter queue of `imports.run`: it gets the payload of an
+   * `imports.run` job that failed for good. The handler's own last attempt records a failure itself
+   * (`run`'s lastAttempt) and completes; this catches what it cannot: a last attempt whose process
+   * died (SIGKILL, OOM: pg-boss' supervisor fails the job once its heartbeat is older than
+   * JOB_HEARTBEAT_S, and moves it to this queue in the same statement), or one whose recording
+   * failed. Marks the import failed with the same generic message and pushes the same final notice
+   * as that path; an import that has ended already is left as it is and its final notice is sent
+   * again (as a rerun of `run` does). Idempotent.
+   */
+  async abandon(importId: string): Promise<void> {
+    const record = await this.imports.finish(null, importId, { error: IMPORT_FAILED });
+    if (record) this.logger.warn(`import ${importId} failed: its last attempt ended without recording an outcome (process killed or out of memory?)`);
+    const done = record ?? (await this.imports.get(importId));
+    if (done && done.status !== 'queued') this.pushFinal(done);
   }
 
   /** Stores the outcome and pushes the final notice (only the run that stored it does). */
