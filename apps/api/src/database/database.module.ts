@@ -20,9 +20,15 @@ class EmbeddedDatabaseHolder implements OnApplicationShutdown {
   constructor(private readonly moduleRef: ModuleRef) {}
   async onApplicationShutdown(): Promise<void> {
     if (!this.db) return;
-    const dataSource = this.moduleRef.get(DataSource, { strict: false });
-    if (dataSource.isInitialized) await dataSource.destroy();
-    await this.db.stop();
+    try {
+      const dataSource = this.moduleRef.get(DataSource, { strict: false });
+      if (dataSource.isInitialized) await dataSource.destroy();
+    } catch (error) {
+      new Logger('Database').warn(`closing the connection pool failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      // Whatever happened to the pool, the embedded server must not outlive this process.
+      await this.db.stop();
+    }
   }
 }
 

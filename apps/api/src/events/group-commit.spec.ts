@@ -68,10 +68,10 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
     return () => release();
   };
   /** A step whose connection breaks under it (PostgreSQL restarting): the runner is released, the step fails. */
-  const losesConnection = (name: string): WriteStep<string> => async () => {
+  const losesConnection = (name: string, error: Error = Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })): WriteStep<string> => async () => {
     log.push(`${name}!`);
     lose();
-    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+    throw error;
   };
   return { group, log, committed, lock, holdLock, losesConnection };
 }
@@ -180,6 +180,18 @@ describe('BoardGroupCommit', () => {
     await expect(a).rejects.toMatchObject({ code: '57P01' });
     await expect(b).resolves.toMatchObject({ event: { seq: 11 } });
     expect(log).toEqual(['BEGIN', 'lock', 'a!', 'BEGIN', 'lock', 'b@10', 'COMMIT']);
+  });
+
+  it('when the first write finds its connection lost between two statements (runner released, its next query refused), rejects it with connection_failure (503), not the released runner’s error', async () => {
+    const { group, log, holdLock, losesConnection } = setup();
+    const release = holdLock();
+    const a = group.run(BOARD, losesConnection('a', new Error('Query runner already released. Cannot run queries anymore.')));
+    const b = group.run(BOARD, ok('b', log));
+    release();
+    const error = await a.then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ code: '08006' });
+    expect(isDatabaseUnavailable(error)).toBe(true);
+    await expect(b).resolves.toMatchObject({ event: { seq: 11 } });
   });
 
   it('when a later write loses the connection, rejects the batch’s writes with connection_failure (503), not the released runner’s error, and runs the writes not yet taken in a new transaction', async () => {

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import { Logger } from '@nestjs/common';
 import { boardNotFound } from '../board-access/board-access.errors.js';
+import { isDatabaseUnavailable } from '../errors/app-exception.filter.js';
 import type { StreamHead } from './board-events.repository.js';
 
 const logger = new Logger('BoardGroupCommit');
@@ -160,14 +161,20 @@ export class BoardGroupCommit {
         } catch (error) {
           head.webhooks = webhooks;
           if (first) {
-            settle(current, 'reject', error);
+            // A connection lost between two statements (TypeORM released the runner, so the step's
+            // next query threw QueryRunnerAlreadyReleasedError) is connection_failure too, not a 500.
+            settle(current, 'reject', onLostConnection(runner, error));
             current = null;
             // Nothing else is in this transaction: roll it all back, and the rest go on in a new one.
             // When the write failed because the connection broke (PostgreSQL restarting, backend
             // terminated), its transaction died with it and the ROLLBACK cannot be sent (TypeORM has
             // released the runner, or the client is no longer queryable): the rest still go on in a
-            // new one, on a new connection, instead of inheriting that error.
-            await runner.rollbackTransaction().catch(() => undefined);
+            // new one, on a new connection, instead of inheriting that error. Any other ROLLBACK
+            // failure fails the batch (below), as before.
+            const active = runner;
+            await active.rollbackTransaction().catch((rollbackError: unknown) => {
+              if (!active.isReleased && !isDatabaseUnavailable(rollbackError)) throw rollbackError;
+            });
             return;
           }
           failed.push({ write: current, error });
@@ -189,7 +196,7 @@ export class BoardGroupCommit {
       // TypeORM releases a runner whose connection fails, and every later query on it throws
       // QueryRunnerAlreadyReleasedError, which says nothing about why: the writes get "connection
       // lost" (503, retried by the client) instead.
-      const error = runner?.isReleased ? connectionLost(caught) : caught;
+      const error = runner ? onLostConnection(runner, caught) : caught;
       if (runner?.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       if (current) settle(current, 'reject', error);
       for (const { write } of done) settle(write, 'reject', error);
@@ -231,6 +238,16 @@ export class BoardGroupCommit {
  */
 export function connectionLost(cause: unknown): Error {
   return Object.assign(new Error('The connection to PostgreSQL was lost during the transaction', { cause }), { code: '08006' });
+}
+
+/**
+ * What a write of a batch is rejected with: `error` itself, unless the runner was released under
+ * the batch (TypeORM does that when its connection fails) and `error` does not already say the
+ * database is unavailable (QueryRunnerAlreadyReleasedError, from the next query on it): then
+ * `connectionLost(error)`.
+ */
+function onLostConnection(runner: QueryRunner, error: unknown): unknown {
+  return runner.isReleased && !isDatabaseUnavailable(error) ? connectionLost(error) : error;
 }
 
 /** Resolves or rejects a queued write once. */

@@ -187,8 +187,7 @@ export class TransferService implements OnModuleInit {
   async run(importId: string, lastAttempt = false): Promise<void> {
     const claimed = await this.imports.queued(importId);
     if (!claimed) {
-      const done = await this.imports.get(importId);
-      if (done && done.status !== 'queued') this.pushFinal(done);
+      await this.resendFinal(importId);
       return;
     }
     const { userId, plan, total } = claimed;
@@ -210,12 +209,11 @@ export class TransferService implements OnModuleInit {
             if (processed % step === 0 && processed < total) await running(processed);
           }
         }
-        // Due-date reminders of the open tasks with a date ahead, as a created task gets them (the importer is reminded: imported tasks have no assignees).
-        const archivedAt = new Date().toISOString();
+        // Due-date reminders of the open tasks with a date ahead, as a created task gets them (the importer is reminded: imported tasks have no assignees); archived ones get none.
         await this.reminders.schedule(
           tx,
           plan.columns.flatMap((column, i) =>
-            column.tasks.map((task, j) => ({ id: taskIds[i][j], boardId, dueAt: task.dueAt, completedAt: task.completedAt ?? null, archivedAt: task.archived ? archivedAt : null })),
+            column.tasks.flatMap((task, j) => (task.archived ? [] : [{ id: taskIds[i][j], boardId, dueAt: task.dueAt, completedAt: task.completedAt ?? null, archivedAt: null }])),
           ),
         );
         // Last of the import's statements: the import's row stays locked only until the commit, and progress() (its own connection) has no more to write.
@@ -255,8 +253,14 @@ export class TransferService implements OnModuleInit {
    */
   async abandon(importId: string): Promise<void> {
     const record = await this.imports.finish(null, importId, { error: IMPORT_FAILED });
-    if (record) this.logger.warn(`import ${importId} failed: its last attempt ended without recording an outcome (process killed or out of memory?)`);
-    const done = record ?? (await this.imports.get(importId));
+    if (!record) return this.resendFinal(importId);
+    this.logger.warn(`import ${importId} failed: its last attempt ended without recording an outcome (process killed or out of memory?)`);
+    this.pushFinal(record);
+  }
+
+  /** Pushes the final notice of an import that has ended again (a rerun's: the crash may have come before the first). */
+  private async resendFinal(importId: string): Promise<void> {
+    const done = await this.imports.get(importId);
     if (done && done.status !== 'queued') this.pushFinal(done);
   }
 
