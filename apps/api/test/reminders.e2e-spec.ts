@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { addMember, createBoard, createTask, registerUser } from './support/fixtures.js';
+import { addMember, createBoard, createTask, registerUser, type Auth } from './support/fixtures.js';
 
 // A short lead so the reminders fire within the test; read when the app is created (beforeAll), restored after.
 const saved = process.env.REMINDER_LEAD_S;
@@ -24,6 +24,17 @@ describe('due-date reminders (e2e)', () => {
         due: string;
       }[]
     ).map((j) => `${j.kind}@${j.due}`);
+
+  /** How many notifications of `kind` about `taskId` the user signed in with `auth` has. */
+  const notified = async (auth: Auth, taskId: string, kind: string): Promise<number> =>
+    ((await t.http().get('/api/v1/users/me/notifications').set(auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === taskId).length;
+
+  /** Polls `notified` every 250 ms until it reaches `n` or `ms` have passed; returns the last count. */
+  const untilNotified = async (auth: Auth, taskId: string, kind: string, n: number, ms: number): Promise<number> => {
+    const deadline = Date.now() + ms;
+    while ((await notified(auth, taskId, kind)) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    return notified(auth, taskId, kind);
+  };
 
   // Dates a day and more ahead: every job waits, so pgboss.job shows exactly what each write enqueued.
   it('enqueues reminder jobs only when they matter: created with a due date, date changed; reopened or restored only when its jobs no longer wait; not for a rename or the same date again', async () => {
@@ -130,13 +141,8 @@ describe('due-date reminders (e2e)', () => {
     const dueAt = new Date(Date.now() + 12_000).toISOString();
     const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'resaved', assigneeIds: [assignee.user.id], dueAt });
     const taskPath = `/api/v1/boards/${board.id}/tasks/${task.id}`;
-    const count = async (kind: string) =>
-      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
-    const until = async (kind: string, n: number, ms: number) => {
-      const deadline = Date.now() + ms;
-      while ((await count(kind)) < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-      return count(kind);
-    };
+    const count = (kind: string) => notified(assignee.auth, task.id, kind);
+    const until = (kind: string, n: number, ms: number) => untilNotified(assignee.auth, task.id, kind, n, ms);
     expect(await until('due_soon', 1, 30_000)).toBe(1);
     // Re-save: another field, then the same due date sent again (neither schedules a job: the date did not change).
     await t.http().patch(taskPath).set(owner.auth).send({ title: 'resaved, renamed' }).expect(200);
@@ -167,17 +173,12 @@ describe('due-date reminders (e2e)', () => {
     const deadline = Date.now() + 30_000;
     while ((await dueSoonState()).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(await dueSoonState()).toEqual(['completed']);
-    const count = async (kind: string) =>
-      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
+    const count = (kind: string) => notified(assignee.auth, task.id, kind);
     expect(await count('due_soon')).toBe(0);
     // Reopened: a new due_soon job (the first one ran); the overdue job still waits and is kept, not doubled.
     await t.http().patch(taskPath).set(owner.auth).send({ completed: false }).expect(200);
     expect(await jobsOf(task.id)).toEqual([`due_soon@${dueAt}`, `overdue@${dueAt}`, `due_soon@${dueAt}`]);
-    const until = async (kind: string, ms: number) => {
-      const end = Date.now() + ms;
-      while ((await count(kind)) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
-      return count(kind);
-    };
+    const until = (kind: string, ms: number) => untilNotified(assignee.auth, task.id, kind, 1, ms);
     expect(await until('due_soon', 30_000)).toBe(1);
     // Overdue: the job scheduled at creation, at the date.
     expect(await until('overdue', 30_000)).toBe(1);
@@ -225,15 +226,10 @@ describe('due-date reminders (e2e)', () => {
     const deadline = Date.now() + 30_000;
     while ((await states()).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     expect(await states()).toEqual(['completed']);
-    const count = async (kind: string) =>
-      ((await t.http().get('/api/v1/users/me/notifications').set(assignee.auth).expect(200)).body.items as { kind: string; taskId: string | null }[]).filter((n) => n.kind === kind && n.taskId === task.id).length;
+    const count = (kind: string) => notified(assignee.auth, task.id, kind);
     expect(await count('due_soon')).toBe(0);
     await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/restore`).set(owner.auth).expect(200);
-    const until = async (kind: string, ms: number) => {
-      const end = Date.now() + ms;
-      while ((await count(kind)) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 250));
-      return count(kind);
-    };
+    const until = (kind: string, ms: number) => untilNotified(assignee.auth, task.id, kind, 1, ms);
     expect(await until('due_soon', 30_000)).toBe(1);
     // Overdue: the job scheduled at creation and the restore's both run at the date; one notifies.
     expect(await until('overdue', 30_000)).toBe(1);
