@@ -24,9 +24,10 @@ export interface JobDefinition<N extends JobName> {
    * Queue policy and retry options (pg-boss `createQueue`); retries default to JOB_RETRY_LIMIT with
    * exponential backoff. `deadLetter` names another defined job: pg-boss copies the payload of a job
    * that failed for good (its last attempt threw, timed out or lost its heartbeat) into it, in the
-   * statement that fails it; also set on a queue created before.
+   * statement that fails it; also set on a queue created before. Typed as a JobName, so a typo (or
+   * a job that does not exist) is a compile error, not a foreign key error when the queue starts.
    */
-  queue?: Omit<Queue, 'name'>;
+  queue?: Omit<Queue, 'name' | 'deadLetter'> & { deadLetter?: JobName };
   /** A cron expression (UTC): the job is scheduled in the database, so the schedule survives restarts; one job per occurrence cluster-wide. */
   cron?: string;
   /** Jobs of this name run in parallel in one process (default JOB_CONCURRENCY). */
