@@ -13,8 +13,27 @@ import { JOB_NAMES, type JobName, type JobPayloads } from './job-names.js';
 /** Schema of pg-boss' tables (created and migrated by pg-boss itself, under its own advisory lock). */
 export const JOBS_SCHEMA = 'pgboss';
 
+/**
+ * A job as its handler gets it: pg-boss' Job (`retryCount`: retries before this attempt, 0 on the
+ * first) and, for a definition with `includeMetadata`, the job row's own `retryLimit` (undefined
+ * otherwise).
+ */
+export type RunningJob<T> = Job<T> & { retryLimit?: number };
+
 /** A job's handler: must be idempotent (a job runs at least once; twice after a crash mid-run). */
-export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<void>;
+export type JobHandler<N extends JobName> = (data: JobPayloads[N], job: RunningJob<JobPayloads[N]>) => Promise<void>;
+
+/**
+ * Whether the queue will not retry `job` if this attempt fails: pg-boss retries a failed job while
+ * its `retry_count` is below its `retry_limit` (`failJobsBody` in pg-boss 12's plans.js). The limit
+ * is the job's own when the handler has it (`includeMetadata`): a job takes its queue's
+ * `retry_limit` when it is sent, and the queue keeps the figure it was created with
+ * (`createQueue` leaves an existing queue as it is), so it can differ from today's configuration.
+ * Without it, `configuredLimit` (JOB_RETRY_LIMIT, or the definition's `queue.retryLimit`).
+ */
+export function isLastAttempt(job: { retryCount: number; retryLimit?: number }, configuredLimit: number): boolean {
+  return job.retryCount >= (job.retryLimit ?? configuredLimit);
+}
 
 /** What a feature registers for one job name (in its `onModuleInit`, before the queue starts). */
 export interface JobDefinition<N extends JobName> {
@@ -32,6 +51,11 @@ export interface JobDefinition<N extends JobName> {
   cron?: string;
   /** Jobs of this name run in parallel in one process (default JOB_CONCURRENCY). */
   concurrency?: number;
+  /**
+   * The handler's `job` carries the job row's own `retryLimit` (for `isLastAttempt`): pg-boss then
+   * fetches every column of the job instead of the few a handler needs. Default false.
+   */
+  includeMetadata?: boolean;
 }
 
 /** Queue counts of one job name, for the metrics. */
@@ -129,7 +153,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     const pollingIntervalSeconds = this.config.getOrThrow('JOB_POLL_INTERVAL_S', { infer: true });
     for (const definition of this.definitions.values()) {
       const localConcurrency = definition.concurrency ?? this.config.getOrThrow('JOB_CONCURRENCY', { infer: true });
-      await boss.work<JobPayloads[JobName]>(definition.name, { pollingIntervalSeconds, localConcurrency, batchSize: 1 }, async ([job]) => {
+      await boss.work<JobPayloads[JobName]>(definition.name, { pollingIntervalSeconds, localConcurrency, batchSize: 1, includeMetadata: definition.includeMetadata ?? false }, async ([job]) => {
         const started = performance.now();
         try {
           await definition.handler(job.data, job);

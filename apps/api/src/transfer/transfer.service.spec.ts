@@ -6,7 +6,8 @@ import type { BoardsService } from '../boards/boards.service.js';
 import type { ChecklistsService } from '../checklists/checklists.service.js';
 import type { ColumnsService } from '../columns/columns.service.js';
 import type { CommentsService } from '../comments/comments.service.js';
-import type { JobQueue } from '../jobs/job-queue.service.js';
+import type { JobName } from '../jobs/job-names.js';
+import type { JobDefinition, JobQueue, RunningJob } from '../jobs/job-queue.service.js';
 import type { ReminderScheduler } from '../reminders/reminders.service.js';
 import type { TasksService } from '../tasks/tasks.service.js';
 import type { BoardImportsRepository, ImportRecord } from './board-imports.repository.js';
@@ -53,11 +54,14 @@ function setup(importBoard: () => Promise<void>, stored = 0, ended: ImportRecord
   const noop = { insertImported: async () => undefined };
   const config = { getOrThrow: () => 10 } as unknown as ConfigService<never, true>;
   const reminders = { schedule: async () => undefined } as unknown as ReminderScheduler;
+  /** What onModuleInit defines, by job name. */
+  const defined = new Map<string, JobDefinition<JobName>>();
+  const jobs = { define: (d: JobDefinition<JobName>) => defined.set(d.name, d) } as unknown as JobQueue;
   const service = new TransferService(
-    {} as DataSource, boards, {} as ColumnsService, {} as TasksService, imports, {} as JobQueue,
+    {} as DataSource, boards, {} as ColumnsService, {} as TasksService, imports, jobs,
     noop as unknown as ChecklistsService, noop as unknown as CommentsService, reminders, config, { deliver: (_u, n) => notices.push(n) },
   );
-  return { service, notices, finished, finish: imports.finish, transactionFailed };
+  return { service, notices, finished, finish: imports.finish, transactionFailed, defined };
 }
 
 describe('TransferService.run (imports.run)', () => {
@@ -94,6 +98,37 @@ describe('TransferService.run (imports.run)', () => {
     expect(late.finish).toHaveBeenCalledWith(TX, ID, { boardId: ID });
     expect(late.transactionFailed).toEqual([true]);
     expect(late.notices.filter((n) => n.status !== 'running')).toEqual([]);
+  });
+});
+
+describe('TransferService.onModuleInit: the imports.run handler\'s last attempt', () => {
+  const boom = async () => {
+    throw new Error('connection reset');
+  };
+  /** Runs the defined imports.run handler (JOB_RETRY_LIMIT 10 in the stub config) for a failing import as attempt `job`; true when it recorded the failure (a last attempt), false when it threw for a retry. */
+  const recordedAsLast = async (job: { retryCount: number; retryLimit?: number }): Promise<boolean> => {
+    const s = setup(boom);
+    s.service.onModuleInit();
+    const definition = s.defined.get('imports.run')!;
+    expect(definition.includeMetadata).toBe(true);
+    const outcome = await definition.handler({ importId: ID }, { id: 'job', name: 'imports.run', data: { importId: ID }, ...job } as RunningJob<{ importId: string }>).then(
+      () => true,
+      (error: unknown) => (expect(error).toEqual(new Error('connection reset')), false),
+    );
+    expect(s.finished).toEqual(outcome ? [{ error: IMPORT_FAILED }] : []);
+    return outcome;
+  };
+
+  it('goes by the job\'s own retryLimit (the one its queue gave it) rather than JOB_RETRY_LIMIT', async () => {
+    expect(await recordedAsLast({ retryCount: 2, retryLimit: 2 })).toBe(true);
+    expect(await recordedAsLast({ retryCount: 1, retryLimit: 2 })).toBe(false);
+    expect(await recordedAsLast({ retryCount: 10, retryLimit: 20 })).toBe(false);
+    expect(await recordedAsLast({ retryCount: 0, retryLimit: 0 })).toBe(true);
+  });
+
+  it('falls back to JOB_RETRY_LIMIT when the job carries no retryLimit', async () => {
+    expect(await recordedAsLast({ retryCount: 9 })).toBe(false);
+    expect(await recordedAsLast({ retryCount: 10 })).toBe(true);
   });
 });
 

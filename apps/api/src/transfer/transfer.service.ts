@@ -12,7 +12,7 @@ import { CommentsService } from '../comments/comments.service.js';
 import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { validationFailed } from '../errors/common.errors.js';
-import { JobQueue } from '../jobs/job-queue.service.js';
+import { isLastAttempt, JobQueue } from '../jobs/job-queue.service.js';
 import { ReminderScheduler } from '../reminders/reminders.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { BadBoardFile, BOARD_FILE_FORMAT, BOARD_FILE_VERSION, planFromFile } from './board-file.js';
@@ -75,11 +75,18 @@ export class TransferService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    // The queue retries imports.run JOB_RETRY_LIMIT times (JobQueue's default queue options); the last attempt records a failure instead of throwing.
-    // A last attempt that never gets to (its process died, or recording failed) reaches pg-boss' dead letter queue imports.fail: see abandon().
+    // The queue retries imports.run as often as the job's own retry_limit says (JOB_RETRY_LIMIT when its queue was created: JobQueue's default
+    // queue options); the handler fetches that figure (includeMetadata) and falls back to JOB_RETRY_LIMIT only without it. The last attempt
+    // records a failure instead of throwing. A last attempt that never gets to (its process died, or recording failed) reaches pg-boss'
+    // dead letter queue imports.fail: see abandon().
     const retryLimit = this.config.getOrThrow('JOB_RETRY_LIMIT', { infer: true });
     this.jobs.define({ name: 'imports.fail', handler: ({ importId }) => this.abandon(importId) });
-    this.jobs.define({ name: 'imports.run', handler: ({ importId }, job) => this.run(importId, job.retryCount >= retryLimit), queue: { deadLetter: 'imports.fail' } });
+    this.jobs.define({
+      name: 'imports.run',
+      handler: ({ importId }, job) => this.run(importId, isLastAttempt(job, retryLimit)),
+      includeMetadata: true,
+      queue: { deadLetter: 'imports.fail' },
+    });
   }
 
   /** The board as a stream of JSON text (own format, version 1). @throws AppError BOARD_NOT_FOUND before the first byte */
