@@ -7,7 +7,8 @@ const saved = process.env.REMINDER_LEAD_S;
 process.env.REMINDER_LEAD_S = '5';
 const { useTestApp } = await import('./support/test-app.js');
 const { RetentionService } = await import('../src/retention/retention.service.js');
-const { REMINDERS_SENT_RETENTION_S } = await import('../src/reminders/reminders.service.js');
+const { REMINDERS_SENT_RETENTION_S, RemindersService } = await import('../src/reminders/reminders.service.js');
+const { BoardEventsRepository } = await import('../src/events/board-events.repository.js');
 
 describe('due-date reminders (e2e)', () => {
   const t = useTestApp();
@@ -236,6 +237,58 @@ describe('due-date reminders (e2e)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect([await count('due_soon'), await count('overdue')]).toEqual([1, 1]);
   }, 90_000);
+
+  // The race a reminder job had with a write: the job runs while a transaction holding the board's
+  // write lock (BoardEventsRepository.lock, as every board write) changes the task or its column.
+  // The job is called directly (its date is a day ahead: no queued job runs meanwhile); the write
+  // commits once the job waits for the board (pg_locks), or once it has finished (the old code read
+  // the task outside its transaction without waiting, saw it open and reminded).
+  it('reads the task after the board\'s writes, in the transaction that records the reminder: a write holding the board when the job runs is honoured (done, re-dated, archived, column archived); a rename is not a reason to stay silent', async () => {
+    const ds = t.app.get(DataSource);
+    const owner = await registerUser(t, 'Owner');
+    const board = await createBoard(t, owner.auth);
+    const columnId = board.columns[0].id;
+    const dueAt = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+    /** Whether a transaction waits for the board's advisory lock in shared mode (the reminder's). */
+    const reminderWaits = async (): Promise<boolean> =>
+      ((await ds.query(
+        `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND mode = 'ShareLock' AND classid = x'544c01'::int::oid AND objid = hashtext($1::uuid::text)::oid AND objsubid = 2) AS waits`,
+        [board.id],
+      )) as { waits: boolean }[])[0].waits;
+    /** Runs the due_soon job of a new task while `change` (the SQL and parameters of a change to it) holds the board; whether the job waited, and its `reminders_sent` rows and notifications. */
+    const remindDuring = async (title: string, change: (taskId: string) => [string, string[]]): Promise<{ waited: boolean; sent: number; notified: number }> => {
+      const task = await createTask(t, owner.auth, board.id, { columnId, title, assigneeIds: [owner.user.id], dueAt });
+      const write = ds.createQueryRunner();
+      await write.connect();
+      await write.startTransaction();
+      try {
+        expect(await t.app.get(BoardEventsRepository).lock(write.manager, board.id)).not.toBeNull();
+        await write.query(...change(task.id));
+        let settled = false;
+        const reminded = t.app
+          .get(RemindersService)
+          .remind({ boardId: board.id, taskId: task.id, dueAt, kind: 'due_soon' })
+          .finally(() => (settled = true));
+        const deadline = Date.now() + 5_000;
+        while (!settled && !(await reminderWaits()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        const waited = !settled;
+        await write.commitTransaction();
+        await reminded;
+        const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM reminders_sent WHERE task_id = $1`, [task.id])) as { n: number }[];
+        return { waited, sent: n, notified: await notified(owner.auth, task.id, 'due_soon') };
+      } finally {
+        if (write.isTransactionActive) await write.rollbackTransaction();
+        await write.release();
+      }
+    };
+    const silent = { waited: true, sent: 0, notified: 0 };
+    expect(await remindDuring('renamed meanwhile', (id) => [`UPDATE tasks SET title = 'renamed' WHERE id = $1`, [id]])).toEqual({ waited: true, sent: 1, notified: 1 });
+    expect(await remindDuring('done meanwhile', (id) => [`UPDATE tasks SET completed_at = now() WHERE id = $1`, [id]])).toEqual(silent);
+    expect(await remindDuring('re-dated meanwhile', (id) => [`UPDATE tasks SET due_at = due_at + interval '1 hour' WHERE id = $1`, [id]])).toEqual(silent);
+    expect(await remindDuring('archived meanwhile', (id) => [`UPDATE tasks SET archived_at = now() WHERE id = $1`, [id]])).toEqual(silent);
+    // Last: the column holds every task of this test.
+    expect(await remindDuring('column archived meanwhile', () => [`UPDATE columns SET archived_at = now() WHERE id = $1`, [columnId]])).toEqual(silent);
+  }, 60_000);
 
   // One task due in 9 s (due soon 4 s from now, 5 s lead) and one a day ahead get their jobs; done,
   // archived, past and undated ones get nothing.

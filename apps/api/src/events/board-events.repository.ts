@@ -101,6 +101,19 @@ export class BoardEventsRepository {
   }
 
   /**
+   * Holds the board's writes off until the transaction ends, without taking a turn among them: the
+   * board's advisory lock (the first half of `lock`), in shared mode. Returns once no write holds
+   * the board (a write waiting for its turn before this came is served first: PostgreSQL queues
+   * the requests); a write that comes later waits until `tx` ends. Holders of the shared lock do
+   * not wait for each other, nor touch `board_streams`. Statements of `tx` after this one see
+   * every write of the board that committed before it (READ COMMITTED: a snapshot per statement).
+   * @throws a database error (lock_timeout when a write holds the board longer)
+   */
+  async holdWrites(tx: EntityManager, boardId: string): Promise<void> {
+    await runPrepared(tx, `SELECT pg_advisory_xact_lock_shared(${BOARD_LOCK_SPACE}, hashtext($1::uuid::text))`, [boardId]);
+  }
+
+  /**
    * Bumps the stream's seq and inserts the event with it, in one statement (the caller holds the
    * lock). With `e.keyRecord` and a key, the same statement also records the Idempotency-Key with
    * the write's response (`INSERT INTO idempotency_keys … ON CONFLICT DO NOTHING`, a data-modifying

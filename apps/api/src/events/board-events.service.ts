@@ -194,6 +194,16 @@ export class BoardEventsService {
     });
   }
 
+  /**
+   * Holds the board's writes off until `tx` ends (BoardEventsRepository.holdWrites: the board's
+   * advisory lock, shared): for a reader outside the write path, a background job, whose own
+   * change in `tx` must agree with the board's state it reads after this. Readers holding it do
+   * not wait for each other. @throws a database error (lock_timeout)
+   */
+  holdWrites(tx: EntityManager, boardId: string): Promise<void> {
+    return this.events.holdWrites(tx, boardId);
+  }
+
   /** Hands a write's intents to the emails (NOTIFICATION_EMAILS) and the notifier inside its transaction; what to run after COMMIT. */
   private async recordNotifications(tx: EntityManager, write: Parameters<BoardNotifier['record']>[1]): Promise<(() => void) | null> {
     if (write.intents.length === 0) return null;

@@ -137,22 +137,39 @@ export class RemindersService implements OnModuleInit {
   }
 
   /**
-   * The `reminders.due` job. Sends nothing when the task is gone, archived, in an archived column
-   * (read with the task, one statement), done, or due at another date than `job.dueAt`.
+   * The `reminders.due` job. Sends nothing when the task is gone, archived, in an archived column,
+   * done, or due at another date than `job.dueAt`.
+   * The check and the record are one transaction that first holds the board's writes off
+   * (TasksService.findAnyWithColumnStateForShare: the board's advisory lock in shared mode, then
+   * the task and its column's state in one statement), so a write that completes, archives or
+   * re-dates the task, or archives its column, either commits before the read (and is honoured)
+   * or waits until the reminder is recorded: a reminder is never sent for a state already gone.
+   * Why that lock: every board write takes the board's advisory lock first (BoardEventsRepository
+   * .lock), so waiting for it in shared mode is the one statement that covers the task's row and
+   * its column's alike, taken where writes take it (first, with nothing held: no deadlock), without
+   * the `board_streams` row lock, and reminders of one board (many tasks due at once) do not wait
+   * for each other. Row locks (`FOR SHARE` on the task and its column) would take the two rows in
+   * the opposite order to a column's delete (which cascades to its tasks) and block comment and
+   * checklist writes of the task too; the exclusive stream lock would queue reminders one by one
+   * among the writes. A write waits at most for this transaction: the read, the `reminders_sent`
+   * row and the notifications. The price: a job that sends nothing now costs a transaction (BEGIN,
+   * the lock, the read, COMMIT) where it cost one read.
    * Idempotent per (task, kind, due date): the notification is recorded in the same transaction as
    * the `reminders_sent` row, and only when that row is new, so a second job for the same date (a
    * task's in a restored column beside one that already ran or still waits, a reopened task's beside
    * one that ran), or a retry after a crash, notifies nobody a second time.
+   * @throws a database error (lock_timeout, a lost connection): the queue retries the job
    */
   async remind(job: JobPayloads['reminders.due']): Promise<void> {
-    const found = await this.tasks.findAnyWithColumnState(job.boardId, job.taskId);
-    if (!found || found.columnArchived || !this.notifier) return;
-    const { task } = found;
-    if (task.archivedAt || task.completedAt || task.dueAt !== job.dueAt) return;
     const notifier = this.notifier;
-    const recipients = task.assigneeIds.length > 0 ? task.assigneeIds : [task.createdBy];
+    if (!notifier) return;
     const afterCommit = await this.dataSource.transaction(async (tx) => {
+      const found = await this.tasks.findAnyWithColumnStateForShare(tx, job.boardId, job.taskId);
+      if (!found || found.columnArchived) return null;
+      const { task } = found;
+      if (task.archivedAt || task.completedAt || task.dueAt !== job.dueAt) return null;
       if (!(await this.reminders.markSent(tx, task.id, job.kind, job.dueAt))) return null;
+      const recipients = task.assigneeIds.length > 0 ? task.assigneeIds : [task.createdBy];
       return notifier.record(tx, { boardId: job.boardId, actorId: SYSTEM_ACTOR, seq: 0, intents: recipients.map((userId) => ({ userId, kind: job.kind, taskId: task.id })) });
     });
     afterCommit?.();

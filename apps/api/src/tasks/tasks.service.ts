@@ -158,11 +158,16 @@ export class TasksService {
 
   /**
    * The task as stored (archived ones too) and whether its column is archived (the task is then
-   * hidden with it), in one statement on the pool; null for an unknown task. No access check
-   * (background jobs).
+   * hidden with it), read inside `tx` once the board's writes are held off until `tx` ends
+   * (BoardEventsService.holdWrites, then one statement): no board write (they all take the board's
+   * lock) can change the task or its column between this read and the end of `tx`, and every one
+   * that committed before is seen.
+   * Null for an unknown task. No access check (background jobs).
+   * @throws a database error (lock_timeout when a write holds the board longer)
    */
-  findAnyWithColumnState(boardId: string, taskId: string): Promise<{ task: TaskView; columnArchived: boolean } | null> {
-    return this.tasks.findWithColumnState(this.tasks.pool(), boardId, taskId);
+  async findAnyWithColumnStateForShare(tx: EntityManager, boardId: string, taskId: string): Promise<{ task: TaskView; columnArchived: boolean } | null> {
+    await this.events.holdWrites(tx, boardId);
+    return this.tasks.findWithColumnState(tx, boardId, taskId);
   }
 
   /** TASKS_PER_BOARD_MAX, or Infinity with RATE_LIMITS=off (imports check it before writing). */
