@@ -1,0 +1,191 @@
+// What the framework and the application layers cost per write (issue 13): `npm run bench:framework
+// [-- --concurrency 16 --duration 8 --rounds 2]`. Starts, side by side on scratch databases (created,
+// dropped after) and the local Redis:
+//   - ONE built Tasklane replica (as `npm start` runs it, defaults but RATE_LIMITS=off), seeded
+//     through its REST API with one user and --concurrency boards of one task each;
+//   - the bare Fastify baseline (scripts/bench-framework-bare-server.mjs): the same SQL shape of a
+//     task update (BEGIN, stream lock, role, UPDATE … RETURNING, seq + event INSERT, COMMIT), JWT
+//     verification, a hand-written body check and one Redis PUBLISH, and nothing else.
+// Each --variant KEY=VALUE,… adds a replica with those environment variables on top (e.g.
+// `--variant LOG_LEVEL=warn` shows what request logging costs); the key `entry` runs another build
+// instead (`--variant entry=../old/dist/apps/api/src/main.js`: a worktree of an older commit, built,
+// to compare old and new code in one window), and the key `node` passes flags to node
+// (`--variant "node=--cpu-prof --cpu-prof-dir=bench-results/cpu"`: that replica's CPU profile).
+// Then, alternating the servers for --rounds rounds (so the machine's drift hits both), drives
+// each with the same closed loop: --concurrency workers, each updating the title of its own board's
+// task (PATCH, so boards never contend), --warmup s unmeasured then --duration s measured; before
+// the first round every server is primed for --prime s (JIT-compiled: without it, a replica's first
+// run measured 30–60 % more CPU per write than its later ones). Prints,
+// per server and round: writes/s, latency p50/p99 (ms), the server's CPU per write (user + system
+// from /proc/<pid>/stat, ms), PostgreSQL's (all `postgres` processes), this driver's own, and the
+// server's read and write system calls per write (/proc/<pid>/io).
+// The difference of the two servers' CPU per write is what Nest, validation, interceptors,
+// logging, metrics, tracing and the application's own code cost on top of the same SQL.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import jwt from 'jsonwebtoken';
+import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+import { parseCliArgs } from './cli-args.mjs';
+
+const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] [--duration 8] [--warmup 5] [--prime 10] [--rounds 2] [--variant KEY=VALUE[,KEY=VALUE…]]…', {
+  concurrency: { type: 'string', default: '16' },
+  duration: { type: 'string', default: '8' },
+  warmup: { type: 'string', default: '5' },
+  prime: { type: 'string', default: '10' },
+  rounds: { type: 'string', default: '2' },
+  variant: { type: 'string', multiple: true },
+});
+const root = resolve(import.meta.dirname, '..');
+const concurrency = Number(args.concurrency);
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const secret = randomBytes(32).toString('hex');
+
+/** p-th percentile (0–100) of sorted `values`, nearest rank. */
+const percentile = (values, p) => values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
+
+/**
+ * Closed loop over `workers` (one per board): each sends its next request as soon as the previous
+ * answered. `send(i, n)` does request n of worker i and throws on a non-2xx answer.
+ * @returns latencies (ms) of the requests that finished inside [from, until), and the count of failures.
+ */
+async function closedLoop(send, from, until) {
+  const latencies = [];
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, i) => {
+      for (let n = 0; performance.now() < until; n++) {
+        const t0 = performance.now();
+        try {
+          await send(i, n);
+          if (t0 >= from) latencies.push(performance.now() - t0);
+        } catch (error) {
+          failures++;
+          if (failures === 1) console.error(`first failure: ${error.message}`);
+        }
+      }
+    }),
+  );
+  return { latencies, failures };
+}
+
+/** The read and write system calls a process has made so far (`syscr`, `syscw` of /proc/<pid>/io). */
+function syscalls(pid) {
+  const io = Object.fromEntries(readFileSync(`/proc/${pid}/io`, 'utf8').trim().split('\n').map((l) => l.split(': ')));
+  return { reads: Number(io.syscr), writes: Number(io.syscw) };
+}
+
+/** One measured run against a server (`pid`): warm-up, then the measured phase with CPU readings around it. */
+async function measure(pid, send) {
+  const start = performance.now();
+  const from = start + Number(args.warmup) * 1000;
+  const until = from + Number(args.duration) * 1000;
+  let before = null;
+  const reading = () => ({ at: performance.now(), server: cpuSeconds(pid), io: syscalls(pid), postgres: cpuSecondsByCommand('postgres'), driver: process.cpuUsage() });
+  const timer = setTimeout(() => (before = reading()), from - start);
+  const { latencies, failures } = await closedLoop(send, from, until);
+  const after = reading();
+  clearTimeout(timer);
+  const writes = latencies.length;
+  const seconds = (after.at - before.at) / 1000;
+  const driverUs = process.cpuUsage(before.driver);
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: writes / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    serverMs: ((after.server - before.server) * 1000) / writes,
+    postgresMs: (cpuSecondsBetween(before.postgres, after.postgres) * 1000) / writes,
+    driverMs: (driverUs.user + driverUs.system) / 1000 / writes,
+    readCalls: (after.io.reads - before.io.reads) / writes,
+    writeCalls: (after.io.writes - before.io.writes) / writes,
+    failures,
+  };
+}
+
+/** JSON request; resolves the parsed body. @throws Error on a non-2xx answer */
+async function call(url, method, token, body) {
+  const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} → ${res.status} ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+const bareDb = await createScratchDatabase(adminUrl, { prefix: 'tasklane_framework_bare', migrate: false });
+const databases = [bareDb];
+const children = [];
+
+/**
+ * Starts one built replica on a scratch database of its own with the shipped defaults plus
+ * RATE_LIMITS=off and `extraEnv`, registers a user and seeds `concurrency` boards of one task.
+ * @returns the run's target: name, pid and send(i, n) (PATCH of worker i's task title)
+ */
+async function startTasklane(name, extraEnv) {
+  const db = await createScratchDatabase(adminUrl, { prefix: 'tasklane_framework' });
+  databases.push(db);
+  const port = await findFreePort();
+  const api = `http://127.0.0.1:${port}/api/v1`;
+  const { entry = 'dist/apps/api/src/main.js', node = '', ...env } = extraEnv;
+  const replica = spawnTracked(name, process.execPath, [...node.split(' ').filter(Boolean), resolve(root, entry)], {
+    cwd: root,
+    logFile: resolve(root, 'bench-results', `framework-replica-${children.length}.log`),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: secret, RATE_LIMITS: 'off', ...env },
+  });
+  children.push(replica);
+  await replica.ready((signal) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000, { signal }));
+  const auth = await call(`${api}/auth/register`, 'POST', '', { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'a long enough passphrase 42', name: 'Bench' });
+  const token = auth.accessToken;
+  const tasks = [];
+  for (let i = 0; i < concurrency; i++) {
+    const board = await call(`${api}/boards`, 'POST', token, { name: `framework ${i}`, columns: ['To do'] });
+    const task = await call(`${api}/boards/${board.id}/tasks`, 'POST', token, { columnId: board.columns[0].id, title: 'task' });
+    tasks.push(`${api}/boards/${board.id}/tasks/${task.id}`);
+  }
+  return { name, pid: replica.pid, send: (i, n) => call(tasks[i], 'PATCH', token, { title: `title ${n}` }) };
+}
+
+try {
+  const targets = [await startTasklane('Tasklane replica', {})];
+  for (const variant of args.variant ?? []) {
+    const env = Object.fromEntries(variant.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    targets.push(await startTasklane(`Tasklane ${variant}`, env));
+  }
+
+  // The bare baseline.
+  const bareServer = spawnTracked('bare', process.execPath, ['scripts/bench-framework-bare-server.mjs', '--database-url', bareDb.url, '--redis-url', redisUrl, '--secret', secret, '--boards', String(concurrency)], { cwd: root, stdio: 'pipe' });
+  children.push(bareServer);
+  bareServer.stderr.pipe(process.stderr);
+  const line = await new Promise((done, fail) => {
+    createInterface({ input: bareServer.stdout }).once('line', done);
+    bareServer.exited.then((exit) => fail(new Error(`bare server exited: ${JSON.stringify(exit)}`)));
+  });
+  const barePort = JSON.parse(line).port;
+  const bareToken = jwt.sign({ sub: 'u1' }, Buffer.from(secret, 'hex'), { algorithm: 'HS256', expiresIn: '1h' });
+  targets.push({ name: 'bare Fastify + same SQL', pid: bareServer.pid, send: (i, n) => call(`http://127.0.0.1:${barePort}/boards/${i + 1}/tasks/${i + 1}`, 'PATCH', bareToken, { title: `title ${n}` }) });
+
+  console.log(`${concurrency} workers in a closed loop, each on its own board; every server primed for ${args.prime} s, then per run warm-up ${args.warmup} s, measured ${args.duration} s`);
+  console.log('round  server                             writes/s  p50 ms  p99 ms  server CPU ms/write  PostgreSQL ms/write  driver ms/write  read/write syscalls per write  failures');
+  for (const target of targets) await closedLoop(target.send, Infinity, performance.now() + Number(args.prime) * 1000);
+  const results = new Map(targets.map((target) => [target, []]));
+  for (let r = 1; r <= Number(args.rounds); r++) {
+    for (const target of r % 2 ? targets : [...targets].reverse()) {
+      const m = await measure(target.pid, target.send);
+      results.get(target).push(m);
+      console.log(
+        `${String(r).padEnd(6)} ${target.name.padEnd(34)} ${m.perSecond.toFixed(0).padStart(8)}  ${m.p50.toFixed(1).padStart(6)}  ${m.p99.toFixed(1).padStart(6)}  ${m.serverMs.toFixed(2).padStart(19)}  ${m.postgresMs.toFixed(2).padStart(19)}  ${m.driverMs.toFixed(2).padStart(15)}  ${`${m.readCalls.toFixed(1)} / ${m.writeCalls.toFixed(1)}`.padStart(29)}  ${String(m.failures).padStart(8)}`,
+      );
+    }
+  }
+  const mean = (list, key) => list.reduce((sum, m) => sum + m[key], 0) / list.length;
+  const bare = mean(results.get(targets.at(-1)), 'serverMs');
+  console.log(`\nserver CPU per write, mean of ${args.rounds} rounds (bare ${bare.toFixed(2)} ms):`);
+  for (const target of targets.slice(0, -1)) {
+    const t = mean(results.get(target), 'serverMs');
+    console.log(`  ${target.name}: ${t.toFixed(2)} ms → framework + application ${(t - bare).toFixed(2)} ms (${((100 * (t - bare)) / t).toFixed(0)} % of it)`);
+  }
+} finally {
+  for (const child of children.reverse()) await child.stop('SIGTERM').catch(() => undefined);
+  await Promise.all(databases.map((db) => db.drop())).catch((error) => console.error(`dropping the scratch databases: ${error.message}`));
+}
