@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import { stdTimeFunctions, type DestinationStream } from 'pino';
 import type { Env } from '../config/env.schema.js';
-import { REDACT_PATHS, REDACTED, redactArgs } from './redaction.js';
+import { REDACTION } from './redaction.js';
 
 /** Where app.factory.ts links a raw Node request to its Fastify request (route template, user). */
 export const FASTIFY_REQUEST = Symbol('tasklane.fastifyRequest');
@@ -39,21 +39,17 @@ function prettyTransport(env: Env): { target: string; options: Record<string, un
  * line written during a request carries its `requestId` (the `X-Request-Id` Fastify assigned);
  * each request ends with one `request completed` line with `method`, `route` (template, or
  * `unmatched`), `status`, `duration` (ms) and, once authenticated, `userId` (5xx at level error,
- * `/metrics` scrapes not logged). Secrets never reach the output: REDACT_PATHS by key, and tokens
- * inside text (redactArgs). Pretty output only in development on a terminal.
+ * `/metrics` scrapes not logged). Secrets never reach the output (REDACTION: secret keys down to
+ * two levels, tokens inside text). Pretty output only in development on a terminal.
  */
 export function loggerParams(env: Env, stream?: DestinationStream): Params {
   const options: NonNullable<Exclude<Params['pinoHttp'], DestinationStream | unknown[]>> = {
     level: env.LOG_LEVEL,
     base: { replica: env.REPLICA_ID },
     timestamp: stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }) },
-    redact: { paths: REDACT_PATHS, censor: REDACTED },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, redactArgs(args) as Parameters<typeof method>);
-      },
-    },
+    formatters: { level: (label: string) => ({ level: label }), log: REDACTION.formatters.log },
+    redact: REDACTION.redact,
+    hooks: REDACTION.hooks,
     transport: stream ? undefined : prettyTransport(env),
     genReqId: (req: IncomingMessage) => (req as RawRequest).id ?? randomUUID(),
     quietReqLogger: true,

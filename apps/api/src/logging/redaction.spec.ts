@@ -1,25 +1,15 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { REDACT_PATHS, REDACTED, redactArgs, redactText } from './redaction.js';
+import { REDACTED, REDACTION, redactKeys, redactText } from './redaction.js';
 
 const API_TOKEN = `tl_${'a1B2c3D4e5'.repeat(4)}xyz`;
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
-/** A pino logger configured as loggerParams configures it (redact paths + the logMethod hook), writing into `out`. */
+/** A pino logger with the application's redaction (REDACTION, as loggerParams sets it), writing into `out`. */
 function logger(out: string[]) {
   const stream = new Writable({ write: (chunk: Buffer, _enc, done) => (out.push(chunk.toString()), done()) });
-  return pino(
-    {
-      redact: { paths: REDACT_PATHS, censor: REDACTED },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, redactArgs(args) as Parameters<typeof method>);
-        },
-      },
-    },
-    stream,
-  );
+  return pino(REDACTION, stream);
 }
 
 describe('log redaction', () => {
@@ -44,5 +34,40 @@ describe('log redaction', () => {
     expect(lines[1]).toMatchObject({ req: { headers: { authorization: REDACTED, cookie: REDACTED } }, res: { headers: { 'set-cookie': REDACTED } } });
     expect(lines[2].msg).toBe(`could not revoke ${REDACTED}`);
     expect(lines[3]).toMatchObject({ detail: `header Bearer ${REDACTED}`, err: { message: `bad token ${REDACTED}` } });
+  });
+
+  it('censors secret keys in child bindings and in arrays, errors and class instances, without touching the logged objects', () => {
+    const out: string[] = [];
+    const log = logger(out);
+    class Credentials {
+      constructor(
+        readonly email: string,
+        readonly password: string,
+      ) {}
+    }
+    const body = { email: 'a@example.com', password: 'p4' };
+    const sessions = [{ id: 's1', refreshToken: 'r4' }];
+    const failure = Object.assign(new Error('refresh failed'), { token: 't4' });
+    log.child({ token: 't5', requestId: 'req-1' }).info({ body, sessions, failure, login: new Credentials('b@example.com', 'p5') }, 'nested');
+    const text = out.join('');
+    for (const secret of ['p4', 'r4', 't4', 't5', 'p5']) expect({ secret, found: text.includes(`"${secret}"`) }).toEqual({ secret, found: false });
+    expect(JSON.parse(out[0])).toMatchObject({
+      token: REDACTED,
+      requestId: 'req-1',
+      body: { email: 'a@example.com', password: REDACTED },
+      sessions: [{ id: 's1', refreshToken: REDACTED }],
+      failure: { message: 'refresh failed', token: REDACTED },
+      login: { email: 'b@example.com', password: REDACTED },
+    });
+    // The caller's objects are left as they were.
+    expect(body.password).toBe('p4');
+    expect(sessions[0].refreshToken).toBe('r4');
+    expect((failure as Error & { token: string }).token).toBe('t4');
+  });
+
+  it('redactKeys returns the same object when there is nothing to censor, and stops two levels down', () => {
+    const clean = { a: { b: { c: 1 } }, list: [1, 2] };
+    expect(redactKeys(clean)).toBe(clean);
+    expect(redactKeys({ a: { b: { password: 'x', c: { password: 'deeper' } } } })).toEqual({ a: { b: { password: REDACTED, c: { password: 'deeper' } } } });
   });
 });
