@@ -91,8 +91,12 @@ export class BoardGroupCommit {
    */
   run<R>(boardId: string, step: WriteStep<R>): Promise<StepOutcome<R>> {
     return new Promise<StepOutcome<R>>((resolve, reject) => {
+      // The request's async context, for the batch to run the step in. Not AsyncResource.bind: on
+      // Node 20 it also defines a deprecated `asyncResource` getter and setter on every bound
+      // function (two util.deprecate wrappers), ~22 µs against ~0.3 µs for this (micro-benchmark).
+      const context = new AsyncResource('tasklane.boardWrite');
       const write: QueuedWrite = {
-        step: AsyncResource.bind(step as WriteStep<unknown>),
+        step: (tx, seq, head) => context.runInAsyncScope(step, undefined, tx, seq, head),
         resolve: resolve as (outcome: StepOutcome<unknown>) => void,
         reject,
         settled: false,
