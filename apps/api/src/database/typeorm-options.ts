@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -7,6 +8,25 @@ export interface PoolSettings {
   size: number;
   /** ms to wait for a free connection before the query fails (mapped to 503). */
   acquireTimeoutMs: number;
+}
+
+/**
+ * SQLSTATEs with which the server ends a session when it shuts down or restarts (class 57,
+ * operator intervention: 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
+ */
+const SERVER_SHUTDOWN_CODES = new Set(['57P01', '57P02', '57P03']);
+
+/**
+ * Handles an error an idle pooled connection raises (node-postgres drops that connection and
+ * opens a new one on demand). The server ending the session because it is shutting down or
+ * restarting is routine (a restart, failover, or the embedded database stopping on a terminal's
+ * Ctrl-C, which reaches PostgreSQL too): logged at debug. Anything else: a warning, as TypeORM's
+ * default handler does.
+ */
+export function onPoolError(error: Error & { code?: string }): void {
+  const logger = new Logger('Database');
+  if (error.code !== undefined && SERVER_SHUTDOWN_CODES.has(error.code)) logger.debug(`idle pooled connection closed by the server: ${error.message}`);
+  else logger.warn(`Postgres pool raised an error. ${String(error)}`);
 }
 
 /**
@@ -28,6 +48,7 @@ export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = 
     // which include password hashes. Unexpected errors are logged by AppExceptionFilter.
     logging: ['warn', 'migration'],
     poolSize: pool.size,
+    poolErrorHandler: onPoolError,
     extra: {
       connectionTimeoutMillis: pool.acquireTimeoutMs,
       idleTimeoutMillis: 30_000,
