@@ -39,15 +39,15 @@ function prettyTransport(env: Env): { target: string; options: Record<string, un
  * line written during a request carries its `requestId` (the `X-Request-Id` Fastify assigned);
  * each request ends with one `request completed` line with `method`, `route` (template, or
  * `unmatched`), `status`, `duration` (ms) and, once authenticated, `userId` (5xx at level error,
- * `/metrics` scrapes not logged). Secrets never reach the output (REDACTION: secret keys down to
- * two levels, tokens inside text). Pretty output only in development on a terminal.
+ * `/metrics` scrapes not logged). Secrets never reach the output (REDACTION: secret keys at any
+ * depth, tokens inside text). Pretty output only in development on a terminal.
  */
 export function loggerParams(env: Env, stream?: DestinationStream): Params {
   const options: NonNullable<Exclude<Params['pinoHttp'], DestinationStream | unknown[]>> = {
     level: env.LOG_LEVEL,
     base: { replica: env.REPLICA_ID },
     timestamp: stdTimeFunctions.isoTime,
-    formatters: { level: (label: string) => ({ level: label }), log: REDACTION.formatters.log },
+    formatters: { level: (label: string) => ({ level: label }) },
     redact: REDACTION.redact,
     hooks: REDACTION.hooks,
     transport: stream ? undefined : prettyTransport(env),

@@ -1,54 +1,49 @@
-import { EventEmitter } from 'node:events';
 import type { LoggerOptions } from 'pino';
 
 /** What replaces a secret in a log line. */
 export const REDACTED = '[REDACTED]';
 
-/** Secret-bearing keys: censored at the top of a log object and one or two levels down. */
+/** Secret-bearing keys: censored wherever they appear in a line (top level, nested, in child bindings). */
 const SECRET_KEYS = ['authorization', 'cookie', 'set-cookie', 'password', 'currentPassword', 'newPassword', 'accessToken', 'refreshToken', 'token'];
 const SECRET_KEY_SET = new Set(SECRET_KEYS);
 
 /**
- * pino `redact` paths: the secret keys at the top level only, which pino checks only when a line's
- * object or a child logger's bindings has that key (nearly free). Deeper levels are `redactKeys`'
- * (the log formatter): pino's wildcard paths (`*.password`, `*.*.password`) made every line and
- * every child logger walk the object through `@pinojs/redact`, which cost about 70–90 µs per
- * request in a micro-benchmark and about 0.3 ms of a replica's CPU per write (docs/benchmarks.md §4).
+ * pino `redact` paths: the secret keys at the top level only, which pino checks only where a
+ * line's object or a child logger's bindings has such a key (nearly free). Deeper levels are
+ * `redactLine`'s. pino's wildcard paths (`*.password`, `*.*.password`) made every line and every
+ * child logger walk its object through `@pinojs/redact`, about 70–90 µs per request in a
+ * micro-benchmark and about 0.3 ms of a replica's CPU per write (docs/benchmarks.md §4).
  */
 export const REDACT_PATHS: string[] = SECRET_KEYS.map((k) => (k.includes('-') ? `["${k}"]` : k));
 
-/** Depth below the top level to which `redactKeys` censors secret keys (the old `*.*.key` paths). */
-const NESTED_DEPTH = 2;
+/** A secret key in a serialized line whose value is not already REDACTED. */
+const UNCENSORED_SECRET_KEY = new RegExp(`"(?:${SECRET_KEYS.join('|')})":(?!"${REDACTED.replace(/[[\]]/g, '\\$&')}")`);
 
-/** Objects `redactKeys` looks into: not streams, requests or sockets (EventEmitters), binary data, dates or collections. */
-function walkable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !(value instanceof EventEmitter) && !ArrayBuffer.isView(value) && !(value instanceof Date) && !(value instanceof Map) && !(value instanceof Set);
-}
-
-/** A shallow copy of `value` with its prototype (an error keeps its message and stack). */
-function shallowCopy(value: Record<string, unknown>): Record<string, unknown> {
-  if (Array.isArray(value)) return value.slice() as unknown as Record<string, unknown>;
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>, value);
-  if (value instanceof Error) Object.assign(copy, { message: value.message, stack: value.stack });
-  return copy;
+/** A parsed JSON value with every secret key's value (at any depth) replaced by REDACTED; mutates and returns `value`. */
+function redactParsed(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) record[key] = SECRET_KEY_SET.has(key) ? REDACTED : redactParsed(record[key]);
+  return value;
 }
 
 /**
- * `value` with every secret key (SECRET_KEYS: password, token, authorization, …) censored as
- * REDACTED at its top level and `depth` levels down, in plain objects, arrays, errors and class
- * instances (not in EventEmitters such as requests and sockets, binary data, dates or
- * collections). Never mutates: returns `value` itself when it holds no secret key, else copies
- * along the changed path only. Used as pino's `formatters.log` (every line's object).
+ * One serialized pino line (JSON, ending in a newline) with every secret key's value censored as
+ * REDACTED, at any depth: in the line's own object, in child loggers' bindings, and in whatever
+ * pino serialized (errors, class instances, clients with an `options.password`). The line
+ * itself when it has no secret key with an uncensored value (one regular-expression test: the
+ * common case); otherwise parsed, censored and serialized again. A line that cannot be parsed
+ * (never pino's own output) becomes a fixed `log line withheld` line at level error rather than
+ * risk a secret. Used as pino's `hooks.streamWrite`, after serialization, where no object can
+ * throw or be mutated. Never throws.
  */
-export function redactKeys<T>(value: T, depth = NESTED_DEPTH): T {
-  if (!walkable(value)) return value;
-  let copy: Record<string, unknown> | null = null;
-  for (const key of Object.keys(value)) {
-    const current = value[key];
-    const clean = SECRET_KEY_SET.has(key) && current !== undefined ? REDACTED : depth > 0 ? redactKeys(current, depth - 1) : current;
-    if (clean !== current) (copy ??= shallowCopy(value))[key] = clean;
+export function redactLine(line: string): string {
+  if (!UNCENSORED_SECRET_KEY.test(line)) return line;
+  try {
+    return `${JSON.stringify(redactParsed(JSON.parse(line)))}\n`;
+  } catch {
+    return `${JSON.stringify({ level: 'error', time: new Date().toISOString(), msg: 'log line withheld: it held a secret key and could not be parsed to censor it' })}\n`;
   }
-  return (copy ?? value) as T;
 }
 
 /**
@@ -91,16 +86,17 @@ function redactError(error: Error): Error {
 }
 
 /**
- * The redaction part of the application's pino options (loggingParams, and the redaction spec):
- * secret keys at the top level of lines and child bindings (`redact`), one and two levels down in
- * lines (`formatters.log`: redactKeys), and tokens inside text (`hooks.logMethod`: redactArgs).
+ * The redaction part of the application's pino options (loggerParams): secret keys at the top
+ * level of lines and child bindings (`redact`, REDACT_PATHS), secret keys at any depth of the
+ * serialized line (`hooks.streamWrite`: redactLine), and tokens inside text (`hooks.logMethod`:
+ * redactArgs).
  */
-export const REDACTION: Required<Pick<LoggerOptions, 'redact' | 'hooks'>> & { formatters: { log: (object: Record<string, unknown>) => Record<string, unknown> } } = {
+export const REDACTION: Required<Pick<LoggerOptions, 'redact' | 'hooks'>> = {
   redact: { paths: REDACT_PATHS, censor: REDACTED },
-  formatters: { log: (object) => redactKeys(object) },
   hooks: {
     logMethod(args, method) {
       method.apply(this, redactArgs(args) as Parameters<typeof method>);
     },
+    streamWrite: redactLine,
   },
 };
