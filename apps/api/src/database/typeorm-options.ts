@@ -10,6 +10,9 @@ export interface PoolSettings {
   acquireTimeoutMs: number;
 }
 
+/** `application_name` of the API's pooled connections (pg_stat_activity tells them apart from a psql session). */
+export const POOL_APPLICATION_NAME = 'tasklane-api';
+
 /**
  * SQLSTATEs with which the server ends a session when it shuts down or restarts (class 57,
  * operator intervention: 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now).
@@ -56,7 +59,7 @@ export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = 
       // A write waiting this long for a board's row lock gives up with 503 (SQLSTATE 55P03) instead
       // of holding a pooled connection, so one hot board cannot starve the pool.
       lock_timeout: 5_000,
-      application_name: 'tasklane-api',
+      application_name: POOL_APPLICATION_NAME,
     },
   };
 }
