@@ -35,6 +35,33 @@ export function isLastAttempt(job: { retryCount: number; retryLimit?: number }, 
   return job.retryCount >= (job.retryLimit ?? configuredLimit);
 }
 
+/** Queue options `syncQueue` keeps in line with the configuration (those pg-boss' updateQueue can change). */
+const SYNCED_QUEUE_OPTIONS = ['retryLimit', 'retryDelay', 'retryBackoff', 'retryDelayMax', 'heartbeatSeconds', 'expireInSeconds', 'retentionSeconds', 'deleteAfterSeconds', 'deadLetter'] as const;
+
+/**
+ * Creates queue `name` with `options`, or brings an existing one in line with them: pg-boss'
+ * createQueue leaves an existing queue as it is, so without this a changed JOB_RETRY_LIMIT or
+ * JOB_HEARTBEAT_S, or a dead letter queue added later, never reached a database created before
+ * (jobs take their queue's retry, expiry and dead letter settings when they are sent). Compares
+ * the stored queue (getQueue) option by option (SYNCED_QUEUE_OPTIONS; the policy cannot change)
+ * and updates the ones that differ in one updateQueue. Replicas with different settings would undo
+ * each other's at every start: the last one started wins.
+ * @returns the names of the options it changed ([] for a new or unchanged queue)
+ * @throws pg-boss' errors (database unreachable, a dead letter queue that does not exist)
+ */
+export async function syncQueue(boss: Pick<PgBoss, 'createQueue' | 'getQueue' | 'updateQueue'>, name: string, options: Omit<Queue, 'name'>): Promise<string[]> {
+  await boss.createQueue(name, options);
+  const stored = await boss.getQueue(name);
+  if (!stored) return [];
+  const changes: Record<string, unknown> = {};
+  for (const key of SYNCED_QUEUE_OPTIONS) {
+    if (options[key] !== undefined && stored[key] !== options[key]) changes[key] = options[key];
+  }
+  const changed = Object.keys(changes);
+  if (changed.length > 0) await boss.updateQueue(name, changes);
+  return changed;
+}
+
 /** What a feature registers for one job name (in its `onModuleInit`, before the queue starts). */
 export interface JobDefinition<N extends JobName> {
   name: N;
@@ -143,11 +170,8 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     const deadLetters = new Set([...this.definitions.values()].map((d) => d.queue?.deadLetter).filter((n) => n !== undefined));
     for (const name of [...JOB_NAMES].sort((a, b) => Number(deadLetters.has(b)) - Number(deadLetters.has(a)))) {
       const definition = this.definitions.get(name);
-      await boss.createQueue(name, { ...retry, heartbeatSeconds, ...definition?.queue });
-      // createQueue leaves an existing queue as it is: a database from before the queue had its dead
-      // letter queue gets it here (jobs take the queue's dead_letter when they are sent).
-      const deadLetter = definition?.queue?.deadLetter;
-      if (deadLetter && (await boss.getQueue(name))?.deadLetter !== deadLetter) await boss.updateQueue(name, { deadLetter });
+      const changed = await syncQueue(boss, name, { ...retry, heartbeatSeconds, ...definition?.queue });
+      if (changed.length > 0) this.logger.log(`queue ${name}: ${changed.join(', ')} updated to this configuration`);
     }
     if (!workers) return;
     const pollingIntervalSeconds = this.config.getOrThrow('JOB_POLL_INTERVAL_S', { infer: true });
