@@ -37,6 +37,17 @@ describe('due-date reminders (e2e)', () => {
     return notified(auth, taskId, kind);
   };
 
+  /** The states of the task's `due_soon` jobs in pgboss.job. */
+  const dueSoonStates = async (taskId: string): Promise<string[]> =>
+    ((await t.app.get(DataSource).query(`SELECT state FROM pgboss.job WHERE name = 'reminders.due' AND data->>'taskId' = $1 AND data->>'kind' = 'due_soon'`, [taskId])) as { state: string }[]).map((j) => j.state);
+
+  /** Polls every 250 ms (at most 30 s) until the task's one `due_soon` job has run; returns its jobs' states. */
+  const untilDueSoonRan = async (taskId: string): Promise<string[]> => {
+    const deadline = Date.now() + 30_000;
+    while ((await dueSoonStates(taskId)).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    return dueSoonStates(taskId);
+  };
+
   // Dates a day and more ahead: every job waits, so pgboss.job shows exactly what each write enqueued.
   it('enqueues reminder jobs only when they matter: created with a due date, date changed; reopened or restored only when its jobs no longer wait; not for a rename or the same date again', async () => {
     const owner = await registerUser(t, 'Owner');
@@ -169,11 +180,7 @@ describe('due-date reminders (e2e)', () => {
     const task = await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: 'reopened', assigneeIds: [assignee.user.id], dueAt });
     const taskPath = `/api/v1/boards/${board.id}/tasks/${task.id}`;
     await t.http().patch(taskPath).set(owner.auth).send({ completed: true }).expect(200);
-    const dueSoonState = async () =>
-      ((await t.app.get(DataSource).query(`SELECT state FROM pgboss.job WHERE name = 'reminders.due' AND data->>'taskId' = $1 AND data->>'kind' = 'due_soon'`, [task.id])) as { state: string }[]).map((j) => j.state);
-    const deadline = Date.now() + 30_000;
-    while ((await dueSoonState()).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(await dueSoonState()).toEqual(['completed']);
+    expect(await untilDueSoonRan(task.id)).toEqual(['completed']);
     const count = (kind: string) => notified(assignee.auth, task.id, kind);
     expect(await count('due_soon')).toBe(0);
     // Reopened: a new due_soon job (the first one ran); the overdue job still waits and is kept, not doubled.
@@ -222,11 +229,7 @@ describe('due-date reminders (e2e)', () => {
     const dueAt = new Date(Date.now() + 10_000).toISOString();
     const task = await createTask(t, owner.auth, board.id, { columnId, title: 'hidden with its column', assigneeIds: [assignee.user.id], dueAt });
     await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/archive`).set(owner.auth).expect(200);
-    const states = async () =>
-      ((await t.app.get(DataSource).query(`SELECT state FROM pgboss.job WHERE name = 'reminders.due' AND data->>'taskId' = $1 AND data->>'kind' = 'due_soon'`, [task.id])) as { state: string }[]).map((j) => j.state);
-    const deadline = Date.now() + 30_000;
-    while ((await states()).join() !== 'completed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(await states()).toEqual(['completed']);
+    expect(await untilDueSoonRan(task.id)).toEqual(['completed']);
     const count = (kind: string) => notified(assignee.auth, task.id, kind);
     expect(await count('due_soon')).toBe(0);
     await t.http().post(`/api/v1/boards/${board.id}/columns/${columnId}/restore`).set(owner.auth).expect(200);
