@@ -72,9 +72,23 @@ describe('web app: comments, checklists, labels and archive live across replicas
     const body = 'Looks like **Safari 17** again, @Bruno <script>window.__pwned = 1</script>';
     // Typed the way people do: the @mention completed from the suggestion list with Enter.
     const box = a.getByLabel('New comment');
+    const suggestion = a.getByRole('listbox', { name: 'Mention a member' }).getByRole('option', { name: 'Bruno' });
+    // A key typed right after a completion lands behind the mention however soon it comes: the caret
+    // used to move an animation frame later, pushing such a key to the end of the text.
+    await box.pressSequentially('@bru');
+    await suggestion.waitFor();
+    const typedAfterCompletion = box.evaluate(async (el: HTMLTextAreaElement) => {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+      await Promise.resolve();
+      document.execCommand('insertText', false, '<');
+      await new Promise((frame) => requestAnimationFrame(() => requestAnimationFrame(frame)));
+      document.execCommand('insertText', false, 'b');
+      return el.value;
+    });
+    await expect(typedAfterCompletion).resolves.toBe('@Bruno <b');
     await box.fill('Looks like **Safari 17** again, ');
     await box.pressSequentially('@bru');
-    await a.getByRole('listbox', { name: 'Mention a member' }).getByRole('option', { name: 'Bruno' }).waitFor();
+    await suggestion.waitFor();
     await screenshot(a, 'collab-mention-light');
     await box.press('Enter');
     await box.pressSequentially('<script>window.__pwned = 1</script>');

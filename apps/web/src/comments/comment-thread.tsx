@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { TasklaneHttpError, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
@@ -47,12 +48,14 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
     const el = box.current;
     if (!el || !typing) return;
     const next = completeMention(draft, el.selectionStart, typing, name);
-    setDraft(next.text);
-    setTyping(null);
-    requestAnimationFrame(() => {
-      el.focus();
-      el.setSelectionRange(next.caret, next.caret);
+    // The caret goes behind the mention in the same task as the text: set later (an animation
+    // frame), a key typed in between landed before it and was pushed to the end of the text.
+    flushSync(() => {
+      setDraft(next.text);
+      setTyping(null);
     });
+    el.focus();
+    el.setSelectionRange(next.caret, next.caret);
   };
 
   useEffect(() => {
