@@ -1,7 +1,8 @@
 // Jest 30 in native ESM (run with NODE_OPTIONS=--experimental-vm-modules, see package.json).
 // Three projects: `unit` (*.spec.ts next to the code and the test helpers' own specs in
 // apps/*/test/support/, no I/O), `e2e` (apps/*/test/*.e2e-spec.ts,
-// against a real PostgreSQL and Redis; a fresh database per run, see test/support/global-setup.mjs)
+// against a real PostgreSQL and Redis; a fresh database per run and Jest worker, see
+// test/support/global-setup.mjs)
 // and `deploy` (deploy/**/*.spec.ts: the Kubernetes, Prometheus and Grafana files, checked with
 // kubectl and promtool; no services).
 const swc = [
@@ -46,6 +47,10 @@ export default {
   // (CI's Jest step: 1,651 s, of which 845 s outside the tests). A memory limit makes Jest use a
   // worker (even with one) and start a fresh one once a file leaves it above the limit.
   workerIdleMemoryLimit: '700MB',
+  // Two workers, also on two cores (Jest's default there is one): most e2e time is spent waiting
+  // (on replicas, pg-boss polls, socket round trips, timers), so two files at once nearly halve
+  // the run. Each worker has its own database (apps/api/test/support/e2e-environment.mjs).
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/*/src/**/*.spec.ts', '<rootDir>/apps/*/test/support/*.spec.ts', '<rootDir>/libs/*/src/**/*.spec.ts'] },
     { ...common, displayName: 'deploy', testMatch: ['<rootDir>/deploy/**/*.spec.ts'], testTimeout: 60_000 },
@@ -55,6 +60,7 @@ export default {
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/apps/api/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/apps/api/test/support/global-teardown.mjs',
+      testEnvironment: '<rootDir>/apps/api/test/support/e2e-environment.mjs',
       testTimeout: 120_000,
     },
   ],
