@@ -22,10 +22,11 @@
 // The difference of the two servers' CPU per write is what Nest, validation, interceptors,
 // logging, metrics, tracing and the application's own code cost on top of the same SQL.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import jwt from 'jsonwebtoken';
+import { LatencyHistogram } from '../dist/apps/loadtest/src/metrics.js';
 import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
 import { parseCliArgs } from './cli-args.mjs';
 
@@ -38,21 +39,21 @@ const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] 
   variant: { type: 'string', multiple: true },
 });
 const root = resolve(import.meta.dirname, '..');
+// The replicas' logs go here; a fresh clone has no bench-results/ (it is git-ignored).
+mkdirSync(resolve(root, 'bench-results'), { recursive: true });
 const concurrency = Number(args.concurrency);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const secret = randomBytes(32).toString('hex');
 
-/** p-th percentile (0–100) of sorted `values`, nearest rank. */
-const percentile = (values, p) => values[Math.min(values.length - 1, Math.max(0, Math.ceil((p / 100) * values.length) - 1))];
 
 /**
  * Closed loop over `workers` (one per board): each sends its next request as soon as the previous
  * answered. `send(i, n)` does request n of worker i and throws on a non-2xx answer.
- * @returns latencies (ms) of the requests that finished inside [from, until), and the count of failures.
+ * @returns the latencies (ms, a LatencyHistogram) of the requests that finished inside [from, until), and the count of failures.
  */
 async function closedLoop(send, from, until) {
-  const latencies = [];
+  const latencies = new LatencyHistogram();
   let failures = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, i) => {
@@ -60,7 +61,7 @@ async function closedLoop(send, from, until) {
         const t0 = performance.now();
         try {
           await send(i, n);
-          if (t0 >= from) latencies.push(performance.now() - t0);
+          if (t0 >= from) latencies.record(performance.now() - t0);
         } catch (error) {
           failures++;
           if (failures === 1) console.error(`first failure: ${error.message}`);
@@ -88,14 +89,13 @@ async function measure(pid, send) {
   const { latencies, failures } = await closedLoop(send, from, until);
   const after = reading();
   clearTimeout(timer);
-  const writes = latencies.length;
+  const writes = latencies.count;
   const seconds = (after.at - before.at) / 1000;
   const driverUs = process.cpuUsage(before.driver);
-  latencies.sort((a, b) => a - b);
   return {
     perSecond: writes / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
+    p50: latencies.percentile(50),
+    p99: latencies.percentile(99),
     serverMs: ((after.server - before.server) * 1000) / writes,
     postgresMs: (cpuSecondsBetween(before.postgres, after.postgres) * 1000) / writes,
     driverMs: (driverUs.user + driverUs.system) / 1000 / writes,

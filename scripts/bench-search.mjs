@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
+import { LatencyHistogram } from '../dist/apps/loadtest/src/metrics.js';
 import { parseCliArgs } from './cli-args.mjs';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import { seedSearch, VOCABULARY } from './seed-search.mjs';
@@ -46,10 +47,12 @@ const KINDS = {
   'word + assignee': (userId) => ({ q: `${pick(mid)} `, assigneeId: userId }),
 };
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+/** Count, p50/p95/p99 and max (ms, one decimal) of latencies in ms (HdrHistogram, as the load-test tool). */
 const stats = (ms) => {
-  const s = [...ms].sort((a, b) => a - b);
-  return { n: s.length, p50: +percentile(s, 50).toFixed(1), p95: +percentile(s, 95).toFixed(1), p99: +percentile(s, 99).toFixed(1), max: +s[s.length - 1].toFixed(1) };
+  const h = new LatencyHistogram();
+  for (const v of ms) h.record(v);
+  const at = (p) => +h.percentile(p).toFixed(1);
+  return { n: h.count, p50: at(50), p95: at(95), p99: at(99), max: at(100) };
 };
 
 async function api(base, method, path, body, token) {
