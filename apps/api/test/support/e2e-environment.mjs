@@ -15,13 +15,16 @@ export default class E2eEnvironment extends TestEnvironment {
    * so that child processes the file spawns without an env of their own get them as well.
    * @param {import('@jest/environment').JestEnvironmentConfig} config
    * @param {import('@jest/environment').EnvironmentContext} context
-   * @throws when global-setup.mjs did not run (no TASKLANE_TEST_DATABASE_URLS)
+   * @throws when global-setup.mjs did not run (no TASKLANE_TEST_DATABASE_URLS) or made fewer
+   *   databases than there are workers
    */
   constructor(config, context) {
     const urls = JSON.parse(process.env.TASKLANE_TEST_DATABASE_URLS ?? 'null');
     if (!Array.isArray(urls) || urls.length === 0) throw new Error('TASKLANE_TEST_DATABASE_URLS is not set: the e2e project runs after apps/api/test/support/global-setup.mjs');
     const worker = Math.max(1, Number(process.env.JEST_WORKER_ID ?? '1') || 1);
-    process.env.DATABASE_URL = urls[(worker - 1) % urls.length];
+    // Two workers on one database would see each other's jobs: more workers than databases is a bug.
+    if (worker > urls.length) throw new Error(`Jest worker ${worker} has no database of its own (global-setup.mjs made ${urls.length})`);
+    process.env.DATABASE_URL = urls[worker - 1];
     process.env.RATE_LIMIT_KEY_PREFIX = `${process.env.TASKLANE_TEST_KEY_PREFIX ?? 'tasklane:test:'}w${worker}:limits:`;
     super(config, context);
   }

@@ -18,8 +18,15 @@ export default async function globalSetup(globalConfig) {
   const workers = Math.max(1, globalConfig.maxWorkers);
   // Globals set here are visible to globalTeardown (and only to it), which drops the databases.
   // Made one after another: their migrations in parallel would only compete for the same cores.
+  // Jest skips globalTeardown when this throws, so a failure drops what was made before it.
   globalThis.tasklaneTestDatabases = [];
-  for (let i = 0; i < workers; i++) globalThis.tasklaneTestDatabases.push(await createScratchDatabase(adminUrl, { prefix: 'tasklane_test' }));
+  const dropMade = () => Promise.all(globalThis.tasklaneTestDatabases.map((db) => db.drop().catch(() => undefined)));
+  try {
+    for (let i = 0; i < workers; i++) globalThis.tasklaneTestDatabases.push(await createScratchDatabase(adminUrl, { prefix: 'tasklane_test' }));
+  } catch (error) {
+    await dropMade();
+    throw error;
+  }
   process.env.TASKLANE_TEST_DATABASE_URLS = JSON.stringify(globalThis.tasklaneTestDatabases.map((db) => db.url));
   process.env.DATABASE_URL = globalThis.tasklaneTestDatabases[0].url;
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -48,6 +55,11 @@ export default async function globalSetup(globalConfig) {
   // The contract every e2e response is checked against (support/contract.ts): the document the
   // server serves at /docs-json, exported by the same builder.
   const openapi = join(mkdtempSync(join(tmpdir(), 'tasklane-openapi-')), 'openapi.json');
-  execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), openapi], { stdio: 'ignore' });
+  try {
+    execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), openapi], { stdio: 'ignore' });
+  } catch (error) {
+    await dropMade();
+    throw error;
+  }
   process.env.TASKLANE_OPENAPI_FILE = openapi;
 }
