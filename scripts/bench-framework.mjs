@@ -46,7 +46,6 @@ const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const secret = randomBytes(32).toString('hex');
 
-
 /**
  * Closed loop over `workers` (one per board): each sends its next request as soon as the previous
  * answered. `send(i, n)` does request n of worker i and throws on a non-2xx answer.
