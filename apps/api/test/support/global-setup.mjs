@@ -34,6 +34,11 @@ export default async function globalSetup(globalConfig) {
   process.env.MIGRATIONS_RUN = 'false';
   process.env.NODE_ENV = 'test';
   process.env.LOG_LEVEL = 'warn';
+  // Two workers may each run a file with three replicas; with the default pool of 20 per process
+  // (shared with pg-boss' pollers) two CI runs peaked at 75 and 87 connections, close to
+  // PostgreSQL's default max_connections of 100. Ten per process (replicas inherit it) keeps the
+  // worst case, six processes, at 60.
+  process.env.DB_POOL_SIZE ??= '10';
   // Rate limits stay on in the e2e suites. Their Redis keys get a prefix of this run's own, so runs
   // sharing one Redis (other worktrees, CI retries) never count against each other, and
   // e2e-environment.mjs adds the worker's number (`<run prefix>w<n>:limits:`).
