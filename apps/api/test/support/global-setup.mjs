@@ -37,7 +37,7 @@ export default async function globalSetup(globalConfig) {
   // Two workers may each run a file with three replicas; with the default pool of 20 per process
   // (shared with pg-boss' pollers) two CI runs peaked at 75 and 87 connections, close to
   // PostgreSQL's default max_connections of 100. Ten per process (replicas inherit it) keeps the
-  // worst case, six processes, at 60.
+  // worst case, six processes, at 60 pooled connections (the next CI run peaked at 65 in all).
   process.env.DB_POOL_SIZE ??= '10';
   // Rate limits stay on in the e2e suites. Their Redis keys get a prefix of this run's own, so runs
   // sharing one Redis (other worktrees, CI retries) never count against each other, and
