@@ -20,13 +20,17 @@ export default async function globalSetup(globalConfig) {
   // Made one after another: their migrations in parallel would only compete for the same cores.
   // Jest skips globalTeardown when this throws, so a failure drops what was made before it.
   globalThis.tasklaneTestDatabases = [];
-  const dropMade = () => Promise.all(globalThis.tasklaneTestDatabases.map((db) => db.drop().catch(() => undefined)));
   try {
-    for (let i = 0; i < workers; i++) globalThis.tasklaneTestDatabases.push(await createScratchDatabase(adminUrl, { prefix: 'tasklane_test' }));
+    await prepare(adminUrl, workers);
   } catch (error) {
-    await dropMade();
+    await Promise.all(globalThis.tasklaneTestDatabases.map((db) => db.drop().catch(() => undefined)));
     throw error;
   }
+}
+
+/** Makes the databases and sets the environment the app reads when imported. */
+async function prepare(adminUrl, workers) {
+  for (let i = 0; i < workers; i++) globalThis.tasklaneTestDatabases.push(await createScratchDatabase(adminUrl, { prefix: 'tasklane_test' }));
   process.env.TASKLANE_TEST_DATABASE_URLS = JSON.stringify(globalThis.tasklaneTestDatabases.map((db) => db.url));
   process.env.DATABASE_URL = globalThis.tasklaneTestDatabases[0].url;
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,7 +47,6 @@ export default async function globalSetup(globalConfig) {
   // sharing one Redis (other worktrees, CI retries) never count against each other, and
   // e2e-environment.mjs adds the worker's number (`<run prefix>w<n>:limits:`).
   process.env.TASKLANE_TEST_KEY_PREFIX = `tasklane:test:${randomBytes(6).toString('hex')}:`;
-  process.env.RATE_LIMIT_KEY_PREFIX = `${process.env.TASKLANE_TEST_KEY_PREFIX}w1:limits:`;
   // Every suite registers its users and refreshes their tokens from 127.0.0.1: the per-address
   // defaults (5 registrations an hour, 30 refreshes a minute) would stop the second suite.
   // security/api4-rate-limits.e2e-spec.ts tests the defaults with addresses of its own.
@@ -60,11 +63,6 @@ export default async function globalSetup(globalConfig) {
   // The contract every e2e response is checked against (support/contract.ts): the document the
   // server serves at /docs-json, exported by the same builder.
   const openapi = join(mkdtempSync(join(tmpdir(), 'tasklane-openapi-')), 'openapi.json');
-  try {
-    execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), openapi], { stdio: 'ignore' });
-  } catch (error) {
-    await dropMade();
-    throw error;
-  }
+  execFileSync(process.execPath, [join(ROOT, 'scripts/openapi.mjs'), openapi], { stdio: 'ignore' });
   process.env.TASKLANE_OPENAPI_FILE = openapi;
 }
