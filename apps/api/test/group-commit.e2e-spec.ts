@@ -74,6 +74,42 @@ describe('group commit (e2e)', () => {
     expect(events.filter((e) => e.type === 'task.updated')).toHaveLength(1);
   });
 
+  it('applies a demotion and a removal to the later writes of the same batch (a writer’s role is read once per batch, until a membership changes)', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const demoted = await addMember(t, owner.auth, board.id, 'editor');
+    const removed = await addMember(t, owner.auth, board.id, 'editor');
+    const seqBefore = (await snapshot(t, owner.auth, board.id)).seq;
+    const before = await batchCounters(t);
+    const creates = (who: typeof owner) => Array.from({ length: 8 }, () => ({ who, send: () => t.http().post(tasksPath(board.id)).set(who.auth).send({ columnId: todo.id, title: 'x' }) }));
+    // Each writer's creates on both sides of the owner's membership changes, all sent at once.
+    const sends = [
+      ...creates(demoted),
+      ...creates(removed),
+      { who: owner, send: () => t.http().patch(`/api/v1/boards/${board.id}/members/${demoted.user.id}`).set(owner.auth).send({ role: 'viewer' }) },
+      { who: owner, send: () => t.http().delete(`/api/v1/boards/${board.id}/members/${removed.user.id}`).set(owner.auth) },
+      ...creates(demoted),
+      ...creates(removed),
+    ];
+    const answers = await Promise.all(sends.map(async ({ who, send }) => ({ who, status: (await send()).status })));
+    expect(answers.filter((a) => a.who === owner).map((a) => a.status)).toEqual([200, 204]);
+    const after = await batchCounters(t);
+    expect(after.commits - before.commits).toBeLessThan(after.writes - before.writes);
+
+    const events = (await t.http().get(`/api/v1/boards/${board.id}/events?after=${seqBefore}`).set(owner.auth).expect(200)).body.items as AnyBoardEvent[];
+    for (const [who, change, refusal] of [
+      [demoted, 'member.updated', 403],
+      [removed, 'member.removed', 404],
+    ] as const) {
+      const changedAt = events.find((e) => e.type === change)!.seq;
+      const created = events.filter((e) => e.type === 'task.created' && e.actorId === who.user.id);
+      // Every write of theirs that committed came before the change; every other one was refused.
+      expect(created.filter((e) => e.seq > changedAt)).toEqual([]);
+      const statuses = answers.filter((a) => a.who === who).map((a) => a.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(created.length);
+      expect(statuses.filter((s) => s !== 201)).toEqual(Array(16 - created.length).fill(refusal));
+    }
+  });
+
   it('answers one Idempotency-Key sent 8 times at once with one task and one event, even inside one batch', async () => {
     const { owner, board, todo } = await tasksBoard(t);
     const key = randomUUID();

@@ -76,7 +76,7 @@ function setup(
   } as unknown as BoardEventsRepository;
   const role = options.role === undefined ? 'editor' : options.role;
   const access = {
-    require: jest.fn(async (_b: string, _u: string, required: string) => {
+    requireUnderLock: jest.fn(async (_tx: unknown, _b: string, _u: string, required: string) => {
       steps.push(`require ${required}`);
       if (!role) throw new AppError('BOARD_NOT_FOUND', 'Board not found');
       if (required === 'owner' && role !== 'owner') throw new AppError('FORBIDDEN', 'owner');
@@ -268,7 +268,7 @@ describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', ()
   it('runs the change of a non-member without the role check, under the lock, and appends and publishes its event', async () => {
     const { service, steps, access } = setup({ role: null });
     await expect(service.write(BOARD, USER, AUTHORIZED_BY_INVITATION, work({ id: 'm' }), KEY)).resolves.toEqual({ id: 'm', seenSeq: 5 });
-    expect(access.require).not.toHaveBeenCalled();
+    expect(access.requireUnderLock).not.toHaveBeenCalled();
     expect(steps).toEqual(['BEGIN', 'lock', 'append', 'record', 'COMMIT', 'publish']);
   });
 
@@ -297,7 +297,7 @@ describe('BoardEventsService.write by an invitee (AUTHORIZED_BY_INVITATION)', ()
   it('does not weaken ordinary writes: a role is still checked for every BoardRole', async () => {
     const { service, access } = setup({ role: null });
     await expect(service.write(BOARD, USER, 'viewer', work())).rejects.toMatchObject({ code: 'BOARD_NOT_FOUND' });
-    expect(access.require).toHaveBeenCalledTimes(1);
+    expect(access.requireUnderLock).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -102,7 +102,9 @@ export interface WriteRequest {
  *      order;
  *   2. read the caller's role in its own statement, after the lock: under READ COMMITTED each
  *      statement sees what committed before it, so a removal or demotion by the write we waited
- *      for is seen (404 / 403). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
+ *      for is seen (404 / 403). The writes of one batch read a user's role once
+ *      (BoardAccessService.requireUnderLock; a membership change in the batch makes the next write
+ *      read it again). Accepting an invitation (AUTHORIZED_BY_INVITATION) authorizes in
  *      step 3 instead: the invitee is not a member yet;
  *   3. the caller's change (`work`);
  *   4. bump the seq, insert the event (the outbox row) and record the Idempotency-Key, if any,
@@ -225,7 +227,7 @@ export class BoardEventsService {
   ): Promise<R> {
     try {
       const committed = await this.groupCommit.run(boardId, async (tx, seq, head) => {
-        if (required !== AUTHORIZED_BY_INVITATION) await this.access.require(boardId, actorId, required, tx);
+        if (required !== AUTHORIZED_BY_INVITATION) await this.access.requireUnderLock(tx, boardId, actorId, required);
         return this.idempotently(tx, idempotency, () => body(tx, seq, head));
       });
       return committed.result;
