@@ -89,6 +89,15 @@ describe('web app: comments, checklists, labels and archive live across replicas
       return el.value;
     })()`);
     await expect(typedAfterCompletion).resolves.toBe('@Bruno <b');
+    // A mention completed in the middle of the text replaces only what was typed of it, and the
+    // caret stays right behind it.
+    await box.fill('Hi  there');
+    await a.evaluate(`document.querySelector('textarea[aria-label="New comment"]').setSelectionRange(3, 3)`);
+    await box.pressSequentially('@bru');
+    await suggestion.waitFor();
+    await box.press('Enter');
+    await box.pressSequentially('and');
+    await expect(box.inputValue()).resolves.toBe('Hi @Bruno and there');
     await box.fill('Looks like **Safari 17** again, ');
     await box.pressSequentially('@bru');
     await suggestion.waitFor();
