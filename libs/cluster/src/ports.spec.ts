@@ -23,18 +23,21 @@ describe('findFreePort', () => {
     expect(start).toBeGreaterThan(1024);
   });
 
-  it('returns ports below the ephemeral range that a server can then bind', async () => {
+  // Where the range below the ephemeral ports is too small, findFreePort uses listen(0) instead.
+  const drawn = Math.min(ephemeralPortStart(), 30_000) - 10_000 >= 1_000 ? it : it.skip;
+
+  drawn('returns ports from 10000 up to 29999 and below the ephemeral range that a server can then bind', async () => {
     const ports = await findFreePorts(5);
     expect(new Set(ports).size).toBe(5);
     for (const port of ports) {
       expect(port).toBeGreaterThanOrEqual(10_000);
-      expect(port).toBeLessThan(ephemeralPortStart());
+      expect(port).toBeLessThan(Math.min(ephemeralPortStart(), 30_000));
       await close(await listen(port));
     }
   });
 
-  it('skips a port that is taken and tries another', async () => {
-    const start = ephemeralPortStart();
+  drawn('skips a port that is taken and tries another', async () => {
+    const start = Math.min(ephemeralPortStart(), 30_000);
     const taken = await listen(await findFreePort());
     try {
       const free = await findFreePort();

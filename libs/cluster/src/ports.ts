@@ -4,6 +4,9 @@ import { createServer } from 'node:net';
 /** Lowest port findFreePort picks from: above the well-known and most registered service ports. */
 const LOWEST = 10_000;
 
+/** Highest port findFreePort picks from, plus one: below Kubernetes' NodePort range (30000–32767), which a bind check cannot see. */
+const HIGHEST = 30_000;
+
 /** Attempts at random ports before falling back to one the OS picks. */
 const ATTEMPTS = 50;
 
@@ -37,12 +40,12 @@ function tryPort(port: number, host: string): Promise<number | null> {
 
 /**
  * A TCP port on `host` (default 127.0.0.1) that is free now, for a server the caller is about to
- * start (a replica, nginx, a throwaway Redis). Picked at random between 10000 and the start of the
- * kernel's ephemeral range, and checked by listening on it and closing again. Outside the
- * ephemeral range, so an outgoing connection of any process (a test's HTTP client, a pool
- * connecting to PostgreSQL) cannot take it between this check and the caller's bind, as it could a
- * port the OS hands out for `listen(0)`; at random, so parallel test workers almost never pick the
- * same one (about one chance in 22,000 per pair of picks on a default range). Falls back to
+ * start (a replica, nginx, a throwaway Redis or PostgreSQL). Picked at random from 10000 up to
+ * 29999 or the start of the kernel's ephemeral range, whichever is lower, and checked by listening
+ * on it and closing again. Outside the ephemeral range, so an outgoing connection of any process
+ * (a test's HTTP client, a pool connecting to PostgreSQL) cannot take it between this check and
+ * the caller's bind, as it could a port the OS hands out for `listen(0)`; at random, so parallel
+ * test workers rarely pick the same one (one chance in 20,000 per pair of picks). Falls back to
  * `listen(0)` when the range below the ephemeral ports is too small or after 50 taken ports.
  * Another process may still bind the port first; callers that must not race should retry on
  * EADDRINUSE.
@@ -50,7 +53,7 @@ function tryPort(port: number, host: string): Promise<number | null> {
  * @throws the listen error (e.g. EADDRNOTAVAIL for a host that is not local).
  */
 export async function findFreePort(host = '127.0.0.1'): Promise<number> {
-  const end = ephemeralPortStart();
+  const end = Math.min(ephemeralPortStart(), HIGHEST);
   if (end - LOWEST >= 1_000) {
     for (let i = 0; i < ATTEMPTS; i++) {
       const port = await tryPort(LOWEST + Math.floor(Math.random() * (end - LOWEST)), host);

@@ -27,7 +27,7 @@ export interface ThrowawayRedisCluster {
 
 /**
  * Starts `masters` (default 3) `redis-server --cluster-enabled yes` processes on free loopback
- * ports (no persistence, `cluster-node-timeout` 2 s, no replicas), joins them with
+ * ports, each with a free cluster bus port of its own (no persistence, `cluster-node-timeout` 2 s, no replicas), joins them with
  * `redis-cli --cluster create … --cluster-yes` and resolves once every node reports
  * `cluster_state:ok`. Each node keeps its `nodes.conf` in its own directory, so a killed master
  * restarted with `start(i)` rejoins with the same slots. For the Redis Cluster e2e suite; needs
@@ -36,14 +36,18 @@ export interface ThrowawayRedisCluster {
  */
 export async function startThrowawayRedisCluster(masters = 3): Promise<ThrowawayRedisCluster> {
   const dir = makeTempDir('tasklane-redis-cluster-');
-  const ports = await findFreePorts(masters);
+  // Each node's port and its cluster bus port (by default port + 10000, unchecked, maybe in the
+  // ephemeral range), all free and distinct.
+  const all = await findFreePorts(2 * masters);
+  const ports = all.slice(0, masters);
+  const busPorts = all.slice(masters);
   const children: (TrackedChild | null)[] = ports.map(() => null);
   const startNode = async (i: number): Promise<void> => {
     const nodeDir = join(dir, `node-${i}`);
     mkdirSync(nodeDir, { recursive: true });
     const port = ports[i];
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', nodeDir];
-    args.push('--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', 'no');
+    args.push('--cluster-enabled', 'yes', '--cluster-port', String(busPorts[i]), '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--cluster-require-full-coverage', 'no');
     const child = spawnTracked(`redis-server (cluster) on port ${port}`, 'redis-server', args, { cwd: nodeDir, logFile: join(nodeDir, 'redis.log'), graceMs: THROWAWAY_STOP_GRACE_MS, unref: true });
     children[i] = child;
     await child.ready((signal) => pollUntil(`PING on port ${port}`, (s) => command(port, ['PING'], s), READY_TIMEOUT_MS, { signal }));

@@ -23,8 +23,8 @@ export function assertRole(role: BoardRole | null, required: BoardRole): BoardRo
 
 /**
  * Who may do what on a board: the membership records (`board_members`) and the checks made on
- * every board-scoped request, socket join and write (writes call `require` inside their
- * transaction, after locking the board's stream). The rules of changing memberships (owners only,
+ * every board-scoped request, socket join and write (writes call `requireUnderLock` inside
+ * their transaction, after locking the board's stream). The rules of changing memberships (owners only,
  * a last owner stays) are MembersService's, those of joining InvitationsService's; the record
  * operations below run in their transactions.
  */
