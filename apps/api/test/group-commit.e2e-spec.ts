@@ -91,7 +91,8 @@ describe('group commit (e2e)', () => {
       ...creates(removed),
     ];
     // Another transaction holds the board's stream row, so the writes queue up on this replica in
-    // the order sent (30 ms apart) and then run as one batch.
+    // the order sent (50 ms apart, far more than a request takes to reach the queue) and then run
+    // as one batch.
     const holder = t.app.get(DataSource).createQueryRunner();
     await holder.connect();
     let answers: { who: typeof owner; status: number }[];
@@ -101,7 +102,7 @@ describe('group commit (e2e)', () => {
       const pending: Promise<{ who: typeof owner; status: number }>[] = [];
       for (const { who, send } of sends) {
         pending.push(send().then((res) => ({ who, status: res.status })));
-        await new Promise((r) => setTimeout(r, 30));
+        await new Promise((r) => setTimeout(r, 50));
       }
       await holder.commitTransaction();
       answers = await Promise.all(pending);

@@ -76,7 +76,8 @@ export class BoardAccessService {
     let role = roles.get(key);
     if (role === undefined) {
       role = await this.members.roleOf(boardId, userId, tx);
-      // A membership change of `tx` while the read was in flight (none is: a batch runs its writes one at a time) would have dropped `roles`.
+      // Kept only if no membership change of `tx` dropped `roles` while the read was in flight
+      // (a batch runs its writes one at a time, so none should; a stale read is never stored).
       if (this.rolesUnderLock.get(tx) === roles) roles.set(key, role);
     }
     return assertRole(role, required);
