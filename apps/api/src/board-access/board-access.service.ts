@@ -74,12 +74,7 @@ export class BoardAccessService {
     if (!roles) this.rolesUnderLock.set(tx, (roles = new Map()));
     const key = `${boardId}:${userId}`;
     let role = roles.get(key);
-    if (role === undefined) {
-      role = await this.members.roleOf(boardId, userId, tx);
-      // Kept only if no membership change of `tx` dropped `roles` while the read was in flight
-      // (a batch runs its writes one at a time, so none should; a stale read is never stored).
-      if (this.rolesUnderLock.get(tx) === roles) roles.set(key, role);
-    }
+    if (role === undefined) roles.set(key, (role = await this.members.roleOf(boardId, userId, tx)));
     return assertRole(role, required);
   }
 
