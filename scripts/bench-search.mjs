@@ -51,7 +51,10 @@ const KINDS = {
 const stats = (ms) => {
   const h = new LatencyHistogram();
   for (const v of ms) h.record(v);
-  const at = (p) => +h.percentile(p).toFixed(1);
+  const at = (p) => {
+    const v = h.percentile(p);
+    return v === null ? null : +v.toFixed(1); // null: no sample of this kind
+  };
   return { n: h.count, p50: at(50), p95: at(95), p99: at(99), max: at(100) };
 };
 
