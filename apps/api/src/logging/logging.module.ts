@@ -15,11 +15,15 @@ export const FASTIFY_REQUEST = Symbol('tasklane.fastifyRequest');
 /** A raw request as the logger sees it: `id` set by Fastify's middleware bridge (X-Request-Id or a UUID, app.factory.ts). */
 type RawRequest = IncomingMessage & { id?: string; [FASTIFY_REQUEST]?: FastifyRequest & { user?: { id: string } } };
 
-/** The request completion line's own fields (besides level, time, replica, requestId, msg). */
-function requestFields(req: RawRequest): { route?: string; userId?: string } {
+/**
+ * The request completion line's own fields (besides level, time, replica, requestId, msg): `route`
+ * (template, or `unmatched`) and `userId` when the request reached Fastify, then `method`, `status`
+ * and `duration` (ms, pino-http's `value.duration`).
+ */
+function completionFields(req: RawRequest, res: ServerResponse, value: Record<string, unknown>): Record<string, unknown> {
   const request = req[FASTIFY_REQUEST];
-  if (!request) return {};
-  return { route: request.routeOptions.url ?? 'unmatched', userId: request.user?.id };
+  const who = request ? { route: request.routeOptions.url ?? 'unmatched', userId: request.user?.id } : {};
+  return { ...who, method: req.method, status: res.statusCode, duration: value.duration };
 }
 
 /** pino-pretty when it is installed (a dev dependency) and wanted: NODE_ENV=development on a terminal. */
@@ -52,16 +56,19 @@ export function loggerParams(env: Env, stream?: DestinationStream): Params {
     hooks: REDACTION.hooks,
     transport: stream ? undefined : prettyTransport(env),
     genReqId: (req: IncomingMessage) => (req as RawRequest).id ?? randomUUID(),
+    // Lines during a request and its completion line both come from the `requestId` child logger;
+    // the completion line's own fields are its object (below), not bindings: pino-http's
+    // `customProps` would make one or two more child loggers per request (issue 13: CPU per write).
     quietReqLogger: true,
+    quietResLogger: true,
     // No `req`/`res` objects in the lines (headers, cookies): the completion line has its own fields.
     serializers: { req: () => undefined, res: () => undefined },
     customAttributeKeys: { reqId: 'requestId', responseTime: 'duration' },
-    customProps: (req: IncomingMessage) => requestFields(req as RawRequest),
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
-    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => ({ method: req.method, status: res.statusCode, duration: value.duration }),
-    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => ({ method: req.method, status: res.statusCode, duration: value.duration }),
+    customSuccessObject: (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => completionFields(req as RawRequest, res, value),
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => completionFields(req as RawRequest, res, value),
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' },
   };
   return { pinoHttp: stream ? [options, stream] : options };
