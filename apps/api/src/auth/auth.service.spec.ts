@@ -1,6 +1,7 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
 import { describe, expect, it, jest } from '@jest/globals';
 import type { ConfigService } from '@nestjs/config';
-import type { JwtService } from '@nestjs/jwt';
+import { JwtService as RealJwtService, type JwtService } from '@nestjs/jwt';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditLog } from '../audit/audit-log.service.js';
 import type { Env } from '../config/env.schema.js';
@@ -109,5 +110,68 @@ describe('AuthService refresh-token families', () => {
     await none.service.logout(undefined);
     expect(none.repo.revokeSessions).not.toHaveBeenCalled();
     expect(none.sockets.endSessions).not.toHaveBeenCalled();
+  });
+});
+
+describe('AuthService.verifyAccessToken (real HS256 JWTs, verified tokens remembered)', () => {
+  const secret = createSecretKey(randomBytes(32));
+  const realJwt = new RealJwtService({ secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
+  function withJwt() {
+    const verify = jest.spyOn(realJwt, 'verify');
+    verify.mockClear();
+    const service = new AuthService(
+      {} as DataSource,
+      {} as UsersService,
+      {} as AuthSessionsRepository,
+      {} as ApiTokensService,
+      realJwt,
+      {} as ConfigService<Env, true>,
+      {} as AuditLog,
+      { endSessions: jest.fn(), endUser: jest.fn() } as SessionSockets,
+    );
+    return { service, verify };
+  }
+
+  it('checks a token once; later requests with the same token get the same frozen caller', () => {
+    const { service, verify } = withJwt();
+    const token = realJwt.sign({ sub: 'u1', typ: 'access', sid: 's1' }, { expiresIn: 900 });
+    const first = service.verifyAccessToken(token);
+    expect(first).toEqual({ kind: 'session', id: 'u1', sessionId: 's1', expiresAt: expect.any(Number) });
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(service.verifyAccessToken(token)).toBe(first);
+    expect(verify).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a remembered token from the second its exp is reached, as jsonwebtoken does', () => {
+    const { service } = withJwt();
+    const token = realJwt.sign({ sub: 'u1', typ: 'access', sid: 's1' }, { expiresIn: 60 });
+    const user = service.verifyAccessToken(token);
+    if (user?.kind !== 'session') throw new Error('expected a session caller');
+    const now = jest.spyOn(Date, 'now');
+    try {
+      now.mockReturnValue(user.expiresAt - 1);
+      expect(service.verifyAccessToken(token)).toBe(user);
+      now.mockReturnValue(user.expiresAt);
+      expect(service.verifyAccessToken(token)).toBeNull();
+      // jsonwebtoken agrees at that instant, and the entry is gone.
+      expect(realJwt.verify.bind(realJwt, token)).toThrow('jwt expired');
+      now.mockReturnValue(user.expiresAt - 1);
+      expect(service.verifyAccessToken(token)).toEqual(user);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
+  it('remembers nothing that failed: a forged signature, another type, a malformed token are checked every time', () => {
+    const { service, verify } = withJwt();
+    const good = realJwt.sign({ sub: 'u1', typ: 'access' }, { expiresIn: 900 });
+    const forged = `${good.slice(0, good.lastIndexOf('.'))}.${Buffer.from('not the signature').toString('base64url')}`;
+    const refresh = realJwt.sign({ sub: 'u1', typ: 'refresh' }, { expiresIn: 900 });
+    for (const token of [forged, refresh, 'not-a-jwt']) {
+      expect(service.verifyAccessToken(token)).toBeNull();
+      expect(service.verifyAccessToken(token)).toBeNull();
+    }
+    expect(verify).toHaveBeenCalledTimes(6);
+    expect(service.verifyAccessToken(good)).toMatchObject({ id: 'u1', sessionId: null });
   });
 });
