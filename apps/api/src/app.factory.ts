@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
-import helmet from '@fastify/helmet';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { serveAsyncApi } from './asyncapi/asyncapi-page.js';
@@ -104,11 +104,14 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 0, fileSize: config.getOrThrow('IMPORT_MAX_BYTES', { infer: true }), parts: 1 }, throwFileSizeLimit: true });
   fastify.addHook('onRequest', refuseMultipart);
   fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
-  await app.register(helmet, {
+  // helmet's middleware, built once: @fastify/helmet builds a new one (options parsed again) on
+  // every request, which cost 6-33 µs of CPU per request more in a micro-benchmark (issue 13).
+  const securityHeaders = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
 
   app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
   app.enableShutdownHooks();
