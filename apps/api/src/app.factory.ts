@@ -79,6 +79,15 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   // pino (logging/logging.module.ts) from here on; the lines buffered during boot go to it too.
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  // helmet's security headers, first of all hooks so that an answer refused by a later one (415,
+  // CORS preflight) has them too. Its middleware is built once here: @fastify/helmet builds a new
+  // one (options parsed again) on every request, 6-33 µs of CPU more per request (issue 13).
+  const securityHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
   // The request log line reads the route template and the user from the Fastify request; the
   // request's trace span gets the route template too.
   fastify.addHook('onRequest', (request, _reply, done) => {
@@ -104,14 +113,6 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 0, fileSize: config.getOrThrow('IMPORT_MAX_BYTES', { infer: true }), parts: 1 }, throwFileSizeLimit: true });
   fastify.addHook('onRequest', refuseMultipart);
   fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
-  // helmet's middleware, built once: @fastify/helmet builds a new one (options parsed again) on
-  // every request, which cost 6-33 µs of CPU per request more in a micro-benchmark (issue 13).
-  const securityHeaders = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
 
   app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
   app.enableShutdownHooks();

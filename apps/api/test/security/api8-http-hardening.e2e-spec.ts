@@ -34,6 +34,9 @@ describe('HTTP hardening (e2e, one replica)', () => {
       await t.http().get('/health/live').expect(200),
       await t.http().get('/api/v1/users/me').set(user.auth).expect(200),
       await t.http().get('/api/v1/nope').expect(404),
+      await t.http().get('/api/v1/users/me').expect(401),
+      // Refused by an onRequest hook (refuseMultipart) before any route code runs.
+      await t.http().post('/api/v1/boards').set(user.auth).set('Content-Type', 'multipart/form-data; boundary=x').send('--x--\r\n').expect(415),
     ]) {
       expect(res.headers).toMatchObject({
         'content-security-policy': CSP,
