@@ -116,15 +116,15 @@ describe('AuthService refresh-token families', () => {
 describe('AuthService.verifyAccessToken (real HS256 JWTs, verified tokens remembered)', () => {
   const secret = createSecretKey(randomBytes(32));
   const realJwt = new RealJwtService({ secret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } });
-  function withJwt() {
-    const verify = jest.spyOn(realJwt, 'verify');
+  function withJwt(jwt: RealJwtService = realJwt) {
+    const verify = jest.spyOn(jwt, 'verify');
     verify.mockClear();
     const service = new AuthService(
       {} as DataSource,
       {} as UsersService,
       {} as AuthSessionsRepository,
       {} as ApiTokensService,
-      realJwt,
+      jwt,
       {} as ConfigService<Env, true>,
       {} as AuditLog,
       { endSessions: jest.fn(), endUser: jest.fn() } as SessionSockets,
@@ -143,7 +143,7 @@ describe('AuthService.verifyAccessToken (real HS256 JWTs, verified tokens rememb
   });
 
   it('refuses a remembered token from the second its exp is reached, as jsonwebtoken does', () => {
-    const { service } = withJwt();
+    const { service, verify } = withJwt();
     const token = realJwt.sign({ sub: 'u1', typ: 'access', sid: 's1' }, { expiresIn: 60 });
     const user = service.verifyAccessToken(token);
     if (user?.kind !== 'session') throw new Error('expected a session caller');
@@ -153,13 +153,27 @@ describe('AuthService.verifyAccessToken (real HS256 JWTs, verified tokens rememb
       expect(service.verifyAccessToken(token)).toBe(user);
       now.mockReturnValue(user.expiresAt);
       expect(service.verifyAccessToken(token)).toBeNull();
-      // jsonwebtoken agrees at that instant, and the entry is gone.
+      // jsonwebtoken agrees at that instant.
       expect(realJwt.verify.bind(realJwt, token)).toThrow('jwt expired');
+      verify.mockClear();
+      // The entry is gone: with the clock turned back, the token is verified again (a new object).
       now.mockReturnValue(user.expiresAt - 1);
-      expect(service.verifyAccessToken(token)).toEqual(user);
+      const again = service.verifyAccessToken(token);
+      expect(again).toEqual(user);
+      expect(again).not.toBe(user);
+      expect(verify).toHaveBeenCalledTimes(1);
     } finally {
       now.mockRestore();
     }
+  });
+
+  it('remembers per service: another app in the process, with its own secret, still refuses a token this one accepted', () => {
+    const { service } = withJwt();
+    const other = withJwt(new RealJwtService({ secret: createSecretKey(randomBytes(32)), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }));
+    const token = realJwt.sign({ sub: 'u1', typ: 'access', sid: 's1' }, { expiresIn: 900 });
+    expect(service.verifyAccessToken(token)).toMatchObject({ id: 'u1' });
+    expect(other.service.verifyAccessToken(token)).toBeNull();
+    expect(other.verify).toHaveBeenCalledTimes(1);
   });
 
   it('remembers nothing that failed: a forged signature, another type, a malformed token are checked every time', () => {

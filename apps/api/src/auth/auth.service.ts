@@ -65,7 +65,9 @@ export class AuthService {
    * Access tokens already verified, by the token's exact text: a hit skips the HMAC and the JSON
    * decoding (about 11 µs alone, measured in stop 23; issue 13: CPU per write). Only a token whose
    * signature and claims were checked is stored, the entry is frozen, and its expiry is checked
-   * again on every hit, so a cached token is accepted exactly when `jwt.verify` would accept it.
+   * again on every hit, so a cached token is accepted exactly when `jwt.verify` would accept it
+   * (our tokens have whole-second `exp` and no `nbf`). Per service instance on purpose, never
+   * static: each app (the e2e suites run several in one process) has its own JWT secret.
    */
   private readonly verifiedTokens = new LRUCache<string, AuthUser & { kind: 'session' }>({ max: VERIFIED_TOKENS_MAX });
 

@@ -58,7 +58,7 @@ export function loggerParams(env: Env, stream?: DestinationStream): Params {
     genReqId: (req: IncomingMessage) => (req as RawRequest).id ?? randomUUID(),
     // Lines during a request and its completion line both come from the `requestId` child logger;
     // the completion line's own fields are its object (below), not bindings: pino-http's
-    // `customProps` would make one or two more child loggers per request (issue 13: CPU per write).
+    // `customProps` would make two more child loggers per request (issue 13: CPU per write).
     quietReqLogger: true,
     quietResLogger: true,
     // No `req`/`res` objects in the lines (headers, cookies): the completion line has its own fields.
