@@ -90,7 +90,13 @@ async function measure(pid, send) {
   clearTimeout(timer);
   const writes = latencies.count;
   // Per-write figures of an empty phase would be NaN or Infinity: say what went wrong instead.
-  if (writes === 0) throw new Error(`no write succeeded in the measured phase (${failures} failed; the first failure is printed above)`);
+  if (writes === 0) {
+    throw new Error(
+      failures === 0
+        ? 'no write finished in the measured phase (the server stalled: see its log under bench-results/)'
+        : `no write succeeded in the measured phase (${failures} failed, warm-up included; the first failure is printed above)`,
+    );
+  }
   const seconds = (after.at - before.at) / 1000;
   const driverUs = process.cpuUsage(before.driver);
   return {

@@ -62,7 +62,7 @@ try {
   if (toolExit.code !== 0) throw new Error(`load tool ${describeExit(toolExit)}`);
   const r = JSON.parse(readFileSync(report, 'utf8'));
   // Per-write figures of an empty phase would be NaN or Infinity: say what went wrong instead.
-  if (!(r.throughput.okPerSec > 0)) throw new Error(`no write succeeded in the measured phase (see ${report} and ${resolve(out, 'replica.log')})`);
+  if (!(r.throughput.okPerSec > 0)) throw new Error(`no write succeeded in the measured phase (see ${report} and ${resolve(out, 'replica.log')}; the replica is killed, so no profile is written)`);
   let cpuLine = 'CPU per write: the measured phase was too short to read';
   if (start && end) {
     const seconds = (end.at - start.at) / 1000;
