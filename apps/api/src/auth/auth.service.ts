@@ -63,7 +63,7 @@ export class AuthService {
   private readonly liveSessions = new NextFlight<boolean>();
   /**
    * Access tokens already verified, by the token's exact text: a hit skips the HMAC and the JSON
-   * decoding (about 11 µs alone, measured in stop 23; issue 13: CPU per write). Only a token whose
+   * decoding (about 11 µs alone, docs/benchmarks.md; issue 13: CPU per write). Only a token whose
    * signature and claims were checked is stored, the entry is frozen, and its expiry is checked
    * again on every hit, so a cached token is accepted exactly when `jwt.verify` would accept it
    * (our tokens have whole-second `exp` and no `nbf`). Per service instance on purpose, never
