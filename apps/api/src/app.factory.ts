@@ -15,6 +15,7 @@ import { ShutdownState } from './health/shutdown-state.service.js';
 import { API_PREFIX, API_PREFIX_OPTIONS, apiPath } from './http/api-prefix.js';
 import { isListedOrigin } from './http/cors.js';
 import { refuseMultipart } from './http/multipart.js';
+import { setEntityTag } from './http/resource-headers.js';
 import { FASTIFY_REQUEST } from './logging/logging.module.js';
 import { buildOpenApiDocument } from './http/openapi-document.js';
 import { RedisIoAdapter } from './realtime/redis-io.adapter.js';
@@ -98,6 +99,8 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
   const replica = config.getOrThrow('EXPOSE_REPLICA_HEADER', { infer: true }) ? config.getOrThrow('REPLICA_ID', { infer: true }) : null;
   const shutdown = app.get(ShutdownState);
   const authPrefix = `${apiPath('auth')}/`;
+  // ETag of a versioned resource (http/resource-headers.ts).
+  fastify.addHook('preSerialization', setEntityTag);
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
     if (replica !== null) void reply.header('X-Replica', replica);

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ActivityModule } from './activity/activity.module.js';
 import { ArchiveModule } from './archive/archive.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -21,7 +21,6 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { LabelsModule } from './labels/labels.module.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { ResourceHeadersInterceptor } from './http/resource-headers.interceptor.js';
 import { MembersModule } from './members/members.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { HttpRateLimitGuard } from './rate-limits/http-rate-limit.guard.js';
@@ -37,8 +36,9 @@ import { UsersModule } from './users/users.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /**
- * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter, guards and
- * interceptor are APP_* providers so that tests importing this module get production behaviour.
+ * The API: one deployable with REST and the Socket.IO gateway. Global pipe, filter and guards
+ * are APP_* providers so that tests importing this module get production behaviour (the ETag
+ * hook is app.factory.ts's, which every e2e app is built with).
  * Built with `AppModule.forRoot(env)`: the configuration is validated once, by the caller
  * (`loadEnv()`), and handed to ConfigService as it is.
  */
@@ -79,7 +79,6 @@ import { WebhooksModule } from './webhooks/webhooks.module.js';
     { provide: APP_GUARD, useClass: AccessTokenGuard },
     // After AccessTokenGuard (global guards run in this order): limits per user need the user.
     { provide: APP_GUARD, useClass: HttpRateLimitGuard },
-    { provide: APP_INTERCEPTOR, useClass: ResourceHeadersInterceptor },
   ],
 })
 export class AppModule {

@@ -1,7 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ALL_ERROR_CODES, type ErrorBody, type ErrorCode, type FieldError } from '@tasklane/contracts';
-import { SetLocation, type LocationOf } from './resource-headers.interceptor.js';
+import { SetLocation, type LocationOf } from './resource-headers.js';
 
 /** OpenAPI shape of FieldError (`details` of VALIDATION_FAILED). */
 export class FieldErrorDto implements FieldError {
@@ -34,7 +34,7 @@ export const ApiErrors = (responses: Partial<Record<400 | 401 | 403 | 404 | 409 
 export const ApiOkResource = (type: Type<unknown>, description?: string): MethodDecorator => ApiResponse({ status: 200, type, description, headers: ETAG });
 
 /**
- * 201 with the created resource, its `Location` (`location(result, pathParams)`, sent by ResourceHeadersInterceptor)
+ * 201 with the created resource, its `Location` (`location(result, pathParams)`, sent by SetLocation's interceptor)
  * and, for versioned resources, its `ETag`.
  */
 export const ApiCreatedResource = <T>(

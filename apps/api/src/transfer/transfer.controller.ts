@@ -7,7 +7,7 @@ import { apiPath } from '../http/api-prefix.js';
 import { AcceptsMultipart } from '../http/multipart.js';
 import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { ApiErrors } from '../http/openapi.decorators.js';
-import { SetLocation } from '../http/resource-headers.interceptor.js';
+import { SetLocation } from '../http/resource-headers.js';
 import { BoardFileDto, ExportQueryDto, ImportDto } from './transfer.dto.js';
 import { ImportId } from './transfer.errors.js';
 import { TransferService } from './transfer.service.js';
