@@ -88,7 +88,7 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)));
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, done as (error?: unknown) => void));
   // The request log line reads the route template and the user from the Fastify request; the
   // request's trace span gets the route template too.
   fastify.addHook('onRequest', (request, _reply, done) => {
