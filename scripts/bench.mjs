@@ -14,9 +14,10 @@
 //                 SOCKETS_PER_PROCESS sockets (RLIMIT_NOFILE); larger runs split into several
 //                 concurrent processes on separate boards, and their histograms are merged.
 //  0. hotboard    one board, 16 writers in flight through nginx and 3 replicas (closed loop, REST only),
-//                 alternating GROUP_COMMIT_MAX=1 (every write its own transaction: the old write path)
-//                 and the default group commit, two rounds each on fresh clusters, so both are
-//                 measured in the same window of a shared machine.
+//                 alternating GROUP_COMMIT_MAX=1 with round robin (every write its own transaction: the
+//                 old write path), group commit with round robin, and the default (group commit, the
+//                 board's writes pinned to one replica by nginx), two rounds each on fresh clusters, so
+//                 all three are measured in the same window of a shared machine.
 //  2b. baselines  the same window's yardsticks (issue 13), with the Tasklane cluster stopped first so the
 //                 baselines get the cores (memory starts a fresh one): pgbench INSERT on a scratch database
 //                 (one bigserial table, `pgbench -n -c 8 -j 2 -T 10`) → TPS and average latency; bare
@@ -381,9 +382,13 @@ async function fanout() {
   }
 }
 
-/** Starts a fresh 3-replica scratch cluster (own database) with `env` for the replicas; sets `scratch`. */
-async function startBenchCluster(env = {}) {
+/**
+ * Starts a fresh 3-replica scratch cluster (own database) with `env` for the replicas and nginx's
+ * `balance` (default: a board's writes to one replica); sets `scratch`.
+ */
+async function startBenchCluster(env = {}, balance = undefined) {
   scratch = await startScratchCluster({
+    balance,
     replicas: 3,
     databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
@@ -397,19 +402,20 @@ async function startBenchCluster(env = {}) {
 }
 
 async function hotboard() {
-  log('0/3 hot board: 1 board, 16 writers in flight through the load balancer, GROUP_COMMIT_MAX=1 vs the default');
+  log('0/3 hot board: 1 board, 16 writers in flight through the load balancer: one transaction per write, group commit with round robin, group commit with board affinity');
   const variants = [
-    { name: 'single', label: 'one transaction per write (GROUP_COMMIT_MAX=1)', env: { GROUP_COMMIT_MAX: '1' } },
-    { name: 'group', label: 'group commit (default GROUP_COMMIT_MAX)', env: {} },
+    { name: 'single', label: 'one transaction per write (GROUP_COMMIT_MAX=1), round robin', env: { GROUP_COMMIT_MAX: '1' }, balance: 'round-robin' },
+    { name: 'group', label: 'group commit (default GROUP_COMMIT_MAX), round robin', env: {}, balance: 'round-robin' },
+    { name: 'affinity', label: "group commit, the board's writes to one replica (default balance)", env: {}, balance: 'board' },
   ];
-  const rows = { single: [], group: [] };
+  const rows = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (let round_ = 1; round_ <= 2; round_++) {
     for (const v of variants) {
-      await startBenchCluster(v.env);
+      await startBenchCluster(v.env, v.balance);
       const a = [...targetsLb(), '--users', '4', '--boards', '1', '--sockets', '0', '--rate', 'max', '--concurrency', '16', '--warmup', '2', '--duration', '10', '--quiet'];
       const res = await runTool(`hotboard-${v.name}-${round_}`, a, { timeoutMs: boundFor(2, 10, 20) });
       const r = res.report;
-      const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null });
+      const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, balance: v.balance, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null });
       rows[v.name].push(row);
       log(`  ${v.name} round ${round_}: ${row.okPerSec ?? '?'} ok/s, p50 ${row.restP50} ms, p99 ${row.restP99} ms, max ${row.restMaxMs} ms, errors ${row.errors}, load ${row.loadavg1AtEnd}`);
       await scratch.stop();
@@ -417,8 +423,14 @@ async function hotboard() {
     }
   }
   const best = (xs) => xs.filter((x) => x.okPerSec !== undefined).sort((x, y) => y.okPerSec - x.okPerSec)[0] ?? null;
-  const pick = (x) => x && { writesPerSec: x.okPerSec, restP50Ms: x.restP50, restP99Ms: x.restP99, restMaxMs: x.restMaxMs, reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)})` };
-  summary.figures.hotBoard = { single: pick(best(rows.single)), group: pick(best(rows.group)), rounds: 2, note: 'best of two rounds each, alternated on fresh clusters' };
+  const pick = (x) => x && { writesPerSec: x.okPerSec, restP50Ms: x.restP50, restP99Ms: x.restP99, restMaxMs: x.restMaxMs, reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)}, nginx balance ${x.balance})` };
+  summary.figures.hotBoard = {
+    single: pick(best(rows.single)),
+    group: pick(best(rows.group)),
+    affinity: pick(best(rows.affinity)),
+    rounds: 2,
+    note: 'best of two rounds each, alternated on fresh clusters; affinity is the default configuration',
+  };
 }
 
 async function memory() {
@@ -875,8 +887,8 @@ function printFigures() {
   if (f.hotBoard) {
     const h = f.hotBoard;
     const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms` : `  ${name}: no report`);
-    lines.push('', 'Hot board (1 board, 16 writers in flight, 3 replicas + LB; best of 2 rounds each):', line('one transaction per write', h.single), line('group commit', h.group));
-    if (h.group) lines.push(`  ${h.group.reproduce}`);
+    lines.push('', 'Hot board (1 board, 16 writers in flight, 3 replicas + LB; best of 2 rounds each):', line('one transaction per write, round robin', h.single), line('group commit, round robin', h.group), line("group commit, the board's writes to one replica (default)", h.affinity));
+    if (h.affinity) lines.push(`  ${h.affinity.reproduce}`);
   }
   if (f.saturationWritesPerSec) lines.push('', `Write saturation: ${f.saturationWritesPerSec.writesPerSec} writes/s (closed loop, concurrency ${f.saturationWritesPerSec.concurrency}, REST p99 ${f.saturationWritesPerSec.restP99Ms} ms)`, `  ${f.saturationWritesPerSec.reproduce}`);
   if ('maxRateWithP99Under50Ms' in f) {

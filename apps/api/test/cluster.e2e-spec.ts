@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED } from '@tasklane/contracts';
-import { registerUser } from './support/fixtures.js';
+import { createBoard, registerUser, tasksPath } from './support/fixtures.js';
 import { handshake } from './support/sockets.js';
 import { httpTarget } from './support/test-app.js';
 
@@ -31,6 +31,17 @@ describe('local cluster (e2e)', () => {
     for (const r of cluster?.replicas ?? []) expect(r.pid).toBeNull();
   });
 
+  /** The replica that answered each of `count` requests made one after another by `send`. */
+  async function answeredBy(count: number, send: (i: number) => Promise<{ status: number; headers: Record<string, string> }>, status: number): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const res = await send(i);
+      expect(res.status).toBe(status);
+      seen.push(res.headers['x-replica'] ?? 'none');
+    }
+    return seen;
+  }
+
   it('serves /health/ready through nginx, round robin over both replicas', async () => {
     expect(lb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const seen = new Set<string | null>();
@@ -57,6 +68,43 @@ describe('local cluster (e2e)', () => {
     expect(refused.error?.message).toBe(UNAUTHORIZED);
     expect(refused.socket.connected).toBe(false);
   });
+
+  it("sends every write to one board to one replica (board affinity), reads round robin, and moves the board's writes when that replica dies", async () => {
+    const owner = await registerUser(httpTarget(lb), 'Affinity');
+    const board = await createBoard(httpTarget(lb), owner.auth);
+    const columnId = board.columns[0].id;
+    const http = () => httpTarget(lb).http();
+
+    const creates = await answeredBy(8, (i) => http().post(tasksPath(board.id)).set(owner.auth).send({ columnId, title: `t${i}` }), 201);
+    const pinned = creates[0];
+    expect(pinned).toMatch(/^replica-[01]$/);
+    expect(creates).toEqual(Array(8).fill(pinned));
+    // A PATCH of the board itself and a column write carry the same key.
+    expect(await answeredBy(2, (i) => http().patch(`/api/v1/boards/${board.id}`).set(owner.auth).send({ name: `Renamed ${i}` }), 200)).toEqual([pinned, pinned]);
+    expect(await answeredBy(2, (i) => http().post(`/api/v1/boards/${board.id}/columns`).set(owner.auth).send({ name: `c${i}` }), 201)).toEqual([pinned, pinned]);
+    // Reads of the same board are not pinned: both replicas answer.
+    expect(new Set(await answeredBy(6, () => http().get(`/api/v1/boards/${board.id}`).set(owner.auth), 200))).toEqual(new Set(['replica-0', 'replica-1']));
+
+    // The pinned replica dies: nginx moves the board's writes to the other one, and nothing is lost.
+    // (Runs before the next test's kill: within nginx's 5 s fail_timeout of that one, the other
+    // replica would still count as failed.)
+    const index = Number(pinned.slice('replica-'.length));
+    const other = `replica-${1 - index}`;
+    await cluster.replicas[index].kill('SIGKILL');
+    try {
+      expect(await answeredBy(4, (i) => http().post(tasksPath(board.id)).set(owner.auth).send({ columnId, title: `after ${i}` }), 201)).toEqual(Array(4).fill(other));
+      const after = await http().get(`/api/v1/boards/${board.id}`).set(owner.auth).expect(200);
+      expect(after.body.tasks).toHaveLength(12);
+      expect(after.body.name).toBe('Renamed 1');
+    } finally {
+      await cluster.replicas[index].start();
+    }
+    // Back up, it gets the board's writes again (the hash ring did not change). nginx tries a failed
+    // peer again after its fail_timeout (5 s); this wait also keeps the next test's kill from
+    // finding both replicas marked failed.
+    await new Promise((r) => setTimeout(r, 5_500));
+    expect(await answeredBy(3, (i) => http().post(tasksPath(board.id)).set(owner.auth).send({ columnId, title: `back ${i}` }), 201)).toEqual(Array(3).fill(pinned));
+  }, 60_000);
 
   it('brings a SIGKILLed replica back with start(), while nginx keeps serving from the other', async () => {
     const replica = cluster.replicas[1];

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCpus, notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
-import { nginxConfig } from './nginx-config.js';
+import { nginxConfig, type NginxBalance } from './nginx-config.js';
 import { findFreePorts } from './ports.js';
 import { makeTempDir } from './temp-dir.js';
 import { waitForHttp } from './wait-for-http.js';
@@ -49,6 +49,8 @@ export interface ClusterOptions {
   nginx?: boolean;
   /** nginx executable (default `nginx` from PATH). */
   nginxBin?: string;
+  /** How nginx spreads requests (see `NginxConfigOptions.balance`); default `board`. */
+  balance?: NginxBalance;
   /** Built server entry (default `<repo>/dist/apps/api/src/main.js`, from `npm run build`). */
   serverEntry?: string;
   /**
@@ -151,8 +153,8 @@ class Replica implements ReplicaHandle {
  * Starts a local Tasklane cluster from the built server (`npm run build` first): `replicas` processes
  * `node dist/apps/api/src/main.js` on 127.0.0.1 (REPLICA_ID=replica-<i>, MIGRATIONS_RUN=false,
  * LOG_LEVEL=warn, TRUST_PROXY=loopback, EXPOSE_REPLICA_HEADER=true; rate limits as configured,
- * i.e. on unless `env` says `RATE_LIMITS: 'off'`) and, unless `nginx: false`, an nginx load balancer in front of them (round robin,
- * WebSocket upgrade; config from {@link nginxConfig}) run as a foreground child. Resolves once every
+ * i.e. on unless `env` says `RATE_LIMITS: 'off'`) and, unless `nginx: false`, an nginx load balancer in front of them (a board's
+ * writes to one replica and the rest round robin unless `balance: 'round-robin'`, WebSocket upgrade; config from {@link nginxConfig}) run as a foreground child. Resolves once every
  * replica answers `/health/ready` and nginx answers `/health/live` through the load balancer.
  *
  * Children are SIGKILLed if the calling process exits without stop(). Migrations are the caller's
@@ -225,7 +227,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   try {
     await Promise.all([...replicas, ...workers].map((r) => r.start()));
     if (withNginx) {
-      nginx = startNginx(options.nginxBin ?? 'nginx', logDir, lbPort, replicas.map((r) => `127.0.0.1:${r.port}`));
+      nginx = startNginx(options.nginxBin ?? 'nginx', logDir, lbPort, replicas.map((r) => `127.0.0.1:${r.port}`), options.balance);
       await waitForNginx(nginx, logDir, `http://127.0.0.1:${lbPort}`);
     }
   } catch (error) {
@@ -252,11 +254,11 @@ function prepareLogDir(given: string | undefined): string {
   return makeTempDir('tasklane-cluster-'); // traversable: nginx workers (nobody, under root) write temp files inside
 }
 
-function startNginx(bin: string, logDir: string, port: number, upstreams: string[]): TrackedChild {
+function startNginx(bin: string, logDir: string, port: number, upstreams: string[], balance?: NginxBalance): TrackedChild {
   const prefix = join(logDir, 'nginx');
   mkdirSync(prefix, { recursive: true });
   const conf = join(prefix, 'nginx.conf');
-  writeFileSync(conf, nginxConfig({ listenPort: port, listenHost: '127.0.0.1', upstreams, prefixDir: prefix }));
+  writeFileSync(conf, nginxConfig({ listenPort: port, listenHost: '127.0.0.1', upstreams, prefixDir: prefix, balance }));
   // -e: the error log before the config is read (the compiled-in /var/log/nginx is root-only).
   return spawnTracked('nginx', bin, ['-p', `${prefix}/`, '-e', join(prefix, 'error.log'), '-c', conf, '-g', 'daemon off;'], {
     cwd: prefix,

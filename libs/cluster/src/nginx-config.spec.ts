@@ -16,18 +16,43 @@ describe('nginxConfig', () => {
     expect(onDisk).toBe(nginxConfig(DOCKER_NGINX));
   });
 
-  it('balances round robin over every upstream with websocket upgrade and no sticky sessions', () => {
+  it('pins each board\'s writes to one upstream by a consistent hash and leaves the rest round robin (default)', () => {
     const conf = nginxConfig({ listenPort: 9000, listenHost: '127.0.0.1', upstreams: ['127.0.0.1:4001', '127.0.0.1:4002'], prefixDir: '/tmp/lb/' });
     expect(conf).toContain('listen 127.0.0.1:9000;');
     expect(conf).toMatch(/server 127\.0\.0\.1:4001 [^\n]*;\n\s+server 127\.0\.0\.1:4002 /);
+    // The only active balancing directive is the board hash; the ip hash stays commented out.
+    expect(conf.match(/^\s+(hash|ip_hash|sticky)\b[^\n]*$/gm)).toEqual(['        hash $tasklane_board_write consistent;']);
     expect(conf).toMatch(/^\s+# hash \$remote_addr consistent;$/m);
-    expect(conf).not.toMatch(/^\s+(hash|ip_hash|sticky)\b/m);
+    const map = /map "\$request_method:\$uri" \$tasklane_board_write \{\n\s+"~([^"]+)" \$board;\n\s+default "";\n\s+\}/.exec(conf);
+    expect(map).not.toBeNull();
+    // nginx uses PCRE; these paths need nothing JavaScript's RegExp reads differently.
+    const key = (method: string, uri: string): string => new RegExp(map?.[1] ?? '$^').exec(`${method}:${uri}`)?.groups?.board ?? '';
+    const board = '0b2c3d4e-1111-4222-8333-444455556666';
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      expect(key(method, `/api/v1/boards/${board}/tasks`)).toBe(board);
+      expect(key(method, `/api/v1/boards/${board}`)).toBe(board);
+    }
+    expect(key('PATCH', `/api/v1/boards/${board}/tasks/${board.replace('0b', '1c')}/move`)).toBe(board);
+    expect(key('GET', `/api/v1/boards/${board}`)).toBe('');
+    expect(key('HEAD', `/api/v1/boards/${board}/tasks`)).toBe('');
+    expect(key('POST', '/api/v1/boards')).toBe('');
+    expect(key('POST', '/api/v1/auth/login')).toBe('');
+    expect(key('GET', '/socket.io/')).toBe('');
+    expect(key('POST', `/api/v1/boards/${board}x/tasks`)).toBe('');
     expect(conf).toContain('map $http_upgrade $connection_upgrade');
     expect(conf).toContain('proxy_set_header Connection $connection_upgrade;');
     expect(conf).toContain('proxy_http_version 1.1;');
     expect(conf).toContain('pid /tmp/lb/nginx.pid;');
     expect(conf).toContain('error_log /tmp/lb/error.log warn;');
     expect(conf).not.toMatch(/^\s*daemon\b/m);
+  });
+
+  it('balances every request round robin with balance: round-robin', () => {
+    const conf = nginxConfig({ listenPort: 9000, upstreams: ['a:1', 'b:2'], prefixDir: '/p', balance: 'round-robin' });
+    expect(conf).not.toMatch(/^\s+(hash|ip_hash|sticky)\b/m);
+    expect(conf).not.toContain('$tasklane_board_write');
+    expect(conf).toMatch(/^\s+# hash \$remote_addr consistent;$/m);
+    expect(conf).toMatch(/server a:1 [^\n]*;\n\s+server b:2 /);
   });
 
   it('never retries a request a replica already received on 502/503', () => {
@@ -41,5 +66,6 @@ describe('nginxConfig', () => {
     expect(() => nginxConfig({ listenPort: 9000, upstreams: ['a:1; evil'], prefixDir: '/p' })).toThrow(RangeError);
     expect(() => nginxConfig({ listenPort: 0, upstreams: ['a:1'], prefixDir: '/p' })).toThrow(RangeError);
     expect(() => nginxConfig({ listenPort: 9000, upstreams: ['a:1'], prefixDir: 'relative' })).toThrow(RangeError);
+    expect(() => nginxConfig({ listenPort: 9000, upstreams: ['a:1'], prefixDir: '/p', balance: 'ip' as 'board' })).toThrow(RangeError);
   });
 });

@@ -14,12 +14,24 @@ export interface NginxConfigOptions {
   prefixDir: string;
   /** error_log target; default `<prefixDir>/error.log`. docker uses `/dev/stderr` (`docker logs`). */
   errorLog?: string;
+  /**
+   * How requests are spread over the replicas. `board` (the default): every write to one board
+   * (POST, PUT, PATCH or DELETE under `/api/v1/boards/<uuid>`) goes to one replica, chosen by a
+   * consistent hash of the board id; everything else (reads, auth, Socket.IO) round robin.
+   * `round-robin`: every request round robin (the balancer before board affinity; benchmarks
+   * compare the two).
+   */
+  balance?: NginxBalance;
 }
+
+/** Request spreading of {@link nginxConfig}: board affinity for writes, or plain round robin. */
+export type NginxBalance = 'board' | 'round-robin';
 
 const UPSTREAM = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /**
- * Renders the Tasklane load-balancer configuration: round robin over identical API replicas with
+ * Renders the Tasklane load-balancer configuration: writes to one board pinned to one replica
+ * (`balance: 'board'`, the default), everything else round robin over identical API replicas, with
  * WebSocket upgrade for Socket.IO. One template serves both the local cluster (`startCluster`) and
  * docker-compose (`docker/nginx.conf` is this function's output, checked by nginx-config.spec.ts).
  * Run it in the foreground: `nginx -p <prefixDir> -c <file> -g 'daemon off;'` (so the config has no
@@ -33,17 +45,49 @@ const UPSTREAM = /^[A-Za-z0-9.-]+:\d{1,5}$/;
  * @throws RangeError when `upstreams` is empty or malformed, `listenPort` is out of range, or
  *   `prefixDir` is not absolute.
  */
-export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, errorLog }: NginxConfigOptions): string {
+export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, errorLog, balance = 'board' }: NginxConfigOptions): string {
   if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) throw new RangeError(`listenPort must be 1-65535, got ${listenPort}`);
   if (upstreams.length === 0) throw new RangeError('upstreams must name at least one host:port');
   const bad = upstreams.find((u) => !UPSTREAM.test(u));
   if (bad !== undefined) throw new RangeError(`upstream must be host:port, got ${JSON.stringify(bad)}`);
+  if (balance !== 'board' && balance !== 'round-robin') throw new RangeError(`balance must be 'board' or 'round-robin', got ${JSON.stringify(balance)}`);
   if (!prefixDir.startsWith('/')) throw new RangeError(`prefixDir must be absolute, got ${JSON.stringify(prefixDir)}`);
   const dir = prefixDir.replace(/\/+$/, '');
   const listen = listenHost ? `${listenHost}:${listenPort}` : String(listenPort);
+  const affinity =
+    balance === 'board'
+      ? `
+    # Board affinity for writes: the board id of a write (POST, PUT, PATCH, DELETE under
+    # /api/v1/boards/<uuid>), otherwise empty. A replica's group commit batches the concurrent writes
+    # to one board into one transaction (one row lock, one fsync); when every write to a board
+    # reaches the same replica, its writers share those batches and are served in arrival order,
+    # instead of three replicas' batches taking turns at the board's lock. Reads, auth and Socket.IO
+    # map to "" and stay round robin. (One server per document is how collaborative editors
+    # route, e.g. Figma's multiplayer service.)
+    map "$request_method:$uri" $tasklane_board_write {
+        "~^(?:POST|PUT|PATCH|DELETE):/api/v1/boards/(?<board>[0-9A-Fa-f-]{36})(?:/|$)" $board;
+        default "";
+    }
+`
+      : '';
+  const hash =
+    balance === 'board'
+      ? `        # Writes to one board go to one replica; an empty key (every other request) is round
+        # robin. Consistent (ketama) hashing: adding or removing a replica moves about 1/n of the
+        # boards, and while a replica is down its boards' writes go to the next replica on the ring.
+        # Uncomment the ip hash (and drop this line) only to serve the HTTP long-polling fallback,
+        # whose successive requests must all reach the replica that holds the session.
+        hash $tasklane_board_write consistent;
+        # hash $remote_addr consistent;`
+      : `        # Round robin: replicas are identical and share rooms through Redis. Clients use the
+        # websocket transport only, so a Socket.IO session lives on one TCP connection and needs no
+        # sticky sessions. Uncomment only to serve the HTTP long-polling fallback, whose successive
+        # requests must all reach the replica that holds the session:
+        # hash $remote_addr consistent;`;
   const servers = upstreams.map((u) => `        server ${u} max_fails=1 fail_timeout=5s;`).join('\n');
 
-  return `# Tasklane load balancer: round robin over identical API replicas, WebSocket upgrade for Socket.IO.
+  return `# Tasklane load balancer: ${balance === 'board' ? "a board's writes to one replica, the rest round robin" : 'round robin'} over identical API replicas,
+# WebSocket upgrade for Socket.IO.
 # Rendered by nginxConfig() in libs/cluster/src/nginx-config.ts (docker/nginx.conf is its output for
 # docker-compose; nginx-config.spec.ts keeps the two identical). Runs in the foreground
 # (nginx -g 'daemon off;'); pid and temp files live under ${dir}.
@@ -78,13 +122,9 @@ http {
         default upgrade;
         ''      '';
     }
-
+${affinity}
     upstream tasklane_api {
-        # Round robin (the default): replicas are identical and share rooms through Redis. Clients
-        # use the websocket transport only, so a Socket.IO session lives on one TCP connection and
-        # needs no sticky sessions. Uncomment only to serve the HTTP long-polling fallback, whose
-        # successive requests must all reach the replica that holds the session:
-        # hash $remote_addr consistent;
+${hash}
 ${servers}
         # Idle connections kept per worker. Closed by nginx after 60 s, before Fastify's 72 s
         # keepAliveTimeout, so nginx never reuses a connection the replica is closing.
