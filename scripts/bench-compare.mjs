@@ -4,9 +4,10 @@
 // comes from the figure's name: per-second rates, socket counts, pgbench TPS and writes per pgbench
 // TPS up; milliseconds, KB, per-board costs (the reconnect storm's extra statements and reads per
 // board or lost socket), CPU seconds per 1,000 deliveries, ratios to bare Socket.IO (…OverBare),
-// failed sockets, missing deliveries and error counts down. Figures of a step the baseline has none of yet are listed as new.
+// failed sockets, missing deliveries and error counts down. Figures the baseline does not have yet are listed as new.
 // A warning line comes first when one run was pinned (`npm run bench -- --pin`, summary.json
-// `pinning.pinned`) and the other not (a summary without `pinning` counts as not pinned).
+// `pinning.pinned`) and the other not (a summary without `pinning` counts as not pinned), and when
+// the two balanced requests differently (`cluster.balance`; a summary without it balanced round robin).
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -38,6 +39,7 @@ function leaves(value, path = [], out = new Map()) {
 function direction(path) {
   const last = path.split('.').at(-1);
   if (/PerSec$|^sockets$|^tps$|PerPgbenchTps$/.test(last)) return 1;
+  if (/PerCommit$/.test(last)) return 1;
   if (/Ms$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|Per1000Deliveries$|OverBare$|^failed$|Failed$|^failedTransactions$|Missing$|Errors$/.test(last)) return -1;
   return 0;
 }
@@ -62,17 +64,21 @@ for (const [path, b] of base) {
   const worse = ratio !== null && (dir > 0 ? ratio < 0.9 : ratio > 1.1);
   rows.push([path, String(b), String(c), ratio === null ? '-' : `${ratio.toFixed(2)}x`, dir > 0 ? 'higher is better' : 'lower is better', worse ? 'WORSE' : '']);
 }
-// Figures of a step the baseline has nothing of yet (e.g. storm before its first accepted run).
-const baseSteps = new Set([...base.keys()].map((p) => p.split('.')[0]));
+// Figures the baseline has nothing of yet (a new step, or a new variant or figure of a step).
 for (const [path, c] of now) {
   const dir = direction(path);
-  if (baseSteps.has(path.split('.')[0]) || dir === 0) continue;
+  if (base.has(path) || dir === 0) continue;
   rows.push([path, '-', String(c), 'new', dir > 0 ? 'higher is better' : 'lower is better', '']);
 }
 console.log(`baseline ${relative(root, resolve(args.baseline))}\ncurrent  ${relative(root, resolve(currentFile))}\n`);
 if (pinned(baseSummary) !== pinned(nowSummary)) {
   const which = (summary) => (pinned(summary) ? 'pinned (--pin: load generators and servers on separate CPUs)' : 'not pinned');
   console.log(`warning: the current run is ${which(nowSummary)}, the baseline ${which(baseSummary)}: the ratios mix two setups\n`);
+}
+/** How a summary's load balancer spread requests; older summaries have no `cluster.balance`: round robin. */
+const balance = (summary) => summary.cluster?.balance ?? 'round-robin';
+if (balance(baseSummary) !== balance(nowSummary)) {
+  console.log(`warning: the current run balanced ${balance(nowSummary)}, the baseline ${balance(baseSummary)} (nginx; board = a board's writes to one replica): the ratios mix two setups\n`);
 }
 if (rows.length === 0) console.log('no figure in both (run the steps the baseline has: npm run bench)');
 const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), ['figure', 'baseline', 'current', 'ratio', '', ''].map((h) => h.length));

@@ -59,7 +59,7 @@ import { parseCliArgs } from './cli-args.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import pg from 'pg';
-import { checkCpus, cpuAffinity, createDatabase, databaseUrl, dropDatabase, rssKb, spawnTracked } from '../libs/cluster/dist/index.js';
+import { checkCpus, cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createDatabase, databaseUrl, dropDatabase, rssKb, spawnTracked } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
@@ -198,7 +198,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const summary = {
   startedAt: new Date().toISOString(),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, loadavgAtStart: loadavg().map((x) => round(x, 2)) },
-  cluster: { replicas: 3, nginx: true },
+  // balance: how nginx spread the requests of every step but hotboard, which runs both (bench:compare
+  // warns when the baseline's differs; a baseline without it balanced round robin).
+  cluster: { replicas: 3, nginx: true, balance: 'board' },
   // Whether --pin was given; bench:compare warns when the baseline's differs (a baseline without it was not pinned).
   pinning: args.pin
     ? { pinned: true, loadGeneratorCpus: LOADGEN_CPUS, serverCpus: SERVER_CPUS, loadGenerators: 'load tool, bare Socket.IO client', servers: 'API replicas, bare Socket.IO servers', notPinned: 'PostgreSQL, Redis, nginx, pgbench, the bench script' }
@@ -401,6 +403,61 @@ async function startBenchCluster(env = {}, balance = undefined) {
   if (args.pin) log(`  pinned: replicas on CPU ${replicaPids().map((pid) => cpuAffinity(pid)?.join(',') ?? '?').join(' / ')} (taskset -c ${SERVER_CPUS}); nginx, PostgreSQL and Redis unpinned`);
 }
 
+/**
+ * What the servers spent over the load tool's measured phase (its first to its last `[ Ns measure`
+ * progress line): each replica's CPU (/proc/<pid>/stat), PostgreSQL's (every `postgres` process) and
+ * the replicas' group commit (`tasklane_group_commit_writes` sum and count from /metrics).
+ * Pass `onLine` to runTool, then `result(okPerSec)` after it returns.
+ * @returns result() → { replicaCpuCores: number[], replicaCpuMsPerWrite, postgresCpuMsPerWrite,
+ *   writesPerCommit, measuredS } or null when the phase was too short for two readings or no write
+ *   succeeded.
+ */
+function serverCostOverMeasuredPhase() {
+  const pids = replicaPids();
+  const urls = scratch.cluster.replicaUrls;
+  const readings = [];
+  const read = async () => {
+    const at = performance.now();
+    const cpu = pids.map((pid) => cpuSeconds(pid) ?? 0);
+    const postgres = cpuSecondsByCommand('postgres');
+    const commits = await Promise.all(urls.map(groupCommitCounts));
+    return { at, cpu, postgres, commits };
+  };
+  return {
+    onLine(line) {
+      if (/^\[ *\d+s measure/.test(line)) readings.push(read());
+    },
+    async result(okPerSec) {
+      if (readings.length < 2 || !(okPerSec > 0)) return null;
+      const [first, last] = await Promise.all([readings[0], readings.at(-1)]);
+      const seconds = (last.at - first.at) / 1000;
+      const writes = okPerSec * seconds;
+      const cpu = last.cpu.map((c, i) => c - first.cpu[i]);
+      const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+      const committed = sum(last.commits.map((c, i) => c.writes - first.commits[i].writes));
+      const batches = sum(last.commits.map((c, i) => c.batches - first.commits[i].batches));
+      return {
+        measuredS: round(seconds, 1),
+        replicaCpuCores: cpu.map((c) => round(c / seconds, 2)),
+        replicaCpuMsPerWrite: round((sum(cpu) * 1000) / writes, 2),
+        postgresCpuMsPerWrite: round((cpuSecondsBetween(first.postgres, last.postgres) * 1000) / writes, 2),
+        writesPerCommit: batches > 0 ? round(committed / batches, 1) : null,
+      };
+    },
+  };
+}
+
+/** A replica's group-commit counters now: `{ writes, batches }` from /metrics; zeros when unreadable. */
+async function groupCommitCounts(url) {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const read = (suffix) => Number(new RegExp(`^tasklane_group_commit_writes_${suffix}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return { writes: read('sum'), batches: read('count') };
+  } catch {
+    return { writes: 0, batches: 0 };
+  }
+}
+
 async function hotboard() {
   log('0/3 hot board: 1 board, 16 writers in flight through the load balancer: one transaction per write, group commit with round robin, group commit with board affinity');
   const variants = [
@@ -412,24 +469,38 @@ async function hotboard() {
   for (let round_ = 1; round_ <= 2; round_++) {
     for (const v of variants) {
       await startBenchCluster(v.env, v.balance);
-      const a = [...targetsLb(), '--users', '4', '--boards', '1', '--sockets', '0', '--rate', 'max', '--concurrency', '16', '--warmup', '2', '--duration', '10', '--quiet'];
-      const res = await runTool(`hotboard-${v.name}-${round_}`, a, { timeoutMs: boundFor(2, 10, 20) });
+      const a = [...targetsLb(), '--users', '4', '--boards', '1', '--sockets', '0', '--rate', 'max', '--concurrency', '16', '--warmup', '2', '--duration', '10'];
+      // Progress lines on (no --quiet): they mark the measured phase for the CPU readings.
+      const cost = serverCostOverMeasuredPhase();
+      const res = await runTool(`hotboard-${v.name}-${round_}`, a, { timeoutMs: boundFor(2, 10, 20), onLine: cost.onLine });
       const r = res.report;
-      const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, balance: v.balance, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null });
+      const servers = await cost.result(r?.throughput.okPerSec);
+      const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, balance: v.balance, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null, servers });
       rows[v.name].push(row);
-      log(`  ${v.name} round ${round_}: ${row.okPerSec ?? '?'} ok/s, p50 ${row.restP50} ms, p99 ${row.restP99} ms, max ${row.restMaxMs} ms, errors ${row.errors}, load ${row.loadavg1AtEnd}`);
+      const costLine = servers
+        ? `; ${servers.writesPerCommit} writes per COMMIT, replicas ${servers.replicaCpuCores.join(' / ')} cores, CPU per write: replicas ${servers.replicaCpuMsPerWrite} ms, PostgreSQL ${servers.postgresCpuMsPerWrite} ms`
+        : '';
+      log(`  ${v.name} round ${round_}: ${row.okPerSec ?? '?'} ok/s, p50 ${row.restP50} ms, p99 ${row.restP99} ms, max ${row.restMaxMs} ms, errors ${row.errors}, load ${row.loadavg1AtEnd}${costLine}`);
       await scratch.stop();
       scratch = null;
     }
   }
   const best = (xs) => xs.filter((x) => x.okPerSec !== undefined).sort((x, y) => y.okPerSec - x.okPerSec)[0] ?? null;
-  const pick = (x) => x && { writesPerSec: x.okPerSec, restP50Ms: x.restP50, restP99Ms: x.restP99, restMaxMs: x.restMaxMs, reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)}, nginx balance ${x.balance})` };
+  const pick = (x) =>
+    x && {
+      writesPerSec: x.okPerSec,
+      restP50Ms: x.restP50,
+      restP99Ms: x.restP99,
+      restMaxMs: x.restMaxMs,
+      ...(x.servers ? { writesPerCommit: x.servers.writesPerCommit, replicaCpuMsPerWrite: x.servers.replicaCpuMsPerWrite, postgresCpuMsPerWrite: x.servers.postgresCpuMsPerWrite } : {}),
+      reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)}, nginx balance ${x.balance})`,
+    };
   summary.figures.hotBoard = {
     single: pick(best(rows.single)),
     group: pick(best(rows.group)),
     affinity: pick(best(rows.affinity)),
     rounds: 2,
-    note: 'best of two rounds each, alternated on fresh clusters; affinity is the default configuration',
+    note: 'best of two rounds each, alternated on fresh clusters; affinity is the default configuration; CPU per write over the measured phase, the replicas including their idle work',
   };
 }
 
@@ -886,7 +957,8 @@ function printFigures() {
   if (args.pin) lines.push(`Pinned (--pin): load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, replicas and bare Socket.IO servers on CPU ${SERVER_CPUS}; PostgreSQL, Redis, nginx and pgbench unpinned.`);
   if (f.hotBoard) {
     const h = f.hotBoard;
-    const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms` : `  ${name}: no report`);
+    const cost = (x) => (x.writesPerCommit === undefined ? '' : `; ${x.writesPerCommit} writes per COMMIT, CPU per write: replicas ${x.replicaCpuMsPerWrite} ms, PostgreSQL ${x.postgresCpuMsPerWrite} ms`);
+    const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms${cost(x)}` : `  ${name}: no report`);
     lines.push('', 'Hot board (1 board, 16 writers in flight, 3 replicas + LB; best of 2 rounds each):', line('one transaction per write, round robin', h.single), line('group commit, round robin', h.group), line("group commit, the board's writes to one replica (default)", h.affinity));
     if (h.affinity) lines.push(`  ${h.affinity.reproduce}`);
   }

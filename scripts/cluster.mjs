@@ -1,7 +1,9 @@
-// Local multi-replica Tasklane: `npm run cluster -- --replicas 3 [--port 8080] [--log-dir DIR]`.
+// Local multi-replica Tasklane: `npm run cluster -- --replicas 3 [--port 8080] [--log-dir DIR] [--balance round-robin]`.
 // Builds, runs migrations against DATABASE_URL, then starts N built replicas behind nginx with
 // @tasklane/cluster (libs/cluster), and one job worker (`main.js --role worker`; the replicas run
-// no jobs). Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
+// no jobs). nginx sends a board's writes to one replica and the rest round robin; `--balance
+// round-robin` balances every request round robin (the benchmarks compare the two).
+// Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
 //
 // Environment: DATABASE_URL (default: database `tasklane` on 127.0.0.1:5432, created if missing), REDIS_URL (default
 // redis://127.0.0.1:6379), JWT_SECRET (default: a random key for this run, shared by its replicas).
@@ -13,12 +15,13 @@ import { parseCliArgs } from './cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
-const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--base-port <first replica port, default 3001>] [--log-dir <dir>]';
+const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--base-port <first replica port, default 3001>] [--log-dir <dir>] [--balance board|round-robin]';
 const args = parseCliArgs(usage, {
   replicas: { type: 'string', default: '3' },
   port: { type: 'string', default: '8080' },
   'base-port': { type: 'string', default: '3001' },
   'log-dir': { type: 'string' },
+  balance: { type: 'string', default: 'board' },
 });
 const replicas = Number(args.replicas);
 const port = Number(args.port);
@@ -26,6 +29,10 @@ const port = Number(args.port);
 const basePort = Number(args['base-port']);
 if (!Number.isInteger(replicas) || replicas < 1 || !Number.isInteger(port) || port < 1 || port > 65535 || !Number.isInteger(basePort) || basePort < 1 || basePort + replicas > 65536) {
   console.error(`--replicas must be an integer >= 1, --port and --base-port 1-65535\n${usage}`);
+  process.exit(2);
+}
+if (args.balance !== 'board' && args.balance !== 'round-robin') {
+  console.error(`--balance must be board or round-robin\n${usage}`);
   process.exit(2);
 }
 
@@ -53,7 +60,7 @@ try {
 }
 
 console.log(`starting ${replicas} replica(s) and nginx on :${port}…`);
-const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir, workers: 1 });
+const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir, workers: 1, balance: args.balance });
 let stopping = false;
 const shutdown = async (signal) => {
   if (stopping) return console.log(`(${signal}: still stopping; SIGKILL follows 10 s after SIGTERM)`);

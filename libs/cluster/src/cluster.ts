@@ -49,7 +49,7 @@ export interface ClusterOptions {
   nginx?: boolean;
   /** nginx executable (default `nginx` from PATH). */
   nginxBin?: string;
-  /** How nginx spreads requests (see `NginxConfigOptions.balance`); default `board`. */
+  /** How nginx spreads requests (see `NginxConfigOptions.balance`); default `board`. Ignored with `nginx: false`. */
   balance?: NginxBalance;
   /** Built server entry (default `<repo>/dist/apps/api/src/main.js`, from `npm run build`). */
   serverEntry?: string;
@@ -153,8 +153,9 @@ class Replica implements ReplicaHandle {
  * Starts a local Tasklane cluster from the built server (`npm run build` first): `replicas` processes
  * `node dist/apps/api/src/main.js` on 127.0.0.1 (REPLICA_ID=replica-<i>, MIGRATIONS_RUN=false,
  * LOG_LEVEL=warn, TRUST_PROXY=loopback, EXPOSE_REPLICA_HEADER=true; rate limits as configured,
- * i.e. on unless `env` says `RATE_LIMITS: 'off'`) and, unless `nginx: false`, an nginx load balancer in front of them (a board's
- * writes to one replica and the rest round robin unless `balance: 'round-robin'`, WebSocket upgrade; config from {@link nginxConfig}) run as a foreground child. Resolves once every
+ * i.e. on unless `env` says `RATE_LIMITS: 'off'`) and, unless `nginx: false`, an nginx load balancer in front of them
+ * (a board's writes to one replica and the rest round robin, or all round robin with `balance: 'round-robin'`;
+ * WebSocket upgrade; config from {@link nginxConfig}) run as a foreground child. Resolves once every
  * replica answers `/health/ready` and nginx answers `/health/live` through the load balancer.
  *
  * Children are SIGKILLed if the calling process exits without stop(). Migrations are the caller's
@@ -175,6 +176,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw new RangeError(`basePort must leave room for ${count} ports below 65536, got ${basePort}`);
   }
   if (options.cpus !== undefined) checkCpus(options.cpus);
+  if (options.balance !== undefined && options.balance !== 'board' && options.balance !== 'round-robin') {
+    throw new RangeError(`balance must be 'board' or 'round-robin', got ${JSON.stringify(options.balance)}`);
+  }
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex');
   if (jwtSecret.length < 32) throw new RangeError('jwtSecret must be at least 32 characters');
   const entry = resolve(options.serverEntry ?? join(ROOT, 'dist/apps/api/src/main.js'));

@@ -23,10 +23,12 @@ describe('nginxConfig', () => {
     // The only active balancing directive is the board hash; the ip hash stays commented out.
     expect(conf.match(/^\s+(hash|ip_hash|sticky)\b[^\n]*$/gm)).toEqual(['        hash $tasklane_board_write consistent;']);
     expect(conf).toMatch(/^\s+# hash \$remote_addr consistent;$/m);
-    const map = /map "\$request_method:\$uri" \$tasklane_board_write \{\n\s+"~([^"]+)" \$board;\n\s+default "";\n\s+\}/.exec(conf);
+    // nginx wants `hash` before `keepalive`; the zone shares the replicas' failure state across workers.
+    expect(conf).toMatch(/upstream tasklane_api \{\n(?:\s+#[^\n]*\n)*\s+hash \$tasklane_board_write consistent;\n(?:\s+#[^\n]*\n)*\s+zone tasklane_api 64k;\n(?:\s+server [^\n]+\n)+(?:\s+#[^\n]*\n)*\s+keepalive 64;/);
+    const map = /map "\$request_method:\$uri" \$tasklane_board_write \{\n\s+"~([^"]+)" \$tasklane_board;\n\s+default "";\n\s+\}/.exec(conf);
     expect(map).not.toBeNull();
     // nginx uses PCRE; these paths need nothing JavaScript's RegExp reads differently.
-    const key = (method: string, uri: string): string => new RegExp(map?.[1] ?? '$^').exec(`${method}:${uri}`)?.groups?.board ?? '';
+    const key = (method: string, uri: string): string => new RegExp(map?.[1] ?? '$^').exec(`${method}:${uri}`)?.groups?.tasklane_board ?? '';
     const board = '0b2c3d4e-1111-4222-8333-444455556666';
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
       expect(key(method, `/api/v1/boards/${board}/tasks`)).toBe(board);
@@ -39,6 +41,8 @@ describe('nginxConfig', () => {
     expect(key('POST', '/api/v1/auth/login')).toBe('');
     expect(key('GET', '/socket.io/')).toBe('');
     expect(key('POST', `/api/v1/boards/${board}x/tasks`)).toBe('');
+    // Taken as sent (nginx cannot lower-case it): another case is another key, i.e. only another batch.
+    expect(key('POST', `/api/v1/boards/${board.toUpperCase()}/tasks`)).toBe(board.toUpperCase());
     expect(conf).toContain('map $http_upgrade $connection_upgrade');
     expect(conf).toContain('proxy_set_header Connection $connection_upgrade;');
     expect(conf).toContain('proxy_http_version 1.1;');
@@ -51,6 +55,7 @@ describe('nginxConfig', () => {
     const conf = nginxConfig({ listenPort: 9000, upstreams: ['a:1', 'b:2'], prefixDir: '/p', balance: 'round-robin' });
     expect(conf).not.toMatch(/^\s+(hash|ip_hash|sticky)\b/m);
     expect(conf).not.toContain('$tasklane_board_write');
+    expect(conf).toContain('zone tasklane_api 64k;');
     expect(conf).toMatch(/^\s+# hash \$remote_addr consistent;$/m);
     expect(conf).toMatch(/server a:1 [^\n]*;\n\s+server b:2 /);
   });

@@ -42,8 +42,8 @@ const UPSTREAM = /^[A-Za-z0-9.-]+:\d{1,5}$/;
  * bodyLimit; 20000 worker connections hold ~10000 proxied sockets per worker (two connections each).
  *
  * @returns the complete nginx.conf text, ending in a newline.
- * @throws RangeError when `upstreams` is empty or malformed, `listenPort` is out of range, or
- *   `prefixDir` is not absolute.
+ * @throws RangeError when `upstreams` is empty or malformed, `listenPort` is out of range,
+ *   `prefixDir` is not absolute, or `balance` is neither `board` nor `round-robin`.
  */
 export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, errorLog, balance = 'board' }: NginxConfigOptions): string {
   if (!Number.isInteger(listenPort) || listenPort < 1 || listenPort > 65535) throw new RangeError(`listenPort must be 1-65535, got ${listenPort}`);
@@ -59,13 +59,14 @@ export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, erro
       ? `
     # Board affinity for writes: the board id of a write (POST, PUT, PATCH, DELETE under
     # /api/v1/boards/<uuid>), otherwise empty. A replica's group commit batches the concurrent writes
-    # to one board into one transaction (one row lock, one fsync); when every write to a board
+    # to one board into one transaction (one lock wait, one fsync); when every write to a board
     # reaches the same replica, its writers share those batches and are served in arrival order,
-    # instead of three replicas' batches taking turns at the board's lock. Reads, auth and Socket.IO
-    # map to "" and stay round robin. (One server per document is how collaborative editors
-    # route, e.g. Figma's multiplayer service.)
+    # instead of several replicas' batches taking turns at the board's lock. Reads, auth and
+    # Socket.IO map to "" and stay round robin. The id is taken as sent: the API reads ids in any
+    # case, but a client mixing cases for one board splits its writes over two keys (smaller
+    # batches, nothing worse); Tasklane's clients send the lower-case ids the API returns.
     map "$request_method:$uri" $tasklane_board_write {
-        "~^(?:POST|PUT|PATCH|DELETE):/api/v1/boards/(?<board>[0-9A-Fa-f-]{36})(?:/|$)" $board;
+        "~^(?:POST|PUT|PATCH|DELETE):/api/v1/boards/(?<tasklane_board>[0-9A-Fa-f-]{36})(?:/|$)" $tasklane_board;
         default "";
     }
 `
@@ -73,10 +74,11 @@ export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, erro
   const hash =
     balance === 'board'
       ? `        # Writes to one board go to one replica; an empty key (every other request) is round
-        # robin. Consistent (ketama) hashing: adding or removing a replica moves about 1/n of the
-        # boards, and while a replica is down its boards' writes go to the next replica on the ring.
-        # Uncomment the ip hash (and drop this line) only to serve the HTTP long-polling fallback,
-        # whose successive requests must all reach the replica that holds the session.
+        # robin (nginx >= 1.17.1). Consistent (ketama) hashing: adding or removing a replica moves
+        # about 1/n of the boards, and while a replica is down its boards' writes go to the next
+        # replica on the ring. Uncomment the ip hash (and drop this line) only to serve the HTTP
+        # long-polling fallback, whose successive requests must all reach the replica that holds
+        # the session.
         hash $tasklane_board_write consistent;
         # hash $remote_addr consistent;`
       : `        # Round robin: replicas are identical and share rooms through Redis. Clients use the
@@ -125,6 +127,9 @@ http {
 ${affinity}
     upstream tasklane_api {
 ${hash}
+        # Failure state (max_fails, fail_timeout) shared by every worker process: one refused
+        # connection takes a dead replica out for all of them, not one worker at a time.
+        zone tasklane_api 64k;
 ${servers}
         # Idle connections kept per worker. Closed by nginx after 60 s, before Fastify's 72 s
         # keepAliveTimeout, so nginx never reuses a connection the replica is closing.
