@@ -1,8 +1,8 @@
 // `npm run bench:compare [-- --baseline scripts/bench-baseline.json] [--current <summary.json>]`: prints every
 // numeric figure of a bench summary (default: the newest bench-results/*/summary.json) beside the
 // committed baseline, as a ratio, and marks what got worse by more than 10 %. Which way is better
-// comes from the figure's name: per-second rates, socket counts, pgbench TPS and writes per pgbench
-// TPS up; milliseconds, KB, per-board costs (the reconnect storm's extra statements and reads per
+// comes from the figure's name: per-second rates, socket counts, pgbench TPS, writes per pgbench
+// TPS and writes per COMMIT up; milliseconds (CPU milliseconds per write too), KB, per-board costs (the reconnect storm's extra statements and reads per
 // board or lost socket), CPU seconds per 1,000 deliveries, ratios to bare Socket.IO (…OverBare),
 // failed sockets, missing deliveries and error counts down. Figures the baseline does not have yet are listed as new.
 // A warning line comes first when one run was pinned (`npm run bench -- --pin`, summary.json
@@ -38,9 +38,8 @@ function leaves(value, path = [], out = new Map()) {
 /** +1 when bigger is better, -1 when smaller is better, 0 when the name does not say. */
 function direction(path) {
   const last = path.split('.').at(-1);
-  if (/PerSec$|^sockets$|^tps$|PerPgbenchTps$/.test(last)) return 1;
-  if (/PerCommit$/.test(last)) return 1;
-  if (/Ms$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|Per1000Deliveries$|OverBare$|^failed$|Failed$|^failedTransactions$|Missing$|Errors$/.test(last)) return -1;
+  if (/PerSec$|^sockets$|^tps$|PerPgbenchTps$|PerCommit$/.test(last)) return 1;
+  if (/Ms$|MsPerWrite$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|Per1000Deliveries$|OverBare$|^failed$|Failed$|^failedTransactions$|Missing$|Errors$/.test(last)) return -1;
   return 0;
 }
 
