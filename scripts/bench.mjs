@@ -56,6 +56,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseCliArgs } from './cli-args.mjs';
+import { groupCommitCounts, isMeasureLine } from './load-tool-readings.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import pg from 'pg';
@@ -420,12 +421,12 @@ function serverCostOverMeasuredPhase() {
     const at = performance.now();
     const cpu = pids.map((pid) => cpuSeconds(pid) ?? 0);
     const postgres = cpuSecondsByCommand('postgres');
-    const commits = await Promise.all(urls.map(groupCommitCounts));
+    const commits = await Promise.all(urls.map(replicaGroupCommitCounts));
     return { at, cpu, postgres, commits };
   };
   return {
     onLine(line) {
-      if (/^\[ *\d+s measure/.test(line)) readings.push(read());
+      if (isMeasureLine(line)) readings.push(read());
     },
     async result(okPerSec) {
       if (readings.length < 2 || !(okPerSec > 0)) return null;
@@ -448,11 +449,9 @@ function serverCostOverMeasuredPhase() {
 }
 
 /** A replica's group-commit counters now: `{ writes, batches }` from /metrics; zeros when unreadable. */
-async function groupCommitCounts(url) {
+async function replicaGroupCommitCounts(url) {
   try {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    const read = (suffix) => Number(new RegExp(`^tasklane_group_commit_writes_${suffix}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    return { writes: read('sum'), batches: read('count') };
+    return groupCommitCounts(await (await fetch(`${url}/metrics`)).text());
   } catch {
     return { writes: 0, batches: 0 };
   }
@@ -837,7 +836,7 @@ async function storm() {
     const res = await runTool('storm', a, {
       timeoutMs: boundFor(2, durationS, setupS),
       onLine: (line) => {
-        if (timeline || !/^\[ *\d+s measure/.test(line)) return;
+        if (timeline || !isMeasureLine(line)) return;
         // The measured phase began: baseline reading now, the kill STORM_BASELINE_S later.
         timeline = (async () => {
           await read('baselineStart');

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { groupCommitCounts, isMeasureLine } from './load-tool-readings.mjs';
 import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,7 +51,7 @@ try {
     const lines = partial.split('\n');
     partial = lines.pop();
     for (const line of lines) {
-      if (!/^\[ *\d+s measure/.test(line)) continue;
+      if (!isMeasureLine(line)) continue;
       // PostgreSQL: the server and every backend (`postgres` processes); a backend that ends before the
       // second reading counts nothing.
       const reading = { at: performance.now(), replica: cpuSeconds(replica.pid) ?? 0, postgres: cpuSecondsByCommand('postgres'), statements: statementCounts(url) };
@@ -91,8 +92,9 @@ async function statementCounts(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
   const counts = new Map();
   for (const m of text.matchAll(/^tasklane_db_query_duration_seconds_count\{[^}]*statement="([^"]+)"[^}]*\} (\d+)/gm)) counts.set(m[1], Number(m[2]));
-  counts.set('(batches)', Number(/^tasklane_group_commit_writes_count(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0));
-  counts.set('(writes)', Number(/^tasklane_group_commit_writes_sum(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? 0));
+  const { writes, batches } = groupCommitCounts(text);
+  counts.set('(batches)', batches);
+  counts.set('(writes)', writes);
   return counts;
 }
 
