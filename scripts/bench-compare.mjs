@@ -39,7 +39,7 @@ function leaves(value, path = [], out = new Map()) {
 function direction(path) {
   const last = path.split('.').at(-1);
   if (/PerSec$|^sockets$|^tps$|PerPgbenchTps$|PerCommit$/.test(last)) return 1;
-  if (/Ms$|MsPerWrite$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|Per1000Deliveries$|OverBare$|^failed$|Failed$|^failedTransactions$|Missing$|Errors$/.test(last)) return -1;
+  if (/Ms$|MsPerWrite$|^p\d+$|^max$|^kbPerSocket$|PerBoard$|PerLostSocket$|Per1000Deliveries$|OverBare$|^failed$|Failed$|^failedTransactions$|Missing$|Errors$|CallsPerWrite$/.test(last)) return -1;
   return 0;
 }
 

@@ -22,12 +22,12 @@
 // The difference of the two servers' CPU per write is what Nest, validation, interceptors,
 // logging, metrics, tracing and the application's own code cost on top of the same SQL.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import jwt from 'jsonwebtoken';
 import { LatencyHistogram } from '../dist/apps/loadtest/src/metrics.js';
-import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 import { parseCliArgs } from './cli-args.mjs';
 
 const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] [--duration 8] [--warmup 5] [--prime 10] [--rounds 2] [--variant KEY=VALUE[,KEY=VALUE…]]…', {
@@ -71,19 +71,13 @@ async function closedLoop(send, from, until) {
   return { latencies, failures };
 }
 
-/** The read and write system calls a process has made so far (`syscr`, `syscw` of /proc/<pid>/io). */
-function syscalls(pid) {
-  const io = Object.fromEntries(readFileSync(`/proc/${pid}/io`, 'utf8').trim().split('\n').map((l) => l.split(': ')));
-  return { reads: Number(io.syscr), writes: Number(io.syscw) };
-}
-
 /** One measured run against a server (`pid`): warm-up, then the measured phase with CPU readings around it. */
 async function measure(pid, send) {
   const start = performance.now();
   const from = start + Number(args.warmup) * 1000;
   const until = from + Number(args.duration) * 1000;
   let before = null;
-  const reading = () => ({ at: performance.now(), server: cpuSeconds(pid), io: syscalls(pid), postgres: cpuSecondsByCommand('postgres'), driver: process.cpuUsage() });
+  const reading = () => ({ at: performance.now(), server: cpuSeconds(pid), io: syscallCounts(pid), postgres: cpuSecondsByCommand('postgres'), driver: process.cpuUsage() });
   const timer = setTimeout(() => (before = reading()), from - start);
   const { latencies, failures } = await closedLoop(send, from, until);
   const after = reading();

@@ -60,7 +60,7 @@ import { groupCommitCounts, isMeasureLine } from './load-tool-readings.mjs';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, startScratchCluster } from '../apps/loadtest/support/scratch-cluster.mjs';
 import pg from 'pg';
-import { checkCpus, cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createDatabase, databaseUrl, dropDatabase, rssKb, spawnTracked } from '../libs/cluster/dist/index.js';
+import { checkCpus, cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createDatabase, databaseUrl, dropDatabase, rssKb, spawnTracked, syscallCounts } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const TOOL = resolve(root, 'dist/apps/loadtest/src/main.js');
@@ -406,11 +406,12 @@ async function startBenchCluster(env = {}, balance = undefined) {
 
 /**
  * What the servers spent over the load tool's measured phase (its first to its last `[ Ns measure`
- * progress line): each replica's CPU (/proc/<pid>/stat), PostgreSQL's (every `postgres` process) and
- * the replicas' group commit (`tasklane_group_commit_writes` sum and count from /metrics).
- * Pass `onLine` to runTool, then `result(okPerSec)` after it returns.
+ * progress line): each replica's CPU (/proc/<pid>/stat) and read and write system calls
+ * (/proc/<pid>/io: counts, which unlike CPU time do not depend on the machine's speed), PostgreSQL's
+ * CPU (every `postgres` process) and the replicas' group commit (`tasklane_group_commit_writes` sum
+ * and count from /metrics). Pass `onLine` to runTool, then `result(okPerSec)` after it returns.
  * @returns result() → { replicaCpuCores: number[], replicaCpuMsPerWrite, postgresCpuMsPerWrite,
- *   writesPerCommit, measuredS } or null when the phase was too short for two readings or no write
+ *   replicaReadCallsPerWrite, replicaWriteCallsPerWrite, writesPerCommit, measuredS } or null when the phase was too short for two readings or no write
  *   succeeded.
  */
 function serverCostOverMeasuredPhase() {
@@ -420,9 +421,10 @@ function serverCostOverMeasuredPhase() {
   const read = async () => {
     const at = performance.now();
     const cpu = pids.map((pid) => cpuSeconds(pid) ?? 0);
+    const io = pids.map((pid) => syscallCounts(pid) ?? { reads: 0, writes: 0 });
     const postgres = cpuSecondsByCommand('postgres');
     const commits = await Promise.all(urls.map(replicaGroupCommitCounts));
-    return { at, cpu, postgres, commits };
+    return { at, cpu, io, postgres, commits };
   };
   return {
     onLine(line) {
@@ -437,11 +439,14 @@ function serverCostOverMeasuredPhase() {
       const sum = (xs) => xs.reduce((a, b) => a + b, 0);
       const committed = sum(last.commits.map((c, i) => c.writes - first.commits[i].writes));
       const batches = sum(last.commits.map((c, i) => c.batches - first.commits[i].batches));
+      const calls = (kind) => round(sum(last.io.map((c, i) => c[kind] - first.io[i][kind])) / writes, 1);
       return {
         measuredS: round(seconds, 1),
         replicaCpuCores: cpu.map((c) => round(c / seconds, 2)),
         replicaCpuMsPerWrite: round((sum(cpu) * 1000) / writes, 2),
         postgresCpuMsPerWrite: round((cpuSecondsBetween(first.postgres, last.postgres) * 1000) / writes, 2),
+        replicaReadCallsPerWrite: calls('reads'),
+        replicaWriteCallsPerWrite: calls('writes'),
         writesPerCommit: batches > 0 ? round(committed / batches, 1) : null,
       };
     },
@@ -477,7 +482,7 @@ async function hotboard() {
       const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, balance: v.balance, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null, servers });
       rows[v.name].push(row);
       const costLine = servers
-        ? `; ${servers.writesPerCommit} writes per COMMIT, replicas ${servers.replicaCpuCores.join(' / ')} cores, CPU per write: replicas ${servers.replicaCpuMsPerWrite} ms, PostgreSQL ${servers.postgresCpuMsPerWrite} ms`
+        ? `; ${servers.writesPerCommit} writes per COMMIT, replicas ${servers.replicaCpuCores.join(' / ')} cores, CPU per write: replicas ${servers.replicaCpuMsPerWrite} ms, PostgreSQL ${servers.postgresCpuMsPerWrite} ms; system calls per write: ${servers.replicaReadCallsPerWrite} reads, ${servers.replicaWriteCallsPerWrite} writes`
         : '';
       log(`  ${v.name} round ${round_}: ${row.okPerSec ?? '?'} ok/s, p50 ${row.restP50} ms, p99 ${row.restP99} ms, max ${row.restMaxMs} ms, errors ${row.errors}, load ${row.loadavg1AtEnd}${costLine}`);
       await scratch.stop();
@@ -491,7 +496,7 @@ async function hotboard() {
       restP50Ms: x.restP50,
       restP99Ms: x.restP99,
       restMaxMs: x.restMaxMs,
-      ...(x.servers ? { writesPerCommit: x.servers.writesPerCommit, replicaCpuMsPerWrite: x.servers.replicaCpuMsPerWrite, postgresCpuMsPerWrite: x.servers.postgresCpuMsPerWrite } : {}),
+      ...(x.servers ? { writesPerCommit: x.servers.writesPerCommit, replicaCpuMsPerWrite: x.servers.replicaCpuMsPerWrite, postgresCpuMsPerWrite: x.servers.postgresCpuMsPerWrite, replicaReadCallsPerWrite: x.servers.replicaReadCallsPerWrite, replicaWriteCallsPerWrite: x.servers.replicaWriteCallsPerWrite } : {}),
       reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)}, nginx balance ${x.balance})`,
     };
   summary.figures.hotBoard = {
@@ -956,7 +961,7 @@ function printFigures() {
   if (args.pin) lines.push(`Pinned (--pin): load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, replicas and bare Socket.IO servers on CPU ${SERVER_CPUS}; PostgreSQL, Redis, nginx and pgbench unpinned.`);
   if (f.hotBoard) {
     const h = f.hotBoard;
-    const cost = (x) => (x.writesPerCommit === undefined ? '' : `; ${x.writesPerCommit} writes per COMMIT, CPU per write: replicas ${x.replicaCpuMsPerWrite} ms, PostgreSQL ${x.postgresCpuMsPerWrite} ms`);
+    const cost = (x) => (x.writesPerCommit === undefined ? '' : `; ${x.writesPerCommit} writes per COMMIT, CPU per write: replicas ${x.replicaCpuMsPerWrite} ms, PostgreSQL ${x.postgresCpuMsPerWrite} ms${x.replicaWriteCallsPerWrite === undefined ? '' : `; system calls per write: ${x.replicaReadCallsPerWrite} reads, ${x.replicaWriteCallsPerWrite} writes`}`);
     const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms${cost(x)}` : `  ${name}: no report`);
     lines.push('', 'Hot board (1 board, 16 writers in flight, 3 replicas + LB; best of 2 rounds each):', line('one transaction per write, round robin', h.single), line('group commit, round robin', h.group), line("group commit, the board's writes to one replica (default)", h.affinity));
     if (h.affinity) lines.push(`  ${h.affinity.reproduce}`);

@@ -4,7 +4,9 @@
 // writes (no sockets) over --boards boards (default 20), stops it, and prints the replica's CPU
 // profile summarised by package and by function (self time), and the CPU per write of the replica
 // and of PostgreSQL (all `postgres` processes) over the measured phase, from /proc/<pid>/stat
-// (the replica's figure includes the profiler's own overhead), and the SQL statements per write
+// (the replica's figure includes the profiler's own overhead), its read and write system calls per
+// write (/proc/<pid>/io: a count, which unlike CPU time does not depend on the machine's speed; the
+// profiler's own file writes are few), and the SQL statements per write
 // over the same phase, from the replica's /metrics (`tasklane_db_query_duration_seconds_count` by
 // statement, plus BEGIN and COMMIT per committed group-commit batch). The .cpuprofile, the load
 // tool's report and the replica's log are kept under bench-results/.
@@ -13,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { groupCommitCounts, isMeasureLine } from './load-tool-readings.mjs';
-import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' } } });
@@ -54,7 +56,7 @@ try {
       if (!isMeasureLine(line)) continue;
       // PostgreSQL: the server and every backend (`postgres` processes); a backend that ends before the
       // second reading counts nothing.
-      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid) ?? 0, postgres: cpuSecondsByCommand('postgres'), statements: statementCounts(url) };
+      const reading = { at: performance.now(), replica: cpuSeconds(replica.pid) ?? 0, io: syscallCounts(replica.pid), postgres: cpuSecondsByCommand('postgres'), statements: statementCounts(url) };
       if (start) end = reading;
       else start = reading;
     }
@@ -70,7 +72,8 @@ try {
     const writes = r.throughput.okPerSec * seconds;
     const replicaMs = ((end.replica - start.replica) * 1000) / writes;
     const postgresMs = (cpuSecondsBetween(start.postgres, end.postgres) * 1000) / writes;
-    cpuLine = `${await statementsPerWrite(await start.statements, await end.statements)}\nCPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms`;
+    const io = start.io && end.io ? `; system calls per write: ${((end.io.reads - start.io.reads) / writes).toFixed(1)} reads, ${((end.io.writes - start.io.writes) / writes).toFixed(1)} writes` : '';
+    cpuLine = `${await statementsPerWrite(await start.statements, await end.statements)}\nCPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms${io}`;
   }
   await replica.stop('SIGINT');
   replica = null;

@@ -26,7 +26,7 @@ export {
   type ScratchDatabase,
   type ScratchDatabaseOptions,
 } from './scratch-database.js';
-export { cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, parseCpuList, rssKb, USER_HZ } from './process-stats.js';
+export { cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, parseCpuList, rssKb, syscallCounts, USER_HZ } from './process-stats.js';
 export { makeTempDir } from './temp-dir.js';
 export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
 export { startThrowawayRedis, type ThrowawayRedis } from './throwaway-redis.js';

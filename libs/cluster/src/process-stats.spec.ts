@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawnTracked } from './child-process.js';
-import { cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, parseCpuList, rssKb, USER_HZ } from './process-stats.js';
+import { cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, parseCpuList, rssKb, syscallCounts, USER_HZ } from './process-stats.js';
 import { makeTempDir } from './temp-dir.js';
 
 /** A pid no process has: above the kernel's pid_max (at most 2^22). */
@@ -84,6 +84,41 @@ describe('process stats from /proc', () => {
     expect(cpuAffinity(child.pid!)).toBeNull();
     expect(cpuSeconds(NO_SUCH_PID)).toBeNull();
     expect(rssKb(NO_SUCH_PID)).toBeNull();
+  });
+
+  it('counts a process\'s read and write system calls', async () => {
+    // Prints a line, then on each line of stdin writes 50 times to /dev/null (one write(2) each)
+    // and answers on stdout; idle in between.
+    const child = spawn(
+      process.execPath,
+      ['-e', 'const fs = require("fs"); const fd = fs.openSync("/dev/null", "w"); console.log("ready"); process.stdin.on("data", () => { for (let i = 0; i < 50; i++) fs.writeSync(fd, "x"); console.log("done"); });'],
+      { env: childEnv, stdio: ['pipe', 'pipe', 'inherit'] },
+    );
+    children.push(child);
+    const lines: string[] = [];
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const parts = out.split('\n');
+      out = parts.pop()!;
+      lines.push(...parts);
+    });
+    const untilLines = async (n: number) => {
+      for (const end = Date.now() + 10_000; lines.length < n && Date.now() < end; ) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(lines.length).toBeGreaterThanOrEqual(n);
+    };
+    await untilLines(1);
+    const before = syscallCounts(child.pid!);
+    child.stdin!.write('go\n');
+    await untilLines(2);
+    const after = syscallCounts(child.pid!);
+    expect(before).not.toBeNull();
+    // 50 writes to /dev/null and the answer's; the runtime may add a few of its own (an eventfd …).
+    expect(after!.writes - before!.writes).toBeGreaterThanOrEqual(51);
+    expect(after!.writes - before!.writes).toBeLessThan(70);
+    // At least the read of the line from stdin.
+    expect(after!.reads - before!.reads).toBeGreaterThanOrEqual(1);
+    expect(syscallCounts(NO_SUCH_PID)).toBeNull();
   });
 
   it('finds every process of a command name, and counts the CPU between two readings', async () => {

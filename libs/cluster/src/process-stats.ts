@@ -46,6 +46,19 @@ export function cpuSeconds(pid: number): number | null {
 }
 
 /**
+ * The read and write system calls a process has made so far: `syscr` and `syscw` of /proc/<pid>/io
+ * (read, readv, recv…; write, writev, send…). A count, so unlike CPU time it does not depend on the
+ * machine's speed: the figure to compare round trips and socket writes across machines.
+ * @returns counts, or null when the process is gone or its io file cannot be read.
+ */
+export function syscallCounts(pid: number): { reads: number; writes: number } | null {
+  const io = readProc(pid, 'io');
+  const reads = io === null ? null : /^syscr:\s+(\d+)/m.exec(io);
+  const writes = io === null ? null : /^syscw:\s+(\d+)/m.exec(io);
+  return reads && writes ? { reads: Number(reads[1]), writes: Number(writes[1]) } : null;
+}
+
+/**
  * Resident set size of a process: the `VmRSS` line of /proc/<pid>/status, in KiB (the file says
  * "kB" and means 1024 bytes). Anonymous, file-backed and shared-memory pages resident now.
  * @returns KiB, or null when the process is gone or has no memory map (a zombie, a kernel thread).
