@@ -22,6 +22,16 @@ async function batchCounters(t: ReturnType<typeof useTestApp>): Promise<{ writes
 describe('group commit (e2e)', () => {
   const t = useTestApp();
 
+  it('runs on pipelined connections (DB_PIPELINE, on by default), so every test here sends savepoints pipelined', async () => {
+    const runner = t.app.get(DataSource).createQueryRunner();
+    try {
+      const client = (await runner.connect()) as { pipeline?: boolean };
+      expect(client.pipeline).toBe(true);
+    } finally {
+      await runner.release();
+    }
+  });
+
   it('commits 60 concurrent writes to one board in fewer transactions, every write once, seqs contiguous', async () => {
     const { owner, board, todo } = await tasksBoard(t);
     // Three writers, 20 writes each: within every user's write burst (RATE_LIMIT_WRITES_BURST).

@@ -60,6 +60,9 @@ describe('validateEnv', () => {
     expect(env).toMatchObject({ PORT: 8080, DB_POOL_SIZE: 5, ACCESS_TOKEN_TTL: 60, MIGRATIONS_RUN: false, REPLICA_ID: 'api-7' });
     for (const yes of ['1', 'true', 'TRUE', 'yes']) expect(validateEnv({ MIGRATIONS_RUN: yes }).MIGRATIONS_RUN).toBe(true);
     for (const no of ['0', 'false', 'no']) expect(validateEnv({ MIGRATIONS_RUN: no }).MIGRATIONS_RUN).toBe(false);
+    // Pipelined connections unless turned off (a proxy in front of PostgreSQL without pipelining).
+    expect(validateEnv({}).DB_PIPELINE).toBe(true);
+    expect(validateEnv({ DB_PIPELINE: 'false' }).DB_PIPELINE).toBe(false);
   });
 
   it('defaults REPLICA_ID to host:port', () => {

@@ -70,6 +70,15 @@ export class Env {
   @Transform(toInt) @IsInt() @Min(100)
   DB_POOL_TIMEOUT_MS = 5000;
 
+  /**
+   * Pipelined PostgreSQL connections (node-postgres `pipeline: true`): a query can be sent before the
+   * previous one's answer has arrived. Group commit uses it to send each write's SAVEPOINT together
+   * with its first statement (one round trip fewer per write in a batch). Off: one query at a time
+   * per connection, for a proxy in front of PostgreSQL that does not support pipelining.
+   */
+  @Transform(toBool) @IsBoolean()
+  DB_PIPELINE = true;
+
   /** Run pending migrations at boot (default: on with the embedded database, off otherwise). */
   @IsOptional() @Transform(toBool) @IsBoolean()
   MIGRATIONS_RUN?: boolean;

@@ -52,7 +52,7 @@ class EmbeddedDatabaseHolder implements OnApplicationShutdown {
           holder.db = await startEmbeddedPostgres(dir, config.getOrThrow('EMBEDDED_PG_PORT', { infer: true }));
           url = holder.db.url;
         }
-        const pool = { size: config.getOrThrow('DB_POOL_SIZE', { infer: true }), acquireTimeoutMs: config.getOrThrow('DB_POOL_TIMEOUT_MS', { infer: true }) };
+        const pool = { size: config.getOrThrow('DB_POOL_SIZE', { infer: true }), acquireTimeoutMs: config.getOrThrow('DB_POOL_TIMEOUT_MS', { infer: true }), pipeline: config.getOrThrow('DB_PIPELINE', { infer: true }) };
         return { ...typeOrmOptions(url, pool, config.getOrThrow('MIGRATIONS_RUN', { infer: true })), retryAttempts: 3, retryDelay: 1000 };
       },
     }),

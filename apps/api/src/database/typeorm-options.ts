@@ -8,6 +8,8 @@ export interface PoolSettings {
   size: number;
   /** ms to wait for a free connection before the query fails (mapped to 503). */
   acquireTimeoutMs: number;
+  /** node-postgres `pipeline` (DB_PIPELINE): queries go on the wire without waiting for the previous answer. Default off. */
+  pipeline?: boolean;
 }
 
 /** `application_name` of the API's pooled connections (pg_stat_activity tells them apart from a psql session). */
@@ -60,6 +62,7 @@ export function typeOrmOptions(url: string, pool: PoolSettings, migrationsRun = 
       // of holding a pooled connection, so one hot board cannot starve the pool.
       lock_timeout: 5_000,
       application_name: POOL_APPLICATION_NAME,
+      pipeline: pool.pipeline ?? false,
     },
   };
 }

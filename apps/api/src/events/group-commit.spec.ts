@@ -12,7 +12,7 @@ const BOARD = 'b1';
 const tx = { name: 'tx' } as unknown as EntityManager;
 const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.deleted', actorId: 'u', occurredAt: new Date(0).toISOString(), data: { id: 't' } });
 
-function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number | null; lockFails?: boolean } = {}) {
+function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number | null; lockFails?: boolean; pipeline?: boolean; savepointFails?: boolean } = {}) {
   const log: string[] = [];
   const committed: AnyBoardEvent[][] = [];
   // Releases the current runner, as TypeORM does when its connection fails.
@@ -28,6 +28,23 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
         log.push(sql);
       };
       lose = () => void (released = true);
+      // The node-postgres client behind the runner. Pipelined (DB_PIPELINE), the batch sends its
+      // savepoints on it directly: logged when sent, answered 1 ms later (after the step has run),
+      // or, with savepointFails, the connection breaks instead.
+      const connection = {
+        pipeline: options.pipeline ?? false,
+        query: (sql: string) => {
+          send(sql);
+          return new Promise<void>((resolve, reject) =>
+            setTimeout(() => {
+              if (!options.savepointFails) return resolve(void log.push(`${sql}: answered`));
+              lose();
+              reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+            }, 1),
+          );
+        },
+        connection: { stream: { cork: () => log.push('cork'), uncork: () => log.push('uncork') } },
+      };
       return {
         manager: tx,
         get isTransactionActive() {
@@ -36,7 +53,7 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
         get isReleased() {
           return released;
         },
-        connect: async () => undefined,
+        connect: async () => connection,
         startTransaction: async () => void ((active = true), log.push('BEGIN')),
         commitTransaction: async () => {
           send('COMMIT');
@@ -110,6 +127,40 @@ describe('BoardGroupCommit', () => {
     ]);
     // One publish for the batch, in seq order, before any write resolves.
     expect(committed).toEqual([[11, 12, 13].map((seq) => expect.objectContaining({ seq }))]);
+  });
+
+  it('on a pipelined connection sends each savepoint without waiting for its answer, in one socket write with the step’s first statement', async () => {
+    const { group, log, committed, holdLock } = setup({ pipeline: true });
+    const release = holdLock();
+    const results = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log)), group.run(BOARD, ok('c', log))];
+    release();
+    await expect(Promise.all(results)).resolves.toMatchObject([{ event: { seq: 11 } }, { event: { seq: 12 } }, { event: { seq: 13 } }]);
+    // The step runs before the savepoint is answered; the socket stays corked until it has.
+    expect(log).toEqual([
+      'BEGIN', 'lock', 'a@10',
+      'cork', 'SAVEPOINT tl_write', 'b@11', 'uncork', 'SAVEPOINT tl_write: answered',
+      'cork', 'RELEASE SAVEPOINT tl_write; SAVEPOINT tl_write', 'c@12', 'uncork', 'RELEASE SAVEPOINT tl_write; SAVEPOINT tl_write: answered',
+      'COMMIT',
+    ]);
+    expect(committed).toEqual([[11, 12, 13].map((seq) => expect.objectContaining({ seq }))]);
+  });
+
+  it('on a pipelined connection fails the whole batch when a savepoint fails (the connection broke), even if its step seemed to succeed, and runs the writes not yet taken in a new transaction', async () => {
+    const { group, log, committed, holdLock } = setup({ pipeline: true, savepointFails: true });
+    const release = holdLock();
+    const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log))];
+    release();
+    for (const w of writes) {
+      const error = await w.then(() => null, (e: unknown) => e);
+      expect(error).toMatchObject({ code: '57P01' });
+      expect(isDatabaseUnavailable(error)).toBe(true);
+    }
+    // Nothing of the batch was committed or published.
+    expect(log).toEqual(['BEGIN', 'lock', 'a@10', 'cork', 'SAVEPOINT tl_write', 'b@11', 'uncork']);
+    expect(committed).toEqual([]);
+    const c = group.run(BOARD, ok('c', log));
+    await expect(c).resolves.toMatchObject({ event: { seq: 11 } });
+    expect(log.slice(-4)).toEqual(['BEGIN', 'lock', 'c@10', 'COMMIT']);
   });
 
   it('rolls a failing write back to its savepoint alone, and runs the next one in that savepoint: the others commit, and keep consecutive seqs', async () => {

@@ -31,6 +31,19 @@ export type CommittedListener = (events: AnyBoardEvent[], writes: number) => voi
 /** Locks the board's stream for the transaction and returns its head (last seq …); null for no such board. */
 export type StreamLock = (tx: EntityManager, boardId: string) => Promise<StreamHead | null>;
 
+/**
+ * The part of the batch's node-postgres Client used directly: `pipeline` (node-postgres ≥ 8.23,
+ * `new Client({ pipeline: true })`, set by DB_PIPELINE) writes a query to the socket at once instead
+ * of after the previous one's answer; PostgreSQL still runs a connection's queries one after the
+ * other, in the order sent.
+ */
+interface PgConnection {
+  pipeline?: boolean;
+  query(text: string): Promise<unknown>;
+  /** node-postgres' wire connection and its socket (pg corks it around each extended-protocol query too). */
+  connection?: { stream?: { cork?(): void; uncork?(): void } };
+}
+
 interface QueuedWrite {
   step: WriteStep<unknown>;
   resolve: (outcome: StepOutcome<unknown>) => void;
@@ -54,13 +67,16 @@ interface QueuedWrite {
  *      once the batch has committed, so that whoever handles the rejection reads what the batch's
  *      earlier writes committed (an Idempotency-Key retry finds its first attempt); when the first
  *      one fails the whole transaction is rolled back (it holds nothing else), it is rejected at
- *      once, and the rest go on in a new one. A lone write so costs no statement more than without batching,
- *      and each later write one more round trip (the previous savepoint's RELEASE and the next
- *      SAVEPOINT go as one query; COMMIT takes the last one with it);
+ *      once, and the rest go on in a new one. A lone write so costs no statement more than without
+ *      batching, and each later write one more statement (the previous savepoint's RELEASE and the
+ *      next SAVEPOINT go as one query; COMMIT takes the last one with it). On a pipelined
+ *      connection (DB_PIPELINE, the default) that statement costs no round trip of its own: it is
+ *      sent without waiting for its answer, the step's first statement right behind it, and the
+ *      answer is checked once the step has run (a failed one fails the batch, see step 3);
  *   3. COMMIT; `onCommitted` gets the batch's events in seq order; each write's `afterCommit` runs
- *      and its promise resolves, in order. If BEGIN, the lock or COMMIT fails, every write of the
- *      batch is rejected with that error (nothing of it was committed); if the connection broke
- *      mid-batch, with `connectionLost` (503).
+ *      and its promise resolves, in order. If BEGIN, the lock, a savepoint or COMMIT fails, every
+ *      write of the batch is rejected with that error (nothing of it was committed); if the
+ *      connection broke mid-batch, with `connectionLost` (503).
  * Each write keeps its own validation, role check, Idempotency-Key, ETag check, result and event:
  * only the transaction is shared. Steps run in the async context of the request that queued them
  * (AsyncResource), so traces, request ids and audit lines stay the request's own.
@@ -135,7 +151,7 @@ export class BoardGroupCommit {
     let current: QueuedWrite | null = null;
     try {
       runner = this.dataSource.createQueryRunner();
-      await runner.connect();
+      const connection = (await runner.connect()) as PgConnection;
       await runner.startTransaction();
       const tx = runner.manager;
       const head = await this.lock(tx, boardId);
@@ -152,10 +168,14 @@ export class BoardGroupCommit {
       while (queue.length > 0 && done.length < this.maxBatch) {
         current = queue.shift()!;
         const first = done.length === 0;
+        // The savepoint statement when pipelined: its answer, awaited once the step has run.
+        let savepointSent: Promise<unknown> | null = null;
         if (!first && savepoint !== 'clean') {
-          // One round trip: the previous write's savepoint is released (merged into the
-          // transaction) and the next one set, in one simple-protocol query.
-          await runner.query(savepoint === 'used' ? 'RELEASE SAVEPOINT tl_write; SAVEPOINT tl_write' : 'SAVEPOINT tl_write');
+          // The previous write's savepoint is released (merged into the transaction) and the next
+          // one set, in one simple-protocol query.
+          const text = savepoint === 'used' ? 'RELEASE SAVEPOINT tl_write; SAVEPOINT tl_write' : 'SAVEPOINT tl_write';
+          if (connection?.pipeline) savepointSent = sendCorked(connection, text);
+          else await runner.query(text);
         }
         let outcome: StepOutcome<unknown>;
         // What the step may change of `head` in memory (webhookEnabled) is undone with its savepoint.
@@ -163,6 +183,9 @@ export class BoardGroupCommit {
         try {
           outcome = await current.step(tx, seq, head);
         } catch (error) {
+          // The step's statements ran after the savepoint's: when that failed (the connection was
+          // lost, say), so did they, and the batch fails with the savepoint's error (outer catch).
+          if (savepointSent) await savepointSent;
           head.webhooks = webhooks;
           if (first) {
             // A connection lost between two statements (TypeORM released the runner, so the step's
@@ -188,6 +211,8 @@ export class BoardGroupCommit {
           savepoint = 'clean';
           continue;
         }
+        // Answered before the step's own statements, so settled by now; a failure fails the batch.
+        if (savepointSent) await savepointSent;
         if (!first) savepoint = 'used';
         done.push({ write: current, outcome });
         current = null;
@@ -252,6 +277,24 @@ export function connectionLost(cause: unknown): Error {
  */
 function onLostConnection(runner: QueryRunner, error: unknown): unknown {
   return runner.isReleased && !isDatabaseUnavailable(error) ? connectionLost(error) : error;
+}
+
+/**
+ * Sends `text` on a pipelined connection without waiting for its answer, in one socket write with
+ * whatever is queued behind it before the event loop moves on (the step's first statement, when
+ * the step sends it without waiting for I/O first): the socket is corked until `setImmediate`,
+ * which runs after the promise jobs the step's first statement is sent in (Node.js' stream docs,
+ * `writable.cork()`: buffered writes go out in one `writev` on uncork). Returns the answer's
+ * promise, already observed so that a rejection never counts as unhandled before its caller
+ * awaits it.
+ */
+function sendCorked(connection: PgConnection, text: string): Promise<unknown> {
+  const socket = connection.connection?.stream;
+  socket?.cork?.();
+  const answer = connection.query(text);
+  answer.catch(() => undefined);
+  if (socket?.uncork) setImmediate(() => socket.uncork!());
+  return answer;
 }
 
 /** Resolves or rejects a queued write once. */
