@@ -421,7 +421,7 @@ function serverCostOverMeasuredPhase() {
   const read = async () => {
     const at = performance.now();
     const cpu = pids.map((pid) => cpuSeconds(pid) ?? 0);
-    const io = pids.map((pid) => syscallCounts(pid) ?? { reads: 0, writes: 0 });
+    const io = pids.map((pid) => syscallCounts(pid));
     const postgres = cpuSecondsByCommand('postgres');
     const commits = await Promise.all(urls.map(replicaGroupCommitCounts));
     return { at, cpu, io, postgres, commits };
@@ -439,7 +439,9 @@ function serverCostOverMeasuredPhase() {
       const sum = (xs) => xs.reduce((a, b) => a + b, 0);
       const committed = sum(last.commits.map((c, i) => c.writes - first.commits[i].writes));
       const batches = sum(last.commits.map((c, i) => c.batches - first.commits[i].batches));
-      const calls = (kind) => round(sum(last.io.map((c, i) => c[kind] - first.io[i][kind])) / writes, 1);
+      // Over all replicas (the idle ones' own traffic included); null when a replica could not be read.
+      const readable = [...first.io, ...last.io].every((c) => c !== null);
+      const calls = (kind) => (readable ? round(sum(last.io.map((c, i) => c[kind] - first.io[i][kind])) / writes, 1) : null);
       return {
         measuredS: round(seconds, 1),
         replicaCpuCores: cpu.map((c) => round(c / seconds, 2)),

@@ -8,7 +8,7 @@ export interface PoolSettings {
   size: number;
   /** ms to wait for a free connection before the query fails (mapped to 503). */
   acquireTimeoutMs: number;
-  /** node-postgres `pipeline` (DB_PIPELINE): queries go on the wire without waiting for the previous answer. Default off. */
+  /** node-postgres `pipeline`: queries go on the wire without waiting for the previous answer. The app passes DB_PIPELINE (default on); unset here (the migration CLI's data source): off. */
   pipeline?: boolean;
 }
 

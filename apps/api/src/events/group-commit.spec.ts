@@ -12,7 +12,7 @@ const BOARD = 'b1';
 const tx = { name: 'tx' } as unknown as EntityManager;
 const event = (seq: number): AnyBoardEvent => ({ boardId: BOARD, seq, type: 'task.deleted', actorId: 'u', occurredAt: new Date(0).toISOString(), data: { id: 't' } });
 
-function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number | null; lockFails?: boolean; pipeline?: boolean; savepointFails?: boolean } = {}) {
+function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number | null; lockFails?: boolean; pipeline?: boolean; savepointFails?: 'connection' | 'statement' } = {}) {
   const log: string[] = [];
   const committed: AnyBoardEvent[][] = [];
   // Releases the current runner, as TypeORM does when its connection fails.
@@ -30,7 +30,8 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
       lose = () => void (released = true);
       // The node-postgres client behind the runner. Pipelined (DB_PIPELINE), the batch sends its
       // savepoints on it directly: logged when sent, answered 1 ms later (after the step has run),
-      // or, with savepointFails, the connection breaks instead.
+      // or, with savepointFails, refused: the connection breaks, or the statement fails (the
+      // transaction is aborted, the connection lives on).
       const connection = {
         pipeline: options.pipeline ?? false,
         query: (sql: string) => {
@@ -38,6 +39,7 @@ function setup(options: { maxBatch?: number; commitFails?: boolean; seq?: number
           return new Promise<void>((resolve, reject) =>
             setTimeout(() => {
               if (!options.savepointFails) return resolve(void log.push(`${sql}: answered`));
+              if (options.savepointFails === 'statement') return reject(Object.assign(new Error('savepoint refused'), { code: 'XX000' }));
               lose();
               reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
             }, 1),
@@ -146,7 +148,7 @@ describe('BoardGroupCommit', () => {
   });
 
   it('on a pipelined connection fails the whole batch when a savepoint fails (the connection broke), even if its step seemed to succeed, and runs the writes not yet taken in a new transaction', async () => {
-    const { group, log, committed, holdLock } = setup({ pipeline: true, savepointFails: true });
+    const { group, log, committed, holdLock } = setup({ pipeline: true, savepointFails: 'connection' });
     const release = holdLock();
     const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, ok('b', log))];
     release();
@@ -161,6 +163,17 @@ describe('BoardGroupCommit', () => {
     const c = group.run(BOARD, ok('c', log));
     await expect(c).resolves.toMatchObject({ event: { seq: 11 } });
     expect(log.slice(-4)).toEqual(['BEGIN', 'lock', 'c@10', 'COMMIT']);
+  });
+
+  it('on a pipelined connection fails the whole batch when a savepoint statement fails and the step then fails too (no ROLLBACK TO: the previous write would be undone and dropped)', async () => {
+    const { group, log, committed, holdLock } = setup({ pipeline: true, savepointFails: 'statement' });
+    const release = holdLock();
+    const writes = [group.run(BOARD, ok('a', log)), group.run(BOARD, failing('b', log))];
+    release();
+    const refused = { status: 'rejected', reason: expect.objectContaining({ message: 'savepoint refused' }) };
+    expect(await Promise.allSettled(writes)).toEqual([refused, refused]);
+    expect(log).toEqual(['BEGIN', 'lock', 'a@10', 'cork', 'SAVEPOINT tl_write', 'b!', 'uncork', 'ROLLBACK']);
+    expect(committed).toEqual([]);
   });
 
   it('rolls a failing write back to its savepoint alone, and runs the next one in that savepoint: the others commit, and keep consecutive seqs', async () => {

@@ -103,7 +103,8 @@ export class BoardGroupCommit {
    * Runs `step` as one write to `boardId` in the board's next batch and returns its outcome once
    * the batch has committed.
    * @throws AppError BOARD_NOT_FOUND (404) when the board has no stream; whatever `step` throws
-   *   (that write rolled back alone); the database's error when BEGIN, the lock or COMMIT fails.
+   *   (that write rolled back alone); the database's error when BEGIN, the lock, a savepoint or
+   *   COMMIT fails.
    */
   run<R>(boardId: string, step: WriteStep<R>): Promise<StepOutcome<R>> {
     return new Promise<StepOutcome<R>>((resolve, reject) => {
@@ -184,7 +185,9 @@ export class BoardGroupCommit {
           outcome = await current.step(tx, seq, head);
         } catch (error) {
           // The step's statements ran after the savepoint's: when that failed (the connection was
-          // lost, say), so did they, and the batch fails with the savepoint's error (outer catch).
+          // lost; or RELEASE failed, which aborts the transaction while the previous savepoint still
+          // exists, so a ROLLBACK TO below would succeed and undo the previous write, and COMMIT
+          // would drop it), so did they, and the batch fails with the savepoint's error (outer catch).
           if (savepointSent) await savepointSent;
           head.webhooks = webhooks;
           if (first) {
