@@ -52,6 +52,48 @@ describe('group commit (e2e)', () => {
     expect((await snapshot(t, owner.auth, board.id)).tasks).toHaveLength(60);
   });
 
+  it('keeps a busy board consistent when its busy API connections are terminated twice mid-load (batches open): each write answered 201 or 503, every 201 stored once with its event, seqs contiguous', async () => {
+    const { owner, board, todo } = await tasksBoard(t);
+    const writers = [owner, await addMember(t, owner.auth, board.id, 'editor'), await addMember(t, owner.auth, board.id, 'editor')];
+    const dataSource = t.app.get(DataSource);
+    const seqBefore = (await snapshot(t, owner.auth, board.id)).seq;
+    // The app's own pooled backends on this test's database that are running a statement or are
+    // inside a transaction (a batch), not idle ones (other suites run on databases of their own).
+    const terminateBusyApiBackends = async () =>
+      (
+        (await dataSource.query(
+          "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tasklane-api' AND state <> 'idle' AND pid <> pg_backend_pid()",
+        )) as Array<{ n: number }>
+      )[0].n;
+    // 45 writes at once (15 per writer: within each user's write burst), so that batches with
+    // several savepoints are open when the backends go.
+    const titles = Array.from({ length: 45 }, (_, i) => `f${i}`);
+    const sent = titles.map((title, i) => t.http().post(tasksPath(board.id)).set(writers[i % 3].auth).send({ columnId: todo.id, title }));
+    const answers = Promise.all(sent);
+    // Twice: as soon as a batch is at the database, every busy backend goes (then 30 ms of calm).
+    const terminated: number[] = [];
+    for (const end = Date.now() + 5_000; terminated.length < 2 && Date.now() < end; ) {
+      const n = await terminateBusyApiBackends();
+      if (n > 0) terminated.push(n);
+      await new Promise((resolve) => setTimeout(resolve, n > 0 ? 30 : 2));
+    }
+    expect(terminated).toHaveLength(2);
+    const statuses = (await answers).map((a) => a.status);
+    expect(statuses.filter((status) => status !== 201 && status !== 503)).toEqual([]);
+    const ok = titles.filter((_, i) => statuses[i] === 201);
+
+    // What committed: events contiguous after the board's seq, one task.created per task, and
+    // every write answered 201 among them once. A 503 may still have committed (its COMMIT's answer
+    // lost with the connection): then it is stored like the rest, never half.
+    const events = (await t.http().get(`/api/v1/boards/${board.id}/events?after=${seqBefore}`).set(owner.auth).expect(200)).body.items as AnyBoardEvent[];
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => seqBefore + 1 + i));
+    const created = events.filter((e) => e.type === 'task.created').map((e) => (e.data as { title: string }).title);
+    expect(new Set(created).size).toBe(created.length);
+    expect(created).toEqual(expect.arrayContaining(ok));
+    const stored = (await snapshot(t, owner.auth, board.id)).tasks.map((task) => task.title);
+    expect([...stored].sort()).toEqual([...created].sort());
+  });
+
   it('rolls back a refused or stale write alone, in the middle of a busy batch, and leaves no trace of it', async () => {
     const { owner, board, todo } = await tasksBoard(t);
     const viewer = await addMember(t, owner.auth, board.id, 'viewer');
