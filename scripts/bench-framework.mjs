@@ -100,8 +100,9 @@ async function measure(pid, send) {
     serverMs: ((after.server - before.server) * 1000) / writes,
     postgresMs: (cpuSecondsBetween(before.postgres, after.postgres) * 1000) / writes,
     driverMs: (driverUs.user + driverUs.system) / 1000 / writes,
-    readCalls: (after.io.reads - before.io.reads) / writes,
-    writeCalls: (after.io.writes - before.io.writes) / writes,
+    // NaN (printed as such) when the server could not be read, like a CPU figure of a process gone.
+    readCalls: before.io && after.io ? (after.io.reads - before.io.reads) / writes : NaN,
+    writeCalls: before.io && after.io ? (after.io.writes - before.io.writes) / writes : NaN,
     failures,
   };
 }

@@ -48,8 +48,9 @@ export function cpuSeconds(pid: number): number | null {
 /**
  * The read and write system calls a process has made so far: `syscr` and `syscw` of /proc/<pid>/io,
  * which the kernel counts in read, readv, write, writev and sendfile (fs/read_write.c), not in
- * recv/send/sendmsg; Node.js' TCP sockets and pipes use the former (libuv). A count, so unlike CPU time it does not depend on the
- * machine's speed: the figure to compare round trips and socket writes across machines.
+ * recv/send/sendmsg; Node.js' TCP sockets and pipes use the former (libuv). A count, so unlike CPU
+ * time it does not depend on the machine's speed: the figure to compare round trips and socket
+ * writes across machines.
  * @returns counts, or null when the process is gone or its io file cannot be read.
  */
 export function syscallCounts(pid: number): { reads: number; writes: number } | null {
