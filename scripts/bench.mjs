@@ -455,6 +455,16 @@ function serverCostOverMeasuredPhase() {
   };
 }
 
+/**
+ * The per-write costs of serverCostOverMeasuredPhase's result (or of a hot-board figure, which
+ * carries the same fields) as one printable clause; '' without them.
+ */
+function serverCostText(s) {
+  if (!s || s.writesPerCommit === undefined) return '';
+  const calls = s.replicaWriteCallsPerWrite === undefined ? '' : `; system calls per write: ${s.replicaReadCallsPerWrite} reads, ${s.replicaWriteCallsPerWrite} writes`;
+  return `; ${s.writesPerCommit} writes per COMMIT, CPU per write: replicas ${s.replicaCpuMsPerWrite} ms, PostgreSQL ${s.postgresCpuMsPerWrite} ms${calls}`;
+}
+
 /** A replica's group-commit counters now: `{ writes, batches }` from /metrics; zeros when unreadable. */
 async function replicaGroupCommitCounts(url) {
   try {
@@ -483,9 +493,7 @@ async function hotboard() {
       const servers = await cost.result(r?.throughput.okPerSec);
       const row = record('hotboard', `${v.label}, round ${round_}`, a, res, { variant: v.name, env: v.env, balance: v.balance, restMeanMs: r ? round(r.rest.all.mean, 2) : null, restMaxMs: r ? round(r.rest.all.max, 1) : null, servers });
       rows[v.name].push(row);
-      const costLine = servers
-        ? `; ${servers.writesPerCommit} writes per COMMIT, replicas ${servers.replicaCpuCores.join(' / ')} cores, CPU per write: replicas ${servers.replicaCpuMsPerWrite} ms, PostgreSQL ${servers.postgresCpuMsPerWrite} ms; system calls per write: ${servers.replicaReadCallsPerWrite} reads, ${servers.replicaWriteCallsPerWrite} writes`
-        : '';
+      const costLine = servers ? `; replicas ${servers.replicaCpuCores.join(' / ')} cores${serverCostText(servers)}` : '';
       log(`  ${v.name} round ${round_}: ${row.okPerSec ?? '?'} ok/s, p50 ${row.restP50} ms, p99 ${row.restP99} ms, max ${row.restMaxMs} ms, errors ${row.errors}, load ${row.loadavg1AtEnd}${costLine}`);
       await scratch.stop();
       scratch = null;
@@ -498,7 +506,8 @@ async function hotboard() {
       restP50Ms: x.restP50,
       restP99Ms: x.restP99,
       restMaxMs: x.restMaxMs,
-      ...(x.servers ? { writesPerCommit: x.servers.writesPerCommit, replicaCpuMsPerWrite: x.servers.replicaCpuMsPerWrite, postgresCpuMsPerWrite: x.servers.postgresCpuMsPerWrite, replicaReadCallsPerWrite: x.servers.replicaReadCallsPerWrite, replicaWriteCallsPerWrite: x.servers.replicaWriteCallsPerWrite } : {}),
+      // The per-write costs (not the phase's length or each replica's cores).
+      ...(x.servers ? (({ measuredS: _s, replicaCpuCores: _c, ...perWrite }) => perWrite)(x.servers) : {}),
       reproduce: `${x.command}  (replicas with ${JSON.stringify(x.env)}, nginx balance ${x.balance})`,
     };
   summary.figures.hotBoard = {
@@ -963,8 +972,7 @@ function printFigures() {
   if (args.pin) lines.push(`Pinned (--pin): load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, replicas and bare Socket.IO servers on CPU ${SERVER_CPUS}; PostgreSQL, Redis, nginx and pgbench unpinned.`);
   if (f.hotBoard) {
     const h = f.hotBoard;
-    const cost = (x) => (x.writesPerCommit === undefined ? '' : `; ${x.writesPerCommit} writes per COMMIT, CPU per write: replicas ${x.replicaCpuMsPerWrite} ms, PostgreSQL ${x.postgresCpuMsPerWrite} ms${x.replicaWriteCallsPerWrite === undefined ? '' : `; system calls per write: ${x.replicaReadCallsPerWrite} reads, ${x.replicaWriteCallsPerWrite} writes`}`);
-    const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms${cost(x)}` : `  ${name}: no report`);
+    const line = (name, x) => (x ? `  ${name}: ${x.writesPerSec} writes/s, REST p50 ${x.restP50Ms} p99 ${x.restP99Ms} max ${x.restMaxMs} ms${serverCostText(x)}` : `  ${name}: no report`);
     lines.push('', 'Hot board (1 board, 16 writers in flight, 3 replicas + LB; best of 2 rounds each):', line('one transaction per write, round robin', h.single), line('group commit, round robin', h.group), line("group commit, the board's writes to one replica (default)", h.affinity));
     if (h.affinity) lines.push(`  ${h.affinity.reproduce}`);
   }

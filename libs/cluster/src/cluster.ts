@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCpus, notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
-import { nginxConfig, type NginxBalance } from './nginx-config.js';
+import { checkBalance, nginxConfig, type NginxBalance } from './nginx-config.js';
 import { findFreePorts } from './ports.js';
 import { makeTempDir } from './temp-dir.js';
 import { waitForHttp } from './wait-for-http.js';
@@ -176,9 +176,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw new RangeError(`basePort must leave room for ${count} ports below 65536, got ${basePort}`);
   }
   if (options.cpus !== undefined) checkCpus(options.cpus);
-  if (options.balance !== undefined && options.balance !== 'board' && options.balance !== 'round-robin') {
-    throw new RangeError(`balance must be 'board' or 'round-robin', got ${JSON.stringify(options.balance)}`);
-  }
+  // Before any replica starts (nginxConfig checks it again only once they run).
+  if (options.balance !== undefined) checkBalance(options.balance);
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex');
   if (jwtSecret.length < 32) throw new RangeError('jwtSecret must be at least 32 characters');
   const entry = resolve(options.serverEntry ?? join(ROOT, 'dist/apps/api/src/main.js'));

@@ -12,7 +12,7 @@ export {
   type TrackedChild,
 } from './child-process.js';
 export { startCluster, type Cluster, type ClusterOptions, type ReplicaHandle } from './cluster.js';
-export { nginxConfig, type NginxBalance, type NginxConfigOptions } from './nginx-config.js';
+export { checkBalance, NGINX_BALANCES, nginxConfig, type NginxBalance, type NginxConfigOptions } from './nginx-config.js';
 export { findFreePort, findFreePorts } from './ports.js';
 export {
   createDatabase,

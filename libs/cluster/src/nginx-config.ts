@@ -24,8 +24,19 @@ export interface NginxConfigOptions {
   balance?: NginxBalance;
 }
 
+/** The request spreadings {@link nginxConfig} renders: board affinity for writes, or plain round robin. */
+export const NGINX_BALANCES = ['board', 'round-robin'] as const;
+
 /** Request spreading of {@link nginxConfig}: board affinity for writes, or plain round robin. */
-export type NginxBalance = 'board' | 'round-robin';
+export type NginxBalance = (typeof NGINX_BALANCES)[number];
+
+/**
+ * Checks a `balance` option (from a caller or a command line).
+ * @throws RangeError unless `balance` is one of {@link NGINX_BALANCES}.
+ */
+export function checkBalance(balance: unknown): asserts balance is NginxBalance {
+  if (!NGINX_BALANCES.includes(balance as NginxBalance)) throw new RangeError(`balance must be 'board' or 'round-robin', got ${JSON.stringify(balance)}`);
+}
 
 const UPSTREAM = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 
@@ -50,7 +61,7 @@ export function nginxConfig({ listenPort, listenHost, upstreams, prefixDir, erro
   if (upstreams.length === 0) throw new RangeError('upstreams must name at least one host:port');
   const bad = upstreams.find((u) => !UPSTREAM.test(u));
   if (bad !== undefined) throw new RangeError(`upstream must be host:port, got ${JSON.stringify(bad)}`);
-  if (balance !== 'board' && balance !== 'round-robin') throw new RangeError(`balance must be 'board' or 'round-robin', got ${JSON.stringify(balance)}`);
+  checkBalance(balance);
   if (!prefixDir.startsWith('/')) throw new RangeError(`prefixDir must be absolute, got ${JSON.stringify(prefixDir)}`);
   const dir = prefixDir.replace(/\/+$/, '');
   const listen = listenHost ? `${listenHost}:${listenPort}` : String(listenPort);
