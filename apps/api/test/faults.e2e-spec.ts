@@ -123,7 +123,7 @@ interface LoadRecord {
  * loses a race with another writer (any 4xx is a bug). `stop()` lets each writer finish its
  * current write (with its retries) and resolves with the record.
  */
-function startLoad(board: BoardSnapshot, users: ClientUser[], targets: string[]): { stop(): Promise<LoadRecord> } {
+function startLoad(board: BoardSnapshot, users: ClientUser[], targets: string[]): { okSoFar(): number; stop(): Promise<LoadRecord> } {
   const record: LoadRecord = { ok: [], non2xx: [], failed: [], networkErrors: 0, timeouts: 0, attempts: 0, maxRequestMs: 0 };
   const columns = board.columns.map((c) => c.id);
   let stopping = false;
@@ -199,6 +199,8 @@ function startLoad(board: BoardSnapshot, users: ClientUser[], targets: string[])
 
   const running = Array.from({ length: WRITERS }, (_, w) => writer(w));
   return {
+    /** Writes answered 2xx so far. */
+    okSoFar: () => record.ok.length,
     stop: async () => {
       stopping = true;
       await Promise.all(running);
@@ -399,12 +401,17 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
     }
     let load!: LoadRecord;
     let loadStoppedAt!: number;
+    // Writes answered 2xx when the fault began and when it ended (the load ran, and recovered).
+    let okBeforeFault!: number;
+    let okAtFaultEnd!: number;
     try {
       const running = startLoad(board, users, targets);
       await sleep(LOAD_BEFORE_FAULT_MS);
+      okBeforeFault = running.okSoFar();
       try {
         await fault();
       } finally {
+        okAtFaultEnd = running.okSoFar();
         await sleep(LOAD_AFTER_FAULT_MS);
         load = await running.stop();
         loadStoppedAt = Date.now();
@@ -481,7 +488,11 @@ describe('fault injection (3 replicas behind nginx, throwaway PostgreSQL and Red
       rows.push(row);
 
       // --- assert ----------------------------------------------------------------------------
-      expect(load.ok.length).toBeGreaterThan(200);
+      // The load ran before the fault and writes succeeded again after it. (Not a count of writes:
+      // the writers wait for each answer, so how many fit in the window is the machine's speed;
+      // a fixed floor of 200 failed on a slow machine while every correctness check passed.)
+      expect(okBeforeFault).toBeGreaterThan(0);
+      expect(load.ok.length).toBeGreaterThan(okAtFaultEnd);
       expect({ lost: row.lost, duplicated: row.duplicated }).toEqual({ lost: 0, duplicated: 0 });
       // Writes either succeeded exactly once or failed visibly; here none may fail, none may hang.
       expect(load.failed).toEqual([]);
