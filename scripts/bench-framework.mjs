@@ -9,8 +9,9 @@
 // Each --variant KEY=VALUE,… adds a replica with those environment variables on top (e.g.
 // `--variant LOG_LEVEL=warn` shows what request logging costs); the key `entry` runs another build
 // instead (`--variant entry=../old/dist/apps/api/src/main.js`: a worktree of an older commit, built,
-// to compare old and new code in one window), and the key `node` passes flags to node
-// (`--variant "node=--cpu-prof --cpu-prof-dir=bench-results/cpu"`: that replica's CPU profile).
+// to compare old and new code in one window), the key `node` passes flags to node
+// (`--variant "node=--cpu-prof --cpu-prof-dir=bench-results/cpu"`: that replica's CPU profile), and
+// the key `exec` runs it with another Node.js binary (`--variant exec=/opt/node-24/bin/node`).
 // Then, alternating the servers for --rounds rounds (so the machine's drift hits both), drives
 // each with the same closed loop: --concurrency workers, each updating the title of its own board's
 // task (PATCH, so boards never contend), --warmup s unmeasured then --duration s measured; before
@@ -21,22 +22,40 @@
 // server's read and write system calls per write (/proc/<pid>/io).
 // The difference of the two servers' CPU per write is what Nest, validation, interceptors,
 // logging, metrics, tracing and the application's own code cost on top of the same SQL.
+//
+// `--instructions N` counts instructions instead of CPU time, a figure that does not depend on the
+// machine's speed or on what else it is doing (CPU time swings by ±20 % between this project's
+// machines): every server runs under Valgrind's Callgrind (instrumentation off while it boots and
+// for --prime-writes writes by the --concurrency workers, so that the JIT has mostly settled), then
+// per round the instrumentation is switched on, first for --idle-seconds with no request (the
+// server's own timers: relay, heartbeats, job polling, metrics), then for N writes sent one at a
+// time by one worker (no batching, no interleaving), the counts dumped after each phase
+// (libs/cluster callgrind.ts). Prints per server and round the idle rate, and the main thread's
+// instructions per write (the event loop: HTTP, the framework, the application, node-postgres,
+// ioredis) raw and less the idle rate over the writes' wall time (under Valgrind a write takes
+// 50–100 ms, so the timers' share is not negligible), the other threads' (V8's compiler and GC
+// helpers, which vary much more), and the mean corrected main-thread figure against the bare
+// route's. Needs valgrind; about 25× slower than native while uninstrumented and 50–100× while
+// counting; dumps under bench-results/framework-callgrind-*/.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import jwt from 'jsonwebtoken';
 import { LatencyHistogram } from '../dist/apps/loadtest/src/metrics.js';
-import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
+import { callgrindControl, callgrindLaunch, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, readCallgrindDump, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 import { parseCliArgs } from './cli-args.mjs';
 
-const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] [--duration 8] [--warmup 5] [--prime 10] [--rounds 2] [--variant KEY=VALUE[,KEY=VALUE…]]…', {
+const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] [--duration 8] [--warmup 5] [--prime 10] [--rounds 2] [--variant KEY=VALUE[,KEY=VALUE…]]… [--instructions N [--prime-writes 3000] [--idle-seconds 10]]', {
   concurrency: { type: 'string', default: '16' },
   duration: { type: 'string', default: '8' },
   warmup: { type: 'string', default: '5' },
   prime: { type: 'string', default: '10' },
   rounds: { type: 'string', default: '2' },
   variant: { type: 'string', multiple: true },
+  instructions: { type: 'string' },
+  'prime-writes': { type: 'string', default: '3000' },
+  'idle-seconds': { type: 'string', default: '10' },
 });
 const root = resolve(import.meta.dirname, '..');
 // The replicas' logs go here; a fresh clone has no bench-results/ (it is git-ignored).
@@ -45,6 +64,23 @@ const concurrency = Number(args.concurrency);
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const secret = randomBytes(32).toString('hex');
+/** With --instructions: writes per measured round, and where Callgrind writes its dumps and FIFOs. */
+const instructions = args.instructions === undefined ? null : Number(args.instructions);
+if (instructions !== null && !(Number.isInteger(instructions) && instructions > 0)) throw new Error(`--instructions must be a positive integer, got ${args.instructions}`);
+const callgrindDir = instructions === null ? null : resolve(root, 'bench-results', `framework-callgrind-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+if (callgrindDir) mkdirSync(callgrindDir, { recursive: true });
+/** Booting under Valgrind takes 20–30 s here instead of 1–2. */
+const readyTimeoutMs = instructions === null ? 30_000 : 300_000;
+
+/**
+ * `command args`, under Callgrind with --instructions (see the header).
+ * @returns what to spawn, and the Callgrind launch (null without --instructions)
+ */
+function launch(name, command, commandArgs) {
+  if (!callgrindDir) return { command, args: commandArgs, callgrind: null };
+  const callgrind = callgrindLaunch(callgrindDir, name.replace(/[^A-Za-z0-9-]+/g, '_'), command, commandArgs);
+  return { command: callgrind.command, args: callgrind.args, callgrind };
+}
 
 /**
  * Closed loop over `workers` (one per board): each sends its next request as soon as the previous
@@ -115,58 +151,8 @@ async function call(url, method, token, body) {
   return text ? JSON.parse(text) : undefined;
 }
 
-const bareDb = await createScratchDatabase(adminUrl, { prefix: 'tasklane_framework_bare', migrate: false });
-const databases = [bareDb];
-const children = [];
-
-/**
- * Starts one built replica on a scratch database of its own with the shipped defaults plus
- * RATE_LIMITS=off and `extraEnv`, registers a user and seeds `concurrency` boards of one task.
- * @returns the run's target: name, pid and send(i, n) (PATCH of worker i's task title)
- */
-async function startTasklane(name, extraEnv) {
-  const db = await createScratchDatabase(adminUrl, { prefix: 'tasklane_framework' });
-  databases.push(db);
-  const port = await findFreePort();
-  const api = `http://127.0.0.1:${port}/api/v1`;
-  const { entry = 'dist/apps/api/src/main.js', node = '', ...env } = extraEnv;
-  const replica = spawnTracked(name, process.execPath, [...node.split(' ').filter(Boolean), resolve(root, entry)], {
-    cwd: root,
-    logFile: resolve(root, 'bench-results', `framework-replica-${children.length}.log`),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: secret, RATE_LIMITS: 'off', ...env },
-  });
-  children.push(replica);
-  await replica.ready((signal) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, 30_000, { signal }));
-  const auth = await call(`${api}/auth/register`, 'POST', '', { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'a long enough passphrase 42', name: 'Bench' });
-  const token = auth.accessToken;
-  const tasks = [];
-  for (let i = 0; i < concurrency; i++) {
-    const board = await call(`${api}/boards`, 'POST', token, { name: `framework ${i}`, columns: ['To do'] });
-    const task = await call(`${api}/boards/${board.id}/tasks`, 'POST', token, { columnId: board.columns[0].id, title: 'task' });
-    tasks.push(`${api}/boards/${board.id}/tasks/${task.id}`);
-  }
-  return { name, pid: replica.pid, send: (i, n) => call(tasks[i], 'PATCH', token, { title: `title ${n}` }) };
-}
-
-try {
-  const targets = [await startTasklane('Tasklane replica', {})];
-  for (const variant of args.variant ?? []) {
-    const env = Object.fromEntries(variant.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-    targets.push(await startTasklane(`Tasklane ${variant}`, env));
-  }
-
-  // The bare baseline.
-  const bareServer = spawnTracked('bare', process.execPath, ['scripts/bench-framework-bare-server.mjs', '--database-url', bareDb.url, '--redis-url', redisUrl, '--secret', secret, '--boards', String(concurrency)], { cwd: root, stdio: 'pipe' });
-  children.push(bareServer);
-  bareServer.stderr.pipe(process.stderr);
-  const line = await new Promise((done, fail) => {
-    createInterface({ input: bareServer.stdout }).once('line', done);
-    bareServer.exited.then((exit) => fail(new Error(`bare server exited: ${JSON.stringify(exit)}`)));
-  });
-  const barePort = JSON.parse(line).port;
-  const bareToken = jwt.sign({ sub: 'u1' }, Buffer.from(secret, 'hex'), { algorithm: 'HS256', expiresIn: '1h' });
-  targets.push({ name: 'bare Fastify + same SQL', pid: bareServer.pid, send: (i, n) => call(`http://127.0.0.1:${barePort}/boards/${i + 1}/tasks/${i + 1}`, 'PATCH', bareToken, { title: `title ${n}` }) });
-
+/** The CPU-time runs (without --instructions): rounds of closed loops, alternating the servers. */
+async function measureCpu(targets) {
   console.log(`${concurrency} workers in a closed loop, each on its own board; every server primed for ${args.prime} s, then per run warm-up ${args.warmup} s, measured ${args.duration} s`);
   console.log('round  server                             writes/s  p50 ms  p99 ms  server CPU ms/write  PostgreSQL ms/write  driver ms/write  read/write syscalls per write  failures');
   for (const target of targets) await closedLoop(target.send, Infinity, performance.now() + Number(args.prime) * 1000);
@@ -187,6 +173,112 @@ try {
     const t = mean(results.get(target), 'serverMs');
     console.log(`  ${target.name}: ${t.toFixed(2)} ms → framework + application ${(t - bare).toFixed(2)} ms (${((100 * (t - bare)) / t).toFixed(0)} % of it)`);
   }
+}
+
+/**
+ * The --instructions runs: primes every server with --prime-writes writes (uninstrumented), then for
+ * --rounds rounds, alternating the servers, counts the instructions of `instructions` sequential
+ * writes by worker 0 and prints them per write.
+ */
+async function countInstructions(targets) {
+  const primeWrites = Number(args['prime-writes']);
+  console.log(`instructions per write under Callgrind: every server primed with ${primeWrites} writes by ${concurrency} workers, then per round ${instructions} writes one at a time (dumps in ${callgrindDir})`);
+  for (const target of targets) {
+    await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
+      for (let n = i; n < primeWrites; n += concurrency) await target.send(i, n);
+    }));
+  }
+  console.log('round  server                             idle main thread, M/s  raw main thread, M/write  main thread − idle, M/write  other threads, M/write');
+  const results = new Map(targets.map((target) => [target, []]));
+  const control = (target, action) => callgrindControl(target.pid, action, target.callgrind, target.env);
+  /** The counts of the dump just written, which must be the server's `expected`th. */
+  const dumped = async (target, expected) => {
+    await control(target, '--dump');
+    const counts = readCallgrindDump(target.callgrind, target.pid);
+    if (counts?.dump !== expected) throw new Error(`${target.name}: expected Callgrind dump ${expected}, found ${counts?.dump ?? 'none'} in ${callgrindDir}`);
+    return counts;
+  };
+  for (let r = 1; r <= Number(args.rounds); r++) {
+    for (const target of r % 2 ? targets : [...targets].reverse()) {
+      // The server's own timers (relay, heartbeats, job polling, metrics) run whether or not it is
+      // written to, and under Valgrind a write takes 50-100 ms of wall time: their instructions per
+      // second, counted over an idle phase first, are subtracted from the writes' phase.
+      await control(target, '--instr=on');
+      let t0 = performance.now();
+      await new Promise((done) => setTimeout(done, Number(args['idle-seconds']) * 1000));
+      const idle = await dumped(target, 2 * r - 1);
+      const idlePerSecond = idle.mainThread / ((performance.now() - t0) / 1000);
+      t0 = performance.now();
+      for (let n = 0; n < instructions; n++) await target.send(0, primeWrites + r * instructions + n);
+      const writes = await dumped(target, 2 * r);
+      const seconds = (performance.now() - t0) / 1000;
+      await control(target, '--instr=off');
+      const m = { raw: writes.mainThread / instructions / 1e6, main: (writes.mainThread - idlePerSecond * seconds) / instructions / 1e6, other: writes.otherThreads / instructions / 1e6, idle: idlePerSecond / 1e6 };
+      results.get(target).push(m);
+      console.log(`${String(r).padEnd(6)} ${target.name.padEnd(34)} ${m.idle.toFixed(3).padStart(21)}  ${m.raw.toFixed(3).padStart(24)}  ${m.main.toFixed(3).padStart(27)}  ${m.other.toFixed(3).padStart(22)}`);
+    }
+  }
+  const mean = (list) => list.reduce((sum, m) => sum + m.main, 0) / list.length;
+  const bare = mean(results.get(targets.at(-1)));
+  console.log(`\nmain-thread instructions per write less the idle rate, mean of ${args.rounds} rounds (bare ${bare.toFixed(3)} M):`);
+  for (const target of targets.slice(0, -1)) {
+    const t = mean(results.get(target));
+    console.log(`  ${target.name}: ${t.toFixed(3)} M → ${(t / bare).toFixed(2)}× the bare route, framework + application ${(t - bare).toFixed(3)} M (${((100 * (t - bare)) / t).toFixed(0)} % of it)`);
+  }
+}
+
+const bareDb = await createScratchDatabase(adminUrl, { prefix: 'tasklane_framework_bare', migrate: false });
+const databases = [bareDb];
+const children = [];
+
+/**
+ * Starts one built replica on a scratch database of its own with the shipped defaults plus
+ * RATE_LIMITS=off and `extraEnv`, registers a user and seeds `concurrency` boards of one task.
+ * @returns the run's target: name, pid and send(i, n) (PATCH of worker i's task title)
+ */
+async function startTasklane(name, extraEnv) {
+  const db = await createScratchDatabase(adminUrl, { prefix: 'tasklane_framework' });
+  databases.push(db);
+  const port = await findFreePort();
+  const api = `http://127.0.0.1:${port}/api/v1`;
+  const { entry = 'dist/apps/api/src/main.js', node = '', exec = process.execPath, ...env } = extraEnv;
+  const run = launch(`replica-${children.length}`, exec, [...node.split(' ').filter(Boolean), resolve(root, entry)]);
+  const replicaEnv = { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: secret, RATE_LIMITS: 'off', ...env };
+  const replica = spawnTracked(name, run.command, run.args, { cwd: root, logFile: resolve(root, 'bench-results', `framework-replica-${children.length}.log`), env: replicaEnv });
+  children.push(replica);
+  await replica.ready((signal) => waitForHttp(`http://127.0.0.1:${port}/health/ready`, readyTimeoutMs, { signal }));
+  const auth = await call(`${api}/auth/register`, 'POST', '', { email: `bench-${randomBytes(4).toString('hex')}@example.com`, password: 'a long enough passphrase 42', name: 'Bench' });
+  const token = auth.accessToken;
+  const tasks = [];
+  for (let i = 0; i < concurrency; i++) {
+    const board = await call(`${api}/boards`, 'POST', token, { name: `framework ${i}`, columns: ['To do'] });
+    const task = await call(`${api}/boards/${board.id}/tasks`, 'POST', token, { columnId: board.columns[0].id, title: 'task' });
+    tasks.push(`${api}/boards/${board.id}/tasks/${task.id}`);
+  }
+  return { name, pid: replica.pid, callgrind: run.callgrind, env: replicaEnv, send: (i, n) => call(tasks[i], 'PATCH', token, { title: `title ${n}` }) };
+}
+
+try {
+  const targets = [await startTasklane('Tasklane replica', {})];
+  for (const variant of args.variant ?? []) {
+    const env = Object.fromEntries(variant.split(',').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    targets.push(await startTasklane(`Tasklane ${variant}`, env));
+  }
+
+  // The bare baseline.
+  const bareRun = launch('bare', process.execPath, ['scripts/bench-framework-bare-server.mjs', '--database-url', bareDb.url, '--redis-url', redisUrl, '--secret', secret, '--boards', String(concurrency)]);
+  const bareServer = spawnTracked('bare', bareRun.command, bareRun.args, { cwd: root, stdio: 'pipe' });
+  children.push(bareServer);
+  bareServer.stderr.pipe(process.stderr);
+  const line = await new Promise((done, fail) => {
+    createInterface({ input: bareServer.stdout }).once('line', done);
+    bareServer.exited.then((exit) => fail(new Error(`bare server exited: ${JSON.stringify(exit)}`)));
+  });
+  const barePort = JSON.parse(line).port;
+  const bareToken = jwt.sign({ sub: 'u1' }, Buffer.from(secret, 'hex'), { algorithm: 'HS256', expiresIn: '1h' });
+  targets.push({ name: 'bare Fastify + same SQL', pid: bareServer.pid, callgrind: bareRun.callgrind, env: process.env, send: (i, n) => call(`http://127.0.0.1:${barePort}/boards/${i + 1}/tasks/${i + 1}`, 'PATCH', bareToken, { title: `title ${n}` }) });
+  if (instructions !== null) await countInstructions(targets);
+  else await measureCpu(targets);
 } finally {
   for (const child of children.reverse()) await child.stop('SIGTERM').catch(() => undefined);
   await Promise.all(databases.map((db) => db.drop())).catch((error) => console.error(`dropping the scratch databases: ${error.message}`));

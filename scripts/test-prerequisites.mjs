@@ -1,8 +1,9 @@
 // What `npm test` needs besides node_modules, checked before it builds (package.json "pretest"),
 // so a missing piece is one line here instead of a wall of failing suites:
-//  - nginx, redis-server and chromium on the PATH: the cluster, multi-replica and fault suites start
-//    their own nginx and throwaway Redis on free ports; the web app's browser suite drives Debian's
-//    Chromium (apps/web/test). Missing and running as root: installed quietly with
+//  - nginx, redis-server, chromium and valgrind on the PATH: the cluster, multi-replica and fault
+//    suites start their own nginx and throwaway Redis on free ports; the web app's browser suite
+//    drives Debian's Chromium (apps/web/test); libs/cluster's callgrind.spec.ts counts a process's
+//    instructions with Valgrind (what `bench:framework --instructions` uses). Missing and running as root: installed quietly with
 //    apt-get, then the run goes on. Missing otherwise: one line saying how to install, exit 1.
 //  - PostgreSQL at TEST_DATABASE_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 //    and Redis at TEST_REDIS_URL (default redis://127.0.0.1:6379): one line each when unreachable.
@@ -19,7 +20,7 @@ import pg from 'pg';
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Debian package of each executable the suites run. */
-const TOOLS = { nginx: 'nginx', 'redis-server': 'redis-server', chromium: 'chromium' };
+const TOOLS = { nginx: 'nginx', 'redis-server': 'redis-server', chromium: 'chromium', valgrind: 'valgrind' };
 // CHROMIUM_PATH names another Chromium-based browser for the browser suite (e.g. Chrome on a CI runner).
 if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) delete TOOLS.chromium;
 /** Where Debian puts daemons, often not on a non-root user's PATH. */

@@ -26,6 +26,7 @@ export {
   type ScratchDatabase,
   type ScratchDatabaseOptions,
 } from './scratch-database.js';
+export { callgrindControl, callgrindLaunch, readCallgrindDump, type CallgrindCounts, type CallgrindLaunch } from './callgrind.js';
 export { cpuAffinity, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, parseCpuList, rssKb, syscallCounts, USER_HZ } from './process-stats.js';
 export { makeTempDir } from './temp-dir.js';
 export { startThrowawayPostgres, type ThrowawayPostgres } from './throwaway-postgres.js';
