@@ -27,7 +27,9 @@
 // machine's speed or on what else it is doing (CPU time swings by ±20 % between this project's
 // machines): every server runs under Valgrind's Callgrind (instrumentation off while it boots and
 // for --prime-writes writes by the --concurrency workers, so that the JIT has mostly settled), then
-// per round the instrumentation is switched on, first for --idle-seconds with no request (the
+// per round and server, right after --warm-writes more uninstrumented writes (a server left idle
+// while the others run has its unused code aged out by V8), the instrumentation is switched on,
+// first for --idle-seconds with no request (the
 // server's own timers: relay, heartbeats, job polling, metrics), then for N writes sent one at a
 // time by one worker (no batching, no interleaving), the counts dumped after each phase
 // (libs/cluster callgrind.ts). Prints per server and round the idle rate, and the main thread's
@@ -46,7 +48,7 @@ import { LatencyHistogram } from '../dist/apps/loadtest/src/metrics.js';
 import { callgrindControl, callgrindLaunch, cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, findFreePort, readCallgrindDump, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 import { parseCliArgs } from './cli-args.mjs';
 
-const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] [--duration 8] [--warmup 5] [--prime 10] [--rounds 2] [--variant KEY=VALUE[,KEY=VALUE…]]… [--instructions N [--prime-writes 3000] [--idle-seconds 10]]', {
+const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] [--duration 8] [--warmup 5] [--prime 10] [--rounds 2] [--variant KEY=VALUE[,KEY=VALUE…]]… [--instructions N [--prime-writes 3000] [--warm-writes 1500] [--idle-seconds 10]]', {
   concurrency: { type: 'string', default: '16' },
   duration: { type: 'string', default: '8' },
   warmup: { type: 'string', default: '5' },
@@ -56,6 +58,7 @@ const args = parseCliArgs('usage: npm run bench:framework -- [--concurrency 16] 
   instructions: { type: 'string' },
   'prime-writes': { type: 'string', default: '3000' },
   'idle-seconds': { type: 'string', default: '10' },
+  'warm-writes': { type: 'string', default: '1500' },
 });
 const root = resolve(import.meta.dirname, '..');
 // The replicas' logs go here; a fresh clone has no bench-results/ (it is git-ignored).
@@ -182,12 +185,16 @@ async function measureCpu(targets) {
  */
 async function countInstructions(targets) {
   const primeWrites = Number(args['prime-writes']);
-  console.log(`instructions per write under Callgrind: every server primed with ${primeWrites} writes by ${concurrency} workers, then per round ${instructions} writes one at a time (dumps in ${callgrindDir})`);
-  for (const target of targets) {
-    await Promise.all(Array.from({ length: concurrency }, async (_, i) => {
-      for (let n = i; n < primeWrites; n += concurrency) await target.send(i, n);
-    }));
-  }
+  const warmWrites = Number(args['warm-writes']);
+  console.log(`instructions per write under Callgrind: every server primed with ${primeWrites} writes by ${concurrency} workers, then per round and server ${warmWrites} more, ${args['idle-seconds']} s idle and ${instructions} writes one at a time, counted (dumps in ${callgrindDir})`);
+  /** `count` uninstrumented writes by the --concurrency workers, numbered from `from`. */
+  const warm = (target, from, count) =>
+    Promise.all(
+      Array.from({ length: concurrency }, async (_, i) => {
+        for (let n = i; n < count; n += concurrency) await target.send(i, from + n);
+      }),
+    );
+  for (const target of targets) await warm(target, 0, primeWrites);
   console.log('round  server                             idle main thread, M/s  raw main thread, M/write  main thread − idle, M/write  other threads, M/write');
   const results = new Map(targets.map((target) => [target, []]));
   const control = (target, action) => callgrindControl(target.pid, action, target.callgrind, target.env);
@@ -203,13 +210,16 @@ async function countInstructions(targets) {
       // The server's own timers (relay, heartbeats, job polling, metrics) run whether or not it is
       // written to, and under Valgrind a write takes 50-100 ms of wall time: their instructions per
       // second, counted over an idle phase first, are subtracted from the writes' phase.
+      // Warm again right before counting: a server that waited idle while the others were primed or
+      // measured has had its unused code aged out by V8 (it measured 10–15 % more than one just primed).
+      await warm(target, primeWrites + (r - 1) * (warmWrites + instructions), warmWrites);
       await control(target, '--instr=on');
       let t0 = performance.now();
       await new Promise((done) => setTimeout(done, Number(args['idle-seconds']) * 1000));
       const idle = await dumped(target, 2 * r - 1);
       const idlePerSecond = idle.mainThread / ((performance.now() - t0) / 1000);
       t0 = performance.now();
-      for (let n = 0; n < instructions; n++) await target.send(0, primeWrites + r * instructions + n);
+      for (let n = 0; n < instructions; n++) await target.send(0, primeWrites + (r - 1) * (warmWrites + instructions) + warmWrites + n);
       const writes = await dumped(target, 2 * r);
       const seconds = (performance.now() - t0) / 1000;
       await control(target, '--instr=off');
