@@ -9,7 +9,6 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { serveAsyncApi } from './asyncapi/asyncapi-page.js';
-import { runWithRequestContext } from './audit/request-context.js';
 import { loadEnv, type Env } from './config/env.schema.js';
 import { ShutdownState } from './health/shutdown-state.service.js';
 import { API_PREFIX, API_PREFIX_OPTIONS, apiPath } from './http/api-prefix.js';
@@ -108,14 +107,12 @@ export async function createApp(env: Env = loadEnv()): Promise<NestFastifyApplic
     if (request.url.startsWith(authPrefix)) void reply.header('Cache-Control', 'no-store');
     if (shutdown.closeConnections) void reply.header('Connection', 'close');
   });
-  // The refresh-token cookie of cookie sessions (auth/refresh-cookie.ts), and the request context
-  // of audit lines (audit/request-context.ts).
+  // The refresh-token cookie of cookie sessions (auth/refresh-cookie.ts).
   await app.register(fastifyCookie);
   // Board imports (transfer/): one file per request, at most IMPORT_MAX_BYTES. The parser is the
   // whole instance's, so every route not marked @AcceptsMultipart() refuses multipart with 415.
   await app.register(fastifyMultipart, { limits: { files: 1, fields: 0, fileSize: config.getOrThrow('IMPORT_MAX_BYTES', { infer: true }), parts: 1 }, throwFileSizeLimit: true });
   fastify.addHook('onRequest', refuseMultipart);
-  fastify.addHook('preHandler', (request, _reply, done) => runWithRequestContext({ ip: request.ip, requestId: String(request.id) }, done));
 
   app.setGlobalPrefix(API_PREFIX, API_PREFIX_OPTIONS);
   app.enableShutdownHooks();

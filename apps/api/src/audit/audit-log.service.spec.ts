@@ -1,6 +1,5 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { AuditLog, emailHash } from './audit-log.service.js';
-import { runWithRequestContext } from './request-context.js';
 
 const capture = (audit: AuditLog) => {
   const lines: object[] = [];
@@ -9,10 +8,10 @@ const capture = (audit: AuditLog) => {
 };
 
 describe('AuditLog', () => {
-  it('writes one JSON line with the fixed keys first, the request context, then the fields', () => {
+  it('writes one JSON line with the fixed keys first, the request origin, then the fields', () => {
     const audit = new AuditLog();
     const lines = capture(audit);
-    runWithRequestContext({ ip: '10.0.0.7', requestId: 'req-1' }, () => audit.record('api_token.created', 'u1', { tokenId: 't1', scopes: ['boards:read'] }));
+    audit.record('api_token.created', 'u1', { ip: '10.0.0.7', requestId: 'req-1' }, { tokenId: 't1', scopes: ['boards:read'] });
     expect(lines).toHaveLength(1);
     // An object, not a JSON string: pino writes its fields as the line's own (one line per event).
     expect(typeof lines[0]).toBe('object');
@@ -23,7 +22,7 @@ describe('AuditLog', () => {
   it('writes null ip and requestId outside a request, and never lets a field override a fixed key', () => {
     const audit = new AuditLog();
     const lines = capture(audit);
-    audit.record('login.failed', null, { event: 'forged', audit: false, userId: 'x', reason: 'r' } as never);
+    audit.record('login.failed', null, null, { event: 'forged', audit: false, userId: 'x', reason: 'r' } as never);
     expect(lines[0]).toEqual({ audit: true, event: 'login.failed', userId: null, ip: null, requestId: null, reason: 'r' });
   });
 
@@ -32,7 +31,7 @@ describe('AuditLog', () => {
     jest.spyOn((audit as unknown as { logger: { log: () => void } }).logger, 'log').mockImplementation(() => {
       throw new Error('stream closed');
     });
-    expect(() => audit.record('session.logged_out', 'u1')).not.toThrow();
+    expect(() => audit.record('session.logged_out', 'u1', null)).not.toThrow();
   });
 
   it('hashes emails case-insensitively into 16 hex digits that do not contain the address', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { currentRequestContext } from './request-context.js';
+import type { RequestOrigin } from './request-origin.js';
 
 /** Every audit event, past tense, dotted like board events. */
 export type AuditEvent =
@@ -24,7 +24,7 @@ export interface AuditLine {
   event: AuditEvent;
   /** The account concerned (the actor); null when unknown (a failed login for an unknown email). */
   userId: string | null;
-  /** Client address and request id of the request that caused it; null outside a request. */
+  /** Client address and request id of the request that caused it (its RequestOrigin); null outside a request. */
   ip: string | null;
   requestId: string | null;
   [field: string]: unknown;
@@ -42,18 +42,20 @@ export const emailHash = (email: string): string => createHash('sha256').update(
  * Security audit lines through Nest's Logger, i.e. the app's pino logger (context `Audit`, level
  * info, so LOG_LEVEL=info or lower shows them): one JSON line per event whose fields are the
  * AuditLine's (plus pino's `level`, `time`, `replica`, `context`), for log pipelines to filter on
- * `audit: true`. The request's ip and id come from the request context (request-context.ts).
+ * `audit: true`. The request's ip and id come from its origin, which the caller passes (request-origin.ts).
  * Callers pass ids only: never a secret, password, token or email (emails go through `emailHash`).
  */
 @Injectable()
 export class AuditLog {
   private readonly logger = new Logger('Audit');
 
-  /** Writes one line. Never throws: an audit line must not fail the operation it records. */
-  record(event: AuditEvent, userId: string | null, fields: AuditFields = {}): void {
+  /**
+   * Writes one line. Never throws: an audit line must not fail the operation it records.
+   * @param origin the request that caused it, null outside a request
+   */
+  record(event: AuditEvent, userId: string | null, origin: RequestOrigin | null, fields: AuditFields = {}): void {
     try {
-      const context = currentRequestContext();
-      const line: AuditLine = { audit: true, event, userId, ip: context?.ip ?? null, requestId: context?.requestId ?? null };
+      const line: AuditLine = { audit: true, event, userId, ip: origin?.ip ?? null, requestId: origin?.requestId ?? null };
       // The fixed keys come first and cannot be overridden by a field of the same name.
       for (const [key, value] of Object.entries(fields)) if (!(key in line)) line[key] = value;
       this.logger.log(line);

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiTokenView, CreatedApiToken, Page } from '@tasklane/contracts';
+import { Origin, type RequestOrigin } from '../audit/request-origin.js';
 import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { apiPath } from '../http/api-prefix.js';
 import { ApiCreatedResource, ApiErrors } from '../http/openapi.decorators.js';
@@ -24,8 +25,8 @@ export class ApiTokensController {
   })
   @ApiCreatedResource(CreatedApiTokenDto, (t: CreatedApiToken) => apiPath('users', 'me', 'api-tokens', t.id), { versioned: false })
   @ApiErrors({ 403: 'FORBIDDEN: called with an API token', 409: `API_TOKEN_LIMIT_REACHED: already ${MAX_API_TOKENS} unrevoked tokens` })
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateApiTokenDto): Promise<CreatedApiToken> {
-    return this.tokens.create(user.id, dto);
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateApiTokenDto, @Origin() origin: RequestOrigin): Promise<CreatedApiToken> {
+    return this.tokens.create(user.id, dto, origin);
   }
 
   @Get()
@@ -41,7 +42,7 @@ export class ApiTokensController {
   @ApiOperation({ summary: 'Revoke an API token', description: 'The token stops working at once; sockets it authenticated are disconnected.' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors({ 403: 'FORBIDDEN: called with an API token', 404: 'API_TOKEN_NOT_FOUND: unknown, already revoked, or not yours' })
-  async revoke(@CurrentUser() user: AuthUser, @Param('tokenId', ApiTokenId) tokenId: string): Promise<void> {
-    await this.tokens.revoke(user.id, tokenId);
+  async revoke(@CurrentUser() user: AuthUser, @Param('tokenId', ApiTokenId) tokenId: string, @Origin() origin: RequestOrigin): Promise<void> {
+    await this.tokens.revoke(user.id, tokenId, origin);
   }
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { API_TOKEN_SCOPES, type ApiTokenScope, type ApiTokenView, type CreatedApiToken } from '@tasklane/contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
+import type { RequestOrigin } from '../audit/request-origin.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
 import { apiTokenLimitReached, apiTokenNotFound } from './auth.errors.js';
 import { ApiTokensRepository } from './api-tokens.repository.js';
@@ -37,9 +38,10 @@ export class ApiTokensService {
    * Creates a token; its secret is in the answer only.
    * @param input.scopes must contain `boards:read` (DTO-validated); stored in canonical order
    * @param input.expiresAt a future instant (DTO-validated) or none
+   * @param origin the request, for the audit line (null outside one)
    * @throws AppError API_TOKEN_LIMIT_REACHED (409) when the user already holds MAX_API_TOKENS
    */
-  async create(userId: string, input: { name: string; scopes: ApiTokenScope[]; expiresAt?: string }): Promise<CreatedApiToken> {
+  async create(userId: string, input: { name: string; scopes: ApiTokenScope[]; expiresAt?: string }, origin: RequestOrigin | null): Promise<CreatedApiToken> {
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const scopes = API_TOKEN_SCOPES.filter((s) => input.scopes.includes(s));
     const view = await this.dataSource.transaction(async (tx) => {
@@ -47,7 +49,7 @@ export class ApiTokensService {
       if ((await this.tokens.countUnrevoked(tx, userId)) >= MAX_API_TOKENS) throw apiTokenLimitReached(MAX_API_TOKENS);
       return this.tokens.insert(tx, { id: randomUUID(), userId, name: input.name, tokenHash: sha256(token), scopes, expiresAt: input.expiresAt ? new Date(input.expiresAt) : null });
     });
-    this.audit.record('api_token.created', userId, { tokenId: view.id, scopes, expiresAt: view.expiresAt });
+    this.audit.record('api_token.created', userId, origin, { tokenId: view.id, scopes, expiresAt: view.expiresAt });
     return { ...view, token };
   }
 
@@ -60,10 +62,10 @@ export class ApiTokensService {
    * Revokes the token at once and disconnects the sockets it authenticated, on every replica.
    * @throws AppError API_TOKEN_NOT_FOUND (404) for an unknown, already revoked or someone else's token
    */
-  async revoke(userId: string, tokenId: string): Promise<void> {
+  async revoke(userId: string, tokenId: string, origin: RequestOrigin | null): Promise<void> {
     if (!(await this.tokens.revoke(userId, tokenId))) throw apiTokenNotFound();
     this.sockets.endSessions([tokenId]);
-    this.audit.record('api_token.revoked', userId, { tokenId });
+    this.audit.record('api_token.revoked', userId, origin, { tokenId });
   }
 
   /**

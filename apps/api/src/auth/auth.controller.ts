@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res, UseInterceptors } from '@ne
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthResponse, SessionMode, UserView } from '@tasklane/contracts';
+import { Origin, requestOrigin, type RequestOrigin } from '../audit/request-origin.js';
 import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { apiPath } from '../http/api-prefix.js';
 import { ApiCreatedResource, ApiErrors } from '../http/openapi.decorators.js';
@@ -45,7 +46,7 @@ export class AuthController {
   @ApiErrors({ 409: 'EMAIL_TAKEN (case-insensitive)' })
   @RateLimit('register')
   async register(@Body() dto: RegisterDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
-    return this.answer(await this.auth.register(dto), dto.session, request, reply);
+    return this.answer(await this.auth.register(dto, requestOrigin(request)), dto.session, request, reply);
   }
 
   @Post('login')
@@ -61,7 +62,7 @@ export class AuthController {
   @RateLimit('login')
   @UseInterceptors(FailedLoginLimit)
   async login(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
-    return this.answer(await this.auth.login(dto), dto.session, request, reply);
+    return this.answer(await this.auth.login(dto, requestOrigin(request)), dto.session, request, reply);
   }
 
   @Post('refresh')
@@ -78,7 +79,7 @@ export class AuthController {
   async refresh(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthResponse> {
     const cookie = dto.refreshToken === undefined ? readRefreshCookie(request) : undefined;
     try {
-      const issued = await this.auth.refresh(dto.refreshToken ?? cookie);
+      const issued = await this.auth.refresh(dto.refreshToken ?? cookie, requestOrigin(request));
       return this.answer(issued, cookie === undefined ? 'body' : 'cookie', request, reply);
     } catch (error) {
       // A refused cookie is dead for good: drop it so the browser stops sending it.
@@ -99,7 +100,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Session ended (or there was none)', headers: CLEAR_COOKIE })
   async logout(@Body() dto: RefreshDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     const cookie = readRefreshCookie(request);
-    await this.auth.logout(dto.refreshToken ?? cookie);
+    await this.auth.logout(dto.refreshToken ?? cookie, requestOrigin(request));
     if (cookie !== undefined) clearRefreshCookie(request, reply);
   }
 
@@ -114,7 +115,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Every session ended', headers: CLEAR_COOKIE })
   @ApiErrors({ 403: 'FORBIDDEN: called with an API token' })
   async logoutAll(@CurrentUser() user: AuthUser, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.auth.logoutAll(user);
+    await this.auth.logoutAll(user, requestOrigin(request));
     if (hasRefreshCookie(request)) clearRefreshCookie(request, reply);
   }
 
@@ -129,8 +130,8 @@ export class AuthController {
   })
   @ApiNoContentResponse({ description: 'Password changed; other sessions ended' })
   @ApiErrors({ 403: 'INVALID_CURRENT_PASSWORD; FORBIDDEN: called with an API token' })
-  async changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto): Promise<void> {
-    await this.auth.changePassword(user, dto.currentPassword, dto.newPassword);
+  async changePassword(@CurrentUser() user: AuthUser, @Body() dto: ChangePasswordDto, @Origin() origin: RequestOrigin): Promise<void> {
+    await this.auth.changePassword(user, dto.currentPassword, dto.newPassword, origin);
   }
 
   /** The answer of a started or rotated session: the refresh token in the body, or moved into the cookie. */

@@ -12,6 +12,9 @@ import type { AuthSessionsRepository } from './auth-sessions.repository.js';
 import type { SessionSockets } from './session-sockets.js';
 import type { RefreshTokenState } from './token-families.js';
 
+/** The request the audited calls come from: passed through to the audit line as is. */
+const ORIGIN = { ip: '10.0.0.9', requestId: 'req-9' };
+
 // The family rules of AuthService.refresh/logout with the session repository stubbed (and a
 // transaction that just runs its callback); the SQL and the real transaction are covered by
 // auth-sessions.e2e-spec.ts.
@@ -57,7 +60,7 @@ describe('AuthService refresh-token families', () => {
   it('rotates: revokes the presented token and issues its successor in the same session, capped at the session end', async () => {
     const found = state({ sessionExpiresAt: later(1800) });
     const { service, repo, sockets } = setup(found);
-    const issued = await service.refresh('presented');
+    const issued = await service.refresh('presented', null);
     expect(repo.revokeToken).toHaveBeenCalledWith(tx, 't1');
     expect(repo.revokeSessions).not.toHaveBeenCalled();
     expect(sockets.endSessions).not.toHaveBeenCalled();
@@ -71,11 +74,11 @@ describe('AuthService refresh-token families', () => {
 
   it('on reuse revokes the whole session inside the transaction, then ends its sockets, audits, and answers 401', async () => {
     const { service, repo, sockets, audit } = setup(state({ tokenRevokedAt: later(-60) }));
-    await expect(service.refresh('rotated-copy')).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    await expect(service.refresh('rotated-copy', ORIGIN)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
     expect(repo.revokeSessions).toHaveBeenCalledWith(tx, ['s1']);
     expect(repo.insertToken).not.toHaveBeenCalled();
     expect(sockets.endSessions).toHaveBeenCalledWith(['s1']);
-    expect(audit.record).toHaveBeenCalledWith('refresh.reuse_detected', USER.id, { sessionId: 's1' });
+    expect(audit.record).toHaveBeenCalledWith('refresh.reuse_detected', USER.id, ORIGIN, { sessionId: 's1' });
   });
 
   it.each([
@@ -85,7 +88,7 @@ describe('AuthService refresh-token families', () => {
     ['expired', state({ tokenExpiresAt: later(-1) })],
   ])('refuses a token that is %s with 401 and touches nothing', async (_label, found) => {
     const { service, repo, sockets, audit } = setup(found);
-    await expect(service.refresh('x')).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    await expect(service.refresh('x', null)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
     expect(repo.revokeSessions).not.toHaveBeenCalled();
     expect(repo.revokeToken).not.toHaveBeenCalled();
     expect(sockets.endSessions).not.toHaveBeenCalled();
@@ -94,20 +97,20 @@ describe('AuthService refresh-token families', () => {
 
   it('refuses a missing token without a lookup', async () => {
     const { service, repo } = setup(state());
-    await expect(service.refresh(undefined)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    await expect(service.refresh(undefined, null)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
     expect(repo.lockToken).not.toHaveBeenCalled();
   });
 
   it('logout revokes the token’s session and ends its sockets once; unknown or absent tokens are a no-op', async () => {
     const { service, repo, sockets, audit } = setup(state({ tokenRevokedAt: later(-60) }));
-    await service.logout('any-token-of-the-family');
+    await service.logout('any-token-of-the-family', ORIGIN);
     expect(repo.revokeSessions).toHaveBeenCalledWith(tx, ['s1']);
     expect(sockets.endSessions).toHaveBeenCalledWith(['s1']);
-    expect(audit.record).toHaveBeenCalledWith('session.logged_out', USER.id, { sessionId: 's1' });
+    expect(audit.record).toHaveBeenCalledWith('session.logged_out', USER.id, ORIGIN, { sessionId: 's1' });
 
     const none = setup(null);
-    await none.service.logout('unknown');
-    await none.service.logout(undefined);
+    await none.service.logout('unknown', null);
+    await none.service.logout(undefined, null);
     expect(none.repo.revokeSessions).not.toHaveBeenCalled();
     expect(none.sockets.endSessions).not.toHaveBeenCalled();
   });

@@ -8,6 +8,7 @@ import { LRUCache } from 'lru-cache';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
 import { AuditLog, emailHash } from '../audit/audit-log.service.js';
+import type { RequestOrigin } from '../audit/request-origin.js';
 import type { Env } from '../config/env.schema.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
 import { NextFlight } from '../database/next-flight.js';
@@ -83,7 +84,7 @@ export class AuthService {
   ) {}
 
   /** Creates the account and its first session. @throws AppError VALIDATION_FAILED (400, weak password), EMAIL_TAKEN (409) */
-  async register(dto: RegisterDto): Promise<IssuedSession> {
+  async register(dto: RegisterDto, origin: RequestOrigin | null): Promise<IssuedSession> {
     assertStrongPassword(dto.password, dto);
     const passwordHash = await hash(dto.password, ARGON2);
     let issued: IssuedSession;
@@ -97,20 +98,20 @@ export class AuthService {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
-    this.audit.record('user.registered', issued.response.user.id, { sessionId: issued.sessionId });
+    this.audit.record('user.registered', issued.response.user.id, origin, { sessionId: issued.sessionId });
     return issued;
   }
 
   /** Starts a new session. @throws AppError INVALID_CREDENTIALS (401), with one message for unknown email and wrong password. */
-  async login(dto: LoginDto): Promise<IssuedSession> {
+  async login(dto: LoginDto, origin: RequestOrigin | null): Promise<IssuedSession> {
     const found = await this.users.findCredentials(dto.email);
     const ok = await verify(found?.passwordHash ?? (await this.dummyHash), dto.password);
     if (!found || !ok) {
-      this.audit.record('login.failed', found?.user.id ?? null, { emailHash: emailHash(dto.email), accountExists: found !== null });
+      this.audit.record('login.failed', found?.user.id ?? null, origin, { emailHash: emailHash(dto.email), accountExists: found !== null });
       throw invalidCredentials();
     }
     const issued = await this.startSession(this.dataSource.manager, found.user);
-    this.audit.record('login.succeeded', found.user.id, { sessionId: issued.sessionId });
+    this.audit.record('login.succeeded', found.user.id, origin, { sessionId: issued.sessionId });
     return issued;
   }
 
@@ -121,7 +122,7 @@ export class AuthService {
    * sockets on every replica and is audited.
    * @throws AppError INVALID_REFRESH_TOKEN (401): missing, unknown, reused, revoked or expired
    */
-  async refresh(refreshToken: string | undefined): Promise<IssuedSession> {
+  async refresh(refreshToken: string | undefined, origin: RequestOrigin | null): Promise<IssuedSession> {
     if (!refreshToken) throw invalidRefreshToken();
     const now = new Date();
     const outcome = await this.dataSource.transaction(async (tx): Promise<{ decision: RefreshDecision; issued?: IssuedSession }> => {
@@ -136,7 +137,7 @@ export class AuthService {
     const { decision, issued } = outcome;
     if (decision.kind === 'reuse') {
       this.sockets.endSessions([decision.state.sessionId]);
-      this.audit.record('refresh.reuse_detected', decision.state.userId, { sessionId: decision.state.sessionId });
+      this.audit.record('refresh.reuse_detected', decision.state.userId, origin, { sessionId: decision.state.sessionId });
     }
     if (!issued) throw invalidRefreshToken();
     return issued;
@@ -146,21 +147,21 @@ export class AuthService {
    * Ends the session the refresh token belongs to (any token of it, rotated ones too) and its
    * sockets. Idempotent: an unknown token, or none, changes nothing and is not an error.
    */
-  async logout(refreshToken: string | undefined): Promise<void> {
+  async logout(refreshToken: string | undefined, origin: RequestOrigin | null): Promise<void> {
     if (!refreshToken) return;
     const found = await this.sessions.findSessionOfToken(sha256(refreshToken));
     if (!found) return;
     const revoked = await this.sessions.revokeSessions(this.dataSource.manager, [found.sessionId]);
     if (revoked.length === 0) return;
     this.sockets.endSessions(revoked);
-    this.audit.record('session.logged_out', found.userId, { sessionId: found.sessionId });
+    this.audit.record('session.logged_out', found.userId, origin, { sessionId: found.sessionId });
   }
 
   /** Ends every session of the user and disconnects every socket of theirs on every replica. API tokens stay valid (revoke them one by one). */
-  async logoutAll(user: AuthUser): Promise<void> {
+  async logoutAll(user: AuthUser, origin: RequestOrigin | null): Promise<void> {
     const revoked = await this.sessions.revokeUserSessions(this.dataSource.manager, user.id, null);
     this.sockets.endUser(user.id);
-    this.audit.record('sessions.logged_out_all', user.id, { sessions: revoked.length });
+    this.audit.record('sessions.logged_out_all', user.id, origin, { sessions: revoked.length });
   }
 
   /**
@@ -168,7 +169,7 @@ export class AuthService {
    * caller's own session (`sid`) stays. API tokens stay valid.
    * @throws AppError INVALID_CURRENT_PASSWORD (403), VALIDATION_FAILED (400, weak new password)
    */
-  async changePassword(user: AuthUser, currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(user: AuthUser, currentPassword: string, newPassword: string, origin: RequestOrigin | null): Promise<void> {
     const credentials = await this.users.findCredentialsById(user.id);
     const ok = await verify(credentials?.passwordHash ?? (await this.dummyHash), currentPassword);
     if (!credentials || !ok) throw invalidCurrentPassword();
@@ -180,7 +181,7 @@ export class AuthService {
       return this.sessions.revokeUserSessions(tx, user.id, keep);
     });
     this.sockets.endSessions(revoked);
-    this.audit.record('password.changed', user.id, { sessionId: keep, revokedSessions: revoked.length });
+    this.audit.record('password.changed', user.id, origin, { sessionId: keep, revokedSessions: revoked.length });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { MemberView, Page } from '@tasklane/contracts';
+import { Origin, type RequestOrigin } from '../audit/request-origin.js';
 import { CurrentUser, type AuthUser } from '../http/current-user.decorator.js';
 import { BoardId } from '../board-access/board-access.errors.js';
 import { ApiErrors, ApiIdempotent } from '../http/openapi.decorators.js';
@@ -34,9 +35,10 @@ export class MembersController {
     @Param('userId', MemberId) memberId: string,
     @Body() dto: UpdateMemberDto,
     @CurrentUser() user: AuthUser,
+    @Origin() origin: RequestOrigin,
     @Idempotency() idempotency?: IdempotencyRequest,
   ): Promise<MemberView> {
-    return this.members.updateRole(boardId, user.id, memberId, dto.role, { idempotency });
+    return this.members.updateRole(boardId, user.id, memberId, dto.role, origin, { idempotency });
   }
 
   @Delete(':userId')

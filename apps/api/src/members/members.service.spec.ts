@@ -30,15 +30,16 @@ function setup(access: Partial<Record<keyof BoardAccessService, unknown>>) {
   const users = {
     findByIds: async (ids: string[]) => new Map(ids.map((id) => [id, user(id)])),
   } as unknown as UsersService;
-  const service = new MembersService({ manager: tx } as unknown as DataSource, users, events, access as unknown as BoardAccessService, { record: () => undefined } as unknown as AuditLog);
-  return { service, required, emitted };
+  const audit = { record: jest.fn() };
+  const service = new MembersService({ manager: tx } as unknown as DataSource, users, events, access as unknown as BoardAccessService, audit as unknown as AuditLog);
+  return { service, required, emitted, audit };
 }
 
 describe('MembersService', () => {
   it('keeps at least one owner: demoting or removing the last one is LAST_OWNER', async () => {
     const del = jest.fn();
     const { service } = setup({ find: async () => member(OWNER, 'owner'), hasOtherOwner: async () => false, setRole: jest.fn(), remove: del });
-    await expect(service.updateRole(BOARD, OWNER, OWNER, 'editor')).rejects.toMatchObject({ code: 'LAST_OWNER' });
+    await expect(service.updateRole(BOARD, OWNER, OWNER, 'editor', null)).rejects.toMatchObject({ code: 'LAST_OWNER' });
     await expect(service.remove(BOARD, OWNER, OWNER)).rejects.toMatchObject({ code: 'LAST_OWNER' });
     expect(del).not.toHaveBeenCalled();
   });
@@ -64,9 +65,11 @@ describe('MembersService', () => {
     await expect(service.listAll(tx, BOARD, 'owner')).resolves.toEqual([expect.objectContaining({ email: `${OWNER}@x` })]);
   });
 
-  it('answers a role change with the email (to the owner) but emits member.updated without it', async () => {
-    const { service, emitted } = setup({ find: async () => member('u1', 'viewer'), setRole: jest.fn() });
-    await expect(service.updateRole(BOARD, OWNER, 'u1', 'editor')).resolves.toEqual({ userId: 'u1', email: 'u1@x', name: 'u1', role: 'editor', addedAt: expect.any(String) });
+  it('answers a role change with the email (to the owner) but emits member.updated without it, and audits it with the request origin', async () => {
+    const { service, emitted, audit } = setup({ find: async () => member('u1', 'viewer'), setRole: jest.fn() });
+    const origin = { ip: '10.0.0.9', requestId: 'req-9' };
+    await expect(service.updateRole(BOARD, OWNER, 'u1', 'editor', origin)).resolves.toEqual({ userId: 'u1', email: 'u1@x', name: 'u1', role: 'editor', addedAt: expect.any(String) });
     expect(emitted).toEqual([{ type: 'member.updated', data: { userId: 'u1', name: 'u1', role: 'editor', addedAt: expect.any(String) } }]);
+    expect(audit.record).toHaveBeenCalledWith('member.role_changed', OWNER, origin, { boardId: BOARD, memberId: 'u1', role: 'editor' });
   });
 });

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BoardRole, MemberView, Page } from '@tasklane/contracts';
 import { AuditLog } from '../audit/audit-log.service.js';
+import type { RequestOrigin } from '../audit/request-origin.js';
 import { BoardEventsService, type WriteRequest } from '../events/board-events.service.js';
 import { afterCursor, toPage, type Keyed } from '../pagination/cursor.js';
 import { UsersService } from '../users/users.service.js';
@@ -54,9 +55,10 @@ export class MembersService {
 
   /**
    * Answers the member with their email (the caller is an owner); `member.updated` carries none.
+   * @param origin the request, for the audit line (null outside one)
    * @throws AppError BOARD_NOT_FOUND, FORBIDDEN, MEMBER_NOT_FOUND, LAST_OWNER (409: a board keeps at least one owner)
    */
-  async updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, req: WriteRequest = {}): Promise<MemberView> {
+  async updateRole(boardId: string, userId: string, memberId: string, role: BoardRole, origin: RequestOrigin | null, req: WriteRequest = {}): Promise<MemberView> {
     const member = await this.events.write(
       boardId,
       userId,
@@ -71,7 +73,7 @@ export class MembersService {
       },
       req.idempotency,
     );
-    this.audit.record('member.role_changed', userId, { boardId, memberId, role: member.role });
+    this.audit.record('member.role_changed', userId, origin, { boardId, memberId, role: member.role });
     return member;
   }
 

@@ -55,7 +55,7 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     await refresh(t, other.refreshToken).expect(200);
 
     const reuse = record.mock.calls.filter(([event]) => event === 'refresh.reuse_detected');
-    expect(reuse).toEqual([['refresh.reuse_detected', user.user.id, { sessionId: expect.any(String) }]]);
+    expect(reuse).toEqual([['refresh.reuse_detected', user.user.id, { ip: '127.0.0.1', requestId: expect.any(String) }, { sessionId: expect.any(String) }]]);
   });
 
   it('access tokens carry the session id (sid) and expire with ACCESS_TOKEN_TTL', async () => {
