@@ -1,6 +1,7 @@
 // Jest 30 in native ESM (run with NODE_OPTIONS=--experimental-vm-modules, see package.json).
 // Three projects: `unit` (*.spec.ts next to the code and the test helpers' own specs in
-// apps/*/test/support/, no I/O but loopback ports and /proc in libs/cluster), `e2e` (apps/*/test/*.e2e-spec.ts,
+// apps/*/test/support/, no I/O but loopback ports, /proc and short-lived children (one under Valgrind) in
+// libs/cluster), `e2e` (apps/*/test/*.e2e-spec.ts,
 // against a real PostgreSQL and Redis; a fresh database per run and Jest worker, see
 // test/support/global-setup.mjs)
 // and `deploy` (deploy/**/*.spec.ts: the Kubernetes, Prometheus and Grafana files, checked with

@@ -70,6 +70,8 @@ const secret = randomBytes(32).toString('hex');
 /** With --instructions: writes per measured round, and where Callgrind writes its dumps and FIFOs. */
 const instructions = args.instructions === undefined ? null : Number(args.instructions);
 if (instructions !== null && !(Number.isInteger(instructions) && instructions > 0)) throw new Error(`--instructions must be a positive integer, got ${args.instructions}`);
+// Checked before any server starts.
+if (instructions !== null) for (const name of ['prime-writes', 'warm-writes', 'idle-seconds']) count(name);
 const callgrindDir = instructions === null ? null : resolve(root, 'bench-results', `framework-callgrind-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 if (callgrindDir) mkdirSync(callgrindDir, { recursive: true });
 /** Booting under Valgrind takes 20–30 s here instead of 1–2. */
@@ -178,14 +180,27 @@ async function measureCpu(targets) {
   }
 }
 
+/** The value of option `name` (a non-negative integer). @throws Error for anything else */
+function count(name) {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a non-negative integer, got ${args[name]}`);
+  return value;
+}
+
+/** Pause between a server's warm-up and its idle count (ms). */
+const SETTLE_MS = 3_000;
+
 /**
  * The --instructions runs: primes every server with --prime-writes writes (uninstrumented), then for
- * --rounds rounds, alternating the servers, counts the instructions of `instructions` sequential
- * writes by worker 0 and prints them per write.
+ * --rounds rounds, alternating the servers: --warm-writes more writes, a pause, then with the
+ * instrumentation on an idle phase of --idle-seconds and `instructions` sequential writes by worker
+ * 0, each phase dumped. Prints per write the main thread's count raw and less the idle rate, and the
+ * other threads'; then the means against the bare route's.
  */
 async function countInstructions(targets) {
-  const primeWrites = Number(args['prime-writes']);
-  const warmWrites = Number(args['warm-writes']);
+  const primeWrites = count('prime-writes');
+  const warmWrites = count('warm-writes');
+  const idleSeconds = count('idle-seconds');
   console.log(`instructions per write under Callgrind: every server primed with ${primeWrites} writes by ${concurrency} workers, then per round and server ${warmWrites} more, ${args['idle-seconds']} s idle and ${instructions} writes one at a time, counted (dumps in ${callgrindDir})`);
   /** `count` uninstrumented writes by the --concurrency workers, numbered from `from`. */
   const warm = (target, from, count) =>
@@ -211,17 +226,23 @@ async function countInstructions(targets) {
       // written to, and under Valgrind a write takes 50-100 ms of wall time: their instructions per
       // second, counted over an idle phase first, are subtracted from the writes' phase.
       // Warm again right before counting: a server that waited idle while the others were primed or
-      // measured has had its unused code aged out by V8 (it measured 10–15 % more than one just primed).
+      // measured has had its unused code aged out by V8 (it counted 10–35 % more than once warmed).
       await warm(target, primeWrites + (r - 1) * (warmWrites + instructions), warmWrites);
+      // What the warm-up left behind (a GC, the relay's catch-up) settles before the idle count.
+      await new Promise((done) => setTimeout(done, SETTLE_MS));
       await control(target, '--instr=on');
+      // Each phase's wall time runs from the return of the command that started it to the sending of
+      // the dump that ends it.
       let t0 = performance.now();
-      await new Promise((done) => setTimeout(done, Number(args['idle-seconds']) * 1000));
+      await new Promise((done) => setTimeout(done, idleSeconds * 1000));
+      let t1 = performance.now();
       const idle = await dumped(target, 2 * r - 1);
-      const idlePerSecond = idle.mainThread / ((performance.now() - t0) / 1000);
+      const idlePerSecond = idle.mainThread / ((t1 - t0) / 1000);
       t0 = performance.now();
       for (let n = 0; n < instructions; n++) await target.send(0, primeWrites + (r - 1) * (warmWrites + instructions) + warmWrites + n);
+      t1 = performance.now();
       const writes = await dumped(target, 2 * r);
-      const seconds = (performance.now() - t0) / 1000;
+      const seconds = (t1 - t0) / 1000;
       await control(target, '--instr=off');
       const m = { raw: writes.mainThread / instructions / 1e6, main: (writes.mainThread - idlePerSecond * seconds) / instructions / 1e6, other: writes.otherThreads / instructions / 1e6, idle: idlePerSecond / 1e6 };
       results.get(target).push(m);

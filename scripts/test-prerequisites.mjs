@@ -79,7 +79,7 @@ for (const name of notOnPath()) {
   const elsewhere = find(name, SBIN);
   if (elsewhere) problems.push(`${name} is installed at ${elsewhere} but not on the PATH: run PATH="$PATH:${elsewhere.slice(0, -name.length - 1)}" npm test`);
   else if (asRoot) problems.push(`could not install ${name} (${installFailure ?? 'apt-get put it nowhere on the PATH'}): install it yourself, then run npm test again`);
-  else problems.push(`${name} is not installed and the tests start their own: install it (Debian/Ubuntu: sudo apt-get install -y ${TOOLS[name]}), then run npm test again`);
+  else problems.push(`${name} is not installed and the tests run it: install it (Debian/Ubuntu: sudo apt-get install -y ${TOOLS[name]}), then run npm test again`);
 }
 
 // --- services -----------------------------------------------------------------------------------

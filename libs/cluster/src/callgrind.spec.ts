@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 describe('readCallgrindDump', () => {
-  it('sums the newest dump of the pid: thread 01 as the main thread, the rest as other threads; null before any dump', () => {
+  it('sums the newest numbered dump of the pid: thread 01 as the main thread, the rest as other threads; null before any dump', () => {
     const dir = makeTempDir('tasklane-callgrind-');
     dirs.push(dir);
     const launch = callgrindLaunch(dir, 'server', 'node', []);
@@ -28,7 +28,8 @@ describe('readCallgrindDump', () => {
     dump('server.42.2-02', 30);
     dump('server.42.2-05', 7);
     dump('server.43.3-01', 5_000); // another process
-    dump('server.42', 0); // the final dump at exit, without a number
+    dump('server.42-01', 77); // the dump at exit, without a number
+    writeFileSync(join(dir, 'server.42'), ''); // the empty file Callgrind creates at start
     expect(readCallgrindDump(launch, 42)).toEqual({ dump: 2, mainThread: 1_000, otherThreads: 37 });
   });
 
@@ -91,6 +92,6 @@ describe('Callgrind on a real process (valgrind)', () => {
   it('callgrindControl rejects for a pid that is not a Callgrind process', async () => {
     const dir = makeTempDir('tasklane-callgrind-');
     dirs.push(dir);
-    await expect(callgrindControl(process.pid, '--dump', callgrindLaunch(dir, 'none', 'node', []), childEnv)).rejects.toThrow();
+    await expect(callgrindControl(process.pid, '--dump', callgrindLaunch(dir, 'none', 'node', []), childEnv)).rejects.toThrow(/not detected/);
   });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 /**
@@ -30,11 +30,12 @@ export interface CallgrindLaunch {
 /**
  * The valgrind command line that runs `command args` under Callgrind, instrumentation off at start,
  * threads counted apart, dumps written as `<dir>/<name>.<pid>.<n>-<thread>`.
+ * @param dir where the dumps and FIFOs go (made absolute: the child may run elsewhere)
  * @param name a file-name-safe label, e.g. `replica-0`.
  */
 export function callgrindLaunch(dir: string, name: string, command: string, args: string[]): CallgrindLaunch {
-  const outPrefix = join(dir, name);
-  const vgdbPrefix = join(dir, 'vgdb');
+  const outPrefix = join(resolve(dir), name);
+  const vgdbPrefix = join(resolve(dir), 'vgdb');
   return {
     command: 'valgrind',
     args: ['--tool=callgrind', '--quiet', '--instr-atstart=no', '--separate-threads=yes', `--vgdb-prefix=${vgdbPrefix}`, `--callgrind-out-file=${outPrefix}.%p`, command, ...args],
@@ -49,13 +50,14 @@ export function callgrindLaunch(dir: string, name: string, command: string, args
  * `env` must hold the same USER, LOGNAME and HOST as the process's own environment: Valgrind names
  * its FIFOs after them (a replica's HOST is the address it listens on, not the host name).
  * callgrind_control exits 0 even when it finds no such process or cannot reach it, so its output is
- * checked instead.
- * @throws Error when callgrind_control is missing, or says it did not reach a Callgrind process `pid`.
+ * checked instead: a line starting `Error:` (no such process), `error ` or `syscall failed` (vgdb
+ * could not open the process's FIFOs, e.g. another USER or HOST) is a failure.
+ * @throws Error when callgrind_control is missing, takes over 60 s, or says it did not reach a Callgrind process `pid`.
  */
 export async function callgrindControl(pid: number, action: '--instr=on' | '--instr=off' | '--dump', launch: CallgrindLaunch, env: NodeJS.ProcessEnv): Promise<void> {
   const { stdout, stderr } = await run('callgrind_control', [`--vgdb-prefix=${launch.vgdbPrefix}`, action, String(pid)], { env: { PATH: process.env.PATH, ...env }, timeout: 60_000 });
   const said = `${stdout}${stderr}`.trim();
-  if (/not detected|error|failed/i.test(said)) throw new Error(`callgrind_control ${action} ${pid}: ${said}`);
+  if (/^(Error:|error |syscall failed)/m.test(said)) throw new Error(`callgrind_control ${action} ${pid}: ${said}`);
 }
 
 /** Instructions (Ir) of one Callgrind dump: the main thread's and the other threads' sum. */
@@ -73,8 +75,8 @@ export interface CallgrindCounts {
  * @throws Error when a dump file has no `totals:` line (a dump still being written, or not Callgrind's).
  */
 export function readCallgrindDump(launch: CallgrindLaunch, pid: number): CallgrindCounts | null {
-  const dir = launch.outPrefix.slice(0, launch.outPrefix.lastIndexOf('/'));
-  const base = `${launch.outPrefix.slice(dir.length + 1)}.${pid}.`;
+  const dir = dirname(launch.outPrefix);
+  const base = `${basename(launch.outPrefix)}.${pid}.`;
   const files = readdirSync(dir)
     .map((file) => ({ file, match: file.startsWith(base) ? /^(\d+)-(\d+)$/.exec(file.slice(base.length)) : null }))
     .filter((f): f is { file: string; match: RegExpExecArray } => f.match !== null)

@@ -79,7 +79,7 @@ interface QueuedWrite {
  *      connection broke mid-batch, with `connectionLost` (503).
  * Each write keeps its own validation, role check, Idempotency-Key, ETag check, result and event:
  * only the transaction is shared. Steps run in the async context of the request that queued them
- * (AsyncResource), so traces, request ids and audit lines stay the request's own.
+ * (AsyncResource), so traces and the request's log lines (requestId) stay the request's own.
  */
 export class BoardGroupCommit {
   private readonly queues = new Map<string, QueuedWrite[]>();

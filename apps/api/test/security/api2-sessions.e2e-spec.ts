@@ -128,25 +128,27 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     await t.http().post('/api/v1/auth/register').send({ email, password: TEST_PASSWORD, name: 'Ada Lovelace' }).expect(201);
   });
 
-  it('writes audit lines for login (failed with an email hash, not the email), logout, logout-all and password change, never a secret', async () => {
+  it('writes audit lines for login (failed with an email hash, not the email), API token create and revoke, logout, logout-all and password change, with the request\'s ip and id, never a secret', async () => {
     const user = await registerUser(t);
     const lines: object[] = [];
     const log = jest.spyOn((audit as unknown as { logger: { log: (m: object) => void } }).logger, 'log').mockImplementation((m) => void lines.push(m));
     await t.http().post('/api/v1/auth/login').set('X-Request-Id', 'audit-test-1').send({ email: user.user.email, password: 'wrong password!!' }).expect(401);
     const session = await login(t, user);
+    const token = await t.http().post('/api/v1/users/me/api-tokens').set(user.auth).send({ name: 'audit test', scopes: ['boards:read'] }).expect(201);
+    await t.http().delete(`/api/v1/users/me/api-tokens/${token.body.id}`).set(user.auth).expect(204);
     await t.http().post('/api/v1/auth/logout').send({ refreshToken: session.refreshToken }).expect(204);
     await t.http().post('/api/v1/auth/change-password').set(user.auth).send({ currentPassword: TEST_PASSWORD, newPassword: `${randomUUID()} passphrase` }).expect(204);
     await t.http().post('/api/v1/auth/logout-all').set(user.auth).expect(204);
     log.mockRestore();
 
     const parsed = lines as ({ event: AuditEvent } & Record<string, unknown>)[];
-    expect(parsed.map((p) => p.event)).toEqual(['login.failed', 'login.succeeded', 'session.logged_out', 'password.changed', 'sessions.logged_out_all']);
+    expect(parsed.map((p) => p.event)).toEqual(['login.failed', 'login.succeeded', 'api_token.created', 'api_token.revoked', 'session.logged_out', 'password.changed', 'sessions.logged_out_all']);
     for (const p of parsed) {
       expect(Object.keys(p).slice(0, 5)).toEqual(['audit', 'event', 'userId', 'ip', 'requestId']);
       expect(p).toMatchObject({ audit: true, userId: user.user.id, ip: '127.0.0.1', requestId: expect.any(String) });
     }
     expect(parsed[0]).toMatchObject({ requestId: 'audit-test-1', emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), accountExists: true });
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
-    for (const secret of [user.user.email, session.refreshToken, session.accessToken, TEST_PASSWORD, 'wrong password!!']) expect(text).not.toContain(secret);
+    for (const secret of [user.user.email, session.refreshToken, session.accessToken, token.body.token, TEST_PASSWORD, 'wrong password!!']) expect(text).not.toContain(secret);
   });
 });
