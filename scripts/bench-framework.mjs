@@ -29,8 +29,8 @@
 // for --prime-writes writes by the --concurrency workers, so that the JIT has mostly settled), then
 // per round and server, right after --warm-writes more uninstrumented writes (a server left idle
 // while the others run has its unused code aged out by V8), the instrumentation is switched on,
-// first for --idle-seconds with no request (the
-// server's own timers: relay, heartbeats, job polling, metrics), then for N writes sent one at a
+// first for --idle-seconds with no request (the server's own timers: relay, heartbeats, job
+// polling, metrics), then for N writes sent one at a
 // time by one worker (no batching, no interleaving), the counts dumped after each phase
 // (libs/cluster callgrind.ts). Prints per server and round the idle rate, and the main thread's
 // instructions per write (the event loop: HTTP, the framework, the application, node-postgres,
@@ -202,11 +202,11 @@ async function countInstructions(targets) {
   const warmWrites = count('warm-writes');
   const idleSeconds = count('idle-seconds');
   console.log(`instructions per write under Callgrind: every server primed with ${primeWrites} writes by ${concurrency} workers, then per round and server ${warmWrites} more, ${args['idle-seconds']} s idle and ${instructions} writes one at a time, counted (dumps in ${callgrindDir})`);
-  /** `count` uninstrumented writes by the --concurrency workers, numbered from `from`. */
-  const warm = (target, from, count) =>
+  /** `writes` uninstrumented writes by the --concurrency workers, numbered from `from`. */
+  const warm = (target, from, writes) =>
     Promise.all(
       Array.from({ length: concurrency }, async (_, i) => {
-        for (let n = i; n < count; n += concurrency) await target.send(i, from + n);
+        for (let n = i; n < writes; n += concurrency) await target.send(i, from + n);
       }),
     );
   for (const target of targets) await warm(target, 0, primeWrites);
@@ -222,14 +222,16 @@ async function countInstructions(targets) {
   };
   for (let r = 1; r <= Number(args.rounds); r++) {
     for (const target of r % 2 ? targets : [...targets].reverse()) {
+      // Warm again right before counting: a server that waited idle while the others were primed or
+      // measured has had its unused code aged out by V8 (it counted 10–35 % more than once warmed).
+      // Titles are numbered on from the priming, so no round repeats one.
+      const first = primeWrites + (r - 1) * (warmWrites + instructions);
+      await warm(target, first, warmWrites);
+      // What the warm-up left behind (a GC, the relay's catch-up) settles before the idle count.
+      await new Promise((done) => setTimeout(done, SETTLE_MS));
       // The server's own timers (relay, heartbeats, job polling, metrics) run whether or not it is
       // written to, and under Valgrind a write takes 50-100 ms of wall time: their instructions per
       // second, counted over an idle phase first, are subtracted from the writes' phase.
-      // Warm again right before counting: a server that waited idle while the others were primed or
-      // measured has had its unused code aged out by V8 (it counted 10–35 % more than once warmed).
-      await warm(target, primeWrites + (r - 1) * (warmWrites + instructions), warmWrites);
-      // What the warm-up left behind (a GC, the relay's catch-up) settles before the idle count.
-      await new Promise((done) => setTimeout(done, SETTLE_MS));
       await control(target, '--instr=on');
       // Each phase's wall time runs from the return of the command that started it to the sending of
       // the dump that ends it.
@@ -239,7 +241,7 @@ async function countInstructions(targets) {
       const idle = await dumped(target, 2 * r - 1);
       const idlePerSecond = idle.mainThread / ((t1 - t0) / 1000);
       t0 = performance.now();
-      for (let n = 0; n < instructions; n++) await target.send(0, primeWrites + (r - 1) * (warmWrites + instructions) + warmWrites + n);
+      for (let n = 0; n < instructions; n++) await target.send(0, first + warmWrites + n);
       t1 = performance.now();
       const writes = await dumped(target, 2 * r);
       const seconds = (t1 - t0) / 1000;
