@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED, type AuthResponse } from '@tasklane/contracts';
 import { AuditLog, type AuditEvent } from '../../src/audit/audit-log.service.js';
-import { registerUser, TEST_PASSWORD, type TestUser } from '../support/fixtures.js';
+import { boardWithMembers, registerUser, TEST_PASSWORD, type TestUser } from '../support/fixtures.js';
 import { connectSocket, handshake, stillConnectedAfter, whenEnded } from '../support/sockets.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 
@@ -150,5 +150,18 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     expect(parsed[0]).toMatchObject({ requestId: 'audit-test-1', emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), accountExists: true });
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     for (const secret of [user.user.email, session.refreshToken, session.accessToken, token.body.token, TEST_PASSWORD, 'wrong password!!']) expect(text).not.toContain(secret);
+  });
+
+  it("writes an audit line for a member's role change with the owner's id and the request's ip and id, and none for a refused one", async () => {
+    const { owner, board, members: [member] } = await boardWithMembers(t, { members: ['viewer'] });
+    const lines: object[] = [];
+    const log = jest.spyOn((audit as unknown as { logger: { log: (m: object) => void } }).logger, 'log').mockImplementation((m) => void lines.push(m));
+    const path = `/api/v1/boards/${board.id}/members/${member.user.id}`;
+    await t.http().patch(path).set(member.auth).set('X-Request-Id', 'audit-role-0').send({ role: 'owner' }).expect(403);
+    await t.http().patch(path).set(owner.auth).set('X-Request-Id', 'audit-role-1').send({ role: 'editor' }).expect(200);
+    log.mockRestore();
+    expect(lines).toEqual([
+      { audit: true, event: 'member.role_changed', userId: owner.user.id, ip: '127.0.0.1', requestId: 'audit-role-1', boardId: board.id, memberId: member.user.id, role: 'editor' },
+    ]);
   });
 });
