@@ -2,9 +2,11 @@
 // (issue 13): `npm run bench:outbox [-- --clients 16 --transactions 4000 --rounds 2]`.
 // On a scratch database with Tasklane's migrations (created, dropped after), each of --clients
 // connections renames the task of a board of its own with the statements a task rename sends today
-// (BEGIN; the stream lock; the role check; the UPDATE; the seq + event INSERT; COMMIT, texts as in
-// board-events.repository.ts and tasks.repository.ts, named prepared statements), while a marker
-// marks the committed events every 100 ms (RELAY_MARK_INTERVAL_MS) as the relay does. Variants:
+// (BEGIN; the stream lock, the role check and the seq + event INSERT as in
+// board-events.repository.ts and the role check's module; the task UPDATE of tasks.repository.ts
+// `update`, its parameters as for a rename; COMMIT; named prepared statements), the event's data
+// being the task row the UPDATE returns, while a marker marks the committed events every 100 ms
+// (RELAY_MARK_INTERVAL_MS) as the relay does. Variants:
 //   - `published_at` (today): the marker runs the relay's `UPDATE board_events SET published_at`.
 //     The partial index `ix_board_events_unpublished` names published_at in its predicate, so that
 //     update can never be HOT: every mark writes a new copy of the event row (its JSON included)
@@ -15,7 +17,8 @@
 //   - `no marks`: the marker does nothing (what marking costs at all).
 // Before every run: events truncated, a CHECKPOINT (so that every run starts with the same
 // full-page writes ahead). Prints per variant and round: transactions/s, this process's CPU per
-// transaction, PostgreSQL's (all `postgres` processes, /proc) and the WAL it wrote (pg_stat_wal).
+// transaction, PostgreSQL's (all `postgres` processes, /proc) and the WAL written (the distance
+// between pg_current_wal_insert_lsn() before and after).
 // Alternates the variants so that the machine's drift hits each.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -23,20 +26,37 @@ import { cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase } from '.
 
 const { values: args } = parseArgs({ options: { clients: { type: 'string', default: '16' }, transactions: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '2' } } });
 const clients = Number(args.clients);
-const transactions = Number(args.transactions);
-for (const [name, value] of [['clients', clients], ['transactions', transactions], ['rounds', Number(args.rounds)]]) {
+for (const [name, value] of [['clients', clients], ['transactions', Number(args.transactions)], ['rounds', Number(args.rounds)]]) {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive integer, got ${args[name]}`);
 }
+if (clients > 64) throw new Error(`--clients must be at most 64 (PostgreSQL's max_connections), got ${clients}`);
+/** Renames per connection and run: --transactions spread evenly, the rest dropped. */
+const perClient = Math.floor(Number(args.transactions) / clients);
+if (perClient === 0) throw new Error(`--transactions (${args.transactions}) must be at least --clients (${clients})`);
+const transactions = perClient * clients;
 const MARK_INTERVAL_MS = 100;
 const USER = '00000000-0000-0000-0000-000000000001';
+/** The seed's ids: kind 1 a board, 2 its column, 3 its task; `i` from 1. */
 const uuid = (kind, i) => `00000000-0000-0000-000${kind}-${String(i).padStart(12, '0')}`;
 
 const LOCK = `WITH turn AS (SELECT pg_advisory_xact_lock(5524481, hashtext($1::uuid::text)))
   SELECT s.seq, EXISTS (SELECT 1 FROM webhooks w WHERE w.board_id = s.board_id AND w.enabled) AS webhooks
     FROM turn, board_streams s WHERE s.board_id = $1::uuid FOR UPDATE OF s`;
 const ROLE = 'SELECT role FROM board_members WHERE board_id = $1 AND user_id = $2';
-const CHANGE = `UPDATE tasks SET title = $2, version = version + 1, updated_at = now(), updated_by = $3 WHERE id = $1
-  RETURNING id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, version, created_at, updated_at`;
+/** tasks.repository.ts `update`, as sent for a rename ($3 the title, every other field left as it is). */
+const CHANGE = `UPDATE tasks SET
+    title = COALESCE($3, title),
+    description = COALESCE($4, description),
+    assignee_ids = COALESCE($5::uuid[], assignee_ids),
+    label_ids = COALESCE($6::uuid[], label_ids),
+    due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
+    completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
+    version = version + 1, updated_at = now(), updated_by = $9
+  FROM (SELECT due_at AS before_due_at, completed_at AS before_completed_at FROM tasks WHERE id = $1 AND board_id = $2 FOR UPDATE) prev
+  WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10) AND archived_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL)
+  RETURNING id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, version, created_at,
+    updated_at, created_by, updated_by, archived_at, comment_count, checklist_done, checklist_total, prev.before_due_at, prev.before_completed_at`;
 /** The event INSERT of board-events.repository.ts `append`, with `outbox` CTEs (or none) before the INSERT. */
 const event = (outbox) => `WITH next AS (UPDATE board_streams SET seq = seq + 1 WHERE board_id = $1 RETURNING seq),
     recorded AS (
@@ -71,7 +91,15 @@ const VARIANTS = {
   },
 };
 
-/** One run of `variant`: `transactions` renames over `clients` connections and the marker. */
+/**
+ * One run of the variant `name` (a key of VARIANTS): `perClient` renames on each of `clients`
+ * connections, and the marker.
+ * @param admin a connection to the scratch database, for setup and the WAL position
+ * @param url the scratch database's URL
+ * @returns `{ tps }` transactions/s, `{ clientUs, postgresUs }` this process's and PostgreSQL's
+ *   CPU per transaction (µs), `{ walBytes }` WAL per transaction (bytes)
+ * @throws the first database error (the connections are closed first)
+ */
 async function run(admin, url, name) {
   const variant = VARIANTS[name];
   await admin.query(variant.setup);
@@ -79,12 +107,24 @@ async function run(admin, url, name) {
   await admin.query('UPDATE board_streams SET seq = 0');
   await admin.query('VACUUM ANALYZE board_events, board_streams, tasks');
   await admin.query('CHECKPOINT');
-  const pool = await Promise.all(Array.from({ length: clients + 1 }, async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    return c;
-  }));
-  const marker = pool.pop();
+  const connections = [];
+  try {
+    for (let i = 0; i <= clients; i++) {
+      const c = new pg.Client({ connectionString: url });
+      c.on('error', () => undefined); // a dropped connection fails its next query instead
+      connections.push(c);
+      await c.connect();
+    }
+    return await measure(admin, variant, name, connections);
+  } finally {
+    await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
+  }
+}
+
+/** The measured part of `run`, on its connections (the last one the marker's). */
+async function measure(admin, variant, name, connections) {
+  const pool = connections.slice(0, clients);
+  const marker = connections[clients];
   const q = (c, statement, text, values) => c.query({ name: `${name}:${statement}`, text, values });
   let toMark = [];
   const flush = async () => {
@@ -92,33 +132,38 @@ async function run(admin, url, name) {
     toMark = [];
     if (variant.mark && batch.length > 0) await q(marker, 'mark', variant.mark, [batch.map((k) => k.board), batch.map((k) => k.seq)]);
   };
+  // The marks run one after another; the first failure is kept (and thrown once the writes end).
   let marking = Promise.resolve();
-  const timer = setInterval(() => { marking = marking.then(flush); }, MARK_INTERVAL_MS);
-  const wal0 = BigInt((await admin.query('SELECT wal_bytes::text AS b FROM pg_stat_wal')).rows[0].b);
+  let markError = null;
+  const timer = setInterval(() => { marking = marking.then(flush).catch((error) => { markError ??= error; }); }, MARK_INTERVAL_MS);
+  const lsn0 = (await admin.query('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0].lsn;
   const cpu0 = process.cpuUsage();
   const pg0 = cpuSecondsByCommand('postgres');
   const t0 = performance.now();
-  await Promise.all(pool.map(async (c, i) => {
-    const board = uuid(1, i + 1);
-    for (let k = 0; k < transactions / clients; k++) {
-      await c.query('BEGIN');
-      await q(c, 'lock', LOCK, [board]);
-      await q(c, 'role', ROLE, [board, USER]);
-      const { rows: [task] } = await q(c, 'change', CHANGE, [uuid(3, i + 1), `title ${k}`, USER]);
-      const { rows: [row] } = await q(c, 'event', variant.event, [board, 'task.updated', USER, JSON.stringify(task), null, null, null, null, 'null', false]);
-      await c.query('COMMIT');
-      toMark.push({ board, seq: row.seq });
-    }
-  }));
-  clearInterval(timer);
-  await (marking = marking.then(flush));
+  try {
+    await Promise.all(pool.map(async (c, i) => {
+      const board = uuid(1, i + 1);
+      for (let k = 0; k < perClient; k++) {
+        await c.query('BEGIN');
+        await q(c, 'lock', LOCK, [board]);
+        await q(c, 'role', ROLE, [board, USER]);
+        const { rows: [task] } = await q(c, 'change', CHANGE, [uuid(3, i + 1), board, `title ${k}`, null, null, null, false, null, USER, null, null]);
+        const { rows: [row] } = await q(c, 'event', variant.event, [board, 'task.updated', USER, JSON.stringify(task), null, null, null, null, 'null', false]);
+        await c.query('COMMIT');
+        toMark.push({ board, seq: row.seq });
+      }
+    }));
+  } finally {
+    clearInterval(timer);
+  }
+  await marking;
+  await flush();
+  if (markError) throw markError;
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const pgSeconds = cpuSecondsBetween(pg0, cpuSecondsByCommand('postgres'));
-  const wal = Number(BigInt((await admin.query('SELECT wal_bytes::text AS b FROM pg_stat_wal')).rows[0].b) - wal0);
-  await Promise.all([...pool, marker].map((c) => c.end()));
-  const done = Math.floor(transactions / clients) * clients;
-  return { tps: Math.round(done / seconds), clientUs: Math.round((cpu.user + cpu.system) / done), postgresUs: Math.round((pgSeconds * 1e6) / done), walBytes: Math.round(wal / done) };
+  const { rows: [wal] } = await admin.query('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::float8 AS bytes', [lsn0]);
+  return { tps: Math.round(transactions / seconds), clientUs: Math.round((cpu.user + cpu.system) / transactions), postgresUs: Math.round((pgSeconds * 1e6) / transactions), walBytes: Math.round(wal.bytes / transactions) };
 }
 
 const db = await createScratchDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', { prefix: 'tasklane_outbox' });

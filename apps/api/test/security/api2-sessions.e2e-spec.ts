@@ -160,7 +160,7 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     await t.http().patch(path).set(member.auth).set('X-Request-Id', 'audit-role-0').send({ role: 'owner' }).expect(403);
     await t.http().patch(path).set(owner.auth).set('X-Request-Id', 'audit-role-1').send({ role: 'editor' }).expect(200);
     log.mockRestore();
-    expect(lines).toEqual([
+    expect(lines).toStrictEqual([
       { audit: true, event: 'member.role_changed', userId: owner.user.id, ip: '127.0.0.1', requestId: 'audit-role-1', boardId: board.id, memberId: member.user.id, role: 'editor' },
     ]);
   });
