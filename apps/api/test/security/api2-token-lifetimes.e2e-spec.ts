@@ -77,7 +77,10 @@ describe('token lifetimes: socket expiry, auth:refresh, absolute session lifetim
   it('BoardStream sends auth:refresh by itself when its token function has a newer token, and stops with onSessionExpired when it has none', async () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);
-    let current = owner.accessToken;
+    // A token issued at the start of a second, right before connecting (see the second stream below).
+    await nextSecond();
+    const session = await refresh(owner.refreshToken);
+    let current = session.accessToken;
     const firstExpiry = jwtExpiresAt(current)!;
     const errors: unknown[] = [];
     const stream = new BoardStream({ baseUrl: t.url, token: () => current, boardId: board.id, authRefreshLeadMs: 1_000, onError: (e) => errors.push(e) });
@@ -86,7 +89,7 @@ describe('token lifetimes: socket expiry, auth:refresh, absolute session lifetim
     const drops: string[] = [];
     stream.socket.on('disconnect', (reason) => drops.push(reason));
     await nextSecond();
-    current = (await refresh(owner.refreshToken)).accessToken; // what an app's refresh loop does
+    current = (await refresh(session.refreshToken)).accessToken; // what an app's refresh loop does
     await sleep(firstExpiry - Date.now() + 500);
     // renewed in place: never dropped (a reconnect with the new token would also end connected)
     expect(drops).toEqual([]);
@@ -98,10 +101,15 @@ describe('token lifetimes: socket expiry, auth:refresh, absolute session lifetim
     // A token function that never renews: the socket expires and the stream stops and says so.
     const other = await registerUser(t);
     const otherBoard = await createBoard(t, other.auth);
-    const expired = new Promise<string>((resolve) => {
-      const s = new BoardStream({ baseUrl: t.url, token: other.accessToken, boardId: otherBoard.id, onSessionExpired: resolve });
+    // A token issued at the start of a second, right before connecting: it must still be valid at
+    // the handshake (registering and creating the board can take most of ACCESS_TOKEN_TTL on a busy
+    // machine, and a token that expired before the handshake is refused: start() rejects).
+    await nextSecond();
+    const fresh = (await refresh(other.refreshToken)).accessToken;
+    const expired = new Promise<string>((resolve, reject) => {
+      const s = new BoardStream({ baseUrl: t.url, token: fresh, boardId: otherBoard.id, onSessionExpired: resolve });
       streams.push(s);
-      void s.start();
+      s.start().catch(reject);
     });
     await expect(expired).resolves.toBe('token_expired');
     expect(errors).toEqual([]);
