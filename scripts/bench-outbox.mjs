@@ -4,8 +4,8 @@
 // connections renames the task of a board of its own with the statements a task rename sends today
 // (BEGIN; the stream lock, the role check and the seq + event INSERT as in
 // board-events.repository.ts and the role check's module; the task UPDATE of tasks.repository.ts
-// `update`, its parameters as for a rename; COMMIT; named prepared statements), the event's data
-// being the task row the UPDATE returns, while a marker marks the committed events every 100 ms
+// (`UPDATE_TASK_SQL`, imported from the build), its parameters as for a rename; COMMIT; named
+// prepared statements), the event's data being the task row the UPDATE returns, while a marker marks the committed events every 100 ms
 // (RELAY_MARK_INTERVAL_MS) as the relay does. Variants:
 //   - `published_at` (today): the marker runs the relay's `UPDATE board_events SET published_at`.
 //     The partial index `ix_board_events_unpublished` names published_at in its predicate, so that
@@ -22,6 +22,7 @@
 // Alternates the variants so that the machine's drift hits each.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { UPDATE_TASK_SQL } from '../dist/apps/api/src/tasks/tasks.repository.js';
 import { cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase } from '../libs/cluster/dist/index.js';
 
 const { values: args } = parseArgs({ options: { clients: { type: 'string', default: '16' }, transactions: { type: 'string', default: '4000' }, rounds: { type: 'string', default: '2' } } });
@@ -43,20 +44,6 @@ const LOCK = `WITH turn AS (SELECT pg_advisory_xact_lock(5524481, hashtext($1::u
   SELECT s.seq, EXISTS (SELECT 1 FROM webhooks w WHERE w.board_id = s.board_id AND w.enabled) AS webhooks
     FROM turn, board_streams s WHERE s.board_id = $1::uuid FOR UPDATE OF s`;
 const ROLE = 'SELECT role FROM board_members WHERE board_id = $1 AND user_id = $2';
-/** tasks.repository.ts `update`, as sent for a rename ($3 the title, every other field left as it is). */
-const CHANGE = `UPDATE tasks SET
-    title = COALESCE($3, title),
-    description = COALESCE($4, description),
-    assignee_ids = COALESCE($5::uuid[], assignee_ids),
-    label_ids = COALESCE($6::uuid[], label_ids),
-    due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
-    completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
-    version = version + 1, updated_at = now(), updated_by = $9
-  FROM (SELECT due_at AS before_due_at, completed_at AS before_completed_at FROM tasks WHERE id = $1 AND board_id = $2 FOR UPDATE) prev
-  WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10) AND archived_at IS NULL
-    AND NOT EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL)
-  RETURNING id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, version, created_at,
-    updated_at, created_by, updated_by, archived_at, comment_count, checklist_done, checklist_total, prev.before_due_at, prev.before_completed_at`;
 /** The event INSERT of board-events.repository.ts `append`, with `outbox` CTEs (or none) before the INSERT. */
 const event = (outbox) => `WITH next AS (UPDATE board_streams SET seq = seq + 1 WHERE board_id = $1 RETURNING seq),
     recorded AS (
@@ -147,7 +134,7 @@ async function measure(admin, variant, name, connections) {
         await c.query('BEGIN');
         await q(c, 'lock', LOCK, [board]);
         await q(c, 'role', ROLE, [board, USER]);
-        const { rows: [task] } = await q(c, 'change', CHANGE, [uuid(3, i + 1), board, `title ${k}`, null, null, null, false, null, USER, null, null]);
+        const { rows: [task] } = await q(c, 'change', UPDATE_TASK_SQL, [uuid(3, i + 1), board, `title ${k}`, null, null, null, false, null, USER, null, null]);
         const { rows: [row] } = await q(c, 'event', variant.event, [board, 'task.updated', USER, JSON.stringify(task), null, null, null, null, 'null', false]);
         await c.query('COMMIT');
         toMark.push({ board, seq: row.seq });

@@ -32,6 +32,24 @@ interface TaskRow {
 const TASK_COLUMNS =
   'id, board_id, column_id, title, description, position, assignee_ids, label_ids, due_at, completed_at, version, created_at, updated_at, created_by, updated_by, archived_at, comment_count, checklist_done, checklist_total';
 
+/**
+ * `TasksRepository.update`'s statement ($1 task, $2 board, $3–$6 title, description, assignee and
+ * label ids or null to keep, $7 whether to set due_at to $8, $9 actor, $10 If-Match version or null,
+ * $11 completed or null). Exported for scripts/bench-outbox.mjs, which sends it as a rename does.
+ */
+export const UPDATE_TASK_SQL = `UPDATE tasks SET
+         title = COALESCE($3, title),
+         description = COALESCE($4, description),
+         assignee_ids = COALESCE($5::uuid[], assignee_ids),
+         label_ids = COALESCE($6::uuid[], label_ids),
+         due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
+         completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
+         version = version + 1, updated_at = now(), updated_by = $9
+       FROM (SELECT due_at AS before_due_at, completed_at AS before_completed_at FROM tasks WHERE id = $1 AND board_id = $2 FOR UPDATE) prev
+       WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10) AND archived_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL)
+       RETURNING ${TASK_COLUMNS}, prev.before_due_at, prev.before_completed_at`;
+
 /** The one mapping from a row to the wire shape. */
 const toTaskView = (r: TaskRow): TaskView => ({
   id: r.id,
@@ -196,18 +214,7 @@ export class TasksRepository {
   ): Promise<{ task: TaskView; before: Pick<TaskView, 'dueAt' | 'completedAt'> } | null> {
     const { rows } = await runPrepared<TaskRow & { before_due_at: Date | null; before_completed_at: Date | null }>(
       tx,
-      `UPDATE tasks SET
-         title = COALESCE($3, title),
-         description = COALESCE($4, description),
-         assignee_ids = COALESCE($5::uuid[], assignee_ids),
-         label_ids = COALESCE($6::uuid[], label_ids),
-         due_at = CASE WHEN $7::boolean THEN $8::timestamptz ELSE due_at END,
-         completed_at = CASE WHEN $11::boolean IS NULL THEN completed_at WHEN $11::boolean THEN COALESCE(completed_at, now()) ELSE NULL END,
-         version = version + 1, updated_at = now(), updated_by = $9
-       FROM (SELECT due_at AS before_due_at, completed_at AS before_completed_at FROM tasks WHERE id = $1 AND board_id = $2 FOR UPDATE) prev
-       WHERE id = $1 AND board_id = $2 AND ($10::int IS NULL OR version = $10) AND archived_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM columns c WHERE c.id = tasks.column_id AND c.archived_at IS NOT NULL)
-       RETURNING ${TASK_COLUMNS}, prev.before_due_at, prev.before_completed_at`,
+      UPDATE_TASK_SQL,
       [
         taskId,
         boardId,
