@@ -1,4 +1,4 @@
-// What one idle socket costs the replica: `npm run bench:memory [-- --sockets 2000 --users 4 --boards 8 --snapshot]`.
+// What one idle socket costs the replica: `npm run bench:memory [-- --sockets 2000 --users 4 --boards 8 --snapshot --node-options=FLAGS]`.
 // Starts ONE built replica (dist/, so run `npm run build` first; the npm script does) on a scratch
 // database (created, migrated, dropped after) and the local Redis, with RATE_LIMITS=off and
 // LOG_LEVEL=warn; registers --users users who own --boards boards between them through REST;
@@ -6,7 +6,11 @@
 // on /metrics) with no socket open; opens --sockets idle sockets the way the load tool's BoardStream
 // does (socket.io-client, websocket transport only, `auth: { token }`, one connection per socket,
 // then `board:join` on one of the user's boards); waits until every join is acked and the figures
-// settle, reads them again, and prints the difference per socket. Each figure is the median of
+// settle, reads them again, and prints the difference per socket: RSS, V8 heap used, and RSS split into
+// V8's committed heap (its pages, used or free) and the rest (native: malloc, thread stacks, code
+// outside the heap). --node-options sets the replica's NODE_OPTIONS (empty by default), e.g.
+// `--node-options=--max-semi-space-size=16` for the Docker image's flag; run the script with another
+// Node.js binary to measure that one (the replica runs on the script's own binary). Each figure is the median of
 // READINGS readings a second apart, each taken after a full garbage collection (the replica runs
 // with --expose-gc and a preloaded SIGPWR handler (Nest's shutdown hooks take SIGUSR2, Node's inspector SIGUSR1) that calls gc(); nothing of the app changes),
 // so the heap figure counts live objects; RSS also holds the heap's free space and native buffers.
@@ -28,6 +32,7 @@ const { values: args } = parseArgs({
     users: { type: 'string', default: '4' },
     boards: { type: 'string', default: '8' },
     snapshot: { type: 'boolean', default: false },
+    'node-options': { type: 'string', default: '' },
   },
 });
 const sockets = Number(args.sockets);
@@ -42,13 +47,21 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `socket-memory-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 mkdirSync(out, { recursive: true });
 
-/** V8 heap used in KB, from the replica's /metrics (prom-client's default metrics). */
-async function heapKb(url) {
+/**
+ * The replica's V8 figures in KB, from its /metrics (prom-client's default metrics): `heap` = heap used
+ * (live objects after the forced GC), `committed` = heap size total (pages V8 holds, used or free, the
+ * young generation's semi-spaces included), `external` = memory outside the heap that V8 is told of
+ * (ArrayBuffers, Buffers). RSS less `committed` is what the process holds outside V8's heap (native).
+ */
+async function v8Kb(url) {
   const res = await fetch(`${url}/metrics`);
   const text = await res.text();
-  const m = /^tasklane_nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text);
-  if (!m) throw new Error(`GET /metrics ${res.status}: no tasklane_nodejs_heap_size_used_bytes in ${text.slice(0, 200)}`);
-  return Number(m[1]) / 1024;
+  const read = (name) => {
+    const m = new RegExp(`^tasklane_${name}(?:\\{[^}]*\\})? ([\\d.e+]+)`, 'm').exec(text);
+    if (!m) throw new Error(`GET /metrics ${res.status}: no tasklane_${name} in ${text.slice(0, 200)}`);
+    return Number(m[1]) / 1024;
+  };
+  return { heap: read('nodejs_heap_size_used_bytes'), committed: read('nodejs_heap_size_total_bytes'), external: read('nodejs_external_memory_bytes') };
 }
 
 /** Preloaded into the replica: a full garbage collection on SIGPWR, so that heap readings hold live objects only. */
@@ -56,19 +69,21 @@ const GC_ON_SIGNAL = `data:text/javascript,process.on('SIGPWR',()=>globalThis.gc
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Median RSS and heap over READINGS readings a second apart. */
+/** Median RSS, heap used, heap committed and external memory (KB) over READINGS readings a second apart. */
 async function readings(pid, url) {
-  const rss = [];
-  const heap = [];
+  const taken = { rss: [], heap: [], committed: [], external: [] };
   for (let i = 0; i < READINGS; i += 1) {
     process.kill(pid, 'SIGPWR'); // full GC (see GC_ON_SIGNAL)
     await sleep(1000);
     const kb = rssKb(pid); // VmRSS of /proc/<pid>/status
     if (kb === null) throw new Error(`replica (pid ${pid}) is gone: no VmRSS to read`);
-    rss.push(kb);
-    heap.push(await heapKb(url));
+    taken.rss.push(kb);
+    const v8 = await v8Kb(url);
+    for (const k of ['heap', 'committed', 'external']) taken[k].push(v8[k]);
   }
-  return { rss: median(rss), heap: median(heap) };
+  const result = Object.fromEntries(Object.entries(taken).map(([k, xs]) => [k, median(xs)]));
+  // From the medians, so that RSS = committed + native holds in the printed figures.
+  return { ...result, native: result.rss - result.committed };
 }
 
 /** JSON request to the replica; throws on a non-2xx answer. */
@@ -105,7 +120,7 @@ try {
   replica = spawnTracked('replica', process.execPath, ['--expose-gc', `--import=${GC_ON_SIGNAL}`, ...(args.snapshot ? [`--heapsnapshot-signal=SIGWINCH`, `--diagnostic-dir=${out}`] : []), 'dist/apps/api/src/main.js'], {
     cwd: root,
     logFile: resolve(out, 'replica.log'),
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
+    env: { ...process.env, NODE_OPTIONS: args['node-options'], PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
   });
   await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
 
@@ -157,7 +172,8 @@ try {
       `${sockets} idle sockets (${users} users, ${boards} boards, one board room each) opened in ${connectSeconds.toFixed(1)} s on one replica`,
       `RSS:  ${(before.rss / 1024).toFixed(1)} MB → ${(after.rss / 1024).toFixed(1)} MB = ${perSocket('rss').toFixed(1)} KB per socket`,
       `heap: ${(before.heap / 1024).toFixed(1)} MB → ${(after.heap / 1024).toFixed(1)} MB = ${perSocket('heap').toFixed(1)} KB per socket`,
-      `(medians of ${READINGS} readings each; reproduce: npm run build && node scripts/bench-socket-memory.mjs --sockets ${sockets})`,
+      `of the RSS: V8 heap committed ${(before.committed / 1024).toFixed(1)} MB → ${(after.committed / 1024).toFixed(1)} MB = ${perSocket('committed').toFixed(1)} KB per socket; outside it (native) ${(before.native / 1024).toFixed(1)} MB → ${(after.native / 1024).toFixed(1)} MB = ${perSocket('native').toFixed(1)} KB per socket, of which external (Buffers) ${perSocket('external').toFixed(1)} KB`,
+      `(medians of ${READINGS} readings each; ${process.version}${args['node-options'] ? `, replica NODE_OPTIONS=${args['node-options']}` : ''}; reproduce: npm run build && node scripts/bench-socket-memory.mjs --sockets ${sockets}${args['node-options'] ? ` --node-options='${args['node-options']}'` : ''})`,
       ...(args.snapshot ? [`heap snapshot: ${readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')).map((f) => resolve(out, f)).join(', ') || '(not written yet)'}`] : []),
     ].join('\n'),
   );
