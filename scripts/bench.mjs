@@ -51,6 +51,7 @@
 // run is compared with an unpinned baseline or the other way round.
 //
 // Environment: DATABASE_URL (server for the scratch database), REDIS_URL — as the smoke script.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -75,6 +76,10 @@ const LOADGEN_CPUS = '0';
 const SERVER_CPUS = '1';
 
 const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--out DIR] [--pin]
+             [--replica-node PATH] [--replica-node-options FLAGS]
+  --replica-node          Node.js executable of the API replicas (default: this one); the load tool, the bare
+                          Socket.IO servers and client stay on this one. E.g. another version's bin/node.
+  --replica-node-options  NODE_OPTIONS of the API replicas (default none), e.g. --max-semi-space-size=16 (the image's).
   --pin  load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, API replicas and bare Socket.IO servers on CPU ${SERVER_CPUS} (taskset -c);
          PostgreSQL, Redis, nginx and pgbench stay unpinned. Needs 2 CPUs and taskset (util-linux).`;
 const args = parseCliArgs(usage, {
@@ -84,6 +89,8 @@ const args = parseCliArgs(usage, {
   'storm-boards': { type: 'string', default: '60' },
   out: { type: 'string', default: 'bench-results' },
   pin: { type: 'boolean', default: false },
+  'replica-node': { type: 'string', default: process.execPath },
+  'replica-node-options': { type: 'string', default: '' },
 });
 const steps = args.steps.split(',').map((s) => s.trim()).filter(Boolean);
 const maxSockets = Number(args['max-sockets']);
@@ -100,6 +107,14 @@ if (
   stormSockets > SOCKETS_PER_PROCESS
 ) {
   console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100; --storm-boards an integer >= 1; --storm-sockets an integer from --storm-boards to ${SOCKETS_PER_PROCESS} (one load-tool process)\n${usage}`);
+  process.exit(2);
+}
+/** `node -v` of the replicas' Node.js (--replica-node), recorded in the summary. */
+let replicaNodeVersion;
+try {
+  replicaNodeVersion = execFileSync(args['replica-node'], ['-v'], { encoding: 'utf8' }).trim();
+} catch (error) {
+  console.error(`--replica-node ${args['replica-node']}: cannot run it (${error.message})\n${usage}`);
   process.exit(2);
 }
 if (args.pin) {
@@ -198,7 +213,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const summary = {
   startedAt: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, loadavgAtStart: loadavg().map((x) => round(x, 2)) },
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version, replicaNode: replicaNodeVersion, replicaNodeOptions: args['replica-node-options'], loadavgAtStart: loadavg().map((x) => round(x, 2)) },
   // balance: how nginx spread the requests of every step but hotboard, which runs both (bench:compare
   // warns when the baseline's differs; a baseline without it balanced round robin).
   cluster: { replicas: 3, nginx: true, balance: 'board' },
@@ -396,7 +411,8 @@ async function startBenchCluster(env = {}, balance = undefined) {
     databaseUrl: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
     prefix: 'tasklane_bench',
-    env,
+    env: args['replica-node-options'] ? { NODE_OPTIONS: args['replica-node-options'], ...env } : env,
+    nodeBin: args['replica-node'],
     ...serverPin,
     log,
   });

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startCluster, type Cluster } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED } from '@tasklane/contracts';
@@ -138,5 +141,34 @@ describe('local cluster (e2e)', () => {
     const ready = await httpTarget(replica.url).http().get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.headers['x-replica']).toBe('replica-1');
+  }, 60_000);
+});
+
+/** startCluster's nodeBin: the replicas run on the given Node.js executable (used by `npm run bench -- --replica-node`). */
+describe('local cluster on another Node.js executable (e2e)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tasklane-nodebin-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts the replicas with nodeBin, restarts included, and refuses a nodeBin that does not exist', async () => {
+    // A stand-in executable: notes its arguments, then becomes this Node.js (exec keeps the pid).
+    const calls = join(dir, 'calls.log');
+    const nodeBin = join(dir, 'node');
+    writeFileSync(nodeBin, `#!/bin/sh\necho "$$ $*" >> '${calls}'\nexec '${process.execPath}' "$@"\n`);
+    chmodSync(nodeBin, 0o755);
+    const cluster = await startCluster({ replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' }, nodeBin });
+    try {
+      const [replica] = cluster.replicas;
+      const first = replica.pid;
+      expect((await httpTarget(replica.url).http().get('/health/ready')).status).toBe(200);
+      await replica.kill('SIGKILL');
+      await replica.start();
+      const lines = readFileSync(calls, 'utf8').trim().split('\n');
+      // One line per start, each from the replica's own pid, with the built server as its entry.
+      expect(lines.map((l) => Number(l.split(' ')[0]))).toEqual([first, replica.pid]);
+      for (const l of lines) expect(l).toMatch(/ \S*dist\/apps\/api\/src\/main\.js$/);
+    } finally {
+      await cluster.stop();
+    }
+    await expect(startCluster({ replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', nodeBin: join(dir, 'missing') })).rejects.toThrow(/nodeBin not found/);
   }, 60_000);
 });

@@ -13,15 +13,16 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 /**
  * Creates and migrates a scratch database on the server of `databaseUrl` (through its `postgres`
  * database), then starts the cluster.
- * @param {{ replicas: number, databaseUrl?: string, redisUrl?: string, prefix?: string, env?: Record<string,string>, cpus?: string, balance?: 'board' | 'round-robin', log?: (m: string) => void }} options
+ * @param {{ replicas: number, databaseUrl?: string, redisUrl?: string, prefix?: string, env?: Record<string,string>, cpus?: string, balance?: 'board' | 'round-robin', nodeBin?: string, log?: (m: string) => void }} options
  *   cpus: CPU list the replicas run on (`taskset -c`, startCluster's `cpus`; nginx is not pinned); default not pinned.
  *   balance: how nginx spreads requests (startCluster's `balance`); default `board` (a board's writes to one replica).
+ *   nodeBin: Node.js executable of the replicas (startCluster's `nodeBin`); default this process's.
  * @returns {Promise<{ cluster: import('../../../libs/cluster/src/index.ts').Cluster, databaseUrl: string, stop: () => Promise<void> }>}
  *   stop() stops nginx and the replicas (SIGTERM, SIGKILL after 10 s), then drops the database; it
  *   never rejects and is idempotent.
  * @throws when the database server, the migrations or the cluster fail (what was created is undone).
  */
-export async function startScratchCluster({ replicas, databaseUrl = DEFAULT_DATABASE_URL, redisUrl = DEFAULT_REDIS_URL, prefix = 'tasklane_smoke', env, cpus, balance, log = () => {} }) {
+export async function startScratchCluster({ replicas, databaseUrl = DEFAULT_DATABASE_URL, redisUrl = DEFAULT_REDIS_URL, prefix = 'tasklane_smoke', env, cpus, balance, nodeBin, log = () => {} }) {
   // Imported here, not at the top: callers may build first, which rewrites libs/cluster/dist.
   const { createScratchDatabase, databaseUrl: urlOf, startCluster } = await import(new URL('libs/cluster/dist/index.js', ROOT).href);
 
@@ -38,7 +39,7 @@ export async function startScratchCluster({ replicas, databaseUrl = DEFAULT_DATA
   try {
     log(`starting ${replicas} replicas behind nginx on ${db.name}…`);
     // The load tool measures the system, not its rate limits: every limit and cap off (never in production).
-    cluster = await startCluster({ replicas, databaseUrl: db.url, redisUrl, env: { RATE_LIMITS: 'off', ...env }, ...(cpus === undefined ? {} : { cpus }), ...(balance === undefined ? {} : { balance }) });
+    cluster = await startCluster({ replicas, databaseUrl: db.url, redisUrl, env: { RATE_LIMITS: 'off', ...env }, ...(cpus === undefined ? {} : { cpus }), ...(balance === undefined ? {} : { balance }), ...(nodeBin === undefined ? {} : { nodeBin }) });
     return { cluster, databaseUrl: db.url, stop };
   } catch (error) {
     await stop();

@@ -67,6 +67,13 @@ export interface ClusterOptions {
    * @throws (from startCluster) when taskset is missing or a listed CPU is not available.
    */
   cpus?: string;
+  /**
+   * Node.js executable the replicas and workers run on, e.g. another version's `bin/node` to compare
+   * runtimes with the same build (the load tool and nginx are not affected). Default: this process's
+   * (`process.execPath`).
+   * @throws (from startCluster) when the file does not exist.
+   */
+  nodeBin?: string;
 }
 
 /** One API replica process of a {@link Cluster}. */
@@ -121,6 +128,7 @@ class Replica implements ReplicaHandle {
     private readonly logFile: string,
     private readonly role: 'api' | 'worker' = 'api',
     private readonly cpus?: string,
+    private readonly nodeBin: string = process.execPath,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
@@ -134,7 +142,7 @@ class Replica implements ReplicaHandle {
       // The OpenTelemetry preload only when tracing is on (see apps/api/src/telemetry.ts): it must load before the app.
       const args = [...(this.env.OTEL_EXPORTER_OTLP_ENDPOINT ? ['--import', join(dirname(this.entry), 'telemetry.js'), this.entry] : [this.entry]), ...(this.role === 'worker' ? ['--role', 'worker'] : [])];
       const name = this.role === 'worker' ? `worker-${this.index}` : `replica-${this.index}`;
-      this.child = spawnTracked(`${name} (port ${this.port})`, process.execPath, args, {
+      this.child = spawnTracked(`${name} (port ${this.port})`, this.nodeBin, args, {
         cwd: ROOT,
         env: { ...this.env, PORT: String(this.port) },
         logFile: this.logFile,
@@ -176,6 +184,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw new RangeError(`basePort must leave room for ${count} ports below 65536, got ${basePort}`);
   }
   if (options.cpus !== undefined) checkCpus(options.cpus);
+  if (options.nodeBin !== undefined && !existsSync(options.nodeBin)) throw new Error(`nodeBin not found: ${options.nodeBin}`);
   // Before any replica starts (nginxConfig checks it again only once they run).
   if (options.balance !== undefined) checkBalance(options.balance);
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex');
@@ -207,8 +216,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     REPLICA_ID: replicaId,
   });
   const workerPorts = await findFreePorts(workerCount);
-  const workers = workerPorts.map((port, index) => new Replica(index, port, entry, envOf(`worker-${index}`), join(logDir, `worker-${index}.log`), 'worker', options.cpus));
-  const replicas = Array.from({ length: count }, (_, index) => new Replica(index, ports[index], entry, envOf(`replica-${index}`), join(logDir, `replica-${index}.log`), 'api', options.cpus));
+  const workers = workerPorts.map((port, index) => new Replica(index, port, entry, envOf(`worker-${index}`), join(logDir, `worker-${index}.log`), 'worker', options.cpus, options.nodeBin));
+  const replicas = Array.from({ length: count }, (_, index) => new Replica(index, ports[index], entry, envOf(`replica-${index}`), join(logDir, `replica-${index}.log`), 'api', options.cpus, options.nodeBin));
 
   let nginx: TrackedChild | null = null;
   let keepLogs = options.keepLogs ?? false;
