@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ConsistencyChecker, type FinalSnapshots } from './consistency.js';
+import { retryOnGatewayError } from './gateway-retry.js';
 import { formatProgress, formatReport, Metrics, type LoadTestReport, type Phase, type SocketReport } from './metrics.js';
 import { OutageTracker } from './outages.js';
 import { OPS, OptionsError, parseOptions, USAGE, type LoadTestOptions } from './options.js';
@@ -163,6 +164,9 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
 /**
  * After the writes: reads every board's final snapshot on every target, waits (until `deadline`)
  * for every started stream to reach that seq, and reads again if a late write moved a board on.
+ * A read answered 502/503/504 by a load balancer is retried until `deadline` (retryOnGatewayError):
+ * right after a replica was killed, or on an overloaded box, one such answer would otherwise lose
+ * the whole report.
  * @returns board id → the final snapshot per target.
  */
 async function settle(scenario: Scenario, deadline: number, log: (m: string) => void): Promise<FinalSnapshots> {
@@ -171,7 +175,8 @@ async function settle(scenario: Scenario, deadline: number, log: (m: string) => 
     const finals: FinalSnapshots = new Map(scenario.boards.map((b) => [b.id, []]));
     const jobs = scenario.boards.flatMap((board) => targets.map((via, t) => ({ board, via, t })));
     await runPool(jobs, 16, async ({ board, via, t }, i) => {
-      const snapshot = await scenario.client(t, scenario.users[board.index % scenario.users.length], i).getBoard(board.id);
+      const client = scenario.client(t, scenario.users[board.index % scenario.users.length], i);
+      const snapshot = await retryOnGatewayError(() => client.getBoard(board.id), deadline, `drain: GET /boards/${board.id} via ${via}`, log);
       finals.get(board.id)!.push({ via, snapshot });
     });
     const finalSeq = new Map([...finals].map(([id, list]) => [id, Math.max(...list.map((x) => x.snapshot.seq))]));
@@ -184,7 +189,12 @@ async function settle(scenario: Scenario, deadline: number, log: (m: string) => 
     const reached = (await Promise.all(waits)).filter(Boolean).length;
     if (reached < waits.length) log(`drain: ${waits.length - reached} stream(s) did not reach the final seq in time`);
     if (attempt >= 2 || performance.now() >= deadline) return finals;
-    const again = await Promise.all(scenario.boards.map((b) => scenario.client(0, scenario.users[b.index % scenario.users.length], b.index).getBoard(b.id)));
+    const again = await Promise.all(
+      scenario.boards.map((b) => {
+        const client = scenario.client(0, scenario.users[b.index % scenario.users.length], b.index);
+        return retryOnGatewayError(() => client.getBoard(b.id), deadline, `drain: GET /boards/${b.id} again`, log);
+      }),
+    );
     if (again.every((s, i) => s.seq === finalSeq.get(scenario.boards[i].id))) return finals;
     log('drain: a late write moved a board on; reading the final snapshots again');
   }
