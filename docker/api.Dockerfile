@@ -6,7 +6,7 @@
 
 # Node 24: the replica spends 10–12 % less CPU per task write than on Node 20 (steady state,
 # docs/benchmarks.md "Node 24 against Node 20"), most of it AsyncLocalStorage without promise hooks;
-# an idle socket costs 15–17 KB of RSS there against 13–14 KB on Node 20 at 5,000–10,000 sockets (see NODE_OPTIONS below).
+# an idle socket costs 15–20 KB of RSS there against 13–14 KB on Node 20 at 5,000–10,000 sockets (see NODE_OPTIONS below).
 # The suites run on both (the GitHub workflow's matrix); `--build-arg NODE_IMAGE=node:20-bookworm-slim`
 # builds the same image on Node 20 (package.json engines: >= 20.19).
 ARG NODE_IMAGE=node:24-bookworm-slim
@@ -46,7 +46,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 FROM ${NODE_IMAGE} AS runtime
 # --max-semi-space-size=16 (MB): Node 20's young generation. Node 24's default is four times that
 # (134 MB here against 33 MB, also under --max-old-space-size=768), which thousands of sockets make resident: 25–28 KB
-# of RSS per idle socket and 45 MB more at idle, against 15–17 KB with this cap, at no measurable
+# of RSS per idle socket and 45 MB more at idle, against 15–20 KB with this cap, at no measurable
 # CPU cost (docs/benchmarks.md). A NODE_OPTIONS of your own replaces it: keep the flag in it.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-semi-space-size=16 \

@@ -9,7 +9,8 @@
 // `pinning.pinned`) and the other not (a summary without `pinning` counts as not pinned), and when
 // the two balanced requests differently (`cluster.balance`; a summary without it balanced round robin),
 // and when their replicas ran on different Node.js versions or NODE_OPTIONS (`machine.replicaNode`,
-// `machine.replicaNodeOptions`; a summary without them ran its replicas on `machine.node`, no options).
+// `machine.replicaNodeOptions`; a summary without them ran its replicas on `machine.node`, no options;
+// one with no `machine` at all, like the committed baseline, states no runtime and is not compared).
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -81,9 +82,9 @@ const balance = (summary) => summary.cluster?.balance ?? 'round-robin';
 if (balance(baseSummary) !== balance(nowSummary)) {
   console.log(`warning: the current run balanced ${balance(nowSummary)}, the baseline ${balance(baseSummary)} (nginx; board = a board's writes to one replica): the ratios mix two setups\n`);
 }
-/** The replicas' Node.js and NODE_OPTIONS; older summaries have neither: the bench's own Node.js, no options. */
-const replicaRuntime = (summary) => `Node.js ${summary.machine?.replicaNode ?? summary.machine?.node ?? '?'}${summary.machine?.replicaNodeOptions ? ` with NODE_OPTIONS=${summary.machine.replicaNodeOptions}` : ''}`;
-if (replicaRuntime(baseSummary) !== replicaRuntime(nowSummary)) {
+/** The replicas' Node.js and NODE_OPTIONS; older summaries have neither: the bench's own Node.js, no options; null without `machine`. */
+const replicaRuntime = (summary) => (summary.machine ? `Node.js ${summary.machine.replicaNode ?? summary.machine.node}${summary.machine.replicaNodeOptions ? ` with NODE_OPTIONS=${summary.machine.replicaNodeOptions}` : ''}` : null);
+if (replicaRuntime(baseSummary) !== null && replicaRuntime(nowSummary) !== null && replicaRuntime(baseSummary) !== replicaRuntime(nowSummary)) {
   console.log(`warning: the current run's replicas ran on ${replicaRuntime(nowSummary)}, the baseline's on ${replicaRuntime(baseSummary)}: the ratios mix two runtimes\n`);
 }
 if (rows.length === 0) console.log('no figure in both (run the steps the baseline has: npm run bench)');

@@ -173,7 +173,7 @@ try {
       `RSS:  ${(before.rss / 1024).toFixed(1)} MB → ${(after.rss / 1024).toFixed(1)} MB = ${perSocket('rss').toFixed(1)} KB per socket`,
       `heap: ${(before.heap / 1024).toFixed(1)} MB → ${(after.heap / 1024).toFixed(1)} MB = ${perSocket('heap').toFixed(1)} KB per socket`,
       `of the RSS: V8 heap committed ${(before.committed / 1024).toFixed(1)} MB → ${(after.committed / 1024).toFixed(1)} MB = ${perSocket('committed').toFixed(1)} KB per socket; outside it (native) ${(before.native / 1024).toFixed(1)} MB → ${(after.native / 1024).toFixed(1)} MB = ${perSocket('native').toFixed(1)} KB per socket, of which external (Buffers) ${perSocket('external').toFixed(1)} KB`,
-      `(medians of ${READINGS} readings each; ${process.version}${args['node-options'] ? `, replica NODE_OPTIONS=${args['node-options']}` : ''}; reproduce: npm run build && node scripts/bench-socket-memory.mjs --sockets ${sockets}${args['node-options'] ? ` --node-options='${args['node-options']}'` : ''})`,
+      `(medians of ${READINGS} readings each; ${process.version}${args['node-options'] ? `, replica NODE_OPTIONS=${args['node-options']}` : ''}; reproduce: npm run build && ${process.execPath} scripts/bench-socket-memory.mjs --sockets ${sockets}${args['node-options'] ? ` --node-options='${args['node-options']}'` : ''})`,
       ...(args.snapshot ? [`heap snapshot: ${readdirSync(out).filter((f) => f.endsWith('.heapsnapshot')).map((f) => resolve(out, f)).join(', ') || '(not written yet)'}`] : []),
     ].join('\n'),
   );

@@ -1,5 +1,5 @@
 // Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,baselines,memory,storm] [--max-sockets N]
-// [--storm-sockets N] [--storm-boards N] [--pin]`.
+// [--storm-sockets N] [--storm-boards N] [--pin] [--replica-node PATH] [--replica-node-options=FLAGS]`.
 // Starts 3 built replicas behind nginx on a scratch database (apps/loadtest/support/
 // scratch-cluster.mjs: created, migrated, dropped after), drives them with the load tool
 // (dist/apps/loadtest/src/main.js, one child process per run) and writes
@@ -76,10 +76,11 @@ const LOADGEN_CPUS = '0';
 const SERVER_CPUS = '1';
 
 const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--out DIR] [--pin]
-             [--replica-node PATH] [--replica-node-options FLAGS]
-  --replica-node          Node.js executable of the API replicas (default: this one); the load tool, the bare
-                          Socket.IO servers and client stay on this one. E.g. another version's bin/node.
-  --replica-node-options  NODE_OPTIONS of the API replicas (default none), e.g. --max-semi-space-size=16 (the image's).
+             [--replica-node PATH] [--replica-node-options=FLAGS]
+  --replica-node          path of the Node.js executable of the API replicas (default: this one); the load tool,
+                          the bare Socket.IO servers and client stay on this one. E.g. another version's bin/node.
+  --replica-node-options  NODE_OPTIONS of the API replicas (default none), e.g. --replica-node-options=--max-semi-space-size=16
+                          (the Docker image's); with "=", since the value starts with "--".
   --pin  load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, API replicas and bare Socket.IO servers on CPU ${SERVER_CPUS} (taskset -c);
          PostgreSQL, Redis, nginx and pgbench stay unpinned. Needs 2 CPUs and taskset (util-linux).`;
 const args = parseCliArgs(usage, {
@@ -109,14 +110,20 @@ if (
   console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100; --storm-boards an integer >= 1; --storm-sockets an integer from --storm-boards to ${SOCKETS_PER_PROCESS} (one load-tool process)\n${usage}`);
   process.exit(2);
 }
-/** `node -v` of the replicas' Node.js (--replica-node), recorded in the summary. */
+/** The replicas' Node.js executable (--replica-node, resolved against the working directory). */
+const replicaNode = resolve(args['replica-node']);
+/** `node -v` of the replicas' Node.js, recorded in the summary. */
 let replicaNodeVersion;
 try {
-  replicaNodeVersion = execFileSync(args['replica-node'], ['-v'], { encoding: 'utf8' }).trim();
+  replicaNodeVersion = execFileSync(replicaNode, ['-v'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: args['replica-node-options'] } }).trim();
 } catch (error) {
-  console.error(`--replica-node ${args['replica-node']}: cannot run it (${error.message})\n${usage}`);
+  console.error(`--replica-node ${replicaNode} with NODE_OPTIONS=${args['replica-node-options']}: cannot run it (${error.message})\n${usage}`);
   process.exit(2);
 }
+/** The replicas' runtime as arguments of this script and of `npm run cluster`, for the reproduce lines (empty: this Node.js, no options). */
+const runtimeArgs = (node, options) => `${replicaNode === process.execPath ? '' : ` ${node} ${replicaNode}`}${args['replica-node-options'] ? ` ${options}=${args['replica-node-options']}` : ''}`;
+const replicaRuntimeArgs = runtimeArgs('--replica-node', '--replica-node-options');
+const clusterRuntimeArgs = runtimeArgs('--node', '--node-options');
 if (args.pin) {
   try {
     if (cpus().length < 2) throw new Error(`this machine has ${cpus().length} CPU`);
@@ -412,7 +419,7 @@ async function startBenchCluster(env = {}, balance = undefined) {
     redisUrl: process.env.REDIS_URL ?? DEFAULT_REDIS_URL,
     prefix: 'tasklane_bench',
     env: args['replica-node-options'] ? { NODE_OPTIONS: args['replica-node-options'], ...env } : env,
-    nodeBin: args['replica-node'],
+    nodeBin: replicaNode,
     ...serverPin,
     log,
   });
@@ -948,7 +955,7 @@ async function storm() {
           tuplesFetchedStorm: dbStorm.tup_fetched,
           pgStatStatements: pgStatStatements ? 'installed (not read: the statement counters above are per replica and exact)' : 'not installed in the scratch database; statements are the replicas\u2019 own counters (tasklane_db_query_duration_seconds_count)',
         },
-        reproduce: `npm run bench -- --steps storm --storm-sockets ${stormSockets} --storm-boards ${stormBoards}`,
+        reproduce: `npm run bench -- --steps storm --storm-sockets ${stormSockets} --storm-boards ${stormBoards}${replicaRuntimeArgs}`,
       };
     }
     const row = record('storm', `${stormSockets} sockets, ${stormBoards} boards, kill -9 of replica 0`, a, res, { ...extra, kill, readings });
@@ -984,7 +991,8 @@ try {
 function printFigures() {
   const f = summary.figures;
   const lines = ['', `Tasklane bench — ${relative(root, outDir)}/summary.json`, ''];
-  lines.push('To reproduce a figure: `npm run cluster -- --replicas 3` (prints <lb> and <replica-i>), then the command shown.');
+  lines.push(`To reproduce a figure: \`npm run cluster -- --replicas 3${clusterRuntimeArgs}\` (prints <lb> and <replica-i>), then the command shown.`);
+  lines.push(`Replicas on Node.js ${replicaNodeVersion}${replicaNode === process.execPath ? '' : ` (${replicaNode})`}${args['replica-node-options'] ? ` with NODE_OPTIONS=${args['replica-node-options']}` : ''}; the load tool on ${process.version}.`);
   if (args.pin) lines.push(`Pinned (--pin): load tool and bare Socket.IO client on CPU ${LOADGEN_CPUS}, replicas and bare Socket.IO servers on CPU ${SERVER_CPUS}; PostgreSQL, Redis, nginx and pgbench unpinned.`);
   if (f.hotBoard) {
     const h = f.hotBoard;

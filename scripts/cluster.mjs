@@ -1,8 +1,11 @@
-// Local multi-replica Tasklane: `npm run cluster -- --replicas 3 [--port 8080] [--log-dir DIR] [--balance round-robin]`.
+// Local multi-replica Tasklane: `npm run cluster -- --replicas 3 [--port 8080] [--log-dir DIR] [--balance round-robin]
+// [--node PATH] [--node-options=FLAGS]`.
 // Builds, runs migrations against DATABASE_URL, then starts N built replicas behind nginx with
 // @tasklane/cluster (libs/cluster), and one job worker (`main.js --role worker`; the replicas run
 // no jobs). nginx sends a board's writes to one replica and the rest round robin; `--balance
-// round-robin` balances every request round robin (the benchmarks compare the two).
+// round-robin` balances every request round robin (the benchmarks compare the two). `--node` runs the
+// replicas and the worker on another Node.js executable, `--node-options` gives them NODE_OPTIONS
+// (e.g. the Docker image's `--max-semi-space-size=16`), as `npm run bench -- --replica-node` does.
 // Ctrl-C (SIGINT), SIGTERM or SIGHUP stops nginx and every replica.
 //
 // Environment: DATABASE_URL (default: database `tasklane` on 127.0.0.1:5432, created if missing), REDIS_URL (default
@@ -15,13 +18,15 @@ import { parseCliArgs } from './cli-args.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
-const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--base-port <first replica port, default 3001>] [--log-dir <dir>] [--balance board|round-robin]';
+const usage = 'usage: npm run cluster -- --replicas <n> [--port <lb port, default 8080>] [--base-port <first replica port, default 3001>] [--log-dir <dir>] [--balance board|round-robin] [--node <path of a Node.js executable>] [--node-options=<NODE_OPTIONS of the replicas>]';
 const args = parseCliArgs(usage, {
   replicas: { type: 'string', default: '3' },
   port: { type: 'string', default: '8080' },
   'base-port': { type: 'string', default: '3001' },
   'log-dir': { type: 'string' },
   balance: { type: 'string', default: 'board' },
+  node: { type: 'string' },
+  'node-options': { type: 'string' },
 });
 const replicas = Number(args.replicas);
 const port = Number(args.port);
@@ -60,7 +65,19 @@ try {
 }
 
 console.log(`starting ${replicas} replica(s) and nginx on :${port}…`);
-const starting = startCluster({ replicas, databaseUrl, redisUrl, jwtSecret, lbPort: port, basePort, logDir, workers: 1, balance: args.balance });
+const starting = startCluster({
+  replicas,
+  databaseUrl,
+  redisUrl,
+  jwtSecret,
+  lbPort: port,
+  basePort,
+  logDir,
+  workers: 1,
+  balance: args.balance,
+  ...(args.node === undefined ? {} : { nodeBin: resolve(args.node) }),
+  ...(args['node-options'] === undefined ? {} : { env: { NODE_OPTIONS: args['node-options'] } }),
+});
 let stopping = false;
 const shutdown = async (signal) => {
   if (stopping) return console.log(`(${signal}: still stopping; SIGKILL follows 10 s after SIGTERM)`);

@@ -153,22 +153,28 @@ describe('local cluster on another Node.js executable (e2e)', () => {
     // A stand-in executable: notes its arguments, then becomes this Node.js (exec keeps the pid).
     const calls = join(dir, 'calls.log');
     const nodeBin = join(dir, 'node');
-    writeFileSync(nodeBin, `#!/bin/sh\necho "$$ $*" >> '${calls}'\nexec '${process.execPath}' "$@"\n`);
+    writeFileSync(nodeBin, `#!/bin/sh\necho "$$ [$NODE_OPTIONS] $*" >> '${calls}'\nexec '${process.execPath}' "$@"\n`);
     chmodSync(nodeBin, 0o755);
-    const cluster = await startCluster({ replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' }, nodeBin });
+    // NODE_OPTIONS through `env` (the inherited one is dropped), as `npm run bench -- --replica-node-options` passes it.
+    const cluster = await startCluster({ replicas: 1, workers: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off', NODE_OPTIONS: '--max-semi-space-size=16' }, nodeBin });
     try {
       const [replica] = cluster.replicas;
+      const [worker] = cluster.workers;
       const first = replica.pid;
       expect((await httpTarget(replica.url).http().get('/health/ready')).status).toBe(200);
       await replica.kill('SIGKILL');
       await replica.start();
       const lines = readFileSync(calls, 'utf8').trim().split('\n');
-      // One line per start, each from the replica's own pid, with the built server as its entry.
-      expect(lines.map((l) => Number(l.split(' ')[0]))).toEqual([first, replica.pid]);
-      for (const l of lines) expect(l).toMatch(/ \S*dist\/apps\/api\/src\/main\.js$/);
+      // One line per start, each from the process's own pid, with the built server as its entry and the given NODE_OPTIONS.
+      expect(lines.map((l) => Number(l.split(' ')[0])).sort()).toEqual([first, worker.pid, replica.pid].sort());
+      for (const l of lines) expect(l).toMatch(/^\d+ \[--max-semi-space-size=16\] \S*dist\/apps\/api\/src\/main\.js( --role worker)?$/);
+      expect(lines.filter((l) => l.endsWith(' --role worker')).map((l) => Number(l.split(' ')[0]))).toEqual([worker.pid]);
     } finally {
       await cluster.stop();
     }
-    await expect(startCluster({ replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', nodeBin: join(dir, 'missing') })).rejects.toThrow(/nodeBin not found/);
+    const refused = { replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '' };
+    await expect(startCluster({ ...refused, nodeBin: join(dir, 'missing') })).rejects.toThrow(/nodeBin is not an executable file/);
+    await expect(startCluster({ ...refused, nodeBin: dir })).rejects.toThrow(/nodeBin is not an executable file/);
+    await expect(startCluster({ ...refused, nodeBin: calls })).rejects.toThrow(/nodeBin is not an executable file/);
   }, 60_000);
 });

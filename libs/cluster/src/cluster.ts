@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCpus, notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
@@ -33,7 +33,8 @@ export interface ClusterOptions {
    * `{ RATE_LIMITS: 'off' }` for load tests). It may override LOG_LEVEL, MIGRATIONS_RUN,
    * TRUST_PROXY and EXPOSE_REPLICA_HEADER, not PORT, HOST, DATABASE_URL, REDIS_URL, JWT_SECRET or
    * REPLICA_ID. The parent's environment is inherited except NODE_OPTIONS (Jest's
-   * --experimental-vm-modules is not for the replicas).
+   * --experimental-vm-modules is not for the replicas): NODE_OPTIONS for the replicas goes here
+   * (e.g. `{ NODE_OPTIONS: '--max-semi-space-size=16' }`, the Docker image's).
    */
   env?: Record<string, string>;
   /**
@@ -71,7 +72,7 @@ export interface ClusterOptions {
    * Node.js executable the replicas and workers run on, e.g. another version's `bin/node` to compare
    * runtimes with the same build (the load tool and nginx are not affected). Default: this process's
    * (`process.execPath`).
-   * @throws (from startCluster) when the file does not exist.
+   * @throws (from startCluster) when it is not an executable file.
    */
   nodeBin?: string;
 }
@@ -158,8 +159,21 @@ class Replica implements ReplicaHandle {
 }
 
 /**
+ * Checks that `path` names an executable file (`ClusterOptions.nodeBin`).
+ * @throws Error `nodeBin is not an executable file: <path>` otherwise (missing, a directory, no execute permission).
+ */
+function checkNodeBin(path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a file');
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new Error(`nodeBin is not an executable file: ${path}`);
+  }
+}
+
+/**
  * Starts a local Tasklane cluster from the built server (`npm run build` first): `replicas` processes
- * `node dist/apps/api/src/main.js` on 127.0.0.1 (REPLICA_ID=replica-<i>, MIGRATIONS_RUN=false,
+ * `node dist/apps/api/src/main.js` (this process's Node.js, or `nodeBin`) on 127.0.0.1 (REPLICA_ID=replica-<i>, MIGRATIONS_RUN=false,
  * LOG_LEVEL=warn, TRUST_PROXY=loopback, EXPOSE_REPLICA_HEADER=true; rate limits as configured,
  * i.e. on unless `env` says `RATE_LIMITS: 'off'`) and, unless `nginx: false`, an nginx load balancer in front of them
  * (a board's writes to one replica and the rest round robin, or all round robin with `balance: 'round-robin'`;
@@ -171,7 +185,7 @@ class Replica implements ReplicaHandle {
  *
  * With `cpus`, the replicas and workers run under `taskset -c <cpus>`; nginx does not.
  *
- * @throws RangeError for invalid options; Error when taskset or a CPU of `cpus` is missing, the built server is missing, or a replica or
+ * @throws RangeError for invalid options; Error when taskset or a CPU of `cpus` is missing, `nodeBin` is not an executable file, the built server is missing, or a replica or
  *   nginx fails to start within 30 s (message includes the log tail). Everything already started is
  *   stopped before the error is thrown.
  */
@@ -184,7 +198,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw new RangeError(`basePort must leave room for ${count} ports below 65536, got ${basePort}`);
   }
   if (options.cpus !== undefined) checkCpus(options.cpus);
-  if (options.nodeBin !== undefined && !existsSync(options.nodeBin)) throw new Error(`nodeBin not found: ${options.nodeBin}`);
+  if (options.nodeBin !== undefined) checkNodeBin(options.nodeBin);
   // Before any replica starts (nginxConfig checks it again only once they run).
   if (options.balance !== undefined) checkBalance(options.balance);
   const jwtSecret = options.jwtSecret ?? randomBytes(32).toString('hex');
