@@ -16,16 +16,16 @@ function failing(statuses: number[]): { read: () => Promise<string>; calls: () =
 }
 
 describe('retryOnGatewayError', () => {
-  it('retries 502, 503 and 504 with a growing wait, logging each, until the read succeeds', async () => {
+  it('retries 502, 503 and 504 with a growing wait (250, 500, 1000 ms), logging each, until the read succeeds', async () => {
     const { read, calls } = failing([502, 504, 503]);
     const logs: string[] = [];
     const started = performance.now();
     await expect(retryOnGatewayError(read, performance.now() + 10_000, 'GET /boards/b', (m) => logs.push(m))).resolves.toBe('ok');
     expect(calls()).toBe(4);
     expect(logs).toEqual([
-      'GET /boards/b: 502 from the load balancer, retrying in 250 ms',
-      'GET /boards/b: 504 from the load balancer, retrying in 500 ms',
-      'GET /boards/b: 503 from the load balancer, retrying in 1000 ms',
+      'GET /boards/b: 502 from the load balancer (attempt 1), retrying',
+      'GET /boards/b: 504 from the load balancer (attempt 2), retrying',
+      'GET /boards/b: 503 from the load balancer (attempt 3), retrying',
     ]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(1_700); // 250 + 500 + 1000 ms, less timer slack
   });
@@ -38,9 +38,22 @@ describe('retryOnGatewayError', () => {
     await expect(plain).rejects.toThrow('socket hang up');
   });
 
-  it('gives up with the last gateway error when the next wait would pass the deadline', async () => {
-    const { read, calls } = failing([502, 502, 502, 502]);
-    await expect(retryOnGatewayError(read, performance.now() + 400, 'GET /boards/b', () => {})).rejects.toMatchObject({ status: 502 });
-    expect(calls()).toBe(2); // tried, waited 250 ms, tried again; a 500 ms wait would pass the deadline
+  it('gives up with the last gateway error at the deadline', async () => {
+    const { read, calls } = failing(Array.from({ length: 20 }, () => 502));
+    const started = performance.now();
+    await expect(retryOnGatewayError(read, started + 400, 'GET /boards/b', () => {})).rejects.toMatchObject({ status: 502 });
+    const elapsed = performance.now() - started;
+    // Tried at 0 and 250 ms, then once more when the wait cut short at the deadline ends (a timer may fire a
+    // millisecond early: one more try then); never a full 1 s or 2 s wait past it.
+    expect(calls()).toBeGreaterThanOrEqual(3);
+    expect(calls()).toBeLessThanOrEqual(4);
+    expect(elapsed).toBeGreaterThanOrEqual(390);
+    expect(elapsed).toBeLessThan(1_000 + 390);
+  });
+
+  it('tries once, with no retry, when the deadline has already passed', async () => {
+    const { read, calls } = failing([502, 502]);
+    await expect(retryOnGatewayError(read, performance.now() - 1, 'GET /boards/b', () => {})).rejects.toMatchObject({ status: 502 });
+    expect(calls()).toBe(1);
   });
 });

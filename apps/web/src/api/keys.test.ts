@@ -25,4 +25,22 @@ describe('Idempotency-Keys and retries', () => {
     expect(isTransient(new TypeError('fetch failed'))).toBe(true);
     expect(isTransient(new Error('other'))).toBe(false);
   });
+
+  it("retries a browser's network failure, not a TypeError from a bug, and gives up after `attempts`", async () => {
+    let network = 0;
+    await expect(
+      withRetries('k', async () => {
+        if (++network < 2) throw new TypeError('Failed to fetch'); // Chrome's fetch() offline
+        return 'ok';
+      }),
+    ).resolves.toBe('ok');
+    expect(network).toBe(2);
+    let bug = 0;
+    const thrown = new TypeError('write is not a function');
+    await expect(withRetries('k', async () => { bug++; throw thrown; })).rejects.toBe(thrown);
+    expect(bug).toBe(1);
+    let down = 0;
+    await expect(withRetries('k', async () => { down++; throw Object.assign(new Error('unavailable'), { status: 503 }); }, 2)).rejects.toMatchObject({ status: 503 });
+    expect(down).toBe(2);
+  });
 });
