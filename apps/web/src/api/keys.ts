@@ -13,19 +13,25 @@ export function newIdempotencyKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** A network failure or a proxy/server hiccup worth retrying with the same Idempotency-Key. */
+/**
+ * A network failure or a proxy/server hiccup worth retrying with the same Idempotency-Key: a 502, 503
+ * or 504, or a TypeError without a status (what fetch() throws when the network fails). withRetries
+ * narrows the TypeErrors further: p-retry retries only those its is-network-error recognises by
+ * message ("Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed", …).
+ */
 export function isTransient(error: unknown): boolean {
   const status = (error as { status?: number }).status;
   return status === undefined ? error instanceof TypeError : status === 502 || status === 503 || status === 504;
 }
 
 /**
- * Runs a write with one Idempotency-Key, retrying transient failures (network, 502/503/504) up to
- * `attempts` times in all, waiting 200, 400, 800 ms … between them (p-retry; a TypeError that is not
- * a network failure, i.e. a bug, is not retried): the server answers a retry of a committed write
- * with the first response and no second event, so a retry is always safe.
- * @throws the last error
+ * Runs a write with one Idempotency-Key, retrying transient failures (isTransient) up to `attempts`
+ * tries in all (at least one), waiting 200, 400, 800 ms … between them (p-retry; a TypeError that is
+ * not a network failure, i.e. a bug, is not retried): the server answers a retry of a committed
+ * write with the first response and no second event, so a retry is always safe.
+ * @throws the last error (a thrown value that is not an Error arrives wrapped in a TypeError, as
+ *   p-retry does; TasklaneRestClient throws only Errors)
  */
 export function withRetries<T>(key: string, write: (headers: Record<string, string>) => Promise<T>, attempts = 4): Promise<T> {
-  return pRetry(() => write({ 'Idempotency-Key': key }), { retries: attempts - 1, minTimeout: 200, factor: 2, shouldRetry: ({ error }) => isTransient(error) });
+  return pRetry(() => write({ 'Idempotency-Key': key }), { retries: Math.max(0, attempts - 1), minTimeout: 200, factor: 2, shouldRetry: ({ error }) => isTransient(error) });
 }
