@@ -1,8 +1,5 @@
 import pRetry from 'p-retry';
-import { TasklaneHttpError } from '@tasklane/client';
-
-/** Statuses a load balancer answers for a replica it could not reach in time: 502 Bad Gateway, 503, 504 Gateway Timeout. */
-const GATEWAY_STATUSES = new Set([502, 503, 504]);
+import { isGatewayStatus, TasklaneHttpError } from '@tasklane/client';
 
 /**
  * Runs `read` (an idempotent request, e.g. a board snapshot GET) until it succeeds, retrying while it
@@ -23,7 +20,7 @@ export async function retryOnGatewayError<T>(read: () => Promise<T>, deadline: n
     maxTimeout: 2000,
     maxRetryTime: Math.max(0, deadline - performance.now()),
     shouldRetry: ({ error, attemptNumber }) => {
-      if (!(error instanceof TasklaneHttpError && GATEWAY_STATUSES.has(error.status))) return false;
+      if (!(error instanceof TasklaneHttpError && isGatewayStatus(error.status))) return false;
       log(`${what}: ${error.status} from the load balancer (attempt ${attemptNumber}), retrying`);
       return true;
     },

@@ -53,6 +53,15 @@ export class TasklaneHttpError extends Error {
   }
 }
 
+/**
+ * Whether `status` is what a load balancer answers when it could not get an answer from a replica in
+ * time: 502 Bad Gateway, 503 Service Unavailable, 504 Gateway Timeout (e.g. a replica killed with the
+ * request in flight). Worth retrying with the same Idempotency-Key; never a fault of the request.
+ */
+export function isGatewayStatus(status: number | undefined): boolean {
+  return status === 502 || status === 503 || status === 504;
+}
+
 export interface CreateTaskInput {
   columnId: string;
   title: string;

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { isGatewayStatus } from '@tasklane/client';
 
 /**
  * A new Idempotency-Key (a UUID v4). `crypto.randomUUID` exists only in secure contexts (https,
@@ -21,7 +22,7 @@ export function newIdempotencyKey(): string {
  */
 export function isTransient(error: unknown): boolean {
   const status = (error as { status?: number }).status;
-  return status === undefined ? error instanceof TypeError : status === 502 || status === 503 || status === 504;
+  return status === undefined ? error instanceof TypeError : isGatewayStatus(status);
 }
 
 /**
