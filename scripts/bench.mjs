@@ -937,6 +937,8 @@ async function storm() {
         writeErrors: r.errors.total,
         outagesBeforeKill: earlier,
         loadgenEventLoopP99Ms: round(r.loadgen.eventLoopDelayP99Ms, 1),
+        // The load tool's longest timer delay: its socket.io-client reconnect timers wait as long.
+        loadgenEventLoopMaxMs: round(r.loadgen.eventLoopDelayMaxMs, 1),
         fanoutP99Ms: round(r.fanout.perDelivery.p99, 2),
         db: {
           windowS: STORM_WINDOW_S,
@@ -962,7 +964,7 @@ async function storm() {
     summary.figures.storm = figure;
     if (!figure) throw new Error(`storm: no figures (report ${r ? 'written' : 'missing'}, kill ${kill ? 'done' : 'not done'}, exit ${row.exit})`);
     log(
-      `  storm: ${figure.affected} sockets lost, ${figure.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; back and caught up p50 ${figure.recoveryMs.p50} p95 ${figure.recoveryMs.p95} p99 ${figure.recoveryMs.p99} max ${figure.recoveryMs.max} ms; consistency errors ${figure.consistencyErrors}, write errors ${figure.writeErrors}; load tool event loop p99 ${figure.loadgenEventLoopP99Ms} ms`,
+      `  storm: ${figure.affected} sockets lost, ${figure.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; back and caught up p50 ${figure.recoveryMs.p50} p95 ${figure.recoveryMs.p95} p99 ${figure.recoveryMs.p99} max ${figure.recoveryMs.max} ms; consistency errors ${figure.consistencyErrors}, write errors ${figure.writeErrors}; load tool event loop p99 ${figure.loadgenEventLoopP99Ms} ms, max ${figure.loadgenEventLoopMaxMs} ms`,
     );
   } finally {
     stormDb = null;
@@ -1032,7 +1034,7 @@ function printFigures() {
       '',
       `Reconnect storm: ${x.sockets} sockets on ${x.boards} boards (per replica before the kill: ${x.socketsPerReplicaBeforeKill.join(' / ')}), kill -9 of one of 3 replicas at ${STORM_RATE} writes/s:`,
       `  ${x.affected} sockets lost their connection, ${x.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; kill → connected and caught up p50 ${x.recoveryMs.p50} p95 ${x.recoveryMs.p95} p99 ${x.recoveryMs.p99} max ${x.recoveryMs.max} ms; all back ${x.allBackMs ?? '-'} ms (target 5,000 ms); reconnect p99 ${x.reconnectP99Ms} ms`,
-      `  consistency errors ${x.consistencyErrors}, write errors ${x.writeErrors}, fan-out p99 ${x.fanoutP99Ms} ms; load tool event loop p99 ${x.loadgenEventLoopP99Ms} ms`,
+      `  consistency errors ${x.consistencyErrors}, write errors ${x.writeErrors}, fan-out p99 ${x.fanoutP99Ms} ms; load tool event loop p99 ${x.loadgenEventLoopP99Ms} ms, max ${x.loadgenEventLoopMaxMs ?? '-'} ms`,
       `  PostgreSQL, ${x.db.windowS} s after the kill vs the ${x.db.windowS} s before: statements ${x.db.statementsStorm} vs ${x.db.statementsBaseline} (${x.db.statementsExtraPerBoard} extra per board, ${x.db.statementsExtraPerLostSocket} per lost socket; catch-up reads select board_events ${x.db.catchUpReadsExtraPerBoard} extra per board); pg_stat_database transactions ${x.db.transactionsStorm} vs ${x.db.transactionsBaseline}; tuples returned ${x.db.tuplesReturnedStorm} vs ${x.db.tuplesReturnedBaseline}, fetched ${x.db.tuplesFetchedStorm} vs ${x.db.tuplesFetchedBaseline}; ${x.db.joinsOnSurvivors} board:join on the survivors`,
       `  extra statements by name: ${Object.entries(x.db.statementsExtraByName).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
       `  pg_stat_statements: ${x.db.pgStatStatements}`,

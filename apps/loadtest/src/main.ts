@@ -40,10 +40,11 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
       addStream: (board, via, start) => checker.addStream(board.id, via, start),
       onEvent: (h: StreamHandle, e) => {
         checker.onEvent(h.id, e);
-        outages.onApplied(h.board.id, e.seq);
+        outages.onApplied(h.id, h.board.id, e.seq);
         correlator.onDelivery(e, performance.now());
       },
       onSnapshot: (h, snapshot) => checker.onSnapshot(h.id, snapshot),
+      onStatus: (h) => outages.onStatus(h.id),
       onStreamError: (_h, e) => {
         streamErrors += 1;
         if (streamErrors <= 3) log(`stream error: ${(e as Error).message ?? String(e)}`);

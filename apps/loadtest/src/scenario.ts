@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { ManagerOptions, SocketOptions } from 'socket.io-client';
-import { BoardStream, TasklaneHttpError, TasklaneRestClient, type BoardState, type RequestOptions } from '@tasklane/client';
+import { BoardStream, TasklaneHttpError, TasklaneRestClient, type BoardState, type BoardStreamStatus, type RequestOptions } from '@tasklane/client';
 import type { AnyBoardEvent, AuthResponse, BoardSnapshot, ErrorBody } from '@tasklane/contracts';
 import type { LoadTestOptions } from './options.js';
 
@@ -63,6 +63,8 @@ export interface ScenarioHooks {
   addStream(board: LoadBoard, via: string, start: BoardState): number;
   onEvent(handle: StreamHandle, event: AnyBoardEvent): void;
   onSnapshot(handle: StreamHandle, snapshot: BoardState): void;
+  /** The stream's status changed (BoardStream's `onStatus`). */
+  onStatus(handle: StreamHandle, status: BoardStreamStatus): void;
   onStreamError(handle: StreamHandle, error: unknown): void;
   /** A stream could not start; it is closed and left out of the checks. */
   onStartFailed(handle: StreamHandle, error: unknown): void;
@@ -321,6 +323,7 @@ export class Scenario {
       socketOptions,
       onEvent: (e) => hooks.onEvent(handle, e),
       onSnapshot: (snap) => hooks.onSnapshot(handle, snap),
+      onStatus: (status) => hooks.onStatus(handle, status),
       onError: (e) => hooks.onStreamError(handle, e),
     });
     Object.assign(handle, { id, board, via, stream, started: false });
