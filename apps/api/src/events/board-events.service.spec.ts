@@ -72,7 +72,7 @@ function setup(
     append: jest.fn(async () => (steps.push('append'), { event: event((options.seq ?? 4) + 1), keyRecorded: !options.replay && !options.storeFails })),
     open: jest.fn(async () => void steps.push('open')),
     seqOf: jest.fn(async () => (options.lastSeq === undefined ? 10 : options.lastSeq)),
-    listAfter: jest.fn(async () => options.page ?? []),
+    pageAfter: jest.fn(async () => (options.lastSeq === null ? null : { lastSeq: options.lastSeq ?? 10, items: options.page ?? [] })),
   } as unknown as BoardEventsRepository;
   const role = options.role === undefined ? 'editor' : options.role;
   const access = {

@@ -318,15 +318,13 @@ export class BoardEventsService {
   async listAfter(boardId: string, after: number, limit?: number): Promise<EventsPage> {
     const max = this.config.getOrThrow('EVENTS_PAGE_MAX', { infer: true });
     const take = Math.min(limit ?? max, max);
-    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      const lastSeq = await this.events.seqOf(boardId, tx);
-      if (lastSeq === null) throw boardNotFound();
-      const items = await this.events.listAfter(tx, boardId, after, take);
-      // Retention keeps unpublished events, so a pruned range can leave a hole anywhere in the page.
-      if (after < lastSeq && (items.length === 0 || items.some((e, i) => e.seq !== after + 1 + i))) throw eventsExpired(after);
-      const capped = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
-      return { items: capped ? withinBytes(items, this.config.getOrThrow('EVENTS_PAGE_MAX_BYTES', { infer: true })) : items, lastSeq };
-    });
+    const page = await this.events.pageAfter(boardId, after, take);
+    if (page === null) throw boardNotFound();
+    const { items, lastSeq } = page;
+    // Retention keeps unpublished events, so a pruned range can leave a hole anywhere in the page.
+    if (after < lastSeq && (items.length === 0 || items.some((e, i) => e.seq !== after + 1 + i))) throw eventsExpired(after);
+    const capped = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
+    return { items: capped ? withinBytes(items, this.config.getOrThrow('EVENTS_PAGE_MAX_BYTES', { infer: true })) : items, lastSeq };
   }
 
   /**
