@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type TasklaneSocket } from '@tasklane/client';
 import type { AnyBoardEvent, BoardRole, JoinAck } from '@tasklane/contracts';
 import { BoardAccessService } from '../src/board-access/board-access.service.js';
+import { BoardEventsService } from '../src/events/board-events.service.js';
 import { addMember, createBoard, registerUser } from './support/fixtures.js';
 import { connected, openSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
@@ -22,6 +23,44 @@ describe('realtime gateway (e2e, one replica)', () => {
       sockets.push(s);
       await expect(connected(s)).rejects.toMatchObject({ message: 'unauthorized' });
     }
+  });
+
+  it('reads a page of events and the board’s seq in one snapshot, while writes commit', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    // Four writers of their own, ten writes each: every user stays within its write burst.
+    const writers = [];
+    for (let i = 0; i < 4; i++) writers.push(await addMember(t, owner.auth, board.id, 'editor'));
+    const api = new TasklaneRestClient(t.url, owner.accessToken);
+    for (let i = 0; i < 3; i++) await api.createColumn(board.id, { name: `c${i}` }); // seq 4 (the members) + 3
+    let writing = true;
+    const writes = Promise.allSettled(
+      writers.map(async (w, n) => {
+        const client = new TasklaneRestClient(t.url, w.accessToken);
+        for (let i = 0; i < 10; i++) await client.createColumn(board.id, { name: `w${n}-${i}` });
+      }),
+    ).finally(() => (writing = false));
+    // The service itself, polled as fast as it answers (through HTTP the reads' rate limit would
+    // space them out, and a race needs many tries to show).
+    const events = t.app.get(BoardEventsService);
+    const pages: { seqs: number[]; lastSeq: number }[] = [];
+    try {
+      while (writing) {
+        const [page, short] = await Promise.all([events.listAfter(board.id, 0), events.listAfter(board.id, 0, 3)]);
+        pages.push({ seqs: page.items.map((e) => e.seq), lastSeq: page.lastSeq });
+        // A short page ends before the head: its events are the first ones, in order.
+        expect(short.items.map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect(short.lastSeq).toBeGreaterThanOrEqual(7);
+      }
+    } finally {
+      // Also when an expectation above failed: no writer outlives the test.
+      expect((await writes).filter((r) => r.status === 'rejected')).toEqual([]);
+    }
+    expect(pages.length).toBeGreaterThan(1);
+    // Every full page holds exactly the events 1…lastSeq: none committed after the seq it reports,
+    // none missing before it (reads of the two in two snapshots disagree while writes commit).
+    for (const { seqs, lastSeq } of pages) expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1));
+    expect((await api.listEvents(board.id, 0)).lastSeq).toBe(47);
   });
 
   it('refuses to join a board the user is not a member of, whatever id is sent', async () => {

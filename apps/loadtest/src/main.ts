@@ -43,7 +43,11 @@ async function runLoadTest(options: LoadTestOptions, signal?: AbortSignal): Prom
         outages.onApplied(h.id, h.board.id, e.seq);
         correlator.onDelivery(e, performance.now());
       },
-      onSnapshot: (h, snapshot) => checker.onSnapshot(h.id, snapshot),
+      onSnapshot: (h, snapshot) => {
+        checker.onSnapshot(h.id, snapshot);
+        // A resync moves the stream's seq without an event (and, after an unknown event type, without a status change).
+        outages.onStatus(h.id);
+      },
       onStatus: (h) => outages.onStatus(h.id),
       onStreamError: (_h, e) => {
         streamErrors += 1;

@@ -37,7 +37,8 @@ export interface Outage {
  * `live`, not by a timer: under a reconnect storm on a loaded machine the tool's event loop runs
  * its socket I/O for seconds before its timers (libuv polls for I/O again while events keep
  * coming), and a polling timer stamped every stream that recovered in that span at its end
- * (2026-12-02: 1,999 of 2,000 recoveries at one instant, 8.8 s after the first).
+ * (2026-12-02: 1,999 of 2,000 recoveries at one instant, 14.5 s after the first loss, with the
+ * tool's timers up to 8.8 s late).
  */
 export class OutageTracker {
   readonly outages: Outage[] = [];
