@@ -12,7 +12,7 @@ function roleArgument(argv: readonly string[]): string | undefined {
 }
 
 /**
- * Boots one replica: builds the app and listens on HOST:PORT. With `--role worker` it boots the same
+ * Boots one replica: builds the app and listens on HOST:PORT (listen queue LISTEN_BACKLOG). With `--role worker` it boots the same
  * app as a job worker: job handlers, schedules and the supervisor run, and HOST:PORT answers only
  * /health/live, /health/ready and /metrics (health/worker-http.ts). Bad configuration exits 1 with the
  * reasons. On SIGTERM/SIGINT Nest's shutdown hooks drain (readiness 503, in-flight requests finish,
@@ -46,7 +46,7 @@ async function bootstrap(): Promise<void> {
     logger.log(`job worker; health and metrics on http://${shown}:${port}`);
     return;
   }
-  await app.listen(port, host);
+  await app.listen({ port, host, backlog: config.getOrThrow('LISTEN_BACKLOG', { infer: true }) });
   logger.log(`listening on http://${shown}:${port} (REST /api/v1, docs /docs, Socket.IO /socket.io)`);
 }
 

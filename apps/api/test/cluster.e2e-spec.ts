@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +55,15 @@ describe('local cluster (e2e)', () => {
       seen.add(res.headers['x-replica'] ?? null);
     }
     expect([...seen].sort()).toEqual(['replica-0', 'replica-1']);
+  });
+
+  it('listens with a queue of LISTEN_BACKLOG (default 4096, as far as net.core.somaxconn allows), not Node’s 511', () => {
+    const somaxconn = Number(readFileSync('/proc/sys/net/core/somaxconn', 'utf8'));
+    for (const r of cluster.replicas) {
+      // A listening socket's Send-Q in ss(8) is its backlog.
+      const [line] = execFileSync('ss', ['-ltnH', `sport = :${r.port}`], { encoding: 'utf8' }).trim().split('\n');
+      expect(Number(line.split(/\s+/)[2])).toBe(Math.min(4096, somaxconn));
+    }
   });
 
   it('upgrades Socket.IO websockets through nginx; without a token the handshake is refused', async () => {

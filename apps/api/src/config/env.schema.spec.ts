@@ -29,6 +29,7 @@ describe('validateEnv', () => {
       NODE_ENV: 'development',
       PORT: 3000,
       HOST: '0.0.0.0',
+      LISTEN_BACKLOG: 4096,
       EMBEDDED_PG_DIR: '.data/postgres',
       EMBEDDED_PG_PORT: 54329,
       DB_POOL_SIZE: 20,
@@ -56,8 +57,8 @@ describe('validateEnv', () => {
   });
 
   it('converts numeric and boolean strings', () => {
-    const env = validateEnv({ PORT: '8080', DB_POOL_SIZE: '5', ACCESS_TOKEN_TTL: '60', MIGRATIONS_RUN: 'false', REPLICA_ID: 'api-7' });
-    expect(env).toMatchObject({ PORT: 8080, DB_POOL_SIZE: 5, ACCESS_TOKEN_TTL: 60, MIGRATIONS_RUN: false, REPLICA_ID: 'api-7' });
+    const env = validateEnv({ PORT: '8080', LISTEN_BACKLOG: '1024', DB_POOL_SIZE: '5', ACCESS_TOKEN_TTL: '60', MIGRATIONS_RUN: 'false', REPLICA_ID: 'api-7' });
+    expect(env).toMatchObject({ PORT: 8080, LISTEN_BACKLOG: 1024, DB_POOL_SIZE: 5, ACCESS_TOKEN_TTL: 60, MIGRATIONS_RUN: false, REPLICA_ID: 'api-7' });
     for (const yes of ['1', 'true', 'TRUE', 'yes']) expect(validateEnv({ MIGRATIONS_RUN: yes }).MIGRATIONS_RUN).toBe(true);
     for (const no of ['0', 'false', 'no']) expect(validateEnv({ MIGRATIONS_RUN: no }).MIGRATIONS_RUN).toBe(false);
     // Pipelined connections unless turned off (a proxy in front of PostgreSQL without pipelining).
