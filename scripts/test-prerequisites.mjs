@@ -20,7 +20,7 @@ import pg from 'pg';
 const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Debian package of each executable the suites run. */
-const TOOLS = { nginx: 'nginx', 'redis-server': 'redis-server', chromium: 'chromium', valgrind: 'valgrind' };
+const TOOLS = { nginx: 'nginx', 'redis-server': 'redis-server', chromium: 'chromium', valgrind: 'valgrind', ss: 'iproute2' };
 // CHROMIUM_PATH names another Chromium-based browser for the browser suite (e.g. Chrome on a CI runner).
 if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) delete TOOLS.chromium;
 /** Where Debian puts daemons, often not on a non-root user's PATH. */

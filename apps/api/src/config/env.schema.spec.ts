@@ -116,6 +116,12 @@ describe('validateEnv', () => {
     expect(problems(failureOf({ JWT_SECRET: 'short' }))).toEqual(['JWT_SECRET must be at least 32 characters']);
   });
 
+  it.each([['0'], ['65536'], ['abc'], ['512.5']])('rejects LISTEN_BACKLOG=%s with a message naming it', (backlog) => {
+    const lines = problems(failureOf({ LISTEN_BACKLOG: backlog }));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^LISTEN_BACKLOG /);
+  });
+
   it.each([['abc'], ['70000'], ['-1'], ['80.5'], ['3000abc']])('rejects PORT=%s with a message naming PORT', (port) => {
     const message = failureOf({ PORT: port });
     expect(message).toMatch(/^Invalid configuration:\n {2}- /);

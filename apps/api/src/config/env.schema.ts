@@ -56,8 +56,8 @@ export class Env {
    * Listen queue of the HTTP port (`listen(2)` backlog): connections the kernel has completed and
    * holds until the replica accepts them. When a replica dies, its sockets reconnect to the others
    * at once; with Node's default of 511 their queues overflowed on a busy 2-core machine
-   * (2026-12-02, 2,000 reconnects onto two replicas: about 1,900 SYNs dropped in 2 s), the load
-   * balancer's connects then waited for SYN retransmits, timed out (nginx proxy_connect_timeout 2 s)
+   * (2026-12-02, 2,000 reconnects onto two replicas: about 1,900 connection attempts dropped in 2 s),
+   * the load balancer's connects then waited for SYN retransmits, timed out (nginx proxy_connect_timeout 2 s)
    * and took the surviving replicas out of its pool (max_fails=1): 502 for everything for seconds.
    * Linux caps it at net.core.somaxconn (4096 by default since 5.4).
    */
