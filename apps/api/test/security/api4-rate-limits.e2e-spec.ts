@@ -168,7 +168,14 @@ describe('REST rate limits (e2e, one replica, default limits)', () => {
 
   it('allows 100 reads per user per second, then 429 until the window ends', async () => {
     const user = await registerFrom(t, address());
-    const results = await Promise.all(Array.from({ length: 130 }, () => t.http().get('/api/v1/users/me').set(user.auth)));
+    // 130 reads at once; on a loaded machine they may be served across two one-second windows
+    // (up to 100 each, so none refused): then the burst is sent again in a fresh window, up to 3 times.
+    let results: Awaited<ReturnType<ReturnType<typeof t.http>['get']>>[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 1100));
+      results = await Promise.all(Array.from({ length: 130 }, () => t.http().get('/api/v1/users/me').set(user.auth)));
+      if (results.some((r) => r.status === 429)) break;
+    }
     const ok = results.filter((r) => r.status === 200);
     const limited = results.filter((r) => r.status === 429);
     expect(ok.length + limited.length).toBe(130);
