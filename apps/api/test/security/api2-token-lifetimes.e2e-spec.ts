@@ -77,19 +77,25 @@ describe('token lifetimes: socket expiry, auth:refresh, absolute session lifetim
   it('BoardStream sends auth:refresh by itself when its token function has a newer token, and stops with onSessionExpired when it has none', async () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);
-    // A token issued at the start of a second, right before connecting (see the second stream below).
+    // A token issued at the start of a second (see the second stream below), and the token an app's
+    // refresh loop gets next, issued in the following second so that it differs. Both are fetched
+    // before connecting: an HTTP refresh inside the 3 s window, on a loaded machine, could land
+    // after the first token expired (CI once saw 'io server disconnect' that way), and the stream's
+    // own renewal, not the test's timing, is what this test is about.
     await nextSecond();
     const session = await refresh(owner.refreshToken);
+    const firstExpiry = jwtExpiresAt(session.accessToken)!;
+    await nextSecond();
+    const renewed = (await refresh(session.refreshToken)).accessToken;
     let current = session.accessToken;
-    const firstExpiry = jwtExpiresAt(current)!;
     const errors: unknown[] = [];
-    const stream = new BoardStream({ baseUrl: t.url, token: () => current, boardId: board.id, authRefreshLeadMs: 1_000, onError: (e) => errors.push(e) });
+    const stream = new BoardStream({ baseUrl: t.url, token: () => current, boardId: board.id, authRefreshLeadMs: 1_500, onError: (e) => errors.push(e) });
     streams.push(stream);
     await stream.start();
     const drops: string[] = [];
     stream.socket.on('disconnect', (reason) => drops.push(reason));
-    await nextSecond();
-    current = (await refresh(session.refreshToken)).accessToken; // what an app's refresh loop does
+    expect(stream.socket.connected).toBe(true);
+    current = renewed; // what an app's refresh loop does; the stream picks it up by itself
     await sleep(firstExpiry - Date.now() + 500);
     // renewed in place: never dropped (a reconnect with the new token would also end connected)
     expect(drops).toEqual([]);
