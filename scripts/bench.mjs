@@ -1,5 +1,5 @@
 // Tasklane benchmark set: `npm run bench [-- --steps hotboard,throughput,fanout,baselines,memory,storm] [--max-sockets N]
-// [--storm-sockets N] [--storm-boards N] [--pin] [--replica-node PATH] [--replica-node-options=FLAGS]`.
+// [--storm-sockets N] [--storm-boards N] [--storm-users N] [--pin] [--replica-node PATH] [--replica-node-options=FLAGS]`.
 // Starts 3 built replicas behind nginx on a scratch database (apps/loadtest/support/
 // scratch-cluster.mjs: created, migrated, dropped after), drives them with the load tool
 // (dist/apps/loadtest/src/main.js, one child process per run) and writes
@@ -75,8 +75,10 @@ const P99_TARGET_MS = 50;
 const LOADGEN_CPUS = '0';
 const SERVER_CPUS = '1';
 
-const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--out DIR] [--pin]
-             [--replica-node PATH] [--replica-node-options=FLAGS]
+const usage = `usage: npm run bench [-- --steps ${STEPS.join(',')}] [--max-sockets N] [--storm-sockets N] [--storm-boards N] [--storm-users N]
+             [--out DIR] [--pin] [--replica-node PATH] [--replica-node-options=FLAGS]
+  --storm-users           users the storm's sockets sign in as (default 20; socket i is user i mod N on board i mod
+                          --storm-boards, so with the defaults each board has one viewer, and with e.g. 61 about 61).
   --replica-node          path of the Node.js executable of the API replicas (default: this one); the load tool,
                           the bare Socket.IO servers and client stay on this one. E.g. another version's bin/node.
   --replica-node-options  NODE_OPTIONS of the API replicas (default none), e.g. --replica-node-options=--max-semi-space-size=16
@@ -88,6 +90,7 @@ const args = parseCliArgs(usage, {
   'max-sockets': { type: 'string', default: '20000' },
   'storm-sockets': { type: 'string', default: '6000' },
   'storm-boards': { type: 'string', default: '60' },
+  'storm-users': { type: 'string', default: '20' },
   out: { type: 'string', default: 'bench-results' },
   pin: { type: 'boolean', default: false },
   'replica-node': { type: 'string', default: process.execPath },
@@ -97,6 +100,7 @@ const steps = args.steps.split(',').map((s) => s.trim()).filter(Boolean);
 const maxSockets = Number(args['max-sockets']);
 const stormSockets = Number(args['storm-sockets']);
 const stormBoards = Number(args['storm-boards']);
+const stormUsers = Number(args['storm-users']);
 if (
   steps.some((s) => !STEPS.includes(s)) ||
   !Number.isInteger(maxSockets) ||
@@ -105,9 +109,12 @@ if (
   stormBoards < 1 ||
   !Number.isInteger(stormSockets) ||
   stormSockets < stormBoards ||
-  stormSockets > SOCKETS_PER_PROCESS
+  stormSockets > SOCKETS_PER_PROCESS ||
+  !Number.isInteger(stormUsers) ||
+  stormUsers < 1 ||
+  stormUsers > stormSockets
 ) {
-  console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100; --storm-boards an integer >= 1; --storm-sockets an integer from --storm-boards to ${SOCKETS_PER_PROCESS} (one load-tool process)\n${usage}`);
+  console.error(`--steps is a list of ${STEPS.join(', ')}; --max-sockets an integer >= 100; --storm-boards an integer >= 1; --storm-sockets an integer from --storm-boards to ${SOCKETS_PER_PROCESS} (one load-tool process); --storm-users an integer from 1 to --storm-sockets\n${usage}`);
   process.exit(2);
 }
 /** The replicas' Node.js executable (--replica-node, resolved against the working directory). */
@@ -843,7 +850,7 @@ async function storm() {
     await scratch.stop();
     scratch = null;
   }
-  log(`4 reconnect storm: ${stormSockets} sockets on ${stormBoards} boards through nginx, ${STORM_RATE} writes/s, kill -9 of one of 3 replicas`);
+  log(`4 reconnect storm: ${stormSockets} sockets of ${stormUsers} users on ${stormBoards} boards through nginx, ${STORM_RATE} writes/s, kill -9 of one of 3 replicas`);
   await startBenchCluster();
   summary.notes.push(
     'Storm database cost: the 10 s after the kill minus the 10 s before (3 replicas then, 2 after; the baseline also holds the killed replica\'s own background work). Statement counts are the replicas\' exact counters; pg_stat_database is flushed by each backend at most once a second (an idle one up to 10 s late), so its transaction and tuple deltas are approximate.',
@@ -859,7 +866,7 @@ async function storm() {
     const durationS = STORM_BASELINE_S + STORM_RECOVERY_BOUND_MS / 1000 + 2;
     const a = [
       ...targetsLb(),
-      ...['--users', '20', '--boards', String(stormBoards), '--sockets', String(stormSockets), '--rate', String(STORM_RATE), '--warmup', '2', '--duration', String(durationS)],
+      ...['--users', String(stormUsers), '--boards', String(stormBoards), '--sockets', String(stormSockets), '--rate', String(STORM_RATE), '--warmup', '2', '--duration', String(durationS)],
       ...(stormSockets > 2000 ? ['--source-ips', '127.0.0.2-127.0.0.20'] : []),
     ];
     const readings = {};
@@ -926,6 +933,7 @@ async function storm() {
       figure = {
         sockets: r.sockets.started,
         boards: stormBoards,
+        users: stormUsers,
         socketsPerReplicaBeforeKill: kill.socketsPerReplicaBefore,
         affected: lost.length,
         failed,
@@ -957,7 +965,7 @@ async function storm() {
           tuplesFetchedStorm: dbStorm.tup_fetched,
           pgStatStatements: pgStatStatements ? 'installed (not read: the statement counters above are per replica and exact)' : 'not installed in the scratch database; statements are the replicas\u2019 own counters (tasklane_db_query_duration_seconds_count)',
         },
-        reproduce: `npm run bench -- --steps storm --storm-sockets ${stormSockets} --storm-boards ${stormBoards}${replicaRuntimeArgs}`,
+        reproduce: `npm run bench -- --steps storm --storm-sockets ${stormSockets} --storm-boards ${stormBoards} --storm-users ${stormUsers}${replicaRuntimeArgs}`,
       };
     }
     const row = record('storm', `${stormSockets} sockets, ${stormBoards} boards, kill -9 of replica 0`, a, res, { ...extra, kill, readings });
@@ -1032,7 +1040,7 @@ function printFigures() {
     const x = f.storm;
     lines.push(
       '',
-      `Reconnect storm: ${x.sockets} sockets on ${x.boards} boards (per replica before the kill: ${x.socketsPerReplicaBeforeKill.join(' / ')}), kill -9 of one of 3 replicas at ${STORM_RATE} writes/s:`,
+      `Reconnect storm: ${x.sockets} sockets${x.users ? ` of ${x.users} users` : ""} on ${x.boards} boards (per replica before the kill: ${x.socketsPerReplicaBeforeKill.join(' / ')}), kill -9 of one of 3 replicas at ${STORM_RATE} writes/s:`,
       `  ${x.affected} sockets lost their connection, ${x.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; kill → connected and caught up p50 ${x.recoveryMs.p50} p95 ${x.recoveryMs.p95} p99 ${x.recoveryMs.p99} max ${x.recoveryMs.max} ms; all back ${x.allBackMs ?? '-'} ms (target 5,000 ms); reconnect p99 ${x.reconnectP99Ms} ms`,
       `  consistency errors ${x.consistencyErrors}, write errors ${x.writeErrors}, fan-out p99 ${x.fanoutP99Ms} ms; load tool event loop p99 ${x.loadgenEventLoopP99Ms} ms, max ${x.loadgenEventLoopMaxMs ?? '-'} ms`,
       `  PostgreSQL, ${x.db.windowS} s after the kill vs the ${x.db.windowS} s before: statements ${x.db.statementsStorm} vs ${x.db.statementsBaseline} (${x.db.statementsExtraPerBoard} extra per board, ${x.db.statementsExtraPerLostSocket} per lost socket; catch-up reads select board_events ${x.db.catchUpReadsExtraPerBoard} extra per board); pg_stat_database transactions ${x.db.transactionsStorm} vs ${x.db.transactionsBaseline}; tuples returned ${x.db.tuplesReturnedStorm} vs ${x.db.tuplesReturnedBaseline}, fetched ${x.db.tuplesFetchedStorm} vs ${x.db.tuplesFetchedBaseline}; ${x.db.joinsOnSurvivors} board:join on the survivors`,

@@ -270,7 +270,7 @@ const MESSAGES: Record<string, MessageSpec> = {
   boardSeq: { name: 'board:seq', summary: "The board's last seq: after each join and every SEQ_HEARTBEAT_MS.", schema: 'BoardSeqNotice' },
   boardRemoved: { name: 'board:removed', summary: 'This socket was taken out of the board room (membership revoked, board deleted).', schema: 'BoardRemoved' },
   presenceState: { name: 'presence:state', summary: 'Who is viewing the board, to a socket right after its join. Not in the seq stream.', schema: 'PresenceNotice' },
-  presenceUpdate: { name: 'presence:update', summary: 'Who is viewing the board, to the room whenever the set changes. Not in the seq stream.', schema: 'PresenceNotice' },
+  presenceUpdate: { name: 'presence:update', summary: 'Who is viewing the board, to the room when the set changes: at once for the first change, then at most one notice per 500 ms per board and replica (the full set, so merged changes lose nothing). Not in the seq stream.', schema: 'PresenceNotice' },
   notificationNew: {
     name: 'notification:new',
     summary: "A new notification, to every socket of its user on every replica, once each, after the write that caused it committed. Numbered by the user's own seq.",

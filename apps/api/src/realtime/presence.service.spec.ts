@@ -1,9 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import type { ConfigService } from '@nestjs/config';
 import type { PresenceNotice } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import type { RedisConnections } from '../redis/redis-connections.service.js';
-import { parsePresenceMember, PresenceService, presenceMember, presenceNotice } from './presence.service.js';
+import { parsePresenceMember, PRESENCE_ANNOUNCE_WINDOW_MS, PresenceService, presenceMember, presenceNotice } from './presence.service.js';
 import type { IoSocket, SocketServer } from './socket-server.js';
 
 // Without Redis (one replica): the local counts are the whole truth. Sockets and the server are stubs.
@@ -21,29 +21,49 @@ function setup() {
   return { presence, roomEmits, socket };
 }
 const users = (n: PresenceNotice) => n.users.map((u) => u.userId);
-const flush = () => new Promise((r) => setImmediate(r));
 
 describe('PresenceService (no Redis)', () => {
-  it('sends the state to a joining socket and an update to the room only when the set changes', async () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('sends the state to a joining socket and an update to the room only when the set changes, at most one per window', async () => {
+    jest.useFakeTimers();
     const { presence, roomEmits, socket } = setup();
     const a = socket('s1', 'ana');
     await presence.joined(a.s, 'b1');
     expect(a.own).toEqual([{ event: 'presence:state', notice: { boardId: 'b1', users: [{ userId: 'ana' }] } }]);
+    // the first change of a quiet board is announced at once
     expect(roomEmits.map((e) => [e.room, e.event, users(e.notice)])).toEqual([['board:b1', 'presence:update', ['ana']]]);
     // a second socket of the same user changes nothing for the room
     await presence.joined(socket('s2', 'ana').s, 'b1');
+    await jest.advanceTimersByTimeAsync(PRESENCE_ANNOUNCE_WINDOW_MS);
     expect(roomEmits).toHaveLength(1);
+    // Bruno, then Carla join within one window: they get the state at once, the room one update at the window's end
     const b = socket('s3', 'bruno');
     await presence.joined(b.s, 'b1');
-    expect(users(roomEmits[1].notice)).toEqual(['ana', 'bruno']);
-    // one of Ana's sockets leaves: she is still there; Bruno disconnects: gone
-    await presence.left(a.s, 'b1');
     expect(roomEmits).toHaveLength(2);
+    expect(users(roomEmits[1].notice)).toEqual(['ana', 'bruno']);
+    const c = socket('s4', 'carla');
+    await presence.joined(c.s, 'b1');
+    expect(users(c.own[0].notice)).toEqual(['ana', 'bruno', 'carla']);
+    c.disconnect();
+    await jest.advanceTimersByTimeAsync(PRESENCE_ANNOUNCE_WINDOW_MS - 1);
+    expect(roomEmits).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(roomEmits.map((e) => users(e.notice))).toEqual([['ana'], ['ana', 'bruno'], ['ana', 'bruno']]);
+    // one of Ana's sockets leaves: she is still there; after a quiet window Bruno disconnects: gone, at once
+    await presence.left(a.s, 'b1');
+    await jest.advanceTimersByTimeAsync(PRESENCE_ANNOUNCE_WINDOW_MS);
+    expect(roomEmits).toHaveLength(3);
     b.disconnect();
-    await flush();
-    expect(users(roomEmits[2].notice)).toEqual(['ana']);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(users(roomEmits[3].notice)).toEqual(['ana']);
     expect(users(await presence.read('b1'))).toEqual(['ana']);
     expect(users(await presence.read('other'))).toEqual([]);
+    // boards are throttled apart
+    await presence.joined(socket('s5', 'ana').s, 'b2');
+    expect(roomEmits.map((e) => e.room)).toEqual(['board:b1', 'board:b1', 'board:b1', 'board:b1', 'board:b2']);
   });
 
   it('encodes entries as <replica>/<boot>|<user> and notices sorted and deduplicated', () => {

@@ -3,6 +3,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { boardRoom, type PresenceNotice } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
+import { NextFlight } from '../database/next-flight.js';
 import { RedisConnections } from '../redis/redis-connections.service.js';
 import type { IoSocket } from './socket-server.js';
 import { SocketServer } from './socket-server.js';
@@ -12,6 +13,15 @@ export const presenceKey = (boardId: string): string => `tasklane:presence:${boa
 
 /** Member of a presence set: `<instance>|<userId>`, instance = `<REPLICA_ID>/<random per boot>`. */
 export const presenceMember = (instance: string, userId: string): string => `${instance}|${userId}`;
+
+/**
+ * Shortest time between two `presence:update` notices of one board from one replica, in ms: the
+ * first change is announced at once, the changes of the following window in one notice at its end.
+ * A reconnect storm rejoins dozens of a board's viewers within seconds; one notice each, sent to
+ * every socket in the room, made presence the bulk of a storm's deliveries (docs/benchmarks.md,
+ * "Presence in a reconnect storm").
+ */
+export const PRESENCE_ANNOUNCE_WINDOW_MS = 500;
 
 /** Parses a presence set member back; null for anything else. */
 export function parsePresenceMember(member: string): { instance: string; replicaId: string; userId: string } | null {
@@ -38,8 +48,11 @@ export function presenceNotice(boardId: string, userIds: Iterable<string>): Pres
  * tells the room. Without Redis the local counts are the whole truth (one replica).
  *
  * Every change is announced as `presence:update` (the full set) to the board's room on every
- * replica; a joining socket gets `presence:state`. Presence is best effort: a Redis error is logged
- * and the next heartbeat repairs the set.
+ * replica, throttled per board (PRESENCE_ANNOUNCE_WINDOW_MS, leading and trailing edge: a notice
+ * carries the whole set, so merging changes loses nothing); a joining socket gets `presence:state`.
+ * Concurrent reads of one board's set share one Redis read that starts after they asked
+ * (NextFlight). Presence is best effort: a Redis error is logged and the next heartbeat repairs
+ * the set.
  */
 @Injectable()
 export class PresenceService implements OnApplicationShutdown {
@@ -53,6 +66,11 @@ export class PresenceService implements OnApplicationShutdown {
   private readonly ttlMs: number;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private beating = false;
+  private closed = false;
+  /** Boards with an announcement in progress → whether another change came in since its read began. */
+  private readonly announcing = new Map<string, boolean>();
+  /** Reads of a board's set, shared by concurrent callers (see `read`). */
+  private readonly reads = new NextFlight<PresenceNotice>();
 
   constructor(
     private readonly sockets: SocketServer,
@@ -86,10 +104,11 @@ export class PresenceService implements OnApplicationShutdown {
       });
     }
     try {
-      if (first) await this.redis.pub?.zadd(presenceKey(boardId), Date.now() + this.ttlMs, presenceMember(this.instance, userId));
-      const notice = await this.read(boardId);
-      if (first) this.sockets.io.to(boardRoom(boardId)).emit('presence:update', notice);
-      socket.emit('presence:state', notice);
+      if (first) {
+        await this.redis.pub?.zadd(presenceKey(boardId), Date.now() + this.ttlMs, presenceMember(this.instance, userId));
+        this.announce(boardId);
+      }
+      socket.emit('presence:state', await this.read(boardId));
     } catch (error) {
       this.warn('join', error);
     }
@@ -114,18 +133,56 @@ export class PresenceService implements OnApplicationShutdown {
       if (users.size === 0) this.local.delete(boardId);
       try {
         await this.redis.pub?.zrem(presenceKey(boardId), presenceMember(this.instance, userId));
-        this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await this.read(boardId));
+        this.announce(boardId);
       } catch (error) {
         this.warn('leave', error);
       }
     }
   }
 
-  /** The users viewing a board now, from Redis (live entries only) or the local counts. */
-  async read(boardId: string): Promise<PresenceNotice> {
-    if (!this.redis.pub) return presenceNotice(boardId, this.local.get(boardId)?.keys() ?? []);
-    const members = await this.redis.pub.zrangebyscore(presenceKey(boardId), Date.now(), '+inf');
-    return presenceNotice(boardId, members.flatMap((m) => parsePresenceMember(m)?.userId ?? []));
+  /**
+   * The users viewing a board now, from Redis (live entries only) or the local counts. Concurrent
+   * calls for one board share one ZRANGEBYSCORE that starts after each of them asked (NextFlight),
+   * so every caller sees the changes made before it asked.
+   * @throws the Redis command's error
+   */
+  read(boardId: string): Promise<PresenceNotice> {
+    const redis = this.redis.pub;
+    if (!redis) return Promise.resolve(presenceNotice(boardId, this.local.get(boardId)?.keys() ?? []));
+    return this.reads.run(boardId, async () => {
+      const members = await redis.zrangebyscore(presenceKey(boardId), Date.now(), '+inf');
+      return presenceNotice(boardId, members.flatMap((m) => parsePresenceMember(m)?.userId ?? []));
+    });
+  }
+
+  /**
+   * Sends `presence:update` (a fresh read) to the board's room, on every replica: at once when no
+   * announcement of the board is in progress, otherwise once more after the current one's window
+   * (PRESENCE_ANNOUNCE_WINDOW_MS), however many changes came in meanwhile.
+   */
+  private announce(boardId: string): void {
+    if (this.announcing.has(boardId)) {
+      this.announcing.set(boardId, true);
+      return;
+    }
+    this.announcing.set(boardId, false);
+    void this.announceUntilQuiet(boardId);
+  }
+
+  private async announceUntilQuiet(boardId: string): Promise<void> {
+    try {
+      do {
+        this.announcing.set(boardId, false);
+        try {
+          this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await this.read(boardId));
+        } catch (error) {
+          this.warn('update', error);
+        }
+        await new Promise((resolve) => setTimeout(resolve, PRESENCE_ANNOUNCE_WINDOW_MS).unref());
+      } while (this.announcing.get(boardId) === true && !this.closed);
+    } finally {
+      this.announcing.delete(boardId);
+    }
   }
 
   /**
@@ -155,7 +212,7 @@ export class PresenceService implements OnApplicationShutdown {
         const [error, removed] = results[i] ?? [null, 0];
         i += 2;
         // To the whole room: the other replicas' heartbeats find nothing left to remove.
-        if (!error && Number(removed) > 0) this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await this.read(boardId));
+        if (!error && Number(removed) > 0) this.announce(boardId);
       }
     } catch (error) {
       this.warn('heartbeat', error);
@@ -166,6 +223,7 @@ export class PresenceService implements OnApplicationShutdown {
 
   /** Drops this replica's entries so the others see its viewers leave at once (they reconnect elsewhere). */
   async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
     const redis = this.redis.pub;
