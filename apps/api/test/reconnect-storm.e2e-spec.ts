@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { addMember, createBoard, registerUser } from './support/fixtures.js';
+import { AuthService } from '../src/auth/auth.service.js';
+import { addMember, createBoard, registerUser, TEST_PASSWORD } from './support/fixtures.js';
 import { samples, sum } from './support/metrics.js';
 import { connectSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
@@ -42,9 +43,9 @@ describe('reconnect storm statements', () => {
       const heartbeats = Math.ceil((performance.now() - since) / 2000) + 1;
       const figures = { auth: auth1 - auth0, boardMembers: members1 - members0, catchUp: events1 - events0 };
       console.log(`reconnect storm, ${SOCKETS} sockets: ${JSON.stringify(figures)}`);
-      // At most one auth_sessions read per socket; handshakes that overlap share one (NextFlight).
-      // Measured 2026-12-01 on an idle-ish app: 20 of 20 (handshakes arrive one after another
-      // faster than a read takes, so they rarely overlap here; a loaded replica overlaps more).
+      // At most one auth_sessions read per socket; checks asked in one turn share one (DataLoader,
+      // the test below). Measured 2026-12-01 on an idle-ish app: 20 of 20 (handshakes arrive one
+      // after another, each in a turn of its own; a loaded replica's poll phase takes many at once).
       expect(figures.auth).toBeLessThanOrEqual(SOCKETS);
       // Authorization on every join, twice (before and after joining the room), but concurrent
       // checks share one board_members read (RoomAccessService.roleOf, DataLoader): the checks
@@ -64,5 +65,22 @@ describe('reconnect storm statements', () => {
     } finally {
       for (const s of sockets) s.disconnect();
     }
+  });
+
+  it('liveness checks of many sessions asked in one turn share one auth_sessions read, and each gets its own answer', async () => {
+    const user = await registerUser(t);
+    const logins = [];
+    for (let i = 0; i < 8; i++) logins.push((await t.http().post('/api/v1/auth/login').send({ email: user.user.email, password: TEST_PASSWORD }).expect(200)).body as { accessToken: string; refreshToken: string });
+    const other = await registerUser(t);
+    // one of them logged out: its session is revoked, its access token still verifies
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: logins[3].refreshToken }).expect(204);
+    const auth = t.app.get(AuthService);
+    const callers = [...logins, other].map((l) => auth.verifyAccessToken(l.accessToken)!);
+    expect(new Set(callers.map((c) => c.kind === 'session' && c.sessionId)).size).toBe(9);
+
+    const before = await queries('select auth_sessions');
+    const live = await Promise.all(callers.map((c) => auth.isLive(c)));
+    expect(await queries('select auth_sessions')).toBe(before + 1);
+    expect(live).toEqual([true, true, true, false, true, true, true, true, true]);
   });
 });

@@ -104,10 +104,19 @@ export class AuthSessionsRepository {
     return rows.map((r) => r.id);
   }
 
-  /** True when the session exists, is not revoked and has not reached its absolute end. */
-  async isLive(sessionId: string): Promise<boolean> {
-    const { rows } = await runPrepared(this.dataSource.manager, `SELECT 1 FROM auth_sessions WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`, [sessionId]);
-    return rows.length > 0;
+  /**
+   * The ids among `sessionIds` (UUIDs, lowercase or not) of sessions that exist, are not revoked
+   * and have not reached their absolute end, as PostgreSQL prints them (lowercase). One query by
+   * primary key (none for no ids). @throws the query's error (e.g. an id that is not a UUID)
+   */
+  async liveAmong(sessionIds: readonly string[]): Promise<Set<string>> {
+    if (sessionIds.length === 0) return new Set();
+    const { rows } = await runPrepared<{ id: string }>(
+      this.dataSource.manager,
+      `SELECT id FROM auth_sessions WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND expires_at > now()`,
+      [sessionIds],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

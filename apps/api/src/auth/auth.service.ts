@@ -4,6 +4,8 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import DataLoader from 'dataloader';
+import { isUUID } from 'class-validator';
 import { LRUCache } from 'lru-cache';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
@@ -11,7 +13,6 @@ import { AuditLog, emailHash } from '../audit/audit-log.service.js';
 import type { RequestOrigin } from '../audit/request-origin.js';
 import type { Env } from '../config/env.schema.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
-import { NextFlight } from '../database/next-flight.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
 import type { LoginDto, RegisterDto } from './auth.dto.js';
@@ -35,6 +36,11 @@ const isUniqueViolation = (error: unknown) => (error as { code?: unknown } | nul
  * cache to a few MB.
  */
 export const VERIFIED_TOKENS_MAX = 10_000;
+/**
+ * Most session ids in one batched liveness read (a uuid[] parameter of this length, one primary-key
+ * lookup each); a larger burst is split into reads that run side by side.
+ */
+export const SESSION_CHECKS_PER_READ = 500;
 
 /** A session just started or rotated: the answer (with the refresh token, which the controller may move into a cookie) and the session's absolute end. */
 export interface IssuedSession {
@@ -56,12 +62,22 @@ export class AuthService {
   /** Verified against when the email is unknown, so both failures cost the same time. */
   private readonly dummyHash = hash('tasklane-timing-equaliser', ARGON2);
   /**
-   * Concurrent liveness checks of one session share one `auth_sessions` read that starts after
-   * all of them asked (NextFlight, nothing cached past the read): during a reconnect storm the
-   * sockets of one login cost one or two reads instead of one each, and a revocation committed
-   * before a socket asked is still seen by it.
+   * Liveness checks of sessions, batched: the checks asked in one event-loop turn, of any sessions,
+   * share one `auth_sessions` read of up to SESSION_CHECKS_PER_READ ids that starts after all of
+   * them asked (graphql/dataloader without its cache, dispatched at setImmediate, as
+   * RoomAccessService's membership checks). During a reconnect storm a replica reads once per
+   * turn instead of once per session, and a revocation committed before a socket asked is still
+   * seen by it. Batches do not wait for each other.
    */
-  private readonly liveSessions = new NextFlight<boolean>();
+  private readonly liveSessions = new DataLoader<string, boolean>(
+    async (ids) => {
+      // `sid` comes from a token we signed, so it is a UUID; anything else is simply not live
+      // (and must not fail the read the batch shares).
+      const live = await this.sessions.liveAmong(ids.filter((id) => isUUID(id, 'all')));
+      return ids.map((id) => live.has(id.toLowerCase()));
+    },
+    { cache: false, maxBatchSize: SESSION_CHECKS_PER_READ, batchScheduleFn: (dispatch) => void setImmediate(dispatch) },
+  );
   /**
    * Access tokens already verified, by the token's exact text: a hit skips the HMAC and the JSON
    * decoding (about 11 µs alone, docs/benchmarks.md; issue 13: CPU per write). Only a token whose
@@ -208,7 +224,7 @@ export class AuthService {
     if (user.expiresAt !== null && user.expiresAt <= Date.now()) return false;
     if (user.kind === 'api-token') return this.apiTokens.isLive(user.tokenId);
     const sessionId = user.sessionId;
-    return sessionId === null || this.liveSessions.run(sessionId, () => this.sessions.isLive(sessionId));
+    return sessionId === null || this.liveSessions.load(sessionId);
   }
 
   /**
