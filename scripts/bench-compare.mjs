@@ -10,7 +10,9 @@
 // the two balanced requests differently (`cluster.balance`; a summary without it balanced round robin),
 // and when their replicas ran on different Node.js versions or NODE_OPTIONS (`machine.replicaNode`,
 // `machine.replicaNodeOptions`; a summary without them ran its replicas on `machine.node`, no options;
-// one with no `machine` at all, like the committed baseline, states no runtime and is not compared).
+// one with no `machine` at all, like the committed baseline, states no runtime and is not compared),
+// and when both have a reconnect storm run with different users (`figures.storm.users`, --storm-users;
+// a storm figure without it had 20).
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -86,6 +88,11 @@ if (balance(baseSummary) !== balance(nowSummary)) {
 const replicaRuntime = (summary) => (summary.machine ? `Node.js ${summary.machine.replicaNode ?? summary.machine.node}${summary.machine.replicaNodeOptions ? ` with NODE_OPTIONS=${summary.machine.replicaNodeOptions}` : ''}` : null);
 if (replicaRuntime(baseSummary) !== null && replicaRuntime(nowSummary) !== null && replicaRuntime(baseSummary) !== replicaRuntime(nowSummary)) {
   console.log(`warning: the current run's replicas ran on ${replicaRuntime(nowSummary)}, the baseline's on ${replicaRuntime(baseSummary)}: the ratios mix two runtimes\n`);
+}
+/** The users of a summary's storm run (--storm-users); 20 before the option existed; null without a storm run. */
+const stormUsers = (summary) => (summary.figures?.storm ? (summary.figures.storm.users ?? 20) : null);
+if (stormUsers(baseSummary) !== null && stormUsers(nowSummary) !== null && stormUsers(baseSummary) !== stormUsers(nowSummary)) {
+  console.log(`warning: the current storm run had ${stormUsers(nowSummary)} users, the baseline's ${stormUsers(baseSummary)} (--storm-users; more users, more presence changes per rejoin): the storm's ratios mix two shapes\n`);
 }
 if (rows.length === 0) console.log('no figure in both (run the steps the baseline has: npm run bench)');
 const widths = rows.reduce((w, r) => r.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), ['figure', 'baseline', 'current', 'ratio', '', ''].map((h) => h.length));

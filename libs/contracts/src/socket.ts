@@ -80,8 +80,9 @@ export interface PresenceUser {
 /**
  * Who is viewing a board: every user with a socket joined to it on any replica, sorted by userId.
  * Sent as `presence:state` to a socket right after its `board:join` succeeds, and as
- * `presence:update` to the whole room whenever the set changes. Not part of the seq stream: each
- * notice is the full set, so a lost or reordered one is repaired by the next.
+ * `presence:update` to the whole room when the set changes (at once for a quiet board's first
+ * change, then at most one notice per 500 ms per board and replica). Not part of the seq stream:
+ * each notice is the full set, so a lost, merged or reordered one is repaired by the next.
  */
 export interface PresenceNotice {
   boardId: string;
@@ -137,7 +138,7 @@ export interface ServerToClientEvents {
   'disconnect:reason': (notice: DisconnectNotice) => void;
   /** Who is viewing the board, sent to the joining socket after a successful `board:join`. */
   'presence:state': (notice: PresenceNotice) => void;
-  /** Who is viewing the board, sent to the room when someone arrives or leaves (or a replica died). */
+  /** Who is viewing the board, sent to the room when someone arrives or leaves (or a replica died); throttled per board (PresenceNotice). */
   'presence:update': (notice: PresenceNotice) => void;
   /**
    * A new notification of this socket's user, sent to every socket of the user (room `user:<id>`)

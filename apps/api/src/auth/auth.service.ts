@@ -73,7 +73,7 @@ export class AuthService {
     async (ids) => {
       // `sid` comes from a token we signed, so it is a UUID; anything else is simply not live
       // (and must not fail the read the batch shares).
-      const live = await this.sessions.liveAmong(ids.filter((id) => isUUID(id, 'all')));
+      const live = await this.sessions.liveAmong([...new Set(ids.filter((id) => isUUID(id, 'all')).map((id) => id.toLowerCase()))]);
       return ids.map((id) => live.has(id.toLowerCase()));
     },
     { cache: false, maxBatchSize: SESSION_CHECKS_PER_READ, batchScheduleFn: (dispatch) => void setImmediate(dispatch) },

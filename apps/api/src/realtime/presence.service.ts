@@ -19,7 +19,7 @@ export const presenceMember = (instance: string, userId: string): string => `${i
  * first change is announced at once, the changes of the following window in one notice at its end.
  * A reconnect storm rejoins dozens of a board's viewers within seconds; one notice each, sent to
  * every socket in the room, made presence the bulk of a storm's deliveries (docs/benchmarks.md,
- * "Presence in a reconnect storm").
+ * "Presence and session checks in a reconnect storm").
  */
 export const PRESENCE_ANNOUNCE_WINDOW_MS = 500;
 
@@ -104,11 +104,11 @@ export class PresenceService implements OnApplicationShutdown {
       });
     }
     try {
-      if (first) {
-        await this.redis.pub?.zadd(presenceKey(boardId), Date.now() + this.ttlMs, presenceMember(this.instance, userId));
-        this.announce(boardId);
-      }
-      socket.emit('presence:state', await this.read(boardId));
+      if (first) await this.redis.pub?.zadd(presenceKey(boardId), Date.now() + this.ttlMs, presenceMember(this.instance, userId));
+      // One read, after the change, for the socket's state and (when the set changed) the room's notice.
+      const notice = this.read(boardId);
+      if (first) this.announce(boardId, notice);
+      socket.emit('presence:state', await notice);
     } catch (error) {
       this.warn('join', error);
     }
@@ -158,23 +158,27 @@ export class PresenceService implements OnApplicationShutdown {
   /**
    * Sends `presence:update` (a fresh read) to the board's room, on every replica: at once when no
    * announcement of the board is in progress, otherwise once more after the current one's window
-   * (PRESENCE_ANNOUNCE_WINDOW_MS), however many changes came in meanwhile.
+   * (PRESENCE_ANNOUNCE_WINDOW_MS), however many changes came in meanwhile. `fresh`: a read the
+   * caller started after its change, used for an immediate notice instead of another read.
    */
-  private announce(boardId: string): void {
+  private announce(boardId: string, fresh?: Promise<PresenceNotice>): void {
+    if (this.closed) return;
     if (this.announcing.has(boardId)) {
       this.announcing.set(boardId, true);
       return;
     }
     this.announcing.set(boardId, false);
-    void this.announceUntilQuiet(boardId);
+    void this.announceUntilQuiet(boardId, fresh);
   }
 
-  private async announceUntilQuiet(boardId: string): Promise<void> {
+  private async announceUntilQuiet(boardId: string, fresh?: Promise<PresenceNotice>): Promise<void> {
     try {
       do {
         this.announcing.set(boardId, false);
+        const notice = fresh ?? this.read(boardId);
+        fresh = undefined;
         try {
-          this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await this.read(boardId));
+          this.sockets.io.to(boardRoom(boardId)).emit('presence:update', await notice);
         } catch (error) {
           this.warn('update', error);
         }

@@ -78,15 +78,18 @@ describe('token lifetimes: socket expiry, auth:refresh, absolute session lifetim
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);
     // A token issued at the start of a second (see the second stream below), and the token an app's
-    // refresh loop gets next, issued in the following second so that it differs. Both are fetched
-    // before connecting: an HTTP refresh inside the 3 s window, on a loaded machine, could land
-    // after the first token expired (CI once saw 'io server disconnect' that way), and the stream's
-    // own renewal, not the test's timing, is what this test is about.
+    // refresh loop gets next, issued in the following second so that it differs. Both come from a
+    // fresh login: a token never outlives its session (REFRESH_TOKEN_ABSOLUTE_TTL = 5 s from
+    // login), so rotations of the registration's session, when registering and creating the board
+    // crossed a second, gave both tokens the same expiry and the socket ended there (CI once saw
+    // 'io server disconnect'). Both are fetched before connecting, so no HTTP round trip sits in
+    // the window between the stream's renewal and the first token's expiry.
     await nextSecond();
-    const session = await refresh(owner.refreshToken);
+    const session = (await t.http().post('/api/v1/auth/login').send({ email: owner.user.email, password: TEST_PASSWORD }).expect(200)).body as AuthResponse & { refreshToken: string };
     const firstExpiry = jwtExpiresAt(session.accessToken)!;
     await nextSecond();
     const renewed = (await refresh(session.refreshToken)).accessToken;
+    expect(jwtExpiresAt(renewed)!).toBeGreaterThan(firstExpiry);
     let current = session.accessToken;
     const errors: unknown[] = [];
     const stream = new BoardStream({ baseUrl: t.url, token: () => current, boardId: board.id, authRefreshLeadMs: 1_500, onError: (e) => errors.push(e) });
