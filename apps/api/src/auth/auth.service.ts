@@ -4,7 +4,6 @@ import { ConfigService } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
-import DataLoader from 'dataloader';
 import { isUUID } from 'class-validator';
 import { LRUCache } from 'lru-cache';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -12,6 +11,7 @@ import type { AuthResponse, UserView } from '@tasklane/contracts';
 import { AuditLog, emailHash } from '../audit/audit-log.service.js';
 import type { RequestOrigin } from '../audit/request-origin.js';
 import type { Env } from '../config/env.schema.js';
+import { freshBatchLoader } from '../database/fresh-batch-loader.js';
 import type { AuthUser } from '../http/current-user.decorator.js';
 import { UsersService } from '../users/users.service.js';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens.service.js';
@@ -64,19 +64,18 @@ export class AuthService {
   /**
    * Liveness checks of sessions, batched: the checks asked in one event-loop turn, of any sessions,
    * share one `auth_sessions` read of up to SESSION_CHECKS_PER_READ ids that starts after all of
-   * them asked (graphql/dataloader without its cache, dispatched at setImmediate, as
-   * RoomAccessService's membership checks). During a reconnect storm a replica reads once per
+   * them asked (freshBatchLoader, as RoomAccessService's membership checks). During a reconnect storm a replica reads once per
    * turn instead of once per session, and a revocation committed before a socket asked is still
    * seen by it. Batches do not wait for each other.
    */
-  private readonly liveSessions = new DataLoader<string, boolean>(
+  private readonly liveSessions = freshBatchLoader<string, boolean>(
     async (ids) => {
       // `sid` comes from a token we signed, so it is a UUID; anything else is simply not live
       // (and must not fail the read the batch shares).
       const live = await this.sessions.liveAmong([...new Set(ids.filter((id) => isUUID(id, 'all')).map((id) => id.toLowerCase()))]);
       return ids.map((id) => live.has(id.toLowerCase()));
     },
-    { cache: false, maxBatchSize: SESSION_CHECKS_PER_READ, batchScheduleFn: (dispatch) => void setImmediate(dispatch) },
+    SESSION_CHECKS_PER_READ,
   );
   /**
    * Access tokens already verified, by the token's exact text: a hit skips the HMAC and the JSON

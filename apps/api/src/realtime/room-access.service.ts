@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { boardRoom, userRoom, type AnyBoardEvent, type BoardRole } from '@tasklane/contracts';
 import { BoardAccessService } from '../board-access/board-access.service.js';
+import { freshBatchLoader } from '../database/fresh-batch-loader.js';
 import { SocketServer } from './socket-server.js';
 
 /**
@@ -25,16 +26,12 @@ export class RoomAccessService {
     private readonly sockets: SocketServer,
     private readonly access: BoardAccessService,
   ) {
-    // graphql/dataloader without its cache (every load is read afresh) and with the batch
-    // dispatched at setImmediate: every check asked in the current poll phase shares one read.
-    this.checks = new DataLoader(
-      async (pairs) => {
-        const roles = await this.access.rolesAmong([...pairs]);
-        // The keys of rolesAmong's map: PostgreSQL prints UUIDs in lowercase.
-        return pairs.map((p) => roles.get(`${p.boardId}:${p.userId}`.toLowerCase()) ?? null);
-      },
-      { cache: false, maxBatchSize: MEMBERSHIP_CHECKS_PER_READ, batchScheduleFn: (dispatch) => void setImmediate(dispatch) },
-    );
+    // Every check asked in the current poll phase shares one read that starts after all of them asked.
+    this.checks = freshBatchLoader(async (pairs) => {
+      const roles = await this.access.rolesAmong([...pairs]);
+      // The keys of rolesAmong's map: PostgreSQL prints UUIDs in lowercase.
+      return pairs.map((p) => roles.get(`${p.boardId}:${p.userId}`.toLowerCase()) ?? null);
+    }, MEMBERSHIP_CHECKS_PER_READ);
   }
 
   /**
