@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import type { EventsPage, JoinAck, JoinOk } from '@tasklane/contracts';
 import { AuthService } from '../src/auth/auth.service.js';
-import { addMember, createBoard, registerUser, TEST_PASSWORD } from './support/fixtures.js';
+import { BoardRoomsService } from '../src/realtime/board-rooms.service.js';
+import { addMember, createBoard, createTask, registerUser, snapshot, TEST_PASSWORD } from './support/fixtures.js';
 import { samples, sum } from './support/metrics.js';
 import { connectSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
@@ -56,7 +58,7 @@ describe('reconnect storm statements', () => {
       // for each of their two rounds of checks. Plus the heartbeat's sweeps.
       expect(figures.boardMembers).toBeGreaterThanOrEqual(2);
       expect(figures.boardMembers).toBeLessThanOrEqual(SOCKETS / 2 + heartbeats);
-      expect(figures.catchUp).toBeLessThan(SOCKETS); // measured 5 of 20: joins that overlap share one read
+      expect(figures.catchUp).toBeLessThan(SOCKETS); // measured 1 of 20 (5 before catch-ups were batched across keys): joins share reads
 
       // A member removed now cannot join, even with a socket connected before the removal.
       await t.http().delete(`/api/v1/boards/${board.id}/members/${member.user.id}`).set(owner.auth).expect(204);
@@ -82,5 +84,65 @@ describe('reconnect storm statements', () => {
     const live = await Promise.all(callers.map((c) => auth.isLive(c)));
     expect(await queries('select auth_sessions')).toBe(before + 1);
     expect(live).toEqual([true, true, true, false, true, true, true, true, true]);
+  });
+
+  it('catch-ups of many boards and afterSeqs asked at once share one board_events read, and each gets its own page', async () => {
+    const owner = await registerUser(t);
+    const boards = [];
+    for (const tasks of [5, 3, 0]) {
+      const board = await createBoard(t, owner.auth, { name: `Storm ${tasks}`, columns: ['A'] });
+      for (let i = 0; i < tasks; i++) await createTask(t, owner.auth, board.id, { columnId: board.columns[0].id, title: `T${i}` });
+      boards.push({ id: board.id, seq: (await snapshot(t, owner.auth, board.id)).seq });
+    }
+    const [a, b, c] = boards;
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const asks: [boardId: string, afterSeq: number | undefined][] = [
+      [a.id, a.seq - 3],
+      [a.id, a.seq - 3],
+      [a.id, a.seq - 1],
+      [a.id, a.seq],
+      [a.id, a.seq + 5],
+      [a.id, undefined],
+      [b.id, b.seq - 2],
+      [c.id, 0],
+      [unknown, undefined],
+    ];
+    /** What listAfter gives one reader alone: the ack each batched answer must equal. */
+    const pageAfter = async (boardId: string, after: number) => (await t.http().get(`/api/v1/boards/${boardId}/events?after=${after}`).set(owner.auth).expect(200)).body as EventsPage;
+    const expected: JoinOk[] = await Promise.all(
+      asks.map(async ([boardId, afterSeq]): Promise<JoinOk> => {
+        if (boardId === unknown) return { ok: true, seq: 0 };
+        const page = await pageAfter(boardId, afterSeq ?? 0);
+        return afterSeq === undefined ? { ok: true, seq: page.lastSeq } : { ok: true, seq: page.lastSeq, events: page.items };
+      }),
+    );
+    // Preconditions: the pages are what the asks are about.
+    expect(expected.map((e) => e.events?.map((x) => x.seq) ?? null)).toEqual([
+      [a.seq - 2, a.seq - 1, a.seq],
+      [a.seq - 2, a.seq - 1, a.seq],
+      [a.seq],
+      [],
+      [],
+      null,
+      [b.seq - 1, b.seq],
+      Array.from({ length: c.seq }, (_, i) => i + 1), // the board's creation events
+      null,
+    ]);
+
+    const rooms = t.app.get(BoardRoomsService);
+    const before = await queries('select board_events');
+    const acks = await Promise.allSettled([...asks.map(([boardId, afterSeq]) => rooms.catchUp(boardId, afterSeq)), rooms.catchUp(unknown, 0)]);
+    expect(await queries('select board_events')).toBe(before + 1);
+    expect(acks.slice(0, -1)).toEqual(expected.map((value) => ({ status: 'fulfilled', value })));
+    expect(acks.at(-1)).toMatchObject({ status: 'rejected', reason: { code: 'BOARD_NOT_FOUND' } });
+
+    // The same through sockets, all joining at once (the unknown board is refused by membership first).
+    const sockets = await Promise.all(asks.slice(0, -1).map(() => connectSocket(t.url, owner.accessToken)));
+    try {
+      const joined = await Promise.all(sockets.map((s, i) => s.timeout(10_000).emitWithAck('board:join', { boardId: asks[i][0], afterSeq: asks[i][1] }) as Promise<JoinAck>));
+      expect(joined).toEqual(expected.slice(0, -1));
+    } finally {
+      for (const s of sockets) s.disconnect();
+    }
   });
 });

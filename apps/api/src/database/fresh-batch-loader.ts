@@ -11,3 +11,26 @@ import DataLoader from 'dataloader';
 export function freshBatchLoader<K, V>(batch: (keys: readonly K[]) => Promise<V[]>, maxBatchSize: number): DataLoader<K, V> {
   return new DataLoader<K, V>(batch, { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => void setImmediate(dispatch) });
 }
+
+/**
+ * A freshBatchLoader whose reads take turns, as NextFlight's do for one key, but across keys: while
+ * a batch's read runs, new loads gather into the next batch, dispatched (at setImmediate) once the
+ * running read settles. So loads spread over many event-loop turns (a reconnect storm's joins
+ * arrive a few per turn) share reads, about one per read's duration instead of one per turn, and
+ * every read still starts after all the loads it answers were asked. A load waits at most for the
+ * read running when it was asked. A batch past `maxBatchSize` is split; its parts run side by side.
+ */
+export function nextFlightBatchLoader<K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, maxBatchSize: number): DataLoader<K, V> {
+  let running: Promise<void> = Promise.resolve();
+  return new DataLoader<K, V>(
+    (keys) => {
+      const read = batch(keys);
+      running = read.then(
+        () => undefined,
+        () => undefined,
+      );
+      return read;
+    },
+    { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => void running.then(() => setImmediate(dispatch)) },
+  );
+}

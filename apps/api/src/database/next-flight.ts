@@ -6,9 +6,9 @@
  *  - a read running: the caller waits for the next read of `k`, which starts when the running one
  *    settles and is shared by every caller that arrived meanwhile.
  * So N concurrent callers of one key cost at most two reads in a row, and each result reflects
- * every commit that happened before its caller asked. Used by board joins: during a reconnect
- * storm every socket of a board asks for the same catch-up page at once (docs/delivery.md), and
- * by presence reads of a board's viewers (PresenceService).
+ * every commit that happened before its caller asked. Used by presence reads of a board's
+ * viewers (PresenceService); board joins' catch-up reads use the same rule across keys
+ * (nextFlightBatchLoader).
  * Errors are shared by the callers of the read that failed; the next caller starts afresh.
  */
 export class NextFlight<V> {

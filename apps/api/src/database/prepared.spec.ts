@@ -11,4 +11,8 @@ describe('statementLabel', () => {
     expect(statementLabel('DELETE FROM board_events WHERE occurred_at < now()')).toBe('delete board_events');
     expect(statementLabel('SELECT 1')).toBe('select');
   });
+
+  it('takes the name a leading comment gives', () => {
+    expect(statementLabel('/* select board_events */ SELECT s.seq FROM board_streams s LEFT JOIN LATERAL (SELECT seq FROM board_events) e ON true')).toBe('select board_events');
+  });
 });

@@ -30,12 +30,19 @@ export function observeQueries(dataSource: DataSource, observer: QueryObserver |
  * A short, bounded name for a statement, for metrics: its verb and first table, e.g.
  * `select board_streams`, `insert board_events` (also for `WITH … INSERT INTO board_events`, named
  * after the last INSERT or DELETE of a statement with CTEs),
- * `update tasks`, `select board_streams for update`.
+ * `update tasks`, `select board_streams for update`; or the name a leading comment gives, e.g.
+ * `/* select board_events *\/ SELECT … FROM board_streams … LATERAL (… board_events …)` for a read
+ * whose first table is not what it is about (lower-case words only).
  * Never the SQL text itself, never a value.
  */
 export function statementLabel(text: string): string {
   let label = labels.get(text);
   if (!label) {
+    const named = /^\s*\/\*\s*([a-z_]+(?: [a-z_]+)*)\s*\*\//.exec(text)?.[1];
+    if (named) {
+      labels.set(text, named);
+      return named;
+    }
     const sql = text.replace(/\s+/g, ' ').trim();
     let verb = (/^\w+/.exec(sql)?.[0] ?? 'sql').toLowerCase();
     let body = sql;

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage } from '@tasklane/contracts';
+import type { AnyBoardEvent, BoardEventDataMap, BoardEventType, BoardRole, EventsPage, JoinOk } from '@tasklane/contracts';
 import { boardNotFound } from '../board-access/board-access.errors.js';
 import { AppError } from '../errors/app-error.js';
 import type { Env } from '../config/env.schema.js';
@@ -30,6 +30,25 @@ export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
     if (used > maxBytes && i > 0) return events.slice(0, i);
   }
   return [...events];
+}
+
+/**
+ * One reader's join ack from its board's catch-up window (BoardEventsRepository.windowsAfter):
+ * `events` when the window holds every event in (afterSeq, lastSeq] (no hole left by retention,
+ * none before the window) and, with `maxBytes`, withinBytes keeps them all; else `resync`. Null
+ * without a window (no stream).
+ */
+function joinAck(window: { lastSeq: number; items: AnyBoardEvent[] } | undefined, afterSeq: number | undefined, maxBytes: number | null): JoinOk | null {
+  if (!window) return null;
+  const seq = window.lastSeq;
+  if (afterSeq === undefined) return { ok: true, seq };
+  if (afterSeq >= seq) return { ok: true, seq, events: [] };
+  const first = window.items.findIndex((e) => e.seq > afterSeq);
+  const events = first < 0 ? [] : window.items.slice(first);
+  // Seqs are unique and within (afterSeq, seq], so the count tells whether any is missing.
+  if (events.length !== seq - afterSeq) return { ok: true, seq, resync: true };
+  if (maxBytes !== null && withinBytes(events, maxBytes).length < events.length) return { ok: true, seq, resync: true };
+  return { ok: true, seq, events };
 }
 
 /** What one write's body returns inside its transaction: result, event, what to run after COMMIT, and whether it recorded its Idempotency-Key itself. */
@@ -325,6 +344,32 @@ export class BoardEventsService {
     if (after < lastSeq && (items.length === 0 || items.some((e, i) => e.seq !== after + 1 + i))) throw eventsExpired(after);
     const capped = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on';
     return { items: capped ? withinBytes(items, this.config.getOrThrow('EVENTS_PAGE_MAX_BYTES', { infer: true })) : items, lastSeq };
+  }
+
+  /**
+   * What each of many `board:join`s acknowledges, read for all of them by ONE statement
+   * (BoardEventsRepository.windowsAfter), per request in order: the board's last seq as `seq` and,
+   * with `afterSeq`, `events` (afterSeq, seq] when listAfter(boardId, afterSeq) alone would return
+   * them all in one page (all retained, at most EVENTS_PAGE_MAX events and, unless RATE_LIMITS=off,
+   * EVENTS_PAGE_MAX_BYTES of JSON; empty when afterSeq ≥ seq), else `resync: true`. Null for a board
+   * without a stream (unknown, or deleted since the caller's membership check). Board ids in lower
+   * case, as the gateway passes them and PostgreSQL prints uuids. Requests with the same board and
+   * afterSeq share one answer object: callers must not mutate it.
+   */
+  async joinAcks(requests: readonly { boardId: string; afterSeq?: number }[]): Promise<(JoinOk | null)[]> {
+    const max = this.config.getOrThrow('EVENTS_PAGE_MAX', { infer: true });
+    const maxBytes = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? this.config.getOrThrow('EVENTS_PAGE_MAX_BYTES', { infer: true }) : null;
+    const windows = await this.events.windowsAfter(
+      requests.map((r) => ({ boardId: r.boardId, after: r.afterSeq ?? null })),
+      max,
+    );
+    const answers = new Map<string, JoinOk | null>();
+    return requests.map(({ boardId, afterSeq }) => {
+      const key = `${boardId}:${afterSeq ?? '-'}`;
+      let answer = answers.get(key);
+      if (answer === undefined) answers.set(key, (answer = joinAck(windows.get(boardId), afterSeq, maxBytes)));
+      return answer;
+    });
   }
 
   /**

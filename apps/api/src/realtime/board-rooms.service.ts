@@ -3,7 +3,8 @@ import { ConfigService } from '@nestjs/config';
 import { boardRoom, type JoinOk } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import { BoardEventsService } from '../events/board-events.service.js';
-import { NextFlight } from '../database/next-flight.js';
+import { boardNotFound } from '../board-access/board-access.errors.js';
+import { nextFlightBatchLoader } from '../database/fresh-batch-loader.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketServer } from './socket-server.js';
 
@@ -14,13 +15,16 @@ import { SocketServer } from './socket-server.js';
  *    the membership sweep (backstop for an eviction request Redis dropped) and a `board:seq`
  *    notice, so a client that missed the last events of a quiet board notices within one interval.
  */
+/** Most joins one catch-up read answers (each board's window is at most EVENTS_PAGE_MAX events). */
+const CATCH_UPS_PER_READ = 200;
+
 @Injectable()
 export class BoardRoomsService implements OnApplicationShutdown {
   private readonly logger = new Logger(BoardRoomsService.name);
   private heartbeat: NodeJS.Timeout | null = null;
   private beating = false;
-  /** Joins of one board asking for the same page share one read that starts after they asked (reconnect storms). */
-  private readonly catchUps = new NextFlight<JoinOk>();
+  /** Concurrent joins' catch-up reads, of any boards, batched into one statement at a time (reconnect storms). */
+  private readonly catchUps = nextFlightBatchLoader<{ boardId: string; afterSeq?: number }, JoinOk>((joins) => this.readCatchUps(joins), CATCH_UPS_PER_READ);
 
   constructor(
     private readonly sockets: SocketServer,
@@ -48,28 +52,26 @@ export class BoardRoomsService implements OnApplicationShutdown {
   /**
    * What a join acknowledges: the board's seq and, when the client says where it is (`afterSeq`),
    * the events after it; `resync` when they are no longer retained or are more than one page
-   * (EVENTS_PAGE_MAX events or EVENTS_PAGE_MAX_BYTES of JSON, see BoardEventsService.listAfter).
+   * (EVENTS_PAGE_MAX events or EVENTS_PAGE_MAX_BYTES of JSON, as BoardEventsService.listAfter pages).
    * Read after the socket is in the room: every event committed after this read reaches it
-   * through the room, every earlier one is in the ack or the client's snapshot. Concurrent joins
-   * asking for the same board and `afterSeq` share one read that starts after all of them asked
-   * (NextFlight), so a reconnect storm costs about one or two reads per board and page instead of
-   * one per socket, with the same guarantee. The shared ack is one object: callers must not mutate it.
+   * through the room, every earlier one is in the ack or the client's snapshot. Concurrent joins,
+   * of any boards and `afterSeq`s, share one statement that starts after all of them asked
+   * (nextFlightBatchLoader, BoardEventsService.joinAcks): one read at a time, the joins asked
+   * while it runs go into the next. So a reconnect storm costs a few catch-up reads per replica
+   * instead of one per board and `afterSeq`, with the same guarantee. Joins with the same board and
+   * `afterSeq` in one read share one ack object: callers must not mutate it.
+   * @throws AppError BOARD_NOT_FOUND when `afterSeq` is given and the board has no stream (deleted
+   *   since the membership check); errors of the read itself (PostgreSQL), shared by its batch.
    */
   catchUp(boardId: string, afterSeq: number | undefined): Promise<JoinOk> {
-    return this.catchUps.run(`${boardId}:${afterSeq ?? '-'}`, () => this.readCatchUp(boardId, afterSeq));
+    return this.catchUps.load({ boardId, afterSeq });
   }
 
-  /** One read of `catchUp`. */
-  private async readCatchUp(boardId: string, afterSeq: number | undefined): Promise<JoinOk> {
-    if (afterSeq === undefined) return { ok: true, seq: (await this.events.currentSeq(boardId)) ?? 0 };
-    try {
-      const page = await this.events.listAfter(boardId, afterSeq);
-      const complete = page.items.length === 0 || page.items[page.items.length - 1].seq === page.lastSeq;
-      return complete ? { ok: true, seq: page.lastSeq, events: page.items } : { ok: true, seq: page.lastSeq, resync: true };
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 'EVENTS_EXPIRED') return { ok: true, seq: (await this.events.currentSeq(boardId)) ?? 0, resync: true };
-      throw error;
-    }
+  /** One read of `catchUp` for a batch of joins: one answer per join, in order (an Error rejects that join alone). */
+  private async readCatchUps(joins: readonly { boardId: string; afterSeq?: number }[]): Promise<(JoinOk | Error)[]> {
+    const acks = await this.events.joinAcks(joins);
+    // No stream: as before batching, a join without afterSeq sees seq 0, one with afterSeq fails.
+    return acks.map((ack, i) => ack ?? (joins[i].afterSeq === undefined ? { ok: true, seq: 0 } : boardNotFound()));
   }
 
   /** One heartbeat: sweep, then `board:seq` to every board room with sockets here. Two queries for all rooms; never two beats at once. */
