@@ -1,36 +1,50 @@
 import DataLoader from 'dataloader';
 
 /**
- * A graphql/dataloader for checks that must see every commit made before they were asked
- * (membership, session liveness): no cache (every load is read afresh, a revocation is never
- * hidden by an earlier answer), and the batch dispatched at setImmediate, so every load asked in the
- * current event-loop turn shares one read that starts after all of them asked. A burst larger than
- * `maxBatchSize` is split into reads that run side by side; batches never wait for each other.
- * `batch` gets the keys in load order (duplicates included) and returns one value per key, in order.
+ * A graphql/dataloader for checks and reads that must see every commit made before they were asked
+ * (membership, session liveness, join catch-ups): no cache (every load is read afresh, a revocation
+ * is never hidden by an earlier answer), and each batch dispatched at setImmediate, so every load
+ * asked in the current event-loop turn shares one read that starts after all of them asked. A burst
+ * larger than `maxBatchSize` is split into several batches.
+ *
+ * `maxReadsInFlight` (default: no limit) caps the reads running at once. A batch scheduled while
+ * that many run is not dispatched yet: it keeps gathering loads, over as many turns as it takes
+ * (up to `maxBatchSize`), and is dispatched when a running read settles, as NextFlight does for one
+ * key. So loads spread over many turns (a reconnect storm's joins arrive a few per turn) share
+ * reads, and each read still starts after all of its loads were asked; a load waits at most until
+ * one of the running reads settles (each bounded by the pool's statement_timeout). Without the
+ * limit, batches never wait for each other.
+ *
+ * `batch` gets the keys in load order (duplicates included) and returns one value per key, in
+ * order; an Error in place of a value rejects that key's load alone, a rejected promise every load
+ * of the batch.
  */
-export function freshBatchLoader<K, V>(batch: (keys: readonly K[]) => Promise<V[]>, maxBatchSize: number): DataLoader<K, V> {
-  return new DataLoader<K, V>(batch, { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => void setImmediate(dispatch) });
-}
-
-/**
- * A freshBatchLoader whose reads take turns, as NextFlight's do for one key, but across keys: while
- * a batch's read runs, new loads gather into the next batch, dispatched (at setImmediate) once the
- * running read settles. So loads spread over many event-loop turns (a reconnect storm's joins
- * arrive a few per turn) share reads, about one per read's duration instead of one per turn, and
- * every read still starts after all the loads it answers were asked. A load waits at most for the
- * read running when it was asked. A batch past `maxBatchSize` is split; its parts run side by side.
- */
-export function nextFlightBatchLoader<K, V>(batch: (keys: readonly K[]) => Promise<(V | Error)[]>, maxBatchSize: number): DataLoader<K, V> {
-  let running: Promise<void> = Promise.resolve();
+export function freshBatchLoader<K, V>(
+  batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
+  maxBatchSize: number,
+  maxReadsInFlight = Infinity,
+): DataLoader<K, V> {
+  let inFlight = 0;
+  const queued: (() => void)[] = [];
+  /** Takes a read slot for a batch and dispatches it at the next turn. */
+  const start = (dispatch: () => void): void => {
+    inFlight++;
+    setImmediate(dispatch);
+  };
+  const settled = (): void => {
+    inFlight--;
+    queued.shift()?.();
+  };
   return new DataLoader<K, V>(
     (keys) => {
-      const read = batch(keys);
-      running = read.then(
-        () => undefined,
-        () => undefined,
-      );
+      const read = (async () => batch(keys))(); // a synchronous throw still frees the slot
+      void read.then(settled, settled);
       return read;
     },
-    { cache: false, maxBatchSize, batchScheduleFn: (dispatch) => void running.then(() => setImmediate(dispatch)) },
+    {
+      cache: false,
+      maxBatchSize,
+      batchScheduleFn: (dispatch) => (inFlight < maxReadsInFlight ? start(dispatch) : void queued.push(() => start(dispatch))),
+    },
   );
 }

@@ -169,8 +169,8 @@ export class BoardEventsRepository {
    * statement and so in one snapshot (READ COMMITTED gives each statement its own): an event and
    * the seq bump of its write commit together, so `lastSeq` and `items` always agree. Null for an
    * unknown board. One round trip where a REPEATABLE READ transaction around two SELECTs took five
-   * (START TRANSACTION, SET TRANSACTION ISOLATION LEVEL, the two reads, COMMIT); every socket join
-   * with `afterSeq` and every `GET /boards/:id/events` runs it. Named `select board_events` in the
+   * (START TRANSACTION, SET TRANSACTION ISOLATION LEVEL, the two reads, COMMIT); every
+   * `GET /boards/:id/events` runs it (socket joins read many boards at once: windowsAfter). Named `select board_events` in the
    * metrics, as the events read it replaced (statementLabel: the first table read).
    */
   async pageAfter(boardId: string, after: number, limit: number): Promise<{ lastSeq: number; items: AnyBoardEvent[] } | null> {
@@ -201,7 +201,9 @@ export class BoardEventsRepository {
    * join of the two tables was planned as a scan of all of board_events); the upper bound `seq <=
    * last_seq` changes no row but keeps the estimate small (without it, a read of 60 boards was
    * costed past jit_above_cost: 120 ms, 29 ms of it JIT compilation, against 6 ms). Named `select
-   * board_events` in the metrics, like pageAfter, by its leading comment (statementLabel).
+   * board_events` in the metrics, like pageAfter, by its leading comment (statementLabel). Board
+   * ids as PostgreSQL prints them (lower case) in the map.
+   * @throws node-postgres' error when the statement fails.
    */
   async windowsAfter(
     requests: readonly { boardId: string; after: number | null }[],

@@ -7,7 +7,7 @@ import { AppError } from '../errors/app-error.js';
 import { IdempotentReplay, type IdempotencyService } from '../idempotency/idempotency.service.js';
 import type { Metrics } from '../metrics/metrics.service.js';
 import type { BoardEventsRepository } from './board-events.repository.js';
-import { AUTHORIZED_BY_INVITATION, BoardEventsService, withinBytes } from './board-events.service.js';
+import { AUTHORIZED_BY_INVITATION, BoardEventsService, joinAck, withinBytes } from './board-events.service.js';
 import type { BoardNotifier, NotifiedWrite } from './board-notifier.js';
 import type { BoardEventSink } from './event-sink.js';
 import type { OutboxRelay } from './outbox.relay.js';
@@ -372,5 +372,39 @@ describe('withinBytes', () => {
   it('never returns fewer than one event, and nothing for nothing', () => {
     expect(withinBytes([event(1, 'x'.repeat(5000))], 100).map((e) => e.seq)).toEqual([1]);
     expect(withinBytes([], 100)).toEqual([]);
+  });
+});
+
+describe('joinAck', () => {
+  const window = (lastSeq: number, seqs: number[]) => ({ lastSeq, items: seqs.map((seq) => event(seq)) });
+
+  it('gives the events after afterSeq when the window holds all of them, for readers anywhere in it', () => {
+    const w = window(9, [5, 6, 7, 8, 9]);
+    expect(joinAck(w, 4, null)).toEqual({ ok: true, seq: 9, events: w.items });
+    expect(joinAck(w, 7, null)).toEqual({ ok: true, seq: 9, events: [event(8), event(9)] });
+  });
+
+  it('gives the seq alone without afterSeq, no events at or past the head, and null without a window', () => {
+    const w = window(9, [8, 9]);
+    expect(joinAck(w, undefined, null)).toEqual({ ok: true, seq: 9 });
+    expect(joinAck(w, 9, null)).toEqual({ ok: true, seq: 9, events: [] });
+    expect(joinAck(w, 12, null)).toEqual({ ok: true, seq: 9, events: [] });
+    expect(joinAck(undefined, 3, null)).toBeNull();
+  });
+
+  it('says resync for a reader before the window (too far behind) and across a pruned hole', () => {
+    expect(joinAck(window(9, [5, 6, 7, 8, 9]), 2, null)).toEqual({ ok: true, seq: 9, resync: true });
+    expect(joinAck(window(9, []), 2, null)).toEqual({ ok: true, seq: 9, resync: true });
+    const holed = window(9, [5, 6, 8, 9]);
+    expect(joinAck(holed, 4, null)).toEqual({ ok: true, seq: 9, resync: true });
+    expect(joinAck(holed, 7, null)).toEqual({ ok: true, seq: 9, events: [event(8), event(9)] }); // past the hole
+  });
+
+  it('says resync when the events do not fit maxBytes, and gives them when they do', () => {
+    const w = window(9, [7, 8, 9]);
+    const bytes = (n: number) => Buffer.byteLength(JSON.stringify(w.items.slice(-n)));
+    expect(joinAck(w, 6, bytes(3))).toEqual({ ok: true, seq: 9, events: w.items });
+    expect(joinAck(w, 6, bytes(3) - 1)).toEqual({ ok: true, seq: 9, resync: true });
+    expect(joinAck(w, 7, bytes(3) - 1)).toEqual({ ok: true, seq: 9, events: [event(8), event(9)] });
   });
 });

@@ -33,12 +33,17 @@ export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
 }
 
 /**
- * One reader's join ack from its board's catch-up window (BoardEventsRepository.windowsAfter):
- * `events` when the window holds every event in (afterSeq, lastSeq] (no hole left by retention,
- * none before the window) and, with `maxBytes`, withinBytes keeps them all; else `resync`. Null
- * without a window (no stream).
+ * One reader's join ack from its board's catch-up window (BoardEventsRepository.windowsAfter:
+ * `lastSeq` and the events after the lowest near `afterSeq` asked of the board, oldest first):
+ *  - no window (the board has no stream): null;
+ *  - `afterSeq` undefined: `{ ok, seq }`;
+ *  - `afterSeq` ≥ lastSeq: `{ ok, seq, events: [] }`;
+ *  - the window holds every event in (afterSeq, lastSeq] (none pruned, none before the window)
+ *    and, with `maxBytes`, withinBytes keeps them all: `{ ok, seq, events }`;
+ *  - otherwise `{ ok, seq, resync: true }`.
+ * Exported for its unit tests.
  */
-function joinAck(window: { lastSeq: number; items: AnyBoardEvent[] } | undefined, afterSeq: number | undefined, maxBytes: number | null): JoinOk | null {
+export function joinAck(window: { lastSeq: number; items: AnyBoardEvent[] } | undefined, afterSeq: number | undefined, maxBytes: number | null): JoinOk | null {
   if (!window) return null;
   const seq = window.lastSeq;
   if (afterSeq === undefined) return { ok: true, seq };
@@ -352,19 +357,22 @@ export class BoardEventsService {
    * with `afterSeq`, `events` (afterSeq, seq] when listAfter(boardId, afterSeq) alone would return
    * them all in one page (all retained, at most EVENTS_PAGE_MAX events and, unless RATE_LIMITS=off,
    * EVENTS_PAGE_MAX_BYTES of JSON; empty when afterSeq ≥ seq), else `resync: true`. Null for a board
-   * without a stream (unknown, or deleted since the caller's membership check). Board ids in lower
-   * case, as the gateway passes them and PostgreSQL prints uuids. Requests with the same board and
-   * afterSeq share one answer object: callers must not mutate it.
+   * without a stream (unknown, or deleted since the caller's membership check). Board ids in any
+   * case. Requests with the same board and afterSeq share one answer object: callers must not
+   * mutate it.
+   * @throws node-postgres' error when the read fails (one error for every request).
    */
   async joinAcks(requests: readonly { boardId: string; afterSeq?: number }[]): Promise<(JoinOk | null)[]> {
     const max = this.config.getOrThrow('EVENTS_PAGE_MAX', { infer: true });
     const maxBytes = this.config.getOrThrow('RATE_LIMITS', { infer: true }) === 'on' ? this.config.getOrThrow('EVENTS_PAGE_MAX_BYTES', { infer: true }) : null;
+    // PostgreSQL prints uuids in lower case: the windows are keyed so.
+    const asked = requests.map((r) => ({ boardId: r.boardId.toLowerCase(), afterSeq: r.afterSeq }));
     const windows = await this.events.windowsAfter(
-      requests.map((r) => ({ boardId: r.boardId, after: r.afterSeq ?? null })),
+      asked.map((r) => ({ boardId: r.boardId, after: r.afterSeq ?? null })),
       max,
     );
     const answers = new Map<string, JoinOk | null>();
-    return requests.map(({ boardId, afterSeq }) => {
+    return asked.map(({ boardId, afterSeq }) => {
       const key = `${boardId}:${afterSeq ?? '-'}`;
       let answer = answers.get(key);
       if (answer === undefined) answers.set(key, (answer = joinAck(windows.get(boardId), afterSeq, maxBytes)));

@@ -4,9 +4,17 @@ import { boardRoom, type JoinOk } from '@tasklane/contracts';
 import type { Env } from '../config/env.schema.js';
 import { BoardEventsService } from '../events/board-events.service.js';
 import { boardNotFound } from '../board-access/board-access.errors.js';
-import { nextFlightBatchLoader } from '../database/fresh-batch-loader.js';
+import { freshBatchLoader } from '../database/fresh-batch-loader.js';
 import { RoomAccessService } from './room-access.service.js';
 import { SocketServer } from './socket-server.js';
+
+/** Most joins one catch-up read answers (each board's window is at most EVENTS_PAGE_MAX events). */
+const CATCH_UPS_PER_READ = 200;
+/**
+ * Catch-up reads running at once per replica; the joins asked while they run gather into the next
+ * read. More than one, so that one slow read does not hold every board's joins.
+ */
+const CATCH_UP_READS_IN_FLIGHT = 2;
 
 /**
  * What board rooms hear besides events, kept out of the gateway (which only handles sockets):
@@ -15,16 +23,17 @@ import { SocketServer } from './socket-server.js';
  *    the membership sweep (backstop for an eviction request Redis dropped) and a `board:seq`
  *    notice, so a client that missed the last events of a quiet board notices within one interval.
  */
-/** Most joins one catch-up read answers (each board's window is at most EVENTS_PAGE_MAX events). */
-const CATCH_UPS_PER_READ = 200;
-
 @Injectable()
 export class BoardRoomsService implements OnApplicationShutdown {
   private readonly logger = new Logger(BoardRoomsService.name);
   private heartbeat: NodeJS.Timeout | null = null;
   private beating = false;
-  /** Concurrent joins' catch-up reads, of any boards, batched into one statement at a time (reconnect storms). */
-  private readonly catchUps = nextFlightBatchLoader<{ boardId: string; afterSeq?: number }, JoinOk>((joins) => this.readCatchUps(joins), CATCH_UPS_PER_READ);
+  /** Concurrent joins' catch-up reads, of any boards, batched into few statements (reconnect storms). */
+  private readonly catchUps = freshBatchLoader<{ boardId: string; afterSeq?: number }, JoinOk>(
+    (joins) => this.readCatchUps(joins),
+    CATCH_UPS_PER_READ,
+    CATCH_UP_READS_IN_FLIGHT,
+  );
 
   constructor(
     private readonly sockets: SocketServer,
@@ -56,10 +65,11 @@ export class BoardRoomsService implements OnApplicationShutdown {
    * Read after the socket is in the room: every event committed after this read reaches it
    * through the room, every earlier one is in the ack or the client's snapshot. Concurrent joins,
    * of any boards and `afterSeq`s, share one statement that starts after all of them asked
-   * (nextFlightBatchLoader, BoardEventsService.joinAcks): one read at a time, the joins asked
-   * while it runs go into the next. So a reconnect storm costs a few catch-up reads per replica
-   * instead of one per board and `afterSeq`, with the same guarantee. Joins with the same board and
-   * `afterSeq` in one read share one ack object: callers must not mutate it.
+   * (freshBatchLoader, BoardEventsService.joinAcks): at most CATCH_UP_READS_IN_FLIGHT reads run at
+   * once, and the joins asked while they run gather into the next. So a reconnect storm costs a
+   * few catch-up reads per replica instead of one per board and `afterSeq`, with the same
+   * guarantee. Joins with the same board and `afterSeq` in one read share one ack object: callers
+   * must not mutate it.
    * @throws AppError BOARD_NOT_FOUND when `afterSeq` is given and the board has no stream (deleted
    *   since the membership check); errors of the read itself (PostgreSQL), shared by its batch.
    */

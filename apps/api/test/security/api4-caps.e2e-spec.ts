@@ -13,6 +13,7 @@ const saved = Object.fromEntries(Object.keys(CAPS).map((k) => [k, process.env[k]
 Object.assign(process.env, CAPS);
 
 const { useTestApp } = await import('../support/test-app.js');
+const { BoardRoomsService } = await import('../../src/realtime/board-rooms.service.js');
 
 const MiB = 1024 * 1024;
 
@@ -115,6 +116,10 @@ describe('caps (e2e, one replica, low configured caps)', () => {
     const ack = (await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 1 })) as JoinAck & { events?: { seq: number }[] };
     expect(ack).toMatchObject({ ok: true, seq: 1001 });
     expect(ack.events?.map((e) => e.seq)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
+    // Both readers in one batched catch-up read: the far one does not cut the near one's page short.
+    const [far, near] = await Promise.all([t.app.get(BoardRoomsService).catchUp(board.id, 0), t.app.get(BoardRoomsService).catchUp(board.id, 1)]);
+    expect(far).toEqual({ ok: true, seq: 1001, resync: true });
+    expect(near).toEqual(ack);
     const page = (await t.http().get(`/api/v1/boards/${board.id}/events`).query({ after: 0 }).set(owner.auth).expect(200)).body as EventsPage;
     expect(page.items).toHaveLength(1000);
     expect(page.lastSeq).toBe(1001);
@@ -143,6 +148,10 @@ describe('caps (e2e, one replica, low configured caps)', () => {
     expect((await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 0 })) as JoinAck).toEqual({ ok: true, seq: 61, resync: true });
     const recent = (await s.emitWithAck('board:join', { boardId: board.id, afterSeq: 50 })) as JoinAck & { events?: { seq: number }[] };
     expect(recent.events?.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => 51 + i));
+    // Both in one batched catch-up read: each reader's events are measured on their own.
+    const [whole, tail] = await Promise.all([t.app.get(BoardRoomsService).catchUp(board.id, 0), t.app.get(BoardRoomsService).catchUp(board.id, 50)]);
+    expect(whole).toEqual({ ok: true, seq: 61, resync: true });
+    expect(tail).toEqual(recent);
     // BoardStream resuming from seq 0 resyncs from the snapshot.
     const resyncs: number[] = [];
     const stream = new BoardStream({ baseUrl: t.url, token: owner.accessToken, boardId: board.id, from: 0, onResync: (snap) => resyncs.push(snap.seq) });
