@@ -2,6 +2,7 @@ import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import { isUUID } from 'class-validator';
 import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type LeaveAck } from '@tasklane/contracts';
+import { AppError } from '../errors/app-error.js';
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { BoardRoomsService } from './board-rooms.service.js';
@@ -80,9 +81,11 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
    * Joins `board:<id>` only after a membership check, then reads the seq (and missed events), in
    * that order (see BoardRoomsService.catchUp). A non-member is never in the room, not even while
    * the check runs. A removal that commits between the check and the join is caught by a second
-   * check right after the join (its eviction may have run before the socket was in the room); any
-   * failure leaves the room. Each check reads after it was asked; concurrent joins' checks share
-   * one query (RoomAccessService.roleOf). Also sends `board:seq` with the ack's seq. Ack: JoinAck.
+   * check after the join (its eviction may have run before the socket was in the room), which runs
+   * beside the catch-up read; any failure leaves the room. Each check reads after it was asked;
+   * concurrent joins' checks share one query (RoomAccessService.roleOf). Also sends `board:seq`
+   * with the ack's seq. Ack: JoinAck (BOARD_NOT_FOUND for a non-member, or a board deleted during
+   * the join; SERVICE_UNAVAILABLE when a read failed).
    */
   @SubscribeMessage('board:join')
   async join(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<JoinAck> {
@@ -103,11 +106,18 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
         return fail('BOARD_NOT_FOUND', 'Board not found');
       }
       await socket.join(room);
-      if (!(await member())) {
+      // Both read after the join and neither needs the other, so they run side by side (one round
+      // trip, not two): the second check and the catch-up. A socket that fails the check leaves
+      // with its catch-up unsent; so does one whose board's stream is gone (deleted meanwhile).
+      const [stillMember, caughtUp] = await Promise.allSettled([member(), this.rooms.catchUp(boardId, afterSeq)]);
+      if (stillMember.status === 'rejected') throw stillMember.reason;
+      const gone = caughtUp.status === 'rejected' && caughtUp.reason instanceof AppError && caughtUp.reason.code === 'BOARD_NOT_FOUND';
+      if (!stillMember.value || gone) {
         await socket.leave(room);
         return fail('BOARD_NOT_FOUND', 'Board not found');
       }
-      const ack = await this.rooms.catchUp(boardId, afterSeq);
+      if (caughtUp.status === 'rejected') throw caughtUp.reason;
+      const ack = caughtUp.value;
       socket.emit('board:seq', { boardId, seq: ack.seq });
       this.logger.debug({ socketId: socket.id, userId: socket.data.userId, boardId, afterSeq, seq: ack.seq }, 'socket joined board');
       void this.presence.joined(socket, boardId);
