@@ -1,7 +1,8 @@
-// Where a write's time goes: `npm run profile:writes [-- --concurrency 32 --duration 10]`.
+// Where a write's time goes: `npm run profile:writes [-- --concurrency 32 --duration 10 --boards 20 --sockets 0]`.
 // Starts ONE built replica under `node --cpu-prof` on a scratch database (created, migrated,
 // dropped after) and the local Redis, drives it with the load tool in a closed loop of task
-// writes (no sockets) over --boards boards (default 20), stops it, and prints the replica's CPU
+// writes over --boards boards (default 20) with --sockets Socket.IO clients following them (default
+// none; with sockets, the per-write figures include the write's deliveries), stops it, and prints the replica's CPU
 // profile summarised by package and by function (self time), and the CPU per write of the replica
 // and of PostgreSQL (all `postgres` processes) over the measured phase, from /proc/<pid>/stat
 // (the replica's figure includes the profiler's own overhead), its read and write system calls per
@@ -18,7 +19,7 @@ import { groupCommitCounts, isMeasureLine } from './load-tool-readings.mjs';
 import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' } } });
+const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' }, sockets: { type: 'string', default: '0' } } });
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -41,7 +42,7 @@ try {
   const tool = spawnTracked(
     'load tool',
     process.execPath,
-    ['dist/apps/loadtest/src/main.js', '--target', url, '--users', '4', '--boards', args.boards, '--sockets', '0', '--rate', 'max', '--concurrency', args.concurrency, '--warmup', '2', '--duration', args.duration, '--json', report],
+    ['dist/apps/loadtest/src/main.js', '--target', url, '--users', '4', '--boards', args.boards, '--sockets', args.sockets, '--rate', 'max', '--concurrency', args.concurrency, '--warmup', '2', '--duration', args.duration, '--json', report],
     { cwd: root, stdio: 'pipe' },
   );
   // CPU over the measured phase: from the tool's first `[ Ns measure]` line to its last one.
@@ -73,7 +74,7 @@ try {
     const replicaMs = ((end.replica - start.replica) * 1000) / writes;
     const postgresMs = (cpuSecondsBetween(start.postgres, end.postgres) * 1000) / writes;
     const io = start.io && end.io ? `; system calls per write: ${((end.io.reads - start.io.reads) / writes).toFixed(1)} reads, ${((end.io.writes - start.io.writes) / writes).toFixed(1)} writes` : '';
-    cpuLine = `${await statementsPerWrite(await start.statements, await end.statements)}\nCPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms${io}`;
+    cpuLine = `${await statementsPerWrite(await start.statements, await end.statements)}\nCPU per write over ${seconds.toFixed(1)} s at ${r.throughput.okPerSec.toFixed(0)} writes/s (${args.concurrency} in flight, ${args.boards} boards, ${args.sockets} sockets${r.throughput.deliveriesPerSec > 0 ? `, ${r.throughput.deliveriesPerSec.toFixed(0)} deliveries/s` : ''}): replica ${replicaMs.toFixed(2)} ms (under the profiler), PostgreSQL ${postgresMs.toFixed(2)} ms; REST p50 ${r.rest.all.p50.toFixed(2)} ms, p99 ${r.rest.all.p99.toFixed(2)} ms${io}`;
   }
   await replica.stop('SIGINT');
   replica = null;

@@ -3,6 +3,7 @@ import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState
 import type { AnyBoardEvent, BoardRole, JoinAck } from '@tasklane/contracts';
 import { BoardAccessService } from '../src/board-access/board-access.service.js';
 import { BoardEventsService } from '../src/events/board-events.service.js';
+import { SocketServer } from '../src/realtime/socket-server.js';
 import { addMember, createBoard, registerUser } from './support/fixtures.js';
 import { connected, openSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
@@ -143,6 +144,52 @@ describe('realtime gateway (e2e, one replica)', () => {
     await stream.waitForSeq(5);
     expect(seen).toEqual([2, 3, 4, 5]);
     expect(stream.stats.duplicates).toBe(0);
+  });
+
+  it('writes the frames a socket is sent in one pass with at most two system calls, in order', async () => {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const s = openSocket(t.url, owner.accessToken);
+    sockets.push(s);
+    await connected(s);
+    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 100)); // presence notices of the join are out
+    // The server's end of this socket's TCP connection: count what the stream hands to the kernel.
+    const io = t.app.get(SocketServer).io;
+    const conn = io.of('/').sockets.get(s.id!)!.conn as unknown as { transport: { socket: { _socket: { _write: Function; _writev: Function } } } };
+    const tcp = conn.transport.socket._socket;
+    const calls: string[] = [];
+    const [write, writev] = [tcp._write, tcp._writev];
+    tcp._write = function (this: unknown, ...a: unknown[]) {
+      calls.push('write');
+      return write.apply(this, a);
+    };
+    tcp._writev = function (this: unknown, ...a: unknown[]) {
+      calls.push('writev');
+      return writev.apply(this, a);
+    };
+    try {
+      const got: number[] = [];
+      const all = new Promise<void>((resolve) => {
+        s.on('test:burst' as never, (n: number) => {
+          got.push(n);
+          if (got.length === 40) resolve();
+        });
+      });
+      // 20 broadcasts to the board's room (the path of a group-commit batch's events, each frame
+      // encoded once per broadcast), then 20 packets to the socket alone, all in one pass.
+      type Untyped = { emit(event: string, n: number): unknown };
+      for (let n = 0; n < 20; n++) (io.to(`board:${board.id}`) as unknown as Untyped).emit('test:burst', n);
+      for (let n = 20; n < 40; n++) (io.of('/').sockets.get(s.id!) as unknown as Untyped).emit('test:burst', n);
+      await all;
+      expect(got).toEqual(Array.from({ length: 40 }, (_, n) => n));
+      // The first packet goes out with the pass; engine.io queues the rest until that write's
+      // callback and sends them together (one writev). One frame per write would be 40.
+      expect(calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      tcp._write = write;
+      tcp._writev = writev;
+    }
   });
 
   /** An owner's board, an editor on it, and the editor's connected socket (not joined yet). */

@@ -12,6 +12,7 @@ import { SocketLimitsService } from './socket-limits.service.js';
 import { instrumentSockets } from './socket-instrumentation.js';
 import { SocketServer, type IoServer, type IoSocket } from './socket-server.js';
 import { SocketSessionsService } from './socket-sessions.service.js';
+import { coalesceWrites } from './socket-write-coalescing.js';
 
 const fail = (code: ErrorCode, message: string): AckError => ({ ok: false, error: { code, message } });
 const MAX_SEQ = 2_147_483_647;
@@ -59,8 +60,9 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     server.use((socket, next) => this.limits.admit(socket, next));
     // Socket.IO keeps each session's first HTTP request (headers, socket references) for its whole
     // life; nothing here needs it after the handshake, so drop it (Socket.IO docs, "Memory usage").
-    server.engine.on('connection', (raw: { request: unknown }) => {
+    server.engine.on('connection', (raw: { request: unknown } & Parameters<typeof coalesceWrites>[0]) => {
       raw.request = null;
+      coalesceWrites(raw);
     });
     this.rooms.startHeartbeat();
   }
