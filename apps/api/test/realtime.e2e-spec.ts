@@ -158,14 +158,17 @@ describe('realtime gateway (e2e, one replica)', () => {
     const io = t.app.get(SocketServer).io;
     const conn = io.of('/').sockets.get(s.id!)!.conn as unknown as { transport: { socket: { _socket: { _write: Function; _writev: Function } } } };
     const tcp = conn.transport.socket._socket;
+    // Only the calls that carry a burst frame count: a `board:seq` heartbeat or presence frame in
+    // the same window must not fail the test.
     const calls: string[] = [];
+    const burst = (chunk: unknown) => String(chunk).includes('test:burst');
     const [write, writev] = [tcp._write, tcp._writev];
     tcp._write = function (this: unknown, ...a: unknown[]) {
-      calls.push('write');
+      if (burst(a[0])) calls.push('write');
       return write.apply(this, a);
     };
     tcp._writev = function (this: unknown, ...a: unknown[]) {
-      calls.push('writev');
+      if ((a[0] as { chunk: unknown }[]).some((c) => burst(c.chunk))) calls.push('writev');
       return writev.apply(this, a);
     };
     try {
@@ -183,8 +186,9 @@ describe('realtime gateway (e2e, one replica)', () => {
       for (let n = 20; n < 40; n++) (io.of('/').sockets.get(s.id!) as unknown as Untyped).emit('test:burst', n);
       await all;
       expect(got).toEqual(Array.from({ length: 40 }, (_, n) => n));
-      // The first packet goes out with the pass; engine.io queues the rest until that write's
-      // callback and sends them together (one writev). One frame per write would be 40.
+      // The first packet goes out at the end of the pass; engine.io queues the rest until that
+      // write's callback and sends them together (one writev here: the client reads as fast as it
+      // is sent, so no write waits for the kernel's buffer). One frame per write would be 40.
       expect(calls.length).toBeLessThanOrEqual(2);
     } finally {
       tcp._write = write;

@@ -86,6 +86,23 @@ describe('RealtimeGateway board:join', () => {
     expect(emitted).toEqual([]);
   });
 
+  it('leaves the room as soon as the second check fails, without waiting for the catch-up read', async () => {
+    for (const outcome of ['not a member', 'read failed'] as const) {
+      const { checks, catchUps, rooms, emitted, join, settle } = setup();
+      await settle();
+      checks[0].resolve('editor');
+      await settle();
+      if (outcome === 'not a member') checks[1].resolve(null);
+      else checks[1].reject(new Error('connection terminated'));
+      // The catch-up read is still running (it may queue behind other joins' reads in a storm).
+      await expect(join).resolves.toMatchObject({ ok: false, error: { code: outcome === 'not a member' ? 'BOARD_NOT_FOUND' : 'SERVICE_UNAVAILABLE' } });
+      expect(rooms.size).toBe(0);
+      expect(emitted).toEqual([]);
+      catchUps[0].reject(new Error('late')); // settles later: no unhandled rejection
+      await settle();
+    }
+  });
+
   it('answers BOARD_NOT_FOUND, not SERVICE_UNAVAILABLE, when the catch-up finds the board deleted', async () => {
     const { checks, catchUps, rooms, join, settle } = setup();
     await settle();

@@ -1,7 +1,7 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import { isUUID } from 'class-validator';
-import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type LeaveAck } from '@tasklane/contracts';
+import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type JoinOk, type LeaveAck } from '@tasklane/contracts';
 import { AppError } from '../errors/app-error.js';
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
@@ -84,7 +84,9 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
    * that order (see BoardRoomsService.catchUp). A non-member is never in the room, not even while
    * the check runs. A removal that commits between the check and the join is caught by a second
    * check after the join (its eviction may have run before the socket was in the room), which runs
-   * beside the catch-up read; any failure leaves the room. Each check reads after it was asked;
+   * beside the catch-up read; a socket that fails it leaves at once. A join that fails leaves the
+   * room, unless the socket was in it before this join and a read failed (it keeps the access it
+   * had; evictions and the heartbeat's sweep still apply). Each check reads after it was asked;
    * concurrent joins' checks share one query (RoomAccessService.roleOf). Also sends `board:seq`
    * with the ack's seq. Ack: JoinAck (BOARD_NOT_FOUND for a non-member, or a board deleted during
    * the join; SERVICE_UNAVAILABLE when a read failed).
@@ -109,17 +111,23 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       }
       await socket.join(room);
       // Both read after the join and neither needs the other, so they run side by side (one round
-      // trip, not two): the second check and the catch-up. A socket that fails the check leaves
-      // with its catch-up unsent; so does one whose board's stream is gone (deleted meanwhile).
-      const [stillMember, caughtUp] = await Promise.allSettled([member(), this.rooms.catchUp(boardId, afterSeq)]);
-      if (stillMember.status === 'rejected') throw stillMember.reason;
-      const gone = caughtUp.status === 'rejected' && caughtUp.reason instanceof AppError && caughtUp.reason.code === 'BOARD_NOT_FOUND';
-      if (!stillMember.value || gone) {
+      // trip, not two): the second check and the catch-up. The check is awaited first, so a socket
+      // that fails it leaves at once, not after the catch-up read (which may queue behind others).
+      const caughtUp = this.rooms.catchUp(boardId, afterSeq);
+      caughtUp.catch(() => undefined); // its error is handled below, or not needed
+      if (!(await member())) {
         await socket.leave(room);
         return fail('BOARD_NOT_FOUND', 'Board not found');
       }
-      if (caughtUp.status === 'rejected') throw caughtUp.reason;
-      const ack = caughtUp.value;
+      let ack: JoinOk;
+      try {
+        ack = await caughtUp;
+      } catch (error) {
+        // The board's stream is gone: deleted since the check.
+        if (!(error instanceof AppError && error.code === 'BOARD_NOT_FOUND')) throw error;
+        await socket.leave(room);
+        return fail('BOARD_NOT_FOUND', 'Board not found');
+      }
       socket.emit('board:seq', { boardId, seq: ack.seq });
       this.logger.debug({ socketId: socket.id, userId: socket.data.userId, boardId, afterSeq, seq: ack.seq }, 'socket joined board');
       void this.presence.joined(socket, boardId);

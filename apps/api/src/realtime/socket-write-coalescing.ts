@@ -34,14 +34,15 @@ function coalescedSend(this: WebSocketTransport, packets: unknown[]): void {
 }
 
 /**
- * Makes a Socket.IO connection write the frames it is sent in one pass of the event loop with at
- * most two system calls instead of one each (Node's `cork`/`uncork`, which joins the queued
- * writes into one `writev`). Such bursts are the events of a group-commit batch, which reach every
+ * Makes a Socket.IO connection write the frames it is sent in one pass of the event loop with
+ * usually two system calls instead of one each (Node's `cork`/`uncork`, which joins the queued
+ * writes into one `writev`; more when a slow client's kernel buffer is full, or past libuv's 1,024
+ * buffers per `writev`, about 500 frames). Such bursts are the events of a group-commit batch, which reach every
  * socket of the board's room in one synchronous loop (on the committing replica, and on the others
  * from one Redis read). Without it each Socket.IO packet is its own `write`: engine.io's WebSocket
  * transport sends each packet with its own `ws` `send` (engine.io batches packets only for HTTP
  * long-polling), and on a hot board with viewers that was one `write` per delivery
- * (docs/benchmarks.md, "Frames of one pass in one write"). The first packet of a pass goes out
+ * (docs/benchmarks.md, "Frames of one pass written together"). The first packet of a pass goes out
  * when the pass ends; the packets that come while engine.io waits for that write's callback are
  * queued by engine.io and sent together after it (the second system call). No timer, so no
  * latency beyond the pass itself. Only for connections that start on the WebSocket transport
