@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { BoardStream, TasklaneRestClient, applyEvent, cloneState, normalizeState, type TasklaneSocket } from '@tasklane/client';
 import type { AnyBoardEvent, BoardRole, JoinAck } from '@tasklane/contracts';
 import { BoardAccessService } from '../src/board-access/board-access.service.js';
 import { BoardEventsService } from '../src/events/board-events.service.js';
+import { SocketEventPublisher } from '../src/realtime/socket-event.publisher.js';
 import { SocketServer } from '../src/realtime/socket-server.js';
+import { RedisConnections } from '../src/redis/redis-connections.service.js';
 import { addMember, createBoard, registerUser } from './support/fixtures.js';
 import { connected, openSocket } from './support/sockets.js';
 import { useTestApp } from './support/test-app.js';
@@ -193,6 +196,45 @@ describe('realtime gateway (e2e, one replica)', () => {
     } finally {
       tcp._write = write;
       tcp._writev = writev;
+    }
+  });
+
+  it('sends the PUBLISH of every event of a batch to Redis in one write', async () => {
+    const pub = t.app.get(RedisConnections).pub as unknown as { stream: { _write: Function; _writev: Function } } | null;
+    expect(pub).not.toBeNull(); // the e2e app runs with REDIS_URL
+    const stream = pub!.stream;
+    // The PUBLISHes of this test's events: their channel names the board's room (the adapter's
+    // `<key>#<namespace>#<room>#`); other traffic on the connection is not counted.
+    const boardId = randomUUID();
+    const publishes = (chunk: unknown) => String(chunk).split(`#board:${boardId}#`).length - 1;
+    let writes = 0;
+    let commands = 0;
+    const [write, writev] = [stream._write, stream._writev];
+    stream._write = function (this: unknown, ...a: unknown[]) {
+      const n = publishes(a[0]);
+      if (n > 0) {
+        writes += 1;
+        commands += n;
+      }
+      return write.apply(this, a);
+    };
+    stream._writev = function (this: unknown, ...a: unknown[]) {
+      const n = (a[0] as { chunk: unknown }[]).reduce((sum, c) => sum + publishes(c.chunk), 0);
+      if (n > 0) {
+        writes += 1;
+        commands += n;
+      }
+      return writev.apply(this, a);
+    };
+    try {
+      const events = Array.from({ length: 10 }, (_, i) => ({ boardId, seq: i + 1, type: 'column.deleted', actorId: randomUUID(), occurredAt: new Date().toISOString(), data: { id: randomUUID() } }) as AnyBoardEvent);
+      expect(t.app.get(SocketEventPublisher).publish(events).map((e) => e.seq)).toEqual(events.map((e) => e.seq));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(commands).toBe(10);
+      expect(writes).toBe(1); // 10 without RedisConnections.batchWrites
+    } finally {
+      stream._write = write;
+      stream._writev = writev;
     }
   });
 

@@ -15,7 +15,8 @@ import { SocketServer } from './socket-server.js';
  * the ioredis instrumentation records is its child) and one `tasklane_fanout_delay_seconds`
  * observation on this replica: from the COMMIT when the caller passes it (the committing
  * replica), else from the event's `occurredAt` (the relay's re-sends). Other replicas measure on
- * arrival (redis-io.adapter.ts).
+ * arrival (redis-io.adapter.ts). The PUBLISHes of one call (a group-commit batch's events, a relay
+ * re-send) leave for Redis in one write (RedisConnections.batchWrites).
  */
 @Injectable()
 export class SocketEventPublisher implements EventPublisher {
@@ -34,6 +35,10 @@ export class SocketEventPublisher implements EventPublisher {
 
   publish(events: readonly AnyBoardEvent[], resent = false, committedAt?: number): AnyBoardEvent[] {
     if (!this.sockets.initialised) return [];
+    return this.redis.batchWrites(() => this.emitEach(events, resent, committedAt));
+  }
+
+  private emitEach(events: readonly AnyBoardEvent[], resent: boolean, committedAt: number | undefined): AnyBoardEvent[] {
     const reached: AnyBoardEvent[] = [];
     for (const event of events) {
       try {
