@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { TasklaneRestClient } from '../libs/client/dist/index.js';
 import { cpuSeconds, createScratchDatabase, findFreePort, spawnTracked, waitForHttp } from '../libs/cluster/dist/index.js';
+import { statementCountsIn } from './load-tool-readings.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '300' }, sockets: { type: 'string', default: '20' }, behind: { type: 'string', default: '10' } } });
@@ -112,10 +113,7 @@ try {
   await db.drop();
 }
 
-/** The replica's statement counters now: statement label → count (Prometheus text from /metrics). */
+/** The replica's statement counters now: statement label → count (from its /metrics). */
 async function statementCounts(url) {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const counts = new Map();
-  for (const m of text.matchAll(/^tasklane_db_query_duration_seconds_count\{[^}]*statement="([^"]+)"[^}]*\} (\d+)/gm)) counts.set(m[1], Number(m[2]));
-  return counts;
+  return statementCountsIn(await (await fetch(`${url}/metrics`)).text());
 }

@@ -1,5 +1,6 @@
 // What the benchmark scripts (bench, profile:writes) read while the load tool runs: which of its
-// progress lines belong to the measured phase, and a replica's group-commit counters.
+// progress lines belong to the measured phase, a replica's statement counters and its group-commit
+// counters.
 
 /**
  * Whether `line` is one of the load tool's measured-phase progress lines
@@ -20,4 +21,16 @@ export const isMeasureLine = (line) => /^\[ *\d+s measure/.test(line);
 export function groupCommitCounts(text) {
   const read = (suffix) => Number(new RegExp(`^tasklane_group_commit_writes_${suffix}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   return { writes: read('sum'), batches: read('count') };
+}
+
+/**
+ * A replica's SQL statement counters in its /metrics text: statement label → count, from
+ * `tasklane_db_query_duration_seconds_count{…statement="<label>"…}`.
+ * @param {string} text the body of GET /metrics
+ * @returns {Map<string, number>}
+ */
+export function statementCountsIn(text) {
+  const counts = new Map();
+  for (const m of text.matchAll(/^tasklane_db_query_duration_seconds_count\{[^}]*statement="([^"]+)"[^}]*\} (\d+)/gm)) counts.set(m[1], Number(m[2]));
+  return counts;
 }

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { groupCommitCounts, isMeasureLine } from './load-tool-readings.mjs';
+import { groupCommitCounts, isMeasureLine, statementCountsIn } from './load-tool-readings.mjs';
 import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -94,8 +94,7 @@ try {
  */
 async function statementCounts(url) {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const counts = new Map();
-  for (const m of text.matchAll(/^tasklane_db_query_duration_seconds_count\{[^}]*statement="([^"]+)"[^}]*\} (\d+)/gm)) counts.set(m[1], Number(m[2]));
+  const counts = statementCountsIn(text);
   const { writes, batches } = groupCommitCounts(text);
   counts.set('(batches)', batches);
   counts.set('(writes)', writes);
