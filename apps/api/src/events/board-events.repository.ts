@@ -22,6 +22,9 @@ const BOARD_LOCK_SPACE = 0x544c01;
 /** SELECT / RETURNING list matching EventRow. */
 const EVENT_COLUMNS = 'board_id, seq, type, actor_id, occurred_at, data, idempotency_key, traceparent';
 
+/** EVENT_COLUMNS of a subquery aliased `e`. */
+const E_EVENT_COLUMNS = EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ');
+
 /** Row → wire envelope (`idempotencyKey` only when the request had one, `traceparent` only when it was traced). */
 function toEnvelope(r: EventRow): AnyBoardEvent {
   const e = { boardId: r.board_id, seq: r.seq, type: r.type, actorId: r.actor_id, occurredAt: r.occurred_at.toISOString(), data: r.data } as AnyBoardEvent;
@@ -176,7 +179,7 @@ export class BoardEventsRepository {
   async pageAfter(boardId: string, after: number, limit: number): Promise<{ lastSeq: number; items: AnyBoardEvent[] } | null> {
     const { rows } = await runPrepared<{ last_seq: number } & { [K in keyof EventRow]: EventRow[K] | null }>(
       this.dataSource.manager,
-      `SELECT s.seq AS last_seq, ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
+      `SELECT s.seq AS last_seq, ${E_EVENT_COLUMNS}
          FROM (SELECT ${EVENT_COLUMNS} FROM board_events WHERE board_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) e
          RIGHT JOIN board_streams s ON s.board_id = e.board_id
         WHERE s.board_id = $1
@@ -213,7 +216,7 @@ export class BoardEventsRepository {
     const { rows } = await runPrepared<{ stream_id: string; last_seq: number } & { [K in keyof EventRow]: EventRow[K] | null }>(
       this.dataSource.manager,
       `/* select board_events */
-       SELECT w.board_id AS stream_id, w.last_seq, ${EVENT_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
+       SELECT w.board_id AS stream_id, w.last_seq, ${E_EVENT_COLUMNS}
          FROM (
            SELECT s.board_id, s.seq AS last_seq, min(q.after) AS from_seq
              FROM board_streams s
