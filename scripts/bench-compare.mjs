@@ -10,7 +10,7 @@
 // the two balanced requests differently (`cluster.balance`; a summary without it balanced round robin),
 // and when their replicas ran on different Node.js versions or NODE_OPTIONS (`machine.replicaNode`,
 // `machine.replicaNodeOptions`; a summary without them ran its replicas on `machine.node`, no options;
-// one with no `machine` at all, like the committed baseline, states no runtime and is not compared),
+// one with no `machine` at all, like the baseline before 2026-12-03, states no runtime and is not compared),
 // and when both have a reconnect storm run with different users (`figures.storm.users`, --storm-users;
 // a storm figure without it had 20).
 // Exit 0 always: on a shared 2-core machine a ratio is a prompt to look, not a verdict.
