@@ -1,4 +1,4 @@
-// Where a write's time goes: `npm run profile:writes [-- --concurrency 32 --duration 10 --boards 20 --sockets 0]`.
+// Where a write's time goes: `npm run profile:writes [-- --concurrency 32 --duration 10 --boards 20 --sockets 0 --log-level warn]`.
 // Starts ONE built replica under `node --cpu-prof` on a scratch database (created, migrated,
 // dropped after) and the local Redis, drives it with the load tool in a closed loop of task
 // writes over --boards boards (default 20) with --sockets Socket.IO clients following them (default
@@ -19,7 +19,11 @@ import { groupCommitCounts, isMeasureLine, statementCountsIn } from './load-tool
 import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDatabase, describeExit, findFreePort, spawnTracked, syscallCounts, waitForHttp } from '../libs/cluster/dist/index.js';
 
 const root = resolve(import.meta.dirname, '..');
-const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' }, sockets: { type: 'string', default: '0' } } });
+const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' }, sockets: { type: 'string', default: '0' }, 'log-level': { type: 'string', default: 'warn' } } });
+if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(args['log-level'])) {
+  console.error('--log-level is one of fatal, error, warn, info, debug, trace (LOG_LEVEL of the replica)');
+  process.exit(2);
+}
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const out = resolve(root, 'bench-results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
@@ -35,7 +39,7 @@ try {
     cwd: root,
     logFile: resolve(out, 'replica.log'),
     graceMs: 30_000,
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', RATE_LIMITS: 'off' },
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: args['log-level'], RATE_LIMITS: 'off' },
   });
   await replica.ready((signal) => waitForHttp(`${url}/health/ready`, 30_000, { signal }));
   const report = resolve(out, 'loadtest.json');
