@@ -66,6 +66,29 @@ describe('PresenceService (no Redis)', () => {
     expect(roomEmits.map((e) => e.room)).toEqual(['board:b1', 'board:b1', 'board:b1', 'board:b1', 'board:b2']);
   });
 
+  it("a disconnect takes the socket out of exactly the boards it is still in, and hooks the disconnect once", async () => {
+    jest.useFakeTimers();
+    const { presence, socket } = setup();
+    const a = socket('s1', 'ana');
+    let hooks = 0;
+    const once = a.s.once.bind(a.s);
+    (a.s as unknown as { once: typeof once }).once = ((event: string, fn: () => void) => ((hooks += 1), once(event as never, fn as never))) as typeof once;
+    for (const board of ['b1', 'b2', 'b3']) await presence.joined(a.s, board);
+    await presence.joined(a.s, 'b1'); // a join again changes nothing
+    await presence.left(a.s, 'b2');
+    await presence.joined(socket('s2', 'bruno').s, 'b2');
+    expect(hooks).toBe(1);
+    a.disconnect();
+    await jest.advanceTimersByTimeAsync(PRESENCE_ANNOUNCE_WINDOW_MS);
+    expect(users(await presence.read('b1'))).toEqual([]);
+    expect(users(await presence.read('b2'))).toEqual(['bruno']);
+    expect(users(await presence.read('b3'))).toEqual([]);
+    // the socket's entry went with its disconnect: a later join under the same id is counted and hooked afresh
+    await presence.joined(a.s, 'b3');
+    expect(users(await presence.read('b3'))).toEqual(['ana']);
+    expect(hooks).toBe(2);
+  });
+
   it('encodes entries as <replica>/<boot>|<user> and notices sorted and deduplicated', () => {
     expect(parsePresenceMember(presenceMember('replica-2/ab12', 'u1'))).toEqual({ instance: 'replica-2/ab12', replicaId: 'replica-2', userId: 'u1' });
     expect(parsePresenceMember('garbage')).toBeNull();

@@ -59,8 +59,13 @@ export class PresenceService implements OnApplicationShutdown {
   private readonly logger = new Logger(PresenceService.name);
   /** boardId → userId → socket ids on this replica. */
   private readonly local = new Map<string, Map<string, Set<string>>>();
-  /** Sockets whose disconnect is already hooked. */
-  private readonly hooked = new Set<string>();
+  /**
+   * socket id → the boards it counts in on this replica (the reverse of `local`, so a disconnect
+   * costs the socket's boards, not every board and user of the replica). A socket is in it from
+   * its first join, with its disconnect hooked, until it disconnects. An array: a socket is in a
+   * few rooms at most (SocketLimitsService), and most in one.
+   */
+  private readonly boardsBySocket = new Map<string, string[]>();
   /** This process's prefix in the presence sets (a restarted replica is a new instance). */
   readonly instance: string;
   private readonly ttlMs: number;
@@ -96,13 +101,17 @@ export class PresenceService implements OnApplicationShutdown {
     const first = ids.size === 0;
     ids.add(socket.id);
     users.set(userId, ids);
-    if (!this.hooked.has(socket.id)) {
-      this.hooked.add(socket.id);
+    let boards = this.boardsBySocket.get(socket.id);
+    if (!boards) {
+      boards = [];
+      this.boardsBySocket.set(socket.id, boards);
       socket.once('disconnect', () => {
-        this.hooked.delete(socket.id);
-        void this.remove(userId, socket.id, this.boardsOf(socket.id));
+        const left = this.boardsBySocket.get(socket.id) ?? [];
+        this.boardsBySocket.delete(socket.id);
+        void this.remove(userId, socket.id, left);
       });
     }
+    if (!boards.includes(boardId)) boards.push(boardId);
     try {
       if (first) await this.redis.pub?.zadd(presenceKey(boardId), Date.now() + this.ttlMs, presenceMember(this.instance, userId));
       // One read, after the change, for the socket's state and (when the set changed) the room's notice.
@@ -119,13 +128,10 @@ export class PresenceService implements OnApplicationShutdown {
     await this.remove(socket.data.userId, socket.id, [boardId]);
   }
 
-  /** Boards a socket counts in on this replica. */
-  private boardsOf(socketId: string): string[] {
-    return [...this.local].filter(([, users]) => [...users.values()].some((ids) => ids.has(socketId))).map(([b]) => b);
-  }
-
   private async remove(userId: string, socketId: string, boardIds: string[]): Promise<void> {
     for (const boardId of boardIds) {
+      const boards = this.boardsBySocket.get(socketId);
+      if (boards?.includes(boardId)) boards.splice(boards.indexOf(boardId), 1);
       const users = this.local.get(boardId);
       const ids = users?.get(userId);
       if (!users || !ids?.delete(socketId) || ids.size > 0) continue;
