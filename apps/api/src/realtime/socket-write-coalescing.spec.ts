@@ -12,7 +12,7 @@ class Transport {
   readonly name = 'websocket';
   writable = true;
   drains = 0;
-  constructor(readonly socket: { _socket: Writable }) {}
+  constructor(readonly socket: { _socket: Writable; readonly bufferedAmount: number }) {}
   send(packets: string[]): void {
     this.writable = false;
     packets.forEach((packet, i) => {
@@ -48,7 +48,8 @@ const endOfPass = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function connection() {
   const socket = tcp();
-  const transport = new Transport({ _socket: socket.stream });
+  // ws's bufferedAmount: what its TCP socket still holds (ws's own queue is empty without compression).
+  const transport = new Transport({ _socket: socket.stream, get bufferedAmount() { return socket.stream.writableLength; } });
   coalesceWrites({ transport });
   return { socket, transport };
 }
@@ -88,7 +89,8 @@ describe('coalesceWrites', () => {
     socket.hold();
     transport.send(['a']);
     await endOfPass();
-    // A first callback of several can make the transport writable while later bytes wait; simulated here.
+    // Defensive: a first callback of several can make the transport writable while later bytes
+    // wait; set by hand here.
     transport.writable = true;
     transport.send(['b']);
     expect(transport.writable).toBe(false);

@@ -1,13 +1,16 @@
 import type { Socket as NetSocket } from 'node:net';
 
 /** The parts of the TCP socket used here (Node's `net.Socket`, a Writable stream). */
-type TcpSocket = Pick<NetSocket, 'cork' | 'uncork' | 'writableCorked' | 'writableLength' | 'destroyed'>;
+type TcpSocket = Pick<NetSocket, 'cork' | 'uncork' | 'writableCorked' | 'destroyed'>;
 
 /** The parts of engine.io's WebSocket transport (engine.io 6, build/transports/websocket.js) used here. */
 interface WebSocketTransport {
   readonly name: string;
-  /** The `ws` WebSocket; `_socket` is its TCP socket (ws 8, lib/websocket.js). */
-  readonly socket?: { _socket?: TcpSocket };
+  /**
+   * The `ws` WebSocket: `_socket` is its TCP socket, `bufferedAmount` the bytes it has not handed
+   * to the kernel yet, in the TCP socket and in ws's own queue (ws 8, lib/websocket.js).
+   */
+  readonly socket?: { _socket?: TcpSocket; readonly bufferedAmount: number };
   /**
    * engine.io's flow control: `send` sets it to false, and the callback of the last packet's
    * `ws.send` (once the frame is written) sets it back to true and emits `drain`; meanwhile the
@@ -33,7 +36,7 @@ const open = new WeakSet<WebSocketTransport>();
 function endPass(transport: WebSocketTransport, tcp: TcpSocket): void {
   open.delete(transport);
   tcp.uncork();
-  if (tcp.writableLength > 0) transport.writable = false;
+  if ((transport.socket?.bufferedAmount ?? 0) > 0) transport.writable = false;
 }
 
 /**
@@ -48,7 +51,7 @@ function coalescedSend(this: WebSocketTransport, packets: unknown[]): void {
   const tcp = this.socket?._socket;
   if (tcp && !tcp.destroyed && tcp.writableCorked === 0) {
     tcp.cork();
-    if (tcp.writableLength === 0) open.add(this);
+    if (this.socket?.bufferedAmount === 0) open.add(this);
     process.nextTick(endPass, this, tcp);
   }
   // The transport class's own send (coalesceWrites sets this function on the instance only): it
@@ -72,7 +75,9 @@ function coalescedSend(this: WebSocketTransport, packets: unknown[]): void {
  * written together"). While the pass lasts the transport stays writable, so engine.io does not
  * hold the later packets back until the first one's write callback (which made a burst two system
  * calls until 2026-12-03); a socket that still has bytes queued when a pass begins or ends (a slow
- * reader) keeps engine.io's own flow control, one send in flight at a time. No timer, so no
+ * reader) keeps engine.io's own flow control: at most one pass's frames wait in the socket, the
+ * rest in engine.io. Socket.IO's `volatile` packets, dropped while the transport is not writable,
+ * are delivered during a pass (Tasklane sends none). No timer, so no
  * latency beyond the pass itself. Only for connections that start on the WebSocket transport
  * (Tasklane's clients use only it); a long-polling connection, or one upgraded later, is left as
  * it is. Call it from `io.engine.on('connection')`; it sets `send` on the transport instance.
