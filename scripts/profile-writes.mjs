@@ -20,8 +20,8 @@ import { cpuSeconds, cpuSecondsBetween, cpuSecondsByCommand, createScratchDataba
 
 const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({ options: { concurrency: { type: 'string', default: '32' }, duration: { type: 'string', default: '10' }, boards: { type: 'string', default: '20' }, sockets: { type: 'string', default: '0' }, 'log-level': { type: 'string', default: 'warn' } } });
-if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace'].includes(args['log-level'])) {
-  console.error('--log-level is one of fatal, error, warn, info, debug, trace (LOG_LEVEL of the replica)');
+if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(args['log-level'])) {
+  console.error('--log-level is one of fatal, error, warn, info, debug, trace, silent (LOG_LEVEL of the replica)');
   process.exit(2);
 }
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
