@@ -150,12 +150,7 @@ describe('realtime gateway (e2e, one replica)', () => {
   });
 
   it('writes the frames a socket is sent in one pass with one system call, in order', async () => {
-    const owner = await registerUser(t);
-    const board = await createBoard(t, owner.auth);
-    const s = openSocket(t.url, owner.accessToken);
-    sockets.push(s);
-    await connected(s);
-    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
+    const { board, s } = await ownerInBoardRoom();
     await new Promise((r) => setTimeout(r, 100)); // presence notices of the join are out
     // The server's end of this socket's TCP connection: count what the stream hands to the kernel.
     const io = t.app.get(SocketServer).io;
@@ -201,12 +196,7 @@ describe('realtime gateway (e2e, one replica)', () => {
   });
 
   it('loses nothing and keeps the order for a client that stops reading while it is sent many passes', async () => {
-    const owner = await registerUser(t);
-    const board = await createBoard(t, owner.auth);
-    const s = openSocket(t.url, owner.accessToken);
-    sockets.push(s);
-    await connected(s);
-    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
+    const { board, s } = await ownerInBoardRoom();
     // The client's end stops reading: the kernel buffers fill, then the server's socket queues.
     const client = (s.io.engine.transport as unknown as { ws: { _socket: { pause(): void; resume(): void } } }).ws._socket;
     const server = t.app.get(SocketServer).io;
@@ -281,6 +271,17 @@ describe('realtime gateway (e2e, one replica)', () => {
       stream._writev = writev;
     }
   });
+
+  /** A new owner's board and the owner's connected socket, joined to the board's room. */
+  async function ownerInBoardRoom() {
+    const owner = await registerUser(t);
+    const board = await createBoard(t, owner.auth);
+    const s = openSocket(t.url, owner.accessToken);
+    sockets.push(s);
+    await connected(s);
+    expect(((await s.emitWithAck('board:join', { boardId: board.id })) as JoinAck).ok).toBe(true);
+    return { board, s };
+  }
 
   /** An owner's board, an editor on it, and the editor's connected socket (not joined yet). */
   async function editorSocket() {
