@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, createServer, request, type IncomingMessage } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import { startCluster, startLoadBalancer, type Cluster, type LoadBalancer } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED } from '@tasklane/contracts';
 import { createBoard, registerUser, tasksPath } from './support/fixtures.js';
@@ -191,3 +195,146 @@ describe('local cluster on another Node.js executable (e2e)', () => {
     await expect(startCluster({ ...refused, nodeBin: calls })).rejects.toThrow(/nodeBin is not an executable file/);
   }, 60_000);
 });
+
+/**
+ * The balancer's re-send rule, against real nginx with the cluster's configuration and two stand-in
+ * replicas: `answering` answers every request with what it received; `cutting` answers GETs but
+ * resets the connection of any other request once it has read it, as a replica does that is killed,
+ * or closes a kept-alive connection, while a write is on its way.
+ */
+describe('load balancer in front of a replica that resets writes (e2e)', () => {
+  const cut: { method: string; key: string | null }[] = [];
+  const answering = createServer((req, res) => {
+    void text(req).then((body) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ method: req.method, url: req.url, key: req.headers['idempotency-key'] ?? null, body }));
+    });
+  });
+  const cutting = createServer((req, res) => {
+    if (req.method === 'GET') return void res.end('{}');
+    void text(req).then(() => {
+      cut.push({ method: req.method ?? '', key: (req.headers['idempotency-key'] as string | undefined) ?? null });
+      req.socket.resetAndDestroy();
+    });
+  });
+  let lb: LoadBalancer | null = null;
+
+  beforeAll(async () => {
+    const ports = await Promise.all([answering, cutting].map(async (server) => {
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      return (server.address() as AddressInfo).port;
+    }));
+    lb = await startLoadBalancer({ upstreams: ports.map((p) => `127.0.0.1:${p}`) });
+  }, 60_000);
+
+  afterAll(async () => {
+    await lb?.stop();
+    answering.closeAllConnections();
+    cutting.closeAllConnections();
+    await Promise.all([answering, cutting].map((s) => new Promise((r) => s.close(r))));
+  });
+
+  /** POST `title` as a new task of `board` through the balancer, with `key` as Idempotency-Key unless null. */
+  async function post(board: string, title: string, key: string | null): Promise<{ status: number; body: string }> {
+    const res = await fetch(`${lb!.url}/api/v1/boards/${board}/tasks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }) },
+      body: JSON.stringify({ title }),
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
+  it('re-sends a POST with an Idempotency-Key, method, path and body intact, to the next replica; one without it gets 502', async () => {
+    // Writes to one board go to one replica (consistent hash of its id): new boards until one maps to `cutting`.
+    let cutBoard: string | null = null;
+    for (let i = 0; i < 100 && cutBoard === null; i++) {
+      const board = randomUUID();
+      const key = randomUUID();
+      const res = await post(board, `task ${i}`, key);
+      // Every keyed POST is answered by `answering`, also the one `cutting` reset.
+      expect(res.status).toBe(201);
+      expect(JSON.parse(res.body)).toEqual({ method: 'POST', url: `/api/v1/boards/${board}/tasks`, key, body: JSON.stringify({ title: `task ${i}` }) });
+      if (cut.some((c) => c.key === key)) cutBoard = board;
+    }
+    expect(cutBoard).not.toBeNull();
+    expect(cut).toEqual([{ method: 'POST', key: expect.any(String) }]);
+
+    // nginx tries `cutting` again once its fail_timeout (5 s, counted in whole seconds) has passed.
+    await new Promise((r) => setTimeout(r, 6_500));
+    const unkeyed = await post(cutBoard!, 'no key', null);
+    expect(cut).toEqual([{ method: 'POST', key: expect.any(String) }, { method: 'POST', key: null }]);
+    // nginx never re-sends a POST without the flag: its own 502 page, not a replica's JSON error.
+    expect(unkeyed.status).toBe(502);
+    expect(unkeyed.body).toContain('502 Bad Gateway');
+  }, 60_000);
+});
+
+/** SIGTERM's drain (ShutdownState), seen from outside by a client with a kept-alive connection, as nginx is. */
+describe('graceful drain of a real replica (e2e)', () => {
+  it('stops accepting connections at once and keeps answering on kept-alive ones, with Connection: close, until it closes', async () => {
+    const cluster = await startCluster({
+      replicas: 1,
+      nginx: false,
+      databaseUrl: process.env.DATABASE_URL ?? '',
+      redisUrl: process.env.REDIS_URL,
+      jwtSecret: process.env.JWT_SECRET,
+      env: { RATE_LIMITS: 'off', SHUTDOWN_KEEPALIVE_DRAIN_MS: '4000' },
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const [replica] = cluster.replicas;
+      const first = await get(agent, replica.port, '/health/live');
+      expect(first).toEqual({ status: 200, connection: 'keep-alive', reused: false });
+
+      const exited = replica.kill('SIGTERM');
+      // New connections are refused within moments of the signal (SHUTDOWN_GRACE_MS is 0)…
+      const refusedAfter = await untilRefused(replica.port, 2_000);
+      expect(refusedAfter).toBeLessThan(2_000);
+      // …while the kept-alive connection is still answered, and told to close.
+      expect(await get(agent, replica.port, '/health/live')).toEqual({ status: 200, connection: 'close', reused: true });
+      await exited;
+      expect(replica.pid).toBeNull();
+    } finally {
+      agent.destroy();
+      await cluster.stop();
+    }
+  }, 60_000);
+});
+
+/** The request body of `req` as text. */
+async function text(req: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of req) body += String(chunk);
+  return body;
+}
+
+/** GET `path` on 127.0.0.1:`port` through `agent`: status, Connection header, whether a kept-alive connection carried it. */
+function get(agent: Agent, port: number, path: string): Promise<{ status: number; connection: string | undefined; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, reused: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Milliseconds until a new TCP connection to 127.0.0.1:`port` is refused, trying every 20 ms; `limitMs` if it never is. */
+async function untilRefused(port: number, limitMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < limitMs) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
+    });
+    if (refused) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return limitMs;
+}

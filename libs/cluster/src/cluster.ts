@@ -280,6 +280,54 @@ function prepareLogDir(given: string | undefined): string {
   return makeTempDir('tasklane-cluster-'); // traversable: nginx workers (nobody, under root) write temp files inside
 }
 
+/** Options of {@link startLoadBalancer}. */
+export interface LoadBalancerOptions {
+  /** What nginx proxies to, as `host:port` (any HTTP servers: tests put stand-ins there); at least one. */
+  upstreams: string[];
+  /** Directory for `nginx.log` and nginx's prefix `nginx/` (config, error.log); kept. Default: a temp directory that stop() removes. */
+  logDir?: string;
+  /** nginx executable (default `nginx` from PATH). */
+  nginxBin?: string;
+  /** How nginx spreads requests; default `board`. */
+  balance?: NginxBalance;
+}
+
+/** A load balancer started by {@link startLoadBalancer}. */
+export interface LoadBalancer {
+  /** e.g. `http://127.0.0.1:41234` */
+  readonly url: string;
+  /** nginx's directory (`nginx/error.log` inside). */
+  readonly logDir: string;
+  /** Stops nginx and waits for its exit; removes a default logDir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts nginx alone, with the configuration startCluster gives it ({@link nginxConfig}), in front of
+ * `upstreams`, and resolves once `GET /health/live` answers 2xx through it (some upstream must
+ * answer that). For tests of the balancer's own behaviour, e.g. what it re-sends when an upstream
+ * fails mid-request.
+ * @throws Error with the error log's tail when nginx does not start within 30 s (it is stopped).
+ */
+export async function startLoadBalancer(options: LoadBalancerOptions): Promise<LoadBalancer> {
+  checkBalance(options.balance ?? 'board');
+  const logDir = options.logDir ? prepareLogDir(options.logDir) : makeTempDir('tasklane-lb-'); // traversable by nginx's workers, as prepareLogDir's
+  const [port] = await findFreePorts(1);
+  const url = `http://127.0.0.1:${port}`;
+  const nginx = startNginx(options.nginxBin ?? 'nginx', logDir, port, options.upstreams, options.balance);
+  const stop = async (): Promise<void> => {
+    await nginx.stop();
+    if (!options.logDir) rmSync(logDir, { recursive: true, force: true });
+  };
+  try {
+    await waitForNginx(nginx, logDir, url);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, logDir, stop };
+}
+
 function startNginx(bin: string, logDir: string, port: number, upstreams: string[], balance?: NginxBalance): TrackedChild {
   const prefix = join(logDir, 'nginx');
   mkdirSync(prefix, { recursive: true });

@@ -11,7 +11,7 @@ export {
   type SpawnTrackedOptions,
   type TrackedChild,
 } from './child-process.js';
-export { startCluster, type Cluster, type ClusterOptions, type ReplicaHandle } from './cluster.js';
+export { startCluster, startLoadBalancer, type Cluster, type ClusterOptions, type LoadBalancer, type LoadBalancerOptions, type ReplicaHandle } from './cluster.js';
 export { checkBalance, NGINX_BALANCES, nginxConfig, type NginxBalance, type NginxConfigOptions } from './nginx-config.js';
 export { findFreePort, findFreePorts } from './ports.js';
 export {

@@ -60,10 +60,15 @@ describe('nginxConfig', () => {
     expect(conf).toMatch(/server a:1 [^\n]*;\n\s+server b:2 /);
   });
 
-  it('never retries a request a replica already received on 502/503', () => {
+  it('re-sends a request a replica already received only when it carries an Idempotency-Key, and never on 502/503', () => {
     const conf = nginxConfig({ listenPort: 9000, upstreams: ['a:1'], prefixDir: '/p' });
-    expect(conf).toMatch(/^\s+proxy_next_upstream error timeout;$/m);
-    expect(conf).not.toMatch(/^\s*proxy_next_upstream\b[^\n]*(non_idempotent|http_50\d)/m);
+    // Server level (every request): only what could not reach a replica.
+    expect(conf).toMatch(/^ {8}proxy_next_upstream error timeout;$/m);
+    // A request with the header goes to @idempotent, the only place with non_idempotent.
+    expect(conf).toMatch(/location \/ \{\n(?:\s+#[^\n]*\n)*\s+error_page 418 = @idempotent;\n\s+if \(\$http_idempotency_key\) \{\n\s+return 418;\n\s+\}\n\s+proxy_pass http:\/\/tasklane_api;\n\s+\}/);
+    expect(conf).toMatch(/location @idempotent \{\n\s+proxy_pass http:\/\/tasklane_api;\n\s+proxy_next_upstream error timeout non_idempotent;\n\s+\}/);
+    expect(conf.match(/non_idempotent;/g)).toHaveLength(1);
+    expect(conf).not.toMatch(/^\s*proxy_next_upstream\b[^\n]*http_50\d/m);
   });
 
   it('refuses malformed input', () => {

@@ -150,28 +150,45 @@ ${servers}
     server {
         listen ${listen};
 
-        location / {
-            proxy_pass http://tasklane_api;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            # Passed through unchanged; the API adopts it as the request id or makes a new one.
-            proxy_set_header X-Request-Id $http_x_request_id;
+        # Proxy settings shared by both locations below.
+        proxy_http_version 1.1;
+        proxy_set_header Upgrade $http_upgrade;
+        proxy_set_header Connection $connection_upgrade;
+        proxy_set_header Host $host;
+        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        proxy_set_header X-Forwarded-Proto $scheme;
+        # Passed through unchanged; the API adopts it as the request id or makes a new one.
+        proxy_set_header X-Request-Id $http_x_request_id;
 
-            # Above Socket.IO's 25 s pingInterval: an idle healthy socket always sees a ping in time.
-            proxy_read_timeout 75s;
-            proxy_send_timeout 75s;
-            # A dead replica is skipped quickly instead of holding the request for the 60 s default.
-            proxy_connect_timeout 2s;
-            # Try the next replica only when this one could not be reached. Without the
-            # non_idempotent flag nginx never re-sends a POST or PATCH already sent to a replica (it may
-            # re-send GET and DELETE: send an Idempotency-Key on DELETEs),
-            # and http_502/http_503 are deliberately absent: a replica's 503 (not ready, pool
-            # exhausted) reaches the client, which decides whether to retry.
-            proxy_next_upstream error timeout;
+        # Above Socket.IO's 25 s pingInterval: an idle healthy socket always sees a ping in time.
+        proxy_read_timeout 75s;
+        proxy_send_timeout 75s;
+        # A dead replica is skipped quickly instead of holding the request for the 60 s default.
+        proxy_connect_timeout 2s;
+        # Try the next replica only when this one could not be reached. Without the
+        # non_idempotent flag nginx never re-sends a POST or PATCH already sent to a replica (it may
+        # re-send GET and DELETE: send an Idempotency-Key on DELETEs),
+        # and http_502/http_503 are deliberately absent: a replica's 503 (not ready, pool
+        # exhausted) reaches the client, which decides whether to retry.
+        proxy_next_upstream error timeout;
+
+        location / {
+            # A request with an Idempotency-Key is served by @idempotent, which may re-send it.
+            # (error_page to a named location keeps the method, the URI and the unread body.)
+            error_page 418 = @idempotent;
+            if ($http_idempotency_key) {
+                return 418;
+            }
+            proxy_pass http://tasklane_api;
+        }
+
+        # A write with an Idempotency-Key is safe to send again: the API records the key in the
+        # write's own transaction and answers a repeat with the first answer (docs/delivery.md). So
+        # when the replica fails after the request went out (killed, or a kept-alive connection it
+        # closed at that instant), nginx re-sends it to the next replica instead of answering 502.
+        location @idempotent {
+            proxy_pass http://tasklane_api;
+            proxy_next_upstream error timeout non_idempotent;
         }
     }
 }

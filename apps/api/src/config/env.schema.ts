@@ -268,8 +268,9 @@ export class Env {
   SHUTDOWN_GRACE_MS = 0;
 
   /**
-   * After the grace period, how long a draining replica keeps serving with `Connection: close` on
-   * every answer before it closes its idle connections (ms). A load balancer's kept-alive upstream
+   * After the grace period, how long a draining replica, which no longer accepts connections, keeps
+   * serving the ones it has with `Connection: close` on every answer before it closes its idle
+   * connections (ms). A load balancer's kept-alive upstream
    * connections then retire after their next request instead of being cut while a request is on
    * its way (nginx never re-sends a POST that reached a replica: it would answer 502).
    */
