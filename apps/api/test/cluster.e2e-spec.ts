@@ -7,7 +7,7 @@ import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCluster, startLoadBalancer, type Cluster, type LoadBalancer } from '@tasklane/cluster';
+import { KEYED_WRITE_ROUTES, startCluster, startLoadBalancer, type Cluster, type LoadBalancer } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED } from '@tasklane/contracts';
 import { createBoard, registerUser, tasksPath } from './support/fixtures.js';
@@ -235,9 +235,9 @@ describe('load balancer in front of a replica that resets writes (e2e)', () => {
     await Promise.all([answering, cutting].map((s) => new Promise((r) => s.close(r))));
   });
 
-  /** POST `title` as a new task of `board` through the balancer, with `key` as Idempotency-Key unless null. */
-  async function post(board: string, title: string, key: string | null): Promise<{ status: number; body: string }> {
-    const res = await fetch(`${lb!.url}/api/v1/boards/${board}/tasks`, {
+  /** POST `{ title }` to `path` (under /api/v1) through the balancer, with `key` as Idempotency-Key unless null. */
+  async function post(path: string, title: string, key: string | null): Promise<{ status: number; body: string }> {
+    const res = await fetch(`${lb!.url}/api/v1${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }) },
       body: JSON.stringify({ title }),
@@ -245,13 +245,16 @@ describe('load balancer in front of a replica that resets writes (e2e)', () => {
     return { status: res.status, body: await res.text() };
   }
 
-  it('re-sends a POST with an Idempotency-Key, method, path and body intact, to the next replica; one without it gets 502', async () => {
+  /** Waits out nginx's fail_timeout for `cutting` (5 s, counted in whole seconds, so up to 6 s), after which it is tried again. */
+  const failTimeout = () => new Promise((r) => setTimeout(r, 6_500));
+
+  it('re-sends a keyed board write, method, path and body intact, to the next replica; the same without a key, or a keyed write whose route ignores keys, gets 502', async () => {
     // Writes to one board go to one replica (consistent hash of its id): new boards until one maps to `cutting`.
     let cutBoard: string | null = null;
     for (let i = 0; i < 100 && cutBoard === null; i++) {
       const board = randomUUID();
       const key = randomUUID();
-      const res = await post(board, `task ${i}`, key);
+      const res = await post(`/boards/${board}/tasks`, `task ${i}`, key);
       // Every keyed POST is answered by `answering`, also the one `cutting` reset.
       expect(res.status).toBe(201);
       expect(JSON.parse(res.body)).toEqual({ method: 'POST', url: `/api/v1/boards/${board}/tasks`, key, body: JSON.stringify({ title: `task ${i}` }) });
@@ -260,14 +263,43 @@ describe('load balancer in front of a replica that resets writes (e2e)', () => {
     expect(cutBoard).not.toBeNull();
     expect(cut).toEqual([{ method: 'POST', key: expect.any(String) }]);
 
-    // nginx tries `cutting` again once its fail_timeout (5 s, counted in whole seconds) has passed.
-    await new Promise((r) => setTimeout(r, 6_500));
-    const unkeyed = await post(cutBoard!, 'no key', null);
+    await failTimeout();
+    const unkeyed = await post(`/boards/${cutBoard}/tasks`, 'no key', null);
     expect(cut).toEqual([{ method: 'POST', key: expect.any(String) }, { method: 'POST', key: null }]);
     // nginx never re-sends a POST without the flag: its own 502 page, not a replica's JSON error.
     expect(unkeyed.status).toBe(502);
     expect(unkeyed.body).toContain('502 Bad Gateway');
+
+    // Board import ignores Idempotency-Key (a re-send would import twice): not re-sent even with one.
+    // It is not a board write, so it goes round robin: until one reaches `cutting`.
+    await failTimeout();
+    const imports: number[] = [];
+    for (let i = 0; i < 6 && cut.length === 2; i++) imports.push((await post('/boards/import', `import ${i}`, randomUUID())).status);
+    expect(cut).toHaveLength(3);
+    expect(cut[2]).toEqual({ method: 'POST', key: expect.any(String) });
+    expect(imports.at(-1)).toBe(502);
+    expect(imports.slice(0, -1).every((status) => status === 201)).toBe(true);
   }, 60_000);
+
+  it('lists exactly the writes whose Idempotency-Key the API honours: the OpenAPI operations that take one', () => {
+    const document = JSON.parse(readFileSync(process.env.TASKLANE_OPENAPI_FILE ?? '', 'utf8')) as { paths: Record<string, Record<string, { parameters?: { name?: string; in?: string }[] }>> };
+    const listed = KEYED_WRITE_ROUTES.map((route) => new RegExp(route.slice(1))); // nginx's `~` regexes (PCRE), plain enough for JavaScript's
+    const writes = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations)
+        .filter(([method]) => ['post', 'put', 'patch', 'delete'].includes(method))
+        .map(([method, operation]) => {
+          const request = `${method.toUpperCase()}:${path.replace(/\{\w+\}/g, () => randomUUID())}`;
+          return {
+            route: `${method.toUpperCase()} ${path}`,
+            takesKey: (operation.parameters ?? []).some((p) => p.in === 'header' && p.name === 'Idempotency-Key'),
+            resent: listed.some((re) => re.test(request)),
+          };
+        }),
+    );
+    expect(writes.length).toBeGreaterThan(40);
+    expect(writes.filter((w) => w.takesKey).length).toBeGreaterThan(30);
+    expect(writes.filter((w) => w.takesKey !== w.resent)).toEqual([]);
+  });
 });
 
 /** SIGTERM's drain (ShutdownState), seen from outside by a client with a kept-alive connection, as nginx is. */
@@ -287,13 +319,17 @@ describe('graceful drain of a real replica (e2e)', () => {
       const first = await get(agent, replica.port, '/health/live');
       expect(first).toEqual({ status: 200, connection: 'keep-alive', reused: false });
 
+      const signalled = Date.now();
       const exited = replica.kill('SIGTERM');
       // New connections are refused within moments of the signal (SHUTDOWN_GRACE_MS is 0)…
       const refusedAfter = await untilRefused(replica.port, 2_000);
       expect(refusedAfter).toBeLessThan(2_000);
       // …while the kept-alive connection is still answered, and told to close.
       expect(await get(agent, replica.port, '/health/live')).toEqual({ status: 200, connection: 'close', reused: true });
-      await exited;
+      // A clean shutdown ends by the signal itself, after the 4 s drain and well before
+      // SHUTDOWN_TIMEOUT_MS (10 s), whose timer would exit with code 1.
+      expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(Date.now() - signalled).toBeLessThan(9_000);
       expect(replica.pid).toBeNull();
     } finally {
       agent.destroy();

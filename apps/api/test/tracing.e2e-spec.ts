@@ -51,8 +51,13 @@ describe('tracing (OpenTelemetry, 2 built replicas)', () => {
       const [, traceId, parentOfEvent] = event.traceparent!.split('-');
 
       const inTrace = (): ReceivedSpan[] => receiver.spans.filter((s) => s.traceId === traceId);
-      await pollUntil('the emit span of replica-1', async () => {
-        if (!inTrace().some((s) => s.name === 'board:event emit' && s.replica === 'replica-1')) throw new Error(`${inTrace().length} spans so far`);
+      // Each replica exports its spans in its own batches: the writer's Redis PUBLISH span (ended
+      // when Redis answers) may arrive after the other replica's emit span, so wait for both.
+      await pollUntil('the emit span of replica-1 and the Redis PUBLISH span of replica-0', async () => {
+        const spans = inTrace();
+        const emitted = spans.some((s) => s.name === 'board:event emit' && s.replica === 'replica-1');
+        const published = spans.some((s) => s.scope === '@opentelemetry/instrumentation-ioredis' && s.name === 'publish' && s.replica === 'replica-0');
+        if (!emitted || !published) throw new Error(`${spans.length} spans so far (emit ${emitted}, Redis PUBLISH ${published})`);
       }, 15_000);
       const spans = inTrace();
       const byId = new Map(spans.map((s) => [s.spanId, s]));

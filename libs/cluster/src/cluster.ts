@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkCpus, notFound, READY_TIMEOUT_MS, spawnTracked, tail, type TrackedChild } from './child-process.js';
+import { checkCpus, notFound, READY_TIMEOUT_MS, spawnTracked, tail, type ChildExit, type TrackedChild } from './child-process.js';
 import { checkBalance, nginxConfig, type NginxBalance } from './nginx-config.js';
 import { findFreePorts } from './ports.js';
 import { makeTempDir } from './temp-dir.js';
@@ -88,9 +88,11 @@ export interface ReplicaHandle {
   readonly pid: number | null;
   /**
    * Sends `signal` (default SIGTERM: graceful shutdown) to the process and resolves once it has
-   * exited; SIGKILL follows after 10 s. Resolves at once if it is not running.
+   * exited, with how it ended (a graceful shutdown ends by the signal it got: `{ code: null,
+   * signal: 'SIGTERM' }`); SIGKILL follows after 10 s. Resolves at once if it is not running: with
+   * its last exit, or null if it never ran.
    */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<ChildExit | null>;
   /**
    * Starts the process again on the same port and resolves when `/health/ready` answers 2xx; resolves
    * after that check alone if it is already running.
@@ -153,8 +155,8 @@ class Replica implements ReplicaHandle {
     await this.child.ready((signal) => waitForHttp(`${this.url}/health/ready`, READY_TIMEOUT_MS, { signal }));
   }
 
-  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    await this.child?.stop(signal);
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<ChildExit | null> {
+    return (await this.child?.stop(signal)) ?? null;
   }
 }
 
@@ -310,7 +312,8 @@ export interface LoadBalancer {
  * @throws Error with the error log's tail when nginx does not start within 30 s (it is stopped).
  */
 export async function startLoadBalancer(options: LoadBalancerOptions): Promise<LoadBalancer> {
-  checkBalance(options.balance ?? 'board');
+  // Renders once first: malformed upstreams throw here, before a directory or a process exists.
+  nginxConfig({ listenPort: 1, upstreams: options.upstreams, prefixDir: '/', balance: options.balance });
   const logDir = options.logDir ? prepareLogDir(options.logDir) : makeTempDir('tasklane-lb-'); // traversable by nginx's workers, as prepareLogDir's
   const [port] = await findFreePorts(1);
   const url = `http://127.0.0.1:${port}`;

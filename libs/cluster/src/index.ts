@@ -12,7 +12,7 @@ export {
   type TrackedChild,
 } from './child-process.js';
 export { startCluster, startLoadBalancer, type Cluster, type ClusterOptions, type LoadBalancer, type LoadBalancerOptions, type ReplicaHandle } from './cluster.js';
-export { checkBalance, NGINX_BALANCES, nginxConfig, type NginxBalance, type NginxConfigOptions } from './nginx-config.js';
+export { checkBalance, KEYED_WRITE_ROUTES, NGINX_BALANCES, nginxConfig, type NginxBalance, type NginxConfigOptions } from './nginx-config.js';
 export { findFreePort, findFreePorts } from './ports.js';
 export {
   createDatabase,

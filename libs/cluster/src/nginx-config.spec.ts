@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { nginxConfig } from './nginx-config.js';
+import { KEYED_WRITE_ROUTES, nginxConfig } from './nginx-config.js';
 
 /** The arguments that render docker/nginx.conf (docker-compose's three replicas). */
 const DOCKER_NGINX = {
@@ -60,12 +60,15 @@ describe('nginxConfig', () => {
     expect(conf).toMatch(/server a:1 [^\n]*;\n\s+server b:2 /);
   });
 
-  it('re-sends a request a replica already received only when it carries an Idempotency-Key, and never on 502/503', () => {
+  it('re-sends a request a replica already received only when it is a listed write carrying an Idempotency-Key, and never on 502/503', () => {
     const conf = nginxConfig({ listenPort: 9000, upstreams: ['a:1'], prefixDir: '/p' });
     // Server level (every request): only what could not reach a replica.
     expect(conf).toMatch(/^ {8}proxy_next_upstream error timeout;$/m);
-    // A request with the header goes to @idempotent, the only place with non_idempotent.
-    expect(conf).toMatch(/location \/ \{\n(?:\s+#[^\n]*\n)*\s+error_page 418 = @idempotent;\n\s+if \(\$http_idempotency_key\) \{\n\s+return 418;\n\s+\}\n\s+proxy_pass http:\/\/tasklane_api;\n\s+\}/);
+    // A listed write with the header goes to @idempotent, the only place with non_idempotent.
+    const map = /map "\$request_method:\$uri" \$tasklane_keyed_route \{\n((?:\s+"[^"]+" 1;\n)+)\s+default "";\n\s+\}/.exec(conf);
+    expect(map?.[1].trim().split(/\n\s*/)).toEqual(KEYED_WRITE_ROUTES.map((r) => `"${r}" 1;`));
+    expect(conf).toMatch(/map "\$tasklane_keyed_route:\$http_idempotency_key" \$tasklane_resendable \{\n\s+"~\^1:\." 1;\n\s+default "";\n\s+\}/);
+    expect(conf).toMatch(/location \/ \{\n(?:\s+#[^\n]*\n)*\s+error_page 418 = @idempotent;\n\s+if \(\$tasklane_resendable\) \{\n\s+return 418;\n\s+\}\n\s+proxy_pass http:\/\/tasklane_api;\n\s+\}/);
     expect(conf).toMatch(/location @idempotent \{\n\s+proxy_pass http:\/\/tasklane_api;\n\s+proxy_next_upstream error timeout non_idempotent;\n\s+\}/);
     expect(conf.match(/non_idempotent;/g)).toHaveLength(1);
     expect(conf).not.toMatch(/^\s*proxy_next_upstream\b[^\n]*http_50\d/m);

@@ -24,6 +24,19 @@ export interface NginxConfigOptions {
   balance?: NginxBalance;
 }
 
+/**
+ * The writes whose `Idempotency-Key` the API honours (it stores the key in the write's own
+ * transaction and answers a repeat with the first answer), as nginx `map` regexes over
+ * `"$request_method:$uri"`: every write under `/api/v1/boards/<uuid>`, creating a board, accepting an
+ * invitation. Of the requests a replica already received, nginx re-sends only these (with a key).
+ * cluster.e2e-spec.ts checks the list against the OpenAPI document's operations that take the key.
+ */
+export const KEYED_WRITE_ROUTES: readonly string[] = [
+  '~^(?:POST|PUT|PATCH|DELETE):/api/v1/boards/[0-9A-Fa-f-]{36}(?:/|$)',
+  '~^POST:/api/v1/boards$',
+  '~^POST:/api/v1/invitations/[0-9A-Fa-f-]{36}/accept$',
+];
+
 /** The request spreadings {@link nginxConfig} renders: board affinity for writes, or plain round robin. */
 export const NGINX_BALANCES = ['board', 'round-robin'] as const;
 
@@ -43,7 +56,9 @@ const UPSTREAM = /^[A-Za-z0-9.-]+:\d{1,5}$/;
 /**
  * Renders the Tasklane load-balancer configuration: writes to one board pinned to one replica
  * (`balance: 'board'`, the default), everything else round robin over identical API replicas, with
- * WebSocket upgrade for Socket.IO. One template serves both the local cluster (`startCluster`) and
+ * WebSocket upgrade for Socket.IO, and a failed write re-sent to the next replica only when it
+ * carries an `Idempotency-Key` its route honours ({@link KEYED_WRITE_ROUTES}, location
+ * `@idempotent`). One template serves both the local cluster (`startCluster`) and
  * docker-compose (`docker/nginx.conf` is this function's output, checked by nginx-config.spec.ts).
  * Run it in the foreground: `nginx -p <prefixDir> -c <file> -g 'daemon off;'` (so the config has no
  * `daemon` directive).
@@ -135,6 +150,21 @@ http {
         default upgrade;
         ''      '';
     }
+
+    # The writes that honour an Idempotency-Key: the API stores the key in the write's own
+    # transaction and answers a repeat with the first answer, so nginx may send them again (see
+    # @idempotent below). Every write under /api/v1/boards/<uuid>, creating a board, accepting an
+    # invitation; not auth, /users/me, board import or declining an invitation, which ignore the
+    # key (cluster.e2e-spec.ts checks this list against the OpenAPI document).
+    map "$request_method:$uri" $tasklane_keyed_route {
+${KEYED_WRITE_ROUTES.map((route) => `        "${route}" 1;`).join('\n')}
+        default "";
+    }
+    # 1 for such a write that carries a key.
+    map "$tasklane_keyed_route:$http_idempotency_key" $tasklane_resendable {
+        "~^1:." 1;
+        default "";
+    }
 ${affinity}
     upstream tasklane_api {
 ${hash}
@@ -172,20 +202,22 @@ ${servers}
         # exhausted) reaches the client, which decides whether to retry.
         proxy_next_upstream error timeout;
 
+        # Neither location sets a proxy_set_header of its own: one there would drop every
+        # proxy_set_header above for that location (nginx inherits them only when a level has none).
         location / {
-            # A request with an Idempotency-Key is served by @idempotent, which may re-send it.
+            # A keyed write that honours its key is served by @idempotent, which may re-send it.
             # (error_page to a named location keeps the method, the URI and the unread body.)
             error_page 418 = @idempotent;
-            if ($http_idempotency_key) {
+            if ($tasklane_resendable) {
                 return 418;
             }
             proxy_pass http://tasklane_api;
         }
 
-        # A write with an Idempotency-Key is safe to send again: the API records the key in the
-        # write's own transaction and answers a repeat with the first answer (docs/delivery.md). So
-        # when the replica fails after the request went out (killed, or a kept-alive connection it
-        # closed at that instant), nginx re-sends it to the next replica instead of answering 502.
+        # A write with an Idempotency-Key its route honours is safe to send again (see the map
+        # above; docs/delivery.md). So when the replica fails after the request went out (killed,
+        # or a kept-alive connection it closed at that instant), nginx re-sends it to the next
+        # replica instead of answering 502.
         location @idempotent {
             proxy_pass http://tasklane_api;
             proxy_next_upstream error timeout non_idempotent;

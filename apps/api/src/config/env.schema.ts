@@ -272,7 +272,8 @@ export class Env {
    * serving the ones it has with `Connection: close` on every answer before it closes its idle
    * connections (ms). A load balancer's kept-alive upstream
    * connections then retire after their next request instead of being cut while a request is on
-   * its way (nginx never re-sends a POST that reached a replica: it would answer 502).
+   * its way (nginx re-sends a POST that reached a replica only when it carries an Idempotency-Key
+   * its route honours; otherwise it answers 502).
    */
   @Transform(toInt) @IsInt() @Min(0)
   SHUTDOWN_KEEPALIVE_DRAIN_MS = 500;

@@ -56,8 +56,12 @@ export class ShutdownState implements BeforeApplicationShutdown {
    * Closes the listening socket and nothing else. `http.Server#close` would also close every idle
    * kept-alive connection at once (Node.js docs, `server.close()`), the very race this drain avoids,
    * so the listening socket is closed through `net.Server#close`. The HTTP server's own close later
-   * (Fastify's, Socket.IO's) closes the idle connections and reports ERR_SERVER_NOT_RUNNING, which
-   * both ignore. Nothing to do when the app never listened (supertest) or already stopped.
+   * (Socket.IO's, then Fastify's) closes the idle connections and, once every connection is gone,
+   * reports ERR_SERVER_NOT_RUNNING, which both take as closed. The server's `close` event may now
+   * come during the drain, when its last connection ends (engine.io then closes, with no client
+   * left); no new connection can arrive by then. Nothing to do when the app never listened
+   * (supertest, the worker role) or already stopped. Only the primary listener is closed: with a
+   * HOST that resolves to several addresses, Fastify's secondary listeners stay open until the end.
    */
   private stopAccepting(): void {
     const server: unknown = this.adapterHost.httpAdapter?.getHttpServer();
