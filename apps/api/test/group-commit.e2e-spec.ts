@@ -3,7 +3,7 @@
 // batch is rolled back alone (real savepoints), the others commit with consecutive seqs, and the
 // stored event log holds exactly the successful writes, once each, in seq order.
 import { randomUUID } from 'node:crypto';
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../src/errors/app-exception.filter.js';
@@ -145,8 +145,10 @@ describe('group commit (e2e)', () => {
       ...creates(removed),
     ];
     // Another transaction holds the board's stream row, so the writes queue up on this replica in
-    // the order sent (50 ms apart, far more than a request takes to reach the queue) and then run
-    // as one batch.
+    // the order sent and then run as one batch. Each is sent once the one before it has reached the
+    // queue (BoardGroupCommit.run called): a request's way there (session, rate limit) may stall
+    // on a busy machine, and a fixed pause would then let the next one overtake it.
+    const queued = jest.spyOn(BoardGroupCommit.prototype, 'run');
     const holder = t.app.get(DataSource).createQueryRunner();
     await holder.connect();
     let answers: { who: typeof owner; status: number }[];
@@ -154,13 +156,17 @@ describe('group commit (e2e)', () => {
       await holder.startTransaction();
       await holder.query(`SELECT seq FROM board_streams WHERE board_id = $1 FOR UPDATE`, [board.id]);
       const pending: Promise<{ who: typeof owner; status: number }>[] = [];
-      for (const { who, send } of sends) {
+      for (const [i, { who, send }] of sends.entries()) {
         pending.push(send().then((res) => ({ who, status: res.status })));
-        await new Promise((r) => setTimeout(r, 50));
+        for (let waited = 0; queued.mock.calls.length < i + 1; waited += 5) {
+          if (waited > 10_000) throw new Error(`write ${i} did not reach the group commit within 10 s`);
+          await new Promise((r) => setTimeout(r, 5));
+        }
       }
       await holder.commitTransaction();
       answers = await Promise.all(pending);
     } finally {
+      queued.mockRestore();
       if (holder.isTransactionActive) await holder.rollbackTransaction();
       await holder.release();
     }

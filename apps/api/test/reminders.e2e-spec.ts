@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { addMember, createBoard, createTask, registerUser, type Auth } from './support/fixtures.js';
+import { addMember, createBoard, createTask, pruneNow, registerUser, type Auth } from './support/fixtures.js';
 
 // A short lead so the reminders fire within the test; read when the app is created (beforeAll), restored after.
 const saved = process.env.REMINDER_LEAD_S;
@@ -354,10 +354,7 @@ describe('due-date reminders (e2e)', () => {
     for (const [kind, dueAt] of [['overdue', old], ['due_soon', old], ['overdue', recent], ['due_soon', future]]) {
       await db.query(`INSERT INTO reminders_sent (task_id, kind, due_at) VALUES ($1, $2, $3)`, [task.id, kind, dueAt]);
     }
-    // null: the app's own scheduled pass holds the retention lock this very moment; try again.
-    let report = await t.app.get(RetentionService).pruneOnce();
-    for (let i = 0; report === null && i < 20; i++) report = await new Promise((r) => setTimeout(r, 100)).then(() => t.app.get(RetentionService).pruneOnce());
-    expect(report?.remindersSent).toBeGreaterThanOrEqual(2);
+    await pruneNow(t.app.get(RetentionService));
     const left = ((await db.query(`SELECT kind, due_at FROM reminders_sent WHERE task_id = $1 ORDER BY due_at`, [task.id])) as { kind: string; due_at: Date }[]).map(
       (r) => `${r.kind}@${r.due_at.toISOString()}`,
     );

@@ -49,7 +49,7 @@ describe('token lifetimes: socket expiry, auth:refresh, absolute session lifetim
     const end = await whenEnded(s);
     expect(end).toMatchObject({ reason: 'io server disconnect', notice: { reason: 'token_expired' } });
     expect(end.afterMs).toBeGreaterThan(left - 200);
-    expect(end.afterMs).toBeLessThan(left + 1_000);
+    expect(end.afterMs).toBeLessThan(left + 2_000); // the expiry timer, with room for a busy event loop
   }, 30_000);
 
   it('auth:refresh with a new access token of the same user keeps the socket past the old expiry; anything else is refused', async () => {

@@ -16,7 +16,8 @@ function boot(env: Record<string, string>, cwd: string): Promise<{ code: number 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     child.on('error', fail);
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the child's stdio may still hold its last lines at 'exit' (Node.js docs).
+    child.on('close', (code) => {
       clearTimeout(timer);
       done({ code, stdout, stderr });
     });

@@ -152,3 +152,20 @@ export async function outcomesOf(auth: Auth, requests: readonly (readonly [label
   }
   return outcomes;
 }
+
+/**
+ * Runs a retention pass now (`RetentionService.pruneOnce`, passed in so this module stays free of
+ * the app). Every test app also runs the scheduled pass (RETENTION_CRON, every minute), which may
+ * hold the retention lock at this very moment: then pruneOnce answers null, and this tries again
+ * every 100 ms until a pass of its own has run (at most 10 s). What is due is gone afterwards, but
+ * the report may count less than expected when the scheduled pass pruned first: assert on the rows.
+ * @throws Error when no pass of its own could run within 10 s.
+ */
+export async function pruneNow<T>(retention: { pruneOnce(): Promise<T | null> }): Promise<T> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const report = await retention.pruneOnce();
+    if (report !== null) return report;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('retention: the lock stayed taken for 10 s');
+}
