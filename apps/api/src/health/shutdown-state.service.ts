@@ -17,8 +17,8 @@ import type { Env } from '../config/env.schema.js';
  * sent) and it takes the replica out for `fail_timeout`, so nginx stops choosing it before its idle
  * connections close. A connection the replica closes while nginx is sending a request on it, or
  * one still in the accept queue when the listening socket closes, is instead reset after the
- * request went out, and nginx answers a POST or PATCH 502 (it never re-sends those, except with
- * an `Idempotency-Key`: libs/cluster/src/nginx-config.ts).
+ * request went out, and nginx answers a POST or PATCH 502 (it re-sends one only when it carries an
+ * `Idempotency-Key` its route honours: KEYED_WRITE_ROUTES in libs/cluster/src/nginx-config.ts).
  */
 @Injectable()
 export class ShutdownState implements BeforeApplicationShutdown {
