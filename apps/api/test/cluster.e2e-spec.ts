@@ -319,17 +319,18 @@ describe('graceful drain of a real replica (e2e)', () => {
       const first = await get(agent, replica.port, '/health/live');
       expect(first).toEqual({ status: 200, connection: 'keep-alive', reused: false });
 
-      const signalled = Date.now();
       const exited = replica.kill('SIGTERM');
-      // New connections are refused within moments of the signal (SHUTDOWN_GRACE_MS is 0)…
-      const refusedAfter = await untilRefused(replica.port, 2_000);
-      expect(refusedAfter).toBeLessThan(2_000);
-      // …while the kept-alive connection is still answered, and told to close.
+      // New connections are refused soon after the signal (SHUTDOWN_GRACE_MS is 0; the bound leaves
+      // room for other modules' shutdown hooks on a busy machine)…
+      const refusedAfter = await untilRefused(replica.port, 3_000);
+      expect(refusedAfter).toBeLessThan(3_000);
+      // …while the kept-alive connection, inside the 4 s drain, is still answered, and told to close.
+      // (Before the listening socket closed first, refusals began only when the server closed, and
+      // this connection with them.)
       expect(await get(agent, replica.port, '/health/live')).toEqual({ status: 200, connection: 'close', reused: true });
-      // A clean shutdown ends by the signal itself, after the 4 s drain and well before
-      // SHUTDOWN_TIMEOUT_MS (10 s), whose timer would exit with code 1.
+      // A clean shutdown ends by the signal itself; SHUTDOWN_TIMEOUT_MS (10 s) would exit with code 1,
+      // and kill() SIGKILLs after 10 s.
       expect(await exited).toEqual({ code: null, signal: 'SIGTERM' });
-      expect(Date.now() - signalled).toBeLessThan(9_000);
       expect(replica.pid).toBeNull();
     } finally {
       agent.destroy();
