@@ -7,7 +7,7 @@ import { Agent, createServer, request, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEYED_WRITE_ROUTES, startCluster, startLoadBalancer, type Cluster, type LoadBalancer } from '@tasklane/cluster';
+import { KEYED_WRITE_ROUTES, pollUntil, startCluster, startLoadBalancer, type Cluster, type LoadBalancer } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED } from '@tasklane/contracts';
 import { createBoard, registerUser, tasksPath } from './support/fixtures.js';
@@ -361,17 +361,14 @@ function get(agent: Agent, port: number, path: string): Promise<{ status: number
 /** Milliseconds until a new TCP connection to 127.0.0.1:`port` is refused, trying every 20 ms; `limitMs` if it never is. */
 async function untilRefused(port: number, limitMs: number): Promise<number> {
   const start = Date.now();
-  while (Date.now() - start < limitMs) {
-    const refused = await new Promise<boolean>((resolve) => {
+  const refused = await pollUntil(`connections to :${port} refused`, () =>
+    new Promise<void>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1');
       socket.once('connect', () => {
         socket.destroy();
-        resolve(false);
+        reject(new Error('accepted'));
       });
-      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-    });
-    if (refused) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return limitMs;
+      socket.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNREFUSED' ? resolve() : reject(error)));
+    }), limitMs, { intervalMs: 20 }).then(() => true, () => false);
+  return refused ? Date.now() - start : limitMs;
 }

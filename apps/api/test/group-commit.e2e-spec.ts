@@ -4,6 +4,7 @@
 // stored event log holds exactly the successful writes, once each, in seq order.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, jest } from '@jest/globals';
+import { pollUntil } from '@tasklane/cluster';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../src/errors/app-exception.filter.js';
@@ -158,10 +159,9 @@ describe('group commit (e2e)', () => {
       const pending: Promise<{ who: typeof owner; status: number }>[] = [];
       for (const [i, { who, send }] of sends.entries()) {
         pending.push(send().then((res) => ({ who, status: res.status })));
-        for (let waited = 0; queued.mock.calls.length < i + 1; waited += 5) {
-          if (waited > 10_000) throw new Error(`write ${i} did not reach the group commit within 10 s`);
-          await new Promise((r) => setTimeout(r, 5));
-        }
+        await pollUntil(`write ${i} in the group commit's queue`, async () => {
+          if (queued.mock.calls.length < i + 1) throw new Error(`${queued.mock.calls.length} queued`);
+        }, 10_000, { intervalMs: 5 });
       }
       await holder.commitTransaction();
       answers = await Promise.all(pending);

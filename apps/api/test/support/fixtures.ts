@@ -3,6 +3,7 @@
 // the environment before it imports the app (delivery.e2e-spec.ts does).
 import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
+import { pollUntil } from '@tasklane/cluster';
 import type { Test } from 'supertest';
 import type { AuthResponse, BoardRole, BoardSnapshot, LabelView, TaskView } from '@tasklane/contracts';
 import type { HttpTarget } from './test-app.js';
@@ -159,13 +160,12 @@ export async function outcomesOf(auth: Auth, requests: readonly (readonly [label
  * hold the retention lock at this very moment: then pruneOnce answers null, and this tries again
  * every 100 ms until a pass of its own has run (at most 10 s). What is due is gone afterwards, but
  * the report may count less than expected when the scheduled pass pruned first: assert on the rows.
- * @throws Error when no pass of its own could run within 10 s.
+ * @throws Error (pollUntil's) when no pass of its own could run within 10 s.
  */
-export async function pruneNow<T>(retention: { pruneOnce(): Promise<T | null> }): Promise<T> {
-  for (let attempt = 0; attempt < 100; attempt++) {
+export function pruneNow<T>(retention: { pruneOnce(): Promise<T | null> }): Promise<T> {
+  return pollUntil('a retention pass of its own', async () => {
     const report = await retention.pruneOnce();
-    if (report !== null) return report;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('retention: the lock stayed taken for 10 s');
+    if (report === null) throw new Error('the retention lock is taken');
+    return report;
+  }, 10_000);
 }
