@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { AnyBoardEvent, BoardSnapshot, EventsPage } from '@tasklane/contracts';
 import { BoardStream } from './board-stream.js';
-import { TasklaneHttpError, type TasklaneRestClient } from './rest-client.js';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
 
 // Unit tests of BoardStream's recovery paths with a stubbed REST client and a stubbed join ack
 // (the socket is never connected: events are injected as the socket would emit them).
@@ -107,6 +109,40 @@ describe('BoardStream recovery', () => {
     socket.emitReserved('board:event', ev(8));
     expect(delivered).toEqual([8]);
     expect(s.seq).toBe(8);
+  });
+
+  it('aborts a catch-up request that hangs after requestTimeoutMs and retries it (a real HTTP server that never answers the first)', async () => {
+    const held: ServerResponse[] = [];
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      if (paths.length === 1) return void held.push(res); // accepted, read, never answered
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ items: [ev(6), ev(7)], lastSeq: 7 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const rest = new TasklaneRestClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 't');
+      const delivered: number[] = [];
+      const errors: unknown[] = [];
+      const s = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId, from: 5, rest, gapTimeoutMs: 10, requestTimeoutMs: 200, onEvent: (e) => delivered.push(e.seq), onError: (e) => errors.push(e) });
+      streams.push(s);
+      const socket = (s as unknown as Internals).socket;
+      socket.timeout = () => ({ emitWithAck: async () => ({ ok: true, seq: 5, events: [] }) });
+      socket.connect = () => socket;
+      const started = s.start();
+      socket.emitReserved('connect');
+      await started;
+      socket.emitReserved('board:seq', { boardId, seq: 7 }); // events 6 and 7 were missed
+      await s.waitForSeq(7, 5_000);
+      expect(delivered).toEqual([6, 7]);
+      expect(paths).toEqual([`/api/v1/boards/${boardId}/events?after=5`, `/api/v1/boards/${boardId}/events?after=5`]);
+      expect(errors).toHaveLength(1);
+      expect((errors[0] as Error).name).toBe('TimeoutError');
+    } finally {
+      held.forEach((r) => r.destroy());
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('matches the board id whatever its case', async () => {

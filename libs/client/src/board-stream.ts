@@ -14,7 +14,7 @@ import {
 } from '@tasklane/contracts';
 import { applyEvent, type BoardState } from './board-state.js';
 import { jwtExpiresAt } from './jwt.js';
-import { TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
+import { type RequestOptions, TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
 import { SeqOrderer } from './seq-orderer.js';
 
 export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -56,6 +56,14 @@ export interface BoardStreamOptions {
   gapTimeoutMs?: number;
   /** REST client for catch-up and snapshots (default: one on baseUrl with the same token). */
   rest?: TasklaneRestClient;
+  /**
+   * How long one snapshot or catch-up request (`GET /boards/:id`, `GET /boards/:id/events`) may
+   * take, body included, before it is aborted and handled like any failed request: retried with
+   * backoff (ms, default 10 000, the same bound as the join ack). Without a bound, a request that
+   * hangs (a replica killed mid-answer behind a proxy that keeps the connection) would leave the
+   * stream `catching-up` forever with no error.
+   */
+  requestTimeoutMs?: number;
   /** Extra Socket.IO client options (e.g. `transportOptions`, reconnection delays). */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** Called for every event, in seq order, exactly once. */
@@ -106,6 +114,7 @@ export interface BoardStreamStats {
 }
 
 const DEFAULT_GAP_TIMEOUT_MS = 250;
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** The event types this build of the client can apply; others come from a newer server. */
 const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set(BOARD_EVENT_TYPES);
 const DEFAULT_AUTH_REFRESH_LEAD_MS = 60_000;
@@ -252,7 +261,7 @@ export class BoardStream {
   private async open(): Promise<void> {
     const from = this.options.from ?? 'snapshot';
     if (from === 'snapshot') {
-      this.state = await this.rest.getBoard(this.boardId);
+      this.state = await this.rest.getBoard(this.boardId, this.bounded());
       this.order.resetTo(this.state.seq);
       this.options.onSnapshot?.(structuredClone(this.state));
     } else if (typeof from === 'number') {
@@ -293,6 +302,11 @@ export class BoardStream {
       if (!this.closed) fn();
     }, ms);
     this.timers.add(t);
+  }
+
+  /** Options of one REST request: aborted (a `TimeoutError` DOMException) after `requestTimeoutMs`. */
+  private bounded(): RequestOptions {
+    return { signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) };
   }
 
   /** Exponential backoff with jitter: base·2^failures, at most `max` ms. */
@@ -502,7 +516,7 @@ export class BoardStream {
     try {
       for (;;) {
         const before = this.order.last as number;
-        const page = await this.rest.listEvents(this.boardId, before);
+        const page = await this.rest.listEvents(this.boardId, before, undefined, this.bounded());
         this.order.observe(page.lastSeq);
         for (const e of page.items) this.accept(e, true);
         this.drain(); // delivers only: scheduleFill() is a no-op while `filling`
@@ -559,7 +573,7 @@ export class BoardStream {
   private resync(): Promise<void> {
     this.resyncing ??= (async () => {
       try {
-        const snapshot = await this.rest.getBoard(this.boardId);
+        const snapshot = await this.rest.getBoard(this.boardId, this.bounded());
         if (this.closed) return;
         const last = this.order.last;
         // Stale after an unknown event type: events up to `last` were consumed without being

@@ -107,6 +107,36 @@ describe('NotificationStream', () => {
   });
 });
 
+describe('NotificationStream, a catch-up request that hangs', () => {
+  it('is aborted after requestTimeoutMs and reported, so later notices are not held behind it', async () => {
+    const socket = new FakeSocket();
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    const stored = [note(1)];
+    let calls = 0;
+    const rest = {
+      listNotifications: (q: NotificationsQuery = {}, o?: { signal?: AbortSignal }): Promise<NotificationPage> => {
+        calls += 1;
+        if (calls === 2) return new Promise((_, reject) => o?.signal?.addEventListener('abort', () => reject(o.signal?.reason))); // never answers
+        const items = stored.filter((n) => q.afterSeq === undefined || n.seq > q.afterSeq).sort((a, b) => b.seq - a.seq);
+        return Promise.resolve({ items, nextCursor: null, unreadCount: stored.length, lastSeq: Math.max(...stored.map((n) => n.seq)) });
+      },
+    } as unknown as TasklaneRestClient;
+    const s = new NotificationStream({ baseUrl: 'http://127.0.0.1:9', token: 't', rest, socket: socket as unknown as TasklaneSocket, requestTimeoutMs: 100, onNotification: (n) => seen.push(n.seq), onError: (e) => errors.push(e) });
+    streams.push(s);
+    await s.start();
+    stored.push(note(2), note(3));
+    socket.emit('notification:new', note(3)); // a gap: the catch-up hangs
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors.map((e) => (e as Error).name)).toEqual(['TimeoutError']);
+    stored.push(note(4));
+    socket.emit('notification:new', note(4)); // still a gap (2, 3 missing): caught up this time
+    await settle();
+    expect(seen).toEqual([2, 3, 4]);
+    expect(calls).toBe(3);
+  });
+});
+
 describe('NotificationStream, first page racing a live notice', () => {
   it('never lists one notification twice nor counts it twice', async () => {
     // A server whose first page already has seq 2 but whose lastSeq/unread predate it (the race

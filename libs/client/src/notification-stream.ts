@@ -27,6 +27,12 @@ export interface NotificationStreamOptions {
   socket?: TasklaneSocket;
   /** How many notifications `state.items` keeps (default 50). */
   keep?: number;
+  /**
+   * How long one catch-up page request may take before it is aborted and reported through
+   * `onError` (ms, default 10 000); the next notice or reconnect catches up again. Without a bound
+   * a hung request would hold every later notice behind it.
+   */
+  requestTimeoutMs?: number;
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
   /** Called after every change of `state` (a copy). */
   onChange?: (state: NotificationsState) => void;
@@ -133,7 +139,7 @@ export class NotificationStream {
           const missed: NotificationView[] = [];
           let cursor: string | undefined;
           do {
-            const page = await this.rest.listNotifications({ afterSeq: after, cursor, limit: 100 });
+            const page = await this.rest.listNotifications({ afterSeq: after, cursor, limit: 100 }, { signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000) });
             missed.push(...page.items);
             cursor = page.nextCursor ?? undefined;
           } while (cursor && !this.closed);

@@ -252,8 +252,8 @@ export class TasklaneRestClient {
   createBoard(input: { name: string; description?: string; columns?: string[] }, o?: RequestOptions): Promise<BoardSnapshot> {
     return this.request('POST', '/boards', input, o);
   }
-  getBoard(boardId: string): Promise<BoardSnapshot> {
-    return this.request('GET', `/boards/${boardId}`);
+  getBoard(boardId: string, o?: RequestOptions): Promise<BoardSnapshot> {
+    return this.request('GET', `/boards/${boardId}`, undefined, o);
   }
   updateBoard(boardId: string, input: { name?: string; description?: string }, o?: RequestOptions): Promise<BoardSummary> {
     return this.request('PATCH', `/boards/${boardId}`, input, o);
@@ -394,8 +394,8 @@ export class TasklaneRestClient {
   }
 
   // events
-  listEvents(boardId: string, after: number, limit?: number): Promise<EventsPage> {
-    return this.request('GET', `/boards/${boardId}/events${qs({ after, limit })}`);
+  listEvents(boardId: string, after: number, limit?: number, o?: RequestOptions): Promise<EventsPage> {
+    return this.request('GET', `/boards/${boardId}/events${qs({ after, limit })}`, undefined, o);
   }
 
   // activity
@@ -410,8 +410,8 @@ export class TasklaneRestClient {
 
   // notifications
   /** My notifications, newest first; `afterSeq` for catch-up, `unread` for unread only. */
-  listNotifications(query: NotificationsQuery = {}): Promise<NotificationPage> {
-    return this.request('GET', `/users/me/notifications${qs(query)}`);
+  listNotifications(query: NotificationsQuery = {}, o?: RequestOptions): Promise<NotificationPage> {
+    return this.request('GET', `/users/me/notifications${qs(query)}`, undefined, o);
   }
   unreadNotifications(): Promise<UnreadCount> {
     return this.request('GET', '/users/me/notifications/unread-count');
