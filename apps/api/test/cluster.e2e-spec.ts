@@ -13,6 +13,7 @@ import { UNAUTHORIZED } from '@tasklane/contracts';
 import { createBoard, registerUser, tasksPath } from './support/fixtures.js';
 import { handshake } from './support/sockets.js';
 import { httpTarget } from './support/test-app.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 /** Real processes: two built replicas behind real nginx, against the run's migrated database and Redis. */
 describe('local cluster (e2e)', () => {
@@ -21,11 +22,8 @@ describe('local cluster (e2e)', () => {
   const sockets: TasklaneSocket[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster({
+    cluster = await startRunCluster({
       replicas: 2,
-      databaseUrl: process.env.DATABASE_URL ?? '',
-      redisUrl: process.env.REDIS_URL,
-      jwtSecret: process.env.JWT_SECRET,
       // Tests the cluster machinery, not the limits (rate-limits.e2e-spec.ts does that).
       env: { RATE_LIMITS: 'off' },
     });
@@ -173,7 +171,7 @@ describe('local cluster on another Node.js executable (e2e)', () => {
     writeFileSync(nodeBin, `#!/bin/sh\necho "$$ [$NODE_OPTIONS] $*" >> '${calls}'\nexec '${process.execPath}' "$@"\n`);
     chmodSync(nodeBin, 0o755);
     // NODE_OPTIONS through `env` (the inherited one is dropped), as `npm run bench -- --replica-node-options` passes it.
-    const cluster = await startCluster({ replicas: 1, workers: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off', NODE_OPTIONS: '--max-semi-space-size=16' }, nodeBin });
+    const cluster = await startRunCluster({ replicas: 1, workers: 1, nginx: false, env: { RATE_LIMITS: 'off', NODE_OPTIONS: '--max-semi-space-size=16' }, nodeBin });
     try {
       const [replica] = cluster.replicas;
       const [worker] = cluster.workers;
@@ -305,12 +303,9 @@ describe('load balancer in front of a replica that resets writes (e2e)', () => {
 /** SIGTERM's drain (ShutdownState), seen from outside by a client with a kept-alive connection, as nginx is. */
 describe('graceful drain of a real replica (e2e)', () => {
   it('stops accepting connections at once and keeps answering on kept-alive ones, with Connection: close, until it closes', async () => {
-    const cluster = await startCluster({
+    const cluster = await startRunCluster({
       replicas: 1,
       nginx: false,
-      databaseUrl: process.env.DATABASE_URL ?? '',
-      redisUrl: process.env.REDIS_URL,
-      jwtSecret: process.env.JWT_SECRET,
       env: { RATE_LIMITS: 'off', SHUTDOWN_KEEPALIVE_DRAIN_MS: '4000' },
     });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });

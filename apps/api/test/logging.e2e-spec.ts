@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { pollUntil, startCluster, type Cluster } from '@tasklane/cluster';
+import { pollUntil, type Cluster } from '@tasklane/cluster';
 import { registerClient } from './support/client-fixtures.js';
 import { TEST_PASSWORD } from './support/fixtures.js';
 import { connectSocket } from './support/sockets.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 type Line = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ describe('logs (pino, JSON lines) of a built replica', () => {
       .map((l) => JSON.parse(l) as Line);
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL!, redisUrl: process.env.REDIS_URL!, jwtSecret: process.env.JWT_SECRET!, env: { LOG_LEVEL: 'debug' } });
+    cluster = await startRunCluster({ replicas: 1, nginx: false, env: { LOG_LEVEL: 'debug' } });
   }, 90_000);
   afterAll(async () => {
     await cluster?.stop();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import { checkFanOut, type Follower } from './support/fan-out.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 /**
  * Issue 10's consistency proof for board content: the multi-replica fan-out of
@@ -14,7 +15,7 @@ describe('multi-replica fan-out with comments, checklists, labels and archive', 
   const followers: Follower[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 3, databaseUrl: process.env.DATABASE_URL!, redisUrl: process.env.REDIS_URL!, jwtSecret: process.env.JWT_SECRET!, env: { RATE_LIMITS: 'off' } });
+    cluster = await startRunCluster({ replicas: 3, env: { RATE_LIMITS: 'off' } });
   }, 90_000);
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, it } from '@jest/globals';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import { checkFanOut, type Follower } from './support/fan-out.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 /**
  * The issue-2 proof: 3 real replicas behind a real nginx, real PostgreSQL and Redis. 36 socket
@@ -14,7 +15,7 @@ describe('multi-replica fan-out (3 replicas behind nginx)', () => {
 
   beforeAll(async () => {
     // 240 concurrent writes: ordering and fan-out are tested here, not the per-user write limit.
-    cluster = await startCluster({ replicas: 3, databaseUrl: process.env.DATABASE_URL!, redisUrl: process.env.REDIS_URL!, jwtSecret: process.env.JWT_SECRET!, env: { RATE_LIMITS: 'off' } });
+    cluster = await startRunCluster({ replicas: 3, env: { RATE_LIMITS: 'off' } });
   }, 90_000);
 
   afterAll(async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import { NotificationStream, TasklaneRestClient, type TasklaneSocket } from '@tasklane/client';
 import type { NotificationView } from '@tasklane/contracts';
 import { addMember, createBoard, registerUser } from './support/fixtures.js';
 import { connectSocket } from './support/sockets.js';
 import { httpTarget } from './support/test-app.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 /**
  * Issue 10's proof for notifications: 2 real replicas behind a real nginx, real PostgreSQL and
@@ -18,7 +19,7 @@ describe('notifications across replicas (2 replicas behind nginx)', () => {
   let stream: NotificationStream | null = null;
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 2, databaseUrl: process.env.DATABASE_URL!, redisUrl: process.env.REDIS_URL!, jwtSecret: process.env.JWT_SECRET!, env: { RATE_LIMITS: 'off' } });
+    cluster = await startRunCluster({ replicas: 2, env: { RATE_LIMITS: 'off' } });
   }, 90_000);
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCluster, startThrowawayRedisCluster, type Cluster, type ThrowawayRedisCluster } from '@tasklane/cluster';
+import { startThrowawayRedisCluster, type Cluster, type ThrowawayRedisCluster } from '@tasklane/cluster';
 import { Redis } from 'ioredis';
 import { checkFanOut, type Follower } from './support/fan-out.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 /**
  * REDIS_CLUSTER_NODES: 3 replicas behind nginx on a real 3-master Redis Cluster (throwaway
@@ -19,10 +20,9 @@ describe('multi-replica fan-out on a Redis Cluster, one master killed and restar
 
   beforeAll(async () => {
     redis = await startThrowawayRedisCluster(3);
-    cluster = await startCluster({
+    cluster = await startRunCluster({
       replicas: 3,
-      databaseUrl: process.env.DATABASE_URL!,
-      jwtSecret: process.env.JWT_SECRET!,
+      redisUrl: undefined, // the cluster's nodes below, not the run's Redis
       env: { RATE_LIMITS: 'off', REDIS_CLUSTER_NODES: redis.nodes.join(','), REDIS_URL: '' },
     });
   }, 120_000);

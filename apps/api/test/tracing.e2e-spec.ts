@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { pollUntil, startCluster, type Cluster } from '@tasklane/cluster';
+import { pollUntil, type Cluster } from '@tasklane/cluster';
 import { BoardStream } from '@tasklane/client';
 import type { AnyBoardEvent } from '@tasklane/contracts';
 import { registerClient } from './support/client-fixtures.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
+import { startRunCluster } from './support/run-cluster.js';
 
 /**
  * Tracing, end to end: two BUILT replicas started with the telemetry preload
@@ -21,12 +22,9 @@ describe('tracing (OpenTelemetry, 2 built replicas)', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    cluster = await startCluster({
+    cluster = await startRunCluster({
       replicas: 2,
       nginx: false,
-      databaseUrl: process.env.DATABASE_URL!,
-      redisUrl: process.env.REDIS_URL!,
-      jwtSecret: process.env.JWT_SECRET!,
       env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' },
     });
   }, 90_000);

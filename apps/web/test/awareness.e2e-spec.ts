@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import type { BoardSnapshot } from '@tasklane/contracts';
 import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
+import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
 /**
  * Awareness in real Chromium, 2 built replicas behind real nginx: the bell counts an assignment
@@ -21,7 +22,7 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
   let board: BoardSnapshot;
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 2, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' } });
+    cluster = await startRunCluster({ replicas: 2, env: { RATE_LIMITS: 'off' } });
     browser = await launchChromium();
     [ana, bruno] = await Promise.all([registerUser(cluster.replicaUrls[0], 'Ana'), registerUser(cluster.replicaUrls[1], 'Bruno')]);
     board = await ana.rest.createBoard({ name: `Launch ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Done'] });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import type { BoardRole } from '@tasklane/contracts';
 import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
+import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
 /**
  * Issue 10 in real Chromium, 3 replicas behind nginx: two users on two replicas with the same task
@@ -24,7 +25,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
   let bruno: TestUser;
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 3, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env: { RATE_LIMITS: 'off' } });
+    cluster = await startRunCluster({ replicas: 3, env: { RATE_LIMITS: 'off' } });
     browser = await launchChromium();
     const lb = cluster.lbUrl ?? '';
     [ana, bruno] = await Promise.all([registerUser(lb, 'Ana'), registerUser(lb, 'Bruno')]);

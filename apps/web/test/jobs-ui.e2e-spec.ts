@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import type { BoardSnapshot } from '@tasklane/contracts';
 import { DESKTOP, launchChromium, newUser, openBoard, PHONE, readBoard, screenshot, signIn, until } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
+import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
 /**
  * The issue 11 screens in real Chromium against the built server (one replica running the job
@@ -54,7 +55,7 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
   beforeAll(async () => {
     const env = { RATE_LIMITS: 'off', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
     [cluster, browser, receiver] = await Promise.all([
-      startCluster({ replicas: 1, nginx: false, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET, env }),
+      startRunCluster({ replicas: 1, nginx: false, env }),
       launchChromium(),
       startReceiver(),
     ]);
@@ -158,12 +159,9 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
   it('a URL the SSRF rules refuse (169.254.169.254) shows the server’s refusal at the URL field, and nothing is created', async () => {
     // A replica as in production: private networks refused, no job workers (they would refuse the
     // other test's 127.0.0.1 deliveries).
-    const strict = await startCluster({
+    const strict = await startRunCluster({
       replicas: 1,
       nginx: false,
-      databaseUrl: process.env.DATABASE_URL ?? '',
-      redisUrl: process.env.REDIS_URL,
-      jwtSecret: process.env.JWT_SECRET,
       env: { RATE_LIMITS: 'off', WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false', JOB_WORKERS: 'false' },
     });
     try {

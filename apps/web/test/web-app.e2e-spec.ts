@@ -4,10 +4,11 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { Redis } from 'ioredis';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { BoardStream, TasklaneRestClient } from '@tasklane/client';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import type { BoardRole, BoardSnapshot } from '@tasklane/contracts';
 import { column, connection, launchChromium, newUser, openBoard, readBoard, recordStatuses, screenshot, signIn, until, type BoardDom } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
+import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
 /**
  * The web app in real Chromium against 3 built replicas behind real nginx, with the run's
@@ -62,11 +63,8 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
   let boardId: string;
 
   beforeAll(async () => {
-    cluster = await startCluster({
+    cluster = await startRunCluster({
       replicas: 3,
-      databaseUrl: process.env.DATABASE_URL ?? '',
-      redisUrl: process.env.REDIS_URL,
-      jwtSecret: process.env.JWT_SECRET,
       env: { RATE_LIMITS: 'off', EXPOSE_REPLICA_HEADER: 'true' },
     });
     lb = cluster.lbUrl ?? '';

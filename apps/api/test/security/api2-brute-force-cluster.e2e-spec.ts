@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TasklaneSocket } from '@tasklane/client';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import type { Response } from 'supertest';
 import { registerUser, TEST_PASSWORD } from '../support/fixtures.js';
 import { connectSocket, handshake } from '../support/sockets.js';
 import { httpTarget, type HttpTarget } from '../support/test-app.js';
+import { startRunCluster } from '../support/run-cluster.js';
 
 // Limits shared by all replicas: three built replicas behind nginx on the run's database and the
 // real Redis, rate limits ON at their defaults (TRUST_PROXY=loopback and EXPOSE_REPLICA_HEADER from
@@ -18,7 +19,7 @@ describe('rate limits across replicas (e2e, 3 replicas behind nginx, Redis)', ()
   const sockets: TasklaneSocket[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: REPLICAS, databaseUrl: process.env.DATABASE_URL!, redisUrl: process.env.REDIS_URL!, jwtSecret: process.env.JWT_SECRET! });
+    cluster = await startRunCluster({ replicas: REPLICAS });
     lb = httpTarget(cluster.lbUrl!);
   }, 90_000);
 

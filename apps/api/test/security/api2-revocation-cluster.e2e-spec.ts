@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startCluster, type Cluster } from '@tasklane/cluster';
+import type { Cluster } from '@tasklane/cluster';
 import type { TasklaneSocket } from '@tasklane/client';
 import type { AuthResponse } from '@tasklane/contracts';
 import { registerUser, TEST_PASSWORD } from '../support/fixtures.js';
 import { connectSocket, stillConnectedAfter, whenEnded } from '../support/sockets.js';
 import { httpTarget } from '../support/test-app.js';
+import { startRunCluster } from '../support/run-cluster.js';
 
 /** Revocations reach sockets on every replica: two built replicas with the Redis adapter, behind nginx. */
 describe('session revocation across replicas (e2e, 2 replicas + Redis)', () => {
@@ -12,7 +13,7 @@ describe('session revocation across replicas (e2e, 2 replicas + Redis)', () => {
   const sockets: TasklaneSocket[] = [];
 
   beforeAll(async () => {
-    cluster = await startCluster({ replicas: 2, databaseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL, jwtSecret: process.env.JWT_SECRET });
+    cluster = await startRunCluster({ replicas: 2 });
   }, 90_000);
 
   afterAll(async () => {
