@@ -915,6 +915,11 @@ async function storm() {
       const recovery = lost.map((o) => (o.recoveredAt === null ? Infinity : o.recoveredAt - kill.at)).sort((x, y) => x - y);
       const reconnect = lost.map((o) => (o.reconnectedAt === null ? Infinity : o.reconnectedAt - kill.at)).sort((x, y) => x - y);
       const failed = recovery.filter((ms) => ms > STORM_RECOVERY_BOUND_MS).length;
+      // Streams never back and caught up: where each stood when the load tool stopped (outages.ts atClose).
+      const stragglers = lost
+        .filter((o) => o.recoveredAt === null)
+        .slice(0, 10)
+        .map((o) => ({ stream: o.stream, board: o.board, reconnectedMs: o.reconnectedAt === null ? null : o.reconnectedAt - kill.at, targetSeq: o.targetSeq, ...o.atClose }));
       const ok = recovery.filter((ms) => ms <= STORM_RECOVERY_BOUND_MS);
       const pct = (xs) => ({ p50: nearestRank(xs, 50), p95: nearestRank(xs, 95), p99: nearestRank(xs, 99), max: xs.at(-1) ?? null });
       const survivors = [1, 2];
@@ -937,6 +942,7 @@ async function storm() {
         socketsPerReplicaBeforeKill: kill.socketsPerReplicaBefore,
         affected: lost.length,
         failed,
+        stragglers,
         recoveryMs: pct(ok),
         allBackMs: failed === 0 ? (ok.at(-1) ?? 0) : null,
         reconnectP99Ms: nearestRank(reconnect.filter(Number.isFinite), 99),
@@ -974,6 +980,7 @@ async function storm() {
     log(
       `  storm: ${figure.affected} sockets lost, ${figure.failed} not back within ${STORM_RECOVERY_BOUND_MS / 1000} s; back and caught up p50 ${figure.recoveryMs.p50} p95 ${figure.recoveryMs.p95} p99 ${figure.recoveryMs.p99} max ${figure.recoveryMs.max} ms; consistency errors ${figure.consistencyErrors}, write errors ${figure.writeErrors}; load tool event loop p99 ${figure.loadgenEventLoopP99Ms} ms, max ${figure.loadgenEventLoopMaxMs} ms`,
     );
+    for (const x of figure.stragglers) log(`  storm: not back: stream #${x.stream} reconnected ${x.reconnectedMs ?? '-'} ms after the kill; at the end connected ${x.connected}, ${x.status}, seq ${x.seq} of head ${x.head} (target ${x.targetSeq ?? '-'})`);
   } finally {
     stormDb = null;
     await db.end().catch(() => {});

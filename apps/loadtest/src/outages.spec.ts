@@ -131,5 +131,25 @@ describe('OutageTracker', () => {
     s.emit('disconnect');
     expect(t.outages).toHaveLength(2);
     expect(t.outages[1]).toMatchObject({ lostAt: 30, reconnectedAt: null, recoveredAt: null });
+    expect(t.outages[0].atClose).toBeUndefined(); // recovered: nothing to diagnose
+  });
+
+  it('records where each stream still out stood at close: connected but catching up, or never back', () => {
+    const t = tracker();
+    const stuck = fakeStream();
+    const gone = fakeStream();
+    t.watch(0, 'b', stuck);
+    t.watch(1, 'c', gone);
+    stuck.emit('disconnect');
+    gone.emit('disconnect');
+    stuck.status = 'catching-up';
+    stuck.emit('connect');
+    stuck.seq = 4;
+    t.onApplied(0, 'b', 4);
+    t.close();
+    expect(t.outages.map((o) => o.atClose)).toEqual([
+      { connected: true, status: 'catching-up', seq: 4, head: 4 },
+      { connected: false, status: 'live', seq: 0, head: 0 },
+    ]);
   });
 });

@@ -26,6 +26,12 @@ export interface Outage {
   /** The board head the stream had to reach (set at reconnect). */
   targetSeq: number | null;
   recoveredAt: number | null;
+  /**
+   * For an outage still open when the tracker was closed: where its stream stood then (its
+   * socket's state, its status and seq, and the board head the tool knew), to tell a stream that
+   * never reconnected from one stuck short of `live` or short of the head.
+   */
+  atClose?: { connected: boolean; status: string; seq: number | null; head: number | null };
 }
 
 /**
@@ -83,9 +89,16 @@ export class OutageTracker {
     this.check(id);
   }
 
-  /** Stops watching (later disconnects, reconnects and recoveries are ignored); open outages stay unrecovered. */
+  /**
+   * Stops watching (later disconnects, reconnects and recoveries are ignored); open outages stay
+   * unrecovered, each with its stream's state at this moment (`atClose`).
+   */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
+    for (const { outage, stream } of this.open.values()) {
+      outage.atClose = { connected: stream.socket.connected, status: stream.status, seq: stream.seq, head: this.heads.get(outage.board) ?? null };
+    }
   }
 
   /** Closes stream `id`'s open outage if it has recovered: connected, live, at or past its target. */

@@ -193,6 +193,28 @@ describe('BoardStream status, presence and refused reconnects', () => {
     expect(statuses).toEqual(['catching-up', 'live', 'reconnecting', 'catching-up', 'live', 'closed']);
   });
 
+  it('turns live when events arriving live close the gap a join ack left, before the catch-up runs', async () => {
+    const statuses: string[] = [];
+    let fetched = 0;
+    const rest = { listEvents: async (): Promise<EventsPage> => ((fetched += 1), { items: [], lastSeq: 5 }) } as unknown as TasklaneRestClient;
+    const { s, emit } = stream({ rest, gapTimeoutMs: 60_000, onStatus: (x) => statuses.push(x) }, async () => {
+      emit('board:seq', { boardId, seq: 6 }); // the heartbeat read the stream head before event 6 was published
+      return { ok: true, seq: 5, events: [] };
+    });
+    const socket = s.socket as unknown as { connected: boolean };
+    socket.connected = true; // as after a real connect (the stub never dials)
+    const started = s.start();
+    emit('connect');
+    await started;
+    expect(s.status).toBe('catching-up'); // seq 6 is known and missing
+    emit('board:event', ev(6));
+    expect(s.seq).toBe(6);
+    expect(s.status).toBe('live');
+    expect(fetched).toBe(0);
+    expect(statuses).toEqual(['catching-up', 'live']);
+    socket.connected = false; // close() would send a DISCONNECT packet over the transport it never had
+  });
+
   it('hands over presence notices of its own board only', async () => {
     const seen: unknown[] = [];
     const { s, emit } = stream({ onPresence: (n) => seen.push(n) }, async () => ({ ok: true, seq: 5, events: [] }));

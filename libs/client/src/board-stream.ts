@@ -142,6 +142,8 @@ export class BoardStream {
   private fillTimer: Timer | null = null;
   private filling = false;
   private joined = false;
+  /** A join was acknowledged on the current connection (reset at every disconnect). */
+  private inRoom = false;
   private closed = false;
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private startResolve: (() => void) | null = null;
@@ -202,6 +204,7 @@ export class BoardStream {
       this.endedBecause = notice.reason;
     });
     this.socket.on('disconnect', (reason) => {
+      this.inRoom = false;
       this.onDisconnect(reason);
       if (!this.closed) this.setStatus('reconnecting');
     });
@@ -353,6 +356,7 @@ export class BoardStream {
     }
     if (this.joined) this.stats.rejoins += 1;
     this.joined = true;
+    this.inRoom = true;
     this.joinFailures = 0;
     this.drain();
     if (!this.order.hasGap && !this.filling) this.setStatus('live');
@@ -493,9 +497,14 @@ export class BoardStream {
     }
     this.waiters.splice(0, this.waiters.length, ...remaining);
     if (this.order.hasGap) this.scheduleFill();
-    else if (this.fillTimer) {
-      clearTimeout(this.fillTimer);
-      this.fillTimer = null;
+    else {
+      if (this.fillTimer) {
+        clearTimeout(this.fillTimer);
+        this.fillTimer = null;
+      }
+      // A gap left by the join ack that live events closed before the catch-up ran: nothing else
+      // would end `catching-up` (fill() sets `live` only when it runs).
+      if (this.inRoom && !this.filling && this.socket.connected) this.setStatus('live');
     }
   }
 
@@ -543,7 +552,7 @@ export class BoardStream {
       this.filling = false;
     }
     this.drain();
-    if (!this.closed && this.socket.connected && this.joined && !this.order.hasGap) this.setStatus('live');
+    if (!this.closed && this.socket.connected && this.inRoom && !this.order.hasGap) this.setStatus('live');
   }
 
   /**
