@@ -215,6 +215,57 @@ describe('BoardStream status, presence and refused reconnects', () => {
     socket.connected = false; // close() would send a DISCONNECT packet over the transport it never had
   });
 
+  it('stays catching-up when a catch-up from the last connection ends before the rejoin is acknowledged', async () => {
+    let answerPage: (p: EventsPage) => void = () => {};
+    let answerRejoin: (a: unknown) => void = () => {};
+    let joins = 0;
+    const rest = { listEvents: () => new Promise<EventsPage>((r) => (answerPage = r)) } as unknown as TasklaneRestClient;
+    const { s, emit } = stream({ rest, gapTimeoutMs: 1 }, () => (++joins === 1 ? Promise.resolve({ ok: true, seq: 5, events: [] }) : new Promise((r) => (answerRejoin = r))));
+    const socket = s.socket as unknown as { connected: boolean };
+    const connect = () => ((socket.connected = true), emit('connect'));
+    const started = s.start();
+    connect();
+    await started;
+    emit('board:seq', { boardId, seq: 7 });
+    await sleep(20); // the catch-up is waiting for its page
+    socket.connected = false;
+    emit('disconnect', 'transport close');
+    connect(); // the rejoin's ack is held back
+    answerPage({ items: [ev(6), ev(7)], lastSeq: 7 });
+    await sleep(10);
+    expect(s.seq).toBe(7);
+    expect(s.status).toBe('catching-up'); // not in the room on this connection yet
+    answerRejoin({ ok: true, seq: 7, events: [] });
+    await sleep(10);
+    expect(s.status).toBe('live');
+    socket.connected = false;
+  });
+
+  it('a join whose snapshot outlives its connection does not mark the next connection joined', async () => {
+    let answerBoard: (b: BoardSnapshot) => void = () => {};
+    let answerRejoin: (a: unknown) => void = () => {};
+    let joins = 0;
+    const rest = { getBoard: () => new Promise<BoardSnapshot>((r) => (answerBoard = r)) } as unknown as TasklaneRestClient;
+    const { s, emit } = stream({ rest }, () => (++joins === 1 ? Promise.resolve({ ok: true, seq: 900, resync: true }) : new Promise((r) => (answerRejoin = r))));
+    const socket = s.socket as unknown as { connected: boolean };
+    const connect = () => ((socket.connected = true), emit('connect'));
+    const started = s.start();
+    connect();
+    await sleep(10); // the first join waits for its snapshot
+    socket.connected = false;
+    emit('disconnect', 'transport close');
+    connect();
+    answerBoard(snap(900));
+    await sleep(10);
+    expect(s.seq).toBe(900); // the snapshot is applied
+    expect(s.status).toBe('catching-up'); // but the new connection has not joined yet
+    answerRejoin({ ok: true, seq: 900, events: [] });
+    await started;
+    expect(s.status).toBe('live');
+    expect(s.stats.rejoins).toBe(0); // one join completed, not two
+    socket.connected = false;
+  });
+
   it('hands over presence notices of its own board only', async () => {
     const seen: unknown[] = [];
     const { s, emit } = stream({ onPresence: (n) => seen.push(n) }, async () => ({ ok: true, seq: 5, events: [] }));

@@ -14,7 +14,7 @@ import {
 } from '@tasklane/contracts';
 import { applyEvent, type BoardState } from './board-state.js';
 import { jwtExpiresAt } from './jwt.js';
-import { type RequestOptions, TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
+import { type RequestOptions, TasklaneHttpError, TasklaneRestClient, timeoutSignal } from './rest-client.js';
 import { SeqOrderer } from './seq-orderer.js';
 
 export type TasklaneSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -58,10 +58,11 @@ export interface BoardStreamOptions {
   rest?: TasklaneRestClient;
   /**
    * How long one snapshot or catch-up request (`GET /boards/:id`, `GET /boards/:id/events`) may
-   * take, body included, before it is aborted and handled like any failed request: retried with
-   * backoff (ms, default 10 000, the same bound as the join ack). Without a bound, a request that
-   * hangs (a replica killed mid-answer behind a proxy that keeps the connection) would leave the
-   * stream `catching-up` forever with no error.
+   * take, body included, before it is aborted (a `TimeoutError`, reported through `onError`) and
+   * handled like any failed request: a catch-up or resync is retried with backoff; the first
+   * snapshot rejects `start()`. Milliseconds, default 10 000 (the join ack's bound). Without a
+   * bound, a request that hangs (a replica killed mid-answer behind a proxy that keeps the
+   * connection) would leave the stream `catching-up` forever with no error.
    */
   requestTimeoutMs?: number;
   /** Extra Socket.IO client options (e.g. `transportOptions`, reconnection delays). */
@@ -144,6 +145,8 @@ export class BoardStream {
   private joined = false;
   /** A join was acknowledged on the current connection (reset at every disconnect). */
   private inRoom = false;
+  /** Counts connects: a join that outlived its connection (a resync spanning a reconnect) must not mark the new one joined. */
+  private connection = 0;
   private closed = false;
   private readonly waiters: { seq: number; resolve: () => void }[] = [];
   private startResolve: (() => void) | null = null;
@@ -196,6 +199,7 @@ export class BoardStream {
     this.socket.on('connect', () => {
       this.endedBecause = null;
       this.connectFailures = 0;
+      this.connection += 1;
       this.setStatus('catching-up');
       this.scheduleAuthRefresh();
       void this.join();
@@ -309,7 +313,7 @@ export class BoardStream {
 
   /** Options of one REST request: aborted (a `TimeoutError` DOMException) after `requestTimeoutMs`. */
   private bounded(): RequestOptions {
-    return { signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) };
+    return { signal: timeoutSignal(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) };
   }
 
   /** Exponential backoff with jitter: base·2^failures, at most `max` ms. */
@@ -324,16 +328,19 @@ export class BoardStream {
   }
 
   private async join(): Promise<void> {
+    const connection = this.connection;
+    /** The socket reconnected meanwhile: that connection's own join takes over. */
+    const outlived = () => this.closed || connection !== this.connection;
     const afterSeq = this.order.last ?? undefined;
     let ack: JoinAck;
     try {
       ack = await this.socket.timeout(10_000).emitWithAck('board:join', { boardId: this.boardId, afterSeq });
     } catch (error) {
       this.fail(error);
-      this.retryJoin();
+      if (!outlived()) this.retryJoin();
       return;
     }
-    if (this.closed) return;
+    if (outlived()) return;
     if (!ack.ok) {
       this.fail(new Error(`board:join refused: ${ack.error.code} ${ack.error.message}`));
       if (ack.error.code === 'BOARD_NOT_FOUND') this.removed('not a member of this board, or it was deleted');
@@ -346,9 +353,10 @@ export class BoardStream {
         await this.resync();
       } catch (error) {
         this.fail(error);
-        this.retryJoin();
+        if (!outlived()) this.retryJoin();
         return;
       }
+      if (outlived()) return; // the snapshot is applied; the new connection's join does the rest
     } else if (this.order.last === null) {
       this.order.resetTo(ack.seq); // 'live': start here; buffered events up to seq predate our start
     } else {

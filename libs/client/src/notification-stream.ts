@@ -1,7 +1,7 @@
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { SOCKET_PATH, type MarkNotificationsRead, type NotificationView } from '@tasklane/contracts';
 import type { TasklaneSocket } from './board-stream.js';
-import { TasklaneRestClient } from './rest-client.js';
+import { TasklaneRestClient, timeoutSignal } from './rest-client.js';
 
 /** What a NotificationStream holds: the newest notifications, the unread count and the last seq applied. */
 export interface NotificationsState {
@@ -28,9 +28,10 @@ export interface NotificationStreamOptions {
   /** How many notifications `state.items` keeps (default 50). */
   keep?: number;
   /**
-   * How long one catch-up page request may take before it is aborted and reported through
-   * `onError` (ms, default 10 000); the next notice or reconnect catches up again. Without a bound
-   * a hung request would hold every later notice behind it.
+   * How long one page request may take, body included, before it is aborted (ms, default 10 000).
+   * The first page's timeout rejects `start()`; a catch-up's is reported through `onError`, and
+   * the next notice or reconnect catches up again. Without a bound a hung catch-up would hold
+   * every later notice behind it.
    */
   requestTimeoutMs?: number;
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
@@ -97,7 +98,7 @@ export class NotificationStream {
 
   /** Reads the first page, then connects (its own socket) and follows. @throws the REST error of the first page */
   async start(): Promise<void> {
-    const page = await this.rest.listNotifications({ limit: this.keep });
+    const page = await this.rest.listNotifications({ limit: this.keep }, this.bounded());
     this.current = { items: page.items, unreadCount: page.unreadCount, lastSeq: page.lastSeq };
     this.started = true;
     this.changed();
@@ -139,7 +140,7 @@ export class NotificationStream {
           const missed: NotificationView[] = [];
           let cursor: string | undefined;
           do {
-            const page = await this.rest.listNotifications({ afterSeq: after, cursor, limit: 100 }, { signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000) });
+            const page = await this.rest.listNotifications({ afterSeq: after, cursor, limit: 100 }, this.bounded());
             missed.push(...page.items);
             cursor = page.nextCursor ?? undefined;
           } while (cursor && !this.closed);
@@ -152,6 +153,11 @@ export class NotificationStream {
       })();
     }
     return this.catchingUp;
+  }
+
+  /** Options of one page request: aborted after `requestTimeoutMs`. */
+  private bounded(): { signal: AbortSignal } {
+    return { signal: timeoutSignal(this.options.requestTimeoutMs ?? 10_000) };
   }
 
   /** Applies notifications in seq order (each > lastSeq). */

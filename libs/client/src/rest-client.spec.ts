@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { attachmentName, TasklaneHttpError, TasklaneRestClient } from './rest-client.js';
+import { attachmentName, TasklaneHttpError, TasklaneRestClient, timeoutSignal } from './rest-client.js';
 
 const realFetch = globalThis.fetch;
 afterEach(() => {
@@ -53,5 +53,27 @@ describe('TasklaneRestClient export and import', () => {
     expect(form).toBeInstanceOf(FormData);
     expect((form.get('file') as File).name).toBe('trello.json');
     expect(calls[0].init.headers).not.toHaveProperty('content-type');
+  });
+});
+
+describe('timeoutSignal', () => {
+  const waitAbort = (signal: AbortSignal) => new Promise<unknown>((r) => signal.addEventListener('abort', () => r(signal.reason)));
+
+  it('aborts with a TimeoutError after the given milliseconds', async () => {
+    const signal = timeoutSignal(20);
+    expect(signal.aborted).toBe(false);
+    expect((await waitAbort(signal)) as Error).toMatchObject({ name: 'TimeoutError' });
+  });
+
+  it('does the same without AbortSignal.timeout (Safari before 16)', async () => {
+    const native = AbortSignal.timeout;
+    Object.defineProperty(AbortSignal, 'timeout', { value: undefined, configurable: true, writable: true });
+    try {
+      const signal = timeoutSignal(20);
+      expect(signal.aborted).toBe(false);
+      expect((await waitAbort(signal)) as Error).toMatchObject({ name: 'TimeoutError' });
+    } finally {
+      Object.defineProperty(AbortSignal, 'timeout', { value: native, configurable: true, writable: true });
+    }
   });
 });

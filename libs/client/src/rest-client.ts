@@ -104,7 +104,24 @@ export interface CreateChecklistItemInput {
 /** Absent fields are unchanged; `afterItemId` / `beforeItemId` move the item. */
 export type UpdateChecklistItemInput = Partial<CreateChecklistItemInput>;
 
-/** Options of one request: extra headers (e.g. Idempotency-Key, If-Match) and an abort signal. */
+/**
+ * An AbortSignal that aborts after `ms` milliseconds with a `TimeoutError` DOMException, for
+ * {@link RequestOptions.signal}: `AbortSignal.timeout` where the runtime has it (Node 17.3+,
+ * Chrome 103+, Firefox 100+, Safari 16+), else an AbortController and a timer (Safari 15.4-15.6,
+ * which the web app's es2022 build otherwise runs on).
+ */
+export function timeoutSignal(ms: number): AbortSignal {
+  if (typeof AbortSignal.timeout === 'function') return AbortSignal.timeout(ms);
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(new DOMException(`The operation timed out after ${ms} ms.`, 'TimeoutError')), ms);
+  return controller.signal;
+}
+
+/**
+ * Options of one request: extra headers (e.g. Idempotency-Key, If-Match) and an abort signal. The
+ * signal covers the whole call: a 401's session refresh and the second attempt, and reading the
+ * body (so a timeout can also end a slow error answer, which then rejects with the abort reason).
+ */
 export interface RequestOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
