@@ -22,8 +22,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Internals = { socket: { timeout: unknown; connect: () => unknown; emitReserved: (ev: string, ...args: unknown[]) => void } };
 const streams: BoardStream[] = [];
 
-function makeStream(rest: Partial<TasklaneRestClient>, ack: () => Promise<unknown>, onEvent?: (e: AnyBoardEvent) => void, onError?: (e: unknown) => void) {
-  const s = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId, from: 5, rest: rest as TasklaneRestClient, gapTimeoutMs: 10, onEvent, onError });
+function makeStream(
+  rest: Partial<TasklaneRestClient>,
+  ack: () => Promise<unknown>,
+  onEvent?: (e: AnyBoardEvent) => void,
+  onError?: (e: unknown) => void,
+  options: Partial<ConstructorParameters<typeof BoardStream>[0]> = {},
+) {
+  const s = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId, from: 5, rest: rest as TasklaneRestClient, gapTimeoutMs: 10, onEvent, onError, ...options });
   streams.push(s);
   const socket = (s as unknown as Internals).socket;
   socket.timeout = () => ({ emitWithAck: ack });
@@ -83,30 +89,21 @@ describe('BoardStream recovery', () => {
     let boardCalls = 0;
     // The first snapshot (seq 6) predates event 7, which was already consumed: it must be refused.
     const rest = { getBoard: async () => snap(++boardCalls === 1 ? 6 : 7), listEvents: async () => ({ items: [], lastSeq: 7 }) };
-    const s = new BoardStream({
-      baseUrl: 'http://127.0.0.1:9',
-      token: 't',
-      boardId,
-      from: 5,
-      rest: rest as unknown as TasklaneRestClient,
-      onEvent: (e) => delivered.push(e.seq),
+    const { s, emit } = makeStream(rest, async () => ({ ok: true, seq: 5, events: [] }), (e) => delivered.push(e.seq), undefined, {
+      gapTimeoutMs: undefined,
       onResync: (b) => snapshots.push(b.seq),
     });
-    streams.push(s);
-    const socket = (s as unknown as Internals).socket;
-    socket.timeout = () => ({ emitWithAck: async () => ({ ok: true, seq: 5, events: [] }) });
-    socket.connect = () => socket;
     const started = s.start();
-    socket.emitReserved('connect');
+    emit('connect');
     await started;
-    socket.emitReserved('board:event', { ...ev(6), type: 'task.teleported' });
-    socket.emitReserved('board:event', ev(7));
+    emit('board:event', { ...ev(6), type: 'task.teleported' });
+    emit('board:event', ev(7));
     for (let i = 0; i < 100 && snapshots.length === 0; i++) await sleep(20);
     expect(s.stats.unknownTypes).toBe(1);
     expect(delivered).toEqual([]); // neither the unknown event nor the one after it
     expect(snapshots).toEqual([7]);
     expect(boardCalls).toBe(2);
-    socket.emitReserved('board:event', ev(8));
+    emit('board:event', ev(8));
     expect(delivered).toEqual([8]);
     expect(s.seq).toBe(8);
   });
@@ -125,15 +122,17 @@ describe('BoardStream recovery', () => {
       const rest = new TasklaneRestClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, 't');
       const delivered: number[] = [];
       const errors: unknown[] = [];
-      const s = new BoardStream({ baseUrl: 'http://127.0.0.1:9', token: 't', boardId, from: 5, rest, gapTimeoutMs: 10, requestTimeoutMs: 200, onEvent: (e) => delivered.push(e.seq), onError: (e) => errors.push(e) });
-      streams.push(s);
-      const socket = (s as unknown as Internals).socket;
-      socket.timeout = () => ({ emitWithAck: async () => ({ ok: true, seq: 5, events: [] }) });
-      socket.connect = () => socket;
+      const { s, emit } = makeStream(
+        rest,
+        async () => ({ ok: true, seq: 5, events: [] }),
+        (e) => delivered.push(e.seq),
+        (e) => errors.push(e),
+        { requestTimeoutMs: 200 },
+      );
       const started = s.start();
-      socket.emitReserved('connect');
+      emit('connect');
       await started;
-      socket.emitReserved('board:seq', { boardId, seq: 7 }); // events 6 and 7 were missed
+      emit('board:seq', { boardId, seq: 7 }); // events 6 and 7 were missed
       await s.waitForSeq(7, 5_000);
       expect(delivered).toEqual([6, 7]);
       expect(paths).toEqual([`/api/v1/boards/${boardId}/events?after=5`, `/api/v1/boards/${boardId}/events?after=5`]);
