@@ -265,6 +265,28 @@ describe('BoardStream status, presence and refused reconnects', () => {
     socket.connected = false;
   });
 
+  it('closed while its snapshot is on its way: start() resolves, nothing connects, no callback fires', async () => {
+    let answerBoard: (b: BoardSnapshot) => void = () => {};
+    const snapshots: unknown[] = [];
+    const rest = { getBoard: () => new Promise<BoardSnapshot>((r) => (answerBoard = r)) } as unknown as TasklaneRestClient;
+    const { s, connects } = stream({ rest, from: 'snapshot', onSnapshot: (b) => snapshots.push(b) }, async () => ({ ok: true, seq: 5, events: [] }));
+    const started = s.start();
+    s.close(); // the page left before the board arrived
+    answerBoard(snap(5));
+    await expect(started).resolves.toBeUndefined();
+    expect(connects()).toBe(0);
+    expect(snapshots).toEqual([]);
+    expect(s.status).toBe('closed');
+  });
+
+  it('closed while waiting for its first join: start() resolves instead of hanging', async () => {
+    const { s, emit } = stream({}, () => new Promise(() => {})); // the ack never comes
+    const started = s.start();
+    emit('connect');
+    s.close();
+    await expect(started).resolves.toBeUndefined();
+  });
+
   it('hands over presence notices of its own board only', async () => {
     const seen: unknown[] = [];
     const { s, emit } = stream({ onPresence: (n) => seen.push(n) }, async () => ({ ok: true, seq: 5, events: [] }));

@@ -252,8 +252,10 @@ export class BoardStream {
   }
 
   /**
-   * Connects and joins. Resolves after the first join is acknowledged and its events applied.
-   * On failure the stream is closed (no reconnection continues in the background).
+   * Connects and joins. Resolves after the first join is acknowledged and its events applied, or
+   * at once when close() is called first (closing is the caller's choice, not a failure: nothing
+   * is connected afterwards). On failure the stream is closed (no reconnection continues in the
+   * background).
    * @throws the snapshot, connect or join error
    */
   async start(): Promise<void> {
@@ -268,12 +270,15 @@ export class BoardStream {
   private async open(): Promise<void> {
     const from = this.options.from ?? 'snapshot';
     if (from === 'snapshot') {
-      this.state = await this.rest.getBoard(this.boardId, this.bounded());
+      const snapshot = await this.rest.getBoard(this.boardId, this.bounded());
+      if (this.closed) return; // closed while the snapshot was on its way: never connect
+      this.state = snapshot;
       this.order.resetTo(this.state.seq);
       this.options.onSnapshot?.(structuredClone(this.state));
     } else if (typeof from === 'number') {
       this.order.resetTo(from);
     }
+    if (this.closed) return;
     await new Promise<void>((resolve, reject) => {
       this.startResolve = resolve;
       this.startReject = reject;
@@ -294,6 +299,8 @@ export class BoardStream {
   close(): void {
     this.closed = true;
     this.setStatus('closed');
+    this.startResolve?.(); // a start() still waiting for its first join ends here
+    this.startResolve = this.startReject = null;
     if (this.fillTimer) clearTimeout(this.fillTimer);
     if (this.authTimer) clearTimeout(this.authTimer);
     for (const t of this.timers) clearTimeout(t);
@@ -485,6 +492,7 @@ export class BoardStream {
 
   /** Delivers every contiguous buffered event; schedules a catch-up if a gap remains. */
   private drain(): void {
+    if (this.closed) return; // no onEvent after close(), e.g. from a catch-up page that was on its way
     for (const event of this.order.take()) {
       if (!KNOWN_EVENT_TYPES.has(event.type)) {
         this.stats.unknownTypes += 1;
@@ -529,7 +537,7 @@ export class BoardStream {
     if (this.closed || !this.order.hasGap) return;
     this.filling = true;
     this.stats.gapFills += 1;
-    this.setStatus('catching-up');
+    if (this.socket.connected) this.setStatus('catching-up'); // while the socket is down it stays `reconnecting`
     try {
       for (;;) {
         const before = this.order.last as number;

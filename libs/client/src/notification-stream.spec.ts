@@ -137,6 +137,46 @@ describe('NotificationStream, a catch-up request that hangs', () => {
   });
 });
 
+describe('NotificationStream, its own socket', () => {
+  /** A stream on its own (stub) socket: connect() is counted, never dialled. */
+  function own(rest: TasklaneRestClient, refreshToken?: () => Promise<void>) {
+    const s = new NotificationStream({ baseUrl: 'http://127.0.0.1:9', token: 't', rest, refreshToken, onError: () => undefined });
+    streams.push(s);
+    const socket = s.socket as unknown as { connect: () => unknown; active: boolean; emitReserved: (ev: string, ...args: unknown[]) => void };
+    let connects = 0;
+    socket.connect = () => ((connects += 1), socket);
+    return { s, socket, connects: () => connects };
+  }
+
+  it('connects again after a refused handshake, renewing the token first when it was unauthorized', async () => {
+    const { rest } = server([]);
+    let refreshed = 0;
+    const { s, socket, connects } = own(rest, async () => void (refreshed += 1));
+    await s.start();
+    expect(connects()).toBe(1);
+    Object.defineProperty(socket, 'active', { value: false, configurable: true }); // what a middleware refusal leaves
+    socket.emitReserved('connect_error', new Error('unauthorized'));
+    await new Promise((r) => setTimeout(r, 300)); // the first backoff is 100-200 ms
+    expect(refreshed).toBe(1);
+    expect(connects()).toBe(2);
+    socket.emitReserved('connect_error', new Error('shutting down'));
+    await new Promise((r) => setTimeout(r, 500)); // the second is 200-400 ms
+    expect(refreshed).toBe(1); // only an unauthorized refusal renews
+    expect(connects()).toBe(3);
+  });
+
+  it('closed while its first page is on its way: never connects', async () => {
+    let answer: (p: NotificationPage) => void = () => {};
+    const rest = { listNotifications: () => new Promise<NotificationPage>((r) => (answer = r)) } as unknown as TasklaneRestClient;
+    const { s, connects } = own(rest);
+    const started = s.start();
+    s.close();
+    answer({ items: [], nextCursor: null, unreadCount: 0, lastSeq: 0 });
+    await started;
+    expect(connects()).toBe(0);
+  });
+});
+
 describe('NotificationStream, first page racing a live notice', () => {
   it('never lists one notification twice nor counts it twice', async () => {
     // A server whose first page already has seq 2 but whose lastSeq/unread predate it (the race

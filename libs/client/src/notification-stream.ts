@@ -1,5 +1,5 @@
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
-import { SOCKET_PATH, type MarkNotificationsRead, type NotificationView } from '@tasklane/contracts';
+import { SOCKET_PATH, UNAUTHORIZED, type MarkNotificationsRead, type NotificationView } from '@tasklane/contracts';
 import type { TasklaneSocket } from './board-stream.js';
 import { TasklaneRestClient, timeoutSignal } from './rest-client.js';
 
@@ -40,6 +40,13 @@ export interface NotificationStreamOptions {
   /** Called once per notification that arrives after start, in seq order, exactly once (live or caught up). */
   onNotification?: (notification: NotificationView) => void;
   onError?: (error: unknown) => void;
+  /**
+   * Called when a (re)connect of the stream's own socket is refused as `unauthorized` (the access
+   * token expired, e.g. after a laptop slept): get a new token (refresh the session) and the
+   * stream connects again. Without it, and for any other refusal (`shutting down`, too many
+   * connections), it connects again after a backoff. Not used with `socket` (its owner reconnects it).
+   */
+  refreshToken?: () => Promise<void>;
 }
 
 /**
@@ -62,11 +69,35 @@ export class NotificationStream {
   private catchingUp: Promise<void> | null = null;
   private readonly onNew = (n: NotificationView) => void this.receive(n);
   private readonly onConnect = () => {
+    this.refusals = 0;
     if (this.started) void this.catchUp();
   };
   private readonly onDisconnect = (reason: string) => {
     // The server ended the socket (expired token, revoked session): Socket.IO does not come back by itself.
     if (this.ownsSocket && reason === 'io server disconnect' && !this.closed) setTimeout(() => !this.closed && this.socket.connect(), 1_000);
+  };
+  /** Refused handshakes in a row (reset at every connect), for the backoff. */
+  private refusals = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * A handshake the server's middleware refused ends Socket.IO's own reconnection (`active` turns
+   * false): connect again after a backoff (200 ms doubling, at most 5 s, with jitter), refreshing
+   * the token first when the refusal was `unauthorized`. Transport errors are Socket.IO's to retry.
+   */
+  private readonly onConnectError = (error: Error) => {
+    this.options.onError?.(error);
+    if (this.closed || this.socket.active || this.retryTimer) return;
+    const delay = Math.min(200 * 2 ** this.refusals++, 5_000) * (0.5 + Math.random() / 2);
+    const refresh = error.message === UNAUTHORIZED && this.options.refreshToken ? this.options.refreshToken() : Promise.resolve();
+    void refresh
+      .catch((e: unknown) => this.options.onError?.(e))
+      .then(() => {
+        if (this.closed) return;
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = null;
+          if (!this.closed) this.socket.connect();
+        }, delay);
+      });
   };
 
   constructor(private readonly options: NotificationStreamOptions) {
@@ -89,6 +120,7 @@ export class NotificationStream {
     this.socket.on('notification:new', this.onNew);
     this.socket.on('connect', this.onConnect);
     this.socket.on('disconnect', this.onDisconnect);
+    if (this.ownsSocket) this.socket.on('connect_error', this.onConnectError);
   }
 
   /** A copy of the current state. */
@@ -96,9 +128,13 @@ export class NotificationStream {
     return { ...this.current, items: [...this.current.items] };
   }
 
-  /** Reads the first page, then connects (its own socket) and follows. @throws the REST error of the first page */
+  /**
+   * Reads the first page, then connects (its own socket) and follows; connects nothing when close()
+   * came first. @throws the REST error of the first page
+   */
   async start(): Promise<void> {
     const page = await this.rest.listNotifications({ limit: this.keep }, this.bounded());
+    if (this.closed) return; // closed while the page was on its way: never connect
     this.current = { items: page.items, unreadCount: page.unreadCount, lastSeq: page.lastSeq };
     this.started = true;
     this.changed();
@@ -121,6 +157,8 @@ export class NotificationStream {
     this.socket.off('notification:new', this.onNew);
     this.socket.off('connect', this.onConnect);
     this.socket.off('disconnect', this.onDisconnect);
+    this.socket.off('connect_error', this.onConnectError);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.ownsSocket) this.socket.disconnect();
   }
 

@@ -25,6 +25,8 @@ export function NotificationsProvider({ session, children }: { session: Session;
       baseUrl: session.rest.baseUrl,
       token: session.token,
       rest: session.rest,
+      // A reconnect refused as unauthorized (the tab slept past the access token): renew, then connect again.
+      refreshToken: async () => void (await session.refresh()),
       onChange: (state) => setHandle({ ...state, markRead: (which) => stream.markRead(which), socket: stream.socket }),
     });
     setHandle({ ...EMPTY, markRead: (which) => stream.markRead(which), socket: stream.socket });
