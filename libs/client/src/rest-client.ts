@@ -226,8 +226,8 @@ export class TasklaneRestClient {
     return this.authenticated(await this.request<AuthResponse>('POST', '/auth/login', { email, password, ...options }));
   }
   /** Rotates the refresh token: the given one, or (none given) the session cookie. A reused token revokes its whole session (401). */
-  async refresh(refreshToken?: string): Promise<AuthResponse> {
-    return this.authenticated(await this.request<AuthResponse>('POST', '/auth/refresh', refreshToken === undefined ? {} : { refreshToken }));
+  async refresh(refreshToken?: string, o?: RequestOptions): Promise<AuthResponse> {
+    return this.authenticated(await this.request<AuthResponse>('POST', '/auth/refresh', refreshToken === undefined ? {} : { refreshToken }, o));
   }
   /** Ends the session of the given refresh token, or (none given) of the session cookie, which the server clears. Forgets this client's token. */
   async logout(refreshToken?: string): Promise<void> {

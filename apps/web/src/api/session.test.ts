@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Session } from './session.js';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
+import { REFRESH_RETRY_MS, Session } from './session.js';
 
 type Call = { url: string; body: unknown; headers: Record<string, string> };
 const user = { id: 'u1', email: 'ana@example.com', name: 'Ana', createdAt: '' };
@@ -74,5 +74,36 @@ describe('Session: the cookie session contract', () => {
     await fetch('/api/v1/auth/refresh', { method: 'POST', body: '{}', headers: {} });
     await expect(session.rest.listBoards()).resolves.toEqual({ items: [], nextCursor: null });
     expect(calls.map((c) => c.url.replace('/api/v1', ''))).toEqual(['/auth/login', '/auth/refresh', '/boards', '/auth/refresh', '/boards']);
+  });
+
+  it('keeps the session through a failed renewal (503, network) and tries again until one succeeds', async () => {
+    const calls = fakeServer();
+    const session = new Session('');
+    await session.signIn('ana@example.com', 'pw');
+    const server = globalThis.fetch as unknown as Mock<(url: string, init: RequestInit) => Promise<Response>>;
+    const real = server.getMockImplementation()!;
+    let failures = 2;
+    server.mockImplementation(async (url: string, init: RequestInit) => {
+      if (url.endsWith('/auth/refresh') && failures > 0) {
+        failures -= 1;
+        if (failures === 1) return json(503, { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'busy', requestId: 'r' });
+        throw new TypeError('Failed to fetch');
+      }
+      return real(url, init);
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await expect(session.refresh()).resolves.toBe(false); // 503
+      expect(session.state.status).toBe('signed-in');
+      await vi.advanceTimersByTimeAsync(REFRESH_RETRY_MS); // the retry meets the network error
+      expect(session.state.status).toBe('signed-in');
+      expect(session.token()).toBe('access-1');
+      await vi.advanceTimersByTimeAsync(REFRESH_RETRY_MS); // and the next one succeeds
+      expect(session.token()).toBe('access-2');
+      expect(calls.filter((c) => c.url.endsWith('/auth/refresh'))).toHaveLength(1); // the two failures never reached the fake API
+    } finally {
+      vi.useRealTimers();
+      await session.signOut();
+    }
   });
 });

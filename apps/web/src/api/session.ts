@@ -1,7 +1,12 @@
-import { TasklaneHttpError, TasklaneRestClient } from '@tasklane/client';
+import { TasklaneHttpError, TasklaneRestClient, timeoutSignal } from '@tasklane/client';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
 
 export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: UserView };
+
+/** How long one `/auth/refresh` may take before it counts as failed (ms): every request waiting on a 401 waits on it. */
+export const REFRESH_TIMEOUT_MS = 10_000;
+/** After a refresh that failed on the server's side or the network, the next try this much later (ms), until one succeeds or the session is gone. */
+export const REFRESH_RETRY_MS = 5_000;
 
 /**
  * The signed-in user and their tokens, in the server's cookie session mode (docs/security.md,
@@ -61,15 +66,20 @@ export class Session {
   /**
    * Gets a new access token from the session cookie; one at a time per page and across tabs.
    * Resolves false (and signs out) when the session is gone (4xx); false without signing out when
-   * the server could not be reached or failed (5xx), so a blip does not end the session.
+   * the server could not be reached, failed (5xx) or took longer than REFRESH_TIMEOUT_MS, so a blip
+   * does not end the session: a signed-in session then tries again every REFRESH_RETRY_MS.
    */
   refresh(): Promise<boolean> {
     this.refreshing ??= this.withLock(async () => {
       try {
-        this.accepted(await this.rest.refresh());
+        this.accepted(await this.rest.refresh(undefined, { signal: timeoutSignal(REFRESH_TIMEOUT_MS) }));
         return true;
       } catch (error) {
         if (error instanceof TasklaneHttpError && error.status < 500) this.forget();
+        else if (this.accessToken !== undefined) {
+          clearTimeout(this.renewTimer);
+          this.renewTimer = setTimeout(() => void this.refresh(), REFRESH_RETRY_MS);
+        }
         return false;
       }
     }).finally(() => (this.refreshing = null));

@@ -20,6 +20,8 @@ import {
 
 /** How long a change by someone else stays highlighted (ms). */
 export const FLASH_MS = 2500;
+/** Pause before opening a board's stream again after it ended with an expired access token (ms); the session retries its renewal every 5 s. */
+const REOPEN_DELAY_MS = 3_000;
 
 
 export interface Flash {
@@ -91,11 +93,14 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [removed, setRemoved] = useState<string | null>(null);
+  /** Bumped to open the board's stream again after it ended with the access token (see onSessionExpired). */
+  const [reopen, setReopen] = useState(0);
   const confirmedRef = useRef<BoardState | null>(null);
   const listeners = useRef(new Set<(event: AnyBoardEvent) => void>());
 
   useEffect(() => {
     let flashTimer: ReturnType<typeof setTimeout> | undefined;
+    let reopenTimer: ReturnType<typeof setTimeout> | undefined;
     const expireFlashes = () => {
       const now = Date.now();
       setFlashes((f) => new Map([...f].filter(([, v]) => v.until > now)));
@@ -133,6 +138,12 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       onStatus: setStatus,
       onPresence: (n) => setViewers(n.users.map((u) => u.userId)),
       onRemoved: (reason) => setRemoved(reason),
+      // The access token ran out while its renewal failed (a network blip; the session keeps
+      // trying): open the board again shortly, from a fresh snapshot. A revoked or lost session
+      // signs out instead, which leaves this page.
+      onSessionExpired: (reason) => {
+        if (reason === 'token_expired' && session.state.status === 'signed-in') reopenTimer = setTimeout(() => setReopen((n) => n + 1), REOPEN_DELAY_MS);
+      },
     });
     stream.start().catch((e: unknown) => {
       if (e instanceof TasklaneHttpError && e.status === 404) setRemoved('not a member of this board, or it was deleted');
@@ -140,9 +151,10 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     });
     return () => {
       clearTimeout(flashTimer);
+      clearTimeout(reopenTimer);
       stream.close();
     };
-  }, [session, boardId, me]);
+  }, [session, boardId, me, reopen]);
 
   const board = useMemo(() => (confirmed ? withPending(confirmed, pending) : null), [confirmed, pending]);
   const rest = session.rest;

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
+import type { Cluster } from '@tasklane/cluster';
+import { connection, launchChromium, newUser, openBoard, signIn } from './support/browser.js';
+import { PASSWORD, registerUser } from './support/users.js';
+import { startRunCluster } from '../../api/test/support/run-cluster.js';
+
+/**
+ * A board left open while the access token runs out and its renewal fails (a network blip), in
+ * real Chromium against a built replica whose access tokens last 6 s: the server ends the board's
+ * socket (`token_expired`), the stream's own refresh fails, and the page must come back to Live by
+ * itself once `/auth/refresh` answers again, and keep showing other people's changes.
+ */
+describe('a board through a failed token renewal (Chromium, 1 replica, ACCESS_TOKEN_TTL=6)', () => {
+  let cluster: Cluster;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [cluster, browser] = await Promise.all([startRunCluster({ replicas: 1, nginx: false, env: { RATE_LIMITS: 'off', ACCESS_TOKEN_TTL: '6' } }), launchChromium()]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await cluster?.stop();
+  });
+
+  it('goes Offline when the token expires while /auth/refresh fails, then back to Live by itself with the changes made meanwhile', async () => {
+    const origin = cluster.replicaUrls[0];
+    const ana = await registerUser(origin, 'Ana');
+    const board = await ana.rest.createBoard({ name: 'Renewal', columns: ['To do'] });
+    const context = await newUser(browser);
+    try {
+      const page = await context.newPage();
+      await signIn(page, origin, ana.email, PASSWORD);
+      await openBoard(page, origin, board.id);
+      await page.route('**/api/v1/auth/refresh', (route) => route.abort('connectionfailed'));
+      // Within the token's 6 s the server ends the socket; the stream's refresh meets the blocked route.
+      await connection(page).getByText('Offline').waitFor({ timeout: 15_000 });
+      await page.unroute('**/api/v1/auth/refresh');
+      await ana.rest.login(ana.email, PASSWORD); // the test's own client has outlived its token too
+      const column = board.columns[0];
+      await ana.rest.createTask(board.id, { title: 'Made while the page was offline', columnId: column.id });
+      await connection(page).getByText('Live').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Made while the page was offline', exact: true }).waitFor({ timeout: 10_000 });
+      await ana.rest.createTask(board.id, { title: 'Made after it came back', columnId: column.id });
+      await page.getByRole('button', { name: 'Made after it came back', exact: true }).waitFor({ timeout: 10_000 });
+      expect(await connection(page).textContent()).toContain('Live');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
