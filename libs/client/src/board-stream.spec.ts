@@ -279,6 +279,18 @@ describe('BoardStream status, presence and refused reconnects', () => {
     expect(s.status).toBe('closed');
   });
 
+  it('rejects waitForSeq at once when closed, and after close', async () => {
+    const { s, emit } = stream({}, async () => ({ ok: true, seq: 5, events: [] }));
+    const started = s.start();
+    emit('connect');
+    await started;
+    const waiting = s.waitForSeq(9, 60_000);
+    s.close();
+    await expect(waiting).rejects.toThrow(/closed at seq 5, before 9/);
+    await expect(s.waitForSeq(10)).rejects.toThrow(/closed/);
+    await expect(s.waitForSeq(5)).resolves.toBeUndefined(); // already delivered
+  });
+
   it('closed while waiting for its first join: start() resolves instead of hanging', async () => {
     const { s, emit } = stream({}, () => new Promise(() => {})); // the ack never comes
     const started = s.start();

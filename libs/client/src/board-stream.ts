@@ -148,7 +148,7 @@ export class BoardStream {
   /** Counts connects: a join that outlived its connection (a resync spanning a reconnect) must not mark the new one joined. */
   private connection = 0;
   private closed = false;
-  private readonly waiters: { seq: number; resolve: () => void }[] = [];
+  private readonly waiters: { seq: number; resolve: () => void; reject: (error: Error) => void }[] = [];
   private startResolve: (() => void) | null = null;
   private startReject: ((e: unknown) => void) | null = null;
   /** The board id as the server writes it (lower case). */
@@ -286,12 +286,20 @@ export class BoardStream {
     });
   }
 
-  /** Resolves once every event up to `seq` has been delivered. @throws Error after `timeoutMs` */
+  /**
+   * Resolves once every event up to `seq` has been delivered.
+   * @throws Error after `timeoutMs`, or at once when the stream is or gets closed
+   */
   waitForSeq(seq: number, timeoutMs = 10_000): Promise<void> {
     if (this.order.last !== null && this.order.last >= seq) return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error(`board ${this.options.boardId}: closed at seq ${this.order.last}, before ${seq}`));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`board ${this.options.boardId}: seq ${seq} not reached within ${timeoutMs} ms (at ${this.order.last})`)), timeoutMs);
-      this.waiters.push({ seq, resolve: () => (clearTimeout(timer), resolve()) });
+      this.waiters.push({
+        seq,
+        resolve: () => (clearTimeout(timer), resolve()),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
     });
   }
 
@@ -301,6 +309,7 @@ export class BoardStream {
     this.setStatus('closed');
     this.startResolve?.(); // a start() still waiting for its first join ends here
     this.startResolve = this.startReject = null;
+    for (const w of this.waiters.splice(0)) w.reject(new Error(`board ${this.options.boardId}: closed at seq ${this.order.last}, before ${w.seq}`));
     if (this.fillTimer) clearTimeout(this.fillTimer);
     if (this.authTimer) clearTimeout(this.authTimer);
     for (const t of this.timers) clearTimeout(t);

@@ -165,6 +165,37 @@ describe('NotificationStream, its own socket', () => {
     expect(connects()).toBe(3);
   });
 
+  it('catches up again when it reconnects while a catch-up is in flight (that request may predate what was missed)', async () => {
+    const stored = [note(1)];
+    const answers: ((p: NotificationPage) => void)[] = [];
+    const page = (after: number): NotificationPage => ({ items: stored.filter((n) => n.seq > after).sort((a, b) => b.seq - a.seq), nextCursor: null, unreadCount: stored.length, lastSeq: Math.max(...stored.map((n) => n.seq)) });
+    let calls = 0;
+    const rest = {
+      listNotifications: (q: NotificationsQuery = {}) => {
+        calls += 1;
+        if (calls === 1) return Promise.resolve(page(0));
+        const snapshot = page(q.afterSeq ?? 0); // what the server had when the request arrived
+        return new Promise<NotificationPage>((r) => answers.push(() => r(snapshot)));
+      },
+    } as unknown as TasklaneRestClient;
+    const seen: number[] = [];
+    const s = new NotificationStream({ baseUrl: 'http://127.0.0.1:9', token: 't', rest, socket: new FakeSocket() as unknown as TasklaneSocket, onNotification: (n) => seen.push(n.seq) });
+    streams.push(s);
+    const socket = s.socket as unknown as FakeSocket;
+    await s.start();
+    stored.push(note(2));
+    socket.emit('connect'); // catch-up 1 reads 2
+    stored.push(note(3)); // made while the socket was down again
+    socket.emit('disconnect', 'transport close');
+    socket.emit('connect'); // joins catch-up 1 and asks for another
+    answers.shift()!({} as NotificationPage);
+    await settle();
+    answers.shift()!({} as NotificationPage);
+    await settle();
+    expect(seen).toEqual([2, 3]);
+    expect(calls).toBe(3);
+  });
+
   it('closed while its first page is on its way: never connects', async () => {
     let answer: (p: NotificationPage) => void = () => {};
     const rest = { listNotifications: () => new Promise<NotificationPage>((r) => (answer = r)) } as unknown as TasklaneRestClient;

@@ -67,6 +67,8 @@ export class NotificationStream {
   private closed = false;
   /** The catch-up in flight; live notices wait behind it. */
   private catchingUp: Promise<void> | null = null;
+  /** Asked for again while one was in flight (a reconnect): its request may predate what was missed. */
+  private catchUpAgain = false;
   private readonly onNew = (n: NotificationView) => void this.receive(n);
   private readonly onConnect = () => {
     this.refusals = 0;
@@ -171,7 +173,8 @@ export class NotificationStream {
 
   /** Fetches every notification after `lastSeq` (paging back through newest-first pages) and applies them oldest first. */
   private catchUp(): Promise<void> {
-    if (!this.catchingUp) {
+    if (this.catchingUp) this.catchUpAgain = true;
+    else {
       this.catchingUp = (async () => {
         try {
           const after = this.current.lastSeq;
@@ -187,6 +190,10 @@ export class NotificationStream {
           this.options.onError?.(error);
         } finally {
           this.catchingUp = null;
+        }
+        if (this.catchUpAgain && !this.closed) {
+          this.catchUpAgain = false;
+          await this.catchUp();
         }
       })();
     }

@@ -30,10 +30,21 @@ export function NotificationsProvider({ session, children }: { session: Session;
       onChange: (state) => setHandle({ ...state, markRead: (which) => stream.markRead(which), socket: stream.socket }),
     });
     setHandle({ ...EMPTY, markRead: (which) => stream.markRead(which), socket: stream.socket });
-    stream.start().catch(() => {
-      /* the bell stays empty; a later reconnect of the page retries */
-    });
-    return () => stream.close();
+    // The first page failed (server unreachable, a blip): the bell stays empty and tries again,
+    // 1 s doubling to at most 30 s, until it starts or the provider unmounts.
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let ended = false;
+    const begin = (attempt: number) => {
+      stream.start().catch(() => {
+        if (!ended) retry = setTimeout(() => begin(attempt + 1), Math.min(1_000 * 2 ** attempt, 30_000));
+      });
+    };
+    begin(0);
+    return () => {
+      ended = true;
+      clearTimeout(retry);
+      stream.close();
+    };
   }, [session]);
   return <NotificationsContext.Provider value={handle}>{children}</NotificationsContext.Provider>;
 }
