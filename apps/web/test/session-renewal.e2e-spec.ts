@@ -36,6 +36,8 @@ describe('a board through a failed token renewal (Chromium, 1 replica, ACCESS_TO
       await page.route('**/api/v1/auth/refresh', (route) => route.abort('connectionfailed'));
       // Within the token's 6 s the server ends the socket; the stream's refresh meets the blocked route.
       await connection(page).getByText('Offline').waitFor({ timeout: 15_000 });
+      await page.waitForTimeout(8_000); // the outage lasts: the session's retries (every 5 s) fail too
+      expect(await connection(page).textContent()).toContain('Offline');
       await page.unroute('**/api/v1/auth/refresh');
       await ana.rest.login(ana.email, PASSWORD); // the test's own client has outlived its token too
       const column = board.columns[0];

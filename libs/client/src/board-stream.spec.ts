@@ -279,6 +279,23 @@ describe('BoardStream status, presence and refused reconnects', () => {
     expect(s.status).toBe('closed');
   });
 
+  it('closed while the token refresh after an expiry runs: never connects again', async () => {
+    let refreshed: () => void = () => {};
+    let token = 't';
+    const refreshToken = () => new Promise<void>((r) => (refreshed = () => ((token = 't2'), r())));
+    const { s, emit, connects } = stream({ token: () => token, refreshToken }, async () => ({ ok: true, seq: 5, events: [] }));
+    const started = s.start();
+    emit('connect');
+    await started;
+    (s as unknown as { socketToken: string }).socketToken = 't'; // as the handshake set it: no newer token yet
+    emit('session:expired', { reason: 'token_expired' });
+    emit('disconnect', 'io server disconnect');
+    s.close(); // the page left meanwhile
+    refreshed();
+    await sleep(10);
+    expect(connects()).toBe(1);
+  });
+
   it('rejects waitForSeq at once when closed, and after close', async () => {
     const { s, emit } = stream({}, async () => ({ ok: true, seq: 5, events: [] }));
     const started = s.start();

@@ -443,7 +443,11 @@ export class BoardStream {
       // No newer token yet: let the application refresh its session once, then try again.
       if (this.options.refreshToken) {
         void this.options.refreshToken().then(
-          () => (this.hasNewerToken() ? this.socket.connect() : this.end(ended)),
+          () => {
+            if (this.closed) return; // left while the refresh ran: never connect again
+            if (this.hasNewerToken()) this.socket.connect();
+            else this.end(ended);
+          },
           (error: unknown) => {
             this.options.onError?.(error);
             this.end(ended);
@@ -464,6 +468,7 @@ export class BoardStream {
   /** Stops the stream after the server ended its session, and says why. */
   private end(reason: SessionExpiredNotice['reason']): void {
     if (this.closed) return;
+    this.startReject?.(new Error(`board ${this.options.boardId}: session ended (${reason}) before the first join`));
     this.close();
     this.options.onSessionExpired?.(reason);
   }
@@ -471,6 +476,7 @@ export class BoardStream {
   /** The server will not send this board any more (membership revoked, board deleted): stop. */
   private removed(reason: string): void {
     if (this.closed) return;
+    this.startReject?.(new Error(`board ${this.options.boardId}: removed before the first join (${reason})`));
     this.close();
     this.options.onRemoved?.(reason);
   }

@@ -156,11 +156,11 @@ describe('NotificationStream, its own socket', () => {
     expect(connects()).toBe(1);
     Object.defineProperty(socket, 'active', { value: false, configurable: true }); // what a middleware refusal leaves
     socket.emitReserved('connect_error', new Error('unauthorized'));
-    await new Promise((r) => setTimeout(r, 300)); // the first backoff is 100-200 ms
+    await new Promise((r) => setTimeout(r, 700)); // the first backoff is 100-200 ms
     expect(refreshed).toBe(1);
     expect(connects()).toBe(2);
     socket.emitReserved('connect_error', new Error('shutting down'));
-    await new Promise((r) => setTimeout(r, 500)); // the second is 200-400 ms
+    await new Promise((r) => setTimeout(r, 1_000)); // the second is 200-400 ms
     expect(refreshed).toBe(1); // only an unauthorized refusal renews
     expect(connects()).toBe(3);
   });

@@ -81,6 +81,8 @@ export class NotificationStream {
   /** Refused handshakes in a row (reset at every connect), for the backoff. */
   private refusals = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A reconnect after a refusal is being prepared (refresh, then the timer): one chain at a time. */
+  private retrying = false;
   /**
    * A handshake the server's middleware refused ends Socket.IO's own reconnection (`active` turns
    * false): connect again after a backoff (200 ms doubling, at most 5 s, with jitter), refreshing
@@ -88,15 +90,17 @@ export class NotificationStream {
    */
   private readonly onConnectError = (error: Error) => {
     this.options.onError?.(error);
-    if (this.closed || this.socket.active || this.retryTimer) return;
+    if (this.closed || this.socket.active || this.retrying) return;
+    this.retrying = true;
     const delay = Math.min(200 * 2 ** this.refusals++, 5_000) * (0.5 + Math.random() / 2);
     const refresh = error.message === UNAUTHORIZED && this.options.refreshToken ? this.options.refreshToken() : Promise.resolve();
     void refresh
       .catch((e: unknown) => this.options.onError?.(e))
       .then(() => {
-        if (this.closed) return;
+        if (this.closed) return void (this.retrying = false);
         this.retryTimer = setTimeout(() => {
           this.retryTimer = null;
+          this.retrying = false;
           if (!this.closed) this.socket.connect();
         }, delay);
       });

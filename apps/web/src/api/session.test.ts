@@ -76,31 +76,43 @@ describe('Session: the cookie session contract', () => {
     expect(calls.map((c) => c.url.replace('/api/v1', ''))).toEqual(['/auth/login', '/auth/refresh', '/boards', '/auth/refresh', '/boards']);
   });
 
-  it('keeps the session through a failed renewal (503, network) and tries again until one succeeds', async () => {
+  it('keeps the session through failed renewals (503, network, 429), asks nothing more until the next try, and tries again until one succeeds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const calls = fakeServer();
     const session = new Session('');
     await session.signIn('ana@example.com', 'pw');
     const server = globalThis.fetch as unknown as Mock<(url: string, init: RequestInit) => Promise<Response>>;
     const real = server.getMockImplementation()!;
-    let failures = 2;
-    server.mockImplementation(async (url: string, init: RequestInit) => {
-      if (url.endsWith('/auth/refresh') && failures > 0) {
-        failures -= 1;
-        if (failures === 1) return json(503, { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'busy', requestId: 'r' });
+    const failures: (() => Response)[] = [
+      () => json(503, { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'busy', requestId: 'r' }),
+      () => {
         throw new TypeError('Failed to fetch');
+      },
+      () => json(429, { statusCode: 429, code: 'RATE_LIMITED', message: 'slow down', requestId: 'r' }),
+    ];
+    let refreshes = 0;
+    server.mockImplementation(async (url: string, init: RequestInit) => {
+      if (url.endsWith('/auth/refresh')) {
+        refreshes += 1;
+        const fail = failures.shift();
+        if (fail) return fail();
       }
       return real(url, init);
     });
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       await expect(session.refresh()).resolves.toBe(false); // 503
       expect(session.state.status).toBe('signed-in');
+      await expect(session.refresh()).resolves.toBe(false); // asked again before the retry: no request
+      expect(refreshes).toBe(1);
       await vi.advanceTimersByTimeAsync(REFRESH_RETRY_MS); // the retry meets the network error
+      expect(refreshes).toBe(2);
+      await vi.advanceTimersByTimeAsync(REFRESH_RETRY_MS); // then the rate limit
+      expect(refreshes).toBe(3);
       expect(session.state.status).toBe('signed-in');
       expect(session.token()).toBe('access-1');
       await vi.advanceTimersByTimeAsync(REFRESH_RETRY_MS); // and the next one succeeds
       expect(session.token()).toBe('access-2');
-      expect(calls.filter((c) => c.url.endsWith('/auth/refresh'))).toHaveLength(1); // the two failures never reached the fake API
+      expect(calls.filter((c) => c.url.endsWith('/auth/refresh'))).toHaveLength(1); // the failures never reached the fake API
     } finally {
       vi.useRealTimers();
       await session.signOut();

@@ -3,10 +3,24 @@ import type { AuthResponse, UserView } from '@tasklane/contracts';
 
 export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: UserView };
 
-/** How long one `/auth/refresh` may take before it counts as failed (ms): every request waiting on a 401 waits on it. */
-export const REFRESH_TIMEOUT_MS = 10_000;
-/** After a refresh that failed on the server's side or the network, the next try this much later (ms), until one succeeds or the session is gone. */
+/**
+ * How long one `/auth/refresh` may take before it counts as failed (ms): every request waiting on a
+ * 401 waits on it. Generous, because a refresh the server committed but whose answer never arrived
+ * leaves the browser with the rotated-out cookie, and the next try then ends the session (reuse).
+ */
+export const REFRESH_TIMEOUT_MS = 20_000;
+/**
+ * After a refresh that failed temporarily (network, timeout, 5xx, 408, 429), the next try this
+ * much later (ms), until one succeeds or the session is gone; refreshes asked for meanwhile (a
+ * stream's reconnect, a REST 401) resolve false at once instead of adding requests against the
+ * server's refresh rate limit (RATE_LIMIT_REFRESH, per IP).
+ */
 export const REFRESH_RETRY_MS = 5_000;
+
+/** Whether a failed refresh may succeed later: not an answer that the session is gone. */
+function temporary(error: unknown): boolean {
+  return !(error instanceof TasklaneHttpError) || error.status >= 500 || error.status === 408 || error.status === 429;
+}
 
 /**
  * The signed-in user and their tokens, in the server's cookie session mode (docs/security.md,
@@ -22,6 +36,10 @@ export class Session {
   private accessToken: string | undefined;
   private refreshing: Promise<boolean> | null = null;
   private renewTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while a retry after a temporary failure is pending: refresh() answers false until it runs. */
+  private retryPending = false;
+  /** Bumped by signOut(): a refresh that started before it must not sign the tab back in. */
+  private generation = 0;
   private listeners = new Set<(s: SessionState) => void>();
   state: SessionState = { status: 'loading' };
   readonly rest: TasklaneRestClient;
@@ -55,6 +73,9 @@ export class Session {
 
   /** Ends the session on the server (which clears the cookie) and forgets the access token. */
   async signOut(): Promise<void> {
+    this.generation += 1;
+    clearTimeout(this.renewTimer);
+    this.retryPending = false;
     try {
       await this.rest.logout();
     } catch {
@@ -65,20 +86,30 @@ export class Session {
 
   /**
    * Gets a new access token from the session cookie; one at a time per page and across tabs.
-   * Resolves false (and signs out) when the session is gone (4xx); false without signing out when
-   * the server could not be reached, failed (5xx) or took longer than REFRESH_TIMEOUT_MS, so a blip
-   * does not end the session: a signed-in session then tries again every REFRESH_RETRY_MS.
+   * Resolves false (and signs out) when the session is gone (401, 400); false without signing out
+   * when the failure is temporary (network, longer than REFRESH_TIMEOUT_MS, 5xx, 408, 429), so a
+   * blip does not end the session: a signed-in session then tries again every REFRESH_RETRY_MS,
+   * and refreshes asked for before that try resolve false without a request.
    */
   refresh(): Promise<boolean> {
+    if (this.retryPending) return Promise.resolve(false);
+    const generation = this.generation;
     this.refreshing ??= this.withLock(async () => {
       try {
-        this.accepted(await this.rest.refresh(undefined, { signal: timeoutSignal(REFRESH_TIMEOUT_MS) }));
+        const auth = await this.rest.refresh(undefined, { signal: timeoutSignal(REFRESH_TIMEOUT_MS) });
+        if (generation !== this.generation) return false; // signed out meanwhile
+        this.accepted(auth);
         return true;
       } catch (error) {
-        if (error instanceof TasklaneHttpError && error.status < 500) this.forget();
+        if (generation !== this.generation) return false;
+        if (!temporary(error)) this.forget();
         else if (this.accessToken !== undefined) {
           clearTimeout(this.renewTimer);
-          this.renewTimer = setTimeout(() => void this.refresh(), REFRESH_RETRY_MS);
+          this.retryPending = true;
+          this.renewTimer = setTimeout(() => {
+            this.retryPending = false;
+            void this.refresh();
+          }, REFRESH_RETRY_MS);
         }
         return false;
       }
@@ -89,6 +120,7 @@ export class Session {
   private accepted(auth: AuthResponse): void {
     this.accessToken = auth.accessToken;
     clearTimeout(this.renewTimer);
+    this.retryPending = false;
     // Renew a minute before the access token expires, so sockets can switch to the new one in time.
     this.renewTimer = setTimeout(() => void this.refresh(), Math.max(10, auth.expiresIn - 60) * 1000);
     this.set({ status: 'signed-in', user: auth.user });
@@ -97,6 +129,7 @@ export class Session {
   private forget(): void {
     this.accessToken = undefined;
     clearTimeout(this.renewTimer);
+    this.retryPending = false;
     if (this.state.status !== 'signed-out') this.set({ status: 'signed-out' });
   }
 

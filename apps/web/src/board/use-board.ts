@@ -20,8 +20,6 @@ import {
 
 /** How long a change by someone else stays highlighted (ms). */
 export const FLASH_MS = 2500;
-/** Pause before opening a board's stream again after it ended with an expired access token (ms); the session retries its renewal every 5 s. */
-const REOPEN_DELAY_MS = 3_000;
 
 
 export interface Flash {
@@ -100,7 +98,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
 
   useEffect(() => {
     let flashTimer: ReturnType<typeof setTimeout> | undefined;
-    let reopenTimer: ReturnType<typeof setTimeout> | undefined;
+    let stopWaiting: (() => void) | undefined;
     const expireFlashes = () => {
       const now = Date.now();
       setFlashes((f) => new Map([...f].filter(([, v]) => v.until > now)));
@@ -139,10 +137,15 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       onPresence: (n) => setViewers(n.users.map((u) => u.userId)),
       onRemoved: (reason) => setRemoved(reason),
       // The access token ran out while its renewal failed (a network blip; the session keeps
-      // trying): open the board again shortly, from a fresh snapshot. A revoked or lost session
-      // signs out instead, which leaves this page.
+      // trying every few seconds): open the board again, from a fresh snapshot, as soon as the
+      // session has a new token. A revoked or lost session signs out instead, which leaves this page.
       onSessionExpired: (reason) => {
-        if (reason === 'token_expired' && session.state.status === 'signed-in') reopenTimer = setTimeout(() => setReopen((n) => n + 1), REOPEN_DELAY_MS);
+        if (reason !== 'token_expired' || session.state.status !== 'signed-in') return;
+        stopWaiting = session.subscribe((state) => {
+          if (state.status !== 'signed-in') return;
+          stopWaiting?.();
+          setReopen((n) => n + 1);
+        });
       },
     });
     stream.start().catch((e: unknown) => {
@@ -151,7 +154,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     });
     return () => {
       clearTimeout(flashTimer);
-      clearTimeout(reopenTimer);
+      stopWaiting?.();
       stream.close();
     };
   }, [session, boardId, me, reopen]);
