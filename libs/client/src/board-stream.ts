@@ -253,10 +253,10 @@ export class BoardStream {
 
   /**
    * Connects and joins. Resolves after the first join is acknowledged and its events applied, or
-   * at once when close() is called first (closing is the caller's choice, not a failure: nothing
-   * is connected afterwards). On failure the stream is closed (no reconnection continues in the
-   * background).
-   * @throws the snapshot, connect or join error
+   * at once when the caller calls close() first (its choice, not a failure: nothing is connected
+   * afterwards). On failure the stream is closed (no reconnection continues in the background).
+   * @throws the snapshot, connect or join error; an Error when the server removed the member or
+   *   ended the session before the first join
    */
   async start(): Promise<void> {
     try {
