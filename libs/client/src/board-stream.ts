@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
   type SessionExpiredNotice,
 } from '@tasklane/contracts';
+import { backoffDelay } from './backoff.js';
 import { applyEvent, type BoardState } from './board-state.js';
 import { jwtExpiresAt } from './jwt.js';
 import { type RequestOptions, TasklaneHttpError, TasklaneRestClient, timeoutSignal } from './rest-client.js';
@@ -240,7 +241,7 @@ export class BoardStream {
   private reconnectAfterRefusal(error: Error): void {
     this.setStatus('reconnecting');
     const refresh = error.message === UNAUTHORIZED && this.options.refreshToken ? this.options.refreshToken() : Promise.resolve();
-    const delay = BoardStream.backoff(200, this.connectFailures++, 5_000);
+    const delay = backoffDelay(200, this.connectFailures++, 5_000);
     void refresh
       .catch((e: unknown) => this.options.onError?.(e))
       .then(() => this.later(() => this.socket.connect(), delay));
@@ -332,15 +333,10 @@ export class BoardStream {
     return { signal: timeoutSignal(this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) };
   }
 
-  /** Exponential backoff with jitter: base·2^failures, at most `max` ms. */
-  private static backoff(base: number, failures: number, max: number): number {
-    return Math.min(base * 2 ** failures, max) * (0.5 + Math.random() / 2);
-  }
-
   private retryJoin(): void {
     this.later(() => {
       if (this.socket.connected) void this.join();
-    }, BoardStream.backoff(500, this.joinFailures++, 10_000));
+    }, backoffDelay(500, this.joinFailures++, 10_000));
   }
 
   private async join(): Promise<void> {
@@ -542,7 +538,7 @@ export class BoardStream {
   private scheduleFill(): void {
     if (this.fillTimer || this.filling || this.closed) return;
     const base = this.options.gapTimeoutMs ?? DEFAULT_GAP_TIMEOUT_MS;
-    const delay = this.fillFailures === 0 ? base : BoardStream.backoff(base, this.fillFailures, 10_000);
+    const delay = this.fillFailures === 0 ? base : backoffDelay(base, this.fillFailures, 10_000);
     this.fillTimer = setTimeout(() => void this.fill(), delay);
   }
 
@@ -595,11 +591,11 @@ export class BoardStream {
     if (this.closed || this.resyncing || this.staleAt === null) return;
     this.resync().then(
       () => {
-        if (this.staleAt !== null) this.later(() => this.resyncAfterUnknown(attempt + 1), BoardStream.backoff(250, attempt + 1, 10_000));
+        if (this.staleAt !== null) this.later(() => this.resyncAfterUnknown(attempt + 1), backoffDelay(250, attempt + 1, 10_000));
       },
       (error: unknown) => {
         this.options.onError?.(error);
-        this.later(() => this.resyncAfterUnknown(attempt + 1), BoardStream.backoff(250, attempt + 1, 10_000));
+        this.later(() => this.resyncAfterUnknown(attempt + 1), backoffDelay(250, attempt + 1, 10_000));
       },
     );
   }

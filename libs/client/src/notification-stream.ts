@@ -1,5 +1,6 @@
 import { io, type ManagerOptions, type SocketOptions } from 'socket.io-client';
 import { SOCKET_PATH, UNAUTHORIZED, type MarkNotificationsRead, type NotificationView } from '@tasklane/contracts';
+import { backoffDelay } from './backoff.js';
 import type { TasklaneSocket } from './board-stream.js';
 import { TasklaneRestClient, timeoutSignal } from './rest-client.js';
 
@@ -92,7 +93,7 @@ export class NotificationStream {
     this.options.onError?.(error);
     if (this.closed || this.socket.active || this.retrying) return;
     this.retrying = true;
-    const delay = Math.min(200 * 2 ** this.refusals++, 5_000) * (0.5 + Math.random() / 2);
+    const delay = backoffDelay(200, this.refusals++, 5_000);
     const refresh = error.message === UNAUTHORIZED && this.options.refreshToken ? this.options.refreshToken() : Promise.resolve();
     void refresh
       .catch((e: unknown) => this.options.onError?.(e))
