@@ -225,7 +225,7 @@ export class TasklaneRestClient {
   async login(email: string, password: string, options: { session?: SessionMode } = {}): Promise<AuthResponse> {
     return this.authenticated(await this.request<AuthResponse>('POST', '/auth/login', { email, password, ...options }));
   }
-  /** Rotates the refresh token: the given one, or (none given) the session cookie. A reused token revokes its whole session (401). */
+  /** Rotates the refresh token: the given one, or (none given) the session cookie. A reused token revokes its whole session (401); the same token again within the server's REFRESH_TOKEN_REUSE_GRACE, while its successor is unused, is a retry of a lost answer and gets a new pair. */
   async refresh(refreshToken?: string, o?: RequestOptions): Promise<AuthResponse> {
     return this.authenticated(await this.request<AuthResponse>('POST', '/auth/refresh', refreshToken === undefined ? {} : { refreshToken }, o));
   }

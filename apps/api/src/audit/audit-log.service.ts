@@ -7,6 +7,7 @@ export type AuditEvent =
   | 'user.registered'
   | 'login.succeeded'
   | 'login.failed'
+  | 'refresh.retried'
   | 'refresh.reuse_detected'
   | 'session.logged_out'
   | 'sessions.logged_out_all'

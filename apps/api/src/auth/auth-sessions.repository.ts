@@ -13,6 +13,8 @@ interface TokenStateRow {
   token_revoked_at: Date | null;
   session_expires_at: Date;
   session_revoked_at: Date | null;
+  replaced_by_id: string | null;
+  successor_revoked_at: Date | null;
 }
 
 const toState = (r: TokenStateRow): RefreshTokenState => ({
@@ -23,6 +25,8 @@ const toState = (r: TokenStateRow): RefreshTokenState => ({
   tokenRevokedAt: r.token_revoked_at,
   sessionExpiresAt: r.session_expires_at,
   sessionRevokedAt: r.session_revoked_at,
+  replacedById: r.replaced_by_id,
+  successorRevokedAt: r.successor_revoked_at,
 });
 
 /**
@@ -49,16 +53,20 @@ export class AuthSessionsRepository {
   }
 
   /**
-   * The token with this hash and its session, both row-locked until `tx` ends, or null. Locking
-   * the session serialises every rotation of one family: of two concurrent uses of one token, the
-   * second sees the first's revocation (READ COMMITTED re-reads a row after waiting for its lock).
+   * The token with this hash, its session and (unlocked) its successor's revocation time, or null.
+   * The token and the session are row-locked until `tx` ends. Locking the session serialises every
+   * rotation of one family: of two concurrent uses of one token, the second sees the first's
+   * revocation (READ COMMITTED re-reads a row after waiting for its lock), and the successor can
+   * only change under that same lock.
    */
   async lockToken(tx: EntityManager, tokenHash: string): Promise<RefreshTokenState | null> {
     const { rows } = await runPrepared<TokenStateRow>(
       tx,
       `SELECT t.id AS token_id, t.session_id, t.user_id, t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at,
-              s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at
+              s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
+              t.replaced_by_id, n.revoked_at AS successor_revoked_at
          FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
+         LEFT JOIN refresh_tokens n ON n.id = t.replaced_by_id
         WHERE t.token_hash = $1
           FOR UPDATE OF t, s`,
       [tokenHash],
@@ -66,8 +74,18 @@ export class AuthSessionsRepository {
     return rows[0] ? toState(rows[0]) : null;
   }
 
-  async revokeToken(tx: EntityManager, tokenId: string): Promise<void> {
-    await runPrepared(tx, `UPDATE refresh_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [tokenId]);
+  /**
+   * Records that token `tokenId` was presented and rotated into `successorId`: revoked at `now`
+   * (kept if it was revoked already, as for a retry within the grace window, whose window is
+   * therefore never extended) and linked to its successor.
+   */
+  async markRotated(tx: EntityManager, tokenId: string, successorId: string, now: Date): Promise<void> {
+    await runPrepared(tx, `UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, $3), replaced_by_id = $2 WHERE id = $1`, [tokenId, successorId, now]);
+  }
+
+  /** Revokes an unused token without a successor (superseded by a retry of its predecessor): presenting it later is reuse. */
+  async supersede(tx: EntityManager, tokenId: string, now: Date): Promise<void> {
+    await runPrepared(tx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [tokenId, now]);
   }
 
   /** The session and user of the token with this hash, whatever its state; null for an unknown token. */

@@ -72,7 +72,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Refresh tokens',
     description:
-      'Exchanges a refresh token (body, or with `{}` the `tasklane_refresh` cookie) for a new pair in the same session; the old one stops working. Presenting a refresh token that was already used revokes the whole session and disconnects its sockets. A session ends REFRESH_TOKEN_ABSOLUTE_TTL after login whatever the refreshes.',
+      'Exchanges a refresh token (body, or with `{}` the `tasklane_refresh` cookie) for a new pair in the same session; the old one stops working. Presenting a refresh token that was already used revokes the whole session and disconnects its sockets, except a retry of a lost answer: the same token again within REFRESH_TOKEN_REUSE_GRACE seconds of its rotation, while the pair it was rotated into is unused, gets a new pair (and that unused pair is revoked). A session ends REFRESH_TOKEN_ABSOLUTE_TTL after login whatever the refreshes.',
   })
   @ApiOkResponse({ type: AuthResponseDto, headers: SET_COOKIE })
   @ApiErrors({ 401: 'INVALID_REFRESH_TOKEN: missing, unknown, already used (the session is then revoked), revoked or expired' })

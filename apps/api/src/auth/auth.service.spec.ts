@@ -29,20 +29,23 @@ const state = (over: Partial<RefreshTokenState> = {}): RefreshTokenState => ({
   tokenRevokedAt: null,
   sessionExpiresAt: later(7200),
   sessionRevokedAt: null,
+  replacedById: null,
+  successorRevokedAt: null,
   ...over,
 });
 
 function setup(found: RefreshTokenState | null) {
   const repo = {
     lockToken: jest.fn(async () => found),
-    revokeToken: jest.fn(async (_db: EntityManager, _tokenId: string) => undefined),
+    markRotated: jest.fn(async (_db: EntityManager, _tokenId: string, _successorId: string, _now: Date) => undefined),
+    supersede: jest.fn(async (_db: EntityManager, _tokenId: string, _now: Date) => undefined),
     revokeSessions: jest.fn(async (_db: EntityManager, ids: readonly string[]) => [...ids]),
-    insertToken: jest.fn(async () => undefined),
+    insertToken: jest.fn(async (_db: EntityManager, _token: { id: string; sessionId: string; expiresAt: Date; tokenHash: string }) => undefined),
     findSessionOfToken: jest.fn(async () => (found ? { sessionId: found.sessionId, userId: found.userId } : null)),
   };
   const sockets = { endSessions: jest.fn(), endUser: jest.fn() };
   const audit = { record: jest.fn() };
-  const config = { getOrThrow: (key: keyof Env) => ({ ACCESS_TOKEN_TTL: 900, REFRESH_TOKEN_TTL: 3600, REFRESH_TOKEN_ABSOLUTE_TTL: 7200 })[key as string] };
+  const config = { getOrThrow: (key: keyof Env) => ({ ACCESS_TOKEN_TTL: 900, REFRESH_TOKEN_TTL: 3600, REFRESH_TOKEN_ABSOLUTE_TTL: 7200, REFRESH_TOKEN_REUSE_GRACE: 30 })[key as string] };
   const service = new AuthService(
     { transaction: (fn: (m: EntityManager) => unknown) => fn(tx), manager: tx } as unknown as DataSource,
     { getById: async () => USER } as unknown as UsersService,
@@ -57,11 +60,13 @@ function setup(found: RefreshTokenState | null) {
 }
 
 describe('AuthService refresh-token families', () => {
-  it('rotates: revokes the presented token and issues its successor in the same session, capped at the session end', async () => {
+  it('rotates: revokes the presented token, links it to its successor, issued in the same session and capped at the session end', async () => {
     const found = state({ sessionExpiresAt: later(1800) });
     const { service, repo, sockets } = setup(found);
     const issued = await service.refresh('presented', null);
-    expect(repo.revokeToken).toHaveBeenCalledWith(tx, 't1');
+    expect(repo.markRotated).toHaveBeenCalledWith(tx, 't1', issued.refreshTokenId, expect.any(Date));
+    expect(repo.insertToken).toHaveBeenCalledWith(tx, expect.objectContaining({ id: issued.refreshTokenId }));
+    expect(repo.supersede).not.toHaveBeenCalled();
     expect(repo.revokeSessions).not.toHaveBeenCalled();
     expect(sockets.endSessions).not.toHaveBeenCalled();
     expect(issued.sessionId).toBe('s1');
@@ -81,6 +86,29 @@ describe('AuthService refresh-token families', () => {
     expect(audit.record).toHaveBeenCalledWith('refresh.reuse_detected', USER.id, ORIGIN, { sessionId: 's1' });
   });
 
+  it('a retry within the grace window (successor unused) supersedes the successor, issues a new one and audits it; no revocation', async () => {
+    const { service, repo, sockets, audit } = setup(state({ tokenRevokedAt: later(-10), replacedById: 't2' }));
+    const issued = await service.refresh('rotated-but-answer-lost', ORIGIN);
+    expect(repo.supersede).toHaveBeenCalledWith(tx, 't2', expect.any(Date));
+    expect(repo.markRotated).toHaveBeenCalledWith(tx, 't1', issued.refreshTokenId, expect.any(Date));
+    expect(issued.sessionId).toBe('s1');
+    expect(repo.revokeSessions).not.toHaveBeenCalled();
+    expect(sockets.endSessions).not.toHaveBeenCalled();
+    expect(audit.record).toHaveBeenCalledWith('refresh.retried', USER.id, ORIGIN, { sessionId: 's1' });
+  });
+
+  it.each([
+    ['past the grace window', state({ tokenRevokedAt: later(-31), replacedById: 't2' })],
+    ['whose successor was used', state({ tokenRevokedAt: later(-10), replacedById: 't2', successorRevokedAt: later(-5) })],
+  ])('a rotated token %s is reuse', async (_label, found) => {
+    const { service, repo, audit } = setup(found);
+    await expect(service.refresh('copy', ORIGIN)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    expect(repo.revokeSessions).toHaveBeenCalledWith(tx, ['s1']);
+    expect(repo.supersede).not.toHaveBeenCalled();
+    expect(repo.insertToken).not.toHaveBeenCalled();
+    expect(audit.record).toHaveBeenCalledWith('refresh.reuse_detected', USER.id, ORIGIN, { sessionId: 's1' });
+  });
+
   it.each([
     ['unknown', null],
     ['of a revoked session', state({ sessionRevokedAt: later(-1), tokenRevokedAt: later(-1) })],
@@ -90,7 +118,8 @@ describe('AuthService refresh-token families', () => {
     const { service, repo, sockets, audit } = setup(found);
     await expect(service.refresh('x', null)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
     expect(repo.revokeSessions).not.toHaveBeenCalled();
-    expect(repo.revokeToken).not.toHaveBeenCalled();
+    expect(repo.markRotated).not.toHaveBeenCalled();
+    expect(repo.insertToken).not.toHaveBeenCalled();
     expect(sockets.endSessions).not.toHaveBeenCalled();
     expect(audit.record).not.toHaveBeenCalled();
   });

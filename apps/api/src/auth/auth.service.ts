@@ -48,12 +48,14 @@ export interface IssuedSession {
   sessionId: string;
   /** The session's absolute end (REFRESH_TOKEN_ABSOLUTE_TTL after login): the refresh cookie's lifetime. */
   sessionExpiresAt: Date;
+  /** Row id of the refresh token issued (`refresh_tokens.id`), for linking its predecessor to it. */
+  refreshTokenId: string;
 }
 
 /**
  * Accounts, sessions and tokens: argon2id password hashes checked against zxcvbn; HS256 access
  * JWTs (`sub`, `typ: 'access'`, `sid` = session id, ACCESS_TOKEN_TTL); login sessions as refresh-token
- * families with rotation, reuse detection and an absolute lifetime (token-families.ts); logout of
+ * families with rotation, reuse detection, a grace window for a lost answer and an absolute lifetime (token-families.ts); logout of
  * one session, of all, and on password change, each also ending the sessions' sockets through the
  * SESSION_SOCKETS port. Security-relevant outcomes are written to the AuditLog.
  */
@@ -131,29 +133,36 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token within its session (decideRefresh): the token is revoked and its
-   * successor issued in one transaction, with the session row locked. A token that was already
-   * rotated revokes its whole session (committed before the error is thrown), ends the session's
-   * sockets on every replica and is audited.
+   * Rotates a refresh token within its session (decideRefresh): the token is revoked, linked to its
+   * successor and the successor issued in one transaction, with the session row locked. A token
+   * rotated less than REFRESH_TOKEN_REUSE_GRACE seconds ago whose successor is still unused is a
+   * retry of a refresh whose answer was lost: the unused successor is superseded and a new one
+   * issued (audited `refresh.retried`). Any other token that was already revoked is reuse: it
+   * revokes its whole session (committed before the error is thrown), ends the session's sockets
+   * on every replica and is audited.
    * @throws AppError INVALID_REFRESH_TOKEN (401): missing, unknown, reused, revoked or expired
    */
   async refresh(refreshToken: string | undefined, origin: RequestOrigin | null): Promise<IssuedSession> {
     if (!refreshToken) throw invalidRefreshToken();
     const now = new Date();
+    const graceS = this.config.getOrThrow('REFRESH_TOKEN_REUSE_GRACE', { infer: true });
     const outcome = await this.dataSource.transaction(async (tx): Promise<{ decision: RefreshDecision; issued?: IssuedSession }> => {
-      const decision = decideRefresh(await this.sessions.lockToken(tx, sha256(refreshToken)), now);
+      const decision = decideRefresh(await this.sessions.lockToken(tx, sha256(refreshToken)), now, graceS);
       if (decision.kind === 'reuse') await this.sessions.revokeSessions(tx, [decision.state.sessionId]);
-      if (decision.kind !== 'rotate') return { decision };
+      if (decision.kind !== 'rotate' && decision.kind !== 'retry') return { decision };
       const { state } = decision;
-      await this.sessions.revokeToken(tx, state.tokenId);
+      if (decision.kind === 'retry') await this.sessions.supersede(tx, decision.state.replacedById, now);
       const user = await this.users.getById(state.userId, tx);
-      return { decision, issued: await this.issue(tx, user, state.sessionId, state.sessionExpiresAt, now) };
+      const issued = await this.issue(tx, user, state.sessionId, state.sessionExpiresAt, now);
+      await this.sessions.markRotated(tx, state.tokenId, issued.refreshTokenId, now);
+      return { decision, issued };
     });
     const { decision, issued } = outcome;
     if (decision.kind === 'reuse') {
       this.sockets.endSessions([decision.state.sessionId]);
       this.audit.record('refresh.reuse_detected', decision.state.userId, origin, { sessionId: decision.state.sessionId });
     }
+    if (decision.kind === 'retry') this.audit.record('refresh.retried', decision.state.userId, origin, { sessionId: decision.state.sessionId });
     if (!issued) throw invalidRefreshToken();
     return issued;
   }
@@ -271,7 +280,8 @@ export class AuthService {
     const accessToken = this.jwt.sign({ sub: user.id, typ: 'access', sid: sessionId }, { expiresIn });
     const refreshToken = randomBytes(32).toString('base64url');
     const expiresAt = nextTokenExpiry(now, this.config.getOrThrow('REFRESH_TOKEN_TTL', { infer: true }), sessionExpiresAt);
-    await this.sessions.insertToken(db, { id: randomUUID(), sessionId, userId: user.id, tokenHash: sha256(refreshToken), expiresAt });
-    return { response: { user, accessToken, refreshToken, expiresIn }, sessionId, sessionExpiresAt };
+    const refreshTokenId = randomUUID();
+    await this.sessions.insertToken(db, { id: refreshTokenId, sessionId, userId: user.id, tokenHash: sha256(refreshToken), expiresAt });
+    return { response: { user, accessToken, refreshToken, expiresIn }, sessionId, sessionExpiresAt, refreshTokenId };
   }
 }

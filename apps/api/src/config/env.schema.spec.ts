@@ -37,6 +37,7 @@ describe('validateEnv', () => {
       ACCESS_TOKEN_TTL: 900,
       REFRESH_TOKEN_TTL: 30 * 24 * 3600,
       REFRESH_TOKEN_ABSOLUTE_TTL: 30 * 24 * 3600,
+      REFRESH_TOKEN_REUSE_GRACE: 30,
       EVENTS_PAGE_MAX: 1000,
       INVITATION_TTL_S: 14 * 24 * 3600,
       MEMBERS_PER_BOARD_MAX: 500,
@@ -105,6 +106,13 @@ describe('validateEnv', () => {
       'REFRESH_TOKEN_ABSOLUTE_TTL must not be less than 60 (1 with NODE_ENV=test)',
     ]);
     expect(problems(failureOf({ NODE_ENV: 'test', ACCESS_TOKEN_TTL: '0' }))).toEqual(['ACCESS_TOKEN_TTL must not be less than 1']);
+  });
+
+  it('takes REFRESH_TOKEN_REUSE_GRACE from 0 (off) to 300 seconds', () => {
+    expect(validateEnv({ REFRESH_TOKEN_REUSE_GRACE: '0' }).REFRESH_TOKEN_REUSE_GRACE).toBe(0);
+    expect(validateEnv({ REFRESH_TOKEN_REUSE_GRACE: '300' }).REFRESH_TOKEN_REUSE_GRACE).toBe(300);
+    expect(problems(failureOf({ REFRESH_TOKEN_REUSE_GRACE: '301' }))).toEqual(['REFRESH_TOKEN_REUSE_GRACE must not be greater than 300']);
+    expect(problems(failureOf({ REFRESH_TOKEN_REUSE_GRACE: '-1' }))).toEqual(['REFRESH_TOKEN_REUSE_GRACE must not be less than 0']);
   });
 
   it('accepts DATABASE_URL with a JWT_SECRET, and then leaves migrations off by default', () => {

@@ -128,6 +128,15 @@ export class Env {
   REFRESH_TOKEN_ABSOLUTE_TTL = 30 * 24 * 3600;
 
   /**
+   * Grace window (seconds, 0–300) for a lost refresh answer: a rotated refresh token presented again
+   * within this long of its rotation, while its successor is still unused, gets a new successor
+   * instead of counting as reuse (auth/token-families.ts). 0: every rotated token is reuse.
+   * Default 30, as Okta's rotation grace period; it covers the web app's 20 s refresh timeout.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  REFRESH_TOKEN_REUSE_GRACE = 30;
+
+  /**
    * Most writes to one board that share one transaction on a replica (group commit, see
    * events/group-commit.ts). 1 turns batching off: every write its own transaction.
    */

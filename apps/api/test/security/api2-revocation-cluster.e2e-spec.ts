@@ -51,11 +51,14 @@ describe('session revocation across replicas (e2e, 2 replicas + Redis)', () => {
     const user = await registerUser(httpTarget(cluster.lbUrl!));
     const rotated = (await httpTarget(cluster.replicaUrls[0]).http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200))
       .body as AuthResponse & { refreshToken: string };
-    const s = await connectTo(1, rotated.accessToken);
+    // The successor is used (on the other replica), so the first token is no longer a retry within the grace window.
+    const newest = (await httpTarget(cluster.replicaUrls[1]).http().post('/api/v1/auth/refresh').send({ refreshToken: rotated.refreshToken }).expect(200))
+      .body as AuthResponse & { refreshToken: string };
+    const s = await connectTo(1, newest.accessToken);
     const end = whenEnded(s);
     await httpTarget(cluster.replicaUrls[0]).http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(401);
     await expect(end).resolves.toMatchObject({ reason: 'io server disconnect', notice: { reason: 'session_revoked' } });
     expect((await end).afterMs).toBeLessThan(2_000);
-    await httpTarget(cluster.replicaUrls[1]).http().post('/api/v1/auth/refresh').send({ refreshToken: rotated.refreshToken }).expect(401);
+    await httpTarget(cluster.replicaUrls[1]).http().post('/api/v1/auth/refresh').send({ refreshToken: newest.refreshToken }).expect(401);
   }, 30_000);
 });

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { TasklaneSocket } from '@tasklane/client';
 import { UNAUTHORIZED, type AuthResponse } from '@tasklane/contracts';
+import { DataSource } from 'typeorm';
 import { AuditLog, type AuditEvent } from '../../src/audit/audit-log.service.js';
-import { boardWithMembers, registerUser, TEST_PASSWORD, type TestUser } from '../support/fixtures.js';
+import { RetentionService } from '../../src/retention/retention.service.js';
+import { boardWithMembers, pruneNow, registerUser, TEST_PASSWORD, type TestUser } from '../support/fixtures.js';
 import { connectSocket, handshake, stillConnectedAfter, whenEnded } from '../support/sockets.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 
@@ -56,6 +58,60 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
 
     const reuse = record.mock.calls.filter(([event]) => event === 'refresh.reuse_detected');
     expect(reuse).toEqual([['refresh.reuse_detected', user.user.id, { ip: '127.0.0.1', requestId: expect.any(String) }, { sessionId: expect.any(String) }]]);
+  });
+
+  it('a refresh whose answer was lost can be retried within REFRESH_TOKEN_REUSE_GRACE; the answer it replaced is then a copy', async () => {
+    const user = await registerUser(t);
+    const record = jest.spyOn(audit, 'record');
+    // The first answer is committed but never reaches the client, which sends the same token again.
+    const lost = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    const retried = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    expect(new Set([user.refreshToken, lost.refreshToken, retried.refreshToken]).size).toBe(3);
+    const sid = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+    expect(sid(retried.accessToken)).toBe(sid(user.accessToken));
+    // The retry may itself be lost: the same token still works while its newest successor is unused.
+    const retriedAgain = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    // The session goes on with the newest answer.
+    const next = (await refresh(t, retriedAgain.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    await t.http().get('/api/v1/users/me').set({ Authorization: `Bearer ${next.accessToken}` }).expect(200);
+    const s = await socket(next.accessToken);
+    const ended = whenEnded(s);
+    expect(record.mock.calls.filter(([event]) => event === 'refresh.retried')).toEqual([
+      ['refresh.retried', user.user.id, { ip: '127.0.0.1', requestId: expect.any(String) }, { sessionId: sid(user.accessToken) }],
+      ['refresh.retried', user.user.id, { ip: '127.0.0.1', requestId: expect.any(String) }, { sessionId: sid(user.accessToken) }],
+    ]);
+    expect(record.mock.calls.some(([event]) => event === 'refresh.reuse_detected')).toBe(false);
+
+    // Once its successor has been used, the first token is no retry any more: reuse.
+    expect((await refresh(t, user.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    await expect(ended).resolves.toMatchObject({ notice: { reason: 'session_revoked' } });
+    expect((await refresh(t, next.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+  });
+
+  it('an answer superseded by a retry is a copy when it turns up: the session is revoked', async () => {
+    const user = await registerUser(t);
+    const lost = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    const retried = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    // Whoever holds the superseded answer (the thief who refreshed first, or a client that got both answers) presents it.
+    expect((await refresh(t, lost.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await refresh(t, retried.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await refresh(t, user.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+  });
+
+  it('retention may delete a successor before its predecessor: the link is cleared, and the predecessor is then plain reuse', async () => {
+    const user = await registerUser(t);
+    const rotated = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    const db = t.app.get(DataSource);
+    const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+    // The successor outlives nothing here: past its own expiry, so the next retention pass deletes it.
+    await db.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [hash(rotated.refreshToken)]);
+    await pruneNow(t.app.get(RetentionService));
+    const rows = (await db.query(`SELECT token_hash, replaced_by_id FROM refresh_tokens WHERE session_id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1)`, [
+      hash(user.refreshToken),
+    ])) as { token_hash: string; replaced_by_id: string | null }[];
+    expect(rows).toEqual([{ token_hash: hash(user.refreshToken), replaced_by_id: null }]);
+    // Within the grace window still, but with no unused successor to supersede: reuse.
+    expect((await refresh(t, user.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
   });
 
   it('access tokens carry the session id (sid) and expire with ACCESS_TOKEN_TTL', async () => {

@@ -6,7 +6,8 @@ export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { 
 /**
  * How long one `/auth/refresh` may take before it counts as failed (ms): every request waiting on a
  * 401 waits on it. Generous, because a refresh the server committed but whose answer never arrived
- * leaves the browser with the rotated-out cookie, and the next try then ends the session (reuse).
+ * leaves the browser with the rotated-out cookie: the next try passes as a retry only within the
+ * server's REFRESH_TOKEN_REUSE_GRACE (30 s from the rotation), and ends the session as reuse after it.
  */
 export const REFRESH_TIMEOUT_MS = 20_000;
 /**
@@ -28,8 +29,8 @@ function temporary(error: unknown): boolean {
  * the HttpOnly `tasklane_refresh` cookie (Path=/api/v1/auth, SameSite=Strict) that no script can
  * read, and the access token only in memory (this object). A reload calls `restore()`, which
  * refreshes once from the cookie. Refreshes are serialised across tabs with the Web Locks API
- * (where available), so two tabs never spend the same rotating refresh token (which the server
- * would treat as reuse and end the session). `rest` is the app's one REST client: it sends the
+ * (where available), so two tabs never spend the same rotating refresh token (the tab left
+ * with the superseded one would end the session at its next refresh). `rest` is the app's one REST client: it sends the
  * current access token and refreshes once on a 401.
  */
 export class Session {

@@ -19,6 +19,7 @@ import { RemindersSent1796074245207 } from './1796074245207-RemindersSent.js';
 import { EmailRecipients1796074525248 } from './1796074525248-EmailRecipients.js';
 import { TaskCompletedAt1796077863898 } from './1796077863898-TaskCompletedAt.js';
 import { RemindersSentDueAtIndex1796098609154 } from './1796098609154-RemindersSentDueAtIndex.js';
+import { RefreshTokenReplacedBy1796300438272 } from './1796300438272-RefreshTokenReplacedBy.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   EmailRecipients1796074525248,
   TaskCompletedAt1796077863898,
   RemindersSentDueAtIndex1796098609154,
+  RefreshTokenReplacedBy1796300438272,
 ];
