@@ -53,25 +53,36 @@ export class AuthSessionsRepository {
   }
 
   /**
-   * The token with this hash, its session and (unlocked) its successor's revocation time, or null.
-   * The token and the session are row-locked until `tx` ends. Locking the session serialises every
-   * rotation of one family: of two concurrent uses of one token, the second sees the first's
-   * revocation (READ COMMITTED re-reads a row after waiting for its lock), and the successor can
-   * only change under that same lock.
+   * The token with this hash, its session and its successor's revocation time as committed once
+   * the session is row-locked (or state null for an unknown token), and the database's time of
+   * that read (`now`: the clock every rotation is judged and stamped by, whichever replica runs it).
+   *
+   * Two statements, in this order: the session row is locked first, then the token is read and
+   * locked by a new statement. Every rotation of one family thus waits for the session lock before
+   * it reads anything, so it sees what the rotation before it committed (a single statement would
+   * keep its start-time snapshot for rows it did not lock, such as the successor, after waiting),
+   * and locks are always taken session first, then tokens, so a retry that supersedes the successor
+   * cannot deadlock with a concurrent use of that successor.
    */
-  async lockToken(tx: EntityManager, tokenHash: string): Promise<RefreshTokenState | null> {
-    const { rows } = await runPrepared<TokenStateRow>(
+  async lockToken(tx: EntityManager, tokenHash: string): Promise<{ state: RefreshTokenState | null; now: Date }> {
+    const locked = await runPrepared<{ id: string }>(
+      tx,
+      `SELECT s.id FROM auth_sessions s WHERE s.id = (SELECT session_id FROM refresh_tokens WHERE token_hash = $1) FOR UPDATE OF s`,
+      [tokenHash],
+    );
+    if (locked.rows.length === 0) return { state: null, now: new Date() };
+    const { rows } = await runPrepared<TokenStateRow & { now: Date }>(
       tx,
       `SELECT t.id AS token_id, t.session_id, t.user_id, t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at,
               s.expires_at AS session_expires_at, s.revoked_at AS session_revoked_at,
-              t.replaced_by_id, n.revoked_at AS successor_revoked_at
+              t.replaced_by_id, n.revoked_at AS successor_revoked_at, statement_timestamp() AS now
          FROM refresh_tokens t JOIN auth_sessions s ON s.id = t.session_id
          LEFT JOIN refresh_tokens n ON n.id = t.replaced_by_id
         WHERE t.token_hash = $1
-          FOR UPDATE OF t, s`,
+          FOR UPDATE OF t`,
       [tokenHash],
     );
-    return rows[0] ? toState(rows[0]) : null;
+    return rows[0] ? { state: toState(rows[0]), now: rows[0].now } : { state: null, now: new Date() };
   }
 
   /**
@@ -83,9 +94,13 @@ export class AuthSessionsRepository {
     await runPrepared(tx, `UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, $3), replaced_by_id = $2 WHERE id = $1`, [tokenId, successorId, now]);
   }
 
-  /** Revokes an unused token without a successor (superseded by a retry of its predecessor): presenting it later is reuse. */
-  async supersede(tx: EntityManager, tokenId: string, now: Date): Promise<void> {
-    await runPrepared(tx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [tokenId, now]);
+  /**
+   * Revokes an unused token without a successor (superseded by a retry of its predecessor):
+   * presenting it later is reuse. False when it was no longer unused (nothing changed).
+   */
+  async supersede(tx: EntityManager, tokenId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await runPrepared(tx, `UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [tokenId, now]);
+    return rowCount === 1;
   }
 
   /** The session and user of the token with this hash, whatever its state; null for an unknown token. */

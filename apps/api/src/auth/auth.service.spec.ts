@@ -34,13 +34,14 @@ const state = (over: Partial<RefreshTokenState> = {}): RefreshTokenState => ({
   ...over,
 });
 
-function setup(found: RefreshTokenState | null) {
+function setup(found: RefreshTokenState | null, { successorStillUnused = true } = {}) {
+  const calls: string[] = [];
   const repo = {
-    lockToken: jest.fn(async () => found),
-    markRotated: jest.fn(async (_db: EntityManager, _tokenId: string, _successorId: string, _now: Date) => undefined),
-    supersede: jest.fn(async (_db: EntityManager, _tokenId: string, _now: Date) => undefined),
+    lockToken: jest.fn(async () => ({ state: found, now: new Date() })),
+    markRotated: jest.fn(async (_db: EntityManager, _tokenId: string, _successorId: string, _now: Date) => void calls.push('markRotated')),
+    supersede: jest.fn(async (_db: EntityManager, _tokenId: string, _now: Date) => (calls.push('supersede'), successorStillUnused)),
     revokeSessions: jest.fn(async (_db: EntityManager, ids: readonly string[]) => [...ids]),
-    insertToken: jest.fn(async (_db: EntityManager, _token: { id: string; sessionId: string; expiresAt: Date; tokenHash: string }) => undefined),
+    insertToken: jest.fn(async (_db: EntityManager, _token: { id: string; sessionId: string; expiresAt: Date; tokenHash: string }) => void calls.push('insertToken')),
     findSessionOfToken: jest.fn(async () => (found ? { sessionId: found.sessionId, userId: found.userId } : null)),
   };
   const sockets = { endSessions: jest.fn(), endUser: jest.fn() };
@@ -56,7 +57,7 @@ function setup(found: RefreshTokenState | null) {
     audit as unknown as AuditLog,
     sockets as SessionSockets,
   );
-  return { service, repo, sockets, audit };
+  return { service, repo, sockets, audit, calls };
 }
 
 describe('AuthService refresh-token families', () => {
@@ -87,14 +88,24 @@ describe('AuthService refresh-token families', () => {
   });
 
   it('a retry within the grace window (successor unused) supersedes the successor, issues a new one and audits it; no revocation', async () => {
-    const { service, repo, sockets, audit } = setup(state({ tokenRevokedAt: later(-10), replacedById: 't2' }));
+    const { service, repo, sockets, audit, calls } = setup(state({ tokenRevokedAt: later(-10), replacedById: 't2' }));
     const issued = await service.refresh('rotated-but-answer-lost', ORIGIN);
     expect(repo.supersede).toHaveBeenCalledWith(tx, 't2', expect.any(Date));
+    // the new token exists before the old one points at it (foreign key)
+    expect(calls).toEqual(['supersede', 'insertToken', 'markRotated']);
     expect(repo.markRotated).toHaveBeenCalledWith(tx, 't1', issued.refreshTokenId, expect.any(Date));
     expect(issued.sessionId).toBe('s1');
     expect(repo.revokeSessions).not.toHaveBeenCalled();
     expect(sockets.endSessions).not.toHaveBeenCalled();
     expect(audit.record).toHaveBeenCalledWith('refresh.retried', USER.id, ORIGIN, { sessionId: 's1' });
+  });
+
+  it('a retry whose successor turns out used after all is reuse: never a second live token in the family', async () => {
+    const { service, repo, audit } = setup(state({ tokenRevokedAt: later(-10), replacedById: 't2' }), { successorStillUnused: false });
+    await expect(service.refresh('copy', ORIGIN)).rejects.toMatchObject({ code: 'INVALID_REFRESH_TOKEN' });
+    expect(repo.revokeSessions).toHaveBeenCalledWith(tx, ['s1']);
+    expect(repo.insertToken).not.toHaveBeenCalled();
+    expect(audit.record).toHaveBeenCalledWith('refresh.reuse_detected', USER.id, ORIGIN, { sessionId: 's1' });
   });
 
   it.each([

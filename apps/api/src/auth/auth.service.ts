@@ -133,8 +133,9 @@ export class AuthService {
   }
 
   /**
-   * Rotates a refresh token within its session (decideRefresh): the token is revoked, linked to its
-   * successor and the successor issued in one transaction, with the session row locked. A token
+   * Rotates a refresh token within its session (decideRefresh, judged by the database's clock): the
+   * token is revoked, linked to its successor and the successor issued in one transaction, with the
+   * session row locked first (AuthSessionsRepository.lockToken). A token
    * rotated less than REFRESH_TOKEN_REUSE_GRACE seconds ago whose successor is still unused is a
    * retry of a refresh whose answer was lost: the unused successor is superseded and a new one
    * issued (audited `refresh.retried`). Any other token that was already revoked is reuse: it
@@ -144,14 +145,16 @@ export class AuthService {
    */
   async refresh(refreshToken: string | undefined, origin: RequestOrigin | null): Promise<IssuedSession> {
     if (!refreshToken) throw invalidRefreshToken();
-    const now = new Date();
     const graceS = this.config.getOrThrow('REFRESH_TOKEN_REUSE_GRACE', { infer: true });
     const outcome = await this.dataSource.transaction(async (tx): Promise<{ decision: RefreshDecision; issued?: IssuedSession }> => {
-      const decision = decideRefresh(await this.sessions.lockToken(tx, sha256(refreshToken)), now, graceS);
+      // `now` is the database's clock at the locked read: the same for every replica.
+      const { state: found, now } = await this.sessions.lockToken(tx, sha256(refreshToken));
+      let decision = decideRefresh(found, now, graceS);
+      // The successor is read under the session lock, so it is still unused here; should it not be, a retry would fork the family: reuse.
+      if (decision.kind === 'retry' && !(await this.sessions.supersede(tx, decision.state.replacedById, now))) decision = { kind: 'reuse', state: decision.state };
       if (decision.kind === 'reuse') await this.sessions.revokeSessions(tx, [decision.state.sessionId]);
       if (decision.kind !== 'rotate' && decision.kind !== 'retry') return { decision };
       const { state } = decision;
-      if (decision.kind === 'retry') await this.sessions.supersede(tx, decision.state.replacedById, now);
       const user = await this.users.getById(state.userId, tx);
       const issued = await this.issue(tx, user, state.sessionId, state.sessionExpiresAt, now);
       await this.sessions.markRotated(tx, state.tokenId, issued.refreshTokenId, now);

@@ -37,6 +37,8 @@ describe('decideRefresh', () => {
     expect(decideRefresh(state({ tokenRevokedAt: at(-GRACE_S), replacedById: 't2' }), NOW, GRACE_S)).toMatchObject({ kind: 'reuse' });
     expect(decideRefresh(state({ tokenRevokedAt: at(-GRACE_S + 0.001), replacedById: 't2' }), NOW, GRACE_S)).toMatchObject({ kind: 'retry' });
     expect(decideRefresh(s, NOW, 0)).toMatchObject({ kind: 'reuse' });
+    // a rotated token that has reached its own expiry since is still a retry inside the window (the session is what must be live)
+    expect(decideRefresh(state({ tokenRevokedAt: at(-10), tokenExpiresAt: at(-1), replacedById: 't2' }), NOW, GRACE_S)).toMatchObject({ kind: 'retry' });
   });
 
   it('is reuse within the grace window once the successor was used, or for a token revoked without a successor (superseded)', () => {

@@ -12,9 +12,12 @@
  * happens within `graceS` seconds of the rotation and the successor has never been presented, it is
  * a **retry**: the unused successor is superseded (revoked, with no successor of its own) and a new
  * one issued. A superseded token that is presented later proves that the first answer did arrive
- * after all, so a copy is in play: that is reuse. A thief racing the victim therefore gains at most
- * one access token and a refresh token that dies at the victim's next refresh (which is then
- * reuse); `graceS = 0` turns the window off.
+ * after all, so a copy is in play: that is reuse. What the window costs: a thief who presents a
+ * stolen token within `graceS` of the victim's rotation is served (as often as it retries within the
+ * window) and can go on refreshing its own branch until the victim's next refresh, which presents a
+ * superseded token and revokes the session (the thief's access tokens still work on REST until they
+ * expire, as after any revocation); without the window the thief's first try would have revoked it.
+ * `graceS = 0` turns the window off.
  */
 
 /** A refresh token and its family as stored. */
@@ -43,7 +46,8 @@ export type RefreshDecision =
  * Decides what a presented refresh token leads to, in this order: unknown → invalid; family
  * revoked → invalid (nothing left to revoke); family past its absolute end → invalid; token already
  * revoked in a live family → retry if it was rotated less than `graceS` seconds ago into a
- * successor that is still unused, else reuse; token past its own expiry → invalid; else rotate.
+ * successor that is still unused (even if the token has reached its own expiry since), else reuse;
+ * token past its own expiry → invalid; else rotate.
  * @param now the time to judge expiry and the grace window at (both exclusive: a token is dead at
  *   its `expiresAt`, and a retry at exactly `tokenRevokedAt + graceS` is reuse)
  * @param graceS REFRESH_TOKEN_REUSE_GRACE in seconds; 0: every revoked token is reuse

@@ -131,10 +131,11 @@ export class Env {
    * Grace window (seconds, 0–300) for a lost refresh answer: a rotated refresh token presented again
    * within this long of its rotation, while its successor is still unused, gets a new successor
    * instead of counting as reuse (auth/token-families.ts). 0: every rotated token is reuse.
-   * Default 30, as Okta's rotation grace period; it covers the web app's 20 s refresh timeout.
+   * Default 60, the most Okta's rotation grace period allows: the web app's refresh times out after
+   * 20 s and is retried every 5 s, so a lost answer is retried well inside it, also after a short outage.
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(300)
-  REFRESH_TOKEN_REUSE_GRACE = 30;
+  REFRESH_TOKEN_REUSE_GRACE = 60;
 
   /**
    * Most writes to one board that share one transaction on a replica (group commit, see

@@ -15,6 +15,8 @@ async function login(t: TestApp, user: TestUser, password = TEST_PASSWORD): Prom
 }
 
 const refresh = (t: TestApp, refreshToken: string) => t.http().post('/api/v1/auth/refresh').send({ refreshToken });
+/** How a refresh token is stored: the hex SHA-256 of the token. */
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 describe('auth sessions: rotation, reuse detection, logout, change-password (e2e, one replica)', () => {
   const sockets: TasklaneSocket[] = [];
@@ -25,6 +27,9 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     return s;
   };
   let audit: AuditLog;
+  /** When the token with this value was revoked (rotated), as stored. */
+  const revokedAt = async (token: string): Promise<Date | null> =>
+    ((await t.app.get(DataSource).query(`SELECT revoked_at FROM refresh_tokens WHERE token_hash = $1`, [hash(token)])) as { revoked_at: Date | null }[])[0].revoked_at;
   beforeAll(() => {
     audit = t.app.get(AuditLog);
   });
@@ -65,8 +70,12 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     const record = jest.spyOn(audit, 'record');
     // The first answer is committed but never reaches the client, which sends the same token again.
     const lost = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    const rotatedAt = await revokedAt(user.refreshToken);
     const retried = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
     expect(new Set([user.refreshToken, lost.refreshToken, retried.refreshToken]).size).toBe(3);
+    // The window runs from the rotation: a retry does not move it.
+    expect(rotatedAt).toBeInstanceOf(Date);
+    expect(await revokedAt(user.refreshToken)).toEqual(rotatedAt);
     const sid = (token: string) => (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
     expect(sid(retried.accessToken)).toBe(sid(user.accessToken));
     // The retry may itself be lost: the same token still works while its newest successor is unused.
@@ -88,6 +97,45 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     expect((await refresh(t, next.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
   });
 
+  it('a retry racing the first use of its successor is reuse: the family never has two live tokens', async () => {
+    const user = await registerUser(t);
+    const rotated = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    const db = t.app.get(DataSource);
+    const [{ session_id: sessionId }] = (await db.query(`SELECT session_id FROM refresh_tokens WHERE token_hash = $1`, [hash(rotated.refreshToken)])) as { session_id: string }[];
+    // Hold the session row, so that both requests queue behind it: first the successor's use, then a retry of the first token.
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query(`SELECT id FROM auth_sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+      const waiting = async (n: number) => {
+        for (let i = 0; i < 200; i++) {
+          const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)) as { count: number }[];
+          if (count >= n) return;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error(`${n} requests never waited for the session lock`);
+      };
+      const useSuccessor = refresh(t, rotated.refreshToken).then((r) => r);
+      await waiting(1);
+      const retryFirst = refresh(t, user.refreshToken).then((r) => r);
+      await waiting(2);
+      await holder.commitTransaction();
+      const [used, retried] = await Promise.all([useSuccessor, retryFirst]);
+      // Whichever went first, at most one branch lives: here the use went first, so the retry is reuse.
+      expect([used.status, retried.status]).toEqual([200, 401]);
+      const [live] = (await db.query(
+        `SELECT count(t.id)::int AS tokens, bool_or(s.revoked_at IS NULL) AS session_live
+           FROM auth_sessions s LEFT JOIN refresh_tokens t ON t.session_id = s.id AND t.revoked_at IS NULL WHERE s.id = $1`,
+        [sessionId],
+      )) as { tokens: number; session_live: boolean }[];
+      expect(live).toEqual({ tokens: 0, session_live: false });
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  });
+
   it('an answer superseded by a retry is a copy when it turns up: the session is revoked', async () => {
     const user = await registerUser(t);
     const lost = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
@@ -102,7 +150,6 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     const user = await registerUser(t);
     const rotated = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
     const db = t.app.get(DataSource);
-    const hash = (token: string) => createHash('sha256').update(token).digest('hex');
     // The successor outlives nothing here: past its own expiry, so the next retention pass deletes it.
     await db.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [hash(rotated.refreshToken)]);
     await pruneNow(t.app.get(RetentionService));
