@@ -6,12 +6,13 @@ import { PASSWORD, registerUser } from './support/users.js';
 import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
 /**
- * A board left open while the access token runs out and its renewal fails (a network blip), in
+ * A board that fails to open (503s, a lost connection) opens by itself with backoff once the server
+ * answers. And a board left open while the access token runs out and its renewal fails (a network blip), in
  * real Chromium against a built replica whose access tokens last 6 s: the server ends the board's
  * socket (`token_expired`), the stream's own refresh fails, and the page must come back to Live by
  * itself once `/auth/refresh` answers again, and keep showing other people's changes.
  */
-describe('a board through a failed token renewal (Chromium, 1 replica, ACCESS_TOKEN_TTL=6)', () => {
+describe('a board through a failed token renewal or a failed open (Chromium, 1 replica, ACCESS_TOKEN_TTL=6)', () => {
   let cluster: Cluster;
   let browser: Browser;
 
@@ -47,6 +48,42 @@ describe('a board through a failed token renewal (Chromium, 1 replica, ACCESS_TO
       await ana.rest.createTask(board.id, { title: 'Made after it came back', columnId: column.id });
       await page.getByRole('button', { name: 'Made after it came back', exact: true }).waitFor({ timeout: 10_000 });
       expect(await connection(page).textContent()).toContain('Live');
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('opens a board whose first opens fail (503 twice, then no connection) by itself, with backoff, and clears the message', async () => {
+    const origin = cluster.replicaUrls[0];
+    const ana = await registerUser(origin, 'Ana');
+    const board = await ana.rest.createBoard({ name: 'Flaky open', columns: ['To do'] });
+    await ana.rest.createTask(board.id, { title: 'Already there', columnId: board.columns[0].id });
+    const context = await newUser(browser);
+    try {
+      const page = await context.newPage();
+      await signIn(page, origin, ana.email, PASSWORD);
+      const snapshots: number[] = [];
+      // Only the snapshot (GET /api/v1/boards/<id>, nothing under it) fails: the first two get a 503, the third no connection.
+      await page.route(`**/api/v1/boards/${board.id}`, async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        snapshots.push(Date.now());
+        if (snapshots.length <= 2) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Draining.' }) });
+        if (snapshots.length === 3) return route.abort('connectionfailed');
+        return route.continue();
+      });
+      await page.goto(`${origin}/boards/${board.id}`);
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not open the board' });
+      await alert.filter({ hasText: /Draining\. Trying again in \d+ s\./ }).waitFor({ timeout: 10_000 });
+      expect(await connection(page).textContent()).toContain('Connecting…');
+      await connection(page).getByText('Live').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Already there', exact: true }).waitFor({ timeout: 5_000 });
+      expect(await alert.count()).toBe(0);
+      // The fourth try opened it (a fifth snapshot may follow when the 6 s token runs out and the board reopens).
+      expect(snapshots.length).toBeGreaterThanOrEqual(4);
+      // backoff: each wait is at least half of 1 s, 2 s, 4 s (equal jitter)
+      const waits = snapshots.slice(1, 4).map((at, i) => at - snapshots[i]);
+      expect(waits).toHaveLength(3);
+      waits.forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual(500 * 2 ** i - 50));
     } finally {
       await context.close();
     }

@@ -1,4 +1,5 @@
 export * from './rest-client.js';
+export * from './backoff.js';
 export * from './board-state.js';
 export * from './board-stream.js';
 export * from './seq-orderer.js';

@@ -54,6 +54,16 @@ export class TasklaneHttpError extends Error {
 }
 
 /**
+ * Whether a failed request may succeed when simply tried again later: no answer at all (a network
+ * error, or a timeout from `timeoutSignal`), a 5xx, 408 Request Timeout or 429 Too Many Requests.
+ * Any other answer (401, 403, 404, 4xx) will not change by waiting. For reads and for writes that
+ * carry an Idempotency-Key; an unkeyed write may have happened.
+ */
+export function isTemporaryFailure(error: unknown): boolean {
+  return !(error instanceof TasklaneHttpError) || error.status >= 500 || error.status === 408 || error.status === 429;
+}
+
+/**
  * Whether `status` is what a load balancer answers when it could not get an answer from a replica in
  * time: 502 Bad Gateway, 503 Service Unavailable, 504 Gateway Timeout (e.g. a replica killed with the
  * request in flight). Worth retrying with the same Idempotency-Key; never a fault of the request.

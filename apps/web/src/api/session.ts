@@ -1,4 +1,4 @@
-import { TasklaneHttpError, TasklaneRestClient, timeoutSignal } from '@tasklane/client';
+import { isTemporaryFailure, TasklaneRestClient, timeoutSignal } from '@tasklane/client';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
 
 export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: UserView };
@@ -7,7 +7,7 @@ export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { 
  * How long one `/auth/refresh` may take before it counts as failed (ms): every request waiting on a
  * 401 waits on it. Generous, because a refresh the server committed but whose answer never arrived
  * leaves the browser with the rotated-out cookie: the next try passes as a retry only within the
- * server's REFRESH_TOKEN_REUSE_GRACE (30 s from the rotation), and ends the session as reuse after it.
+ * server's REFRESH_TOKEN_REUSE_GRACE (60 s from the rotation by default), and ends the session as reuse after it.
  */
 export const REFRESH_TIMEOUT_MS = 20_000;
 /**
@@ -17,11 +17,6 @@ export const REFRESH_TIMEOUT_MS = 20_000;
  * server's refresh rate limit (RATE_LIMIT_REFRESH, per IP).
  */
 export const REFRESH_RETRY_MS = 5_000;
-
-/** Whether a failed refresh may succeed later: not an answer that the session is gone. */
-function temporary(error: unknown): boolean {
-  return !(error instanceof TasklaneHttpError) || error.status >= 500 || error.status === 408 || error.status === 429;
-}
 
 /**
  * The signed-in user and their tokens, in the server's cookie session mode (docs/security.md,
@@ -103,7 +98,7 @@ export class Session {
         return true;
       } catch (error) {
         if (generation !== this.generation) return false;
-        if (!temporary(error)) this.forget();
+        if (!isTemporaryFailure(error)) this.forget();
         else if (this.accessToken !== undefined) {
           clearTimeout(this.renewTimer);
           this.retryPending = true;

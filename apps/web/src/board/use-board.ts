@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { BoardStream, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
+import { backoffDelay, BoardStream, isTemporaryFailure, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
 import { describeEvent as describeActivity, type ActivityEntry, type AnyBoardEvent, type BoardRole, type ColumnView, type LabelView, type TaskView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import type { Conflict } from '../tasks/conflict.js';
@@ -20,6 +20,9 @@ import {
 
 /** How long a change by someone else stays highlighted (ms). */
 export const FLASH_MS = 2500;
+/** After the board failed to open for a temporary reason (network, timeout, 5xx, 408, 429), the next try: 1 s doubling to 30 s, with jitter (ms). */
+export const OPEN_RETRY_BASE_MS = 1_000;
+export const OPEN_RETRY_MAX_MS = 30_000;
 
 
 export interface Flash {
@@ -91,8 +94,10 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [removed, setRemoved] = useState<string | null>(null);
-  /** Bumped to open the board's stream again after it ended with the access token (see onSessionExpired). */
+  /** Bumped to open the board's stream again: after it ended with the access token (see onSessionExpired), or after a failed open. */
   const [reopen, setReopen] = useState(0);
+  /** Failed opens of this board in a row (for the backoff), and the message shown for the last one (cleared when the board opens). */
+  const openFailures = useRef({ boardId, count: 0, message: null as string | null });
   const confirmedRef = useRef<BoardState | null>(null);
   const listeners = useRef(new Set<(event: AnyBoardEvent) => void>());
 
@@ -113,6 +118,9 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         confirmedRef.current = snapshot;
         setConfirmed(snapshot);
         setPending(afterSnapshot);
+        const { message } = openFailures.current;
+        openFailures.current = { boardId, count: 0, message: null };
+        if (message) setError((shown) => (shown === message ? null : shown));
       },
       onEvent: (event: AnyBoardEvent) => {
         const before = confirmedRef.current;
@@ -148,12 +156,29 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         });
       },
     });
+    // A failed open that may succeed later (the server unreachable, a 5xx, a timeout) is tried
+    // again with backoff until it works or the page is left; a 404 means no access; anything else
+    // (a 403, a signed-out session) is shown and left alone.
+    let disposed = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    if (openFailures.current.boardId !== boardId) openFailures.current = { boardId, count: 0, message: null };
     stream.start().catch((e: unknown) => {
-      if (e instanceof TasklaneHttpError && e.status === 404) setRemoved('not a member of this board, or it was deleted');
-      else setError(`Could not open the board: ${describeError(e)}`);
+      if (disposed) return;
+      if (e instanceof TasklaneHttpError && e.status === 404) return setRemoved('not a member of this board, or it was deleted');
+      if (!isTemporaryFailure(e) || session.state.status !== 'signed-in') return setError(`Could not open the board: ${describeError(e)}`);
+      const failures = openFailures.current;
+      const delay = backoffDelay(OPEN_RETRY_BASE_MS, failures.count, OPEN_RETRY_MAX_MS);
+      const message = `Could not open the board: ${describeError(e)} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
+      openFailures.current = { boardId, count: failures.count + 1, message };
+      setError(message);
+      // Not "Offline" (what the failed stream reported on closing): another try is coming.
+      setStatus(confirmedRef.current?.id === boardId ? 'reconnecting' : 'connecting');
+      retryTimer = setTimeout(() => setReopen((n) => n + 1), delay);
     });
     return () => {
+      disposed = true;
       clearTimeout(flashTimer);
+      clearTimeout(retryTimer);
       stopWaiting?.();
       stream.close();
     };

@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { NotificationStream, type NotificationsState, type TasklaneSocket } from '@tasklane/client';
+import { backoffDelay, NotificationStream, type NotificationsState, type TasklaneSocket } from '@tasklane/client';
 import type { MarkNotificationsRead } from '@tasklane/contracts';
 import type { Session } from '../api/session.js';
 
@@ -31,12 +31,12 @@ export function NotificationsProvider({ session, children }: { session: Session;
     });
     setHandle({ ...EMPTY, markRead: (which) => stream.markRead(which), socket: stream.socket });
     // The first page failed (server unreachable, a blip): the bell stays empty and tries again,
-    // 1 s doubling to at most 30 s, until it starts or the provider unmounts.
+    // 1 s doubling to at most 30 s (with jitter), until it starts or the provider unmounts.
     let retry: ReturnType<typeof setTimeout> | undefined;
     let ended = false;
     const begin = (attempt: number) => {
       stream.start().catch(() => {
-        if (!ended) retry = setTimeout(() => begin(attempt + 1), Math.min(1_000 * 2 ** attempt, 30_000));
+        if (!ended) retry = setTimeout(() => begin(attempt + 1), backoffDelay(1_000, attempt, 30_000));
       });
     };
     begin(0);
