@@ -86,23 +86,29 @@ describe('BoardStream recovery', () => {
   it('skips an event type it does not know (newer server), holds later events back and resyncs from a snapshot covering them', async () => {
     const delivered: number[] = [];
     const snapshots: number[] = [];
+    const statuses: string[] = [];
     let boardCalls = 0;
     // The first snapshot (seq 6) predates event 7, which was already consumed: it must be refused.
     const rest = { getBoard: async () => snap(++boardCalls === 1 ? 6 : 7), listEvents: async () => ({ items: [], lastSeq: 7 }) };
     const { s, emit } = makeStream(rest, async () => ({ ok: true, seq: 5, events: [] }), (e) => delivered.push(e.seq), undefined, {
       gapTimeoutMs: undefined,
       onResync: (b) => snapshots.push(b.seq),
+      onStatus: (status) => statuses.push(status),
     });
     const started = s.start();
     emit('connect');
     await started;
+    statuses.length = 0;
     emit('board:event', { ...ev(6), type: 'task.teleported' });
+    expect(s.status).toBe('catching-up'); // what is shown is behind until the snapshot is in
     emit('board:event', ev(7));
     for (let i = 0; i < 100 && snapshots.length === 0; i++) await sleep(20);
     expect(s.stats.unknownTypes).toBe(1);
     expect(delivered).toEqual([]); // neither the unknown event nor the one after it
     expect(snapshots).toEqual([7]);
     expect(boardCalls).toBe(2);
+    await sleep(10);
+    expect(statuses).toEqual(['catching-up', 'live']);
     emit('board:event', ev(8));
     expect(delivered).toEqual([8]);
     expect(s.seq).toBe(8);

@@ -379,7 +379,7 @@ export class BoardStream {
     this.inRoom = true;
     this.joinFailures = 0;
     this.drain();
-    if (!this.order.hasGap && !this.filling) this.setStatus('live');
+    if (!this.order.hasGap && !this.filling && this.staleAt === null) this.setStatus('live');
     this.startResolve?.();
     this.startResolve = this.startReject = null;
   }
@@ -531,7 +531,7 @@ export class BoardStream {
       }
       // A gap left by the join ack that live events closed before the catch-up ran: nothing else
       // would end `catching-up` (fill() sets `live` only when it runs).
-      if (this.inRoom && !this.filling && this.socket.connected) this.setStatus('live');
+      if (this.inRoom && !this.filling && this.socket.connected && this.staleAt === null) this.setStatus('live');
     }
   }
 
@@ -579,19 +579,22 @@ export class BoardStream {
       this.filling = false;
     }
     this.drain();
-    if (!this.closed && this.socket.connected && this.inRoom && !this.order.hasGap) this.setStatus('live');
+    if (!this.closed && this.socket.connected && this.inRoom && !this.order.hasGap && this.staleAt === null) this.setStatus('live');
   }
 
   /**
    * After an event of an unknown type (rolling deploy: the server is newer than this client), the
    * local state can no longer follow events: fetch a snapshot at or after that seq, retrying with
-   * backoff; events delivered meanwhile are held back (the snapshot includes them).
+   * backoff; events delivered meanwhile are held back (the snapshot includes them). The status is
+   * `catching-up` meanwhile (not `live`: what is shown is behind), and `live` again once it applied.
    */
   private resyncAfterUnknown(attempt = 0): void {
     if (this.closed || this.resyncing || this.staleAt === null) return;
+    if (this.currentStatus === 'live') this.setStatus('catching-up');
     this.resync().then(
       () => {
         if (this.staleAt !== null) this.later(() => this.resyncAfterUnknown(attempt + 1), backoffDelay(250, attempt + 1, 10_000));
+        else if (this.currentStatus === 'catching-up' && this.inRoom && !this.filling && !this.order.hasGap) this.setStatus('live');
       },
       (error: unknown) => {
         this.options.onError?.(error);
