@@ -7,12 +7,12 @@ import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
 /**
  * A board that fails to open (503s, a lost connection) opens by itself with backoff once the server
- * answers. And a board left open while the access token runs out and its renewal fails (a network blip), in
+ * answers, and so does the boards list. And a board left open while the access token runs out and its renewal fails (a network blip), in
  * real Chromium against a built replica whose access tokens last 6 s: the server ends the board's
  * socket (`token_expired`), the stream's own refresh fails, and the page must come back to Live by
  * itself once `/auth/refresh` answers again, and keep showing other people's changes.
  */
-describe('a board through a failed token renewal or a failed open (Chromium, 1 replica, ACCESS_TOKEN_TTL=6)', () => {
+describe('a board through a failed token renewal or a failed open, the boards list through a failed load (Chromium, 1 replica, ACCESS_TOKEN_TTL=6)', () => {
   let cluster: Cluster;
   let browser: Browser;
 
@@ -77,13 +77,42 @@ describe('a board through a failed token renewal or a failed open (Chromium, 1 r
       expect(await connection(page).textContent()).toContain('Connecting…');
       await connection(page).getByText('Live').waitFor({ timeout: 20_000 });
       await page.getByRole('button', { name: 'Already there', exact: true }).waitFor({ timeout: 5_000 });
-      expect(await alert.count()).toBe(0);
+      await alert.waitFor({ state: 'detached', timeout: 5_000 });
       // The fourth try opened it (a fifth snapshot may follow when the 6 s token runs out and the board reopens).
       expect(snapshots.length).toBeGreaterThanOrEqual(4);
       // backoff: each wait is at least half of 1 s, 2 s, 4 s (equal jitter)
       const waits = snapshots.slice(1, 4).map((at, i) => at - snapshots[i]);
       expect(waits).toHaveLength(3);
       waits.forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual(500 * 2 ** i - 50));
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it('loads the boards list by itself after its first loads fail (no connection, then 503), and clears the message', async () => {
+    const origin = cluster.replicaUrls[0];
+    const ana = await registerUser(origin, 'Ana');
+    await ana.rest.createBoard({ name: 'Listed after a blip', columns: ['To do'] });
+    const context = await newUser(browser);
+    try {
+      const page = await context.newPage();
+      const lists: number[] = [];
+      // Only the list (GET /api/v1/boards?limit=…) fails: the first load gets no connection, the second a 503.
+      await page.route(/\/api\/v1\/boards\?/, async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        lists.push(Date.now());
+        if (lists.length === 1) return route.abort('connectionfailed');
+        if (lists.length === 2) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Draining.' }) });
+        return route.continue();
+      });
+      await signIn(page, origin, ana.email, PASSWORD);
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not load your boards' });
+      await alert.filter({ hasText: /Trying again in \d+ s\./ }).waitFor({ timeout: 10_000 });
+      await page.getByRole('link', { name: 'Listed after a blip' }).waitFor({ timeout: 15_000 });
+      await alert.waitFor({ state: 'detached', timeout: 5_000 });
+      expect(lists.length).toBeGreaterThanOrEqual(3);
+      expect(lists[1] - lists[0]).toBeGreaterThanOrEqual(450);
+      expect(lists[2] - lists[1]).toBeGreaterThanOrEqual(950);
     } finally {
       await context.close();
     }

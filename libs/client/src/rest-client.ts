@@ -273,8 +273,8 @@ export class TasklaneRestClient {
   }
 
   // boards
-  listBoards(query: { limit?: number; cursor?: string } = {}): Promise<Page<BoardSummary>> {
-    return this.request('GET', `/boards${qs(query)}`);
+  listBoards(query: { limit?: number; cursor?: string } = {}, o?: RequestOptions): Promise<Page<BoardSummary>> {
+    return this.request('GET', `/boards${qs(query)}`, undefined, o);
   }
   createBoard(input: { name: string; description?: string; columns?: string[] }, o?: RequestOptions): Promise<BoardSnapshot> {
     return this.request('POST', '/boards', input, o);
@@ -313,8 +313,8 @@ export class TasklaneRestClient {
     return this.request('DELETE', `/boards/${boardId}/invitations/${invitationId}`, undefined, o);
   }
   /** Pending invitations to the email of the caller's account. */
-  myInvitations(query: { limit?: number; cursor?: string } = {}): Promise<Page<ReceivedInvitationView>> {
-    return this.request('GET', `/users/me/invitations${qs(query)}`);
+  myInvitations(query: { limit?: number; cursor?: string } = {}, o?: RequestOptions): Promise<Page<ReceivedInvitationView>> {
+    return this.request('GET', `/users/me/invitations${qs(query)}`, undefined, o);
   }
   /** Joins the board; resolves with its summary including the caller's new `role`. */
   acceptInvitation(invitationId: string, o?: RequestOptions): Promise<BoardSummary> {

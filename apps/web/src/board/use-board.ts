@@ -104,6 +104,8 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   useEffect(() => {
     let flashTimer: ReturnType<typeof setTimeout> | undefined;
     let stopWaiting: (() => void) | undefined;
+    /** Set when the stream ended itself (removed from the board, session ended): its onRemoved/onSessionExpired handle what comes next, not a retry. */
+    let ended = false;
     const expireFlashes = () => {
       const now = Date.now();
       setFlashes((f) => new Map([...f].filter(([, v]) => v.until > now)));
@@ -118,9 +120,6 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         confirmedRef.current = snapshot;
         setConfirmed(snapshot);
         setPending(afterSnapshot);
-        const { message } = openFailures.current;
-        openFailures.current = { boardId, count: 0, message: null };
-        if (message) setError((shown) => (shown === message ? null : shown));
       },
       onEvent: (event: AnyBoardEvent) => {
         const before = confirmedRef.current;
@@ -143,11 +142,15 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       },
       onStatus: setStatus,
       onPresence: (n) => setViewers(n.users.map((u) => u.userId)),
-      onRemoved: (reason) => setRemoved(reason),
+      onRemoved: (reason) => {
+        ended = true;
+        setRemoved(reason);
+      },
       // The access token ran out while its renewal failed (a network blip; the session keeps
       // trying every few seconds): open the board again, from a fresh snapshot, as soon as the
       // session has a new token. A revoked or lost session signs out instead, which leaves this page.
       onSessionExpired: (reason) => {
+        ended = true;
         if (reason !== 'token_expired' || session.state.status !== 'signed-in') return;
         stopWaiting = session.subscribe((state) => {
           if (state.status !== 'signed-in') return;
@@ -156,25 +159,38 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         });
       },
     });
-    // A failed open that may succeed later (the server unreachable, a 5xx, a timeout) is tried
-    // again with backoff until it works or the page is left; a 404 means no access; anything else
-    // (a 403, a signed-out session) is shown and left alone.
+    // A failed open that may succeed later (the server unreachable, a 5xx, a timeout, or a 401 while
+    // the session is still renewing its token) is tried again with backoff until the board is live
+    // or the page is left; the backoff restarts only once an open got all the way to live (a
+    // snapshot that loads while the socket is refused does not reset it). A 404 means no access;
+    // the stream's own ends (removed, session ended) are handled above; anything else (a 403, a
+    // signed-out session) is shown and left alone.
     let disposed = false;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     if (openFailures.current.boardId !== boardId) openFailures.current = { boardId, count: 0, message: null };
-    stream.start().catch((e: unknown) => {
-      if (disposed) return;
-      if (e instanceof TasklaneHttpError && e.status === 404) return setRemoved('not a member of this board, or it was deleted');
-      if (!isTemporaryFailure(e) || session.state.status !== 'signed-in') return setError(`Could not open the board: ${describeError(e)}`);
-      const failures = openFailures.current;
-      const delay = backoffDelay(OPEN_RETRY_BASE_MS, failures.count, OPEN_RETRY_MAX_MS);
-      const message = `Could not open the board: ${describeError(e)} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
-      openFailures.current = { boardId, count: failures.count + 1, message };
-      setError(message);
-      // Not "Offline" (what the failed stream reported on closing): another try is coming.
-      setStatus(confirmedRef.current?.id === boardId ? 'reconnecting' : 'connecting');
-      retryTimer = setTimeout(() => setReopen((n) => n + 1), delay);
-    });
+    stream.start().then(
+      () => {
+        if (disposed) return;
+        const { message } = openFailures.current;
+        openFailures.current = { boardId, count: 0, message: null };
+        if (message) setError((shown) => (shown === message ? null : shown));
+      },
+      (e: unknown) => {
+        if (disposed || ended) return;
+        if (e instanceof TasklaneHttpError && e.status === 404) return setRemoved('not a member of this board, or it was deleted');
+        const signedIn = session.state.status === 'signed-in';
+        const retry = signedIn && (isTemporaryFailure(e) || (e instanceof TasklaneHttpError && e.status === 401));
+        if (!retry) return setError(`Could not open the board: ${describeError(e)}`);
+        const failures = openFailures.current;
+        const delay = backoffDelay(OPEN_RETRY_BASE_MS, failures.count, OPEN_RETRY_MAX_MS);
+        const message = `Could not open the board: ${describeError(e)} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
+        openFailures.current = { boardId, count: failures.count + 1, message };
+        setError(message);
+        // Not "Offline" (what the failed stream reported on closing): another try is coming.
+        setStatus(confirmedRef.current?.id === boardId ? 'reconnecting' : 'connecting');
+        retryTimer = setTimeout(() => setReopen((n) => n + 1), delay);
+      },
+    );
     return () => {
       disposed = true;
       clearTimeout(flashTimer);

@@ -1,7 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { backoffDelay, isTemporaryFailure, TasklaneHttpError, timeoutSignal } from '@tasklane/client';
 import type { BoardSummary, ReceivedInvitationView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import type { Session } from '../api/session.js';
+
+/** How long one request of the boards list may take before it counts as failed (ms). */
+export const LIST_TIMEOUT_MS = 10_000;
 
 /** My boards (every page), my pending invitations (the first 100; null until loaded), and the board writes. */
 export function useBoards(session: Session) {
@@ -10,25 +14,74 @@ export function useBoards(session: Session) {
   const [error, setError] = useState<string | null>(null);
   const rest = session.rest;
 
+  /** Numbers the list reads, so that only the latest one started is shown (a slow retry never undoes a newer list). */
+  const reads = useRef(0);
+  /** Set once a read has succeeded: the first load's retries stop. */
+  const loaded = useRef(false);
+
+  /**
+   * Every page of my boards, then my invitations, each request bounded to LIST_TIMEOUT_MS; shown
+   * only if no later read has started meanwhile. @throws what the REST client throws
+   */
+  const fetchAll = useCallback(async () => {
+    const read = ++reads.current;
+    const all: BoardSummary[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await rest.listBoards({ limit: 100, cursor }, { signal: timeoutSignal(LIST_TIMEOUT_MS) });
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    const invitations = (await rest.myInvitations({ limit: 100 }, { signal: timeoutSignal(LIST_TIMEOUT_MS) })).items;
+    loaded.current = true;
+    if (read !== reads.current) return;
+    setBoards(all);
+    setInvitations(invitations);
+  }, [rest]);
+
+  /** Reloads after a write; a failure is shown (the write itself went through). */
   const load = useCallback(async () => {
     try {
-      const all: BoardSummary[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await rest.listBoards({ limit: 100, cursor });
-        all.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      setBoards(all);
-      setInvitations((await rest.myInvitations({ limit: 100 })).items);
+      await fetchAll();
     } catch {
       setError('Could not load your boards. Reload to try again.');
     }
-  }, [rest]);
+  }, [fetchAll]);
 
+  // The first load: a failure that may pass (no connection, a timeout, a 5xx, 408, 429, or a 401
+  // while the session is still renewing its token) is shown and tried again, 1 s doubling to 30 s
+  // with jitter, until a read succeeds (this one or a reload after a write) or the page is left.
   useEffect(() => {
-    void load();
-  }, [load]);
+    let disposed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let shown: string | null = null;
+    const attempt = (failures: number) => {
+      fetchAll().then(
+        () => {
+          if (!disposed && shown) setError((e) => (e === shown ? null : e));
+        },
+        (e: unknown) => {
+          if (disposed) return;
+          if (loaded.current) {
+            if (shown) setError((current) => (current === shown ? null : current));
+            return;
+          }
+          const retry = session.state.status === 'signed-in' && (isTemporaryFailure(e) || (e instanceof TasklaneHttpError && e.status === 401));
+          if (!retry) return setError('Could not load your boards. Reload to try again.');
+          const delay = backoffDelay(1_000, failures, 30_000);
+          const why = e instanceof TasklaneHttpError ? (e.body?.message ?? `The server answered ${e.status}.`) : 'The server could not be reached.';
+          shown = `Could not load your boards: ${why} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
+          setError(shown);
+          timer = setTimeout(() => (loaded.current ? setError((current) => (current === shown ? null : current)) : attempt(failures + 1)), delay);
+        },
+      );
+    };
+    attempt(0);
+    return () => {
+      disposed = true;
+      clearTimeout(timer);
+    };
+  }, [fetchAll, session]);
 
   const run = async (what: string, write: (headers: Record<string, string>) => Promise<unknown>) => {
     setError(null);
