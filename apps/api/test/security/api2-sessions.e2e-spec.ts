@@ -97,6 +97,15 @@ describe('auth sessions: rotation, reuse detection, logout, change-password (e2e
     expect((await refresh(t, next.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
   });
 
+  it('past REFRESH_TOKEN_REUSE_GRACE the rotated token is reuse even while its successor is unused', async () => {
+    const user = await registerUser(t);
+    const rotated = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
+    // As if the window (60 s) had passed since the rotation.
+    await t.app.get(DataSource).query(`UPDATE refresh_tokens SET revoked_at = revoked_at - interval '61 seconds' WHERE token_hash = $1`, [hash(user.refreshToken)]);
+    expect((await refresh(t, user.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await refresh(t, rotated.refreshToken).expect(401)).body.code).toBe('INVALID_REFRESH_TOKEN');
+  });
+
   it('a retry racing the first use of its successor is reuse: the family never has two live tokens', async () => {
     const user = await registerUser(t);
     const rotated = (await refresh(t, user.refreshToken).expect(200)).body as AuthResponse & { refreshToken: string };
