@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Cluster } from '@tasklane/cluster';
-import type { BoardRole } from '@tasklane/contracts';
+import type { BoardRole, TaskView } from '@tasklane/contracts';
 import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 import { startRunCluster } from '../../api/test/support/run-cluster.js';
@@ -158,4 +158,63 @@ describe('web app: comments, checklists, labels and archive live across replicas
     expect(errors).toEqual([]);
     console.log(`collaboration: comment from replica-0 shown on replica-1 after ${lag} ms`);
   }, 120_000);
+
+  it('a task dialog open while someone else moves the task keeps their move (through the edit conflict); deleted meanwhile, it closes and says why; a dialog shows its own failures', async () => {
+    const board = await ana.rest.createBoard({ name: `Dialog ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Done'] });
+    await addMember(ana, board.id, bruno, 'editor');
+    const [todo, done] = board.columns;
+    const task = await ana.rest.createTask(board.id, { columnId: todo.id, title: 'Write the notes' });
+    await ana.rest.createLabel(board.id, { name: 'bug', color: '#e5484d' });
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    const errors: string[] = [];
+    a.on('pageerror', (e) => errors.push(e.message));
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+
+    // Ana opens the task; Bruno moves it to Done while her dialog is open (the page announces it).
+    await a.getByRole('button', { name: 'Write the notes', exact: true }).click();
+    const dialog = a.getByRole('dialog', { name: 'Edit task' });
+    await dialog.waitFor();
+    await bruno.rest.moveTask(board.id, task.id, { columnId: done.id });
+    await a.locator('[aria-live="polite"]').filter({ hasText: 'Bruno moved “Write the notes”' }).waitFor({ state: 'attached', timeout: 5_000 });
+    // She fixes the title and saves: the move raised the version, so that is a conflict, which she
+    // resolves by applying her change. The title changes, and the task stays where Bruno put it
+    // (the dialog's column, unchanged by her, is not sent as a move back).
+    await dialog.getByLabel('Title').fill('Write the release notes');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const conflict = a.getByRole('dialog', { name: 'Edit conflict' });
+    await conflict.getByText('Bruno changed “Write the notes” before your edit was saved').waitFor({ timeout: 5_000 });
+    await conflict.getByRole('button', { name: 'Apply my changes' }).click();
+    const saved = await pollUntilTask(ana, board.id, task.id, (t) => t.title === 'Write the release notes');
+    expect(saved.columnId).toBe(done.id);
+    await a.waitForTimeout(500); // a move back, had one been sent, would have landed by now
+    expect((await ana.rest.getBoard(board.id)).tasks.find((t) => t.id === task.id)?.columnId).toBe(done.id);
+
+    // Open again; Bruno deletes it: the dialog closes and the page says why.
+    await a.getByRole('button', { name: 'Write the release notes', exact: true }).click();
+    await dialog.waitFor();
+    await bruno.rest.deleteTask(board.id, task.id);
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await a.getByRole('alert').filter({ hasText: '“Write the release notes” was deleted or archived by someone else' }).waitFor({ timeout: 5_000 });
+
+    // A failure caused inside a dialog shows inside it (the page's alert area is behind the modal).
+    await a.getByRole('button', { name: /^Labels/ }).click();
+    const labels = a.getByRole('dialog', { name: 'Labels' });
+    await labels.getByLabel('New label name').fill('bug');
+    await labels.getByRole('button', { name: 'Add label' }).click();
+    await labels.getByRole('alert').filter({ hasText: 'failed' }).waitFor({ timeout: 5_000 });
+    await labels.getByRole('button', { name: 'Dismiss' }).click();
+    await labels.getByRole('alert').waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+  }, 120_000);
 });
+
+/** Polls the board's snapshot until the task satisfies `done` (5 s at most). */
+async function pollUntilTask(user: TestUser, boardId: string, taskId: string, done: (t: TaskView) => boolean): Promise<TaskView> {
+  for (let i = 0; i < 50; i++) {
+    const found = (await user.rest.getBoard(boardId)).tasks.find((t) => t.id === taskId);
+    if (found && done(found)) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`task ${taskId} never reached the expected state`);
+}

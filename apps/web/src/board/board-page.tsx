@@ -24,7 +24,7 @@ import { TaskDialog } from '../tasks/task-dialog.js';
 import { AppHeader } from '../header/app-header.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
-import { Dialog } from '../ui/dialog.js';
+import { Dialog, PageAlertContext } from '../ui/dialog.js';
 import { Menu } from '../ui/menu.js';
 import { downloadExport } from '../transfer/download-export.js';
 import { WebhooksDialog } from '../webhooks/webhooks-dialog.js';
@@ -59,13 +59,29 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const [showWebhooks, setShowWebhooks] = useState(false);
   const [transferMessage, setTransferMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [taskParam, clearTaskParam] = useTaskParam();
-  // A notification or search hit opened this page for one task: open its dialog once the board has it.
+  const { error: boardError, dismissError } = board;
+  const pageAlert = useMemo(() => ({ text: boardError, dismiss: dismissError }), [boardError, dismissError]);
+  // A notification or search hit opened this page for one task: open its dialog once the board is
+  // loaded (not over a dialog already open), or say that the task is gone.
   useEffect(() => {
-    if (taskParam && state?.tasks.some((t) => t.id === taskParam)) {
-      setOpenTaskId(taskParam);
-      clearTaskParam();
-    }
+    if (!taskParam || !state) return;
+    clearTaskParam();
+    if (state.tasks.some((t) => t.id === taskParam)) setOpenTaskId((open) => open ?? taskParam);
+    else setTransferMessage({ ok: false, text: 'That task is no longer on this board: it was deleted or archived.' });
   }, [taskParam, state, clearTaskParam]);
+  // The open task was deleted or archived by someone else: close its dialog and say why (rather
+  // than the dialog vanishing, and coming back by itself should the task be restored).
+  const openTitle = useRef('');
+  useEffect(() => {
+    if (!openTaskId || !state) return;
+    const task = state.tasks.find((t) => t.id === openTaskId);
+    if (task) {
+      openTitle.current = task.title;
+      return;
+    }
+    setOpenTaskId(null);
+    setTransferMessage({ ok: false, text: `“${openTitle.current}” was deleted or archived by someone else, so its dialog was closed.` });
+  }, [openTaskId, state]);
   const loadBoardActivity = useCallback((cursor?: string) => session.rest.boardActivity(boardId, { cursor }), [session, boardId]);
   const loadTaskActivity = useCallback((cursor?: string) => session.rest.taskActivity(boardId, openTaskId ?? '', { cursor }), [session, boardId, openTaskId]);
 
@@ -171,6 +187,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
 
   return (
     <LabelsContext.Provider value={labels}>
+    <PageAlertContext.Provider value={pageAlert}>
     <div className={styles.page}>
       <AppHeader user={user}>
         <Button small variant="ghost" onClick={() => navigate('/')} aria-label="Back to your boards">
@@ -324,19 +341,22 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       </div>
       {openTask && state && (
         <TaskDialog
+          key={openTask.id}
           task={openTask}
           columns={state.columns}
           members={state.members}
           canEdit={canEdit}
           activity={<ActivityList load={loadTaskActivity} live={board.liveActivity.filter((e) => e.taskId === openTask.id)} label="Task activity" />}
           onClose={() => setOpenTaskId(null)}
-          onSave={(base, patch, columnId) => {
+          onSave={async (base, patch, columnId) => {
             setOpenTaskId(null);
-            if (Object.keys(patch).length > 0) void board.updateTask(base, patch);
-            if (columnId !== openTask.columnId) {
-              const target = byColumn.get(columnId) ?? [];
-              board.moveTask(openTask, columnId, anchorsFor(target, openTask.id, target.length));
-            }
+            // The edit first, then the move, and only if the column was changed in this dialog (not
+            // when someone else moved the task meanwhile): a move raises the version, so sent
+            // together the edit could fail its If-Match against the user's own move.
+            if (Object.keys(patch).length > 0 && !(await board.updateTask(base, patch))) return;
+            if (columnId === base.columnId) return;
+            const target = previousGroups.current.get(columnId) ?? [];
+            board.moveTask(openTask, columnId, anchorsFor(target, openTask.id, target.length));
           }}
           onDelete={() => {
             setOpenTaskId(null);
@@ -395,6 +415,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
         <ArchiveDialog rest={session.rest} boardId={boardId} canEdit={canEdit} onClose={() => setShowArchive(false)} onRestore={board.restore} subscribe={subscribe} />
       )}
     </div>
+    </PageAlertContext.Provider>
     </LabelsContext.Provider>
   );
 }

@@ -219,6 +219,8 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     );
   }, []);
 
+  const dismissError = useCallback(() => setError(null), []);
+
   const nameOf = useCallback((userId: string) => memberNames(confirmedRef.current?.members ?? [])(userId), []);
 
   /** Sends a write that shows when its event arrives (no optimistic copy); false with a message when it failed. */
@@ -243,7 +245,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     error,
     conflict,
     removed,
-    dismissError: () => setError(null),
+    dismissError,
     subscribe(listener) {
       listeners.current.add(listener);
       return () => void listeners.current.delete(listener);

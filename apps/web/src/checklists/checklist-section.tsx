@@ -129,9 +129,9 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: 
             e.preventDefault();
             const text = draft.trim();
             if (!text) return;
-            // Cleared at once so the next item can be typed; given back if adding fails.
+            // Cleared at once so the next item can be typed; given back if adding fails, unless the next one is being typed already.
             setDraft('');
-            void run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item').then((ok) => ok || setDraft(text));
+            void run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item').then((ok) => ok || setDraft((typed) => (typed.trim() ? typed : text)));
           }}
         >
           <input className={ui.input} aria-label="New checklist item" placeholder="Add an item…" value={draft} maxLength={500} onChange={(e) => setDraft(e.target.value)} />

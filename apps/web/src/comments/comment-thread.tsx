@@ -36,6 +36,8 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   const [comments, setComments] = useState<readonly CommentView[] | null>(null);
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<{ id: string; body: string } | null>(null);
+  /** A comment edit is on its way: Save is disabled (a second click would race the first's If-Match and report a false failure). */
+  const [savingEdit, setSavingEdit] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   // @mention completion in the new-comment box: the query at the caret, its candidates, the highlighted one.
   const [typing, setTyping] = useState<MentionQuery | null>(null);
@@ -142,15 +144,18 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                   className={styles.form}
                   onSubmit={(e) => {
                     e.preventDefault();
+                    if (savingEdit) return;
                     const body = editing.body;
-                    void run((headers) => rest.updateComment(boardId, taskId, c.id, body, { headers: { ...headers, 'If-Match': `"${c.version}"` } }), 'Saving the comment').then(
-                      (ok) => ok && setEditing(null),
-                    );
+                    setSavingEdit(true);
+                    void run((headers) => rest.updateComment(boardId, taskId, c.id, body, { headers: { ...headers, 'If-Match': `"${c.version}"` } }), 'Saving the comment').then((ok) => {
+                      setSavingEdit(false);
+                      if (ok) setEditing(null);
+                    });
                   }}
                 >
                   <textarea className={ui.input} aria-label="Edit comment" value={editing.body} maxLength={10_000} onChange={(e) => setEditing({ id: c.id, body: e.target.value })} />
                   <div className={styles.actions}>
-                    <Button type="submit" small variant="primary" disabled={!editing.body.trim()}>
+                    <Button type="submit" small variant="primary" disabled={!editing.body.trim() || savingEdit}>
                       Save comment
                     </Button>
                     <Button small onClick={() => setEditing(null)}>
@@ -172,9 +177,9 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           onSubmit={(e) => {
             e.preventDefault();
             const body = draft;
-            // Cleared at once; given back if posting fails.
+            // Cleared at once; given back if posting fails, unless something else was typed meanwhile (that is kept, and the failure is shown).
             setDraft('');
-            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok || setDraft(body));
+            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok || setDraft((typed) => (typed.trim() ? typed : body)));
           }}
         >
           <textarea

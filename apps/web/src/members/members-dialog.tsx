@@ -43,6 +43,8 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
   }, [owner, rest, boardId]);
   useEffect(() => void loadInvitations(), [loadInvitations]);
 
+  const [inviting, setInviting] = useState(false);
+
   async function invite(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -50,6 +52,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
     const email = String(data.get('email') ?? '').trim();
     const inviteRole = String(data.get('role')) as BoardRole;
     setMessage(null);
+    setInviting(true);
     try {
       await withRetries(newIdempotencyKey(), (headers) => rest.inviteMember(boardId, email, inviteRole, { headers }));
       setMessage(`${email} is invited as ${inviteRole}: they join when they accept, with an account of that email.`);
@@ -64,6 +67,8 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
             ? 'Too many invitations for now; try again in a minute.'
             : `That did not work: ${(err as TasklaneHttpError).body?.message ?? 'try again'}.`,
       );
+    } finally {
+      setInviting(false);
     }
   }
 
@@ -119,7 +124,8 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
               ))}
             </select>
           </label>
-          <Button type="submit" variant="primary">
+          {/* Disabled while one is on its way: a second click would be a second invitation (a new Idempotency-Key). */}
+          <Button type="submit" variant="primary" disabled={inviting}>
             Send invitation
           </Button>
         </form>

@@ -19,7 +19,7 @@ interface Props {
   activity?: ReactNode;
   onClose(): void;
   /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
-  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void;
+  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void | Promise<void>;
   onDelete(): void;
   onArchive(): void;
   rest: TasklaneRestClient;
@@ -48,7 +48,7 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
         className={styles.form}
         onSubmit={(e) => {
           e.preventDefault();
-          onSave(base, taskPatch(base, values), columnId);
+          void onSave(base, taskPatch(base, values), columnId);
         }}
       >
         <label className={ui.field}>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
-import type { TasklaneRestClient } from '@tasklane/client';
+import { isTemporaryFailure, type TasklaneRestClient } from '@tasklane/client';
 import type { DeliveryView, WebhookView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import { Button } from '../ui/button.js';
@@ -263,8 +263,10 @@ function WebhookForm({
     } catch (error) {
       const found = webhookFormErrors(error);
       setErrors(found);
-      // A new key: the refused request is not replayed, the corrected one is a new write.
-      key.current = newIdempotencyKey();
+      // A new key only after a definite refusal (a 4xx other than 408/429): the corrected request is
+      // a new write. After no answer or a 5xx the write may have happened, so trying again with the
+      // same key gets its first answer instead of a second webhook.
+      if (!isTemporaryFailure(error)) key.current = newIdempotencyKey();
       const field = (['url', 'events', 'secret'] as const).find((f) => found[f]);
       if (field) form.current?.querySelector<HTMLElement>(field === 'events' ? 'input[name="event"]' : `[name="${field}"]`)?.focus();
     } finally {
