@@ -207,6 +207,36 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await labels.getByRole('alert').waitFor({ state: 'detached' });
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('a task whose comments and checklist fail to load says so with Try again, and loads them then', async () => {
+    const board = await ana.rest.createBoard({ name: `Reads ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
+    const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Read me' });
+    await ana.rest.createChecklistItem(board.id, task.id, { text: 'First step' });
+    await ana.rest.createComment(board.id, task.id, 'Already said');
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    const failed = { comments: 0, checklist: 0 };
+    // The first read of each answers 503; later ones go through.
+    await a.route(/\/tasks\/[0-9a-f-]+\/(comments|checklist)(\?|$)/, async (route) => {
+      const which = route.request().url().includes('/checklist') ? 'checklist' : 'comments';
+      if (route.request().method() !== 'GET' || failed[which] > 0) return route.continue();
+      failed[which] += 1;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Draining.' }) });
+    });
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+    await a.getByRole('button', { name: 'Read me', exact: true }).click();
+    const dialog = a.getByRole('dialog', { name: 'Edit task' });
+    const comments = dialog.getByRole('region', { name: 'Comments' });
+    await comments.getByRole('alert').filter({ hasText: 'The comments could not be loaded.' }).waitFor({ timeout: 5_000 });
+    expect(await comments.getByText('Loading comments…').count()).toBe(0);
+    await dialog.getByRole('alert').filter({ hasText: 'The checklist could not be loaded.' }).waitFor({ timeout: 5_000 });
+    for (const what of ['The comments could not be loaded.', 'The checklist could not be loaded.']) {
+      await dialog.getByRole('alert').filter({ hasText: what }).getByRole('button', { name: 'Try again' }).click();
+    }
+    await comments.getByText('Already said').waitFor({ timeout: 5_000 });
+    await dialog.getByText('First step').waitFor({ timeout: 5_000 });
+    await dialog.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor({ state: 'detached' });
+    expect(failed).toEqual({ comments: 1, checklist: 1 });
+  }, 60_000);
 });
 
 /** Polls the board's snapshot until the task satisfies `done` (5 s at most). */

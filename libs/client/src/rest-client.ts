@@ -356,8 +356,8 @@ export class TasklaneRestClient {
   }
 
   // comments
-  listComments(boardId: string, taskId: string, query: PageQuery = {}): Promise<Page<CommentView>> {
-    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/comments${qs(query)}`);
+  listComments(boardId: string, taskId: string, query: PageQuery = {}, o?: RequestOptions): Promise<Page<CommentView>> {
+    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/comments${qs(query)}`, undefined, o);
   }
   createComment(boardId: string, taskId: string, body: string, o?: RequestOptions): Promise<CommentView> {
     return this.request('POST', `/boards/${boardId}/tasks/${taskId}/comments`, { body }, o);
@@ -370,8 +370,8 @@ export class TasklaneRestClient {
   }
 
   // checklists
-  listChecklist(boardId: string, taskId: string): Promise<ChecklistItemView[]> {
-    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/checklist`);
+  listChecklist(boardId: string, taskId: string, o?: RequestOptions): Promise<ChecklistItemView[]> {
+    return this.request('GET', `/boards/${boardId}/tasks/${taskId}/checklist`, undefined, o);
   }
   createChecklistItem(boardId: string, taskId: string, input: CreateChecklistItemInput, o?: RequestOptions): Promise<ChecklistItemView> {
     return this.request('POST', `/boards/${boardId}/tasks/${taskId}/checklist`, input, o);

@@ -36,3 +36,6 @@ export function isTransient(error: unknown): boolean {
 export function withRetries<T>(key: string, write: (headers: Record<string, string>) => Promise<T>, attempts = 4): Promise<T> {
   return pRetry(() => write({ 'Idempotency-Key': key }), { retries: Math.max(0, attempts - 1), minTimeout: 200, factor: 2, shouldRetry: ({ error }) => isTransient(error) });
 }
+
+/** How long a read that a part of the page waits on (a list, a thread) may take before it counts as failed (ms). */
+export const READ_TIMEOUT_MS = 10_000;

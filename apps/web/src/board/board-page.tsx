@@ -370,6 +370,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           me={user.id}
           isOwner={board.role === 'owner'}
           subscribe={subscribe}
+          generation={board.generation}
         />
       )}
       {board.conflict && (

@@ -45,6 +45,12 @@ export interface BoardHandle {
   error: string | null;
   conflict: Conflict | null;
   removed: string | null;
+  /**
+   * Bumped with every snapshot the board starts from (its open, a resync, a reopen): lists kept
+   * beside the board that follow it by events (a task's comments and checklist) read themselves
+   * again, since the events in between were not delivered.
+   */
+  generation: number;
   dismissError(): void;
   dismissConflict(): void;
   createTask(columnId: string, title: string, anchors?: { afterTaskId?: string; beforeTaskId?: string }): void;
@@ -94,6 +100,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const [error, setError] = useState<string | null>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [removed, setRemoved] = useState<string | null>(null);
+  const [generation, setGeneration] = useState(0);
   /** Bumped to open the board's stream again: after it ended with the access token (see onSessionExpired), or after a failed open. */
   const [reopen, setReopen] = useState(0);
   /** Failed opens of this board in a row (for the backoff), and the message shown for the last one (cleared when the board opens). */
@@ -120,6 +127,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
         confirmedRef.current = snapshot;
         setConfirmed(snapshot);
         setPending(afterSnapshot);
+        setGeneration((n) => n + 1);
       },
       onEvent: (event: AnyBoardEvent) => {
         const before = confirmedRef.current;
@@ -245,6 +253,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
     error,
     conflict,
     removed,
+    generation,
     dismissError,
     subscribe(listener) {
       listeners.current.add(listener);

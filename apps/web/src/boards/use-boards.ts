@@ -1,11 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backoffDelay, isTemporaryFailure, TasklaneHttpError, timeoutSignal } from '@tasklane/client';
 import type { BoardSummary, ReceivedInvitationView } from '@tasklane/contracts';
-import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import type { Session } from '../api/session.js';
-
-/** How long one request of the boards list may take before it counts as failed (ms). */
-export const LIST_TIMEOUT_MS = 10_000;
 
 /** My boards (every page), my pending invitations (the first 100; null until loaded), and the board writes. */
 export function useBoards(session: Session) {
@@ -20,7 +17,7 @@ export function useBoards(session: Session) {
   const loaded = useRef(false);
 
   /**
-   * Every page of my boards, then my invitations, each request bounded to LIST_TIMEOUT_MS; shown
+   * Every page of my boards, then my invitations, each request bounded to READ_TIMEOUT_MS; shown
    * only if no later read has started meanwhile. @throws what the REST client throws
    */
   const fetchAll = useCallback(async () => {
@@ -28,11 +25,11 @@ export function useBoards(session: Session) {
     const all: BoardSummary[] = [];
     let cursor: string | undefined;
     do {
-      const page = await rest.listBoards({ limit: 100, cursor }, { signal: timeoutSignal(LIST_TIMEOUT_MS) });
+      const page = await rest.listBoards({ limit: 100, cursor }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
       all.push(...page.items);
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const invitations = (await rest.myInvitations({ limit: 100 }, { signal: timeoutSignal(LIST_TIMEOUT_MS) })).items;
+    const invitations = (await rest.myInvitations({ limit: 100 }, { signal: timeoutSignal(READ_TIMEOUT_MS) })).items;
     loaded.current = true;
     if (read !== reads.current) return;
     setBoards(all);

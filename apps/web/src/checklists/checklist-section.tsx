@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { TasklaneHttpError, type TasklaneRestClient } from '@tasklane/client';
+import { TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
-import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import { applyChecklistEvent } from '../comments/thread-model.js';
 import { Button } from '../ui/button.js';
 import ui from '../ui/ui.module.css';
@@ -13,16 +13,22 @@ interface Props {
   taskId: string;
   canEdit: boolean;
   subscribe(listener: (event: AnyBoardEvent) => void): () => void;
+  /** The board's snapshot generation: read again when it changes (the board resynced, so events may have been missed). */
+  generation?: number;
 }
 
 /**
  * A task's checklist, live (checklist.* events of this task): check and uncheck, add at the end,
- * move up or down (afterItemId/beforeItemId), delete; progress as "3/5" with a meter.
+ * move up or down (afterItemId/beforeItemId), delete; progress as "3/5" with a meter. A failed read
+ * says so with "Try again" (it is read again by itself when the board resyncs); a failed write says
+ * so separately.
  */
-export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: Props) {
+export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, generation = 0 }: Props) {
   const [items, setItems] = useState<readonly ChecklistItemView[] | null>(null);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -33,18 +39,19 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: 
       if (loaded) setItems((list) => (list ? applyChecklistEvent(list, taskId, event) : list));
       else early.push(event);
     });
-    rest.listChecklist(boardId, taskId).then(
+    setLoadFailed(false);
+    rest.listChecklist(boardId, taskId, { signal: timeoutSignal(READ_TIMEOUT_MS) }).then(
       (list) => {
         loaded = true;
         if (live) setItems(early.reduce<readonly ChecklistItemView[]>((l, e) => applyChecklistEvent(l, taskId, e), list));
       },
-      () => live && setProblem('The checklist could not be loaded.'),
+      () => live && setLoadFailed(true),
     );
     return () => {
       live = false;
       unsubscribe();
     };
-  }, [rest, boardId, taskId, subscribe]);
+  }, [rest, boardId, taskId, subscribe, generation, reloads]);
 
   const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => {
     setProblem(null);
@@ -87,6 +94,14 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe }: 
           </>
         )}
       </div>
+      {loadFailed && (
+        <p role="alert" className={styles.problem}>
+          The checklist could not be loaded.{' '}
+          <Button small onClick={() => setReloads((n) => n + 1)}>
+            Try again
+          </Button>
+        </p>
+      )}
       {problem && (
         <p role="alert" className={styles.problem}>
           {problem}

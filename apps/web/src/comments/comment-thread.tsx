@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { TasklaneHttpError, type TasklaneRestClient } from '@tasklane/client';
+import { TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts';
-import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import ui from '../ui/ui.module.css';
@@ -24,21 +24,26 @@ interface Props {
   isOwner: boolean;
   members: readonly MemberView[];
   subscribe(listener: (event: AnyBoardEvent) => void): () => void;
+  /** The board's snapshot generation: read again when it changes (the board resynced, so events may have been missed). */
+  generation?: number;
 }
 
 /**
  * A task's comments, oldest first, live: read page by page, then kept current by the board's
  * events (comment.created|updated|deleted of this task). Bodies are Markdown rendered sanitized
  * (renderMarkdown: no raw HTML, no script). Editors and owners comment; authors edit and delete
- * their own; owners delete any.
+ * their own; owners delete any. A failed read says so with "Try again" (it is read again by itself
+ * when the board resyncs); a failed write says so separately.
  */
-export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, members, subscribe }: Props) {
+export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, members, subscribe, generation = 0 }: Props) {
   const [comments, setComments] = useState<readonly CommentView[] | null>(null);
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<{ id: string; body: string } | null>(null);
   /** A comment edit is on its way: Save is disabled (a second click would race the first's If-Match and report a false failure). */
   const [savingEdit, setSavingEdit] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const [reloads, setReloads] = useState(0);
   // @mention completion in the new-comment box: the query at the caret, its candidates, the highlighted one.
   const [typing, setTyping] = useState<MentionQuery | null>(null);
   const [active, setActive] = useState(0);
@@ -70,12 +75,13 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
       if (loaded) setComments((list) => (list ? applyCommentEvent(list, taskId, event) : list));
       else early.push(event);
     });
+    setLoadFailed(false);
     void (async () => {
       try {
         let all: CommentView[] = [];
         let cursor: string | undefined;
         for (let i = 0; i < MAX_PAGES; i++) {
-          const page = await rest.listComments(boardId, taskId, { limit: PAGE, cursor });
+          const page = await rest.listComments(boardId, taskId, { limit: PAGE, cursor }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
           all = [...all, ...page.items];
           if (!page.nextCursor) break;
           cursor = page.nextCursor;
@@ -83,14 +89,14 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
         loaded = true;
         if (live) setComments(early.reduce<readonly CommentView[]>((list, e) => applyCommentEvent(list, taskId, e), all));
       } catch {
-        if (live) setProblem('The comments could not be loaded.');
+        if (live) setLoadFailed(true);
       }
     })();
     return () => {
       live = false;
       unsubscribe();
     };
-  }, [rest, boardId, taskId, subscribe]);
+  }, [rest, boardId, taskId, subscribe, generation, reloads]);
 
   const nameOf = (id: string) => members.find((m) => m.userId === id)?.name ?? 'Former member';
   const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => {
@@ -112,8 +118,16 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           {problem}
         </p>
       )}
+      {loadFailed && (
+        <p role="alert" className={styles.problem}>
+          The comments could not be loaded.{' '}
+          <Button small onClick={() => setReloads((n) => n + 1)}>
+            Try again
+          </Button>
+        </p>
+      )}
       {!comments ? (
-        <p className={styles.muted}>Loading comments…</p>
+        !loadFailed && <p className={styles.muted}>Loading comments…</p>
       ) : comments.length === 0 ? (
         <p className={styles.muted}>No comments yet.</p>
       ) : (

@@ -26,6 +26,8 @@ interface Props {
   me: string;
   isOwner: boolean;
   subscribe(listener: (event: AnyBoardEvent) => void): () => void;
+  /** The board's snapshot generation (BoardHandle.generation): the checklist and comments read again when it changes. */
+  generation: number;
 }
 
 /**
@@ -34,7 +36,7 @@ interface Props {
  * changed fields (sent with If-Match of the version opened, so a change made meanwhile by someone
  * else is a conflict, not overwritten); viewers read.
  */
-export function TaskDialog({ task, columns, members, canEdit, activity, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe }: Props) {
+export function TaskDialog({ task, columns, members, canEdit, activity, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe, generation }: Props) {
   const boardLabels = useLabels();
   // The version this edit started from: later live updates must not move the base of the edit.
   const [base] = useState(task);
@@ -132,8 +134,8 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
           <p className={styles.note}>You can view this board but not change it.</p>
         )}
       </form>
-      <ChecklistSection rest={rest} boardId={task.boardId} taskId={task.id} canEdit={canEdit} subscribe={subscribe} />
-      <CommentThread rest={rest} boardId={task.boardId} taskId={task.id} me={me} canComment={canEdit} isOwner={isOwner} members={members} subscribe={subscribe} />
+      <ChecklistSection rest={rest} boardId={task.boardId} taskId={task.id} canEdit={canEdit} subscribe={subscribe} generation={generation} />
+      <CommentThread rest={rest} boardId={task.boardId} taskId={task.id} me={me} canComment={canEdit} isOwner={isOwner} members={members} subscribe={subscribe} generation={generation} />
       {activity && (
         <details className={styles.activity} open>
           <summary>Activity</summary>
