@@ -233,7 +233,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
       await dialog.getByRole('alert').filter({ hasText: what }).getByRole('button', { name: 'Try again' }).click();
     }
     await comments.getByText('Already said').waitFor({ timeout: 5_000 });
-    await dialog.getByText('First step').waitFor({ timeout: 5_000 });
+    await dialog.getByText('First step', { exact: true }).waitFor({ timeout: 5_000 });
     await dialog.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor({ state: 'detached' });
     expect(failed).toEqual({ comments: 1, checklist: 1 });
   }, 60_000);

@@ -4,6 +4,7 @@ import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import { applyChecklistEvent } from '../comments/thread-model.js';
 import { Button } from '../ui/button.js';
+import { LoadFailed } from '../ui/load-failed.js';
 import ui from '../ui/ui.module.css';
 import styles from './checklist.module.css';
 
@@ -94,14 +95,7 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
           </>
         )}
       </div>
-      {loadFailed && (
-        <p role="alert" className={styles.problem}>
-          The checklist could not be loaded.{' '}
-          <Button small onClick={() => setReloads((n) => n + 1)}>
-            Try again
-          </Button>
-        </p>
-      )}
+      {loadFailed && <LoadFailed what="The checklist" className={styles.problem} onRetry={() => setReloads((n) => n + 1)} />}
       {problem && (
         <p role="alert" className={styles.problem}>
           {problem}

@@ -5,6 +5,7 @@ import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
+import { LoadFailed } from '../ui/load-failed.js';
 import ui from '../ui/ui.module.css';
 import { renderMarkdown } from './markdown.js';
 import { completeMention, mentionCandidates, mentionQuery, type MentionQuery } from './mention-complete.js';
@@ -118,14 +119,7 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           {problem}
         </p>
       )}
-      {loadFailed && (
-        <p role="alert" className={styles.problem}>
-          The comments could not be loaded.{' '}
-          <Button small onClick={() => setReloads((n) => n + 1)}>
-            Try again
-          </Button>
-        </p>
-      )}
+      {loadFailed && <LoadFailed what="The comments" className={styles.problem} onRetry={() => setReloads((n) => n + 1)} />}
       {!comments ? (
         !loadFailed && <p className={styles.muted}>Loading comments…</p>
       ) : comments.length === 0 ? (
