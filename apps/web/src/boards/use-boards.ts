@@ -11,14 +11,15 @@ export function useBoards(session: Session) {
   const [error, setError] = useState<string | null>(null);
   const rest = session.rest;
 
-  /** Numbers the list reads, so that only the latest one started is shown (a slow retry never undoes a newer list). */
+  /** Numbers the list reads, and the newest one shown: an older read never replaces a newer list (a slow retry after a write's reload). */
   const reads = useRef(0);
+  const shownRead = useRef(0);
   /** Set once a read has succeeded: the first load's retries stop. */
   const loaded = useRef(false);
 
   /**
    * Every page of my boards, then my invitations, each request bounded to READ_TIMEOUT_MS; shown
-   * only if no later read has started meanwhile. @throws what the REST client throws
+   * unless a read started later has been shown already. @throws what the REST client throws
    */
   const fetchAll = useCallback(async () => {
     const read = ++reads.current;
@@ -31,7 +32,8 @@ export function useBoards(session: Session) {
     } while (cursor);
     const invitations = (await rest.myInvitations({ limit: 100 }, { signal: timeoutSignal(READ_TIMEOUT_MS) })).items;
     loaded.current = true;
-    if (read !== reads.current) return;
+    if (read < shownRead.current) return;
+    shownRead.current = read;
     setBoards(all);
     setInvitations(invitations);
   }, [rest]);
