@@ -164,7 +164,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await addMember(ana, board.id, bruno, 'editor');
     const [todo, done] = board.columns;
     const task = await ana.rest.createTask(board.id, { columnId: todo.id, title: 'Write the notes' });
-    await ana.rest.createLabel(board.id, { name: 'bug', color: '#e5484d' });
+    const bug = await ana.rest.createLabel(board.id, { name: 'bug', color: '#e5484d' });
     const a = await userPage(ana, cluster.replicaUrls[0]);
     const errors: string[] = [];
     a.on('pageerror', (e) => errors.push(e.message));
@@ -205,6 +205,9 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await labels.getByRole('alert').filter({ hasText: 'failed' }).waitFor({ timeout: 5_000 });
     await labels.getByRole('button', { name: 'Dismiss' }).click();
     await labels.getByRole('alert').waitFor({ state: 'detached' });
+    // The name box follows a rename made elsewhere (it kept the old name, and blurring it sent that back).
+    await bruno.rest.updateLabel(board.id, bug.id, { name: 'defect' });
+    await expect(labels.getByLabel('Name of defect').inputValue({ timeout: 5_000 })).resolves.toBe('defect');
     expect(errors).toEqual([]);
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { LabelView } from '@tasklane/contracts';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
@@ -18,9 +18,29 @@ interface Props {
   onDelete(label: LabelView): Promise<boolean>;
 }
 
-/** The board's labels (live from the board state): editors add, rename, recolor and delete them; deleting removes a label from every task. */
+/**
+ * The board's labels (live from the board state): editors add, rename, recolor and delete them;
+ * deleting removes a label from every task. A name box follows the label's name as the board has
+ * it (a rename by someone else shows; a refused rename goes back), and a color being dragged is
+ * sent one request at a time per label, the newest value last (so the answers cannot land out of order).
+ */
 export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onDelete }: Props) {
   const [color, setColor] = useState(LABEL_COLORS[labels.length % LABEL_COLORS.length]);
+  /** Per label: the newest color not sent yet, and whether a color change is on its way. */
+  const colorQueue = useRef(new Map<string, { next: string | null; sending: boolean }>());
+  const sendColor = (label: LabelView, value: string) => {
+    const queue = colorQueue.current.get(label.id) ?? { next: null, sending: false };
+    colorQueue.current.set(label.id, { ...queue, next: value });
+    if (queue.sending) return;
+    const drain = async () => {
+      const entry = colorQueue.current.get(label.id);
+      if (!entry?.next) return void colorQueue.current.delete(label.id);
+      colorQueue.current.set(label.id, { next: null, sending: true });
+      await onUpdate(label, { color: entry.next });
+      await drain();
+    };
+    void drain();
+  };
   async function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
@@ -44,16 +64,20 @@ export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onD
                   aria-label={`Color of ${l.name}`}
                   value={l.color}
                   className={styles.color}
-                  onChange={(e) => void onUpdate(l, { color: e.target.value })}
+                  onChange={(e) => sendColor(l, e.target.value)}
                 />
                 <input
+                  // Rebuilt when the board's name for the label changes: shows a rename made elsewhere.
+                  key={l.name}
                   className={ui.input}
                   aria-label={`Name of ${l.name}`}
                   defaultValue={l.name}
                   maxLength={50}
                   onBlur={(e) => {
-                    const name = e.target.value.trim();
-                    if (name && name !== l.name) void onUpdate(l, { name });
+                    const input = e.currentTarget;
+                    const name = input.value.trim();
+                    if (!name) input.value = l.name;
+                    else if (name !== l.name) void onUpdate(l, { name }).then((ok) => ok || (input.value = l.name));
                   }}
                 />
                 <Button small variant="danger" aria-label={`Delete label ${l.name}`} onClick={() => void onDelete(l)}>

@@ -5,10 +5,11 @@ import { notificationHref, notificationText } from './notification-text.js';
 import { useNotifications } from './notifications-context.js';
 import styles from './notifications.module.css';
 
-/** The bell: unread count, and a list of the newest notifications; a click marks one read and opens its task. */
+/** The bell: unread count, and a list of the newest notifications; a click marks one read and opens its task. A failed "Mark all read" says so in the panel. */
 export function NotificationBell() {
   const notifications = useNotifications();
   const [open, setOpen] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -40,10 +41,22 @@ export function NotificationBell() {
         <section className={styles.panel} aria-label="Notifications">
           <div className={styles.panelHeader}>
             <h2>Notifications</h2>
-            <Button small disabled={unread === 0} onClick={() => void notifications.markRead({ all: true })}>
+            <Button
+              small
+              disabled={unread === 0}
+              onClick={() => {
+                setProblem(null);
+                notifications.markRead({ all: true }).catch(() => setProblem('Could not mark them read: the server could not be reached. Try again.'));
+              }}
+            >
               Mark all read
             </Button>
           </div>
+          {problem && (
+            <p role="alert" className={styles.empty}>
+              {problem}
+            </p>
+          )}
           {notifications.items.length === 0 ? (
             <p className={styles.empty}>Nothing yet.</p>
           ) : (
@@ -56,7 +69,8 @@ export function NotificationBell() {
                     data-unread={n.readAt === null}
                     onClick={() => {
                       setOpen(false);
-                      if (n.readAt === null) void notifications.markRead({ ids: [n.id] });
+                      // A failure leaves it unread, which the bell still shows: nothing to report.
+                      if (n.readAt === null) notifications.markRead({ ids: [n.id] }).catch(() => undefined);
                       navigate(notificationHref(n));
                     }}
                   >

@@ -27,7 +27,7 @@ export function PreferencesDialog({ onClose }: { onClose: () => void }) {
 
   async function toggle(kind: NotificationKind, on: boolean) {
     if (!prefs) return;
-    const before = prefs;
+    const was = prefs[kind];
     setPrefs({ ...prefs, [kind]: on });
     setSaving(kind);
     setSaved(null);
@@ -36,7 +36,8 @@ export function PreferencesDialog({ onClose }: { onClose: () => void }) {
       setPrefs((await rest.updatePreferences({ emails: { [kind]: on } })).emails);
       setSaved(savedText(kind, on));
     } catch {
-      setPrefs(before);
+      // Only this switch goes back: another one flipped meanwhile keeps its own outcome.
+      setPrefs((p) => (p ? { ...p, [kind]: was } : p));
       setFailure(`Could not save “${KIND_LABELS[kind].label}”: the switch is back as it was. Try again.`);
     } finally {
       setSaving(null);
