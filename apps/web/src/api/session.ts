@@ -1,4 +1,4 @@
-import { isTemporaryFailure, TasklaneRestClient, timeoutSignal } from '@tasklane/client';
+import { isTemporaryFailure, TasklaneHttpError, TasklaneRestClient, timeoutSignal } from '@tasklane/client';
 import type { AuthResponse, UserView } from '@tasklane/contracts';
 
 export type SessionState = { status: 'loading' } | { status: 'signed-out' } | { status: 'signed-in'; user: UserView };
@@ -78,6 +78,16 @@ export class Session {
       // signed out locally all the same; the refresh token dies at its expiry
     }
     this.forget();
+  }
+
+  /**
+   * Whether a read that failed with `error` is worth trying again later: the session is still
+   * signed in and the failure may pass (isTemporaryFailure: network, timeout, 5xx, 408, 429), or it
+   * is a 401 met while the session is still renewing its token (a renewal that failed temporarily
+   * keeps the session signed in and tries again every REFRESH_RETRY_MS).
+   */
+  mayRetry(error: unknown): boolean {
+    return this.state.status === 'signed-in' && (isTemporaryFailure(error) || (error instanceof TasklaneHttpError && error.status === 401));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { backoffDelay, BoardStream, isTemporaryFailure, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
+import { backoffDelay, BoardStream, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
 import { describeEvent as describeActivity, type ActivityEntry, type AnyBoardEvent, type BoardRole, type ColumnView, type LabelView, type TaskView } from '@tasklane/contracts';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import type { Conflict } from '../tasks/conflict.js';
@@ -186,9 +186,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       (e: unknown) => {
         if (disposed || ended) return;
         if (e instanceof TasklaneHttpError && e.status === 404) return setRemoved('not a member of this board, or it was deleted');
-        const signedIn = session.state.status === 'signed-in';
-        const retry = signedIn && (isTemporaryFailure(e) || (e instanceof TasklaneHttpError && e.status === 401));
-        if (!retry) return setError(`Could not open the board: ${describeError(e)}`);
+        if (!session.mayRetry(e)) return setError(`Could not open the board: ${describeError(e)}`);
         const failures = openFailures.current;
         const delay = backoffDelay(OPEN_RETRY_BASE_MS, failures.count, OPEN_RETRY_MAX_MS);
         const message = `Could not open the board: ${describeError(e)} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;

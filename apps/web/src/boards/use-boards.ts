@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { backoffDelay, isTemporaryFailure, TasklaneHttpError, timeoutSignal } from '@tasklane/client';
+import { backoffDelay, TasklaneHttpError, timeoutSignal } from '@tasklane/client';
 import type { BoardSummary, ReceivedInvitationView } from '@tasklane/contracts';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import type { Session } from '../api/session.js';
@@ -65,8 +65,7 @@ export function useBoards(session: Session) {
             if (shown) setError((current) => (current === shown ? null : current));
             return;
           }
-          const retry = session.state.status === 'signed-in' && (isTemporaryFailure(e) || (e instanceof TasklaneHttpError && e.status === 401));
-          if (!retry) return setError('Could not load your boards. Reload to try again.');
+          if (!session.mayRetry(e)) return setError('Could not load your boards. Reload to try again.');
           const delay = backoffDelay(1_000, failures, 30_000);
           const why = e instanceof TasklaneHttpError ? (e.body?.message ?? `The server answered ${e.status}.`) : 'The server could not be reached.';
           shown = `Could not load your boards: ${why} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
