@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import type { Cluster } from '@tasklane/cluster';
 import type { BoardRole, TaskView } from '@tasklane/contracts';
 import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
@@ -210,6 +210,73 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await expect(labels.getByLabel('Name of defect').inputValue({ timeout: 5_000 })).resolves.toBe('defect');
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('a task save that fails keeps the dialog open with what was typed; a column chosen in the dialog survives an edit conflict; a failed archive read offers Try again', async () => {
+    const board = await ana.rest.createBoard({ name: `Saves ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Doing', 'Done'] });
+    await addMember(ana, board.id, bruno, 'editor');
+    const [todo, , done] = board.columns;
+    const task = await ana.rest.createTask(board.id, { columnId: todo.id, title: 'Draft' });
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    const errors: string[] = [];
+    a.on('pageerror', (e) => errors.push(e.message));
+    // Every try of the save is refused at the connection (the page retries a network failure 4
+    // times in all) until the route is removed.
+    let tries = 0;
+    const saves = new RegExp(`/tasks/${task.id}$`);
+    const refuse = (route: Route) => {
+      if (route.request().method() !== 'PATCH') return route.continue();
+      tries += 1;
+      return route.abort('connectionrefused');
+    };
+    await a.route(saves, refuse);
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+    await a.getByRole('button', { name: 'Draft', exact: true }).click();
+    const dialog = a.getByRole('dialog', { name: 'Edit task' });
+    await dialog.getByLabel('Title').fill('Draft the plan');
+    await dialog.getByLabel('Description').fill('Three steps');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    // The dialog stays, says why, and keeps what she typed (it used to close and lose it).
+    await dialog.getByRole('alert').filter({ hasText: 'Not saved. The server could not be reached. What you typed is kept' }).waitFor({ timeout: 10_000 });
+    expect(await dialog.getByLabel('Title').inputValue()).toBe('Draft the plan');
+    expect(await dialog.getByLabel('Description').inputValue()).toBe('Three steps');
+    await screenshot(a, 'collab-save-failed');
+    expect(tries).toBe(4);
+    expect((await ana.rest.getBoard(board.id)).tasks.find((t) => t.id === task.id)?.title).toBe('Draft');
+    await a.unroute(saves, refuse);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    expect((await pollUntilTask(ana, board.id, task.id, (t) => t.title === 'Draft the plan')).description).toBe('Three steps');
+
+    // She renames it and picks Done; Bruno edits it first. The conflict lists her column with her
+    // changes, and applying them saves both (the move used to be dropped).
+    await a.getByRole('button', { name: 'Draft the plan', exact: true }).click();
+    await dialog.getByLabel('Title').fill('Draft the final plan');
+    await dialog.getByLabel('Column').selectOption({ label: 'Done' });
+    await bruno.rest.updateTask(board.id, task.id, { description: 'Four steps' });
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    const conflict = a.getByRole('dialog', { name: 'Edit conflict' });
+    await conflict.getByText('Bruno changed “Draft the plan” before your edit was saved').waitFor({ timeout: 5_000 });
+    await conflict.getByText('Done', { exact: true }).waitFor();
+    await screenshot(a, 'collab-conflict-column');
+    await conflict.getByRole('button', { name: 'Apply my changes' }).click();
+    const moved = await pollUntilTask(ana, board.id, task.id, (t) => t.title === 'Draft the final plan' && t.columnId === done.id);
+    expect(moved.description).toBe('Four steps');
+
+    // The archive's first read answers 503: the dialog says so, and Try again loads it.
+    let archiveReads = 0;
+    await a.route(/\/boards\/[0-9a-f-]+\/archive(\?|$)/, (route) =>
+      archiveReads++ === 0 ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Draining.' }) }) : route.continue(),
+    );
+    await ana.rest.archiveTask(board.id, task.id);
+    await a.getByRole('button', { name: 'Draft the final plan', exact: true }).waitFor({ state: 'detached', timeout: 5_000 });
+    await a.getByRole('button', { name: 'Archive', exact: true }).click();
+    const archive = a.getByRole('dialog', { name: 'Archive' });
+    await archive.getByRole('alert').filter({ hasText: 'The archive could not be loaded.' }).getByRole('button', { name: 'Try again' }).click();
+    await archive.getByRole('button', { name: 'Restore Draft the final plan' }).waitFor({ timeout: 5_000 });
+    expect(await archive.getByRole('alert').count()).toBe(0);
+    expect(archiveReads).toBe(2);
+    expect(errors).toEqual([]);
+  }, 90_000);
 
   it('a task whose comments and checklist fail to load says so with Try again, and loads them then', async () => {
     const board = await ana.rest.createBoard({ name: `Reads ${randomBytes(2).toString('hex')}`, columns: ['To do'] });

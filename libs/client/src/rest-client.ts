@@ -398,8 +398,8 @@ export class TasklaneRestClient {
   }
 
   // archive
-  listArchive(boardId: string, query: PageQuery = {}): Promise<Page<ArchiveEntry>> {
-    return this.request('GET', `/boards/${boardId}/archive${qs(query)}`);
+  listArchive(boardId: string, query: PageQuery = {}, o?: RequestOptions): Promise<Page<ArchiveEntry>> {
+    return this.request('GET', `/boards/${boardId}/archive${qs(query)}`, undefined, o);
   }
   archiveTask(boardId: string, taskId: string, o?: RequestOptions): Promise<TaskView> {
     return this.request('POST', `/boards/${boardId}/tasks/${taskId}/archive`, undefined, o);

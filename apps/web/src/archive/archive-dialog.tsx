@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { TasklaneRestClient } from '@tasklane/client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ArchiveEntry } from '@tasklane/contracts';
+import { READ_TIMEOUT_MS } from '../api/keys.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
+import { LoadFailed } from '../ui/load-failed.js';
 import styles from './archive.module.css';
 
 interface Props {
@@ -12,36 +14,58 @@ interface Props {
   onClose(): void;
   onRestore(kind: 'task' | 'column', id: string): Promise<boolean>;
   subscribe(listener: (event: AnyBoardEvent) => void): () => void;
+  /** The board's snapshot generation: read again when it changes (the board resynced, so archive events may have been missed). */
+  generation?: number;
 }
 
 const ARCHIVE_EVENTS = new Set<AnyBoardEvent['type']>(['task.archived', 'task.restored', 'column.archived', 'column.restored', 'task.deleted', 'column.deleted']);
 
-/** The board's archive, newest first (pages of 50, "Show more"); editors restore. Reloads when anything is archived or restored. */
-export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subscribe }: Props) {
+const keyOf = (e: ArchiveEntry) => (e.kind === 'task' ? `task:${e.task.id}` : `column:${e.column.id}`);
+
+/**
+ * The board's archive, newest first (pages of 50, "Show more"); editors restore. Reads the first
+ * page again when anything is archived, restored or deleted, and when the board resyncs; a failed
+ * read says so with "Try again". Only the newest first-page read shows (an older answer arriving
+ * late never replaces it), and a "Show more" page is dropped if a first-page read started after it.
+ */
+export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subscribe, generation = 0 }: Props) {
   const [entries, setEntries] = useState<ArchiveEntry[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
+  /** First-page reads started; a read's answer shows only while it is still the newest. */
+  const reads = useRef(0);
 
   const load = useCallback(
     async (cursor?: string) => {
+      const read = cursor ? reads.current : ++reads.current;
       try {
-        const page = await rest.listArchive(boardId, { limit: 50, cursor });
-        setEntries((list) => (cursor ? [...(list ?? []), ...page.items] : page.items));
+        const page = await rest.listArchive(boardId, { limit: 50, cursor }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
+        if (read !== reads.current) return;
+        setEntries((list) => {
+          if (!cursor || !list) return page.items;
+          const shown = new Set(list.map(keyOf));
+          return [...list, ...page.items.filter((e) => !shown.has(keyOf(e)))];
+        });
         setNext(page.nextCursor);
+        setFailed(false);
       } catch {
-        setFailed(true);
+        if (read === reads.current) setFailed(true);
       }
     },
     [rest, boardId],
   );
   useEffect(() => {
     void load();
-    return subscribe((e) => ARCHIVE_EVENTS.has(e.type) && void load());
-  }, [load, subscribe]);
+    const unsubscribe = subscribe((e) => ARCHIVE_EVENTS.has(e.type) && void load());
+    return () => {
+      unsubscribe();
+      reads.current += 1; // answers still on their way belong to the effect being left
+    };
+  }, [load, subscribe, generation]);
 
   return (
     <Dialog title="Archive" onClose={onClose}>
-      {failed && <p role="alert">The archive could not be loaded.</p>}
+      {failed && <LoadFailed what="The archive" onRetry={() => void load()} />}
       {!entries ? (
         <p className={styles.muted}>Loading…</p>
       ) : entries.length === 0 ? (
@@ -52,7 +76,7 @@ export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subs
             const name = e.kind === 'task' ? e.task.title : e.column.name;
             const id = e.kind === 'task' ? e.task.id : e.column.id;
             return (
-              <li key={`${e.kind}:${id}`} className={styles.row}>
+              <li key={keyOf(e)} className={styles.row}>
                 <span className={styles.kind}>{e.kind === 'task' ? 'Task' : 'Column'}</span>
                 <span className={styles.name}>
                   {name}

@@ -147,7 +147,13 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
     const columnTasks = byColumn.get(target.columnId) ?? [];
     const currentIndex = columnTasks.findIndex((t) => t.id === task.id);
     if (target.columnId === task.columnId && currentIndex === target.index) return;
-    handle.current.moveTask(task, target.columnId, anchorsFor(columnTasks, task.id, target.index));
+    void handle.current.moveTask(task, target.columnId, anchorsFor(columnTasks, task.id, target.index));
+  }
+
+  /** Moves `task` to the end of column `columnId` (the task dialog's column choice); false when it failed (with a message on the page, or given to `report`). */
+  function moveToEnd(task: TaskView, columnId: string, report?: (message: string) => void): Promise<boolean> {
+    const target = previousGroups.current.get(columnId) ?? [];
+    return handle.current.moveTask(task, columnId, anchorsFor(target, task.id, target.length), report);
   }
 
   function addColumn(e: FormEvent<HTMLFormElement>) {
@@ -348,15 +354,23 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           canEdit={canEdit}
           activity={<ActivityList load={loadTaskActivity} live={board.liveActivity.filter((e) => e.taskId === openTask.id)} label="Task activity" />}
           onClose={() => setOpenTaskId(null)}
-          onSave={async (base, patch, columnId) => {
-            setOpenTaskId(null);
+          onSave={async (base, patch, columnId, report) => {
             // The edit first, then the move, and only if the column was changed in this dialog (not
             // when someone else moved the task meanwhile): a move raises the version, so sent
-            // together the edit could fail its If-Match against the user's own move.
-            if (Object.keys(patch).length > 0 && !(await board.updateTask(base, patch))) return;
-            if (columnId === base.columnId) return;
-            const target = previousGroups.current.get(columnId) ?? [];
-            board.moveTask(openTask, columnId, anchorsFor(target, openTask.id, target.length));
+            // together the edit could fail its If-Match against the user's own move. The dialog
+            // stays open until both are saved: a failure shows in it with what was typed kept; a
+            // conflict closes it for the conflict dialog, which carries the edit and the move.
+            const move = columnId === base.columnId ? undefined : columnId;
+            let saved = base;
+            if (Object.keys(patch).length > 0) {
+              const result = await board.updateTask(base, patch, { columnId: move, report });
+              if (result === 'conflict') return void setOpenTaskId(null);
+              if (result === 'failed') return undefined;
+              saved = result;
+            }
+            if (move !== undefined && !(await moveToEnd(saved, move, report))) return saved;
+            setOpenTaskId(null);
+            return undefined;
           }}
           onDelete={() => {
             setOpenTaskId(null);
@@ -379,10 +393,11 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           columns={state?.columns ?? []}
           members={state?.members ?? []}
           onKeepTheirs={board.dismissConflict}
-          onApplyMine={() => {
-            const { task, mine } = board.conflict!;
+          onApplyMine={async () => {
+            const { task, mine, columnId } = board.conflict!;
             board.dismissConflict();
-            void board.updateTask(task, mine);
+            const saved = await board.updateTask(task, mine, { columnId });
+            if (typeof saved === 'object' && columnId !== undefined && columnId !== saved.columnId) await moveToEnd(saved, columnId);
           }}
         />
       )}
@@ -413,7 +428,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       )}
       {showWebhooks && board.role === 'owner' && <WebhooksDialog rest={session.rest} boardId={boardId} onClose={() => setShowWebhooks(false)} />}
       {showArchive && (
-        <ArchiveDialog rest={session.rest} boardId={boardId} canEdit={canEdit} onClose={() => setShowArchive(false)} onRestore={board.restore} subscribe={subscribe} />
+        <ArchiveDialog rest={session.rest} boardId={boardId} canEdit={canEdit} onClose={() => setShowArchive(false)} onRestore={board.restore} subscribe={subscribe} generation={board.generation} />
       )}
     </div>
     </PageAlertContext.Provider>

@@ -54,8 +54,15 @@ export interface BoardHandle {
   dismissError(): void;
   dismissConflict(): void;
   createTask(columnId: string, title: string, anchors?: { afterTaskId?: string; beforeTaskId?: string }): void;
-  updateTask(task: TaskView, patch: UpdateTaskInput): Promise<boolean>;
-  moveTask(task: TaskView, columnId: string, anchors: { afterTaskId?: string; beforeTaskId?: string }): void;
+  /**
+   * Edits a task with If-Match of `task.version`, shown at once. Resolves to the task as saved, or
+   * 'conflict' (a 412 with the current task: {@link BoardHandle.conflict} is set, carrying
+   * `options.columnId`, the move the edit's dialog wanted) or 'failed' (undone, with a message on
+   * the page, or given to `options.report` when the caller shows it, e.g. a dialog kept open).
+   */
+  updateTask(task: TaskView, patch: UpdateTaskInput, options?: { columnId?: string; report?: (message: string) => void }): Promise<TaskView | 'conflict' | 'failed'>;
+  /** Moves a task, shown at once; false when it failed (undone, with a message on the page or given to `report`). */
+  moveTask(task: TaskView, columnId: string, anchors: { afterTaskId?: string; beforeTaskId?: string }, report?: (message: string) => void): Promise<boolean>;
   deleteTask(task: TaskView): void;
   createColumn(name: string): void;
   updateColumn(column: ColumnView, change: { name?: string; afterColumnId?: string | null }): void;
@@ -209,8 +216,8 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const board = useMemo(() => (confirmed ? withPending(confirmed, pending) : null), [confirmed, pending]);
   const rest = session.rest;
 
-  /** Shows `op` now, sends `request`, drops it on error (with a message) and marks it settled on success. */
-  const optimistic = useCallback(<T,>(op: Optimistic, request: (headers: Record<string, string>) => Promise<T>, what: string): Promise<T | undefined> => {
+  /** Shows `op` now, sends `request`, drops it on error (with a message on the page, or given to `report`) and marks it settled on success. */
+  const optimistic = useCallback(<T,>(op: Optimistic, request: (headers: Record<string, string>) => Promise<T>, what: string, report: (message: string) => void = setError): Promise<T | undefined> => {
     setPending((p) => [...p, { op, settled: false }]);
     return withRetries(op.key, request).then(
       (result) => {
@@ -219,7 +226,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       },
       (e: unknown) => {
         setPending((p) => p.filter((x) => x.op.key !== op.key));
-        setError(`${what} failed and was undone. ${describeError(e)}`);
+        report(`${what} failed and was undone. ${describeError(e)}`);
         return undefined;
       },
     );
@@ -273,30 +280,35 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       };
       void optimistic({ kind: 'task.create', key, task, ...anchors }, (headers) => rest.createTask(boardId, { columnId, title, ...anchors }, { headers }), `Adding “${title}”`);
     },
-    async updateTask(task, patch) {
+    async updateTask(task, patch, { columnId, report } = {}) {
       const key = newIdempotencyKey();
       setPending((p) => [...p, { op: { kind: 'task.update', key, taskId: task.id, patch: optimisticTaskPatch(task, patch, new Date().toISOString()) }, settled: false }]);
       try {
-        await withRetries(key, (headers) => rest.updateTask(boardId, task.id, patch, { headers: { ...headers, 'If-Match': `"${task.version}"` } }));
+        const saved = await withRetries(key, (headers) => rest.updateTask(boardId, task.id, patch, { headers: { ...headers, 'If-Match': `"${task.version}"` } }));
         setPending((p) => p.map((x) => (x.op.key === key ? { ...x, settled: true } : x)));
-        return true;
+        return saved;
       } catch (e) {
         setPending((p) => p.filter((x) => x.op.key !== key));
-        if (e instanceof TasklaneHttpError && e.status === 412) {
-          const current = (e.body?.details as { current?: TaskView } | undefined)?.current;
-          if (current) setConflict({ task: current, mine: patch, changedBy: nameOf(current.updatedBy) });
-          else setError('Someone else changed this task first. Your edit was undone.');
-        } else setError(`Saving “${task.title}” failed and was undone. ${describeError(e)}`);
-        return false;
+        const current = e instanceof TasklaneHttpError && e.status === 412 ? (e.body?.details as { current?: TaskView } | undefined)?.current : undefined;
+        if (current) {
+          setConflict({ task: current, mine: patch, changedBy: nameOf(current.updatedBy), ...(columnId === undefined ? {} : { columnId }) });
+          return 'conflict';
+        }
+        const what = e instanceof TasklaneHttpError && e.status === 412 ? 'Someone else changed this task first.' : describeError(e);
+        if (report) report(`Not saved. ${what} What you typed is kept: Save to try again.`);
+        else setError(`Saving “${task.title}” failed and was undone. ${what}`);
+        return 'failed';
       }
     },
-    moveTask(task, columnId, anchors) {
+    async moveTask(task, columnId, anchors, report) {
       const key = newIdempotencyKey();
-      void optimistic(
+      const moved = await optimistic(
         { kind: 'task.move', key, taskId: task.id, columnId, ...anchors },
         (headers) => rest.moveTask(boardId, task.id, { columnId, ...anchors }, { headers }),
         `Moving “${task.title}”`,
+        report,
       );
+      return moved !== undefined;
     },
     deleteTask(task) {
       const key = newIdempotencyKey();

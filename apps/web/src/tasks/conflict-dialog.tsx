@@ -5,12 +5,14 @@ import { Dialog } from '../ui/dialog.js';
 import type { Conflict } from './conflict.js';
 import styles from './tasks.module.css';
 
+const FIELD_LABELS: Record<string, string> = { title: 'Title', description: 'Description', labelIds: 'Labels', assigneeIds: 'Assignees', dueAt: 'Due date', completed: 'Done' };
+
 /**
  * A 412 on saving a task: someone changed it first. Shows who, the task as it is now and what
- * this edit wanted; "Keep their version" drops the edit, "Apply my changes" sends it again on top
- * of the current version.
+ * this edit wanted (with the column, when the dialog moved it); "Keep their version" drops the
+ * edit and the move, "Apply my changes" sends the edit again on top of the current version, then
+ * the move.
  */
-const FIELD_LABELS: Record<string, string> = { title: 'Title', description: 'Description', labelIds: 'Labels', assigneeIds: 'Assignees', dueAt: 'Due date' };
 
 export function ConflictDialog(props: { conflict: Conflict; columns: ColumnView[]; members: MemberView[]; onKeepTheirs(): void; onApplyMine(): void }) {
   const { conflict, columns, members, onKeepTheirs, onApplyMine } = props;
@@ -19,9 +21,10 @@ export function ConflictDialog(props: { conflict: Conflict; columns: ColumnView[
     if (field === 'assigneeIds' && Array.isArray(value)) return value.map((id) => members.find((m) => m.userId === id)?.name ?? 'former member').join(', ') || '—';
     if (field === 'labelIds' && Array.isArray(value)) return value.map((id) => labels.get(String(id))?.name ?? 'deleted label').join(', ') || '—';
     if (field === 'dueAt') return value ? new Date(String(value)).toLocaleDateString(undefined, { timeZone: 'UTC' }) : 'none';
+    if (field === 'completed') return value ? 'Yes' : 'No';
     return Array.isArray(value) ? value.join(', ') || '—' : String(value ?? '—') || '—';
   };
-  const { task, mine, changedBy } = conflict;
+  const { task, mine, changedBy, columnId } = conflict;
   const column = columns.find((c) => c.id === task.columnId)?.name ?? '—';
   return (
     <Dialog title="Edit conflict" onClose={onKeepTheirs}>
@@ -49,6 +52,12 @@ export function ConflictDialog(props: { conflict: Conflict; columns: ColumnView[
             <dd>{show(k, v)}</dd>
           </div>
         ))}
+        {columnId !== undefined && (
+          <div className={styles.factRow}>
+            <dt>Column</dt>
+            <dd>{columns.find((c) => c.id === columnId)?.name ?? 'deleted column'}</dd>
+          </div>
+        )}
       </dl>
       <div className={styles.actions}>
         <Button variant="primary" onClick={onKeepTheirs}>

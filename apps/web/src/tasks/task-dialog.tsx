@@ -18,8 +18,14 @@ interface Props {
   /** The task's activity list, shown under the form. */
   activity?: ReactNode;
   onClose(): void;
-  /** `base` is the task as it was when the dialog opened: its version goes into If-Match. */
-  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string): void | Promise<void>;
+  /**
+   * `base` is the task as the edit started from (when the dialog opened, or as last saved from it):
+   * its version goes into If-Match. Closes the dialog when everything was saved (or on a conflict);
+   * otherwise the dialog stays open with what was typed and the failure given to `report` (shown in
+   * the dialog), and the promise resolves to the task as saved when the edit was but the move was
+   * not (the next Save sends only the move), else undefined.
+   */
+  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string, report: (message: string) => void): Promise<TaskView | undefined>;
   onDelete(): void;
   onArchive(): void;
   rest: TasklaneRestClient;
@@ -38,8 +44,11 @@ interface Props {
  */
 export function TaskDialog({ task, columns, members, canEdit, activity, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe, generation }: Props) {
   const boardLabels = useLabels();
-  // The version this edit started from: later live updates must not move the base of the edit.
-  const [base] = useState(task);
+  // The version this edit started from: later live updates must not move the base of the edit (a
+  // save that got half-way, the edit without the move, moves it to what was saved).
+  const [base, setBase] = useState(task);
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
   const [values, setValues] = useState(() => toFormValues(task));
   const [columnId, setColumnId] = useState(task.columnId);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -50,7 +59,17 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
         className={styles.form}
         onSubmit={(e) => {
           e.preventDefault();
-          void onSave(base, taskPatch(base, values), columnId);
+          if (saving) return;
+          setSaving(true);
+          setSaveError(null);
+          // A label deleted meanwhile is no longer offered, so it cannot be unticked: leave it out
+          // rather than have the whole save refused for it.
+          const patch = taskPatch(base, { ...values, labelIds: values.labelIds.filter((id) => boardLabels.has(id)) });
+          void onSave(base, patch, columnId, setSaveError).then((saved) => {
+            // Still mounted only when the save failed, in part or in full (saved: the edit was, the move not).
+            setSaving(false);
+            if (saved) setBase(saved);
+          });
         }}
       >
         <label className={ui.field}>
@@ -112,10 +131,15 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
             </select>
           </label>
         </div>
+        {saveError && (
+          <p role="alert" className={ui.alert}>
+            {saveError}
+          </p>
+        )}
         {canEdit ? (
           <div className={styles.actions}>
-            <Button type="submit" variant="primary">
-              Save
+            <Button type="submit" variant="primary" disabled={saving}>
+              {saving ? 'Saving…' : 'Save'}
             </Button>
             <Button onClick={onClose}>Cancel</Button>
             <span className={styles.spacer} />
