@@ -159,7 +159,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
     console.log(`collaboration: comment from replica-0 shown on replica-1 after ${lag} ms`);
   }, 120_000);
 
-  it('a task dialog open while someone else moves the task keeps their move (through the edit conflict); deleted meanwhile, it closes and says why; a dialog shows its own failures', async () => {
+  it('a task dialog open while someone else moves the task keeps their move (through the edit conflict); deleted meanwhile, it stays read only with what was typed and says who; a dialog shows its own failures', async () => {
     const board = await ana.rest.createBoard({ name: `Dialog ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Done'] });
     await addMember(ana, board.id, bruno, 'editor');
     const [todo, done] = board.columns;
@@ -190,12 +190,19 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await a.waitForTimeout(500); // a move back, had one been sent, would have landed by now
     expect((await ana.rest.getBoard(board.id)).tasks.find((t) => t.id === task.id)?.columnId).toBe(done.id);
 
-    // Open again; Bruno deletes it: the dialog closes and the page says why.
+    // Open again and type; Bruno deletes it: the dialog stays, read only, says who deleted it and
+    // keeps what she typed (it used to close, and the text was lost).
     await a.getByRole('button', { name: 'Write the release notes', exact: true }).click();
     await dialog.waitFor();
+    await dialog.getByLabel('Description').fill('Half a page of notes');
     await bruno.rest.deleteTask(board.id, task.id);
-    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
-    await a.getByRole('alert').filter({ hasText: '“Write the release notes” was deleted or archived by someone else' }).waitFor({ timeout: 5_000 });
+    await dialog.getByRole('alert').filter({ hasText: "Bruno deleted 'Write the release notes'. What you typed is kept here to copy" }).waitFor({ timeout: 5_000 });
+    expect(await dialog.getByLabel('Description').inputValue()).toBe('Half a page of notes');
+    expect(await dialog.getByLabel('Description').getAttribute('readonly')).not.toBeNull();
+    expect(await dialog.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
+    await screenshot(a, 'collab-task-deleted');
+    await dialog.getByRole('button', { name: 'Close', exact: true }).last().click();
+    await dialog.waitFor({ state: 'detached' });
 
     // A failure caused inside a dialog shows inside it (the page's alert area is behind the modal).
     await a.getByRole('button', { name: /^Labels/ }).click();
@@ -214,7 +221,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
   it('a task save that fails keeps the dialog open with what was typed; a column chosen in the dialog survives an edit conflict; a failed archive read offers Try again', async () => {
     const board = await ana.rest.createBoard({ name: `Saves ${randomBytes(2).toString('hex')}`, columns: ['To do', 'Doing', 'Done'] });
     await addMember(ana, board.id, bruno, 'editor');
-    const [todo, , done] = board.columns;
+    const [todo, doing, done] = board.columns;
     const task = await ana.rest.createTask(board.id, { columnId: todo.id, title: 'Draft' });
     const a = await userPage(ana, cluster.replicaUrls[0]);
     const errors: string[] = [];
@@ -241,21 +248,55 @@ describe('web app: comments, checklists, labels and archive live across replicas
     expect(await dialog.getByLabel('Description').inputValue()).toBe('Three steps');
     await screenshot(a, 'collab-save-failed');
     expect(tries).toBe(4);
-    expect((await ana.rest.getBoard(board.id)).tasks.find((t) => t.id === task.id)?.title).toBe('Draft');
     await a.unroute(saves, refuse);
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     await dialog.waitFor({ state: 'detached', timeout: 5_000 });
     expect((await pollUntilTask(ana, board.id, task.id, (t) => t.title === 'Draft the plan')).description).toBe('Three steps');
 
+    // Closed while its save is still being tried, the dialog is gone: the failure shows on the page.
+    await a.route(saves, refuse);
+    await a.getByRole('button', { name: 'Draft the plan', exact: true }).click();
+    await dialog.getByLabel('Title').fill('Draft the plan, v2');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const pageAlert = a.getByRole('alert').filter({ hasText: 'Saving “Draft the plan” failed and was undone. The server could not be reached.' });
+    await pageAlert.waitFor({ timeout: 10_000 });
+    await pageAlert.getByRole('button', { name: 'Dismiss' }).click();
+    await a.unroute(saves, refuse);
+
+    // The edit is saved but the move is refused at the connection: the dialog stays and says so,
+    // and the next Save sends only the move (the edit again would be refused by its own If-Match).
+    let moves = 0;
+    const moving = new RegExp(`/tasks/${task.id}/move$`);
+    const refuseMove = (route: Route) => {
+      moves += 1;
+      return route.abort('connectionrefused');
+    };
+    await a.route(moving, refuseMove);
+    let patches = 0;
+    a.on('request', (r) => void (r.method() === 'PATCH' && saves.test(r.url()) && (patches += 1)));
+    await a.getByRole('button', { name: 'Draft the plan', exact: true }).click();
+    await dialog.getByLabel('Title').fill('Draft the plan, v2');
+    await dialog.getByLabel('Column').selectOption({ label: 'Doing' });
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Your changes were saved, but moving the task to “Doing” failed. The server could not be reached. Save to try again.' }).waitFor({ timeout: 10_000 });
+    expect([moves, patches]).toEqual([4, 1]);
+    await a.unroute(moving, refuseMove);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await pollUntilTask(ana, board.id, task.id, (t) => t.title === 'Draft the plan, v2' && t.columnId === doing.id);
+    expect(patches).toBe(1);
+
     // She renames it and picks Done; Bruno edits it first. The conflict lists her column with her
     // changes, and applying them saves both (the move used to be dropped).
-    await a.getByRole('button', { name: 'Draft the plan', exact: true }).click();
+    await a.getByRole('button', { name: 'Draft the plan, v2', exact: true }).click();
     await dialog.getByLabel('Title').fill('Draft the final plan');
     await dialog.getByLabel('Column').selectOption({ label: 'Done' });
     await bruno.rest.updateTask(board.id, task.id, { description: 'Four steps' });
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
     const conflict = a.getByRole('dialog', { name: 'Edit conflict' });
-    await conflict.getByText('Bruno changed “Draft the plan” before your edit was saved').waitFor({ timeout: 5_000 });
+    await conflict.getByText('Bruno changed “Draft the plan, v2” before your edit was saved').waitFor({ timeout: 5_000 });
     await conflict.getByText('Done', { exact: true }).waitFor();
     await screenshot(a, 'collab-conflict-column');
     await conflict.getByRole('button', { name: 'Apply my changes' }).click();

@@ -25,31 +25,34 @@ const keyOf = (e: ArchiveEntry) => (e.kind === 'task' ? `task:${e.task.id}` : `c
 /**
  * The board's archive, newest first (pages of 50, "Show more"); editors restore. Reads the first
  * page again when anything is archived, restored or deleted, and when the board resyncs; a failed
- * read says so with "Try again". Only the newest first-page read shows (an older answer arriving
- * late never replaces it), and a "Show more" page is dropped if a first-page read started after it.
+ * read says so with "Try again" (a failed "Show more" tries that page again). Only the newest
+ * first-page read shows (an older answer arriving late never replaces it), and a "Show more" page
+ * is added only to the list its cursor came from (dropped once a newer first page was asked for).
  */
 export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subscribe, generation = 0 }: Props) {
   const [entries, setEntries] = useState<ArchiveEntry[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
-  const [failed, setFailed] = useState(false);
-  /** First-page reads started; a read's answer shows only while it is still the newest. */
+  /** The next page's cursor, and the first-page read whose list it continues. */
+  const [next, setNext] = useState<{ cursor: string; read: number } | null>(null);
+  /** What failed last: the first page, or the page after the list shown. */
+  const [failed, setFailed] = useState<'first' | 'more' | null>(null);
+  /** First-page reads started; an answer shows only while its read is still the newest. */
   const reads = useRef(0);
 
   const load = useCallback(
-    async (cursor?: string) => {
-      const read = cursor ? reads.current : ++reads.current;
+    async (more?: { cursor: string; read: number }) => {
+      const read = more ? more.read : ++reads.current;
       try {
-        const page = await rest.listArchive(boardId, { limit: 50, cursor }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
+        const page = await rest.listArchive(boardId, { limit: 50, cursor: more?.cursor }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
         if (read !== reads.current) return;
         setEntries((list) => {
-          if (!cursor || !list) return page.items;
+          if (!more || !list) return page.items;
           const shown = new Set(list.map(keyOf));
           return [...list, ...page.items.filter((e) => !shown.has(keyOf(e)))];
         });
-        setNext(page.nextCursor);
-        setFailed(false);
+        setNext(page.nextCursor ? { cursor: page.nextCursor, read } : null);
+        setFailed(null);
       } catch {
-        if (read === reads.current) setFailed(true);
+        if (read === reads.current) setFailed(more ? 'more' : 'first');
       }
     },
     [rest, boardId],
@@ -65,9 +68,9 @@ export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subs
 
   return (
     <Dialog title="Archive" onClose={onClose}>
-      {failed && <LoadFailed what="The archive" onRetry={() => void load()} />}
+      {failed === 'first' && <LoadFailed what="The archive" onRetry={() => void load()} />}
       {!entries ? (
-        <p className={styles.muted}>Loading…</p>
+        failed !== 'first' && <p className={styles.muted}>Loading…</p>
       ) : entries.length === 0 ? (
         <p className={styles.muted}>Nothing is archived.</p>
       ) : (
@@ -95,7 +98,11 @@ export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subs
           })}
         </ul>
       )}
-      {next && <Button onClick={() => void load(next)}>Show more</Button>}
+      {failed === 'more' && next ? (
+        <LoadFailed what="More of the archive" onRetry={() => void load(next)} />
+      ) : (
+        next && <Button onClick={() => void load(next)}>Show more</Button>
+      )}
     </Dialog>
   );
 }

@@ -13,6 +13,7 @@ import {
 } from '@dnd-kit/core';
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import type { ColumnView as Column, LabelView, MemberView, TaskView, UserView } from '@tasklane/contracts';
+import { isTemporaryFailure } from '@tasklane/client';
 import { useSessionObject } from '../api/session-context.js';
 import { ArchiveDialog } from '../archive/archive-dialog.js';
 import { LabelManager } from '../labels/label-manager.js';
@@ -34,7 +35,7 @@ import activityStyles from './activity.module.css';
 import { anchorsFor, dropTarget, keepUnchanged, presenceList, tasksByColumn } from './board-model.js';
 import { ColumnView, type ColumnActions } from './column-view.js';
 import { TaskCardBody, type TaskActions } from './task-card.js';
-import { useBoard, type BoardHandle } from './use-board.js';
+import { useBoard, type BoardHandle, type FailureReport } from './use-board.js';
 import styles from './board.module.css';
 
 const STATUS_TEXT = { connecting: 'Connecting…', live: 'Live', 'catching-up': 'Catching up…', reconnecting: 'Reconnecting…', closed: 'Offline' } as const;
@@ -69,19 +70,16 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
     if (state.tasks.some((t) => t.id === taskParam)) setOpenTaskId((open) => open ?? taskParam);
     else setTransferMessage({ ok: false, text: 'That task is no longer on this board: it was deleted or archived.' });
   }, [taskParam, state, clearTaskParam]);
-  // The open task was deleted or archived by someone else: close its dialog and say why (rather
-  // than the dialog vanishing, and coming back by itself should the task be restored).
-  const openTitle = useRef('');
-  useEffect(() => {
-    if (!openTaskId || !state) return;
-    const task = state.tasks.find((t) => t.id === openTaskId);
-    if (task) {
-      openTitle.current = task.title;
-      return;
-    }
-    setOpenTaskId(null);
-    setTransferMessage({ ok: false, text: `“${openTitle.current}” was deleted or archived by someone else, so its dialog was closed.` });
-  }, [openTaskId, state]);
+  // The open task as last seen on the board. When someone else deletes or archives it, its dialog
+  // stays, read only, saying who removed it and keeping what was typed (to copy), rather than
+  // closing with the text lost; should the task be restored, the dialog can save again. (State set
+  // while rendering: React's pattern for information from earlier renders.)
+  const [lastOpenTask, setLastOpenTask] = useState<TaskView | null>(null);
+  const openTask = openTaskId ? state?.tasks.find((t) => t.id === openTaskId) : undefined;
+  if (openTask && openTask !== lastOpenTask) setLastOpenTask(openTask);
+  const dialogTask = openTask ?? (state && lastOpenTask?.id === openTaskId ? lastOpenTask : undefined);
+  const removal = !openTask && dialogTask ? board.liveActivity.find((e) => e.taskId === dialogTask.id && (e.type === 'task.deleted' || e.type === 'task.archived')) : undefined;
+  const goneNotice = !openTask && dialogTask ? `${removal?.text ?? `“${dialogTask.title}” was deleted or archived`}. What you typed is kept here to copy, but it can no longer be saved.` : null;
   const loadBoardActivity = useCallback((cursor?: string) => session.rest.boardActivity(boardId, { cursor }), [session, boardId]);
   const loadTaskActivity = useCallback((cursor?: string) => session.rest.taskActivity(boardId, openTaskId ?? '', { cursor }), [session, boardId, openTaskId]);
 
@@ -151,7 +149,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   }
 
   /** Moves `task` to the end of column `columnId` (the task dialog's column choice); false when it failed (with a message on the page, or given to `report`). */
-  function moveToEnd(task: TaskView, columnId: string, report?: (message: string) => void): Promise<boolean> {
+  function moveToEnd(task: TaskView, columnId: string, report?: FailureReport): Promise<boolean> {
     const target = previousGroups.current.get(columnId) ?? [];
     return handle.current.moveTask(task, columnId, anchorsFor(target, task.id, target.length), report);
   }
@@ -188,8 +186,6 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       </>
     );
   }
-
-  const openTask = openTaskId ? state?.tasks.find((t) => t.id === openTaskId) : undefined;
 
   return (
     <LabelsContext.Provider value={labels}>
@@ -345,14 +341,15 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
           </aside>
         )}
       </div>
-      {openTask && state && (
+      {dialogTask && state && (
         <TaskDialog
-          key={openTask.id}
-          task={openTask}
+          key={dialogTask.id}
+          task={dialogTask}
+          gone={goneNotice}
           columns={state.columns}
           members={state.members}
           canEdit={canEdit}
-          activity={<ActivityList load={loadTaskActivity} live={board.liveActivity.filter((e) => e.taskId === openTask.id)} label="Task activity" />}
+          activity={<ActivityList load={loadTaskActivity} live={board.liveActivity.filter((e) => e.taskId === dialogTask.id)} label="Task activity" />}
           onClose={() => setOpenTaskId(null)}
           onSave={async (base, patch, columnId, report) => {
             // The edit first, then the move, and only if the column was changed in this dialog (not
@@ -360,25 +357,29 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
             // together the edit could fail its If-Match against the user's own move. The dialog
             // stays open until both are saved: a failure shows in it with what was typed kept; a
             // conflict closes it for the conflict dialog, which carries the edit and the move.
+            const again = (error: unknown) => (isTemporaryFailure(error) ? ' Save to try again.' : '');
             const move = columnId === base.columnId ? undefined : columnId;
             let saved = base;
             if (Object.keys(patch).length > 0) {
-              const result = await board.updateTask(base, patch, { columnId: move, report });
-              if (result === 'conflict') return void setOpenTaskId(null);
+              const result = await board.updateTask(base, patch, { columnId: move, report: (reason, error) => report(`Not saved. ${reason} What you typed is kept.${again(error)}`) });
+              if (result === 'conflict') return 'done';
               if (result === 'failed') return undefined;
               saved = result;
             }
-            if (move !== undefined && !(await moveToEnd(saved, move, report))) return saved;
-            setOpenTaskId(null);
-            return undefined;
+            if (move === undefined) return 'done';
+            const column = `“${state.columns.find((c) => c.id === move)?.name ?? 'the column'}”`;
+            const moved = await moveToEnd(saved, move, (reason, error) =>
+              report(`${saved === base ? `Not moved to ${column}.` : `Your changes were saved, but moving the task to ${column} failed.`} ${reason}${again(error)}`),
+            );
+            return moved ? 'done' : saved;
           }}
           onDelete={() => {
             setOpenTaskId(null);
-            board.deleteTask(openTask);
+            board.deleteTask(dialogTask);
           }}
           onArchive={() => {
             setOpenTaskId(null);
-            board.archiveTask(openTask);
+            board.archiveTask(dialogTask);
           }}
           rest={session.rest}
           me={user.id}

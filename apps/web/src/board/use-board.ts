@@ -57,12 +57,13 @@ export interface BoardHandle {
   /**
    * Edits a task with If-Match of `task.version`, shown at once. Resolves to the task as saved, or
    * 'conflict' (a 412 with the current task: {@link BoardHandle.conflict} is set, carrying
-   * `options.columnId`, the move the edit's dialog wanted) or 'failed' (undone, with a message on
-   * the page, or given to `options.report` when the caller shows it, e.g. a dialog kept open).
+   * `options.columnId`, the move the edit's dialog wanted) or 'failed' (undone, with a message).
+   * The failure goes to `options.report` first (e.g. a dialog kept open: the reason as a sentence,
+   * and the error); only when it answers false (not shown) does the page show it.
    */
-  updateTask(task: TaskView, patch: UpdateTaskInput, options?: { columnId?: string; report?: (message: string) => void }): Promise<TaskView | 'conflict' | 'failed'>;
-  /** Moves a task, shown at once; false when it failed (undone, with a message on the page or given to `report`). */
-  moveTask(task: TaskView, columnId: string, anchors: { afterTaskId?: string; beforeTaskId?: string }, report?: (message: string) => void): Promise<boolean>;
+  updateTask(task: TaskView, patch: UpdateTaskInput, options?: { columnId?: string; report?: FailureReport }): Promise<TaskView | 'conflict' | 'failed'>;
+  /** Moves a task, shown at once; false when it failed (undone, with a message, given to `report` first as with updateTask). */
+  moveTask(task: TaskView, columnId: string, anchors: { afterTaskId?: string; beforeTaskId?: string }, report?: FailureReport): Promise<boolean>;
   deleteTask(task: TaskView): void;
   createColumn(name: string): void;
   updateColumn(column: ColumnView, change: { name?: string; afterColumnId?: string | null }): void;
@@ -81,11 +82,19 @@ export interface BoardHandle {
   deleteLabel(label: LabelView): Promise<boolean>;
 }
 
-const describeError = (error: unknown): string => {
+/**
+ * Where a write's failure may be shown instead of the page's alert: `reason` is why, as a sentence
+ * (describeError), `error` what was thrown; answers whether it showed it (false: the page shows it).
+ */
+export type FailureReport = (reason: string, error: unknown) => boolean;
+
+/** Why a request failed, as one sentence for a message (server messages get their full stop). */
+export const describeError = (error: unknown): string => {
   if (error instanceof TasklaneHttpError) {
     if (error.status === 403) return 'You do not have permission to change this board.';
-    if (error.status === 404) return 'It no longer exists: someone deleted it.';
-    return error.body?.message ?? `The server answered ${error.status}.`;
+    if (error.status === 404) return error.body?.code === 'COLUMN_NOT_FOUND' ? 'The column no longer exists: someone deleted it.' : 'It no longer exists: someone deleted it.';
+    const message = error.body?.message;
+    return message ? (/[.!?]$/.test(message) ? message : `${message}.`) : `The server answered ${error.status}.`;
   }
   return 'The server could not be reached.';
 };
@@ -216,8 +225,8 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
   const board = useMemo(() => (confirmed ? withPending(confirmed, pending) : null), [confirmed, pending]);
   const rest = session.rest;
 
-  /** Shows `op` now, sends `request`, drops it on error (with a message on the page, or given to `report`) and marks it settled on success. */
-  const optimistic = useCallback(<T,>(op: Optimistic, request: (headers: Record<string, string>) => Promise<T>, what: string, report: (message: string) => void = setError): Promise<T | undefined> => {
+  /** Shows `op` now, sends `request`, drops it on error (with a message: given to `report` first, else on the page) and marks it settled on success. */
+  const optimistic = useCallback(<T,>(op: Optimistic, request: (headers: Record<string, string>) => Promise<T>, what: string, report?: FailureReport): Promise<T | undefined> => {
     setPending((p) => [...p, { op, settled: false }]);
     return withRetries(op.key, request).then(
       (result) => {
@@ -226,7 +235,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
       },
       (e: unknown) => {
         setPending((p) => p.filter((x) => x.op.key !== op.key));
-        report(`${what} failed and was undone. ${describeError(e)}`);
+        if (!report?.(describeError(e), e)) setError(`${what} failed and was undone. ${describeError(e)}`);
         return undefined;
       },
     );
@@ -295,8 +304,7 @@ export function useBoard(session: Session, boardId: string, me: string): BoardHa
           return 'conflict';
         }
         const what = e instanceof TasklaneHttpError && e.status === 412 ? 'Someone else changed this task first.' : describeError(e);
-        if (report) report(`Not saved. ${what} What you typed is kept: Save to try again.`);
-        else setError(`Saving “${task.title}” failed and was undone. ${what}`);
+        if (!report?.(what, e)) setError(`Saving “${task.title}” failed and was undone. ${what}`);
         return 'failed';
       }
     },

@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { TasklaneRestClient, UpdateTaskInput } from '@tasklane/client';
 import type { AnyBoardEvent, ColumnView, MemberView, TaskView } from '@tasklane/contracts';
 import { ChecklistSection } from '../checklists/checklist-section.js';
@@ -15,17 +15,23 @@ interface Props {
   columns: ColumnView[];
   members: MemberView[];
   canEdit: boolean;
+  /**
+   * Set when the task is no longer on the board (deleted or archived by someone else): the notice
+   * shown, with the form kept read only (what was typed stays, to copy) and nothing to save.
+   */
+  gone?: string | null;
   /** The task's activity list, shown under the form. */
   activity?: ReactNode;
   onClose(): void;
   /**
    * `base` is the task as the edit started from (when the dialog opened, or as last saved from it):
-   * its version goes into If-Match. Closes the dialog when everything was saved (or on a conflict);
-   * otherwise the dialog stays open with what was typed and the failure given to `report` (shown in
-   * the dialog), and the promise resolves to the task as saved when the edit was but the move was
-   * not (the next Save sends only the move), else undefined.
+   * its version goes into If-Match. Resolves to 'done' when everything was saved or a conflict took
+   * over (the dialog then closes itself, if still open); otherwise the dialog stays open with what
+   * was typed, a failure given to `report` shows in it (`report` answers false once the dialog is
+   * closed: the page shows it then), and the promise resolves to the task as saved when the edit
+   * was but the move was not (the next Save sends only the move), else undefined.
    */
-  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string, report: (message: string) => void): Promise<TaskView | undefined>;
+  onSave(base: TaskView, patch: UpdateTaskInput, columnId: string, report: (message: string) => boolean): Promise<'done' | TaskView | undefined>;
   onDelete(): void;
   onArchive(): void;
   rest: TasklaneRestClient;
@@ -42,19 +48,32 @@ interface Props {
  * changed fields (sent with If-Match of the version opened, so a change made meanwhile by someone
  * else is a conflict, not overwritten); viewers read.
  */
-export function TaskDialog({ task, columns, members, canEdit, activity, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe, generation }: Props) {
+export function TaskDialog({ task, columns, members, canEdit, gone = null, activity, onClose, onSave, onDelete, onArchive, rest, me, isOwner, subscribe, generation }: Props) {
   const boardLabels = useLabels();
   // The version this edit started from: later live updates must not move the base of the edit (a
   // save that got half-way, the edit without the move, moves it to what was saved).
   const [base, setBase] = useState(task);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // A save outlives the dialog when it is closed meanwhile: what it settles to must not close or
+  // fill another dialog opened since (a new instance), so it acts only while this one is open.
+  const open = useRef(true);
+  useEffect(() => {
+    open.current = true;
+    return () => void (open.current = false);
+  }, []);
+  const report = useCallback((message: string) => {
+    if (open.current) setSaveError(message);
+    return open.current;
+  }, []);
   const [values, setValues] = useState(() => toFormValues(task));
   const [columnId, setColumnId] = useState(task.columnId);
+  // A column deleted or archived since it was chosen is no longer offered: back to the task's own.
+  const chosenColumn = columns.some((c) => c.id === columnId) ? columnId : base.columnId;
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const readOnly = !canEdit;
+  const readOnly = !canEdit || gone !== null;
   return (
-    <Dialog title={readOnly ? task.title : 'Edit task'} onClose={onClose}>
+    <Dialog title={canEdit ? 'Edit task' : task.title} onClose={onClose}>
       <form
         className={styles.form}
         onSubmit={(e) => {
@@ -62,13 +81,16 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
           if (saving) return;
           setSaving(true);
           setSaveError(null);
-          // A label deleted meanwhile is no longer offered, so it cannot be unticked: leave it out
-          // rather than have the whole save refused for it.
-          const patch = taskPatch(base, { ...values, labelIds: values.labelIds.filter((id) => boardLabels.has(id)) });
-          void onSave(base, patch, columnId, setSaveError).then((saved) => {
-            // Still mounted only when the save failed, in part or in full (saved: the edit was, the move not).
+          // A label deleted meanwhile is no longer offered, so it cannot be unticked: left out on
+          // both sides (deleting a label does not change the task's version, so the base still
+          // lists it), rather than the save refused for it or sent as a change of labels.
+          const kept = (ids: readonly string[]) => ids.filter((id) => boardLabels.has(id));
+          const patch = taskPatch({ ...base, labelIds: kept(base.labelIds) }, { ...values, labelIds: kept(values.labelIds) });
+          void onSave(base, patch, chosenColumn, report).then((outcome) => {
+            if (!open.current) return;
+            if (outcome === 'done') return onClose();
             setSaving(false);
-            if (saved) setBase(saved);
+            if (outcome) setBase(outcome);
           });
         }}
       >
@@ -122,7 +144,7 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
           </label>
           <label className={ui.field}>
             <span>Column</span>
-            <select className={ui.input} value={columnId} disabled={readOnly} onChange={(e) => setColumnId(e.target.value)}>
+            <select className={ui.input} value={chosenColumn} disabled={readOnly} onChange={(e) => setColumnId(e.target.value)}>
               {columns.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -131,12 +153,21 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
             </select>
           </label>
         </div>
-        {saveError && (
+        {gone !== null ? (
+          <>
+            <p role="alert" className={ui.alert}>
+              {gone}
+            </p>
+            <div className={styles.actions}>
+              <Button onClick={onClose}>Close</Button>
+            </div>
+          </>
+        ) : saveError && (
           <p role="alert" className={ui.alert}>
             {saveError}
           </p>
         )}
-        {canEdit ? (
+        {gone !== null ? null : canEdit ? (
           <div className={styles.actions}>
             <Button type="submit" variant="primary" disabled={saving}>
               {saving ? 'Saving…' : 'Save'}
@@ -158,8 +189,8 @@ export function TaskDialog({ task, columns, members, canEdit, activity, onClose,
           <p className={styles.note}>You can view this board but not change it.</p>
         )}
       </form>
-      <ChecklistSection rest={rest} boardId={task.boardId} taskId={task.id} canEdit={canEdit} subscribe={subscribe} generation={generation} />
-      <CommentThread rest={rest} boardId={task.boardId} taskId={task.id} me={me} canComment={canEdit} isOwner={isOwner} members={members} subscribe={subscribe} generation={generation} />
+      <ChecklistSection rest={rest} boardId={task.boardId} taskId={task.id} canEdit={!readOnly} subscribe={subscribe} generation={generation} />
+      <CommentThread rest={rest} boardId={task.boardId} taskId={task.id} me={me} canComment={!readOnly} isOwner={isOwner} members={members} subscribe={subscribe} generation={generation} />
       {activity && (
         <details className={styles.activity} open>
           <summary>Activity</summary>
