@@ -89,6 +89,41 @@ describe('a board through a failed token renewal or a failed open, the boards li
     }
   }, 90_000);
 
+  it('opens a board whose snapshot met a 401 while the token could not be renewed for a moment (a 503), by itself', async () => {
+    const origin = cluster.replicaUrls[0];
+    const ana = await registerUser(origin, 'Ana');
+    const board = await ana.rest.createBoard({ name: 'Renewing', columns: ['To do'] });
+    await ana.rest.createTask(board.id, { title: 'Behind the 401', columnId: board.columns[0].id });
+    const context = await newUser(browser);
+    try {
+      const page = await context.newPage();
+      await signIn(page, origin, ana.email, PASSWORD);
+      // The first snapshot is refused as if its token had just run out, and the renewal that the
+      // client then asks for answers 503 (the session stays signed in and tries again later). The
+      // page's own renewal when it loads, before any snapshot, goes through.
+      const calls = { snapshots: 0, refused: 0 };
+      await page.route(`**/api/v1/boards/${board.id}`, (route) => {
+        if (route.request().method() !== 'GET' || ++calls.snapshots > 1) return route.continue();
+        return route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ statusCode: 401, code: 'UNAUTHORIZED', message: 'The access token has expired' }) });
+      });
+      await page.route('**/api/v1/auth/refresh', (route) => {
+        if (calls.snapshots !== 1 || calls.refused > 0) return route.continue();
+        calls.refused += 1;
+        return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Draining.' }) });
+      });
+      await page.goto(`${origin}/boards/${board.id}`);
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not open the board: The access token has expired. Trying again in' });
+      await alert.waitFor({ timeout: 10_000 });
+      await connection(page).getByText('Live').waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Behind the 401', exact: true }).waitFor({ timeout: 5_000 });
+      await alert.waitFor({ state: 'detached', timeout: 5_000 });
+      expect(calls.snapshots).toBeGreaterThanOrEqual(2);
+      expect(calls.refused).toBe(1);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('loads the boards list by itself after its first loads fail (no connection, then 503), and clears the message', async () => {
     const origin = cluster.replicaUrls[0];
     const ana = await registerUser(origin, 'Ana');

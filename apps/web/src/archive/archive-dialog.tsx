@@ -101,7 +101,7 @@ export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subs
       {failed === 'more' && next ? (
         <LoadFailed what="More of the archive" onRetry={() => void load(next)} />
       ) : (
-        next && <Button onClick={() => void load(next)}>Show more</Button>
+        next && failed !== 'first' && <Button onClick={() => void load(next)}>Show more</Button>
       )}
     </Dialog>
   );

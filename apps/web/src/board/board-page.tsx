@@ -78,7 +78,12 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
   const openTask = openTaskId ? state?.tasks.find((t) => t.id === openTaskId) : undefined;
   if (openTask && openTask !== lastOpenTask) setLastOpenTask(openTask);
   const dialogTask = openTask ?? (state && lastOpenTask?.id === openTaskId ? lastOpenTask : undefined);
-  const removal = !openTask && dialogTask ? board.liveActivity.find((e) => e.taskId === dialogTask.id && (e.type === 'task.deleted' || e.type === 'task.archived')) : undefined;
+  // A task asked for that is gone before its dialog ever showed: nothing is open.
+  if (state && openTaskId && !dialogTask) setOpenTaskId(null);
+  // Who removed it: the task's latest removal or restore received live (a removal followed by a
+  // restore is not what removed it now: it went with its column, or in a resync).
+  const latest = !openTask && dialogTask ? board.liveActivity.find((e) => e.taskId === dialogTask.id && (e.type === 'task.deleted' || e.type === 'task.archived' || e.type === 'task.restored')) : undefined;
+  const removal = latest?.type === 'task.restored' ? undefined : latest;
   const goneNotice = !openTask && dialogTask ? `${removal?.text ?? `“${dialogTask.title}” was deleted or archived`}. What you typed is kept here to copy, but it can no longer be saved.` : null;
   const loadBoardActivity = useCallback((cursor?: string) => session.rest.boardActivity(boardId, { cursor }), [session, boardId]);
   const loadTaskActivity = useCallback((cursor?: string) => session.rest.taskActivity(boardId, openTaskId ?? '', { cursor }), [session, boardId, openTaskId]);
@@ -148,10 +153,13 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
     void handle.current.moveTask(task, target.columnId, anchorsFor(columnTasks, task.id, target.index));
   }
 
-  /** Moves `task` to the end of column `columnId` (the task dialog's column choice); false when it failed (with a message on the page, or given to `report`). */
+  /**
+   * Moves `task` to the end of column `columnId` (the task dialog's column choice): no anchor, so
+   * the server puts it after whatever is last by then (an anchor could be moved or deleted
+   * meanwhile); false when it failed (with a message on the page, or given to `report`).
+   */
   function moveToEnd(task: TaskView, columnId: string, report?: FailureReport): Promise<boolean> {
-    const target = previousGroups.current.get(columnId) ?? [];
-    return handle.current.moveTask(task, columnId, anchorsFor(target, task.id, target.length), report);
+    return handle.current.moveTask(task, columnId, {}, report);
   }
 
   function addColumn(e: FormEvent<HTMLFormElement>) {

@@ -16,7 +16,7 @@ interface Props {
   members: MemberView[];
   canEdit: boolean;
   /**
-   * Set when the task is no longer on the board (deleted or archived by someone else): the notice
+   * Set when the task is no longer on the board (deleted or archived elsewhere: by someone else, or in another tab): the notice
    * shown, with the form kept read only (what was typed stays, to copy) and nothing to save.
    */
   gone?: string | null;
@@ -55,6 +55,13 @@ export function TaskDialog({ task, columns, members, canEdit, gone = null, activ
   const [base, setBase] = useState(task);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // A failure reported while the task was gone is not shown then, and is out of date should the
+  // task come back: dropped whenever `gone` changes (state set while rendering, React's pattern).
+  const [goneBefore, setGoneBefore] = useState(gone);
+  if (gone !== goneBefore) {
+    setGoneBefore(gone);
+    setSaveError(null);
+  }
   // A save outlives the dialog when it is closed meanwhile: what it settles to must not close or
   // fill another dialog opened since (a new instance), so it acts only while this one is open.
   const open = useRef(true);
@@ -78,7 +85,8 @@ export function TaskDialog({ task, columns, members, canEdit, gone = null, activ
         className={styles.form}
         onSubmit={(e) => {
           e.preventDefault();
-          if (saving) return;
+          // Enter in a text box submits even without a Save button (a viewer's, a removed task's).
+          if (saving || readOnly) return;
           setSaving(true);
           setSaveError(null);
           // A label deleted meanwhile is no longer offered, so it cannot be unticked: left out on
