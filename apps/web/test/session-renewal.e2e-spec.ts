@@ -124,6 +124,48 @@ describe('a board through a failed token renewal or a failed open, the boards li
     }
   }, 60_000);
 
+  it('opens a board whose snapshot loaded but whose socket was refused, by itself, showing the snapshot meanwhile', async () => {
+    const origin = cluster.replicaUrls[0];
+    const ana = await registerUser(origin, 'Ana');
+    const board = await ana.rest.createBoard({ name: 'No socket', columns: ['To do'] });
+    await ana.rest.createTask(board.id, { title: 'From the snapshot', columnId: board.columns[0].id });
+    const context = await newUser(browser);
+    try {
+      const page = await context.newPage();
+      await signIn(page, origin, ana.email, PASSWORD);
+      // Socket.IO connections reach the server, but until `refuse` is cleared their CONNECT is
+      // answered with a CONNECT_ERROR (packet type 4, what the server's middleware sends when it
+      // refuses one) instead of being passed on.
+      let refuse = true;
+      let refused = 0;
+      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => {
+          if (refuse && typeof message === 'string' && message.startsWith('40')) {
+            refused += 1;
+            return ws.send('44{"message":"refused by the test"}');
+          }
+          server.send(message);
+        });
+      });
+      await page.goto(`${origin}/boards/${board.id}`);
+      const alert = page.getByRole('alert').filter({ hasText: 'Could not open the board: The server could not be reached. Trying again in' });
+      await alert.waitFor({ timeout: 10_000 });
+      await page.getByRole('button', { name: 'From the snapshot', exact: true }).waitFor({ timeout: 5_000 });
+      // Tried again with backoff, still refused: the board stays shown, not Live.
+      for (let i = 0; i < 100 && refused < 3; i++) await page.waitForTimeout(100);
+      expect(refused).toBeGreaterThanOrEqual(3);
+      expect(await connection(page).textContent()).not.toContain('Live');
+      refuse = false;
+      await connection(page).getByText('Live').waitFor({ timeout: 20_000 });
+      await alert.waitFor({ state: 'detached', timeout: 5_000 });
+      await ana.rest.createTask(board.id, { title: 'Made once it was live', columnId: board.columns[0].id });
+      await page.getByRole('button', { name: 'Made once it was live', exact: true }).waitFor({ timeout: 5_000 });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it('loads the boards list by itself after its first loads fail (no connection, then 503), and clears the message', async () => {
     const origin = cluster.replicaUrls[0];
     const ana = await registerUser(origin, 'Ana');
