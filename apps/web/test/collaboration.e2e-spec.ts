@@ -347,6 +347,13 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await dialog.getByText('First step', { exact: true }).waitFor({ timeout: 5_000 });
     await dialog.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor({ state: 'detached' });
     expect(failed).toEqual({ comments: 1, checklist: 1 });
+    // Ctrl+Enter in the empty comment box posts nothing (it sent a blank comment, refused with a message).
+    let posts = 0;
+    a.on('request', (r) => void (r.method() === 'POST' && /\/comments$/.test(r.url()) && (posts += 1)));
+    await comments.getByLabel('New comment').press('Control+Enter');
+    await a.waitForTimeout(500);
+    expect(posts).toBe(0);
+    expect(await comments.getByRole('alert').count()).toBe(0);
   }, 60_000);
 });
 

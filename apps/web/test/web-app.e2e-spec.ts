@@ -402,6 +402,42 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     expect(snapshotDom(await ana.rest.getBoard(own.id))).toEqual(await readBoard(a));
   }, 60_000);
 
+  it('boards page: a Create board clicked twice and submitted with Enter creates one board; a refused rename keeps its dialog with the name typed and says why', async () => {
+    const carla = await registerUser(lb, 'Carla');
+    const c = await userPage(carla, lb);
+    // Creates answer half a second late, as on a slow connection.
+    let creates = 0;
+    await c.route('**/api/v1/boards', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      creates += 1;
+      await new Promise((r) => setTimeout(r, 500));
+      return route.continue();
+    });
+    const form = c.getByRole('form', { name: 'Create a board' });
+    await form.getByLabel('New board name').fill('Q3 plan');
+    await form.getByRole('button', { name: 'Create board' }).click();
+    await form.getByLabel('New board name').press('Enter');
+    await form.getByRole('button', { name: 'Create board' }).click({ force: true });
+    await c.getByRole('link', { name: 'Q3 plan', exact: true }).waitFor({ timeout: 5_000 });
+    await c.waitForTimeout(700); // a second create, had one been sent, would have answered by now
+    expect(creates).toBe(1);
+    expect((await carla.rest.listBoards()).items.filter((b) => b.name === 'Q3 plan')).toHaveLength(1);
+
+    // The rename is refused: the dialog stays with the name as typed, and says why inside it.
+    await c.route(/\/api\/v1\/boards\/[0-9a-f-]+$/, (route) =>
+      route.request().method() === 'PATCH'
+        ? route.fulfill({ status: 403, contentType: 'application/json', body: JSON.stringify({ statusCode: 403, code: 'FORBIDDEN', message: 'Forbidden', requestId: 'r' }) })
+        : route.continue(),
+    );
+    await c.getByRole('button', { name: 'Actions for board Q3 plan', exact: true }).click();
+    await c.getByRole('list', { name: 'Actions for board Q3 plan', exact: true }).getByRole('button', { name: 'Rename', exact: true }).click();
+    const dialog = c.getByRole('dialog', { name: 'Rename board' });
+    await dialog.getByLabel('Name').fill('Q4 plan');
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Renaming the board failed: Forbidden.' }).waitFor({ timeout: 5_000 });
+    expect(await dialog.getByLabel('Name').inputValue()).toBe('Q4 plan');
+  }, 60_000);
+
   it('accessibility: axe finds no serious or critical violations on the sign-in, board-list and board pages, light and dark', async () => {
     const problems: string[] = [];
     for (const dark of [false, true]) {

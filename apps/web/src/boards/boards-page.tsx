@@ -1,11 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import type { BoardSummary, UserView } from '@tasklane/contracts';
 import { useSessionObject } from '../api/session-context.js';
 import { navigate } from '../router.js';
 import { AppHeader } from '../header/app-header.js';
 import { ImportDialog } from '../transfer/import-dialog.js';
 import { Button } from '../ui/button.js';
-import { Dialog } from '../ui/dialog.js';
+import { Dialog, PageAlertContext } from '../ui/dialog.js';
 import { Menu } from '../ui/menu.js';
 import ui from '../ui/ui.module.css';
 import styles from './boards.module.css';
@@ -14,7 +14,11 @@ import { useBoards } from './use-boards.js';
 /** My boards with my role; create, import, rename (editors and owners), delete (owners); my invitations. */
 export function BoardsPage({ user }: { user: UserView }) {
   const session = useSessionObject();
-  const { boards, invitations, error, createBoard, renameBoard, deleteBoard, accept, decline } = useBoards(session);
+  const { boards, invitations, error, dismissError, createBoard, renameBoard, deleteBoard, accept, decline } = useBoards(session);
+  // The rename and delete dialogs show a failure inside them (the page's alert is behind the modal).
+  const pageAlert = useMemo(() => ({ text: error, dismiss: dismissError }), [error, dismissError]);
+  /** A create is on its way: its button is disabled (a second click would create a second board). */
+  const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<BoardSummary | null>(null);
   const [deleting, setDeleting] = useState<BoardSummary | null>(null);
   const [importing, setImporting] = useState(false);
@@ -23,11 +27,14 @@ export function BoardsPage({ user }: { user: UserView }) {
     e.preventDefault();
     const form = e.currentTarget;
     const name = String(new FormData(form).get('name') ?? '').trim();
-    if (name && (await createBoard(name))) form.reset();
+    if (!name || creating) return;
+    setCreating(true);
+    if (await createBoard(name)) form.reset();
+    setCreating(false);
   }
 
   return (
-    <>
+    <PageAlertContext.Provider value={pageAlert}>
       <AppHeader user={user} />
       <main className={styles.main}>
         <div className={styles.titleRow}>
@@ -66,7 +73,7 @@ export function BoardsPage({ user }: { user: UserView }) {
             New board name
           </label>
           <input id="new-board-name" className={ui.input} name="name" placeholder="New board name" required maxLength={200} />
-          <Button type="submit" variant="primary">
+          <Button type="submit" variant="primary" disabled={creating}>
             Create board
           </Button>
         </form>
@@ -115,7 +122,8 @@ export function BoardsPage({ user }: { user: UserView }) {
             onSubmit={(e) => {
               e.preventDefault();
               const name = String(new FormData(e.currentTarget).get('name') ?? '').trim();
-              if (name) void renameBoard(renaming.id, name).then(() => setRenaming(null));
+              // Closed once renamed; a failure shows in the dialog, with the name as typed.
+              if (name) void renameBoard(renaming.id, name).then((ok) => ok && setRenaming(null));
             }}
           >
             <label className={ui.field}>
@@ -135,13 +143,13 @@ export function BoardsPage({ user }: { user: UserView }) {
             “{deleting.name}” and all its columns and tasks will be deleted for every member. This cannot be undone.
           </p>
           <div>
-            <Button variant="danger" onClick={() => void deleteBoard(deleting.id).then(() => setDeleting(null))}>
+            <Button variant="danger" onClick={() => void deleteBoard(deleting.id).then((ok) => ok && setDeleting(null))}>
               Delete board
             </Button>{' '}
             <Button onClick={() => setDeleting(null)}>Cancel</Button>
           </div>
         </Dialog>
       )}
-    </>
+    </PageAlertContext.Provider>
   );
 }

@@ -81,7 +81,12 @@ export function useBoards(session: Session) {
     };
   }, [fetchAll, session]);
 
-  const run = async (what: string, write: (headers: Record<string, string>) => Promise<unknown>) => {
+  /** Writes on their way, by what they act on: a second click while one runs is ignored (it would create a second board, or get a 404 and report a false failure). */
+  const running = useRef(new Set<string>());
+  /** Runs one write (unless the same one is on its way: false), then reloads the list; false with a message when it failed. */
+  const run = async (target: string, what: string, write: (headers: Record<string, string>) => Promise<unknown>) => {
+    if (running.current.has(target)) return false;
+    running.current.add(target);
     setError(null);
     try {
       await withRetries(newIdempotencyKey(), write);
@@ -90,17 +95,21 @@ export function useBoards(session: Session) {
     } catch (e) {
       setError(`${what} failed: ${(e as { body?: { message?: string } }).body?.message ?? 'the server could not be reached'}.`);
       return false;
+    } finally {
+      running.current.delete(target);
     }
   };
+  const dismissError = useCallback(() => setError(null), []);
 
   return {
     boards,
     invitations,
     error,
-    createBoard: (name: string) => run('Creating the board', (headers) => rest.createBoard({ name }, { headers })),
-    renameBoard: (id: string, name: string) => run('Renaming the board', (headers) => rest.updateBoard(id, { name }, { headers })),
-    deleteBoard: (id: string) => run('Deleting the board', (headers) => rest.deleteBoard(id, { headers })),
-    accept: (id: string) => run('Accepting the invitation', (headers) => rest.acceptInvitation(id, { headers })),
-    decline: (id: string) => run('Declining the invitation', (headers) => rest.declineInvitation(id, { headers })),
+    dismissError,
+    createBoard: (name: string) => run('create', 'Creating the board', (headers) => rest.createBoard({ name }, { headers })),
+    renameBoard: (id: string, name: string) => run(id, 'Renaming the board', (headers) => rest.updateBoard(id, { name }, { headers })),
+    deleteBoard: (id: string) => run(id, 'Deleting the board', (headers) => rest.deleteBoard(id, { headers })),
+    accept: (id: string) => run(id, 'Accepting the invitation', (headers) => rest.acceptInvitation(id, { headers })),
+    decline: (id: string) => run(id, 'Declining the invitation', (headers) => rest.declineInvitation(id, { headers })),
   };
 }

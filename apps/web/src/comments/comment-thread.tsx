@@ -39,7 +39,10 @@ interface Props {
 export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, members, subscribe, generation = 0 }: Props) {
   const [comments, setComments] = useState<readonly CommentView[] | null>(null);
   const [draft, setDraft] = useState('');
-  const [editing, setEditing] = useState<{ id: string; body: string } | null>(null);
+  /** The comment being edited, its text as typed, and its version when Edit was clicked (If-Match: an edit made meanwhile, even in another tab, is a conflict, not overwritten). */
+  const [editing, setEditing] = useState<{ id: string; body: string; version: number } | null>(null);
+  /** Comments whose delete is on its way: their Delete is disabled (a second click would get a 404 and report a false failure). */
+  const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
   /** A comment edit is on its way: Save is disabled (a second click would race the first's If-Match and report a false failure). */
   const [savingEdit, setSavingEdit] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -54,8 +57,10 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   const open = candidates.length > 0;
   const pick = (name: string) => {
     const el = box.current;
-    if (!el || !typing) return;
-    const next = completeMention(draft, el.selectionStart, typing, name);
+    // The mention at the caret as it is now (the caret may have moved since the list opened).
+    const at = el ? mentionQuery(draft, el.selectionStart) : null;
+    if (!el || !at) return setTyping(null);
+    const next = completeMention(draft, el.selectionStart, at, name);
     // The caret goes behind the mention in the same task as the text: set later (an animation
     // frame), a key typed in between landed before it and was pushed to the end of the text.
     flushSync(() => {
@@ -137,12 +142,22 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                 </time>
                 <span className={styles.spacer} />
                 {canComment && c.authorId === me && editing?.id !== c.id && (
-                  <Button small variant="ghost" onClick={() => setEditing({ id: c.id, body: c.body })}>
+                  <Button small variant="ghost" onClick={() => setEditing({ id: c.id, body: c.body, version: c.version })}>
                     Edit
                   </Button>
                 )}
                 {canComment && (c.authorId === me || isOwner) && (
-                  <Button small variant="ghost" onClick={() => void run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment')}>
+                  <Button
+                    small
+                    variant="ghost"
+                    disabled={deleting.has(c.id)}
+                    onClick={() => {
+                      setDeleting((ids) => new Set(ids).add(c.id));
+                      void run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment').then(() =>
+                        setDeleting((ids) => new Set([...ids].filter((id) => id !== c.id))),
+                      );
+                    }}
+                  >
                     Delete
                   </Button>
                 )}
@@ -155,13 +170,13 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                     if (savingEdit) return;
                     const body = editing.body;
                     setSavingEdit(true);
-                    void run((headers) => rest.updateComment(boardId, taskId, c.id, body, { headers: { ...headers, 'If-Match': `"${c.version}"` } }), 'Saving the comment').then((ok) => {
+                    void run((headers) => rest.updateComment(boardId, taskId, c.id, body, { headers: { ...headers, 'If-Match': `"${editing.version}"` } }), 'Saving the comment').then((ok) => {
                       setSavingEdit(false);
                       if (ok) setEditing(null);
                     });
                   }}
                 >
-                  <textarea className={ui.input} aria-label="Edit comment" value={editing.body} maxLength={10_000} onChange={(e) => setEditing({ id: c.id, body: e.target.value })} />
+                  <textarea className={ui.input} aria-label="Edit comment" value={editing.body} maxLength={10_000} onChange={(e) => setEditing({ ...editing, body: e.target.value })} />
                   <div className={styles.actions}>
                     <Button type="submit" small variant="primary" disabled={!editing.body.trim() || savingEdit}>
                       Save comment
@@ -185,9 +200,13 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           onSubmit={(e) => {
             e.preventDefault();
             const body = draft;
-            // Cleared at once; given back if posting fails, unless something else was typed meanwhile (that is kept, and the failure is shown).
+            // Ctrl+Enter submits even while the button is disabled: nothing to post.
+            if (!body.trim()) return;
+            // Cleared at once; given back if posting fails, ahead of anything typed meanwhile (both kept, and the failure shown).
             setDraft('');
-            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => ok || setDraft((typed) => (typed.trim() ? typed : body)));
+            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then(
+              (ok) => ok || setDraft((typed) => (typed.trim() ? `${body}\n\n${typed}` : body)),
+            );
           }}
         >
           <textarea
@@ -207,8 +226,12 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
               setTyping(mentionQuery(e.target.value, e.target.selectionStart));
               setActive(0);
             }}
+            // The caret moved (a click, an arrow key, Home): the mention being typed is the one at it now.
+            onSelect={(e) => setTyping(mentionQuery(e.currentTarget.value, e.currentTarget.selectionStart))}
             onBlur={() => setTyping(null)}
             onKeyDown={(e) => {
+              // An input method composing text (Japanese, Chinese) gets its Enter and arrows.
+              if (e.nativeEvent.isComposing) return;
               if (open && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
                 e.preventDefault();
                 setActive((i) => (i + (e.key === 'ArrowDown' ? 1 : candidates.length - 1)) % candidates.length);
