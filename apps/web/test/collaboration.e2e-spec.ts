@@ -319,6 +319,29 @@ describe('web app: comments, checklists, labels and archive live across replicas
     expect(errors).toEqual([]);
   }, 90_000);
 
+  it('the Members dialog drops an invitation from Pending when its invitee joins, and a Revoke that comes too late says so', async () => {
+    const board = await ana.rest.createBoard({ name: `Members ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
+    const [dora, eve] = await Promise.all([registerUser(cluster.lbUrl ?? '', 'Dora'), registerUser(cluster.lbUrl ?? '', 'Eve')]);
+    const toDora = await ana.rest.inviteMember(board.id, dora.email, 'editor');
+    const toEve = await ana.rest.inviteMember(board.id, eve.email, 'viewer');
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+    await a.getByRole('button', { name: /^Members/ }).click();
+    const dialog = a.getByRole('dialog', { name: 'Members' });
+    const pending = dialog.getByRole('region', { name: 'Pending invitations' });
+    await pending.getByText(dora.email).waitFor({ timeout: 5_000 });
+    await pending.getByText(eve.email).waitFor();
+    // Dora accepts elsewhere: she joins the list live, and leaves Pending (it kept her until a reopen).
+    await dora.rest.acceptInvitation(toDora.id);
+    await dialog.getByRole('list', { name: 'Members' }).getByText('Dora', { exact: true }).waitFor({ timeout: 5_000 });
+    await pending.getByText(dora.email).waitFor({ state: 'detached', timeout: 5_000 });
+    // Eve declines elsewhere (no one joins, so Pending still shows her): Revoke says it came too late and drops her.
+    await eve.rest.declineInvitation(toEve.id);
+    await dialog.getByRole('button', { name: `Revoke the invitation of ${eve.email}` }).click();
+    await dialog.getByRole('status').filter({ hasText: `The invitation of ${eve.email} was already accepted, declined or revoked.` }).waitFor({ timeout: 5_000 });
+    await pending.getByText(eve.email).waitFor({ state: 'detached', timeout: 5_000 });
+  }, 60_000);
+
   it('a task whose comments and checklist fail to load says so with Try again, and loads them then', async () => {
     const board = await ana.rest.createBoard({ name: `Reads ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
     const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Read me' });

@@ -306,8 +306,8 @@ export class TasklaneRestClient {
     return this.request('POST', `/boards/${boardId}/invitations`, { email, role }, o);
   }
   /** The board's pending invitations (owners). */
-  listInvitations(boardId: string, query: { limit?: number; cursor?: string } = {}): Promise<Page<InvitationView>> {
-    return this.request('GET', `/boards/${boardId}/invitations${qs(query)}`);
+  listInvitations(boardId: string, query: { limit?: number; cursor?: string } = {}, o?: RequestOptions): Promise<Page<InvitationView>> {
+    return this.request('GET', `/boards/${boardId}/invitations${qs(query)}`, undefined, o);
   }
   revokeInvitation(boardId: string, invitationId: string, o?: RequestOptions): Promise<void> {
     return this.request('DELETE', `/boards/${boardId}/invitations/${invitationId}`, undefined, o);

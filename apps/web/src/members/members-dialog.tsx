@@ -1,11 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { TasklaneHttpError } from '@tasklane/client';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { TasklaneHttpError, timeoutSignal } from '@tasklane/client';
 import { BOARD_ROLES, type BoardRole, type InvitationView, type MemberView } from '@tasklane/contracts';
-import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import { useSessionObject } from '../api/session-context.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
+import { LoadFailed } from '../ui/load-failed.js';
 import ui from '../ui/ui.module.css';
 import styles from './members.module.css';
 
@@ -28,20 +29,49 @@ interface Props {
 export function MembersDialog({ boardId, members, me, role, onClose, onChangeRole, onRemove }: Props) {
   const rest = useSessionObject().rest;
   const owner = role === 'owner';
-  /** Pending invitations (owners); null until loaded or when loading failed. */
+  /** Pending invitations (owners); null until loaded. */
   const [invitations, setInvitations] = useState<InvitationView[] | null>(null);
+  /** The last read of the pending invitations failed (shown apart from `message`, with Try again). */
+  const [loadFailed, setLoadFailed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  /** Reads started; an answer shows only while its read is the newest (an older list never replaces a newer one). */
+  const reads = useRef(0);
+  /** Invitations whose revoke is on its way: their Revoke is disabled (a second click would 404 and report a false failure). */
+  const [revoking, setRevoking] = useState<ReadonlySet<string>>(new Set());
 
   const loadInvitations = useCallback(async () => {
     if (!owner) return;
+    const read = ++reads.current;
     try {
-      setInvitations((await rest.listInvitations(boardId, { limit: 100 })).items);
+      const list = (await rest.listInvitations(boardId, { limit: 100 }, { signal: timeoutSignal(READ_TIMEOUT_MS) })).items;
+      if (read !== reads.current) return;
+      setInvitations(list);
+      setLoadFailed(false);
     } catch {
-      setInvitations(null);
-      setMessage('Could not load the pending invitations.');
+      if (read === reads.current) setLoadFailed(true);
     }
   }, [owner, rest, boardId]);
-  useEffect(() => void loadInvitations(), [loadInvitations]);
+  // Read again whenever someone joins or leaves: an invitee who accepted is a member now, no longer pending.
+  const memberIds = members.map((m) => m.userId).join(' ');
+  useEffect(() => void loadInvitations(), [loadInvitations, memberIds]);
+
+  async function revoke(inv: InvitationView) {
+    setRevoking((ids) => new Set(ids).add(inv.id));
+    setMessage(null);
+    try {
+      await withRetries(newIdempotencyKey(), (headers) => rest.revokeInvitation(boardId, inv.id, { headers }));
+    } catch (err) {
+      const gone = err instanceof TasklaneHttpError && err.status === 404;
+      setMessage(
+        gone
+          ? `The invitation of ${inv.email} was already accepted, declined or revoked.`
+          : `Revoking the invitation of ${inv.email} failed: ${err instanceof TasklaneHttpError ? (err.body?.message ?? `the server answered ${err.status}`) : 'the server could not be reached'}.`,
+      );
+    } finally {
+      setRevoking((ids) => new Set([...ids].filter((id) => id !== inv.id)));
+    }
+    await loadInvitations();
+  }
 
   const [inviting, setInviting] = useState(false);
 
@@ -131,6 +161,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
         </form>
       )}
       {message && <p role="status">{message}</p>}
+      {owner && loadFailed && <LoadFailed what="The pending invitations" onRetry={() => void loadInvitations()} />}
       {owner && invitations && invitations.length > 0 && (
         <section aria-labelledby="pending-title">
           <h3 id="pending-title" className={styles.subhead}>
@@ -145,7 +176,8 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
                 <Button
                   small
                   aria-label={`Revoke the invitation of ${inv.email}`}
-                  onClick={() => void withRetries(newIdempotencyKey(), (headers) => rest.revokeInvitation(boardId, inv.id, { headers })).then(loadInvitations, () => setMessage('Revoking failed.'))}
+                  disabled={revoking.has(inv.id)}
+                  onClick={() => void revoke(inv)}
                 >
                   Revoke
                 </Button>
