@@ -89,7 +89,7 @@ export interface BoardHandle {
 export type FailureReport = (reason: string, error: unknown) => boolean;
 
 /** Why a request failed, as one sentence for a message (server messages get their full stop). */
-export const describeError = (error: unknown): string => {
+const describeError = (error: unknown): string => {
   if (error instanceof TasklaneHttpError) {
     if (error.status === 403) return 'You do not have permission to change this board.';
     if (error.status === 404) return error.body?.code === 'COLUMN_NOT_FOUND' ? 'The column no longer exists: someone deleted it.' : 'It no longer exists: someone deleted it.';
