@@ -340,6 +340,16 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await dialog.getByRole('button', { name: `Revoke the invitation of ${eve.email}` }).click();
     await dialog.getByRole('status').filter({ hasText: `The invitation of ${eve.email} was already accepted, declined or revoked.` }).waitFor({ timeout: 5_000 });
     await pending.getByText(eve.email).waitFor({ state: 'detached', timeout: 5_000 });
+    // Remove asks again before acting (it removed at the first click, with no undo but a new invitation).
+    const list = dialog.getByRole('list', { name: 'Members' });
+    await dialog.getByRole('button', { name: 'Remove Dora' }).click();
+    await dialog.getByRole('button', { name: 'Keep Dora' }).click();
+    await dialog.getByRole('button', { name: 'Remove Dora' }).click();
+    await screenshot(a, 'collab-members-remove-confirm-light');
+    expect((await ana.rest.getBoard(board.id)).members.map((m) => m.name).sort()).toEqual(['Ana', 'Dora']);
+    await dialog.getByRole('button', { name: 'Really remove Dora' }).click();
+    await list.getByText('Dora', { exact: true }).waitFor({ state: 'detached', timeout: 5_000 });
+    expect((await ana.rest.getBoard(board.id)).members.map((m) => m.name)).toEqual(['Ana']);
   }, 60_000);
 
   it('a task whose comments and checklist fail to load says so with Try again, and loads them then', async () => {
@@ -377,6 +387,42 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await a.waitForTimeout(500);
     expect(posts).toBe(0);
     expect(await comments.getByRole('alert').count()).toBe(0);
+  }, 60_000);
+
+  it('a comment deleted while its author edits it keeps what was typed, to post as a new comment; a Delete clicked while editing drops the edit', async () => {
+    const board = await ana.rest.createBoard({ name: `Orphan ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
+    await addMember(ana, board.id, bruno, 'editor');
+    const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Discuss' });
+    const first = await bruno.rest.createComment(board.id, task.id, 'First thought');
+    await bruno.rest.createComment(board.id, task.id, 'Second thought');
+    const b = await userPage(bruno, cluster.replicaUrls[1]);
+    await openBoard(b, cluster.replicaUrls[1], board.id);
+    await b.getByRole('button', { name: 'Discuss', exact: true }).click();
+    const comments = b.getByRole('dialog', { name: 'Edit task' }).getByRole('region', { name: 'Comments' });
+    const mine = comments.getByRole('listitem', { name: 'Comment by Bruno' });
+    await mine.filter({ hasText: 'First thought' }).getByRole('button', { name: 'Edit' }).click();
+    await comments.getByLabel('Edit comment').fill('First thought, rewritten at length');
+    // Ana, the owner, deletes it on another replica: the edit form used to vanish with the text in it.
+    await ana.rest.deleteComment(board.id, task.id, first.id);
+    const kept = comments.getByRole('form', { name: 'Deleted comment' });
+    await kept.getByRole('alert').filter({ hasText: 'Ana deleted the comment you were editing. What you typed is kept here.' }).waitFor({ timeout: 5_000 });
+    await expect(kept.getByLabel('Edit comment').inputValue()).resolves.toBe('First thought, rewritten at length');
+    await kept.scrollIntoViewIfNeeded();
+    await screenshot(b, 'collab-comment-deleted-while-editing-light');
+    await kept.getByRole('button', { name: 'Post as a new comment' }).click();
+    await kept.waitFor({ state: 'detached', timeout: 5_000 });
+    await mine.filter({ hasText: 'rewritten at length' }).waitFor({ timeout: 5_000 });
+    expect((await bruno.rest.listComments(board.id, task.id)).items.map((c) => c.body)).toEqual(['Second thought', 'First thought, rewritten at length']);
+    // Deleting the comment one is editing is meant to drop the edit: no kept text then.
+    await mine.filter({ hasText: 'Second thought' }).getByRole('button', { name: 'Edit' }).click();
+    const edited = mine.filter({ has: b.getByLabel('Edit comment') });
+    await edited.getByLabel('Edit comment').fill('Never mind');
+    await edited.getByRole('button', { name: 'Delete' }).click();
+    await mine.nth(1).waitFor({ state: 'detached', timeout: 5_000 });
+    await b.waitForTimeout(300);
+    expect((await bruno.rest.listComments(board.id, task.id)).items.map((c) => c.body)).toEqual(['First thought, rewritten at length']);
+    expect(await comments.getByRole('form', { name: 'Deleted comment' }).count()).toBe(0);
+    expect(await comments.getByLabel('Edit comment').count()).toBe(0);
   }, 60_000);
 });
 

@@ -45,6 +45,8 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
   /** A comment edit is on its way: Save is disabled (a second click would race the first's If-Match and report a false failure). */
   const [savingEdit, setSavingEdit] = useState(false);
+  /** Who deleted which of this task's comments, from the live events: names who deleted a comment while it was being edited. */
+  const [deletedBy, setDeletedBy] = useState<ReadonlyMap<string, string>>(new Map());
   const [problem, setProblem] = useState<string | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
   const [reloads, setReloads] = useState(0);
@@ -78,6 +80,7 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
     const early: AnyBoardEvent[] = [];
     const unsubscribe = subscribe((event) => {
       if (!live) return;
+      if (event.type === 'comment.deleted' && event.data.taskId === taskId) setDeletedBy((by) => new Map(by).set(event.data.id, event.actorId));
       if (loaded) setComments((list) => (list ? applyCommentEvent(list, taskId, event) : list));
       else early.push(event);
     });
@@ -105,6 +108,11 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   }, [rest, boardId, taskId, subscribe, generation, reloads]);
 
   const nameOf = (id: string) => members.find((m) => m.userId === id)?.name ?? 'Former member';
+  // The comment being edited was deleted (by someone else, in another tab, or while the board was
+  // offline): its edit form left the list with it, so what was typed is kept apart, to post as a
+  // new comment or discard. Not for a delete clicked here, which means to drop the edit too.
+  const orphan = editing && comments && !deleting.has(editing.id) && !comments.some((c) => c.id === editing.id) ? editing : null;
+  const deleter = orphan ? deletedBy.get(orphan.id) : undefined;
   const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => {
     setProblem(null);
     try {
@@ -153,9 +161,11 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                     disabled={deleting.has(c.id)}
                     onClick={() => {
                       setDeleting((ids) => new Set(ids).add(c.id));
-                      void run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment').then(() =>
-                        setDeleting((ids) => new Set([...ids].filter((id) => id !== c.id))),
-                      );
+                      void run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment').then((ok) => {
+                        // Deleting the comment being edited drops the edit; a failed delete keeps it.
+                        if (ok) setEditing((e) => (e?.id === c.id ? null : e));
+                        setDeleting((ids) => new Set([...ids].filter((id) => id !== c.id)));
+                      });
                     }}
                   >
                     Delete
@@ -193,6 +203,35 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
             </li>
           ))}
         </ol>
+      )}
+      {orphan && (
+        <form
+          className={styles.form}
+          aria-label="Deleted comment"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (savingEdit) return;
+            const body = orphan.body;
+            setSavingEdit(true);
+            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => {
+              setSavingEdit(false);
+              if (ok) setEditing((e) => (e?.id === orphan.id ? null : e));
+            });
+          }}
+        >
+          <p role="alert" className={styles.problem}>
+            {deleter === me ? 'You deleted' : deleter ? `${nameOf(deleter)} deleted` : 'Someone deleted'} the comment you were editing. What you typed is kept here.
+          </p>
+          <textarea className={ui.input} aria-label="Edit comment" value={orphan.body} maxLength={10_000} onChange={(e) => setEditing({ ...orphan, body: e.target.value })} />
+          <div className={styles.actions}>
+            <Button type="submit" small variant="primary" disabled={!orphan.body.trim() || savingEdit || !canComment}>
+              Post as a new comment
+            </Button>
+            <Button small onClick={() => setEditing(null)}>
+              Discard
+            </Button>
+          </div>
+        </form>
       )}
       {canComment && (
         <form

@@ -21,7 +21,8 @@ interface Props {
 }
 
 /**
- * The board's members (live, from the board state). Owners change roles, remove members, invite
+ * The board's members (live, from the board state). Owners change roles, remove members (Remove,
+ * then "Really remove"; anyone leaves the same way), invite
  * by email (the one way to join a board: the invitee accepts from their boards page) and revoke
  * pending invitations. The server answers an invitation the same way whether or not the email has
  * an account, so the form never says which.
@@ -38,6 +39,20 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
   const reads = useRef(0);
   /** Invitations whose revoke is on its way: their Revoke is disabled (a second click would 404 and report a false failure). */
   const [revoking, setRevoking] = useState<ReadonlySet<string>>(new Set());
+  /** The member whose Remove (or one's own Leave) was clicked once: it asks again before acting (no undo: they need a new invitation). */
+  const [confirming, setConfirming] = useState<string | null>(null);
+  /** Members whose removal is on its way: their buttons are disabled (a second click would 404 and report a false failure). */
+  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
+
+  async function remove(userId: string) {
+    setConfirming(null);
+    setRemoving((ids) => new Set(ids).add(userId));
+    try {
+      await onRemove(userId);
+    } finally {
+      setRemoving((ids) => new Set([...ids].filter((id) => id !== userId)));
+    }
+  }
 
   const loadInvitations = useCallback(async () => {
     if (!owner) return;
@@ -130,11 +145,27 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
             ) : (
               <span className={styles.role}>{m.role}</span>
             )}
-            {(owner || m.userId === me) && (
-              <Button small variant="danger" aria-label={m.userId === me ? 'Leave this board' : `Remove ${m.name}`} onClick={() => void onRemove(m.userId)}>
-                {m.userId === me ? 'Leave' : 'Remove'}
-              </Button>
-            )}
+            {(owner || m.userId === me) &&
+              (confirming === m.userId ? (
+                <span className={styles.confirm}>
+                  <Button small variant="danger" aria-label={m.userId === me ? 'Really leave this board' : `Really remove ${m.name}`} onClick={() => void remove(m.userId)}>
+                    {m.userId === me ? 'Really leave' : 'Really remove'}
+                  </Button>
+                  <Button small aria-label={m.userId === me ? 'Stay on this board' : `Keep ${m.name}`} onClick={() => setConfirming(null)}>
+                    {m.userId === me ? 'Stay' : 'Keep'}
+                  </Button>
+                </span>
+              ) : (
+                <Button
+                  small
+                  variant="danger"
+                  aria-label={m.userId === me ? 'Leave this board' : `Remove ${m.name}`}
+                  disabled={removing.has(m.userId)}
+                  onClick={() => setConfirming(m.userId)}
+                >
+                  {m.userId === me ? 'Leave' : 'Remove'}
+                </Button>
+              ))}
           </li>
         ))}
       </ul>
