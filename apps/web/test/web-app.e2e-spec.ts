@@ -434,7 +434,7 @@ describe('web app in Chromium, 3 replicas behind nginx (e2e)', () => {
     const dialog = c.getByRole('dialog', { name: 'Rename board' });
     await dialog.getByLabel('Name').fill('Q4 plan');
     await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-    await dialog.getByRole('alert').filter({ hasText: 'Renaming the board failed: Forbidden.' }).waitFor({ timeout: 5_000 });
+    await dialog.getByRole('alert').filter({ hasText: 'Renaming the board failed. Forbidden.' }).waitFor({ timeout: 5_000 });
     expect(await dialog.getByLabel('Name').inputValue()).toBe('Q4 plan');
   }, 60_000);
 

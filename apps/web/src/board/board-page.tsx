@@ -14,6 +14,7 @@ import {
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable';
 import type { ColumnView as Column, LabelView, MemberView, TaskView, UserView } from '@tasklane/contracts';
 import { isTemporaryFailure } from '@tasklane/client';
+import { failedMessage } from '../api/describe-error.js';
 import { useSessionObject } from '../api/session-context.js';
 import { ArchiveDialog } from '../archive/archive-dialog.js';
 import { LabelManager } from '../labels/label-manager.js';
@@ -176,7 +177,7 @@ export function BoardPage({ boardId, user }: { boardId: string; user: UserView }
       const name = await downloadExport(session.rest, boardId, format);
       setTransferMessage({ ok: true, text: `Downloaded ${name}.` });
     } catch (error) {
-      setTransferMessage({ ok: false, text: `Export failed: ${(error as { body?: { message?: string } }).body?.message ?? 'the server could not be reached'}.` });
+      setTransferMessage({ ok: false, text: failedMessage('The export', error) });
     }
   }
 

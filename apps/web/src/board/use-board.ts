@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { backoffDelay, BoardStream, TasklaneHttpError, type BoardState, type BoardStreamStatus, type UpdateTaskInput } from '@tasklane/client';
 import { describeEvent as describeActivity, type ActivityEntry, type AnyBoardEvent, type BoardRole, type ColumnView, type LabelView, type TaskView } from '@tasklane/contracts';
+import { describeError as describeRequestError } from '../api/describe-error.js';
 import { newIdempotencyKey, withRetries } from '../api/keys.js';
 import type { Conflict } from '../tasks/conflict.js';
 import type { Session } from '../api/session.js';
@@ -88,15 +89,13 @@ export interface BoardHandle {
  */
 export type FailureReport = (reason: string, error: unknown) => boolean;
 
-/** Why a request failed, as one sentence for a message (server messages get their full stop). */
+/** Why a board write failed, as one sentence: a 403 and a 404 in the board's words, anything else as the shared describeError says. */
 const describeError = (error: unknown): string => {
   if (error instanceof TasklaneHttpError) {
     if (error.status === 403) return 'You do not have permission to change this board.';
     if (error.status === 404) return error.body?.code === 'COLUMN_NOT_FOUND' ? 'The column no longer exists: someone deleted it.' : 'It no longer exists: someone deleted it.';
-    const message = error.body?.message;
-    return message ? (/[.!?]$/.test(message) ? message : `${message}.`) : `The server answered ${error.status}.`;
   }
-  return 'The server could not be reached.';
+  return describeRequestError(error);
 };
 
 /**

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { backoffDelay, TasklaneHttpError, timeoutSignal } from '@tasklane/client';
+import { backoffDelay, timeoutSignal } from '@tasklane/client';
 import type { BoardSummary, ReceivedInvitationView } from '@tasklane/contracts';
+import { describeError, failedMessage } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useInFlight } from '../api/use-in-flight.js';
 import type { Session } from '../api/session.js';
 
 /** My boards (every page), my pending invitations (the first 100; null until loaded), and the board writes. */
@@ -67,8 +69,7 @@ export function useBoards(session: Session) {
           }
           if (!session.mayRetry(e)) return setError('Could not load your boards. Reload to try again.');
           const delay = backoffDelay(1_000, failures, 30_000);
-          const why = e instanceof TasklaneHttpError ? (e.body?.message ?? `The server answered ${e.status}.`) : 'The server could not be reached.';
-          shown = `Could not load your boards: ${why} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
+          shown = `Could not load your boards: ${describeError(e)} Trying again in ${Math.max(1, Math.round(delay / 1000))} s.`;
           setError(shown);
           timer = setTimeout(() => (loaded.current ? setError((current) => (current === shown ? null : current)) : attempt(failures + 1)), delay);
         },
@@ -81,24 +82,21 @@ export function useBoards(session: Session) {
     };
   }, [fetchAll, session]);
 
-  /** Writes on their way, by what they act on: a second click while one runs is ignored (it would create a second board, or get a 404 and report a false failure). */
-  const running = useRef(new Set<string>());
+  /** Writes on their way, by what they act on ('create', a board id, an invitation id): a second click while one runs is ignored. */
+  const running = useInFlight();
   /** Runs one write (unless the same one is on its way: false), then reloads the list; false with a message when it failed. */
-  const run = async (target: string, what: string, write: (headers: Record<string, string>) => Promise<unknown>) => {
-    if (running.current.has(target)) return false;
-    running.current.add(target);
-    setError(null);
-    try {
-      await withRetries(newIdempotencyKey(), write);
-      await load();
-      return true;
-    } catch (e) {
-      setError(`${what} failed: ${(e as { body?: { message?: string } }).body?.message ?? 'the server could not be reached'}.`);
-      return false;
-    } finally {
-      running.current.delete(target);
-    }
-  };
+  const run = async (target: string, what: string, write: (headers: Record<string, string>) => Promise<unknown>) =>
+    (await running.run(target, async () => {
+      setError(null);
+      try {
+        await withRetries(newIdempotencyKey(), write);
+        await load();
+        return true;
+      } catch (e) {
+        setError(failedMessage(what, e));
+        return false;
+      }
+    })) ?? false;
   const dismissError = useCallback(() => setError(null), []);
 
   return {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import { TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
+import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
+import { failedMessage } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
 import { applyChecklistEvent } from '../comments/thread-model.js';
 import { Button } from '../ui/button.js';
@@ -60,7 +61,7 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
       await withRetries(newIdempotencyKey(), write);
       return true;
     } catch (e) {
-      setProblem(`${what} failed. ${e instanceof TasklaneHttpError ? (e.body?.message ?? '') : 'The server could not be reached.'}`);
+      setProblem(failedMessage(what, e));
       return false;
     }
   };

@@ -1,8 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
+import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts';
+import { failedMessage } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useInFlight } from '../api/use-in-flight.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
 import { LoadFailed } from '../ui/load-failed.js';
@@ -41,8 +43,8 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   const [draft, setDraft] = useState('');
   /** The comment being edited, its text as typed, and its version when Edit was clicked (If-Match: an edit made meanwhile, even in another tab, is a conflict, not overwritten). */
   const [editing, setEditing] = useState<{ id: string; body: string; version: number } | null>(null);
-  /** Comments whose delete is on its way: their Delete is disabled (a second click would get a 404 and report a false failure). */
-  const [deleting, setDeleting] = useState<ReadonlySet<string>>(new Set());
+  /** Comments whose delete is on its way: their Delete is disabled. */
+  const deleting = useInFlight();
   /** A comment edit is on its way: Save is disabled (a second click would race the first's If-Match and report a false failure). */
   const [savingEdit, setSavingEdit] = useState(false);
   /** Who deleted which of this task's comments, from the live events: names who deleted a comment while it was being edited. */
@@ -119,7 +121,7 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
       await withRetries(newIdempotencyKey(), write);
       return true;
     } catch (e) {
-      setProblem(`${what} failed. ${e instanceof TasklaneHttpError ? (e.body?.message ?? '') : 'The server could not be reached.'}`);
+      setProblem(failedMessage(what, e));
       return false;
     }
   };
@@ -159,14 +161,12 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                     small
                     variant="ghost"
                     disabled={deleting.has(c.id)}
-                    onClick={() => {
-                      setDeleting((ids) => new Set(ids).add(c.id));
-                      void run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment').then((ok) => {
+                    onClick={() =>
+                      void deleting.run(c.id, () => run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment')).then((ok) => {
                         // Deleting the comment being edited drops the edit; a failed delete keeps it.
                         if (ok) setEditing((e) => (e?.id === c.id ? null : e));
-                        setDeleting((ids) => new Set([...ids].filter((id) => id !== c.id)));
-                      });
-                    }}
+                      })
+                    }
                   >
                     Delete
                   </Button>

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { TasklaneHttpError, timeoutSignal } from '@tasklane/client';
 import { BOARD_ROLES, type BoardRole, type InvitationView, type MemberView } from '@tasklane/contracts';
+import { describeError, failedMessage } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useInFlight } from '../api/use-in-flight.js';
 import { useSessionObject } from '../api/session-context.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
@@ -37,21 +39,16 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
   const [message, setMessage] = useState<string | null>(null);
   /** Reads started; an answer shows only while its read is the newest (an older list never replaces a newer one). */
   const reads = useRef(0);
-  /** Invitations whose revoke is on its way: their Revoke is disabled (a second click would 404 and report a false failure). */
-  const [revoking, setRevoking] = useState<ReadonlySet<string>>(new Set());
+  /** Invitations whose revoke is on its way: their Revoke is disabled. */
+  const revoking = useInFlight();
   /** The member whose Remove (or one's own Leave) was clicked once: it asks again before acting (no undo: they need a new invitation). */
   const [confirming, setConfirming] = useState<string | null>(null);
-  /** Members whose removal is on its way: their buttons are disabled (a second click would 404 and report a false failure). */
-  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
+  /** Members whose removal is on its way: their Remove or Leave is disabled. */
+  const removing = useInFlight();
 
-  async function remove(userId: string) {
+  function remove(userId: string) {
     setConfirming(null);
-    setRemoving((ids) => new Set(ids).add(userId));
-    try {
-      await onRemove(userId);
-    } finally {
-      setRemoving((ids) => new Set([...ids].filter((id) => id !== userId)));
-    }
+    void removing.run(userId, () => onRemove(userId));
   }
 
   const loadInvitations = useCallback(async () => {
@@ -71,19 +68,12 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
   useEffect(() => void loadInvitations(), [loadInvitations, memberIds]);
 
   async function revoke(inv: InvitationView) {
-    setRevoking((ids) => new Set(ids).add(inv.id));
     setMessage(null);
     try {
       await withRetries(newIdempotencyKey(), (headers) => rest.revokeInvitation(boardId, inv.id, { headers }));
     } catch (err) {
       const gone = err instanceof TasklaneHttpError && err.status === 404;
-      setMessage(
-        gone
-          ? `The invitation of ${inv.email} was already accepted, declined or revoked.`
-          : `Revoking the invitation of ${inv.email} failed: ${err instanceof TasklaneHttpError ? (err.body?.message ?? `the server answered ${err.status}`) : 'the server could not be reached'}.`,
-      );
-    } finally {
-      setRevoking((ids) => new Set([...ids].filter((id) => id !== inv.id)));
+      setMessage(gone ? `The invitation of ${inv.email} was already accepted, declined or revoked.` : failedMessage(`Revoking the invitation of ${inv.email}`, err));
     }
     await loadInvitations();
   }
@@ -110,7 +100,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
           ? 'This board has as many members and pending invitations as it may have.'
           : code === 'RATE_LIMITED'
             ? 'Too many invitations for now; try again in a minute.'
-            : `That did not work: ${(err as TasklaneHttpError).body?.message ?? 'try again'}.`,
+            : `Sending the invitation failed. ${describeError(err)}`,
       );
     } finally {
       setInviting(false);
@@ -148,7 +138,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
             {(owner || m.userId === me) &&
               (confirming === m.userId ? (
                 <span className={styles.confirm}>
-                  <Button small variant="danger" aria-label={m.userId === me ? 'Really leave this board' : `Really remove ${m.name}`} onClick={() => void remove(m.userId)}>
+                  <Button small variant="danger" aria-label={m.userId === me ? 'Really leave this board' : `Really remove ${m.name}`} onClick={() => remove(m.userId)}>
                     {m.userId === me ? 'Really leave' : 'Really remove'}
                   </Button>
                   <Button small aria-label={m.userId === me ? 'Stay on this board' : `Keep ${m.name}`} onClick={() => setConfirming(null)}>
@@ -208,7 +198,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
                   small
                   aria-label={`Revoke the invitation of ${inv.email}`}
                   disabled={revoking.has(inv.id)}
-                  onClick={() => void revoke(inv)}
+                  onClick={() => void revoking.run(inv.id, () => revoke(inv))}
                 >
                   Revoke
                 </Button>
