@@ -319,6 +319,53 @@ describe('web app: comments, checklists, labels and archive live across replicas
     expect(errors).toEqual([]);
   }, 90_000);
 
+  it('a task archived under an open dialog keeps it read only, and restored elsewhere it saves what was typed; a failed "Show more" in the archive retries its own page', async () => {
+    const board = await ana.rest.createBoard({ name: `Restore ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
+    await addMember(ana, board.id, bruno, 'editor');
+    const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Come back' });
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    const errors: string[] = [];
+    a.on('pageerror', (e) => errors.push(e.message));
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+    await a.getByRole('button', { name: 'Come back', exact: true }).click();
+    const dialog = a.getByRole('dialog', { name: 'Edit task' });
+    await dialog.getByLabel('Description').fill('Typed before the archive');
+    await bruno.rest.archiveTask(board.id, task.id);
+    await dialog.getByRole('alert').filter({ hasText: "Bruno archived 'Come back'. What you typed is kept here to copy" }).waitFor({ timeout: 5_000 });
+    expect(await dialog.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
+    // Bruno restores it: the same dialog, with what she typed, can save again.
+    await bruno.rest.restoreTask(board.id, task.id);
+    await dialog.getByRole('button', { name: 'Save', exact: true }).waitFor({ timeout: 5_000 });
+    expect(await dialog.getByLabel('Description').inputValue()).toBe('Typed before the archive');
+    expect(await dialog.getByLabel('Description').getAttribute('readonly')).toBeNull();
+    await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await pollUntilTask(ana, board.id, task.id, (t) => t.description === 'Typed before the archive');
+
+    // 52 archived tasks: the archive shows 50, and its "Show more" read answers 503 once.
+    const many = await Promise.all(Array.from({ length: 52 }, (_, i) => ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: `Old ${i}` })));
+    for (const t of many) await ana.rest.archiveTask(board.id, t.id);
+    let moreReads = 0;
+    await a.route(/\/boards\/[0-9a-f-]+\/archive\?.*cursor=/, (route) =>
+      moreReads++ === 0 ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ statusCode: 503, code: 'UNAVAILABLE', message: 'Draining.' }) }) : route.continue(),
+    );
+    await a.getByRole('button', { name: 'Archive', exact: true }).click();
+    const archive = a.getByRole('dialog', { name: 'Archive' });
+    const rows = archive.getByRole('button', { name: /^Restore Old / });
+    await rows.nth(49).waitFor({ timeout: 5_000 });
+    expect(await rows.count()).toBe(50);
+    await archive.getByRole('button', { name: 'Show more' }).click();
+    const failed = archive.getByRole('alert').filter({ hasText: 'More of the archive could not be loaded.' });
+    await failed.waitFor({ timeout: 5_000 });
+    expect(await rows.count()).toBe(50);
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await rows.nth(51).waitFor({ timeout: 5_000 });
+    expect(await rows.count()).toBe(52);
+    expect(moreReads).toBe(2);
+    expect(await archive.getByRole('button', { name: 'Show more' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  }, 90_000);
+
   it('the Members dialog drops an invitation from Pending when its invitee joins, and a Revoke that comes too late says so', async () => {
     const board = await ana.rest.createBoard({ name: `Members ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
     const [dora, eve] = await Promise.all([registerUser(cluster.lbUrl ?? '', 'Dora'), registerUser(cluster.lbUrl ?? '', 'Eve')]);
@@ -342,8 +389,11 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await pending.getByText(eve.email).waitFor({ state: 'detached', timeout: 5_000 });
     // Remove asks again before acting (it removed at the first click, with no undo but a new invitation).
     const list = dialog.getByRole('list', { name: 'Members' });
+    // The focus goes to the safe answer, and back to Remove after it.
     await dialog.getByRole('button', { name: 'Remove Dora' }).click();
-    await dialog.getByRole('button', { name: 'Keep Dora' }).click();
+    await expect(dialog.getByRole('button', { name: 'Keep Dora' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await a.keyboard.press('Enter');
+    await expect(dialog.getByRole('button', { name: 'Remove Dora' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'Remove Dora' }).click();
     await screenshot(a, 'collab-members-remove-confirm-light');
     expect((await ana.rest.getBoard(board.id)).members.map((m) => m.name).sort()).toEqual(['Ana', 'Dora']);
@@ -387,6 +437,20 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await a.waitForTimeout(500);
     expect(posts).toBe(0);
     expect(await comments.getByRole('alert').count()).toBe(0);
+    // The @mention list follows the caret: moved away from the mention, the list closes and Enter
+    // is a new line (it completed at the old place); back at the mention, Enter completes it.
+    const box = comments.getByLabel('New comment');
+    const suggestion = comments.getByRole('listbox', { name: 'Mention a member' }).getByRole('option', { name: 'Ana' });
+    await box.pressSequentially('Hi @an');
+    await suggestion.waitFor();
+    await box.press('Home');
+    await suggestion.waitFor({ state: 'hidden' });
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('\nHi @an');
+    await box.press('End');
+    await suggestion.waitFor();
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('\nHi @Ana ');
   }, 60_000);
 
   it('a comment deleted while its author edits it keeps what was typed, to post as a new comment; a Delete clicked while editing drops the edit', async () => {
@@ -406,13 +470,15 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await ana.rest.deleteComment(board.id, task.id, first.id);
     const kept = comments.getByRole('form', { name: 'Deleted comment' });
     await kept.getByRole('alert').filter({ hasText: 'Ana deleted the comment you were editing. What you typed is kept here.' }).waitFor({ timeout: 5_000 });
-    await expect(kept.getByLabel('Edit comment').inputValue()).resolves.toBe('First thought, rewritten at length');
+    // The kept text has the focus its edit box had: typing goes on where it was.
+    await b.keyboard.type(' (and more)');
+    await expect(kept.getByLabel('Edit comment').inputValue()).resolves.toBe('First thought, rewritten at length (and more)');
     await kept.scrollIntoViewIfNeeded();
     await screenshot(b, 'collab-comment-deleted-while-editing-light');
     await kept.getByRole('button', { name: 'Post as a new comment' }).click();
     await kept.waitFor({ state: 'detached', timeout: 5_000 });
     await mine.filter({ hasText: 'rewritten at length' }).waitFor({ timeout: 5_000 });
-    expect((await bruno.rest.listComments(board.id, task.id)).items.map((c) => c.body)).toEqual(['Second thought', 'First thought, rewritten at length']);
+    expect((await bruno.rest.listComments(board.id, task.id)).items.map((c) => c.body)).toEqual(['Second thought', 'First thought, rewritten at length (and more)']);
     // Deleting the comment one is editing is meant to drop the edit: no kept text then.
     await mine.filter({ hasText: 'Second thought' }).getByRole('button', { name: 'Edit' }).click();
     const edited = mine.filter({ has: b.getByLabel('Edit comment') });
@@ -420,7 +486,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await edited.getByRole('button', { name: 'Delete' }).click();
     await mine.nth(1).waitFor({ state: 'detached', timeout: 5_000 });
     await b.waitForTimeout(300);
-    expect((await bruno.rest.listComments(board.id, task.id)).items.map((c) => c.body)).toEqual(['First thought, rewritten at length']);
+    expect((await bruno.rest.listComments(board.id, task.id)).items.map((c) => c.body)).toEqual(['First thought, rewritten at length (and more)']);
     expect(await comments.getByRole('form', { name: 'Deleted comment' }).count()).toBe(0);
     expect(await comments.getByLabel('Edit comment').count()).toBe(0);
   }, 60_000);

@@ -1,6 +1,6 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
+import { TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts';
 import { failedMessage } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
@@ -115,12 +115,26 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   // new comment or discard. Not for a delete clicked here, which means to drop the edit too.
   const orphan = editing && comments && !deleting.has(editing.id) && !comments.some((c) => c.id === editing.id) ? editing : null;
   const deleter = orphan ? deletedBy.get(orphan.id) : undefined;
-  const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => {
+  const deletedWho = deleter === me ? 'You deleted' : !deleter ? 'Someone deleted' : members.some((m) => m.userId === deleter) ? `${nameOf(deleter)} deleted` : 'A former member deleted';
+  /** The kept text's post is on its way (its box and buttons wait: a second post would be a second comment). */
+  const posting = useInFlight();
+  // The kept text takes the focus its edit box had (that box left with the comment, and keys typed next went nowhere).
+  const orphanBox = useRef<HTMLTextAreaElement>(null);
+  const orphanId = orphan?.id;
+  useLayoutEffect(() => {
+    const el = orphanBox.current;
+    if (!orphanId || !el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, [orphanId]);
+  /** Sends a write; true when it went through or `done(error)` says its failure means the same (a delete answered 404), else false with the failure shown. */
+  const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string, done?: (error: unknown) => boolean) => {
     setProblem(null);
     try {
       await withRetries(newIdempotencyKey(), write);
       return true;
     } catch (e) {
+      if (done?.(e)) return true;
       setProblem(failedMessage(what, e));
       return false;
     }
@@ -151,7 +165,8 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                   {c.version > 1 ? ' · edited' : ''}
                 </time>
                 <span className={styles.spacer} />
-                {canComment && c.authorId === me && editing?.id !== c.id && (
+                {/* One edit at a time: switching to another comment would drop what was typed in this one. */}
+                {canComment && c.authorId === me && !editing && (
                   <Button small variant="ghost" onClick={() => setEditing({ id: c.id, body: c.body, version: c.version })}>
                     Edit
                   </Button>
@@ -162,9 +177,12 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                     variant="ghost"
                     disabled={deleting.has(c.id)}
                     onClick={() =>
-                      void deleting.run(c.id, () => run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment')).then((ok) => {
-                        // Deleting the comment being edited drops the edit; a failed delete keeps it.
-                        if (ok) setEditing((e) => (e?.id === c.id ? null : e));
+                      void deleting.run(c.id, async () => {
+                        // A 404: deleted already (elsewhere, or by a try whose answer was lost), which is what was asked.
+                        const gone = (e: unknown) => e instanceof TasklaneHttpError && e.status === 404;
+                        // Deleting the comment being edited drops the edit (before the id leaves `deleting`, so the
+                        // kept-text form never shows); a failed delete keeps it.
+                        if (await run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment', gone)) setEditing((e) => (e?.id === c.id ? null : e));
                       })
                     }
                   >
@@ -188,7 +206,7 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                 >
                   <textarea className={ui.input} aria-label="Edit comment" value={editing.body} maxLength={10_000} onChange={(e) => setEditing({ ...editing, body: e.target.value })} />
                   <div className={styles.actions}>
-                    <Button type="submit" small variant="primary" disabled={!editing.body.trim() || savingEdit}>
+                    <Button type="submit" small variant="primary" disabled={!editing.body.trim() || savingEdit || !canComment}>
                       Save comment
                     </Button>
                     <Button small onClick={() => setEditing(null)}>
@@ -210,24 +228,30 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
           aria-label="Deleted comment"
           onSubmit={(e) => {
             e.preventDefault();
-            if (savingEdit) return;
-            const body = orphan.body;
-            setSavingEdit(true);
-            void run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment').then((ok) => {
-              setSavingEdit(false);
-              if (ok) setEditing((e) => (e?.id === orphan.id ? null : e));
+            if (savingEdit || !canComment || !orphan.body.trim()) return;
+            const { id, body } = orphan;
+            void posting.run(id, async () => {
+              if (await run((headers) => rest.createComment(boardId, taskId, body, { headers }), 'Posting the comment')) setEditing((e) => (e?.id === id ? null : e));
             });
           }}
         >
           <p role="alert" className={styles.problem}>
-            {deleter === me ? 'You deleted' : deleter ? `${nameOf(deleter)} deleted` : 'Someone deleted'} the comment you were editing. What you typed is kept here.
+            {deletedWho} the comment you were editing. What you typed is kept here{canComment ? '.' : ' to copy: you can no longer comment on this board.'}
           </p>
-          <textarea className={ui.input} aria-label="Edit comment" value={orphan.body} maxLength={10_000} onChange={(e) => setEditing({ ...orphan, body: e.target.value })} />
+          <textarea
+            ref={orphanBox}
+            className={ui.input}
+            aria-label="Edit comment"
+            value={orphan.body}
+            maxLength={10_000}
+            readOnly={posting.has(orphan.id)}
+            onChange={(e) => setEditing({ ...orphan, body: e.target.value })}
+          />
           <div className={styles.actions}>
-            <Button type="submit" small variant="primary" disabled={!orphan.body.trim() || savingEdit || !canComment}>
+            <Button type="submit" small variant="primary" disabled={!orphan.body.trim() || savingEdit || !canComment || posting.has(orphan.id)}>
               Post as a new comment
             </Button>
-            <Button small onClick={() => setEditing(null)}>
+            <Button small disabled={posting.has(orphan.id)} onClick={() => setEditing(null)}>
               Discard
             </Button>
           </div>

@@ -43,6 +43,8 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
   const revoking = useInFlight();
   /** The member whose Remove (or one's own Leave) was clicked once: it asks again before acting (no undo: they need a new invitation). */
   const [confirming, setConfirming] = useState<string | null>(null);
+  /** The member whose Remove gets the focus back when it shows again (after Keep or Stay: the button focused was replaced). */
+  const [refocus, setRefocus] = useState<string | null>(null);
   /** Members whose removal is on its way: their Remove or Leave is disabled. */
   const removing = useInFlight();
 
@@ -141,7 +143,16 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
                   <Button small variant="danger" aria-label={m.userId === me ? 'Really leave this board' : `Really remove ${m.name}`} onClick={() => remove(m.userId)}>
                     {m.userId === me ? 'Really leave' : 'Really remove'}
                   </Button>
-                  <Button small aria-label={m.userId === me ? 'Stay on this board' : `Keep ${m.name}`} onClick={() => setConfirming(null)}>
+                  {/* The safe answer takes the focus from the Remove button it replaced (a keyboard user hears the question). */}
+                  <Button
+                    small
+                    autoFocus
+                    aria-label={m.userId === me ? 'Stay on this board' : `Keep ${m.name}`}
+                    onClick={() => {
+                      setConfirming(null);
+                      setRefocus(m.userId);
+                    }}
+                  >
                     {m.userId === me ? 'Stay' : 'Keep'}
                   </Button>
                 </span>
@@ -151,6 +162,7 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
                   variant="danger"
                   aria-label={m.userId === me ? 'Leave this board' : `Remove ${m.name}`}
                   disabled={removing.has(m.userId)}
+                  autoFocus={refocus === m.userId}
                   onClick={() => setConfirming(m.userId)}
                 >
                   {m.userId === me ? 'Leave' : 'Remove'}
