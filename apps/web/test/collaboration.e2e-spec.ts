@@ -391,9 +391,9 @@ describe('web app: comments, checklists, labels and archive live across replicas
     const list = dialog.getByRole('list', { name: 'Members' });
     // The focus goes to the safe answer, and back to Remove after it.
     await dialog.getByRole('button', { name: 'Remove Dora' }).click();
-    await expect(dialog.getByRole('button', { name: 'Keep Dora' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(dialog.getByRole('button', { name: 'Keep Dora' }).evaluate('(el) => el === document.activeElement')).resolves.toBe(true);
     await a.keyboard.press('Enter');
-    await expect(dialog.getByRole('button', { name: 'Remove Dora' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await expect(dialog.getByRole('button', { name: 'Remove Dora' }).evaluate('(el) => el === document.activeElement')).resolves.toBe(true);
     await dialog.getByRole('button', { name: 'Remove Dora' }).click();
     await screenshot(a, 'collab-members-remove-confirm-light');
     expect((await ana.rest.getBoard(board.id)).members.map((m) => m.name).sort()).toEqual(['Ana', 'Dora']);
