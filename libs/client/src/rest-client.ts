@@ -450,14 +450,14 @@ export class TasklaneRestClient {
 
   // search
   /** Full-text search across my boards. */
-  search(query: SearchQuery): Promise<SearchPage> {
-    return this.request('GET', `/search${qs(query)}`);
+  search(query: SearchQuery, o?: RequestOptions): Promise<SearchPage> {
+    return this.request('GET', `/search${qs(query)}`, undefined, o);
   }
 
   // webhooks (owners of the board)
   /** The board's webhooks, oldest first (one page: a board has at most WEBHOOKS_PER_BOARD_MAX). */
-  async listWebhooks(boardId: string): Promise<WebhookView[]> {
-    return (await this.request<Page<WebhookView>>('GET', `/boards/${boardId}/webhooks`)).items;
+  async listWebhooks(boardId: string, o?: RequestOptions): Promise<WebhookView[]> {
+    return (await this.request<Page<WebhookView>>('GET', `/boards/${boardId}/webhooks`, undefined, o)).items;
   }
   /** The answer carries the HMAC `secret` this once. @throws TasklaneHttpError 400 WEBHOOK_URL_REFUSED (SSRF rules) or VALIDATION_FAILED */
   createWebhook(boardId: string, input: CreateWebhookInput, o?: RequestOptions): Promise<WebhookCreated> {
@@ -474,8 +474,8 @@ export class TasklaneRestClient {
     return this.request('POST', `/boards/${boardId}/webhooks/${webhookId}/test`, undefined, o);
   }
   /** The webhook's delivery log, newest first. */
-  listDeliveries(boardId: string, webhookId: string, query: PageQuery = {}): Promise<Page<DeliveryView>> {
-    return this.request('GET', `/boards/${boardId}/webhooks/${webhookId}/deliveries${qs(query)}`);
+  listDeliveries(boardId: string, webhookId: string, query: PageQuery = {}, o?: RequestOptions): Promise<Page<DeliveryView>> {
+    return this.request('GET', `/boards/${boardId}/webhooks/${webhookId}/deliveries${qs(query)}`, undefined, o);
   }
   /** Sends the delivery again, next, with the same `Tasklane-Delivery` id. */
   redeliver(boardId: string, webhookId: string, deliveryId: string, o?: RequestOptions): Promise<DeliveryView> {
@@ -508,8 +508,8 @@ export class TasklaneRestClient {
   }
 
   // email preferences
-  preferences(): Promise<PreferencesView> {
-    return this.request('GET', '/users/me/preferences');
+  preferences(o?: RequestOptions): Promise<PreferencesView> {
+    return this.request('GET', '/users/me/preferences', undefined, o);
   }
   /** Kinds absent are unchanged; resolves with every kind. */
   updatePreferences(input: UpdatePreferencesInput): Promise<PreferencesView> {

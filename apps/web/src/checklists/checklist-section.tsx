@@ -3,6 +3,7 @@ import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
 import { failedMessage } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useInFlight } from '../api/use-in-flight.js';
 import { applyChecklistEvent } from '../comments/thread-model.js';
 import { Button } from '../ui/button.js';
 import { LoadFailed } from '../ui/load-failed.js';
@@ -31,6 +32,8 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
   const [problem, setProblem] = useState<string | null>(null);
   const [loadFailed, setLoadFailed] = useState(false);
   const [reloads, setReloads] = useState(0);
+  /** Items whose delete is on its way: their ✕ waits (a second click got a 404 and reported a false failure). */
+  const deleting = useInFlight();
 
   useEffect(() => {
     let live = true;
@@ -65,11 +68,16 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
       return false;
     }
   };
-  /** Shows the new state at once; the item_updated event (a higher version) confirms it, a failure reloads the list. */
+  /**
+   * Shows the new state at once; the item_updated event (a higher version) confirms it. A failure
+   * puts the box back as it was, unless an event changed the item meanwhile (then the event's
+   * state stands). It used to read the whole list again, with no bound, and a failed read left
+   * the box showing a change that was never saved.
+   */
   const toggle = (item: ChecklistItemView, done: boolean) => {
     setItems((list) => list?.map((x) => (x.id === item.id ? { ...x, done } : x)) ?? list);
-    void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, { done }, { headers }), 'Checking the item').then((ok) => {
-      if (!ok) rest.listChecklist(boardId, taskId).then(setItems, () => undefined);
+    void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, { done }, { headers }), done ? 'Checking the item' : 'Unchecking the item').then((ok) => {
+      if (!ok) setItems((list) => list?.map((x) => (x.id === item.id && x.version === item.version ? { ...x, done: item.done } : x)) ?? list);
     });
   };
   const done = items?.filter((i) => i.done).length ?? 0;
@@ -123,7 +131,13 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
                   <Button small variant="ghost" aria-label={`Move “${item.text}” down`} disabled={i === items.length - 1} onClick={() => move(i, 1)}>
                     ↓
                   </Button>
-                  <Button small variant="ghost" aria-label={`Delete “${item.text}”`} onClick={() => void run((headers) => rest.deleteChecklistItem(boardId, taskId, item.id, { headers }), 'Deleting the item')}>
+                  <Button
+                    small
+                    variant="ghost"
+                    aria-label={`Delete “${item.text}”`}
+                    disabled={deleting.has(item.id)}
+                    onClick={() => void deleting.run(item.id, () => run((headers) => rest.deleteChecklistItem(boardId, taskId, item.id, { headers }), 'Deleting the item'))}
+                  >
                     ✕
                   </Button>
                 </span>

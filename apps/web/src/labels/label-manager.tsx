@@ -1,5 +1,6 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { LabelView } from '@tasklane/contracts';
+import { useInFlight } from '../api/use-in-flight.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import ui from '../ui/ui.module.css';
@@ -26,6 +27,8 @@ interface Props {
  */
 export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onDelete }: Props) {
   const [color, setColor] = useState(LABEL_COLORS[labels.length % LABEL_COLORS.length]);
+  /** Writes on their way ('new' for Add label, a label's id for its Delete): their buttons wait (Enter then a click added the label and reported the second try as a duplicate). */
+  const busy = useInFlight();
   /** Per label: the newest color not sent yet, and whether a color change is on its way. */
   const colorQueue = useRef(new Map<string, { next: string | null; sending: boolean }>());
   const sendColor = (label: LabelView, value: string) => {
@@ -41,14 +44,16 @@ export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onD
     };
     void drain();
   };
-  async function add(e: FormEvent<HTMLFormElement>) {
+  function add(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const name = String(new FormData(form).get('name') ?? '').trim();
-    if (name && (await onCreate({ name, color }))) {
+    if (!name) return;
+    void busy.run('new', async () => {
+      if (!(await onCreate({ name, color }))) return;
       form.reset();
       setColor(LABEL_COLORS[(labels.length + 1) % LABEL_COLORS.length]);
-    }
+    });
   }
   return (
     <Dialog title="Labels" onClose={onClose}>
@@ -66,21 +71,8 @@ export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onD
                   className={styles.color}
                   onChange={(e) => sendColor(l, e.target.value)}
                 />
-                <input
-                  // Rebuilt when the board's name for the label changes: shows a rename made elsewhere.
-                  key={l.name}
-                  className={ui.input}
-                  aria-label={`Name of ${l.name}`}
-                  defaultValue={l.name}
-                  maxLength={50}
-                  onBlur={(e) => {
-                    const input = e.currentTarget;
-                    const name = input.value.trim();
-                    if (!name) input.value = l.name;
-                    else if (name !== l.name) void onUpdate(l, { name }).then((ok) => ok || (input.value = l.name));
-                  }}
-                />
-                <Button small variant="danger" aria-label={`Delete label ${l.name}`} onClick={() => void onDelete(l)}>
+                <LabelNameInput label={l} onRename={(name) => onUpdate(l, { name })} />
+                <Button small variant="danger" aria-label={`Delete label ${l.name}`} disabled={busy.has(l.id)} onClick={() => void busy.run(l.id, () => onDelete(l))}>
                   Delete
                 </Button>
               </>
@@ -92,11 +84,40 @@ export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onD
         <form className={styles.add} onSubmit={(e) => void add(e)} aria-label="Add a label">
           <input name="name" className={ui.input} aria-label="New label name" placeholder="New label…" maxLength={50} required />
           <input type="color" aria-label="New label color" value={color} className={styles.color} onChange={(e) => setColor(e.target.value)} />
-          <Button type="submit" variant="primary" small>
+          <Button type="submit" variant="primary" small disabled={busy.has('new')}>
             Add label
           </Button>
         </form>
       )}
     </Dialog>
+  );
+}
+
+/**
+ * A label's name box, sent on blur when changed. It follows the name the board has for the label
+ * (a rename made elsewhere, a refused rename going back) while it is not being edited; a rename
+ * arriving while someone types in it leaves the typing alone (it used to rebuild the box, which
+ * dropped the text and the focus).
+ */
+function LabelNameInput({ label, onRename }: { label: LabelView; onRename(name: string): Promise<boolean> }) {
+  const box = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (el && el !== document.activeElement) el.value = label.name;
+  }, [label.name]);
+  return (
+    <input
+      ref={box}
+      className={ui.input}
+      aria-label={`Name of ${label.name}`}
+      defaultValue={label.name}
+      maxLength={50}
+      onBlur={(e) => {
+        const input = e.currentTarget;
+        const name = input.value.trim();
+        if (!name) input.value = label.name;
+        else if (name !== label.name) void onRename(name).then((ok) => ok || (input.value = label.name));
+      }}
+    />
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { failedMessage } from '../api/describe-error.js';
 import { navigate } from '../router.js';
 import { Button } from '../ui/button.js';
 import { notificationHref, notificationText } from './notification-text.js';
@@ -46,7 +47,7 @@ export function NotificationBell() {
               disabled={unread === 0}
               onClick={() => {
                 setProblem(null);
-                notifications.markRead({ all: true }).catch(() => setProblem('Could not mark them read: the server could not be reached. Try again.'));
+                notifications.markRead({ all: true }).catch((error: unknown) => setProblem(`${failedMessage('Marking them read', error)} Try again.`));
               }}
             >
               Mark all read
@@ -58,7 +59,7 @@ export function NotificationBell() {
             </p>
           )}
           {notifications.items.length === 0 ? (
-            <p className={styles.empty}>Nothing yet.</p>
+            <p className={styles.empty}>{notifications.loaded ? 'Nothing yet.' : 'Loading…'}</p>
           ) : (
             <ul className={styles.list}>
               {notifications.items.map((n) => (

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { backoffDelay, NotificationStream, type NotificationsState, type TasklaneSocket } from '@tasklane/client';
 import type { MarkNotificationsRead } from '@tasklane/contracts';
 import type { Session } from '../api/session.js';
@@ -7,9 +7,11 @@ export interface NotificationsHandle extends NotificationsState {
   markRead(which: MarkNotificationsRead): Promise<void>;
   /** The user's socket (its `user:<id>` room), for other per-user events such as `import:progress`; null outside the provider. */
   socket: TasklaneSocket | null;
+  /** The first page has been read: until then an empty list means "not known yet", not "nothing". */
+  loaded: boolean;
 }
 
-const EMPTY: NotificationsHandle = { items: [], unreadCount: 0, lastSeq: 0, markRead: async () => {}, socket: null };
+const EMPTY: NotificationsHandle = { items: [], unreadCount: 0, lastSeq: 0, markRead: async () => {}, socket: null, loaded: false };
 const NotificationsContext = createContext<NotificationsHandle>(EMPTY);
 
 /**
@@ -19,8 +21,10 @@ const NotificationsContext = createContext<NotificationsHandle>(EMPTY);
  * per-user listeners (the import dialog).
  */
 export function NotificationsProvider({ session, children }: { session: Session; children: ReactNode }) {
-  const [handle, setHandle] = useState<NotificationsHandle>(EMPTY);
+  const [handle, setHandle] = useState<Omit<NotificationsHandle, 'loaded'>>(EMPTY);
+  const [loaded, setLoaded] = useState(false);
   useEffect(() => {
+    setLoaded(false);
     const stream = new NotificationStream({
       baseUrl: session.rest.baseUrl,
       token: session.token,
@@ -35,9 +39,12 @@ export function NotificationsProvider({ session, children }: { session: Session;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let ended = false;
     const begin = (attempt: number) => {
-      stream.start().catch(() => {
-        if (!ended) retry = setTimeout(() => begin(attempt + 1), backoffDelay(1_000, attempt, 30_000));
-      });
+      stream.start().then(
+        () => !ended && setLoaded(true),
+        () => {
+          if (!ended) retry = setTimeout(() => begin(attempt + 1), backoffDelay(1_000, attempt, 30_000));
+        },
+      );
     };
     begin(0);
     return () => {
@@ -46,7 +53,8 @@ export function NotificationsProvider({ session, children }: { session: Session;
       stream.close();
     };
   }, [session]);
-  return <NotificationsContext.Provider value={handle}>{children}</NotificationsContext.Provider>;
+  const value = useMemo(() => ({ ...handle, loaded }), [handle, loaded]);
+  return <NotificationsContext.Provider value={value}>{children}</NotificationsContext.Provider>;
 }
 
 /** The signed-in user's notifications (empty outside NotificationsProvider). */

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
+import { timeoutSignal } from '@tasklane/client';
 import type { SearchHit } from '@tasklane/contracts';
+import { READ_TIMEOUT_MS } from '../api/keys.js';
 import { useSessionObject } from '../api/session-context.js';
 import { navigate } from '../router.js';
+import { Button } from '../ui/button.js';
 import { isSearchShortcut, snippetParts } from './snippet.js';
 import styles from './search.module.css';
 
@@ -19,6 +22,8 @@ export function SearchBox() {
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [failed, setFailed] = useState(false);
   const [open, setOpen] = useState(false);
+  /** Bumped by Try again: the same text is searched again. */
+  const [retries, setRetries] = useState(0);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -38,13 +43,13 @@ export function SearchBox() {
   }, []);
 
   useEffect(() => {
-    if (!q.trim()) {
-      setHits(null);
-      return;
-    }
+    // The hits of the text before are not shown under this one (a click on them opened a task that does not match).
+    setHits(null);
+    setFailed(false);
+    if (!q.trim()) return;
     let current = true;
     const timer = setTimeout(() => {
-      session.rest.search({ q: q.slice(0, 200), limit: 10 }).then(
+      session.rest.search({ q: q.slice(0, 200), limit: 10 }, { signal: timeoutSignal(READ_TIMEOUT_MS) }).then(
         (page) => {
           if (!current) return;
           setFailed(false);
@@ -57,7 +62,7 @@ export function SearchBox() {
       current = false;
       clearTimeout(timer);
     };
-  }, [q, session]);
+  }, [q, session, retries]);
 
   const openHit = (hit: SearchHit) => {
     setOpen(false);
@@ -91,7 +96,12 @@ export function SearchBox() {
       {open && q.trim() && (
         <section className={styles.results} aria-label="Search results">
           {failed ? (
-            <p className={styles.empty}>Search failed; try again.</p>
+            <p className={styles.empty} role="alert">
+              The search failed.{' '}
+              <Button small onClick={() => setRetries((n) => n + 1)}>
+                Try again
+              </Button>
+            </p>
           ) : hits === null ? (
             <p className={styles.empty}>Searching…</p>
           ) : hits.length === 0 ? (

@@ -66,7 +66,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
         <div ref={alertRef} tabIndex={-1} role="alert" id="import-problems" className={`${ui.alert} ${styles.problems}`}>
           <div>
             <p>
-              <strong>This file cannot be imported.</strong> {refused.problems.length > 0 ? 'What is wrong, and where:' : refused.message}
+              {refused.fileAtFault && <strong>This file cannot be imported. </strong>}
+              {refused.problems.length > 0 ? 'What is wrong, and where:' : refused.message}
             </p>
             {refused.problems.length > 0 && (
               <ul>

@@ -17,10 +17,15 @@ describe('percentDone', () => {
 describe('uploadProblems', () => {
   it('lists each problem the 400 names by its path', () => {
     const error = new TasklaneHttpError(400, { statusCode: 400, code: 'VALIDATION_FAILED', message: 'Validation failed', requestId: 'r', details: [{ field: 'file', errors: ['cards[0].idList: is not a list of the board', 'name: must be a string'] }] }, 'POST', '/boards/import');
-    expect(uploadProblems(error)).toEqual({ message: 'Validation failed', problems: ['file: cards[0].idList: is not a list of the board', 'file: name: must be a string'] });
+    expect(uploadProblems(error)).toEqual({ message: 'Validation failed', problems: ['file: cards[0].idList: is not a list of the board', 'file: name: must be a string'], fileAtFault: true });
   });
   it('says so for a file over the limit and for a network failure', () => {
     expect(uploadProblems(new TasklaneHttpError(413, { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'x', requestId: 'r' }, 'POST', '/boards/import')).message).toMatch(/too large/);
-    expect(uploadProblems(new TypeError('fetch failed')).message).toMatch(/could not be reached/);
+    expect(uploadProblems(new TypeError('fetch failed'))).toEqual({ message: 'The upload failed. The server could not be reached. Try again.', problems: [], fileAtFault: false });
+  });
+  it('does not blame the file for a server failure', () => {
+    const error = new TasklaneHttpError(503, { statusCode: 503, code: 'UNAVAILABLE', message: 'Draining', requestId: 'r' } as never, 'POST', '/boards/import');
+    expect(uploadProblems(error)).toEqual({ message: 'The upload failed. Draining. Try again.', problems: [], fileAtFault: false });
+    expect(uploadProblems(new TasklaneHttpError(502, undefined, 'POST', '/boards/import')).message).toBe('The upload failed. The server answered 502. Try again.');
   });
 });

@@ -1,4 +1,5 @@
 import { TasklaneHttpError } from '@tasklane/client';
+import { failedMessage } from '../api/describe-error.js';
 import type { FieldError, ImportProgressNotice } from '@tasklane/contracts';
 
 /** Percent done (0–100) for a progress bar, or null when unknown (nothing counted yet). */
@@ -9,13 +10,18 @@ export function percentDone(p: ImportProgressNotice): number | null {
 }
 
 /**
- * What a refused upload says: the server's message and each problem it names (`file: cards[0].idList:
- * …`), for the import form's alert.
+ * What a failed upload says, for the import form's alert: for a refused file (a 4xx about it) the
+ * server's message and each problem it names (`file: cards[0].idList: …`), with `fileAtFault`; for
+ * anything else (no answer, a 5xx, 408, 429: nothing wrong with the file, it said "This file cannot
+ * be imported" before) why the upload failed and "Try again.".
  */
-export function uploadProblems(error: unknown): { message: string; problems: string[] } {
-  if (!(error instanceof TasklaneHttpError) || !error.body) return { message: 'The upload failed: the server could not be reached. Try again.', problems: [] };
-  if (error.status === 413) return { message: 'The file is too large to import.', problems: [] };
+export function uploadProblems(error: unknown): { message: string; problems: string[]; fileAtFault: boolean } {
+  const status = error instanceof TasklaneHttpError ? error.status : 0;
+  if (!(error instanceof TasklaneHttpError) || !error.body || status >= 500 || status === 408 || status === 429) {
+    return { message: `${failedMessage('The upload', error)} Try again.`, problems: [], fileAtFault: false };
+  }
+  if (status === 413) return { message: 'The file is too large to import.', problems: [], fileAtFault: true };
   const details = Array.isArray(error.body.details) ? (error.body.details as FieldError[]) : [];
   const problems = details.flatMap((d) => (Array.isArray(d.errors) ? d.errors.map((e) => `${d.field}: ${e}`) : []));
-  return { message: error.body.message, problems };
+  return { message: error.body.message, problems, fileAtFault: true };
 }

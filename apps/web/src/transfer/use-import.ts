@@ -19,7 +19,7 @@ export const IMPORT_POLL_MS = { withSocket: 5_000, withoutSocket: 500 } as const
  */
 export function useImport(rest: TasklaneRestClient, socket: TasklaneSocket | null) {
   const [progress, setProgress] = useState<ImportProgressNotice | null>(null);
-  const [refused, setRefused] = useState<{ message: string; problems: string[] } | null>(null);
+  const [refused, setRefused] = useState<ReturnType<typeof uploadProblems> | null>(null);
   const [uploading, setUploading] = useState(false);
   const current = useRef<ImportProgressNotice | null>(null);
 

@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
-import { isTemporaryFailure, type TasklaneRestClient } from '@tasklane/client';
+import { isTemporaryFailure, TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { DeliveryView, WebhookView } from '@tasklane/contracts';
-import { newIdempotencyKey, withRetries } from '../api/keys.js';
+import { describeError, failedMessage } from '../api/describe-error.js';
+import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useInFlight } from '../api/use-in-flight.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
+import { LoadFailed } from '../ui/load-failed.js';
 import ui from '../ui/ui.module.css';
 import { ALL_EVENTS, eventGroups, eventsSummary, toggleEvent, webhookFormErrors, type WebhookFormErrors } from './webhook-form.js';
 import styles from './webhooks.module.css';
@@ -26,14 +29,24 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
   const [message, setMessage] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
+  /** The last read of the list failed: shown with Try again, apart from `failure` (which a view change clears). */
+  const [loadFailed, setLoadFailed] = useState(false);
+  /** Webhooks with a write on its way (Send test, Enable/Disable, Delete): their buttons wait (a second click was a second ping, or a 404 reported as a failure). */
+  const busy = useInFlight();
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
+  /** Reads started; an answer shows only while its read is the newest (a slow read never replaces the list a later one gave). */
+  const reads = useRef(0);
 
   const load = useCallback(async () => {
+    const read = ++reads.current;
     try {
-      setWebhooks(await rest.listWebhooks(boardId));
+      const list = await rest.listWebhooks(boardId, { signal: timeoutSignal(READ_TIMEOUT_MS) });
+      if (read !== reads.current) return;
+      setWebhooks(list);
+      setLoadFailed(false);
     } catch {
-      setFailure('Could not load the webhooks.');
+      if (read === reads.current) setLoadFailed(true);
     }
   }, [rest, boardId]);
   useEffect(() => void load(), [load]);
@@ -55,7 +68,9 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
     try {
       return await withRetries(newIdempotencyKey(), call);
     } catch (error) {
-      setFailure(`${what} failed: ${webhookFormErrors(error).form ?? webhookFormErrors(error).url ?? 'try again'}`);
+      // A 404: the webhook was deleted meanwhile (in another tab); anything else in the form's words when it has them.
+      const known = error instanceof TasklaneHttpError && error.status === 404 ? 'The webhook no longer exists: it was deleted.' : (webhookFormErrors(error).url ?? null);
+      setFailure(known ? `${what} failed. ${known}` : failedMessage(what, error));
       return undefined;
     }
   }
@@ -134,9 +149,10 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
         <div className={styles.actions}>
           <Button
             variant="danger"
+            disabled={busy.has(w.id)}
             onClick={() =>
-              void write('Deleting', (headers) => rest.deleteWebhook(boardId, w.id, { headers }).then(() => true)).then(async (done) => {
-                if (!done) return;
+              void busy.run(w.id, async () => {
+                if (!(await write('Deleting', (headers) => rest.deleteWebhook(boardId, w.id, { headers }).then(() => true)))) return;
                 setMessage(`Deleted the webhook to ${w.url}.`);
                 await load();
                 go({ name: 'list' });
@@ -176,8 +192,9 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
         </div>
       )}
       {status}
+      {loadFailed && <LoadFailed what="The webhooks" onRetry={() => void load()} />}
       {webhooks === null ? (
-        !failure && <p role="status">Loading webhooks…</p>
+        !loadFailed && <p role="status">Loading webhooks…</p>
       ) : webhooks.length === 0 ? (
         <p className={styles.hint}>No webhooks yet.</p>
       ) : (
@@ -193,7 +210,7 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
               </p>
               {!w.enabled && w.disabledReason && <p className={styles.meta}>Disabled: {w.disabledReason}</p>}
               <div className={styles.actions}>
-                <Button small onClick={() => void sendTest(w)} aria-label={`Send test to ${w.url}`} disabled={!w.enabled}>
+                <Button small onClick={() => void busy.run(w.id, () => sendTest(w))} aria-label={`Send test to ${w.url}`} disabled={!w.enabled || busy.has(w.id)}>
                   Send test
                 </Button>
                 <Button small onClick={() => go({ name: 'deliveries', webhook: w })} aria-label={`Deliveries of ${w.url}`}>
@@ -202,7 +219,7 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
                 <Button small onClick={() => go({ name: 'form', webhook: w })} aria-label={`Edit ${w.url}`}>
                   Edit
                 </Button>
-                <Button small onClick={() => void toggleEnabled(w)} aria-label={`${w.enabled ? 'Disable' : 'Enable'} ${w.url}`}>
+                <Button small onClick={() => void busy.run(w.id, () => toggleEnabled(w))} aria-label={`${w.enabled ? 'Disable' : 'Enable'} ${w.url}`} disabled={busy.has(w.id)}>
                   {w.enabled ? 'Disable' : 'Enable'}
                 </Button>
                 <Button small variant="danger" onClick={() => go({ name: 'delete', webhook: w })} aria-label={`Delete ${w.url}`}>
@@ -351,13 +368,20 @@ function Deliveries({ rest, boardId, webhook, headingRef, onBack }: { rest: Task
   const [deliveries, setDeliveries] = useState<DeliveryView[] | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
+  /** Deliveries whose redelivery is on its way: their Redeliver waits (a second click queued a second delivery to the endpoint). */
+  const redelivering = useInFlight();
+  /** Reads started (the poll and reloads overlap): an answer shows only while its read is the newest. */
+  const reads = useRef(0);
 
   const load = useCallback(async () => {
+    const read = ++reads.current;
     try {
-      setDeliveries((await rest.listDeliveries(boardId, webhook.id, { limit: 50 })).items);
+      const page = await rest.listDeliveries(boardId, webhook.id, { limit: 50 }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
+      if (read !== reads.current) return;
+      setDeliveries(page.items);
       setFailed(false);
     } catch {
-      setFailed(true);
+      if (read === reads.current) setFailed(true);
     }
   }, [rest, boardId, webhook.id]);
   useEffect(() => {
@@ -372,8 +396,8 @@ function Deliveries({ rest, boardId, webhook, headingRef, onBack }: { rest: Task
       await withRetries(newIdempotencyKey(), (headers) => rest.redeliver(boardId, webhook.id, d.id, { headers }));
       setMessage(`Redelivery of ${d.eventType} queued.`);
       await load();
-    } catch {
-      setMessage(`Redelivering ${d.eventType} failed; try again.`);
+    } catch (error) {
+      setMessage(`Redelivering ${d.eventType} failed. ${describeError(error)}`);
     }
   }
 
@@ -438,7 +462,7 @@ function Deliveries({ rest, boardId, webhook, headingRef, onBack }: { rest: Task
                     <time dateTime={d.lastAttemptAt ?? d.createdAt}>{new Date(d.lastAttemptAt ?? d.createdAt).toLocaleString()}</time>
                   </td>
                   <td>
-                    <Button small onClick={() => void redeliver(d)} aria-label={`Redeliver ${d.eventType} ${d.id.slice(0, 8)}`}>
+                    <Button small disabled={redelivering.has(d.id)} onClick={() => void redelivering.run(d.id, () => redeliver(d))} aria-label={`Redeliver ${d.eventType} ${d.id.slice(0, 8)}`}>
                       Redeliver
                     </Button>
                   </td>
