@@ -238,6 +238,15 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await a.waitForTimeout(500);
     expect(labelPosts).toBe(1);
     expect(await labels.getByRole('alert').count()).toBe(0);
+    // A name box only visited sends nothing when left, so a rename made meanwhile stands (it sent the old name back).
+    const urgent = (await ana.rest.getBoard(board.id)).labels.find((l) => l.name === 'urgent');
+    await labels.getByLabel('Name of urgent').focus();
+    await bruno.rest.updateLabel(board.id, urgent?.id ?? '', { name: 'critical' });
+    await labels.getByLabel('Name of critical').waitFor({ timeout: 5_000 });
+    await labels.getByLabel('Name of critical').press('Tab');
+    await a.waitForTimeout(500);
+    expect((await ana.rest.getBoard(board.id)).labels.find((l) => l.id === urgent?.id)?.name).toBe('critical');
+    await expect(labels.getByLabel('Name of critical').inputValue()).resolves.toBe('critical');
     expect(errors).toEqual([]);
   }, 120_000);
 

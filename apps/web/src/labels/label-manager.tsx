@@ -101,6 +101,8 @@ export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onD
  */
 function LabelNameInput({ label, onRename }: { label: LabelView; onRename(name: string): Promise<boolean> }) {
   const box = useRef<HTMLInputElement>(null);
+  /** The box's text when it got the focus: left unchanged, a blur sends nothing (a rename made meanwhile stands, not the old name). */
+  const atFocus = useRef<string | null>(null);
   useEffect(() => {
     const el = box.current;
     if (el && el !== document.activeElement) el.value = label.name;
@@ -112,10 +114,13 @@ function LabelNameInput({ label, onRename }: { label: LabelView; onRename(name: 
       aria-label={`Name of ${label.name}`}
       defaultValue={label.name}
       maxLength={50}
+      onFocus={(e) => (atFocus.current = e.currentTarget.value)}
       onBlur={(e) => {
         const input = e.currentTarget;
         const name = input.value.trim();
-        if (!name) input.value = label.name;
+        const untouched = input.value === atFocus.current;
+        atFocus.current = null;
+        if (!name || untouched) input.value = label.name;
         else if (name !== label.name) void onRename(name).then((ok) => ok || (input.value = label.name));
       }}
     />

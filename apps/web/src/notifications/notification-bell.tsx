@@ -47,7 +47,7 @@ export function NotificationBell() {
               disabled={unread === 0}
               onClick={() => {
                 setProblem(null);
-                notifications.markRead({ all: true }).catch((error: unknown) => setProblem(`${failedMessage('Marking them read', error)} Try again.`));
+                notifications.markRead({ all: true }).catch((error: unknown) => setProblem(`${failedMessage('Marking all read', error)} Try again.`));
               }}
             >
               Mark all read

@@ -98,7 +98,14 @@ export function SearchBox() {
           {failed ? (
             <p className={styles.empty} role="alert">
               The search failed.{' '}
-              <Button small onClick={() => setRetries((n) => n + 1)}>
+              {/* The button goes with the message: the focus goes back to the box, not to the page. */}
+              <Button
+                small
+                onClick={() => {
+                  setRetries((n) => n + 1);
+                  input.current?.focus();
+                }}
+              >
                 Try again
               </Button>
             </p>

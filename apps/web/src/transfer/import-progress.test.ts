@@ -27,5 +27,9 @@ describe('uploadProblems', () => {
     const error = new TasklaneHttpError(503, { statusCode: 503, code: 'UNAVAILABLE', message: 'Draining', requestId: 'r' } as never, 'POST', '/boards/import');
     expect(uploadProblems(error)).toEqual({ message: 'The upload failed. Draining. Try again.', problems: [], fileAtFault: false });
     expect(uploadProblems(new TasklaneHttpError(502, undefined, 'POST', '/boards/import')).message).toBe('The upload failed. The server answered 502. Try again.');
+    expect(uploadProblems(new TasklaneHttpError(403, { statusCode: 403, code: 'FORBIDDEN', message: 'Forbidden', requestId: 'r' } as never, 'POST', '/boards/import')).fileAtFault).toBe(false);
+  });
+  it("calls a proxy's 413 (an HTML page, no JSON body) too large", () => {
+    expect(uploadProblems(new TasklaneHttpError(413, undefined, 'POST', '/boards/import'))).toEqual({ message: 'The file is too large to import.', problems: [], fileAtFault: true });
   });
 });

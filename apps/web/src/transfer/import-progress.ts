@@ -11,16 +11,18 @@ export function percentDone(p: ImportProgressNotice): number | null {
 
 /**
  * What a failed upload says, for the import form's alert: for a refused file (a 4xx about it) the
- * server's message and each problem it names (`file: cards[0].idList: …`), with `fileAtFault`; for
- * anything else (no answer, a 5xx, 408, 429: nothing wrong with the file, it said "This file cannot
- * be imported" before) why the upload failed and "Try again.".
+ * server's message and each problem it names (`file: cards[0].idList: …`), with `fileAtFault`
+ * (400, 413 even from a proxy, 415, 422); for anything else (no answer, a 5xx, 401, 403, 408, 429:
+ * nothing wrong with the file, it said "This file cannot be imported" before) why the upload
+ * failed and "Try again.".
  */
 export function uploadProblems(error: unknown): { message: string; problems: string[]; fileAtFault: boolean } {
   const status = error instanceof TasklaneHttpError ? error.status : 0;
-  if (!(error instanceof TasklaneHttpError) || !error.body || status >= 500 || status === 408 || status === 429) {
+  // A 413 from a proxy has no JSON body: the file is too large all the same.
+  if (status === 413) return { message: 'The file is too large to import.', problems: [], fileAtFault: true };
+  if (!(error instanceof TasklaneHttpError) || !error.body || ![400, 415, 422].includes(status)) {
     return { message: `${failedMessage('The upload', error)} Try again.`, problems: [], fileAtFault: false };
   }
-  if (status === 413) return { message: 'The file is too large to import.', problems: [], fileAtFault: true };
   const details = Array.isArray(error.body.details) ? (error.body.details as FieldError[]) : [];
   const problems = details.flatMap((d) => (Array.isArray(d.errors) ? d.errors.map((e) => `${d.field}: ${e}`) : []));
   return { message: error.body.message, problems, fileAtFault: true };

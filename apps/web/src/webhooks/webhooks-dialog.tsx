@@ -62,15 +62,19 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
     setView(next);
   };
 
+  /**
+   * Sends a write of the list's; undefined with the failure shown when it failed. A 404 means the
+   * webhook was deleted meanwhile (in another tab): said so, and the list is read again so it goes.
+   */
   async function write<T>(what: string, call: (headers: Record<string, string>) => Promise<T>): Promise<T | undefined> {
     setFailure(null);
     setMessage(null);
     try {
       return await withRetries(newIdempotencyKey(), call);
     } catch (error) {
-      // A 404: the webhook was deleted meanwhile (in another tab); anything else in the form's words when it has them.
-      const known = error instanceof TasklaneHttpError && error.status === 404 ? 'The webhook no longer exists: it was deleted.' : (webhookFormErrors(error).url ?? null);
-      setFailure(known ? `${what} failed. ${known}` : failedMessage(what, error));
+      const gone = error instanceof TasklaneHttpError && error.status === 404;
+      setFailure(gone ? `${what} failed. The webhook no longer exists: it was deleted.` : failedMessage(what, error));
+      if (gone) void load();
       return undefined;
     }
   }
@@ -82,7 +86,7 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
   }
 
   async function toggleEnabled(w: WebhookView) {
-    if (await write(w.enabled ? 'Disabling' : 'Enabling', (headers) => rest.updateWebhook(boardId, w.id, { enabled: !w.enabled }, { headers }))) {
+    if (await write(w.enabled ? 'Disabling the webhook' : 'Enabling the webhook', (headers) => rest.updateWebhook(boardId, w.id, { enabled: !w.enabled }, { headers }))) {
       setMessage(`${w.url} is ${w.enabled ? 'disabled' : 'enabled'}.`);
       await load();
     }
@@ -152,7 +156,17 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
             disabled={busy.has(w.id)}
             onClick={() =>
               void busy.run(w.id, async () => {
-                if (!(await write('Deleting', (headers) => rest.deleteWebhook(boardId, w.id, { headers }).then(() => true)))) return;
+                // A 404 is done too: deleted already (in another tab, or by a try whose answer was lost).
+                const deleted = await write('Deleting the webhook', (headers) =>
+                  rest.deleteWebhook(boardId, w.id, { headers }).then(
+                    () => true,
+                    (error: unknown) => {
+                      if (error instanceof TasklaneHttpError && error.status === 404) return true;
+                      throw error;
+                    },
+                  ),
+                );
+                if (!deleted) return;
                 setMessage(`Deleted the webhook to ${w.url}.`);
                 await load();
                 go({ name: 'list' });
@@ -370,18 +384,20 @@ function Deliveries({ rest, boardId, webhook, headingRef, onBack }: { rest: Task
   const [failed, setFailed] = useState(false);
   /** Deliveries whose redelivery is on its way: their Redeliver waits (a second click queued a second delivery to the endpoint). */
   const redelivering = useInFlight();
-  /** Reads started (the poll and reloads overlap): an answer shows only while its read is the newest. */
+  /** Reads started, and the newest one whose answer was shown: the poll and reloads overlap, and an answer older than one shown is dropped (a slow read never rolls the log back; every newer answer shows, so reads slower than the poll still update it). */
   const reads = useRef(0);
+  const shown = useRef(0);
 
   const load = useCallback(async () => {
     const read = ++reads.current;
     try {
       const page = await rest.listDeliveries(boardId, webhook.id, { limit: 50 }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
-      if (read !== reads.current) return;
+      if (read < shown.current) return;
+      shown.current = read;
       setDeliveries(page.items);
       setFailed(false);
     } catch {
-      if (read === reads.current) setFailed(true);
+      if (read >= shown.current) setFailed(true);
     }
   }, [rest, boardId, webhook.id]);
   useEffect(() => {
