@@ -5,7 +5,8 @@ import { useCallback, useRef, useState } from 'react';
  * that must not send the same request twice: a second click would create a second thing, or get a
  * 404 and report a false failure. `has(id)` is for rendering (a disabled button); `run(id, work)`
  * runs `work` unless that id is already running, and then resolves to undefined without running
- * it. The guard is a ref, so two clicks before React renders again still run once.
+ * it. The guard is a ref, so two clicks before React renders again still run once. `run` rejects
+ * with whatever `work` rejects with, and the id is free again either way.
  */
 export function useInFlight() {
   const running = useRef(new Set<string>());
