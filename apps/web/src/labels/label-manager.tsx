@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import type { LabelView } from '@tasklane/contracts';
 import { useInFlight } from '../api/use-in-flight.js';
 import { Button } from '../ui/button.js';
@@ -95,17 +95,24 @@ export function LabelManager({ labels, canEdit, onClose, onCreate, onUpdate, onD
 
 /**
  * A label's name box, sent on blur when changed. It follows the name the board has for the label
- * (a rename made elsewhere, a refused rename going back) while it is not being edited; a rename
- * arriving while someone types in it leaves the typing alone (it used to rebuild the box, which
- * dropped the text and the focus).
+ * (a rename made elsewhere, a refused rename going back) unless something has been typed in it
+ * since it got the focus: a rename arriving then leaves the typing alone (it used to rebuild the
+ * box, which dropped the text and the focus), and a box left untouched sends nothing on blur.
  */
 function LabelNameInput({ label, onRename }: { label: LabelView; onRename(name: string): Promise<boolean> }) {
   const box = useRef<HTMLInputElement>(null);
   /** The box's text when it got the focus: left unchanged, a blur sends nothing (a rename made meanwhile stands, not the old name). */
   const atFocus = useRef<string | null>(null);
-  useEffect(() => {
+  // In the commit that renames the box (its aria-label), not a frame later: no one ever sees the new label over the old text.
+  useLayoutEffect(() => {
     const el = box.current;
-    if (el && el !== document.activeElement) el.value = label.name;
+    if (!el) return;
+    if (el !== document.activeElement) el.value = label.name;
+    else if (el.value === atFocus.current) {
+      // Focused but not typed in (focus can land here by itself, e.g. when a modal's focused button goes): follow too.
+      el.value = label.name;
+      atFocus.current = label.name;
+    }
   }, [label.name]);
   return (
     <input
