@@ -43,9 +43,12 @@ describe('retryOnGatewayError', () => {
     const started = performance.now();
     await expect(retryOnGatewayError(read, started + 400, 'GET /boards/b', () => {})).rejects.toMatchObject({ status: 502 });
     // Tried at 0 and 250 ms, then once more when the wait cut short at the deadline ends (a late timer on a
-    // loaded machine can leave no time for that try, an early one room for one more): it stops at the deadline.
+    // loaded machine can leave no time for that try). p-retry cuts that wait to the fractional time left and
+    // tries again while any is left; Node's timers run in whole milliseconds, so a wait can end just before
+    // the deadline and buy a try or two with a sub-millisecond wait (5 tries seen once in CI). It still
+    // stops at the deadline: 20 failures were on offer.
     expect(calls()).toBeGreaterThanOrEqual(2);
-    expect(calls()).toBeLessThanOrEqual(4);
+    expect(calls()).toBeLessThanOrEqual(6);
     expect(performance.now() - started).toBeGreaterThanOrEqual(240);
   });
 
