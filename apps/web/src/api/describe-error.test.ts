@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TasklaneHttpError } from '@tasklane/client';
-import { describeError, failedMessage } from './describe-error.js';
+import { describeError, failedMessage, isNotFound } from './describe-error.js';
 
 const http = (status: number, message?: string) =>
   new TasklaneHttpError(status, message === undefined ? undefined : ({ statusCode: status, code: 'VALIDATION_FAILED', message, requestId: 'r' } as never), 'POST', '/x');
@@ -21,5 +21,13 @@ describe('describeError', () => {
 
   it('makes "what failed" sentences', () => {
     expect(failedMessage('Posting the comment', http(403, 'Forbidden'))).toBe('Posting the comment failed. Forbidden.');
+  });
+});
+
+describe('isNotFound', () => {
+  it('is true for a 404 answer only', () => {
+    expect(isNotFound(http(404, 'Comment not found'))).toBe(true);
+    expect(isNotFound(http(410))).toBe(false);
+    expect(isNotFound(new TypeError('fetch failed'))).toBe(false);
   });
 });

@@ -17,3 +17,8 @@ export function describeError(error: unknown): string {
 export function failedMessage(what: string, error: unknown): string {
   return `${what} failed. ${describeError(error)}`;
 }
+
+/** True for a 404 answer: what the request acts on no longer exists (or never did for this user). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof TasklaneHttpError && error.status === 404;
+}

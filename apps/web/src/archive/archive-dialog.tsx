@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ArchiveEntry } from '@tasklane/contracts';
 import { READ_TIMEOUT_MS } from '../api/keys.js';
+import { useReadOrder } from '../api/read-order.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
 import { LoadFailed } from '../ui/load-failed.js';
@@ -35,15 +36,15 @@ export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subs
   const [next, setNext] = useState<{ cursor: string; read: number } | null>(null);
   /** What failed last: the first page, or the page after the list shown. */
   const [failed, setFailed] = useState<'first' | 'more' | null>(null);
-  /** First-page reads started; an answer shows only while its read is still the newest. */
-  const reads = useRef(0);
+  /** First-page reads: newest started wins (a next page belongs to the read of its first page). */
+  const reads = useReadOrder();
 
   const load = useCallback(
     async (more?: { cursor: string; read: number }) => {
-      const read = more ? more.read : ++reads.current;
+      const read = more ? more.read : reads.start();
       try {
         const page = await rest.listArchive(boardId, { limit: 50, cursor: more?.cursor }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
-        if (read !== reads.current) return;
+        if (!reads.isNewest(read)) return;
         setEntries((list) => {
           if (!more || !list) return page.items;
           const shown = new Set(list.map(keyOf));
@@ -52,19 +53,19 @@ export function ArchiveDialog({ rest, boardId, canEdit, onClose, onRestore, subs
         setNext(page.nextCursor ? { cursor: page.nextCursor, read } : null);
         setFailed(null);
       } catch {
-        if (read === reads.current) setFailed(more ? 'more' : 'first');
+        if (reads.isNewest(read)) setFailed(more ? 'more' : 'first');
       }
     },
-    [rest, boardId],
+    [rest, boardId, reads],
   );
   useEffect(() => {
     void load();
     const unsubscribe = subscribe((e) => ARCHIVE_EVENTS.has(e.type) && void load());
     return () => {
       unsubscribe();
-      reads.current += 1; // answers still on their way belong to the effect being left
+      reads.drop(); // answers still on their way belong to the effect being left
     };
-  }, [load, subscribe, generation]);
+  }, [load, subscribe, generation, reads]);
 
   return (
     <Dialog title="Archive" onClose={onClose}>

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backoffDelay, timeoutSignal } from '@tasklane/client';
 import type { BoardSummary, ReceivedInvitationView } from '@tasklane/contracts';
-import { describeError, failedMessage } from '../api/describe-error.js';
-import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { describeError } from '../api/describe-error.js';
+import { READ_TIMEOUT_MS } from '../api/keys.js';
+import { useReadOrder } from '../api/read-order.js';
+import { sendWrite } from '../api/send-write.js';
 import { useInFlight } from '../api/use-in-flight.js';
 import type { Session } from '../api/session.js';
 
@@ -13,9 +15,8 @@ export function useBoards(session: Session) {
   const [error, setError] = useState<string | null>(null);
   const rest = session.rest;
 
-  /** Numbers the list reads, and the newest one shown: an older read never replaces a newer list (a slow retry after a write's reload). */
-  const reads = useRef(0);
-  const shownRead = useRef(0);
+  /** Newest shown wins: an older read never replaces a newer list (a slow retry after a write's reload). */
+  const reads = useReadOrder();
   /** Set once a read has succeeded: the first load's retries stop. */
   const loaded = useRef(false);
 
@@ -24,7 +25,7 @@ export function useBoards(session: Session) {
    * unless a read started later has been shown already. @throws what the REST client throws
    */
   const fetchAll = useCallback(async () => {
-    const read = ++reads.current;
+    const read = reads.start();
     const all: BoardSummary[] = [];
     let cursor: string | undefined;
     do {
@@ -34,11 +35,10 @@ export function useBoards(session: Session) {
     } while (cursor);
     const invitations = (await rest.myInvitations({ limit: 100 }, { signal: timeoutSignal(READ_TIMEOUT_MS) })).items;
     loaded.current = true;
-    if (read < shownRead.current) return;
-    shownRead.current = read;
+    if (!reads.show(read)) return;
     setBoards(all);
     setInvitations(invitations);
-  }, [rest]);
+  }, [rest, reads]);
 
   /** Reloads after a write; a failure is shown (the write itself went through). */
   const load = useCallback(async () => {
@@ -87,15 +87,9 @@ export function useBoards(session: Session) {
   /** Runs one write (unless the same one is on its way: false), then reloads the list; false with a message when it failed. */
   const run = async (target: string, what: string, write: (headers: Record<string, string>) => Promise<unknown>) =>
     (await running.run(target, async () => {
-      setError(null);
-      try {
-        await withRetries(newIdempotencyKey(), write);
-        await load();
-        return true;
-      } catch (e) {
-        setError(failedMessage(what, e));
-        return false;
-      }
+      const sent = await sendWrite(what, write, setError);
+      if (sent.ok) await load();
+      return sent.ok;
     })) ?? false;
   const dismissError = useCallback(() => setError(null), []);
 

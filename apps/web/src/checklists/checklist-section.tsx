@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
-import { failedMessage } from '../api/describe-error.js';
-import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { READ_TIMEOUT_MS } from '../api/keys.js';
+import { sendWrite } from '../api/send-write.js';
 import { useInFlight } from '../api/use-in-flight.js';
 import { applyChecklistEvent } from '../comments/thread-model.js';
 import { Button } from '../ui/button.js';
@@ -58,16 +58,8 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
     };
   }, [rest, boardId, taskId, subscribe, generation, reloads]);
 
-  const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => {
-    setProblem(null);
-    try {
-      await withRetries(newIdempotencyKey(), write);
-      return true;
-    } catch (e) {
-      setProblem(failedMessage(what, e));
-      return false;
-    }
-  };
+  /** Sends a write (sendWrite): true when it went through, else false with the failure shown. */
+  const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string) => (await sendWrite(what, write, setProblem)).ok;
   /**
    * Shows the new state at once; the item_updated event (a higher version) confirms it. A failure
    * puts the box back as it was, unless an event changed the item meanwhile (then the event's

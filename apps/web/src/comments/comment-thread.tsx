@@ -1,9 +1,10 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import { TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
+import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, CommentView, MemberView } from '@tasklane/contracts';
-import { failedMessage } from '../api/describe-error.js';
-import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { isNotFound } from '../api/describe-error.js';
+import { READ_TIMEOUT_MS } from '../api/keys.js';
+import { sendWrite } from '../api/send-write.js';
 import { useInFlight } from '../api/use-in-flight.js';
 import { Avatar } from '../ui/avatar.js';
 import { Button } from '../ui/button.js';
@@ -129,15 +130,8 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
   }, [orphanId]);
   /** Sends a write; true when it went through or `done(error)` says its failure means the same (a delete answered 404), else false with the failure shown. */
   const run = async (write: (headers: Record<string, string>) => Promise<unknown>, what: string, done?: (error: unknown) => boolean) => {
-    setProblem(null);
-    try {
-      await withRetries(newIdempotencyKey(), write);
-      return true;
-    } catch (e) {
-      if (done?.(e)) return true;
-      setProblem(failedMessage(what, e));
-      return false;
-    }
+    const sent = await sendWrite(what, write, setProblem, (error) => (done?.(error) ? null : undefined));
+    return sent.ok || done?.(sent.error) === true;
   };
 
   return (
@@ -179,10 +173,9 @@ export function CommentThread({ rest, boardId, taskId, me, canComment, isOwner, 
                     onClick={() =>
                       void deleting.run(c.id, async () => {
                         // A 404: deleted already (elsewhere, or by a try whose answer was lost), which is what was asked.
-                        const gone = (e: unknown) => e instanceof TasklaneHttpError && e.status === 404;
                         // Deleting the comment being edited drops the edit (before the id leaves `deleting`, so the
                         // kept-text form never shows); a failed delete keeps it.
-                        if (await run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment', gone)) setEditing((e) => (e?.id === c.id ? null : e));
+                        if (await run((headers) => rest.deleteComment(boardId, taskId, c.id, { headers }), 'Deleting the comment', isNotFound)) setEditing((e) => (e?.id === c.id ? null : e));
                       })
                     }
                   >

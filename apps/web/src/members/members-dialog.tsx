@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { TasklaneHttpError, timeoutSignal } from '@tasklane/client';
 import { BOARD_ROLES, type BoardRole, type InvitationView, type MemberView } from '@tasklane/contracts';
-import { describeError, failedMessage } from '../api/describe-error.js';
+import { describeError, isNotFound } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useReadOrder } from '../api/read-order.js';
+import { sendWrite } from '../api/send-write.js';
 import { useInFlight } from '../api/use-in-flight.js';
 import { useSessionObject } from '../api/session-context.js';
 import { Avatar } from '../ui/avatar.js';
@@ -37,8 +39,8 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
   /** The last read of the pending invitations failed (shown apart from `message`, with Try again). */
   const [loadFailed, setLoadFailed] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
-  /** Reads started; an answer shows only while its read is the newest (an older list never replaces a newer one). */
-  const reads = useRef(0);
+  /** Newest started wins: an older list never replaces a newer one. */
+  const reads = useReadOrder();
   /** Invitations whose revoke is on its way: their Revoke is disabled. */
   const revoking = useInFlight();
   /** The member whose Remove (or one's own Leave) was clicked once: it asks again before acting (no undo: they need a new invitation). */
@@ -55,28 +57,24 @@ export function MembersDialog({ boardId, members, me, role, onClose, onChangeRol
 
   const loadInvitations = useCallback(async () => {
     if (!owner) return;
-    const read = ++reads.current;
+    const read = reads.start();
     try {
       const list = (await rest.listInvitations(boardId, { limit: 100 }, { signal: timeoutSignal(READ_TIMEOUT_MS) })).items;
-      if (read !== reads.current) return;
+      if (!reads.isNewest(read)) return;
       setInvitations(list);
       setLoadFailed(false);
     } catch {
-      if (read === reads.current) setLoadFailed(true);
+      if (reads.isNewest(read)) setLoadFailed(true);
     }
-  }, [owner, rest, boardId]);
+  }, [owner, rest, boardId, reads]);
   // Read again whenever someone joins or leaves: an invitee who accepted is a member now, no longer pending.
   const memberIds = members.map((m) => m.userId).join(' ');
   useEffect(() => void loadInvitations(), [loadInvitations, memberIds]);
 
   async function revoke(inv: InvitationView) {
-    setMessage(null);
-    try {
-      await withRetries(newIdempotencyKey(), (headers) => rest.revokeInvitation(boardId, inv.id, { headers }));
-    } catch (err) {
-      const gone = err instanceof TasklaneHttpError && err.status === 404;
-      setMessage(gone ? `The invitation of ${inv.email} was already accepted, declined or revoked.` : failedMessage(`Revoking the invitation of ${inv.email}`, err));
-    }
+    await sendWrite(`Revoking the invitation of ${inv.email}`, (headers) => rest.revokeInvitation(boardId, inv.id, { headers }), setMessage, (error) =>
+      isNotFound(error) ? `The invitation of ${inv.email} was already accepted, declined or revoked.` : undefined,
+    );
     await loadInvitations();
   }
 

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
-import { isTemporaryFailure, TasklaneHttpError, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
+import { isTemporaryFailure, timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { DeliveryView, WebhookView } from '@tasklane/contracts';
-import { describeError, failedMessage } from '../api/describe-error.js';
+import { isNotFound } from '../api/describe-error.js';
 import { newIdempotencyKey, READ_TIMEOUT_MS, withRetries } from '../api/keys.js';
+import { useReadOrder } from '../api/read-order.js';
+import { sendWrite } from '../api/send-write.js';
 import { useInFlight } from '../api/use-in-flight.js';
 import { Button } from '../ui/button.js';
 import { Dialog } from '../ui/dialog.js';
@@ -35,20 +37,20 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
   const busy = useInFlight();
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
-  /** Reads started; an answer shows only while its read is the newest (a slow read never replaces the list a later one gave). */
-  const reads = useRef(0);
+  /** Newest started wins: a slow read never replaces the list a later one gave. */
+  const reads = useReadOrder();
 
   const load = useCallback(async () => {
-    const read = ++reads.current;
+    const read = reads.start();
     try {
       const list = await rest.listWebhooks(boardId, { signal: timeoutSignal(READ_TIMEOUT_MS) });
-      if (read !== reads.current) return;
+      if (!reads.isNewest(read)) return;
       setWebhooks(list);
       setLoadFailed(false);
     } catch {
-      if (read === reads.current) setLoadFailed(true);
+      if (reads.isNewest(read)) setLoadFailed(true);
     }
-  }, [rest, boardId]);
+  }, [rest, boardId, reads]);
   useEffect(() => void load(), [load]);
   useEffect(() => {
     if (first.current) first.current = false;
@@ -67,16 +69,11 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
    * webhook was deleted meanwhile (in another tab): said so, and the list is read again so it goes.
    */
   async function write<T>(what: string, call: (headers: Record<string, string>) => Promise<T>): Promise<T | undefined> {
-    setFailure(null);
     setMessage(null);
-    try {
-      return await withRetries(newIdempotencyKey(), call);
-    } catch (error) {
-      const gone = error instanceof TasklaneHttpError && error.status === 404;
-      setFailure(gone ? `${what} failed. The webhook no longer exists: it was deleted.` : failedMessage(what, error));
-      if (gone) void load();
-      return undefined;
-    }
+    const sent = await sendWrite(what, call, setFailure, (error) => (isNotFound(error) ? `${what} failed. The webhook no longer exists: it was deleted.` : undefined));
+    if (sent.ok) return sent.value;
+    if (isNotFound(sent.error)) void load();
+    return undefined;
   }
 
   async function sendTest(w: WebhookView) {
@@ -161,7 +158,7 @@ export function WebhooksDialog({ rest, boardId, onClose }: { rest: TasklaneRestC
                   rest.deleteWebhook(boardId, w.id, { headers }).then(
                     () => true,
                     (error: unknown) => {
-                      if (error instanceof TasklaneHttpError && error.status === 404) return true;
+                      if (isNotFound(error)) return true;
                       throw error;
                     },
                   ),
@@ -384,22 +381,20 @@ function Deliveries({ rest, boardId, webhook, headingRef, onBack }: { rest: Task
   const [failed, setFailed] = useState(false);
   /** Deliveries whose redelivery is on its way: their Redeliver waits (a second click queued a second delivery to the endpoint). */
   const redelivering = useInFlight();
-  /** Reads started, and the newest one whose answer was shown: the poll and reloads overlap, and an answer older than one shown is dropped (a slow read never rolls the log back; every newer answer shows, so reads slower than the poll still update it). */
-  const reads = useRef(0);
-  const shown = useRef(0);
+  /** Newest shown wins: the poll and reloads overlap; a slow read never rolls the log back, and reads slower than the poll still update it. */
+  const reads = useReadOrder();
 
   const load = useCallback(async () => {
-    const read = ++reads.current;
+    const read = reads.start();
     try {
       const page = await rest.listDeliveries(boardId, webhook.id, { limit: 50 }, { signal: timeoutSignal(READ_TIMEOUT_MS) });
-      if (read < shown.current) return;
-      shown.current = read;
+      if (!reads.show(read)) return;
       setDeliveries(page.items);
       setFailed(false);
     } catch {
-      if (read >= shown.current) setFailed(true);
+      if (reads.mayShow(read)) setFailed(true);
     }
-  }, [rest, boardId, webhook.id]);
+  }, [rest, boardId, webhook.id, reads]);
   useEffect(() => {
     void load();
     const timer = setInterval(() => void load(), DELIVERIES_POLL_MS);
@@ -407,14 +402,9 @@ function Deliveries({ rest, boardId, webhook, headingRef, onBack }: { rest: Task
   }, [load]);
 
   async function redeliver(d: DeliveryView) {
-    setMessage(null);
-    try {
-      await withRetries(newIdempotencyKey(), (headers) => rest.redeliver(boardId, webhook.id, d.id, { headers }));
-      setMessage(`Redelivery of ${d.eventType} queued.`);
-      await load();
-    } catch (error) {
-      setMessage(`Redelivering ${d.eventType} failed. ${describeError(error)}`);
-    }
+    if (!(await sendWrite(`Redelivering ${d.eventType}`, (headers) => rest.redeliver(boardId, webhook.id, d.id, { headers }), setMessage)).ok) return;
+    setMessage(`Redelivery of ${d.eventType} queued.`);
+    await load();
   }
 
   return (
