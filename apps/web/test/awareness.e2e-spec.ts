@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Cluster } from '@tasklane/cluster';
 import type { BoardSnapshot } from '@tasklane/contracts';
-import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
+import { focusedName, launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
@@ -55,6 +55,12 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     await b.getByRole('button', { name: 'Notifications, 1 unread' }).waitFor({ timeout: 5_000 });
     await ana.rest.createComment(board.id, task.id, '@Bruno could you review this?');
     await b.getByRole('button', { name: 'Notifications, 2 unread' }).waitFor({ timeout: 5_000 });
+    // Escape with the focus in the panel gives it back to the bell (it fell to the page before).
+    await b.getByRole('button', { name: 'Notifications, 2 unread' }).click();
+    await b.getByRole('region', { name: 'Notifications' }).getByRole('button', { name: 'Mark all read' }).focus();
+    await b.keyboard.press('Escape');
+    await b.getByRole('region', { name: 'Notifications' }).waitFor({ state: 'detached' });
+    await expect(focusedName(b)).resolves.toBe('Notifications, 2 unread');
     await b.getByRole('button', { name: 'Notifications, 2 unread' }).click();
     const panel = b.getByRole('region', { name: 'Notifications' });
     await panel.getByRole('button', { name: /Ana assigned you to “Write README”/ }).waitFor();
@@ -90,6 +96,9 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     // <b> tag was dropped by ts_headline's parser and never becomes markup.
     expect(await hit.innerText()).toContain('Budget 5 < 6 &');
     expect(await hit.locator('b').count()).toBe(0);
+    // How many tasks match is announced (a polite live region beside the box).
+    const announced = a.getByRole('search').getByRole('status');
+    await expect(announced.innerText()).resolves.toBe('1 task matches.');
     await screenshot(a, 'awareness-search');
     await hit.click();
     const dialog = a.getByRole('dialog', { name: 'Edit task' });
@@ -109,6 +118,9 @@ describe('awareness in the web app: bell, search, activity (Chromium, 2 replicas
     expect(await viaComment.innerText()).toContain('in a comment');
     expect(await viaComment.locator('mark').first().innerText()).toBe(commentWord);
     await screenshot(a, 'awareness-search-comment');
+    await box.fill(`nothing${randomBytes(3).toString('hex')}`);
+    await a.getByRole('region', { name: 'Search results' }).getByText('No tasks match.').waitFor({ timeout: 5_000 });
+    await expect(announced.innerText()).resolves.toBe('No tasks match.');
   }, 60_000);
 
   it('the activity panel shows the history and a move made elsewhere, live, with the column it left', async () => {

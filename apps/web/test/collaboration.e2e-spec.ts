@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import type { Cluster } from '@tasklane/cluster';
 import type { BoardRole, TaskView } from '@tasklane/contracts';
-import { launchChromium, newUser, openBoard, screenshot, signIn } from './support/browser.js';
+import { focusedName, launchChromium, newUser, openBoard, screenshot, signIn, until } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
@@ -222,7 +222,7 @@ describe('web app: comments, checklists, labels and archive live across replicas
     const flawBox = labels.getByLabel('Name of flaw');
     await flawBox.waitFor({ timeout: 5_000 });
     await expect(flawBox.inputValue()).resolves.toBe('defect, being typed');
-    await expect(focusedLabel(a)).resolves.toBe('Name of flaw');
+    await expect(focusedName(a)).resolves.toBe('Name of flaw');
     // (Leaving the box below sends her name as a rename, which is what a blur does.)
     // Add label submitted with Enter and clicked at once (label creates answer 300 ms late): one label, no false failure.
     await a.route(/\/boards\/[0-9a-f-]+\/labels$/, async (route) => {
@@ -423,9 +423,9 @@ describe('web app: comments, checklists, labels and archive live across replicas
     const list = dialog.getByRole('list', { name: 'Members' });
     // The focus goes to the safe answer, and back to Remove after it.
     await dialog.getByRole('button', { name: 'Remove Dora' }).click();
-    await expect(focusedLabel(a)).resolves.toBe('Keep Dora');
+    await expect(focusedName(a)).resolves.toBe('Keep Dora');
     await a.keyboard.press('Enter');
-    await expect(focusedLabel(a)).resolves.toBe('Remove Dora');
+    await expect(focusedName(a)).resolves.toBe('Remove Dora');
     await dialog.getByRole('button', { name: 'Remove Dora' }).click();
     await screenshot(a, 'collab-members-remove-confirm-light');
     expect((await ana.rest.getBoard(board.id)).members.map((m) => m.name).sort()).toEqual(['Ana', 'Dora']);
@@ -535,10 +535,57 @@ describe('web app: comments, checklists, labels and archive live across replicas
     expect(await comments.getByRole('form', { name: 'Deleted comment' }).count()).toBe(0);
     expect(await comments.getByLabel('Edit comment').count()).toBe(0);
   }, 60_000);
-});
 
-/** The accessible name (aria-label) of the element that has the focus in `p`, or null. */
-const focusedLabel = (p: Page) => p.evaluate('document.activeElement?.getAttribute("aria-label") ?? null');
+  it('checklist: ↑ and ↓ keep the focus on the moved item (its other arrow at an end); an add that fails while the next item is typed waits in a "not added" row, and Add again adds it', async () => {
+    const board = await ana.rest.createBoard({ name: `Steps ${randomBytes(2).toString('hex')}`, columns: ['To do'] });
+    const task = await ana.rest.createTask(board.id, { columnId: board.columns[0].id, title: 'Order me' });
+    for (const text of ['One', 'Two', 'Three']) await ana.rest.createChecklistItem(board.id, task.id, { text });
+    const a = await userPage(ana, cluster.replicaUrls[0]);
+    await openBoard(a, cluster.replicaUrls[0], board.id);
+    await a.getByRole('button', { name: 'Order me', exact: true }).click();
+    const checklist = a.getByRole('dialog', { name: 'Edit task' }).getByRole('region', { name: 'Checklist' });
+    const order = () => checklist.locator('label').allInnerTexts();
+    await until(order, ['One', 'Two', 'Three'], 5_000);
+    // Each press moves "Three" by one (the list changes when its event arrives); the focus follows it,
+    // on the other arrow once it reaches an end (React moved its <li>, or disabled the arrow: the
+    // focus fell to the page before).
+    await checklist.getByRole('button', { name: 'Move “Three” up' }).focus();
+    const steps: [string[], string][] = [
+      [['One', 'Three', 'Two'], 'Move “Three” up'],
+      [['Three', 'One', 'Two'], 'Move “Three” down'],
+      [['One', 'Three', 'Two'], 'Move “Three” down'],
+      [['One', 'Two', 'Three'], 'Move “Three” up'],
+    ];
+    for (const [expected, focus] of steps) {
+      await a.keyboard.press('Enter');
+      await until(order, expected, 5_000);
+      await until(() => focusedName(a), focus, 2_000);
+    }
+    expect((await ana.rest.listChecklist(board.id, task.id)).map((i) => i.text)).toEqual(['One', 'Two', 'Three']);
+
+    // "Four" fails to be added (every try refused at the connection) while "Five" is typed already:
+    // "Four" waits in a row of its own, and Add again adds it (it was lost before: the box held "Five").
+    const creates = /\/tasks\/[0-9a-f-]+\/checklist$/;
+    const refuse = (route: Route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue());
+    await a.route(creates, refuse);
+    const box = checklist.getByLabel('New checklist item');
+    await box.fill('Four');
+    await box.press('Enter');
+    await expect(box.inputValue()).resolves.toBe('');
+    await box.fill('Five');
+    const notAdded = checklist.getByRole('list', { name: 'Items not added' });
+    await notAdded.getByText('“Four” was not added.').waitFor({ timeout: 10_000 });
+    await checklist.getByRole('alert').filter({ hasText: 'Adding the item failed. The server could not be reached.' }).waitFor();
+    await expect(box.inputValue()).resolves.toBe('Five');
+    await notAdded.scrollIntoViewIfNeeded();
+    await screenshot(a, 'collab-checklist-not-added');
+    await a.unroute(creates, refuse);
+    await notAdded.getByRole('button', { name: 'Add again' }).click();
+    await notAdded.waitFor({ state: 'detached', timeout: 10_000 });
+    await until(order, ['One', 'Two', 'Three', 'Four'], 5_000);
+    await expect(box.inputValue()).resolves.toBe('Five');
+  }, 60_000);
+});
 
 /** Polls the board's snapshot until the task satisfies `done` (5 s at most). */
 async function pollUntilTask(user: TestUser, boardId: string, taskId: string, done: (t: TaskView) => boolean): Promise<TaskView> {

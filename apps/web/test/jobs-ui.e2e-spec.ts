@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Cluster } from '@tasklane/cluster';
 import type { BoardSnapshot } from '@tasklane/contracts';
-import { DESKTOP, launchChromium, newUser, openBoard, PHONE, readBoard, screenshot, signIn, until } from './support/browser.js';
+import { DESKTOP, focusedName, launchChromium, newUser, openBoard, PHONE, readBoard, screenshot, signIn, until } from './support/browser.js';
 import { PASSWORD, registerUser, type TestUser } from './support/users.js';
 import { startRunCluster } from '../../api/test/support/run-cluster.js';
 
@@ -232,8 +232,20 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
     expect(await alert.innerText()).toMatch(/^This file cannot be imported\./);
     await screenshot(page, 'import-refused');
 
+    // Sent from the keyboard, with the upload answered 500 ms late: the button says "Importing…" and
+    // keeps the focus (disabled, it dropped the focus to the page), and Enter again sends nothing.
+    let uploads = 0;
+    await page.route(/\/boards\/import$/, async (route) => {
+      uploads += 1;
+      await new Promise((r) => setTimeout(r, 500));
+      await route.continue();
+    });
     await file.setInputFiles(TRELLO);
-    await dialog.getByRole('button', { name: 'Import' }).click();
+    await dialog.getByRole('button', { name: 'Import' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Importing…' }).waitFor();
+    await expect(focusedName(page)).resolves.toBe('Importing…');
+    await page.keyboard.press('Enter');
     await dialog.getByRole('status', { name: 'Import progress' }).waitFor();
     await screenshot(page, 'import-progress');
     await page.waitForURL(/\/boards\/[0-9a-f-]{36}$/, { timeout: 20_000 });
@@ -247,6 +259,7 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
     expect(await page.getByRole('img', { name: 'Done' }).count()).toBe(2);
     const boardId = new URL(page.url()).pathname.split('/')[2];
     expect((await ana.rest.getBoard(boardId)).role).toBe('owner');
+    expect(uploads).toBe(1);
     await screenshot(page, 'import-landed');
   }, 60_000);
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { timeoutSignal, type TasklaneRestClient } from '@tasklane/client';
 import type { AnyBoardEvent, ChecklistItemView } from '@tasklane/contracts';
 import { READ_TIMEOUT_MS } from '../api/keys.js';
@@ -24,7 +24,9 @@ interface Props {
  * A task's checklist, live (checklist.* events of this task): check and uncheck, add at the end,
  * move up or down (afterItemId/beforeItemId), delete; progress as "3/5" with a meter. A failed read
  * says so with "Try again" (it is read again by itself when the board resyncs); a failed write says
- * so separately.
+ * so separately. An item that fails to be added goes back into the box, or, when the next one is
+ * being typed already, into a "not added" row with Add again and Discard. After ↑ or ↓ the focus
+ * stays on the moved item's arrow (its other arrow once it reaches an end).
  */
 export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, generation = 0 }: Props) {
   const [items, setItems] = useState<readonly ChecklistItemView[] | null>(null);
@@ -34,6 +36,19 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
   const [reloads, setReloads] = useState(0);
   /** Items whose delete is on its way: their ✕ waits (a second click got a 404 and reported a false failure). */
   const deleting = useInFlight();
+  /** Texts whose add failed while the next item was being typed, with an id for React and for `adding`. */
+  const [unsent, setUnsent] = useState<{ id: number; text: string }[]>([]);
+  const unsentIds = useRef(0);
+  /** Unsent texts being added again: their Add again waits. */
+  const adding = useInFlight();
+  const box = useRef<HTMLInputElement>(null);
+  const section = useRef<HTMLElement>(null);
+  /**
+   * The item just moved with ↑ or ↓, where it was, and the arrow used: once the list shows it
+   * elsewhere (the item_updated event) that arrow gets the focus again, since React moving the
+   * <li>, or the arrow turning disabled at an end, drops the focus to the page.
+   */
+  const [moved, setMoved] = useState<{ id: string; from: number; up: boolean } | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -80,11 +95,27 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
     const item = items[i];
     const anchor = items[i + by];
     if (!anchor) return;
-    void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, by < 0 ? { beforeItemId: anchor.id } : { afterItemId: anchor.id }, { headers }), 'Moving the item');
+    setMoved({ id: item.id, from: i, up: by < 0 });
+    void run((headers) => rest.updateChecklistItem(boardId, taskId, item.id, by < 0 ? { beforeItemId: anchor.id } : { afterItemId: anchor.id }, { headers }), 'Moving the item').then(
+      (ok) => ok || setMoved((m) => (m?.id === item.id ? null : m)),
+    );
   };
+  useLayoutEffect(() => {
+    if (!moved || !items) return;
+    const at = items.findIndex((x) => x.id === moved.id);
+    if (at === moved.from) return; // not shown moved yet
+    setMoved(null);
+    // The focus left for somewhere else meanwhile (not the page, not this checklist): it stays there.
+    const active = document.activeElement;
+    if (at < 0 || (active && active !== document.body && !section.current?.contains(active))) return;
+    const up = moved.up ? at > 0 : at === items.length - 1;
+    section.current?.querySelector<HTMLButtonElement>(`[data-move="${moved.id}:${up ? 'up' : 'down'}"]`)?.focus();
+  }, [items, moved]);
+  /** Adds `text` at the end; true when it went through. */
+  const add = (text: string) => run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item');
 
   return (
-    <section className={styles.section} aria-label="Checklist">
+    <section ref={section} className={styles.section} aria-label="Checklist">
       <div className={styles.head}>
         <h3 className={styles.heading}>Checklist</h3>
         {total > 0 && (
@@ -117,10 +148,10 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
               </label>
               {canEdit && (
                 <span className={styles.tools}>
-                  <Button small variant="ghost" aria-label={`Move “${item.text}” up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                  <Button small variant="ghost" aria-label={`Move “${item.text}” up`} data-move={`${item.id}:up`} disabled={i === 0} onClick={() => move(i, -1)}>
                     ↑
                   </Button>
-                  <Button small variant="ghost" aria-label={`Move “${item.text}” down`} disabled={i === items.length - 1} onClick={() => move(i, 1)}>
+                  <Button small variant="ghost" aria-label={`Move “${item.text}” down`} data-move={`${item.id}:down`} disabled={i === items.length - 1} onClick={() => move(i, 1)}>
                     ↓
                   </Button>
                   <Button
@@ -138,6 +169,29 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
           ))}
         </ul>
       )}
+      {unsent.length > 0 && (
+        <ul className={styles.list} aria-label="Items not added">
+          {unsent.map((u) => (
+            <li key={u.id} className={styles.item}>
+              <span className={styles.unsent}>“{u.text}” was not added.</span>
+              <span className={styles.tools}>
+                {canEdit && (
+                  <Button
+                    small
+                    disabled={adding.has(String(u.id))}
+                    onClick={() => void adding.run(String(u.id), async () => (await add(u.text)) && setUnsent((list) => list.filter((x) => x.id !== u.id)))}
+                  >
+                    Add again
+                  </Button>
+                )}
+                <Button small variant="ghost" onClick={() => setUnsent((list) => list.filter((x) => x.id !== u.id))}>
+                  Discard
+                </Button>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {canEdit && (
         <form
           className={styles.add}
@@ -145,12 +199,17 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
             e.preventDefault();
             const text = draft.trim();
             if (!text) return;
-            // Cleared at once so the next item can be typed; given back if adding fails, unless the next one is being typed already.
+            // Cleared at once so the next item can be typed; given back if adding fails, or kept in a
+            // "not added" row when the next one is being typed already (the box holds what is typed).
             setDraft('');
-            void run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item').then((ok) => ok || setDraft((typed) => (typed.trim() ? typed : text)));
+            void add(text).then((ok) => {
+              if (ok) return;
+              if (box.current?.value.trim()) setUnsent((list) => [...list, { id: ++unsentIds.current, text }]);
+              else setDraft(text);
+            });
           }}
         >
-          <input className={ui.input} aria-label="New checklist item" placeholder="Add an item…" value={draft} maxLength={500} onChange={(e) => setDraft(e.target.value)} />
+          <input ref={box} className={ui.input} aria-label="New checklist item" placeholder="Add an item…" value={draft} maxLength={500} onChange={(e) => setDraft(e.target.value)} />
           <Button type="submit" small disabled={!draft.trim()}>
             Add item
           </Button>

@@ -12,7 +12,9 @@ const DEBOUNCE_MS = 150;
 
 /**
  * Search across my boards (`GET /search`) as I type; `/` anywhere focuses it. Results show the
- * task, its board and the highlighted snippet; a click opens the task on its board.
+ * task, its board and the highlighted snippet; a click opens the task on its board. How many
+ * tasks match is announced to screen readers (a polite live region that is always there, so the
+ * change of its text is read) once the answer is in.
  */
 export function SearchBox() {
   const session = useSessionObject();
@@ -20,6 +22,8 @@ export function SearchBox() {
   const box = useRef<HTMLDivElement>(null);
   const [q, setQ] = useState('');
   const [hits, setHits] = useState<SearchHit[] | null>(null);
+  /** The answer has more hits than the 10 shown. */
+  const [more, setMore] = useState(false);
   const [failed, setFailed] = useState(false);
   const [open, setOpen] = useState(false);
   /** Bumped by Try again: the same text is searched again. */
@@ -54,6 +58,7 @@ export function SearchBox() {
           if (!current) return;
           setFailed(false);
           setHits(page.items);
+          setMore(page.nextCursor !== null);
         },
         () => current && setFailed(true),
       );
@@ -71,8 +76,13 @@ export function SearchBox() {
     navigate(`/boards/${hit.boardId}?task=${hit.taskId}`);
   };
 
+  const shown = open && q.trim() !== '';
+  const announcement = !shown || failed || hits === null ? '' : hits.length === 0 ? 'No tasks match.' : more ? `The first ${hits.length} matching tasks.` : hits.length === 1 ? '1 task matches.' : `${hits.length} tasks match.`;
   return (
     <div className={styles.search} ref={box} role="search">
+      <p className="visually-hidden" role="status">
+        {announcement}
+      </p>
       <input
         ref={input}
         type="search"
@@ -93,7 +103,7 @@ export function SearchBox() {
           }
         }}
       />
-      {open && q.trim() && (
+      {shown && (
         <section className={styles.results} aria-label="Search results">
           {failed ? (
             <p className={styles.empty} role="alert">

@@ -28,6 +28,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
+    if (busy) return;
     const file = new FormData(e.currentTarget).get('file');
     if (file instanceof File && file.size > 0) void start(file);
   }
@@ -42,7 +43,8 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           <span>Board file (JSON)</span>
           <input className={ui.input} type="file" name="file" accept=".json,application/json" required disabled={busy} aria-describedby={refused ? 'import-problems' : undefined} />
         </label>
-        <Button type="submit" variant="primary" disabled={busy}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus to the page (a keyboard user would be out of the dialog). */}
+        <Button type="submit" variant="primary" aria-disabled={busy}>
           {busy ? 'Importing…' : 'Import'}
         </Button>
       </form>

@@ -22,6 +22,8 @@ export function useImport(rest: TasklaneRestClient, socket: TasklaneSocket | nul
   const [refused, setRefused] = useState<ReturnType<typeof uploadProblems> | null>(null);
   const [uploading, setUploading] = useState(false);
   const current = useRef<ImportProgressNotice | null>(null);
+  /** An upload is on its way: a second `start` before React renders again is ignored (one import, not two). */
+  const sending = useRef(false);
 
   const report = useCallback((update: ImportProgressNotice) => {
     if (!current.current || current.current.importId !== update.importId) return;
@@ -31,6 +33,8 @@ export function useImport(rest: TasklaneRestClient, socket: TasklaneSocket | nul
 
   const start = useCallback(
     async (file: File) => {
+      if (sending.current) return;
+      sending.current = true;
       setRefused(null);
       setUploading(true);
       try {
@@ -40,6 +44,7 @@ export function useImport(rest: TasklaneRestClient, socket: TasklaneSocket | nul
       } catch (error) {
         setRefused(uploadProblems(error));
       } finally {
+        sending.current = false;
         setUploading(false);
       }
     },

@@ -113,3 +113,11 @@ export async function recordStatuses(page: Page): Promise<() => Promise<string[]
   })()`);
   return () => page.evaluate('window.__statuses') as Promise<string[]>;
 }
+
+/**
+ * What has the focus in `page`: its aria-label, else its text (trimmed), or null when nothing does
+ * (the page itself, where the focus falls when the focused element goes or is disabled). An
+ * expression string: the root tsconfig has no DOM types.
+ */
+export const focusedName = (page: Page): Promise<string | null> =>
+  page.evaluate('(() => { const e = document.activeElement; return !e || e === document.body ? null : e.getAttribute("aria-label") ?? e.textContent.trim(); })()');
