@@ -562,13 +562,31 @@ describe('web app: comments, checklists, labels and archive live across replicas
       await until(() => focusedName(a), focus, 2_000);
     }
     expect((await ana.rest.listChecklist(board.id, task.id)).map((i) => i.text)).toEqual(['One', 'Two', 'Three']);
+    // A move answered 400 ms late while the focus has gone on to the new-item box: the focus stays in
+    // the box (typing goes on there), not back on the arrow.
+    const moves = /\/checklist\/[0-9a-f-]+$/;
+    const slow = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 400));
+      await route.continue();
+    };
+    await a.route(moves, slow);
+    const box = checklist.getByLabel('New checklist item');
+    await a.keyboard.press('Enter');
+    await box.focus();
+    await a.keyboard.type('Fi');
+    await until(order, ['One', 'Three', 'Two'], 5_000);
+    await a.waitForTimeout(100);
+    await expect(focusedName(a)).resolves.toBe('New checklist item');
+    await a.keyboard.type('ve');
+    await expect(box.inputValue()).resolves.toBe('Five');
+    await box.fill('');
+    await a.unroute(moves, slow);
 
     // "Four" fails to be added (every try refused at the connection) while "Five" is typed already:
     // "Four" waits in a row of its own, and Add again adds it (it was lost before: the box held "Five").
     const creates = /\/tasks\/[0-9a-f-]+\/checklist$/;
     const refuse = (route: Route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue());
     await a.route(creates, refuse);
-    const box = checklist.getByLabel('New checklist item');
     await box.fill('Four');
     await box.press('Enter');
     await expect(box.inputValue()).resolves.toBe('');
@@ -582,7 +600,9 @@ describe('web app: comments, checklists, labels and archive live across replicas
     await a.unroute(creates, refuse);
     await notAdded.getByRole('button', { name: 'Add again' }).click();
     await notAdded.waitFor({ state: 'detached', timeout: 10_000 });
-    await until(order, ['One', 'Two', 'Three', 'Four'], 5_000);
+    await until(order, ['One', 'Three', 'Two', 'Four'], 5_000);
+    // The row's button went with the row: the focus is in the box, which still holds "Five".
+    await expect(focusedName(a)).resolves.toBe('New checklist item');
     await expect(box.inputValue()).resolves.toBe('Five');
   }, 60_000);
 });

@@ -233,7 +233,9 @@ describe('jobs in the web app: webhooks, export, import, email preferences (Chro
     await screenshot(page, 'import-refused');
 
     // Sent from the keyboard, with the upload answered 500 ms late: the button says "Importing…" and
-    // keeps the focus (disabled, it dropped the focus to the page), and Enter again sends nothing.
+    // keeps the focus (disabled, it dropped the focus to the page), and Enter again, now that the
+    // button only says it is disabled, uploads nothing (the dialog ignores a submit while busy, and
+    // the file box is disabled then, so a submit would carry no file).
     let uploads = 0;
     await page.route(/\/boards\/import$/, async (route) => {
       uploads += 1;

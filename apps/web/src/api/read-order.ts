@@ -6,8 +6,9 @@ import { useState } from 'react';
  * Two rules, for two kinds of list:
  * - **newest started wins** (`isNewest`): an answer, or a failure, counts only while no read was
  *   started after its own; for lists read on demand, where the newest read is the one wanted.
- * - **newest shown wins** (`show`): every answer newer than the one shown is shown; for lists read
- *   on a timer, where reads slower than the timer would otherwise never show anything.
+ * - **newest shown wins** (`show`): every answer newer than the one shown is shown; for lists whose
+ *   reads overlap by themselves (a poll, a first load's retries beside reloads after writes), where
+ *   reads slower than their timer would otherwise never show anything.
  * Reads are numbered from 1 by `start`; `drop` makes every read on its way stale for `isNewest`
  * (the effect that started them is being left).
  */

@@ -42,6 +42,7 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
   /** Unsent texts being added again: their Add again waits. */
   const adding = useInFlight();
   const box = useRef<HTMLInputElement>(null);
+  const unsentList = useRef<HTMLUListElement>(null);
   const section = useRef<HTMLElement>(null);
   /**
    * The item just moved with ↑ or ↓, where it was, and the arrow used: once the list shows it
@@ -105,12 +106,20 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
     const at = items.findIndex((x) => x.id === moved.id);
     if (at === moved.from) return; // not shown moved yet
     setMoved(null);
-    // The focus left for somewhere else meanwhile (not the page, not this checklist): it stays there.
+    // Only a focus that fell to the page, or is still on this item's arrows, is put back: one moved on
+    // meanwhile (the new-item box, another item, elsewhere) stays where it is.
     const active = document.activeElement;
-    if (at < 0 || (active && active !== document.body && !section.current?.contains(active))) return;
+    const lost = !active || active === document.body || active.matches(`[data-move^="${moved.id}:"]`);
+    if (at < 0 || !lost) return;
     const up = moved.up ? at > 0 : at === items.length - 1;
     section.current?.querySelector<HTMLButtonElement>(`[data-move="${moved.id}:${up ? 'up' : 'down'}"]`)?.focus();
   }, [items, moved]);
+  /** Drops a "not added" row; a focus on these rows (or lost) goes to the new-item box, since the row's button goes. */
+  const dropUnsent = (id: number) => {
+    setUnsent((list) => list.filter((x) => x.id !== id));
+    const active = document.activeElement;
+    if (!active || active === document.body || unsentList.current?.contains(active)) box.current?.focus();
+  };
   /** Adds `text` at the end; true when it went through. */
   const add = (text: string) => run((headers) => rest.createChecklistItem(boardId, taskId, { text }, { headers }), 'Adding the item');
 
@@ -170,21 +179,18 @@ export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, ge
         </ul>
       )}
       {unsent.length > 0 && (
-        <ul className={styles.list} aria-label="Items not added">
+        <ul ref={unsentList} className={styles.list} aria-label="Items not added">
           {unsent.map((u) => (
             <li key={u.id} className={styles.item}>
               <span className={styles.unsent}>“{u.text}” was not added.</span>
               <span className={styles.tools}>
                 {canEdit && (
-                  <Button
-                    small
-                    disabled={adding.has(String(u.id))}
-                    onClick={() => void adding.run(String(u.id), async () => (await add(u.text)) && setUnsent((list) => list.filter((x) => x.id !== u.id)))}
-                  >
+                  // aria-disabled while it runs: a disabled button would drop the focus to the page.
+                  <Button small aria-disabled={adding.has(String(u.id))} onClick={() => void adding.run(String(u.id), async () => (await add(u.text)) && dropUnsent(u.id))}>
                     Add again
                   </Button>
                 )}
-                <Button small variant="ghost" onClick={() => setUnsent((list) => list.filter((x) => x.id !== u.id))}>
+                <Button small variant="ghost" onClick={() => dropUnsent(u.id)}>
                   Discard
                 </Button>
               </span>
