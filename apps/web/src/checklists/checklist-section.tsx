@@ -26,7 +26,8 @@ interface Props {
  * says so with "Try again" (it is read again by itself when the board resyncs); a failed write says
  * so separately. An item that fails to be added goes back into the box, or, when the next one is
  * being typed already, into a "not added" row with Add again and Discard. After ↑ or ↓ the focus
- * stays on the moved item's arrow (its other arrow once it reaches an end).
+ * stays on the moved item's arrow (its other arrow once it reaches an end), unless it has gone on
+ * elsewhere before the move shows.
  */
 export function ChecklistSection({ rest, boardId, taskId, canEdit, subscribe, generation = 0 }: Props) {
   const [items, setItems] = useState<readonly ChecklistItemView[] | null>(null);
