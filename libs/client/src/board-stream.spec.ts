@@ -285,6 +285,22 @@ describe('BoardStream status, presence and refused reconnects', () => {
     expect(s.status).toBe('closed');
   });
 
+  it('reconnects after a backoff when the server disconnects it without a session notice (it kept flooding: disconnect:reason)', async () => {
+    const { s, emit, connects } = stream({}, async () => ({ ok: true, seq: 5, events: [] }));
+    const started = s.start();
+    emit('connect');
+    await started;
+    expect(connects()).toBe(1);
+    emit('disconnect:reason', { reason: 'rate_limited' });
+    emit('disconnect', 'io server disconnect');
+    expect(s.status).toBe('reconnecting');
+    await sleep(250); // the first backoff is 100-200 ms
+    expect(connects()).toBe(2);
+    emit('connect');
+    await sleep(10);
+    expect(s.status).toBe('live');
+  });
+
   it('closed while the token refresh after an expiry runs: never connects again', async () => {
     let refreshed: () => void = () => {};
     let token = 't';

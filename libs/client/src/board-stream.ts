@@ -421,16 +421,23 @@ export class BoardStream {
   }
 
   /**
-   * A server-side disconnect after `session:expired`: Socket.IO will not reconnect by itself. After
-   * an expiry, reconnect if the token function has a newer token (the re-join catches up from the
-   * last seq); otherwise stop and tell `onSessionExpired`.
+   * A server-side disconnect: Socket.IO will not reconnect by itself. After `session:expired`
+   * with an expiry, reconnect if the token function has a newer token (the re-join catches up from
+   * the last seq); otherwise stop and tell `onSessionExpired`. Without it (a socket that kept
+   * flooding past its event limit gets `disconnect:reason` instead; or a session notice that did
+   * not arrive first), reconnect after a backoff: a revoked session is then refused at the
+   * handshake, and that refusal's own path takes over.
    */
   private onDisconnect(reason: string): void {
     if (this.authTimer) clearTimeout(this.authTimer);
     this.authTimer = null;
     const ended = this.endedBecause;
     this.endedBecause = null;
-    if (this.closed || reason !== 'io server disconnect' || ended === null) return;
+    if (this.closed || reason !== 'io server disconnect') return;
+    if (ended === null) {
+      this.later(() => this.socket.connect(), backoffDelay(200, this.connectFailures++, 5_000));
+      return;
+    }
     if (ended === 'token_expired') {
       if (this.hasNewerToken()) {
         this.socket.connect();

@@ -46,18 +46,39 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     this.server = server;
     this.sockets.attach(server);
     instrumentSockets(server, this.metrics, this.logger);
+    /** Ends a middleware step: `next()`, or `next(error)` with the refusal (connect_error's message) after `refused`. */
+    const settle = (socket: IoSocket, step: Promise<string | null>, next: (error?: Error) => void, refused?: () => void) =>
+      step.then(
+        (reason) => {
+          if (reason !== null) {
+            this.logger.debug({ socketId: socket.id, reason }, 'socket refused');
+            refused?.();
+          }
+          next(reason === null ? undefined : new Error(reason));
+        },
+        (error: unknown) => {
+          refused?.();
+          next(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
     server.use((socket, next) => {
       // A draining replica takes no new sockets: the client retries and the load balancer sends it elsewhere.
       if (this.shutdown.shuttingDown) return next(new Error('shutting down'));
-      this.sessions.admit(socket, socket.handshake.auth?.token).then(
-        (refused) => {
-          if (refused !== null) this.logger.debug({ socketId: socket.id, reason: refused }, 'socket refused');
-          next(refused === null ? undefined : new Error(refused));
-        },
-        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
-      );
+      void settle(socket, this.sessions.authenticate(socket, socket.handshake.auth?.token), next);
     });
     server.use((socket, next) => this.limits.admit(socket, next));
+    // Last, with nothing after it: the liveness read must be the handshake's last wait (SocketSessionsService).
+    // A socket that does not connect (refused here, or its client gone meanwhile) never fires
+    // 'disconnect', so its socket slot is given back here.
+    server.use((socket, next) => {
+      const giveBack = () => this.limits.release(socket);
+      const done = (error?: Error) => {
+        if (!error && socket.conn.readyState !== 'open') giveBack();
+        next(error);
+      };
+      void settle(socket, this.sessions.confirm(socket), done, giveBack);
+    });
+    server.on('connection', (socket) => this.sessions.connected(socket));
     // Socket.IO keeps each session's first HTTP request (headers, socket references) for its whole
     // life; nothing here needs it after the handshake, so drop it (Socket.IO docs, "Memory usage").
     server.engine.on('connection', (raw: { request: unknown } & Parameters<typeof coalesceWrites>[0]) => {

@@ -104,7 +104,8 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
   /**
    * Handshake middleware, after authentication (`socket.data.userId` is set): takes one of the
    * user's socket slots or refuses with `too_many_connections`, then puts the socket under its
-   * event rate limit and frees the slot when it disconnects.
+   * event rate limit and frees the slot when it disconnects (or at `release`, when a later step
+   * refuses it).
    */
   admit(socket: IoSocket, next: (error?: Error) => void): void {
     if (!this.enabled) return next();
@@ -120,6 +121,15 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
       this.limitEvents(socket);
       next();
     });
+  }
+
+  /**
+   * Gives back the slot `admit` took for a socket that will not connect (a later handshake step
+   * refused it, or its client left): such a socket never fires 'disconnect'. A no-op for a socket
+   * that holds no slot.
+   */
+  release(socket: IoSocket): void {
+    if (this.enabled && socket.data.userId) void this.free(socket.data.userId, socket.id);
   }
 
   /**

@@ -7,6 +7,8 @@ export interface SocketData {
   userId: string;
   /** The credential the socket is authenticated with: its access token's session (`sid`) or its API token's id; null for an access token without `sid`. */
   sessionId: string | null;
+  /** When that credential expires (ms since the epoch), null for one that does not; set by the handshake's last step and by `auth:refresh`. */
+  expiresAt: number | null;
 }
 
 /** Room of the sockets authenticated through one session or API token (by its id), so that revoking it can disconnect them on every replica. */

@@ -14,27 +14,37 @@ const credentialIdOf = (user: AuthUser): string | null => (user.kind === 'api-to
 
 /**
  * The life of a socket's credential, kept out of the gateway (which only wires sockets):
- *  - `admit` (handshake): authenticates `auth.token` (access JWT or API token), puts the socket in
- *    `user:<id>` and `session:<id>`, then checks that the session or API token is still live (after
- *    joining, so a revocation committed meanwhile either fails this check or reaches the socket
- *    through its room);
- *  - expiry: when the credential expires the socket gets `session:expired`
- *    `{ reason: 'token_expired' }` and is disconnected, unless `auth:refresh` gave it a new one first;
- *  - `refresh` (`auth:refresh`): a new credential of the same user, which re-arms the expiry.
+ *  - handshake, in two middleware steps: `authenticate` (first) checks `auth.token` (access JWT or
+ *    API token) and sets `socket.data`; `confirm` (last, after every other step) puts the socket in
+ *    `user:<id>` and `session:<id>`, then checks that the session or API token is still live. A
+ *    revocation committed before that read fails it; one committed after it is published to those
+ *    rooms and reaches the socket, because nothing asynchronous runs between the read and the
+ *    connection (Socket.IO connects the socket in the next tick). A room message that arrives
+ *    while the socket is still connecting finds no socket (Socket.IO delivers only to connected
+ *    ones), which is why no other step may come after `confirm`;
+ *  - `connected` (on `connection`): starts the expiry timer. When the credential expires the
+ *    socket gets `session:expired` `{ reason: 'token_expired' }` and is disconnected, unless
+ *    `auth:refresh` gave it a new one first. A refused or abandoned handshake never gets a timer
+ *    (it would hold the socket until the credential expires, with no disconnect to clear it);
+ *  - `refresh` (`auth:refresh`): a new credential of the same user, which re-arms the expiry; the
+ *    socket joins the new credential's room before its liveness read, as in the handshake.
  * Timers are per replica and per socket; a socket's timer goes with its disconnect.
  */
 @Injectable()
 export class SocketSessionsService implements OnApplicationShutdown {
   private readonly logger = new Logger(SocketSessionsService.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** The credential of each socket between `authenticate` and `confirm` (weak: a refused handshake leaves nothing behind). */
+  private readonly handshakes = new WeakMap<IoSocket, AuthUser>();
 
   constructor(private readonly auth: AuthService) {}
 
   /**
-   * Handshake middleware body. Resolves null when the socket may connect, else the connect_error
-   * message (`unauthorized`; `service unavailable` when an API token cannot be checked).
+   * Handshake step 1 (first middleware): checks the token's signature and expiry (an API token is
+   * looked up) and sets `socket.data`. Resolves null when the handshake may go on, else the
+   * connect_error message (`unauthorized`; `service unavailable` when an API token cannot be checked).
    */
-  async admit(socket: IoSocket, token: unknown): Promise<string | null> {
+  async authenticate(socket: IoSocket, token: unknown): Promise<string | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return UNAUTHORIZED;
     let user: AuthUser | null;
     try {
@@ -46,38 +56,73 @@ export class SocketSessionsService implements OnApplicationShutdown {
     if (!user) return UNAUTHORIZED;
     socket.data.userId = user.id;
     socket.data.sessionId = credentialIdOf(user);
+    this.handshakes.set(socket, user);
+    return null;
+  }
+
+  /**
+   * Handshake step 2 (the LAST middleware, see the class comment): joins the socket's user and
+   * session rooms, then checks that the credential is still live; leaves them again when it is not.
+   * Resolves null when the socket may connect, else `unauthorized`.
+   */
+  async confirm(socket: IoSocket): Promise<string | null> {
+    const user = this.handshakes.get(socket);
+    this.handshakes.delete(socket);
+    if (!user) return UNAUTHORIZED;
     const rooms = [userRoom(user.id), ...(socket.data.sessionId ? [sessionRoom(socket.data.sessionId)] : [])];
     await socket.join(rooms);
     if (!(await this.stillLive(user))) {
       for (const room of rooms) await socket.leave(room);
       return UNAUTHORIZED;
     }
-    this.arm(socket, user.expiresAt);
-    socket.once('disconnect', () => this.disarm(socket.id));
+    socket.data.expiresAt = user.expiresAt;
     return null;
+  }
+
+  /** On `connection`: starts the socket's expiry timer, cleared by its disconnect. */
+  connected(socket: IoSocket): void {
+    this.arm(socket, socket.data.expiresAt);
+    socket.once('disconnect', () => this.disarm(socket.id));
   }
 
   /**
    * `auth:refresh`: replaces the socket's credential with `token` (an access token or API token of
-   * the same user, live) and re-arms the expiry. On failure the old credential and its expiry stay.
+   * the same user, live) and re-arms the expiry. The socket joins the new credential's room before
+   * its liveness read (a revocation committed after the read reaches it there) and leaves the old
+   * one after. On failure the old credential and its expiry stay.
    */
   async refresh(socket: IoSocket, body: unknown): Promise<AuthRefreshAck> {
     const token = (body as { token?: unknown } | null)?.token;
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return fail('VALIDATION_FAILED', 'token must be a non-empty string');
+    const unauthorized = fail('UNAUTHORIZED', 'Invalid, expired or revoked token, or another user’s');
     let user: AuthUser | null;
     try {
-      user = await this.auth.authenticateSocket(token);
+      user = await this.auth.authenticate(token);
     } catch (error) {
       this.logger.warn(`auth:refresh: credential check failed: ${(error as Error).message}`);
       return fail('SERVICE_UNAVAILABLE', 'Could not check the token, retry');
     }
-    if (!user || user.id !== socket.data.userId) return fail('UNAUTHORIZED', 'Invalid, expired or revoked token, or another user’s');
+    if (!user || user.id !== socket.data.userId) return unauthorized;
     const id = credentialIdOf(user);
+    const joined = id !== null && id !== socket.data.sessionId && !socket.rooms.has(sessionRoom(id)) ? sessionRoom(id) : null;
+    if (joined) await socket.join(joined);
+    let live: boolean;
+    try {
+      live = await this.auth.isLive(user);
+    } catch (error) {
+      if (joined) await socket.leave(joined);
+      this.logger.warn(`auth:refresh: credential check failed: ${(error as Error).message}`);
+      return fail('SERVICE_UNAVAILABLE', 'Could not check the token, retry');
+    }
+    if (!live || !socket.connected) {
+      if (joined) await socket.leave(joined);
+      return unauthorized;
+    }
     if (id !== socket.data.sessionId) {
       if (socket.data.sessionId) await socket.leave(sessionRoom(socket.data.sessionId));
-      if (id) await socket.join(sessionRoom(id));
       socket.data.sessionId = id;
     }
+    socket.data.expiresAt = user.expiresAt;
     this.arm(socket, user.expiresAt);
     return { ok: true, expiresAt: user.expiresAt === null ? null : new Date(user.expiresAt).toISOString() };
   }
