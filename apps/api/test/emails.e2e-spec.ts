@@ -95,6 +95,11 @@ describe('notification emails (e2e, a real SMTP server)', () => {
     await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({ emails: { mentioned: 'yes' } }).expect(400);
     await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({ emails: { shouting: true } }).expect(400);
     await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({}).expect(400);
+    // null is neither setting: refused, and the setting is unchanged (it used to mute the kind).
+    const before = (await t.http().get('/api/v1/users/me/preferences').set(mia.auth).expect(200)).body;
+    const nulled = await t.http().patch('/api/v1/users/me/preferences').set(mia.auth).send({ emails: { assigned: null } }).expect(400);
+    expect(nulled.body.code).toBe('VALIDATION_FAILED');
+    expect((await t.http().get('/api/v1/users/me/preferences').set(mia.auth).expect(200)).body).toEqual(before);
     await t.http().get('/api/v1/unsubscribe?id=nope').expect(400);
     await t.http().get('/api/v1/unsubscribe?id=00000000-0000-4000-8000-000000000000&kind=loud').expect(400);
     expect((await t.http().get('/api/v1/unsubscribe?id=00000000-0000-4000-8000-000000000000').expect(200)).body).toEqual({ muted: [] });

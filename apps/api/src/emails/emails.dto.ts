@@ -1,17 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsObject, IsOptional, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@tasklane/contracts';
 
-/** Per kind: true = send me an email. */
+/** Per kind: true = send me an email. A kind may be left out (unchanged), not null (a 400: null is neither setting). */
 export class EmailKindsDto {
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() assigned?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() mentioned?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() commented?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() invited?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() due_soon?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() overdue?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() webhook_disabled?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() assigned?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() mentioned?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() commented?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() invited?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() due_soon?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() overdue?: boolean;
+  @ApiPropertyOptional() @ValidateIf((_, v) => v !== undefined) @IsBoolean() webhook_disabled?: boolean;
 }
 
 /** `GET|PATCH /users/me/preferences`. */

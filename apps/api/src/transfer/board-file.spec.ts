@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { BadBoardFile, planFromFile } from './board-file.js';
 
-const limits = { maxColumns: 3, maxTasks: 2 };
+const limits = { maxColumns: 3, maxTasks: 2, maxLabels: 3 };
 const own = (over: Record<string, unknown> = {}) => ({ format: 'tasklane.board', version: 1, board: { name: 'B', description: '' }, columns: [{ id: 'c1', name: 'One' }], tasks: [], members: [], ...over });
 const problems = (file: unknown): string[] => {
   try {
@@ -26,7 +26,7 @@ describe('board files', () => {
     expect(plan.labels).toEqual([{ name: 'a', color: '#aabbcc' }]);
     expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', labels: ['nope'] }] }))).toEqual(['tasks[0].labels: names a label that is not in labels: nope']);
     expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', completedAt: 'yesterday' }] }))).toEqual(['tasks[0].completedAt: must be an ISO 8601 date-time or null']);
-    expect(problems(own({ labels: [{ name: 'a', color: 'red' }, { name: 'a', color: '#000000' }] }))).toEqual(['labels[0].color: must be #rrggbb', 'labels[1].name: is used by another label']);
+    expect(problems(own({ labels: [{ name: 'a', color: 'red' }, { name: 'a', color: '#000000' }] }))).toEqual(['labels[0].color: must be #rrggbb', 'labels[1].name: is used by another label (names are compared ignoring case)']);
   });
 
   it('names every problem by its JSON path', () => {
@@ -40,12 +40,24 @@ describe('board files', () => {
     ]);
     expect(problems({ hello: 'world' })).toEqual([expect.stringMatching(/^\(file\): not a Tasklane board export/)]);
     expect(problems(own({ version: 3 }))).toEqual(['version: must be 1 (this server reads version 1)']);
+    // A year Date.parse takes but PostgreSQL does not.
+    expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', dueAt: '+020000-01-01T00:00:00Z' }] }))).toEqual(['tasks[0].dueAt: must be an ISO 8601 date-time or null']);
+  });
+
+  it('compares label names ignoring case, as the database does, and trims names and titles as the API does', () => {
+    expect(problems(own({ labels: [{ name: 'Bug', color: '#ff0000' }, { name: 'bug', color: '#00ff00' }] }))).toEqual(['labels[1].name: is used by another label (names are compared ignoring case)']);
+    const plan = planFromFile(own({ columns: [{ id: 'c1', name: '  One  ' }], tasks: [{ columnId: 'c1', title: ' T ' }] }), limits);
+    expect(plan.columns).toEqual([{ name: 'One', tasks: [expect.objectContaining({ title: 'T' })] }]);
   });
 
   it('refuses a board over the caps', () => {
     const columns = [1, 2, 3, 4].map((i) => ({ id: `c${i}`, name: `C${i}` }));
     const tasks = [1, 2, 3].map((i) => ({ columnId: 'c1', title: `t${i}` }));
     expect(problems(own({ columns, tasks }))).toEqual(['columns: a board has at most 3 columns, the file has 4', 'tasks: a board has at most 2 tasks, the file has 3']);
+    const labels = [1, 2, 3, 4].map((i) => ({ name: `l${i}`, color: '#000000' }));
+    expect(problems(own({ labels }))).toEqual(['labels: a board has at most 3 labels, the file has 4']);
+    const trello = { name: 'T', lists: [{ id: 'a', name: 'A' }], cards: [1, 2, 3].map((i) => ({ id: `${i}`, name: `c${i}`, idList: 'a' })) };
+    expect(problems(trello)).toEqual(['cards: a board has at most 2 tasks, the file has 3 cards in open lists']);
   });
 
   it('maps Trello: lists and cards by pos, closed cards archived, closed lists skipped and counted, labels with colours', () => {
@@ -62,5 +74,27 @@ describe('board files', () => {
     expect(plan.columns[0].tasks[1].labels).toEqual(['red']);
     expect(plan.labels).toEqual([{ name: 'red', color: '#eb5a46' }]);
     expect(plan.skipped).toEqual({ archivedColumns: 1, archivedTasks: 1 });
+  });
+
+  it('maps Trello labels to unique names ignoring case, with a name for a blank one and grey for an unknown colour', () => {
+    const plan = planFromFile(
+      {
+        name: 'T',
+        labels: [{ id: 'l1', name: 'Green', color: 'green' }, { id: 'l2', name: '', color: 'green' }, { id: 'l3', name: '   ', color: 'constructor' }],
+        lists: [{ id: 'a', name: 'A' }],
+        cards: [{ id: '1', name: 'one', idList: 'a', idLabels: ['l1', 'l2', 'l3'] }],
+      },
+      limits,
+    );
+    expect(plan.labels).toEqual([{ name: 'Green', color: '#61bd4f' }, { name: 'constructor', color: '#b3bac5' }]);
+    expect(plan.columns[0].tasks[0].labels).toEqual(['Green', 'constructor']);
+  });
+
+  it('takes a Trello checklist once however often a card names it, and counts the items before building them', () => {
+    const items = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `i${i}`, pos: i }));
+    const file = (checkItems: unknown[], idChecklists: string[]) => ({ name: 'T', lists: [{ id: 'a', name: 'A' }], checklists: [{ id: 'k', name: 'K', checkItems }], cards: [{ id: '1', name: 'one', idList: 'a', idChecklists }] });
+    const plan = planFromFile(file(items(3), ['k', 'k', 'k']), limits);
+    expect(plan.columns[0].tasks[0].checklist.map((i) => i.text)).toEqual(['i0', 'i1', 'i2']);
+    expect(problems(file(items(201), ['k']))).toEqual(['cards[0].idChecklists: a task has at most 200 checklist items, the card has 201']);
   });
 });

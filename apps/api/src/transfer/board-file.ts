@@ -94,7 +94,16 @@ export class BadBoardFile extends Error {
 export interface PlanLimits {
   maxColumns: number;
   maxTasks: number;
+  /** Labels per board (LABELS_PER_BOARD_MAX). */
+  maxLabels: number;
 }
+
+/**
+ * Most comments, and most checklist items, one import creates (each is one INSERT in the import's
+ * single transaction, so these bound its length). Trello's JSON export holds at most 1,000 actions.
+ */
+export const IMPORT_COMMENTS_MAX = 50_000;
+export const IMPORT_CHECKLIST_ITEMS_MAX = 50_000;
 
 const TITLE_MAX = 500;
 const DESCRIPTION_MAX = 20_000;
@@ -130,7 +139,7 @@ class Problems {
   }
   date(v: unknown, field: string): string | null {
     if (v === undefined || v === null || v === '') return null;
-    if (typeof v !== 'string' || Number.isNaN(Date.parse(v)) || !/\d{4}-\d{2}-\d{2}T/.test(v)) {
+    if (!isIsoDateTime(v)) {
       this.add(field, 'must be an ISO 8601 date-time or null');
       return null;
     }
@@ -146,8 +155,11 @@ class Problems {
   }
 }
 
+/** An ISO-8601 date-time with a four-digit year (`2026-12-04T…`; not Date.parse's `+020000-…`, which PostgreSQL refuses). */
+const isIsoDateTime = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) && /^\d{4}-/.test(new Date(v).toISOString());
+
 /** An ISO-8601 date-time as ISO (UTC), or null for anything else: for Trello's metadata, which is no reason to refuse a file. */
-const lenientDate = (v: unknown): string | null => (typeof v === 'string' && /\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : null);
+const lenientDate = (v: unknown): string | null => (isIsoDateTime(v) ? new Date(v).toISOString() : null);
 
 /** Trimmed, non-empty, unique labels of at most LABEL_MAX characters, at most LABELS_MAX of them. */
 function normaliseLabels(labels: string[]): string[] {
@@ -169,6 +181,17 @@ function checkLimits(p: Problems, plan: ImportPlan, limits: PlanLimits): void {
   if (plan.columns.length > limits.maxColumns) p.add('columns', `a board has at most ${limits.maxColumns} columns, the file has ${plan.columns.length}`);
   const tasks = plan.columns.reduce((n, c) => n + c.tasks.length, 0);
   if (tasks > limits.maxTasks) p.add('tasks', `a board has at most ${limits.maxTasks} tasks, the file has ${tasks}`);
+  if (plan.labels.length > limits.maxLabels) p.add('labels', `a board has at most ${limits.maxLabels} labels, the file has ${plan.labels.length}`);
+  let comments = 0;
+  let items = 0;
+  for (const column of plan.columns) {
+    for (const task of column.tasks) {
+      comments += task.comments.length;
+      items += task.checklist.length;
+    }
+  }
+  if (comments > IMPORT_COMMENTS_MAX) p.add('comments', `an import creates at most ${IMPORT_COMMENTS_MAX} comments, the file has ${comments}`);
+  if (items > IMPORT_CHECKLIST_ITEMS_MAX) p.add('checklists', `an import creates at most ${IMPORT_CHECKLIST_ITEMS_MAX} checklist items, the file has ${items}`);
 }
 
 function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
@@ -181,22 +204,37 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
   const name = p.text(board.name, 'board.name', NAME_MAX);
   const description = p.text(board.description, 'board.description', BOARD_DESCRIPTION_MAX, false);
   const labels = new Map<string, string>();
+  // Unique ignoring case, as the database's index on lower(name) has them.
+  const labelKeys = new Set<string>();
   if (file.labels !== undefined && !Array.isArray(file.labels)) p.add('labels', 'must be an array');
-  (Array.isArray(file.labels) ? file.labels : []).forEach((l: unknown, i) => {
+  const fileLabels = Array.isArray(file.labels) ? file.labels : [];
+  // Over the cap: said once, and the labels are not read one by one.
+  if (fileLabels.length > limits.maxLabels) p.add('labels', `a board has at most ${limits.maxLabels} labels, the file has ${fileLabels.length}`);
+  (fileLabels.length > limits.maxLabels ? [] : fileLabels).forEach((l: unknown, i) => {
     if (!isObject(l)) return p.add(`labels[${i}]`, 'must be an object');
     const name = p.text(l.name, `labels[${i}].name`, LABEL_MAX).trim();
     const color = typeof l.color === 'string' ? l.color.toLowerCase() : '';
     if (!COLOR.test(color)) p.add(`labels[${i}].color`, 'must be #rrggbb');
-    if (labels.has(name)) p.add(`labels[${i}].name`, 'is used by another label');
+    if (labelKeys.has(name.toLowerCase())) p.add(`labels[${i}].name`, 'is used by another label (names are compared ignoring case)');
+    labelKeys.add(name.toLowerCase());
     labels.set(name, color);
   });
+  // Counts over the caps are refused before any per-item work (the work is linear, but a file of a
+  // million tasks is still no reason to build a plan).
+  const columnCount = Array.isArray(file.columns) ? file.columns.length : 0;
+  const taskCount = Array.isArray(file.tasks) ? file.tasks.length : 0;
+  if (columnCount > limits.maxColumns || taskCount > limits.maxTasks) {
+    if (columnCount > limits.maxColumns) p.add('columns', `a board has at most ${limits.maxColumns} columns, the file has ${columnCount}`);
+    if (taskCount > limits.maxTasks) p.add('tasks', `a board has at most ${limits.maxTasks} tasks, the file has ${taskCount}`);
+    p.fail();
+  }
   const columns: ImportPlan['columns'] = [];
   const byId = new Map<string, ImportPlan['columns'][number]>();
   if (!Array.isArray(file.columns)) p.add('columns', 'must be an array');
   else
     file.columns.forEach((c: unknown, i) => {
       if (!isObject(c)) return p.add(`columns[${i}]`, 'must be an object');
-      const column = { name: p.text(c.name, `columns[${i}].name`, NAME_MAX), tasks: [] as ImportTask[] };
+      const column = { name: p.text(c.name, `columns[${i}].name`, NAME_MAX).trim(), tasks: [] as ImportTask[] };
       if (typeof c.id !== 'string' || c.id === '') p.add(`columns[${i}].id`, 'must be a non-empty string');
       else if (byId.has(c.id)) p.add(`columns[${i}].id`, 'is used by another column');
       else byId.set(c.id, column);
@@ -209,7 +247,7 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
       const column = typeof t.columnId === 'string' ? byId.get(t.columnId) : undefined;
       if (!column) p.add(`tasks[${i}].columnId`, 'must be the id of a column of the file');
       const task = {
-        title: p.text(t.title, `tasks[${i}].title`, TITLE_MAX),
+        title: p.text(t.title, `tasks[${i}].title`, TITLE_MAX).trim(),
         description: p.text(t.description, `tasks[${i}].description`, DESCRIPTION_MAX, false),
         labels: p.labels(t.labels, `tasks[${i}].labels`),
         dueAt: p.date(t.dueAt, `tasks[${i}].dueAt`),
@@ -243,12 +281,9 @@ function planFromOwn(file: Json, limits: PlanLimits): ImportPlan {
   return plan;
 }
 
-/** Trello orders lists and cards by a numeric `pos`; ties keep the file's order. */
-const byPos = <T extends Json>(items: T[]): T[] =>
-  items
-    .map((item, i) => ({ item, i }))
-    .sort((a, b) => Number(a.item.pos ?? 0) - Number(b.item.pos ?? 0) || a.i - b.i)
-    .map((x) => x.item);
+/** Trello orders lists and cards by a numeric `pos`; ties keep the file's order. Each item comes with its index in `items`. */
+const byPos = <T extends Json>(items: T[]): { item: T; i: number }[] =>
+  items.map((item, i) => ({ item, i })).sort((a, b) => Number(a.item.pos ?? 0) - Number(b.item.pos ?? 0) || a.i - b.i);
 
 function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
   // When a done card has no (valid) dateLastActivity, it is done as of the import.
@@ -258,12 +293,30 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
   const description = p.text(file.desc, 'desc', BOARD_DESCRIPTION_MAX, false);
   const lists = (file.lists as unknown[]).filter((l, i): l is Json => isObject(l) || (p.add(`lists[${i}]`, 'must be an object'), false));
   const cards = (file.cards as unknown[]).filter((c, i): c is Json => isObject(c) || (p.add(`cards[${i}]`, 'must be an object'), false));
+  const closedLists = new Set(lists.filter((l) => l.closed === true).map((l) => String(l.id)));
+  // Counts over the caps are refused before any per-card work.
+  const openLists = lists.length - lists.filter((l) => l.closed === true).length;
+  const openCards = cards.filter((c) => !closedLists.has(String(c.idList))).length;
+  if (openLists > limits.maxColumns || openCards > limits.maxTasks) {
+    if (openLists > limits.maxColumns) p.add('lists', `a board has at most ${limits.maxColumns} columns, the file has ${openLists} open lists`);
+    if (openCards > limits.maxTasks) p.add('cards', `a board has at most ${limits.maxTasks} tasks, the file has ${openCards} cards in open lists`);
+    p.fail();
+  }
   // Board labels by name (a nameless Trello label is named after its colour), with their colours.
+  // Names are unique ignoring case, as the database's index on lower(name) has them: the first
+  // spelling met is the label's.
   const labelNames = new Map<string, string>();
   const boardLabels = new Map<string, string>();
+  const spellings = new Map<string, string>();
   const addLabel = (l: Json): string => {
-    const label = String(l.name || l.color || 'label').trim().slice(0, LABEL_MAX);
-    if (!boardLabels.has(label)) boardLabels.set(label, TRELLO_COLORS[String(l.color)] ?? GREY);
+    const color = typeof l.color === 'string' ? l.color : '';
+    const named = (typeof l.name === 'string' ? l.name.trim() : '') || color.trim() || 'label';
+    const label = named.slice(0, LABEL_MAX).trim();
+    const key = label.toLowerCase();
+    const known = spellings.get(key);
+    if (known !== undefined) return known;
+    spellings.set(key, label);
+    boardLabels.set(label, Object.hasOwn(TRELLO_COLORS, color) ? TRELLO_COLORS[color] : GREY);
     return label;
   };
   for (const l of Array.isArray(file.labels) ? file.labels : []) if (isObject(l) && typeof l.id === 'string') labelNames.set(l.id, addLabel(l));
@@ -278,46 +331,52 @@ function planFromTrello(file: Json, limits: PlanLimits): ImportPlan {
     const cardId = isObject(data.card) ? String(data.card.id) : '';
     const author = isObject(a.memberCreator) ? String(a.memberCreator.fullName || a.memberCreator.username || 'someone') : 'someone';
     const text = String(data.text ?? '').trim();
-    if (text !== '') comments.set(cardId, [...(comments.get(cardId) ?? []), importedComment(author, typeof a.date === 'string' ? a.date : null, text)]);
+    if (text === '') continue;
+    const thread = comments.get(cardId);
+    const comment = importedComment(author, typeof a.date === 'string' ? a.date : null, text);
+    if (thread) thread.push(comment);
+    else comments.set(cardId, [comment]);
   }
 
   const columns: ImportPlan['columns'] = [];
   const byList = new Map<string, ImportPlan['columns'][number]>();
   let archivedColumns = 0;
   let archivedTasks = 0;
-  byPos(lists).forEach((l) => {
-    const i = lists.indexOf(l);
+  byPos(lists).forEach(({ item: l, i }) => {
     if (l.closed === true) {
       archivedColumns++;
       return;
     }
-    const column = { name: p.text(l.name, `lists[${i}].name`, NAME_MAX), tasks: [] as ImportTask[] };
+    const column = { name: p.text(l.name, `lists[${i}].name`, NAME_MAX).trim(), tasks: [] as ImportTask[] };
     byList.set(String(l.id), column);
     columns.push(column);
   });
-  const closedLists = new Set(lists.filter((l) => l.closed === true).map((l) => String(l.id)));
-  byPos(cards).forEach((c) => {
-    const i = cards.indexOf(c);
+  byPos(cards).forEach(({ item: c, i }) => {
     if (closedLists.has(String(c.idList))) {
       archivedTasks++;
       return;
     }
     const column = byList.get(String(c.idList));
     if (!column) return p.add(`cards[${i}].idList`, 'must be the id of a list of the board');
-    const lists = (Array.isArray(c.idChecklists) ? c.idChecklists : []).map((id) => checklists.get(String(id))).filter((l): l is Json => l !== undefined);
-    const checklist = byPos(lists).flatMap((list) =>
-      byPos((Array.isArray(list.checkItems) ? list.checkItems : []).filter(isObject)).map((it) => ({
-        text: `${lists.length > 1 ? `${String(list.name ?? 'Checklist')}: ` : ''}${String(it.name ?? '')}`.trim().slice(0, ITEM_MAX) || '(empty)',
-        done: it.state === 'complete',
-      })),
-    );
-    if (checklist.length > CHECKLIST_MAX) p.add(`cards[${i}].idChecklists`, `a task has at most ${CHECKLIST_MAX} checklist items, the card has ${checklist.length}`);
+    // Each checklist once, however often the card names it; the items are counted before they are built.
+    const ids = [...new Set((Array.isArray(c.idChecklists) ? c.idChecklists : []).map(String))];
+    const lists = ids.map((id) => checklists.get(id)).filter((l): l is Json => l !== undefined);
+    const itemCount = lists.reduce((n, list) => n + (Array.isArray(list.checkItems) ? list.checkItems.length : 0), 0);
+    let checklist: ImportTask['checklist'] = [];
+    if (itemCount > CHECKLIST_MAX) p.add(`cards[${i}].idChecklists`, `a task has at most ${CHECKLIST_MAX} checklist items, the card has ${itemCount}`);
+    else
+      checklist = byPos(lists).flatMap(({ item: list }) =>
+        byPos((Array.isArray(list.checkItems) ? list.checkItems : []).filter(isObject)).map(({ item: it }) => ({
+          text: `${lists.length > 1 ? `${String(list.name ?? 'Checklist')}: ` : ''}${String(it.name ?? '')}`.trim().slice(0, ITEM_MAX) || '(empty)',
+          done: it.state === 'complete',
+        })),
+      );
     const labels = [
       ...(Array.isArray(c.idLabels) ? c.idLabels.map((id) => labelNames.get(String(id)) ?? '') : []),
       ...(Array.isArray(c.labels) ? c.labels.filter(isObject).map(addLabel) : []),
     ];
     column.tasks.push({
-      title: p.text(c.name, `cards[${i}].name`, TITLE_MAX).slice(0, TITLE_MAX),
+      title: p.text(c.name, `cards[${i}].name`, TITLE_MAX).trim(),
       description: p.text(c.desc, `cards[${i}].desc`, DESCRIPTION_MAX, false),
       labels: normaliseLabels(labels),
       dueAt: p.date(c.due, `cards[${i}].due`),

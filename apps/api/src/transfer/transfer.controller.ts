@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, StreamableFile } fr
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { BoardId } from '../board-access/board-access.errors.js';
+import { AppError } from '../errors/app-error.js';
 import { validationFailed } from '../errors/common.errors.js';
 import { apiPath } from '../http/api-prefix.js';
 import { AcceptsMultipart } from '../http/multipart.js';
@@ -60,9 +61,18 @@ export class TransferController {
   })
   async import(@Req() request: FastifyRequest, @CurrentUser() user: AuthUser): Promise<ImportDto> {
     if (!request.isMultipart()) throw validationFailed([{ field: 'file', errors: ['send the file as multipart/form-data, field "file"'] }]);
-    const part = await request.file();
-    if (!part || part.fieldname !== 'file') throw validationFailed([{ field: 'file', errors: ['is required (multipart field "file")'] }]);
-    return this.transfer.startImport(user.id, await part.toBuffer());
+    let file: Buffer;
+    try {
+      const part = await request.file();
+      if (!part || part.fieldname !== 'file') throw validationFailed([{ field: 'file', errors: ['is required (multipart field "file")'] }]);
+      file = await part.toBuffer();
+    } catch (error) {
+      // Errors with a status (over the size limit: 413) and ours pass; what busboy throws on a
+      // malformed body (no boundary, a bad part header, a body cut short) is the caller's fault.
+      if (error instanceof AppError || typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+      throw validationFailed([{ field: 'file', errors: [`is not a readable multipart/form-data body: ${(error as Error).message}`] }]);
+    }
+    return this.transfer.startImport(user.id, file);
   }
 
   @Get('imports/:importId')

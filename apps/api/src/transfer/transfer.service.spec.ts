@@ -88,6 +88,22 @@ describe('TransferService.run (imports.run)', () => {
     expect(last.notices.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/nothing was imported/) });
   });
 
+  it('takes a unique violation on the boards\' key as "an earlier run made the board"; any other refusal of the data fails the import at once', async () => {
+    const violation = (code: string, constraint?: string) => async () => {
+      throw Object.assign(new Error('refused by the database'), { driverError: { code, constraint } });
+    };
+    const made = setup(violation('23505', 'PK_606923b0b068ef262dfdcd18f44'));
+    await made.service.run(ID);
+    expect(made.finished).toEqual([{ boardId: ID }]);
+    // Two labels whose names differ only in case (the index on lower(name)), a value out of range: not retried.
+    for (const refused of [violation('23505', 'IDX_labels_board_lower_name'), violation('22008')]) {
+      const failed = setup(refused);
+      await expect(failed.service.run(ID)).resolves.toBeUndefined();
+      expect(failed.finished).toEqual([{ error: IMPORT_FAILED }]);
+      expect(failed.notices.at(-1)).toMatchObject({ status: 'failed' });
+    }
+  });
+
   it('marks the import succeeded inside the board\'s transaction, and throws there (rolling the board back) when the import has ended meanwhile', async () => {
     const fresh = setup(async () => undefined);
     await fresh.service.run(ID);

@@ -13,6 +13,7 @@ import { ColumnsService } from '../columns/columns.service.js';
 import type { Env } from '../config/env.schema.js';
 import { validationFailed } from '../errors/common.errors.js';
 import { isLastAttempt, JobQueue } from '../jobs/job-queue.service.js';
+import { LABELS_PER_BOARD_MAX } from '../labels/labels.service.js';
 import { ReminderScheduler } from '../reminders/reminders.service.js';
 import { TasksService } from '../tasks/tasks.service.js';
 import { BadBoardFile, BOARD_FILE_FORMAT, BOARD_FILE_VERSION, planFromFile } from './board-file.js';
@@ -21,6 +22,8 @@ import { IMPORT_PROGRESS_SOCKETS, type ImportProgressSockets } from './import-pr
 import type { ImportDto } from './transfer.dto.js';
 import { badFile, importNotFound } from './transfer.errors.js';
 
+/** The boards table's primary key (migration 1795238171360-Init): a unique violation on it means the board was already made. */
+const BOARDS_PRIMARY_KEY = 'PK_606923b0b068ef262dfdcd18f44';
 /** How many `running` notices an import sends at most (besides the first): one per 1/PROGRESS_STEPS of its tasks. */
 export const PROGRESS_STEPS = 20;
 
@@ -138,7 +141,9 @@ export class TransferService implements OnModuleInit {
         }
       }
     }
-    return Readable.from(rows()).pipe(stringify({ header: true, columns: [...CSV_HEADER] }));
+    // escape_formulas: a cell starting with = + - @ tab or CR gets a leading ' so that a spreadsheet
+    // shows a title like =HYPERLINK(…) as text instead of running it (OWASP, "CSV Injection").
+    return Readable.from(rows()).pipe(stringify({ header: true, columns: [...CSV_HEADER], escape_formulas: true }));
   }
 
   /**
@@ -154,7 +159,7 @@ export class TransferService implements OnModuleInit {
     }
     let plan;
     try {
-      plan = planFromFile(json, { maxColumns: this.columns.columnsPerBoard, maxTasks: this.tasks.tasksPerBoard });
+      plan = planFromFile(json, { maxColumns: this.columns.columnsPerBoard, maxTasks: this.tasks.tasksPerBoard, maxLabels: LABELS_PER_BOARD_MAX });
     } catch (error) {
       if (error instanceof BadBoardFile) throw badFile(error.problems);
       throw error;
@@ -233,17 +238,22 @@ export class TransferService implements OnModuleInit {
         this.logger.warn(`import ${importId} ended while this run was creating its board; the board was rolled back`);
         return;
       }
-      const code = (error as { code?: string; driverError?: { code?: string } }).driverError?.code ?? (error as { code?: string }).code;
-      if (code === '23505') {
+      const pg = ((error as { driverError?: unknown }).driverError ?? error) as { code?: string; constraint?: string };
+      // An earlier run of this import committed its board (the board's id is the import's): the
+      // import is done. Any other unique violation (e.g. two labels whose names differ only in
+      // case) is a failure like any other.
+      if (pg.code === '23505' && pg.constraint === BOARDS_PRIMARY_KEY) {
         await this.finished(importId, { boardId: importId });
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`import ${importId} failed: ${message}`);
-      // A refusal (a cap reached meanwhile) is final; anything else is retried by the queue, and on
-      // the last attempt recorded as failed, so the import (and its final notice) always ends.
+      // A refusal (a cap reached meanwhile) is final, and so is data the database refuses (SQLSTATE
+      // classes 22 and 23: a retry would meet the same rows); anything else is retried by the
+      // queue, and on the last attempt recorded as failed, so the import (and its final notice) always ends.
+      const refusedData = typeof pg.code === 'string' && (pg.code.startsWith('22') || pg.code.startsWith('23'));
       if ((error as { name?: string }).name === 'AppError') await this.finished(importId, { error: message.slice(0, 1000) });
-      else if (lastAttempt) await this.finished(importId, { error: IMPORT_FAILED });
+      else if (lastAttempt || refusedData) await this.finished(importId, { error: IMPORT_FAILED });
       else throw error;
     }
   }
