@@ -140,6 +140,25 @@ describe('delivery guarantees (e2e, one replica)', () => {
     stream.close();
   });
 
+  it('lets a retention pass run statements past the pool\'s 10 s statement_timeout (a backlog would otherwise roll every pass back, and nothing would be pruned again)', async () => {
+    const ds = t.app.get<DataSource>(getDataSourceToken());
+    const user = await registerUser(t);
+    await ds.query(`UPDATE auth_sessions SET expires_at = now() - interval '1 hour' WHERE user_id = $1`, [user.user.id]);
+    // One of the pass's statements made slow on purpose: deleting ended sessions takes 10.5 s.
+    await ds.query(`CREATE FUNCTION tl_test_slow_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(10.5); RETURN NULL; END $$`);
+    await ds.query(`CREATE TRIGGER tl_test_slow_delete BEFORE DELETE ON auth_sessions FOR EACH STATEMENT EXECUTE FUNCTION tl_test_slow_delete()`);
+    try {
+      const report = await t.app.get(RetentionService).pruneOnce();
+      expect(report?.authTokens).toBeGreaterThanOrEqual(1);
+      expect(await ds.query(`SELECT 1 FROM auth_sessions WHERE user_id = $1`, [user.user.id])).toEqual([]);
+      // The pool's own limit is back for everything else.
+      expect(await ds.query(`SHOW statement_timeout`)).toEqual([{ statement_timeout: '10s' }]);
+    } finally {
+      await ds.query(`DROP TRIGGER tl_test_slow_delete ON auth_sessions`);
+      await ds.query(`DROP FUNCTION tl_test_slow_delete()`);
+    }
+  }, 40_000);
+
   it('answers ETag and enforces If-Match on PATCH, move and DELETE (412 with the current entity)', async () => {
     const owner = await registerUser(t);
     const board = await createBoard(t, owner.auth);

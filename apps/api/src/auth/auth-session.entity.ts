@@ -19,9 +19,12 @@ export class AuthSession {
   @JoinColumn({ name: 'user_id' })
   user?: unknown;
 
+  /** Indexed for retention (AuthSessionsRepository.prune deletes ended sessions by it). */
+  @Index('ix_auth_sessions_expires_at')
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt: Date;
 
+  @Index('ix_auth_sessions_revoked_at', { where: '"revoked_at" IS NOT NULL' })
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
 

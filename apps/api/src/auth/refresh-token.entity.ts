@@ -34,6 +34,8 @@ export class RefreshToken {
   @Column('text', { name: 'token_hash' })
   tokenHash: string;
 
+  /** Indexed for retention (AuthSessionsRepository.prune deletes expired tokens by it). */
+  @Index('ix_refresh_tokens_expires_at')
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt: Date;
 

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 // Relations name their target entity by string: features do not import each other's entities
 // (dependency-cruiser); the properties only declare the foreign keys, queries are SQL in repositories.
@@ -9,6 +9,8 @@ import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn,
  * from it; retention removes the row later.
  */
 @Entity('boards')
+// Retention (purgeDeleted) finds deleted boards without reading the whole table.
+@Index('ix_boards_deleted_at', ['deletedAt'], { where: '"deleted_at" IS NOT NULL' })
 export class Board {
   @PrimaryColumn('uuid')
   id: string;

@@ -15,6 +15,9 @@ import type { NotificationKind } from '@tasklane/contracts';
 @Check('ck_notifications_kind', `"kind" IN ('assigned', 'mentioned', 'commented', 'invited', 'due_soon', 'overdue', 'webhook_disabled')`)
 @Index('ux_notifications_id', ['id'], { unique: true })
 @Index('ix_notifications_user_id_unread', ['userId'], { where: '"read_at" IS NULL' })
+// Retention (NotificationsRepository.prune) deletes by age without reading the whole table.
+@Index('ix_notifications_created_at', ['createdAt'])
+@Index('ix_notifications_read_at', ['readAt'], { where: '"read_at" IS NOT NULL' })
 export class Notification {
   @PrimaryColumn('uuid', { name: 'user_id' })
   userId: string;

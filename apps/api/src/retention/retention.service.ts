@@ -13,6 +13,9 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { RemindersService } from '../reminders/reminders.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
+/** How long one statement of a retention pass may run (ms; the pool's statement_timeout is 10 s). */
+export const RETENTION_STATEMENT_TIMEOUT_MS = 300_000;
+
 /** How many rows each kind of pruning removed in one pass. */
 export interface PruneReport {
   eventsByAge: number;
@@ -77,12 +80,18 @@ export class RetentionService implements OnModuleInit {
     });
   }
 
-  /** One pass in one transaction; returns null when another replica holds the retention lock. */
+  /**
+   * One pass in one transaction; returns null when another replica holds the retention lock. Its
+   * statements may take up to RETENTION_STATEMENT_TIMEOUT_MS each, not the pool's 10 s: a backlog
+   * (a first pass over a large table, or after retention was off) would otherwise roll the whole
+   * pass back at every occurrence, and nothing would ever be pruned.
+   */
   async pruneOnce(): Promise<PruneReport | null> {
     const age = this.config.getOrThrow('EVENTS_RETENTION_AGE_S', { infer: true });
     const keep = this.config.getOrThrow('EVENTS_RETENTION_COUNT', { infer: true });
     return this.dataSource.transaction(async (tx) => {
       if (!(await this.election.tryElect(tx))) return null;
+      await this.election.allowStatementsOf(tx, RETENTION_STATEMENT_TIMEOUT_MS);
       const events = await this.events.prune(tx, age, keep);
       const report: PruneReport = {
         eventsByAge: events.byAge,

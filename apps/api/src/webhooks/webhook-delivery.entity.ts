@@ -9,6 +9,8 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 @Entity('webhook_deliveries')
 @Index('ix_webhook_deliveries_pending', ['webhookId', 'position'], { where: `"status" = 'pending'` })
 @Index('ix_webhook_deliveries_log', ['webhookId', 'createdAt', 'id'])
+// Retention (pruneDeliveries) deletes finished deliveries by age without reading the whole table.
+@Index('ix_webhook_deliveries_finished_created_at', ['createdAt'], { where: `"status" <> 'pending'` })
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   id: string;

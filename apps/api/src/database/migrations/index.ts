@@ -20,6 +20,7 @@ import { EmailRecipients1796074525248 } from './1796074525248-EmailRecipients.js
 import { TaskCompletedAt1796077863898 } from './1796077863898-TaskCompletedAt.js';
 import { RemindersSentDueAtIndex1796098609154 } from './1796098609154-RemindersSentDueAtIndex.js';
 import { RefreshTokenReplacedBy1796300438272 } from './1796300438272-RefreshTokenReplacedBy.js';
+import { RetentionIndexes1796349966914 } from './1796349966914-RetentionIndexes.js';
 
 /** Every migration, in order. `npm run migration:generate -- Name` writes new ones; add them here. */
 export const MIGRATIONS: Function[] = [
@@ -45,4 +46,5 @@ export const MIGRATIONS: Function[] = [
   TaskCompletedAt1796077863898,
   RemindersSentDueAtIndex1796098609154,
   RefreshTokenReplacedBy1796300438272,
+  RetentionIndexes1796349966914,
 ];
