@@ -71,7 +71,8 @@ export async function resolvePublic(hostname: string): Promise<{ address: string
     }
   }
   const bad = addresses.find((a) => isForbiddenAddress(a.address));
-  if (bad || addresses.length === 0) throw new RefusedUrl(`url resolves to a private, loopback, link-local or reserved address (${bad?.address ?? 'none'})`);
+  // The address is named only when the caller gave it: what an internal name resolves to stays unsaid.
+  if (bad || addresses.length === 0) throw new RefusedUrl(`url resolves to a private, loopback, link-local or reserved address${ipaddr.isValid(host) ? ` (${host})` : ''}`);
   return addresses[0];
 }
 
