@@ -150,6 +150,27 @@ describe('BoardStream recovery', () => {
     }
   });
 
+  it('starts over from an older snapshot when the board is behind the seq it joined from (a database restored to an earlier point), then takes the seqs again', async () => {
+    const delivered: number[] = [];
+    const resyncs: number[] = [];
+    const { s, emit } = makeStream(
+      { getBoard: async () => snap(3) },
+      async () => ({ ok: true, seq: 3, resync: true }),
+      (e) => delivered.push(e.seq),
+      undefined,
+      { onResync: (snapshot) => resyncs.push(snapshot.seq) },
+    );
+    const started = s.start();
+    emit('connect');
+    await started;
+    expect(resyncs).toEqual([3]);
+    expect(s.seq).toBe(3);
+    // Seq 4 again, now a different event: applied, not dropped as one the stream had.
+    emit('board:event', ev(4));
+    expect(delivered).toEqual([4]);
+    expect(s.seq).toBe(4);
+  });
+
   it('matches the board id whatever its case', async () => {
     const delivered: number[] = [];
     const { s, emit } = makeStream({ getBoard: async () => snap(5), listEvents: async () => ({ items: [], lastSeq: 5 }) }, async () => ({ ok: true, seq: 5, events: [] }), (e) =>

@@ -156,6 +156,8 @@ export class BoardStream {
   private readonly boardId: string;
   private readonly timers = new Set<Timer>();
   private resyncing: Promise<void> | null = null;
+  /** A join found the board behind `seq`: the next snapshot is taken even though it is older. */
+  private rewinding = false;
   /** Seq of the newest skipped event of an unknown type, until a snapshot covering every event taken since arrives. */
   private staleAt: number | null = null;
   private joinFailures = 0;
@@ -359,6 +361,12 @@ export class BoardStream {
       else this.retryJoin();
       return;
     }
+    // The board is behind the seq this join asked from (a wrong `from`, or a database restored to
+    // before events the stream saw), and the server says resync: start over from a snapshot even
+    // though it is older, or the next events, whose seqs the stream already passed, would be
+    // dropped as duplicates. (A live event applied while the ack was on its way is no such case:
+    // the server answered from afterSeq, not behind it.)
+    if (ack.resync && afterSeq !== undefined && ack.seq < afterSeq) this.rewinding = true;
     this.order.observe(ack.seq);
     if (ack.resync) {
       try {
@@ -613,7 +621,9 @@ export class BoardStream {
   /**
    * Starts over from a fresh snapshot: the events in between are no longer available. One at a
    * time; a snapshot that is not ahead of what was already applied (a concurrent catch-up got
-   * further) is dropped, so `seq` never moves backwards and no event is delivered twice.
+   * further) is dropped, so `seq` never moves backwards and no event is delivered twice. The one
+   * exception is a board that went back (`rewinding`, set by a join): its older snapshot is taken
+   * and `seq` moves back to it.
    * @throws the snapshot request's error
    */
   private resync(): Promise<void> {
@@ -622,6 +632,18 @@ export class BoardStream {
         const snapshot = await this.rest.getBoard(this.boardId, this.bounded());
         if (this.closed) return;
         const last = this.order.last;
+        if (this.rewinding && last !== null && snapshot.seq < last) {
+          // The board went back (see join): its snapshot replaces everything, seq included.
+          this.rewinding = false;
+          this.staleAt = null;
+          this.stats.resyncs += 1;
+          if (this.state || this.options.from === 'snapshot') this.state = snapshot;
+          this.order.rewindTo(snapshot.seq);
+          this.options.onSnapshot?.(structuredClone(snapshot));
+          this.options.onResync?.(snapshot);
+          return;
+        }
+        this.rewinding = false;
         // Stale after an unknown event type: events up to `last` were consumed without being
         // applied, so only a snapshot that covers all of them will do.
         const stale = this.staleAt !== null && (last === null || snapshot.seq >= last);

@@ -48,6 +48,16 @@ export class SeqOrderer<E extends { seq: number }> {
     return this.pending.size;
   }
 
+  /**
+   * Starts over at `seq` although it is below `last`: the source went back (its history was
+   * restored to an earlier point). Drops everything buffered and what was known of the head.
+   */
+  rewindTo(seq: number): void {
+    this.last = seq;
+    this.head = seq;
+    this.pending.clear();
+  }
+
   /** Starts over at `seq` (after a snapshot): drops buffered items at or below it. Never moves `last` backwards. */
   resetTo(seq: number): void {
     if (this.last !== null && seq < this.last) return;

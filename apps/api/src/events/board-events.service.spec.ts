@@ -384,11 +384,11 @@ describe('joinAck', () => {
     expect(joinAck(w, 7, null)).toEqual({ ok: true, seq: 9, events: [event(8), event(9)] });
   });
 
-  it('gives the seq alone without afterSeq, no events at or past the head, and null without a window', () => {
+  it('gives the seq alone without afterSeq, no events at the head, resync past it (the reader is ahead of the board), and null without a window', () => {
     const w = window(9, [8, 9]);
     expect(joinAck(w, undefined, null)).toEqual({ ok: true, seq: 9 });
     expect(joinAck(w, 9, null)).toEqual({ ok: true, seq: 9, events: [] });
-    expect(joinAck(w, 12, null)).toEqual({ ok: true, seq: 9, events: [] });
+    expect(joinAck(w, 12, null)).toEqual({ ok: true, seq: 9, resync: true });
     expect(joinAck(undefined, 3, null)).toBeNull();
   });
 

@@ -37,7 +37,10 @@ export function withinBytes<T>(events: readonly T[], maxBytes: number): T[] {
  * `lastSeq` and the events after the lowest near `afterSeq` asked of the board, oldest first):
  *  - no window (the board has no stream): null;
  *  - `afterSeq` undefined: `{ ok, seq }`;
- *  - `afterSeq` ≥ lastSeq: `{ ok, seq, events: [] }`;
+ *  - `afterSeq` = lastSeq: `{ ok, seq, events: [] }`;
+ *  - `afterSeq` > lastSeq (the reader is ahead of the board: a wrong `from`, or a database
+ *    restored to before events the reader saw): `{ ok, seq, resync: true }`, so that it starts over
+ *    from a snapshot instead of dropping the next events as ones it has;
  *  - the window holds every event in (afterSeq, lastSeq] (none pruned, none before the window)
  *    and, with `maxBytes`, withinBytes keeps them all: `{ ok, seq, events }`;
  *  - otherwise `{ ok, seq, resync: true }`.
@@ -47,7 +50,8 @@ export function joinAck(window: { lastSeq: number; items: AnyBoardEvent[] } | un
   if (!window) return null;
   const seq = window.lastSeq;
   if (afterSeq === undefined) return { ok: true, seq };
-  if (afterSeq >= seq) return { ok: true, seq, events: [] };
+  if (afterSeq > seq) return { ok: true, seq, resync: true };
+  if (afterSeq === seq) return { ok: true, seq, events: [] };
   const first = window.items.findIndex((e) => e.seq > afterSeq);
   const events = first < 0 ? [] : window.items.slice(first);
   // Seqs are unique and within (afterSeq, seq], so the count tells whether any is missing.
