@@ -113,7 +113,9 @@ describe('reconnect storm statements', () => {
       asks.map(async ([boardId, afterSeq]): Promise<JoinOk> => {
         if (boardId === unknown) return { ok: true, seq: 0 };
         const page = await pageAfter(boardId, afterSeq ?? 0);
-        return afterSeq === undefined ? { ok: true, seq: page.lastSeq } : { ok: true, seq: page.lastSeq, events: page.items };
+        if (afterSeq === undefined) return { ok: true, seq: page.lastSeq };
+        // Ahead of the board (a wrong start, or a database restored to an earlier point): start over from a snapshot.
+        return afterSeq > page.lastSeq ? { ok: true, seq: page.lastSeq, resync: true } : { ok: true, seq: page.lastSeq, events: page.items };
       }),
     );
     // Preconditions: the pages are what the asks are about.
@@ -122,7 +124,7 @@ describe('reconnect storm statements', () => {
       [a.seq - 2, a.seq - 1, a.seq],
       [a.seq],
       [],
-      [],
+      null,
       null,
       [b.seq - 1, b.seq],
       Array.from({ length: c.seq }, (_, i) => i + 1), // the board's creation events

@@ -168,6 +168,9 @@ export class BoardStream {
   /** Why the server said it is about to disconnect us (`session:expired`), until the disconnect. */
   private endedBecause: SessionExpiredNotice['reason'] | null = null;
   private connectFailures = 0;
+  /** Server-side disconnects without a session notice, and when the last one was (ms): their reconnect's backoff. */
+  private serverDisconnects = 0;
+  private lastServerDisconnect = 0;
   private currentStatus: BoardStreamStatus = 'connecting';
 
   private readonly token: () => string;
@@ -366,7 +369,7 @@ export class BoardStream {
     // though it is older, or the next events, whose seqs the stream already passed, would be
     // dropped as duplicates. (A live event applied while the ack was on its way is no such case:
     // the server answered from afterSeq, not behind it.)
-    if (ack.resync && afterSeq !== undefined && ack.seq < afterSeq) this.rewinding = true;
+    this.rewinding = ack.resync === true && afterSeq !== undefined && ack.seq < afterSeq;
     this.order.observe(ack.seq);
     if (ack.resync) {
       try {
@@ -443,7 +446,12 @@ export class BoardStream {
     this.endedBecause = null;
     if (this.closed || reason !== 'io server disconnect') return;
     if (ended === null) {
-      this.later(() => this.socket.connect(), backoffDelay(200, this.connectFailures++, 5_000));
+      // Backoff over such disconnects (a flooding client is not let back at once every time),
+      // starting over after a minute without one.
+      const now = Date.now();
+      if (now - this.lastServerDisconnect > 60_000) this.serverDisconnects = 0;
+      this.lastServerDisconnect = now;
+      this.later(() => this.socket.connect(), backoffDelay(200, this.serverDisconnects++, 5_000));
       return;
     }
     if (ended === 'token_expired') {
@@ -657,6 +665,8 @@ export class BoardStream {
         this.options.onResync?.(snapshot);
       } finally {
         this.resyncing = null;
+        // Taken or not, a rewind is asked by one join ack only: the next join decides again.
+        this.rewinding = false;
       }
     })();
     return this.resyncing;

@@ -221,16 +221,11 @@ export class AuthService {
   }
 
   /**
-   * For a socket handshake or `auth:refresh`: `authenticate` plus, for an access token, the check
-   * that its session is still live (sockets outlive requests, so a revoked session must not
-   * reconnect with an access token it still holds).
+   * True while the caller's credential is live: its session (access tokens with `sid`) or its API
+   * token is neither revoked nor expired. Sockets outlive requests, so the socket handshake and
+   * `auth:refresh` check it after `authenticate` (SocketSessionsService): a revoked session must
+   * not reconnect with an access token it still holds.
    */
-  async authenticateSocket(token: string): Promise<AuthUser | null> {
-    const user = await this.authenticate(token);
-    return user && (await this.isLive(user)) ? user : null;
-  }
-
-  /** True while the caller's credential is live: its session (access tokens with `sid`) or its API token is neither revoked nor expired. */
   async isLive(user: AuthUser): Promise<boolean> {
     if (user.expiresAt !== null && user.expiresAt <= Date.now()) return false;
     if (user.kind === 'api-token') return this.apiTokens.isLive(user.tokenId);

@@ -1,7 +1,7 @@
 import { Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayInit } from '@nestjs/websockets';
 import { isUUID } from 'class-validator';
-import { boardRoom, SOCKET_PATH, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type JoinOk, type LeaveAck } from '@tasklane/contracts';
+import { boardRoom, SOCKET_PATH, TOO_MANY_CONNECTIONS, UNAUTHORIZED, type AckError, type AuthRefreshAck, type ErrorCode, type JoinAck, type JoinOk, type LeaveAck } from '@tasklane/contracts';
 import { AppError } from '../errors/app-error.js';
 import { ShutdownState } from '../health/shutdown-state.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
@@ -66,7 +66,12 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       if (this.shutdown.shuttingDown) return next(new Error('shutting down'));
       void settle(socket, this.sessions.authenticate(socket, socket.handshake.auth?.token), next);
     });
-    server.use((socket, next) => this.limits.admit(socket, next));
+    server.use((socket, next) =>
+      this.limits.admit(socket, (error) => {
+        if (error?.message !== TOO_MANY_CONNECTIONS) return next(error);
+        void this.sessions.revoked(socket).then((revoked) => next(revoked ? new Error(UNAUTHORIZED) : error));
+      }),
+    );
     // Last, with nothing after it: the liveness read must be the handshake's last wait (SocketSessionsService).
     // A socket that does not connect (refused here, or its client gone meanwhile) never fires
     // 'disconnect', so its socket slot is given back here.

@@ -104,3 +104,73 @@ describe('RealtimeGateway handshake', () => {
     expect([...socket.rooms].sort()).toEqual([socket.id, 'session:s1', 'user:u1'].sort());
   });
 });
+
+describe('SocketSessionsService auth:refresh', () => {
+  /** A socket whose join and leave take a turn of the event loop, as the adapter's do. */
+  function fakeSocket() {
+    const rooms = new Set(['k', 'user:u1', 'session:S']);
+    const data = { userId: 'u1', sessionId: 'S' as string | null, expiresAt: null as number | null };
+    const socket = {
+      id: 'k',
+      data,
+      rooms,
+      connected: true,
+      join: async (room: string) => void (await Promise.resolve(), rooms.add(room)),
+      leave: async (room: string) => void (await Promise.resolve(), rooms.delete(room)),
+    } as unknown as IoSocket;
+    return { socket, rooms, data };
+  }
+  /** Credentials named by their token (the session id); each liveness read waits for the test. */
+  function setupRefresh() {
+    const reads: { token: string; answer: (live: boolean) => void }[] = [];
+    const auth = {
+      authenticate: (token: string) => ({ kind: 'session' as const, id: 'u1', sessionId: token, expiresAt: Date.now() + 600_000 }),
+      isLive: (user: { sessionId: string }) => new Promise<boolean>((resolve) => reads.push({ token: user.sessionId, answer: resolve })),
+    };
+    const sessions = new SocketSessionsService(auth as never);
+    const settle = () => new Promise((r) => setImmediate(r));
+    return { sessions, reads, settle };
+  }
+
+  it('ends in the room of the credential it ends with when two refreshes overlap', async () => {
+    const { sessions, reads, settle } = setupRefresh();
+    const { socket, rooms, data } = fakeSocket();
+    const toX = sessions.refresh(socket, { token: 'X' });
+    const backToS = sessions.refresh(socket, { token: 'S' });
+    await settle();
+    reads.find((r) => r.token === 'X')!.answer(true);
+    await expect(toX).resolves.toMatchObject({ ok: true });
+    reads.find((r) => r.token === 'S')!.answer(true);
+    await expect(backToS).resolves.toMatchObject({ ok: true });
+    expect(data.sessionId).toBe('S');
+    expect([...rooms].filter((r) => r.startsWith('session:'))).toEqual(['session:S']);
+    sessions.onApplicationShutdown();
+  });
+
+  it('keeps the room of a credential a concurrent refresh took although another refresh to it failed', async () => {
+    const { sessions, reads, settle } = setupRefresh();
+    const { socket, rooms, data } = fakeSocket();
+    const failing = sessions.refresh(socket, { token: 'X' });
+    const passing = sessions.refresh(socket, { token: 'X' });
+    await settle();
+    reads[1].answer(true);
+    await expect(passing).resolves.toMatchObject({ ok: true });
+    reads[0].answer(false);
+    await expect(failing).resolves.toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(data.sessionId).toBe('X');
+    expect([...rooms].filter((r) => r.startsWith('session:'))).toEqual(['session:X']);
+    // And the other order: the failed one answers first.
+    const second = setupRefresh();
+    const other = fakeSocket();
+    const first = second.sessions.refresh(other.socket, { token: 'X' });
+    const then = second.sessions.refresh(other.socket, { token: 'X' });
+    await second.settle();
+    second.reads[0].answer(false);
+    await first;
+    second.reads[1].answer(true);
+    await expect(then).resolves.toMatchObject({ ok: true });
+    expect([...other.rooms].filter((r) => r.startsWith('session:'))).toEqual(['session:X']);
+    sessions.onApplicationShutdown();
+    second.sessions.onApplicationShutdown();
+  });
+});

@@ -115,8 +115,9 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
         this.metrics.rateLimited('sockets_per_user');
         return next(new Error(TOO_MANY_CONNECTIONS));
       }
-      // A client gone while Redis answered never connects, so it never fires 'disconnect'.
-      if (socket.conn.readyState !== 'open') return void this.free(userId, socket.id).then(() => next());
+      // A client gone while Redis answered never connects, so it never fires 'disconnect'; the
+      // handshake ends here (its later steps would read for nobody).
+      if (socket.conn.readyState !== 'open') return void this.free(userId, socket.id).then(() => next(new Error('client gone')));
       socket.once('disconnect', () => void this.free(userId, socket.id));
       this.limitEvents(socket);
       next();

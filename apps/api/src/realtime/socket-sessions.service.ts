@@ -79,6 +79,16 @@ export class SocketSessionsService implements OnApplicationShutdown {
     return null;
   }
 
+  /**
+   * For a handshake the per-user limit refused: true when its credential is no longer live, so
+   * that it is refused as `unauthorized` (what a client acts on, by refreshing or signing out)
+   * rather than as one socket too many. One liveness read, only on that rare path.
+   */
+  async revoked(socket: IoSocket): Promise<boolean> {
+    const user = this.handshakes.get(socket);
+    return !user || !(await this.stillLive(user));
+  }
+
   /** On `connection`: starts the socket's expiry timer, cleared by its disconnect. */
   connected(socket: IoSocket): void {
     this.arm(socket, socket.data.expiresAt);
@@ -104,24 +114,33 @@ export class SocketSessionsService implements OnApplicationShutdown {
     }
     if (!user || user.id !== socket.data.userId) return unauthorized;
     const id = credentialIdOf(user);
-    const joined = id !== null && id !== socket.data.sessionId && !socket.rooms.has(sessionRoom(id)) ? sessionRoom(id) : null;
-    if (joined) await socket.join(joined);
+    const room = id === null ? null : sessionRoom(id);
+    if (room) await socket.join(room);
+    // A failed refresh leaves the room it joined, unless the socket's credential is that one
+    // (already, or since: a concurrent refresh to the same token that went through).
+    const leaveUnlessCurrent = async () => {
+      if (room && socket.data.sessionId !== id) await socket.leave(room);
+    };
     let live: boolean;
     try {
       live = await this.auth.isLive(user);
     } catch (error) {
-      if (joined) await socket.leave(joined);
+      await leaveUnlessCurrent();
       this.logger.warn(`auth:refresh: credential check failed: ${(error as Error).message}`);
       return fail('SERVICE_UNAVAILABLE', 'Could not check the token, retry');
     }
     if (!live || !socket.connected) {
-      if (joined) await socket.leave(joined);
+      await leaveUnlessCurrent();
       return unauthorized;
     }
     if (id !== socket.data.sessionId) {
-      if (socket.data.sessionId) await socket.leave(sessionRoom(socket.data.sessionId));
+      const old = socket.data.sessionId;
       socket.data.sessionId = id;
+      if (old) await socket.leave(sessionRoom(old));
     }
+    // Again after the read (a no-op when still in it): a concurrent refresh that failed may have
+    // left the room this one joined, and the socket must be in its credential's room.
+    if (room) await socket.join(room);
     socket.data.expiresAt = user.expiresAt;
     this.arm(socket, user.expiresAt);
     return { ok: true, expiresAt: user.expiresAt === null ? null : new Date(user.expiresAt).toISOString() };

@@ -42,6 +42,7 @@ describe('board files', () => {
     expect(problems(own({ version: 3 }))).toEqual(['version: must be 1 (this server reads version 1)']);
     // A year Date.parse takes but PostgreSQL does not.
     expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', dueAt: '+020000-01-01T00:00:00Z' }] }))).toEqual(['tasks[0].dueAt: must be an ISO 8601 date-time or null']);
+    expect(problems(own({ tasks: [{ columnId: 'c1', title: 'T', dueAt: '0000-06-01T00:00:00Z' }] }))).toEqual(['tasks[0].dueAt: must be an ISO 8601 date-time or null']);
   });
 
   it('compares label names ignoring case, as the database does, and trims names and titles as the API does', () => {

@@ -155,8 +155,9 @@ class Problems {
   }
 }
 
-/** An ISO-8601 date-time with a four-digit year (`2026-12-04T…`; not Date.parse's `+020000-…`, which PostgreSQL refuses). */
-const isIsoDateTime = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) && /^\d{4}-/.test(new Date(v).toISOString());
+/** An ISO-8601 date-time with a four-digit year from 0001 (`2026-12-04T…`; not Date.parse's `+020000-…` nor year 0000, which PostgreSQL refuses). */
+const isIsoDateTime = (v: unknown): v is string =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)) && /^(?!0000)\d{4}-/.test(new Date(v).toISOString());
 
 /** An ISO-8601 date-time as ISO (UTC), or null for anything else: for Trello's metadata, which is no reason to refuse a file. */
 const lenientDate = (v: unknown): string | null => (isIsoDateTime(v) ? new Date(v).toISOString() : null);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { TasklaneSocket } from '@tasklane/client';
 import type { AckError, DisconnectNotice, JoinAck, LeaveAck } from '@tasklane/contracts';
 // fixtures.ts and sockets.ts do not import the app, so they may come before the environment is set.
-import { createBoard, registerUser } from '../support/fixtures.js';
+import { createBoard, registerUser, TEST_PASSWORD } from '../support/fixtures.js';
 import { connectSocket, handshake } from '../support/sockets.js';
 
 // Socket limits at their defaults (20 events/s with a burst of 40 per socket, 20 sockets per user,
@@ -84,6 +84,22 @@ describe('socket limits (e2e, one replica)', () => {
       sockets.push(replacement.socket);
     }
     expect(replacement?.error).toBeNull();
+  });
+
+  it('refuses a revoked session as unauthorized although the user is at the socket limit (what a client acts on)', async () => {
+    const user = await registerUser(t);
+    const login = await t.http().post('/api/v1/auth/login').send({ email: user.user.email, password: TEST_PASSWORD }).expect(200);
+    const other = login.body as { accessToken: string };
+    await Promise.all(Array.from({ length: 20 }, () => open(other.accessToken)));
+    // The first session ends; its access token still verifies (signature, exp) until it expires.
+    await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+    const revoked = await handshake(t.url, user.accessToken);
+    sockets.push(revoked.socket);
+    expect(revoked.error?.message).toBe('unauthorized');
+    // A live token of the same user at the limit is still one socket too many.
+    const live = await handshake(t.url, other.accessToken);
+    sockets.push(live.socket);
+    expect(live.error?.message).toBe('too_many_connections');
   });
 
   it('lets a socket be in 100 board rooms; the 101st join is LIMIT_REACHED until it leaves one', async () => {
