@@ -42,13 +42,15 @@ function setup() {
       return catchUps[catchUps.length - 1].promise;
     },
   };
-  const limits = { refuseJoin: () => null };
-  const presence = { joined: async () => undefined };
+  /** The `joining` count each join's rooms-limit check was given (joins of other boards still running). */
+  const joiningSeen: number[] = [];
+  const limits = { refuseJoin: (_s: unknown, _r: string, joining = 0) => (joiningSeen.push(joining), null) };
+  const presence = { joined: async () => undefined, left: async () => undefined };
   const gateway = new RealtimeGateway(null as never, boardRooms as never, access as never, null as never, null as never, limits as never, presence as never, null as never);
   const join = gateway.join(socket, { boardId: BOARD, afterSeq: 3 });
   /** Lets the gateway run up to its next await on a stubbed read. */
   const settle = () => new Promise((r) => setImmediate(r));
-  return { checks, catchUps, rooms, emitted, join, settle };
+  return { checks, catchUps, rooms, emitted, join, settle, gateway, socket, joiningSeen };
 }
 
 describe('RealtimeGateway board:join', () => {
@@ -130,5 +132,29 @@ describe('RealtimeGateway board:join', () => {
       await expect(join).resolves.toMatchObject({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
       expect(rooms.size).toBe(0);
     }
+  });
+
+  it('lets a board:leave sent while the join runs wait for it, so the socket ends out of the room as last asked', async () => {
+    const { checks, catchUps, rooms, join, settle, gateway, socket } = setup();
+    await settle();
+    const left = gateway.leave(socket, { boardId: BOARD });
+    checks[0].resolve('editor');
+    await settle();
+    checks[1].resolve('editor');
+    catchUps[0].resolve({ ok: true, seq: 4, events: [] });
+    await expect(join).resolves.toEqual({ ok: true, seq: 4, events: [] });
+    await expect(left).resolves.toEqual({ ok: true });
+    expect(rooms.has(`board:${BOARD}`)).toBe(false);
+  });
+
+  it('counts joins of other boards still running against the rooms limit', async () => {
+    const { checks, catchUps, settle, gateway, socket, joiningSeen, join } = setup();
+    const other = gateway.join(socket, { boardId: '6f0c6d4e-3b1a-4c2d-9e8f-7a6b5c4d3e2f' });
+    const again = gateway.join(socket, { boardId: BOARD.toUpperCase() });
+    expect(joiningSeen).toEqual([0, 1, 1]); // the rejoin of BOARD does not count BOARD itself
+    await settle();
+    for (const c of checks) c.resolve(null);
+    await Promise.all([join, other, again]);
+    expect(catchUps).toEqual([]);
   });
 });

@@ -29,6 +29,8 @@ const MAX_SEQ = 2_147_483_647;
 export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicationShutdown {
   private readonly logger = new Logger(RealtimeGateway.name);
   private server: IoServer | null = null;
+  /** Each socket's `board:join`s still running, by room (weak: a socket's entry goes with it). */
+  private readonly joining = new WeakMap<IoSocket, Map<string, Promise<JoinAck>>>();
 
   constructor(
     private readonly sessions: SocketSessionsService,
@@ -114,8 +116,9 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
    * room, unless the socket was in it before this join and a read failed (it keeps the access it
    * had; evictions and the heartbeat's sweep still apply). Each check reads after it was asked;
    * concurrent joins' checks share one query (RoomAccessService.roleOf). Also sends `board:seq`
-   * with the ack's seq. Ack: JoinAck (BOARD_NOT_FOUND for a non-member, or a board deleted during
-   * the join; SERVICE_UNAVAILABLE when a read failed).
+   * with the ack's seq. Joins still running count against ROOMS_PER_SOCKET_MAX; a `board:leave` of
+   * the board waits for this join. Ack: JoinAck (BOARD_NOT_FOUND for a non-member, or a board
+   * deleted during the join; LIMIT_REACHED; SERVICE_UNAVAILABLE when a read failed).
    */
   @SubscribeMessage('board:join')
   async join(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<JoinAck> {
@@ -126,8 +129,23 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
       return fail('VALIDATION_FAILED', `afterSeq must be an integer from 0 to ${MAX_SEQ}`);
     }
     const room = boardRoom(boardId);
-    const full = this.limits.refuseJoin(socket, room);
+    let pending = this.joining.get(socket);
+    if (!pending) this.joining.set(socket, (pending = new Map()));
+    // Joins still running count against the rooms limit too (a burst of joins would pass it otherwise).
+    const full = this.limits.refuseJoin(socket, room, [...pending.keys()].filter((r) => r !== room && !socket.rooms.has(r)).length);
     if (full) return full;
+    const joined = this.joinRoom(socket, boardId, room, afterSeq);
+    pending.set(room, joined);
+    void joined
+      .finally(() => {
+        if (pending.get(room) === joined) pending.delete(room);
+      })
+      .catch(() => undefined); // the caller gets the rejection through `joined` itself
+    return joined;
+  }
+
+  /** The body of `board:join` (see there), once its input is checked. */
+  private async joinRoom(socket: IoSocket, boardId: string, room: string, afterSeq: number | undefined): Promise<JoinAck> {
     const wasIn = socket.rooms.has(room);
     try {
       const member = async () => (await this.access.roleOf(boardId, socket.data.userId)) !== null;
@@ -171,11 +189,18 @@ export class RealtimeGateway implements OnGatewayInit<IoServer>, BeforeApplicati
     return this.sessions.refresh(socket, body);
   }
 
+  /**
+   * Leaves `board:<id>`. A join of that board still running is waited for first, so that the
+   * socket ends out of the room, as its last request asked (the join would otherwise put it back
+   * after the leave). Ack LeaveAck.
+   */
   @SubscribeMessage('board:leave')
   async leave(@ConnectedSocket() socket: IoSocket, @MessageBody() body: unknown): Promise<LeaveAck> {
     const boardId = (body as { boardId?: unknown } | null)?.boardId;
     if (typeof boardId !== 'string' || !isUUID(boardId, 'all')) return fail('VALIDATION_FAILED', 'boardId must be a UUID');
-    await socket.leave(boardRoom(boardId.toLowerCase()));
+    const room = boardRoom(boardId.toLowerCase());
+    await this.joining.get(socket)?.get(room)?.catch(() => undefined);
+    await socket.leave(room);
     void this.presence.left(socket, boardId.toLowerCase());
     return { ok: true };
   }

@@ -135,11 +135,12 @@ export class SocketLimitsService implements OnModuleInit, OnApplicationShutdown 
 
   /**
    * The `board:join` check: null when the socket may be in one more board room (or already is in
-   * `room`), else the LIMIT_REACHED ack to answer.
+   * `room`), else the LIMIT_REACHED ack to answer. `joining`: the socket's other joins still
+   * running, which count as rooms.
    */
-  refuseJoin(socket: IoSocket, room: string): AckError | null {
+  refuseJoin(socket: IoSocket, room: string, joining = 0): AckError | null {
     if (!this.enabled || socket.rooms.has(room)) return null;
-    let boards = 0;
+    let boards = joining;
     for (const r of socket.rooms) if (r.startsWith('board:')) boards += 1;
     if (boards < this.roomsMax) return null;
     this.metrics.rateLimited('rooms_per_socket');
